@@ -1,0 +1,46 @@
+/*
+ * analyze.h - what cairn-snap records beyond the file list: packages (npm,
+ * pip), the environment of processes, MCP client configs, install commands
+ * in CI files.  The records are documented in docs/RECORDS.md.
+ *
+ * Use: cairn_analyzer_new() before the walk, cairn_analyzer_observe() for
+ * every entry the walk produces (in file order, with hashes filled), then
+ * cairn_analyzer_finish() writes the records after the entries.
+ */
+#ifndef CAIRN_ANALYZE_H
+#define CAIRN_ANALYZE_H
+
+#include "snapshot.h"
+
+typedef struct cairn_analyze_opts {
+	int packages;              /* npm/pip analysis of the tree (default 1) */
+	const char *npm_cache;     /* --npm-cache DIR: tarball verification and
+	                            * install timeline; NULL = off */
+	int env_self;              /* --env: cairn-snap's own environment */
+	const char **pids;         /* --pid PID (repeatable) */
+	size_t pid_count;
+	const char *env_key_path;  /* --env-key FILE (HMAC key, made 0600) */
+	const char **env_clear;    /* --env-clear NAME (repeatable) */
+	size_t env_clear_count;
+	const char **mcp_configs;  /* --mcp-config PATH (repeatable) */
+	size_t mcp_config_count;
+	int mcp_discover;          /* --mcp-discover: per-user config places */
+} cairn_analyze_opts;
+
+typedef struct cairn_analyzer cairn_analyzer;
+
+/* root: the folder being snapshotted (opened by path; the analyzer reads
+ * manifests below it with the same no-symlink rules as the walker). */
+int cairn_analyzer_new(cairn_analyzer **out, const char *root,
+		       const cairn_analyze_opts *opts);
+/* Entry observer (signature fits cairn_scan's observer): ctx is the
+ * analyzer.  Never fails; problems become recorded facts. */
+void cairn_analyzer_observe(void *ctx, const cairn_entry *e);
+/* Write every record, sorted, through w.  Also adds the options used to the
+ * header?  No: header_opts() below does that before the writer opens. */
+int cairn_analyzer_finish(cairn_analyzer *a, cairn_snap_writer *w);
+/* Options to record in the header's "options" object (new reference). */
+json_t *cairn_analyze_opts_json(const cairn_analyze_opts *opts);
+void cairn_analyzer_free(cairn_analyzer *a);
+
+#endif

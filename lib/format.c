@@ -1,0 +1,1128 @@
+/*
+ * format.c - snapshot format v1 (docs/FORMAT.md): entry records, the
+ * atomic zstd writer with its checksummed and optionally signed trailer,
+ * and the streaming reader that verifies all of it.
+ */
+#include "keys_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <openssl/evp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#define LINE_MAX_BYTES (64u << 20)   /* no record is larger: cap hostile input */
+#define ZSTD_LEVEL 6
+#define SIG_DOMAIN "cairn-snapshot-v1"
+
+static const char *const type_names[CAIRN_T__COUNT] = {
+	"file", "dir", "symlink", "fifo", "socket", "char", "block", "unknown"
+};
+
+const char *cairn_entry_type_name(int type)
+{
+	if (type < 0 || type >= CAIRN_T__COUNT)
+		return "unknown";
+	return type_names[type];
+}
+
+int cairn_entry_type_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < CAIRN_T__COUNT; i++)
+		if (!strcmp(name, type_names[i]))
+			return i;
+	return -1;
+}
+
+void cairn_entry_init(cairn_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+}
+
+void cairn_entry_release(cairn_entry *e)
+{
+	size_t i;
+
+	free(e->path);
+	free(e->target);
+	for (i = 0; i < e->xattr_count; i++)
+		free(e->xattrs[i].name);
+	free(e->xattrs);
+	free(e->err_op);
+	cairn_entry_init(e);
+}
+
+void cairn_entry_copy(cairn_entry *dst, const cairn_entry *src)
+{
+	size_t i;
+
+	*dst = *src;
+	dst->path = src->path ? cairn_strndup(src->path, src->path_len) : NULL;
+	dst->target = src->target ? cairn_strndup(src->target, src->target_len) : NULL;
+	dst->err_op = src->err_op ? cairn_strdup(src->err_op) : NULL;
+	if (src->xattr_count) {
+		dst->xattrs = cairn_calloc(src->xattr_count, sizeof(*dst->xattrs));
+		for (i = 0; i < src->xattr_count; i++) {
+			dst->xattrs[i] = src->xattrs[i];
+			dst->xattrs[i].name = cairn_strdup(src->xattrs[i].name);
+		}
+	} else {
+		dst->xattrs = NULL;
+	}
+}
+
+int cairn_path_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (c)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+void cairn_json_set_bytes(json_t *obj, const char *key, const char *p, size_t n)
+{
+	if (cairn_utf8_valid(p, n) && !memchr(p, '\0', n)) {
+		json_object_set_new(obj, key, json_stringn(p, n));
+	} else {
+		cairn_buf esc = CAIRN_BUF_INIT;
+		cairn_buf k = CAIRN_BUF_INIT;
+
+		cairn_escape_bytes(&esc, p, n);
+		cairn_buf_addf(&k, "%s_esc", key);
+		json_object_set_new(obj, k.data, json_stringn(esc.data, esc.len));
+		cairn_buf_release(&esc);
+		cairn_buf_release(&k);
+	}
+}
+
+int cairn_json_get_bytes(const json_t *obj, const char *key, cairn_buf *out)
+{
+	const json_t *v = json_object_get(obj, key);
+	cairn_buf k = CAIRN_BUF_INIT;
+	int rc;
+
+	if (json_is_string(v)) {
+		cairn_buf_add(out, json_string_value(v), json_string_length(v));
+		return 0;
+	}
+	cairn_buf_addf(&k, "%s_esc", key);
+	v = json_object_get(obj, k.data);
+	cairn_buf_release(&k);
+	if (!json_is_string(v))
+		return CAIRN_ENOTFOUND;
+	rc = cairn_unescape_bytes(out, json_string_value(v), json_string_length(v));
+	return rc;
+}
+
+static void set_hex(json_t *o, const char *key, const unsigned char *p, size_t n)
+{
+	char hex[129];
+
+	cairn_hex(hex, p, n);
+	json_object_set_new(o, key, json_string(hex));
+}
+
+json_t *cairn_entry_to_json(const cairn_entry *e)
+{
+	json_t *o = json_object();
+	char mode[16];
+	size_t i;
+
+	json_object_set_new(o, "type", json_string("entry"));
+	cairn_json_set_bytes(o, "path", e->path, e->path_len);
+	json_object_set_new(o, "kind", json_string(cairn_entry_type_name(e->type)));
+	snprintf(mode, sizeof(mode), "%04o", e->mode & 07777);
+	json_object_set_new(o, "mode", json_string(mode));
+	json_object_set_new(o, "uid", json_integer(e->uid));
+	json_object_set_new(o, "gid", json_integer(e->gid));
+	json_object_set_new(o, "size", json_integer((json_int_t)e->size));
+	json_object_set_new(o, "mtime", json_integer(e->mtime_sec));
+	json_object_set_new(o, "mtime_ns", json_integer(e->mtime_nsec));
+	json_object_set_new(o, "ctime", json_integer(e->ctime_sec));
+	json_object_set_new(o, "ctime_ns", json_integer(e->ctime_nsec));
+	json_object_set_new(o, "dev", json_integer((json_int_t)e->dev));
+	json_object_set_new(o, "ino", json_integer((json_int_t)e->ino));
+	json_object_set_new(o, "nlink", json_integer((json_int_t)e->nlink));
+	if (e->type == CAIRN_T_CHR || e->type == CAIRN_T_BLK)
+		json_object_set_new(o, "rdev", json_integer((json_int_t)e->rdev));
+	if (e->target)
+		cairn_json_set_bytes(o, "target", e->target, e->target_len);
+	if (e->xattr_count) {
+		json_t *arr = json_array();
+
+		for (i = 0; i < e->xattr_count; i++) {
+			json_t *x = json_object();
+
+			cairn_json_set_bytes(x, "name", e->xattrs[i].name,
+					     strlen(e->xattrs[i].name));
+			json_object_set_new(x, "size",
+					    json_integer((json_int_t)e->xattrs[i].size));
+			set_hex(x, "sha256", e->xattrs[i].sha256, 32);
+			json_array_append_new(arr, x);
+		}
+		json_object_set_new(o, "xattrs", arr);
+	}
+	if (e->flags & CAIRN_EF_HASHED) {
+		set_hex(o, "sha256", e->sha256, 32);
+		set_hex(o, "xxh128", e->xxh128, 16);
+	}
+	if (e->flags & CAIRN_EF_CHANGED)
+		json_object_set_new(o, "changed_while_read", json_true());
+	if (e->err) {
+		json_t *err = json_object();
+		const char *name = strerrorname_np(e->err);
+
+		json_object_set_new(err, "op", json_string(e->err_op ? e->err_op : "?"));
+		json_object_set_new(err, "errno", json_integer(e->err));
+		json_object_set_new(err, "name", json_string(name ? name : "E?"));
+		json_object_set_new(o, "error", err);
+	}
+	return o;
+}
+
+static int get_int(const json_t *o, const char *key, json_int_t lo, json_int_t hi,
+		   json_int_t *out)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v))
+		return cairn_error_set(CAIRN_EFORMAT, "field '%s' missing or not an integer", key);
+	*out = json_integer_value(v);
+	if (*out < lo || *out > hi)
+		return cairn_error_set(CAIRN_EFORMAT, "field '%s' out of range", key);
+	return 0;
+}
+
+static int get_hex(const json_t *o, const char *key, unsigned char *out, size_t n)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (!json_is_string(v) || json_string_length(v) != 2 * n ||
+	    cairn_unhex(out, json_string_value(v), n) < 0)
+		return cairn_error_set(CAIRN_EFORMAT, "field '%s' is not %zu hex bytes",
+				       key, n);
+	return 0;
+}
+
+static int parse_xattrs(cairn_entry *e, const json_t *arr)
+{
+	size_t i, n = json_array_size(arr);
+	cairn_buf name = CAIRN_BUF_INIT;
+	int rc = 0;
+
+	if (!json_is_array(arr))
+		return cairn_error_set(CAIRN_EFORMAT, "field 'xattrs' is not an array");
+	e->xattrs = cairn_calloc(n, sizeof(*e->xattrs));
+	for (i = 0; i < n; i++) {
+		const json_t *x = json_array_get(arr, i);
+		json_int_t size;
+
+		cairn_buf_clear(&name);
+		if (cairn_json_get_bytes(x, "name", &name) < 0) {
+			rc = cairn_error_set(CAIRN_EFORMAT, "xattr without a name");
+			break;
+		}
+		if ((rc = get_int(x, "size", 0, INT64_MAX, &size)) < 0 ||
+		    (rc = get_hex(x, "sha256", e->xattrs[i].sha256, 32)) < 0)
+			break;
+		e->xattrs[i].name = cairn_strndup(name.data, name.len);
+		e->xattrs[i].size = (uint64_t)size;
+		e->xattr_count = i + 1;
+	}
+	cairn_buf_release(&name);
+	return rc;
+}
+
+int cairn_entry_from_json(cairn_entry *e, const json_t *o)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	const json_t *v;
+	json_int_t n;
+	unsigned long mode;
+	char *end;
+	int rc;
+
+	cairn_entry_init(e);
+	if (cairn_json_get_bytes(o, "path", &b) < 0 || b.len == 0) {
+		rc = cairn_error_set(CAIRN_EFORMAT, "entry without a valid path");
+		goto fail;
+	}
+	e->path_len = b.len;
+	e->path = cairn_buf_detach(&b, NULL);
+	v = json_object_get(o, "kind");
+	if (!json_is_string(v) || (e->type = cairn_entry_type_parse(json_string_value(v))) < 0) {
+		rc = cairn_error_set(CAIRN_EFORMAT, "entry with an unknown kind");
+		goto fail;
+	}
+	v = json_object_get(o, "mode");
+	if (!json_is_string(v) || (mode = strtoul(json_string_value(v), &end, 8), *end) ||
+	    mode > 07777) {
+		rc = cairn_error_set(CAIRN_EFORMAT, "field 'mode' is not octal");
+		goto fail;
+	}
+	e->mode = (uint32_t)mode;
+#define INT_FIELD(key, lo, hi, dst) \
+	do { if ((rc = get_int(o, key, lo, hi, &n)) < 0) goto fail; dst = n; } while (0)
+	INT_FIELD("uid", 0, UINT32_MAX, e->uid);
+	INT_FIELD("gid", 0, UINT32_MAX, e->gid);
+	INT_FIELD("size", 0, INT64_MAX, e->size);
+	INT_FIELD("mtime", INT64_MIN, INT64_MAX, e->mtime_sec);
+	INT_FIELD("mtime_ns", 0, 999999999, e->mtime_nsec);
+	INT_FIELD("ctime", INT64_MIN, INT64_MAX, e->ctime_sec);
+	INT_FIELD("ctime_ns", 0, 999999999, e->ctime_nsec);
+	INT_FIELD("dev", INT64_MIN, INT64_MAX, e->dev);
+	INT_FIELD("ino", INT64_MIN, INT64_MAX, e->ino);
+	INT_FIELD("nlink", 0, INT64_MAX, e->nlink);
+	if (json_object_get(o, "rdev"))
+		INT_FIELD("rdev", INT64_MIN, INT64_MAX, e->rdev);
+#undef INT_FIELD
+	if (cairn_json_get_bytes(o, "target", &b) == 0) {
+		e->target_len = b.len;
+		e->target = cairn_buf_detach(&b, NULL);
+	}
+	if ((v = json_object_get(o, "xattrs")) && (rc = parse_xattrs(e, v)) < 0)
+		goto fail;
+	if (json_object_get(o, "sha256")) {
+		if ((rc = get_hex(o, "sha256", e->sha256, 32)) < 0 ||
+		    (rc = get_hex(o, "xxh128", e->xxh128, 16)) < 0)
+			goto fail;
+		e->flags |= CAIRN_EF_HASHED;
+	}
+	if (json_is_true(json_object_get(o, "changed_while_read")))
+		e->flags |= CAIRN_EF_CHANGED;
+	if ((v = json_object_get(o, "error"))) {
+		const json_t *op = json_object_get(v, "op");
+
+		if ((rc = get_int(v, "errno", 1, 4095, &n)) < 0)
+			goto fail;
+		e->err = (int)n;
+		e->err_op = cairn_strdup(json_is_string(op) ? json_string_value(op) : "?");
+	}
+	return 0;
+fail:
+	cairn_buf_release(&b);
+	cairn_entry_release(e);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- writer */
+
+#define MAX_PENDING_TEMPS 16
+static char *volatile pending_temps[MAX_PENDING_TEMPS];
+
+void cairn_snap_writer_cleanup_on_signal(void)
+{
+	int i;
+
+	for (i = 0; i < MAX_PENDING_TEMPS; i++)
+		if (pending_temps[i])
+			unlink(pending_temps[i]);
+}
+
+struct cairn_snap_writer {
+	int fd;
+	char *final_path;
+	char *tmp_path;
+	int temp_slot;
+	ZSTD_CCtx *cctx;
+	unsigned char *zout;
+	size_t zout_size;
+	EVP_MD_CTX *sha;
+	cairn_buf last_path;
+	int have_last;
+	int in_records;
+	uint64_t entries;
+	uint64_t kind_counts[CAIRN_T__COUNT];
+	json_t *record_counts;
+	uint64_t errors;
+	int failed;
+};
+
+static int write_all(int fd, const void *p, size_t n, const char *name)
+{
+	const char *c = p;
+
+	while (n) {
+		ssize_t k = write(fd, c, n);
+
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return cairn_error_set(CAIRN_EIO, "cannot write '%s': %s",
+					       name, strerror(errno));
+		}
+		c += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+static int zwrite(cairn_snap_writer *w, const void *p, size_t n, ZSTD_EndDirective mode)
+{
+	ZSTD_inBuffer in = { p, n, 0 };
+	size_t rem;
+
+	do {
+		ZSTD_outBuffer out = { w->zout, w->zout_size, 0 };
+
+		rem = ZSTD_compressStream2(w->cctx, &out, &in, mode);
+		if (ZSTD_isError(rem))
+			return cairn_error_set(CAIRN_EEXTERNAL, "zstd: %s",
+					       ZSTD_getErrorName(rem));
+		if (out.pos && write_all(w->fd, w->zout, out.pos, w->final_path) < 0)
+			return CAIRN_EIO;
+	} while (mode == ZSTD_e_end ? rem != 0 : in.pos < in.size);
+	return 0;
+}
+
+/* A record line: counted into the checksum, compressed, written. */
+static int emit_line(cairn_snap_writer *w, const json_t *rec)
+{
+	char *s;
+	size_t len;
+	int rc;
+
+	if (w->failed)
+		return cairn_error_set(CAIRN_EUSAGE, "snapshot '%s': writer already failed",
+				       w->final_path);
+	s = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!s)
+		cairn_oom();
+	len = strlen(s);
+	s = cairn_realloc(s, len + 2);
+	s[len++] = '\n';
+	EVP_DigestUpdate(w->sha, s, len);
+	rc = zwrite(w, s, len, ZSTD_e_continue);
+	free(s);
+	if (rc < 0)
+		w->failed = 1;
+	return rc;
+}
+
+static void register_temp(cairn_snap_writer *w)
+{
+	int i;
+
+	for (i = 0; i < MAX_PENDING_TEMPS; i++) {
+		if (!pending_temps[i]) {
+			pending_temps[i] = w->tmp_path;
+			w->temp_slot = i;
+			return;
+		}
+	}
+	w->temp_slot = -1;
+}
+
+static void unregister_temp(cairn_snap_writer *w)
+{
+	if (w->temp_slot >= 0)
+		pending_temps[w->temp_slot] = NULL;
+	w->temp_slot = -1;
+}
+
+static void writer_free(cairn_snap_writer *w)
+{
+	unregister_temp(w);
+	if (w->fd >= 0 && w->tmp_path)
+		close(w->fd);
+	ZSTD_freeCCtx(w->cctx);
+	EVP_MD_CTX_free(w->sha);
+	free(w->zout);
+	free(w->final_path);
+	free(w->tmp_path);
+	cairn_buf_release(&w->last_path);
+	json_decref(w->record_counts);
+	free(w);
+}
+
+int cairn_snap_writer_open(cairn_snap_writer **out, const char *path,
+			   const json_t *header)
+{
+	cairn_snap_writer *w;
+	json_t *h;
+	const char *key;
+	json_t *val;
+	char version[16];
+	int rc;
+
+	*out = NULL;
+	w = cairn_calloc(1, sizeof(*w));
+	w->fd = -1;
+	w->temp_slot = -1;
+	w->final_path = cairn_strdup(path);
+	if (!strcmp(path, "-")) {
+		w->fd = STDOUT_FILENO;
+	} else {
+		char *dircopy = cairn_strdup(path), *basecopy = cairn_strdup(path);
+		cairn_buf t = CAIRN_BUF_INIT;
+
+		cairn_buf_addf(&t, "%s/.%s.tmp.XXXXXX", dirname(dircopy), basename(basecopy));
+		free(dircopy);
+		free(basecopy);
+		w->tmp_path = cairn_buf_detach(&t, NULL);
+		w->fd = mkostemp(w->tmp_path, O_CLOEXEC);
+		if (w->fd < 0) {
+			rc = cairn_error_set(CAIRN_EIO, "cannot create a temporary file for '%s': %s",
+					     path, strerror(errno));
+			free(w->tmp_path);
+			w->tmp_path = NULL;
+			writer_free(w);
+			return rc;
+		}
+		register_temp(w);
+	}
+	w->cctx = ZSTD_createCCtx();
+	w->sha = EVP_MD_CTX_new();
+	if (!w->cctx || !w->sha)
+		cairn_oom();
+	ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, ZSTD_LEVEL);
+	ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1);
+	EVP_DigestInit_ex(w->sha, EVP_sha256(), NULL);
+	w->zout_size = ZSTD_CStreamOutSize();
+	w->zout = cairn_malloc(w->zout_size);
+	w->record_counts = json_object();
+
+	h = json_object();
+	json_object_set_new(h, "type", json_string("header"));
+	json_object_set_new(h, "format", json_string(CAIRN_FORMAT_NAME));
+	snprintf(version, sizeof(version), "%d.%d", CAIRN_FORMAT_MAJOR, CAIRN_FORMAT_MINOR);
+	json_object_set_new(h, "version", json_string(version));
+	json_object_foreach((json_t *)header, key, val) {
+		if (strcmp(key, "type") && strcmp(key, "format") && strcmp(key, "version"))
+			json_object_set(h, key, val);
+	}
+	rc = emit_line(w, h);
+	json_decref(h);
+	if (rc < 0) {
+		cairn_snap_writer_abort(w);
+		return rc;
+	}
+	*out = w;
+	return 0;
+}
+
+int cairn_snap_writer_entry(cairn_snap_writer *w, const cairn_entry *e)
+{
+	json_t *o;
+	int rc;
+
+	if (w->in_records)
+		return cairn_error_set(CAIRN_EUSAGE, "snapshot '%s': entry after other records",
+				       w->final_path);
+	if (!e->path_len || (w->have_last &&
+	    cairn_path_cmp(w->last_path.data, w->last_path.len, e->path, e->path_len) >= 0))
+		return cairn_error_set(CAIRN_EUSAGE, "snapshot '%s': entries out of order",
+				       w->final_path);
+	cairn_buf_clear(&w->last_path);
+	cairn_buf_add(&w->last_path, e->path, e->path_len);
+	w->have_last = 1;
+	o = cairn_entry_to_json(e);
+	rc = emit_line(w, o);
+	json_decref(o);
+	if (rc == 0) {
+		w->entries++;
+		w->kind_counts[e->type < CAIRN_T__COUNT ? e->type : CAIRN_T_UNKNOWN]++;
+		if (e->err)
+			w->errors++;
+	}
+	return rc;
+}
+
+void cairn_snap_writer_count_error(cairn_snap_writer *w)
+{
+	w->errors++;
+}
+
+int cairn_snap_writer_record(cairn_snap_writer *w, const json_t *rec)
+{
+	const char *type = json_string_value(json_object_get(rec, "type"));
+	json_t *c;
+
+	if (!type || !strcmp(type, "header") || !strcmp(type, "entry") ||
+	    !strcmp(type, "trailer"))
+		return cairn_error_set(CAIRN_EUSAGE, "snapshot '%s': record without a valid type",
+				       w->final_path);
+	w->in_records = 1;
+	c = json_object_get(w->record_counts, type);
+	json_object_set_new(w->record_counts, type,
+			    json_integer(c ? json_integer_value(c) + 1 : 1));
+	return emit_line(w, rec);
+}
+
+/* The signed message: domain, digest of the body, digest of the canonical
+ * trailer (sorted keys, without "signature"). */
+static void signed_message(unsigned char msg[sizeof(SIG_DOMAIN) + 64],
+			   const unsigned char body[32], const json_t *trailer)
+{
+	json_t *copy = json_deep_copy(trailer);
+	char *canon;
+	unsigned int n = 0;
+
+	json_object_del(copy, "signature");
+	canon = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!canon)
+		cairn_oom();
+	memcpy(msg, SIG_DOMAIN, sizeof(SIG_DOMAIN));   /* includes the NUL */
+	memcpy(msg + sizeof(SIG_DOMAIN), body, 32);
+	EVP_Digest(canon, strlen(canon), msg + sizeof(SIG_DOMAIN) + 32, &n,
+		   EVP_sha256(), NULL);
+	free(canon);
+	json_decref(copy);
+}
+
+static int fsync_dir_of(const char *path)
+{
+	char *copy = cairn_strdup(path);
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	free(copy);
+	if (fd < 0)
+		return -1;
+	fsync(fd);
+	close(fd);
+	return 0;
+}
+
+static json_t *trailer_counts(const uint64_t *kind_counts)
+{
+	json_t *c = json_object();
+	int i;
+
+	for (i = 0; i < CAIRN_T__COUNT; i++)
+		json_object_set_new(c, type_names[i], json_integer((json_int_t)kind_counts[i]));
+	return c;
+}
+
+int cairn_snap_writer_close(cairn_snap_writer *w, const json_t *extra,
+			    const cairn_key *key)
+{
+	unsigned char digest[32], msg[sizeof(SIG_DOMAIN) + 64], sig[64];
+	char hex[65];
+	unsigned int dlen = 0;
+	json_t *t;
+	char *line;
+	int rc = 0;
+
+	if (w->failed) {
+		rc = cairn_error_set(CAIRN_EIO, "snapshot '%s': an earlier write failed",
+				     w->final_path);
+		goto fail;
+	}
+	EVP_DigestFinal_ex(w->sha, digest, &dlen);
+	t = json_object();
+	json_object_set_new(t, "type", json_string("trailer"));
+	json_object_set_new(t, "entries", json_integer((json_int_t)w->entries));
+	json_object_set_new(t, "counts", trailer_counts(w->kind_counts));
+	json_object_set(t, "records", w->record_counts);
+	json_object_set_new(t, "errors", json_integer((json_int_t)w->errors));
+	if (extra) {
+		const char *k;
+		json_t *v;
+
+		json_object_foreach((json_t *)extra, k, v)
+			if (!json_object_get(t, k) && strcmp(k, "sha256") && strcmp(k, "signature"))
+				json_object_set(t, k, v);
+	}
+	cairn_hex(hex, digest, 32);
+	json_object_set_new(t, "sha256", json_string(hex));
+	if (key) {
+		char b64[100], kid[65];
+		json_t *s;
+
+		signed_message(msg, digest, t);
+		if ((rc = cairn_key_sign(key, msg, sizeof(msg), sig)) < 0) {
+			json_decref(t);
+			goto fail;
+		}
+		EVP_EncodeBlock((unsigned char *)b64, sig, 64);
+		cairn_key_id(key, kid);
+		s = json_object();
+		json_object_set_new(s, "alg", json_string("ed25519"));
+		json_object_set_new(s, "key_id", json_string(kid));
+		json_object_set_new(s, "value", json_string(b64));
+		json_object_set_new(t, "signature", s);
+	}
+	line = json_dumps(t, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(t);
+	if (!line)
+		cairn_oom();
+	rc = zwrite(w, line, strlen(line), ZSTD_e_continue);
+	if (rc == 0)
+		rc = zwrite(w, "\n", 1, ZSTD_e_end);
+	free(line);
+	if (rc < 0)
+		goto fail;
+	if (w->tmp_path) {
+		if (fsync(w->fd) != 0) {
+			rc = cairn_error_set(CAIRN_EIO, "cannot fsync '%s': %s",
+					     w->tmp_path, strerror(errno));
+			goto fail;
+		}
+		if (close(w->fd) != 0) {
+			w->fd = -1;
+			rc = cairn_error_set(CAIRN_EIO, "cannot close '%s': %s",
+					     w->tmp_path, strerror(errno));
+			goto fail;
+		}
+		w->fd = -1;
+		if (rename(w->tmp_path, w->final_path) != 0) {
+			rc = cairn_error_set(CAIRN_EIO, "cannot rename '%s' to '%s': %s",
+					     w->tmp_path, w->final_path, strerror(errno));
+			goto fail;
+		}
+		fsync_dir_of(w->final_path);
+		free(w->tmp_path);
+		w->tmp_path = NULL;
+	}
+	writer_free(w);
+	return 0;
+fail:
+	cairn_snap_writer_abort(w);
+	return rc;
+}
+
+void cairn_snap_writer_abort(cairn_snap_writer *w)
+{
+	if (!w)
+		return;
+	if (w->tmp_path) {
+		unlink(w->tmp_path);
+		if (w->fd >= 0)
+			close(w->fd);
+		w->fd = -1;
+	}
+	writer_free(w);
+}
+
+/* ---------------------------------------------------------------- reader */
+
+struct cairn_snap_reader {
+	char *name;
+	int fd;
+	const unsigned char *mem;
+	size_t mem_len;
+	ZSTD_DCtx *dctx;
+	unsigned char *inbuf;
+	size_t inbuf_size;
+	ZSTD_inBuffer in;
+	unsigned char *outbuf;
+	size_t outbuf_size, out_pos, out_len;
+	size_t last_ret;        /* last ZSTD_decompressStream result: 0 = frame done */
+	int input_done;
+	cairn_buf line;
+	EVP_MD_CTX *sha;
+	json_t *header, *trailer, *cur;
+	cairn_entry entry;
+	cairn_buf prev_path;
+	int have_prev;
+	int in_records;
+	long long recno;
+	uint64_t entries;
+	uint64_t kind_counts[CAIRN_T__COUNT];
+	json_t *record_counts;
+	const cairn_key *pubkey;
+	int done;
+	int broken;
+};
+
+static int rd_fail(cairn_snap_reader *r, int code, const char *fmt, const char *detail)
+{
+	r->broken = 1;
+	if (r->recno > 0)
+		return cairn_error_set(code, "snapshot '%s': record %lld: %s%s", r->name,
+				       r->recno, fmt, detail ? detail : "");
+	return cairn_error_set(code, "snapshot '%s': %s%s", r->name, fmt, detail ? detail : "");
+}
+
+/* Refill the compressed input; 0 when no more input exists. */
+static int refill_input(cairn_snap_reader *r)
+{
+	ssize_t n;
+
+	if (r->input_done)
+		return 0;
+	if (r->mem) {
+		r->in.src = r->mem;
+		r->in.size = r->mem_len;
+		r->in.pos = 0;
+		r->input_done = 1;
+		return r->mem_len > 0;
+	}
+	do {
+		n = read(r->fd, r->inbuf, r->inbuf_size);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return cairn_error_set(CAIRN_EIO, "cannot read snapshot '%s': %s",
+				       r->name, strerror(errno));
+	if (n == 0) {
+		r->input_done = 1;
+		return 0;
+	}
+	r->in.src = r->inbuf;
+	r->in.size = (size_t)n;
+	r->in.pos = 0;
+	return 1;
+}
+
+/* Decompress more output; 0 at a clean end, 1 with output, negative on error. */
+static int refill_output(cairn_snap_reader *r)
+{
+	for (;;) {
+		ZSTD_outBuffer out = { r->outbuf, r->outbuf_size, 0 };
+		size_t ret;
+
+		if (r->in.pos >= r->in.size) {
+			int k = refill_input(r);
+
+			if (k < 0)
+				return rd_fail(r, CAIRN_EIO, cairn_error_last(), NULL);
+			if (k == 0) {
+				if (r->last_ret != 0)
+					return rd_fail(r, CAIRN_EFORMAT,
+						       "truncated (incomplete zstd frame)", NULL);
+				return 0;
+			}
+		}
+		ret = ZSTD_decompressStream(r->dctx, &out, &r->in);
+		if (ZSTD_isError(ret))
+			return rd_fail(r, CAIRN_EFORMAT, "corrupt or not zstd: ",
+				       ZSTD_getErrorName(ret));
+		r->last_ret = ret;
+		if (out.pos) {
+			r->out_pos = 0;
+			r->out_len = out.pos;
+			return 1;
+		}
+	}
+}
+
+/* One line without its newline into r->line: 1, 0 at clean EOF, negative. */
+static int read_line(cairn_snap_reader *r)
+{
+	cairn_buf_clear(&r->line);
+	for (;;) {
+		unsigned char *start = r->outbuf + r->out_pos;
+		size_t avail = r->out_len - r->out_pos;
+		unsigned char *nl = memchr(start, '\n', avail);
+		size_t take = nl ? (size_t)(nl - start) : avail;
+		int k;
+
+		if (r->line.len + take > LINE_MAX_BYTES)
+			return rd_fail(r, CAIRN_ELIMIT, "record longer than 64 MiB", NULL);
+		cairn_buf_add(&r->line, start, take);
+		if (nl) {
+			r->out_pos += take + 1;
+			return 1;
+		}
+		r->out_pos = r->out_len;
+		k = refill_output(r);
+		if (k < 0)
+			return k;
+		if (k == 0) {
+			if (r->line.len)
+				return rd_fail(r, CAIRN_EFORMAT, "truncated (last record incomplete)",
+					       NULL);
+			return 0;
+		}
+	}
+}
+
+static int parse_line(cairn_snap_reader *r, json_t **out)
+{
+	json_error_t jerr;
+	json_t *j;
+
+	*out = NULL;
+	r->recno++;
+	j = json_loadb(r->line.data, r->line.len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!j)
+		return rd_fail(r, CAIRN_EFORMAT, "invalid JSON: ", jerr.text);
+	if (!json_is_object(j) || !json_is_string(json_object_get(j, "type"))) {
+		json_decref(j);
+		return rd_fail(r, CAIRN_EFORMAT, "record is not an object with a type", NULL);
+	}
+	*out = j;
+	return 0;
+}
+
+static int check_header(cairn_snap_reader *r)
+{
+	const char *fmt = json_string_value(json_object_get(r->header, "format"));
+	const char *ver = json_string_value(json_object_get(r->header, "version"));
+	const char *type = json_string_value(json_object_get(r->header, "type"));
+	int major = -1, minor = -1;
+
+	if (!type || strcmp(type, "header") || !fmt || strcmp(fmt, CAIRN_FORMAT_NAME))
+		return rd_fail(r, CAIRN_EFORMAT, "not a cairn snapshot (no header)", NULL);
+	if (!ver || sscanf(ver, "%d.%d", &major, &minor) != 2 || major != CAIRN_FORMAT_MAJOR)
+		return rd_fail(r, CAIRN_EFORMAT, "unsupported format version ",
+			       ver ? ver : "(none)");
+	return 0;
+}
+
+static int reader_start(cairn_snap_reader *r)
+{
+	int rc;
+
+	r->dctx = ZSTD_createDCtx();
+	r->sha = EVP_MD_CTX_new();
+	if (!r->dctx || !r->sha)
+		cairn_oom();
+	EVP_DigestInit_ex(r->sha, EVP_sha256(), NULL);
+	r->outbuf_size = ZSTD_DStreamOutSize();
+	r->outbuf = cairn_malloc(r->outbuf_size);
+	r->record_counts = json_object();
+	rc = read_line(r);
+	if (rc == 0)
+		return rd_fail(r, CAIRN_EFORMAT, "empty file, not a snapshot", NULL);
+	if (rc < 0)
+		return rc;
+	if ((rc = parse_line(r, &r->header)) < 0)
+		return rc;
+	if ((rc = check_header(r)) < 0)
+		return rc;
+	EVP_DigestUpdate(r->sha, r->line.data, r->line.len);
+	EVP_DigestUpdate(r->sha, "\n", 1);
+	return 0;
+}
+
+static cairn_snap_reader *reader_new(const char *name, const cairn_key *pubkey)
+{
+	cairn_snap_reader *r = cairn_calloc(1, sizeof(*r));
+
+	r->name = cairn_strdup(name);
+	r->fd = -1;
+	r->pubkey = pubkey;
+	return r;
+}
+
+int cairn_snap_reader_open(cairn_snap_reader **out, const char *path,
+			   const cairn_key *pubkey)
+{
+	cairn_snap_reader *r;
+	struct stat st;
+	int rc;
+
+	*out = NULL;
+	r = reader_new(path, pubkey);
+	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (r->fd < 0) {
+		rc = cairn_error_set(CAIRN_EIO, "cannot open snapshot '%s': %s",
+				     path, strerror(errno));
+		cairn_snap_reader_free(r);
+		return rc;
+	}
+	if (fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		rc = cairn_error_set(CAIRN_EIO, "snapshot '%s': not a regular file", path);
+		cairn_snap_reader_free(r);
+		return rc;
+	}
+	r->inbuf_size = ZSTD_DStreamInSize();
+	r->inbuf = cairn_malloc(r->inbuf_size);
+	if ((rc = reader_start(r)) < 0) {
+		cairn_snap_reader_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int cairn_snap_reader_open_mem(cairn_snap_reader **out, const void *data,
+			       size_t len, const char *name,
+			       const cairn_key *pubkey)
+{
+	cairn_snap_reader *r;
+	int rc;
+
+	*out = NULL;
+	r = reader_new(name, pubkey);
+	r->mem = data;
+	r->mem_len = len;
+	if ((rc = reader_start(r)) < 0) {
+		cairn_snap_reader_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+const json_t *cairn_snap_reader_header(const cairn_snap_reader *r)
+{
+	return r->header;
+}
+
+const json_t *cairn_snap_reader_trailer(const cairn_snap_reader *r)
+{
+	return r->done ? r->trailer : NULL;
+}
+
+static int counts_match(const json_t *want, const json_t *have)
+{
+	return json_is_object(want) && json_equal((json_t *)want, (json_t *)have);
+}
+
+static int check_trailer(cairn_snap_reader *r, const unsigned char digest[32])
+{
+	const json_t *t = r->trailer;
+	const char *hex = json_string_value(json_object_get(t, "sha256"));
+	unsigned char want[32];
+	json_t *kinds;
+	int ok;
+
+	if (!hex || strlen(hex) != 64 || cairn_unhex(want, hex, 32) < 0)
+		return rd_fail(r, CAIRN_EFORMAT, "trailer without a sha256 checksum", NULL);
+	if (memcmp(want, digest, 32))
+		return rd_fail(r, CAIRN_EVERIFY,
+			       "checksum mismatch: the snapshot was modified or corrupted", NULL);
+	kinds = trailer_counts(r->kind_counts);
+	ok = json_integer_value(json_object_get(t, "entries")) == (json_int_t)r->entries &&
+	     counts_match(json_object_get(t, "counts"), kinds) &&
+	     (!json_object_get(t, "records") ||
+	      counts_match(json_object_get(t, "records"), r->record_counts));
+	json_decref(kinds);
+	if (!ok)
+		return rd_fail(r, CAIRN_EVERIFY, "trailer counts do not match the records", NULL);
+	if (r->pubkey) {
+		const json_t *s = json_object_get(t, "signature");
+		const char *b64 = json_string_value(json_object_get(s, "value"));
+		unsigned char raw[100], msg[sizeof(SIG_DOMAIN) + 64];
+		int n;
+
+		if (!b64)
+			return rd_fail(r, CAIRN_EVERIFY, "not signed, but a public key was given",
+				       NULL);
+		if (strlen(b64) != 88 ||
+		    (n = EVP_DecodeBlock(raw, (const unsigned char *)b64, 88)) != 66)
+			return rd_fail(r, CAIRN_EVERIFY, "malformed signature", NULL);
+		signed_message(msg, digest, t);
+		if (cairn_key_verify(r->pubkey, msg, sizeof(msg), raw) < 0)
+			return rd_fail(r, CAIRN_EVERIFY,
+				       "bad signature: not signed by the given key, or modified",
+				       NULL);
+	}
+	return 0;
+}
+
+int cairn_snap_reader_next(cairn_snap_reader *r, cairn_record *rec)
+{
+	const char *type;
+	json_t *j;
+	int rc;
+
+	memset(rec, 0, sizeof(*rec));
+	if (r->done)
+		return 0;
+	if (r->broken)
+		return cairn_error_set(CAIRN_EFORMAT, "snapshot '%s': read after an error",
+				       r->name);
+	json_decref(r->cur);
+	r->cur = NULL;
+	cairn_entry_release(&r->entry);
+
+	rc = read_line(r);
+	if (rc == 0)
+		return rd_fail(r, CAIRN_EFORMAT, "truncated (no trailer)", NULL);
+	if (rc < 0)
+		return rc;
+	if ((rc = parse_line(r, &j)) < 0)
+		return rc;
+	type = json_string_value(json_object_get(j, "type"));
+	if (!strcmp(type, "trailer")) {
+		unsigned char digest[32];
+		unsigned int dlen = 0;
+
+		r->trailer = j;
+		EVP_DigestFinal_ex(r->sha, digest, &dlen);
+		if ((rc = check_trailer(r, digest)) < 0)
+			return rc;
+		rc = read_line(r);
+		if (rc > 0)
+			return rd_fail(r, CAIRN_EFORMAT, "data after the trailer", NULL);
+		if (rc < 0)
+			return rc;
+		r->done = 1;
+		return 0;
+	}
+	EVP_DigestUpdate(r->sha, r->line.data, r->line.len);
+	EVP_DigestUpdate(r->sha, "\n", 1);
+	r->cur = j;
+	rec->json = j;
+	rec->number = r->recno;
+	if (!strcmp(type, "header")) {
+		return rd_fail(r, CAIRN_EFORMAT, "second header", NULL);
+	} else if (!strcmp(type, "entry")) {
+		if (r->in_records)
+			return rd_fail(r, CAIRN_EFORMAT, "entry after other records", NULL);
+		if ((rc = cairn_entry_from_json(&r->entry, j)) < 0) {
+			char msg[512];
+
+			snprintf(msg, sizeof(msg), "%s", cairn_error_last());
+			return rd_fail(r, rc, msg, NULL);
+		}
+		if (r->have_prev && cairn_path_cmp(r->prev_path.data, r->prev_path.len,
+						   r->entry.path, r->entry.path_len) >= 0)
+			return rd_fail(r, CAIRN_EFORMAT, "entries out of order", NULL);
+		cairn_buf_clear(&r->prev_path);
+		cairn_buf_add(&r->prev_path, r->entry.path, r->entry.path_len);
+		r->have_prev = 1;
+		r->entries++;
+		r->kind_counts[r->entry.type]++;
+		rec->kind = CAIRN_REC_ENTRY;
+		rec->entry = r->entry;
+	} else {
+		json_t *c = json_object_get(r->record_counts, type);
+
+		r->in_records = 1;
+		json_object_set_new(r->record_counts, type,
+				    json_integer(c ? json_integer_value(c) + 1 : 1));
+		rec->kind = CAIRN_REC_OTHER;
+	}
+	return 1;
+}
+
+void cairn_snap_reader_free(cairn_snap_reader *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	ZSTD_freeDCtx(r->dctx);
+	EVP_MD_CTX_free(r->sha);
+	free(r->inbuf);
+	free(r->outbuf);
+	free(r->name);
+	cairn_buf_release(&r->line);
+	cairn_buf_release(&r->prev_path);
+	json_decref(r->header);
+	json_decref(r->trailer);
+	json_decref(r->cur);
+	json_decref(r->record_counts);
+	cairn_entry_release(&r->entry);
+	free(r);
+}
+
+int cairn_snap_verify(const char *path, const cairn_key *pubkey, json_t **trailer_out)
+{
+	cairn_snap_reader *r;
+	cairn_record rec;
+	int rc;
+
+	if (trailer_out)
+		*trailer_out = NULL;
+	if ((rc = cairn_snap_reader_open(&r, path, pubkey)) < 0)
+		return rc;
+	while ((rc = cairn_snap_reader_next(r, &rec)) > 0)
+		;
+	if (rc == 0 && trailer_out)
+		*trailer_out = json_incref((json_t *)cairn_snap_reader_trailer(r));
+	cairn_snap_reader_free(r);
+	return rc;
+}

@@ -1,0 +1,179 @@
+/*
+ * snapshot.h - snapshot format v1: writer, streaming reader, signatures.
+ *
+ * A snapshot is one zstd stream of newline-delimited JSON records
+ * (docs/FORMAT.md):
+ *
+ *   {"type":"header", ...}                    exactly one, first
+ *   {"type":"entry", "path":..., ...}         sorted by raw path bytes
+ *   {"type":"<other>", ...}                   package, env, mcp_server ...
+ *   {"type":"trailer", "sha256":..., ...}     exactly one, last
+ *
+ * The trailer's sha256 covers every byte (uncompressed) before the trailer
+ * line; its optional "signature" is Ed25519 over that digest.
+ */
+#ifndef CAIRN_SNAPSHOT_H
+#define CAIRN_SNAPSHOT_H
+
+#include "cairn.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+#define CAIRN_FORMAT_NAME "cairn-snapshot"
+#define CAIRN_FORMAT_MAJOR 1
+#define CAIRN_FORMAT_MINOR 1   /* 1.0 files only; 1.1 adds package/env/mcp records */
+
+enum cairn_entry_type {
+	CAIRN_T_FILE = 0,
+	CAIRN_T_DIR,
+	CAIRN_T_SYMLINK,
+	CAIRN_T_FIFO,
+	CAIRN_T_SOCKET,
+	CAIRN_T_CHR,
+	CAIRN_T_BLK,
+	CAIRN_T_UNKNOWN,
+	CAIRN_T__COUNT
+};
+
+/* "file", "dir", "symlink", "fifo", "socket", "char", "block", "unknown" */
+const char *cairn_entry_type_name(int type);
+int cairn_entry_type_parse(const char *name);   /* -1 when unknown */
+
+typedef struct cairn_xattr {
+	char *name;                 /* raw bytes, NUL-terminated */
+	uint64_t size;              /* length of the value */
+	unsigned char sha256[32];   /* SHA-256 of the value */
+} cairn_xattr;
+
+/* Flags of an entry. */
+#define CAIRN_EF_HASHED   0x1  /* sha256 and xxh128 are valid (regular files) */
+#define CAIRN_EF_CHANGED  0x2  /* file changed while it was being read */
+
+typedef struct cairn_entry {
+	char *path;            /* raw bytes relative to the root, no "./"; owned */
+	size_t path_len;
+	int type;              /* enum cairn_entry_type */
+	uint32_t mode;         /* permission bits incl. suid/sgid/sticky (07777) */
+	uint32_t uid, gid;
+	uint64_t size;
+	int64_t mtime_sec;
+	long mtime_nsec;
+	int64_t ctime_sec;
+	long ctime_nsec;
+	uint64_t dev, ino, nlink;
+	uint64_t rdev;         /* char/block devices */
+	char *target;          /* symlink target, raw bytes; owned; NULL if none */
+	size_t target_len;
+	cairn_xattr *xattrs;   /* sorted by name; owned */
+	size_t xattr_count;
+	unsigned flags;        /* CAIRN_EF_* */
+	unsigned char sha256[32];
+	unsigned char xxh128[16];
+	int err;               /* errno of the failure to read it, 0 if none */
+	char *err_op;          /* what failed: "open", "read", "readlink", ...; owned */
+} cairn_entry;
+
+void cairn_entry_init(cairn_entry *e);
+void cairn_entry_release(cairn_entry *e);        /* frees owned fields, re-inits */
+void cairn_entry_copy(cairn_entry *dst, const cairn_entry *src); /* deep copy */
+/* memcmp order of raw path bytes, shorter prefix first (the file order). */
+int cairn_path_cmp(const char *a, size_t alen, const char *b, size_t blen);
+
+/* Entry <-> JSON record.  to_json returns a new reference. */
+json_t *cairn_entry_to_json(const cairn_entry *e);
+int cairn_entry_from_json(cairn_entry *out, const json_t *rec);
+
+/* A string field holding raw bytes: "key" when valid UTF-8, else
+ * "key_esc" with cairn_escape_bytes().  get returns CAIRN_ENOTFOUND when
+ * neither is present. */
+void cairn_json_set_bytes(json_t *obj, const char *key, const char *p, size_t n);
+int cairn_json_get_bytes(const json_t *obj, const char *key, cairn_buf *out);
+
+/* ---- keys (Ed25519, PEM files) ---- */
+typedef struct cairn_key cairn_key;
+/* Write a new key pair: private key PEM (mode 0600) and public key PEM. */
+int cairn_key_generate(const char *priv_path, const char *pub_path);
+int cairn_key_load_private(cairn_key **out, const char *path);
+int cairn_key_load_public(cairn_key **out, const char *path);
+/* Hex SHA-256 of the raw 32-byte public key; buf >= 65 bytes. */
+void cairn_key_id(const cairn_key *k, char *buf);
+void cairn_key_free(cairn_key *k);
+
+/* ---- writer ---- */
+typedef struct cairn_snap_writer cairn_snap_writer;
+
+/*
+ * Start a snapshot that will appear at path only on success: the data goes
+ * to a temporary file in the same folder, which close() fsyncs and renames.
+ * header: the tool's header fields (borrowed); the writer adds "type",
+ * "format" and "version" in front.  path "-" writes to stdout (no rename).
+ */
+int cairn_snap_writer_open(cairn_snap_writer **out, const char *path,
+			   const json_t *header);
+/* Entries must come in strictly increasing cairn_path_cmp() order;
+ * an out-of-order or duplicate path is CAIRN_EUSAGE. */
+int cairn_snap_writer_entry(cairn_snap_writer *w, const cairn_entry *e);
+/* Any other record (must have a string "type" that is not header, entry or
+ * trailer); written after all entries, in the order given.  Borrowed. */
+int cairn_snap_writer_record(cairn_snap_writer *w, const json_t *rec);
+/*
+ * Write the trailer (counts, errors, checksum, signature if key != NULL),
+ * finish the zstd frame, fsync, rename into place.  extra: optional fields
+ * merged into the trailer (borrowed, may be NULL).  Frees w in every case;
+ * on failure nothing is left under the final name.
+ */
+int cairn_snap_writer_close(cairn_snap_writer *w, const json_t *extra,
+			    const cairn_key *key);
+/* Give up: remove the temporary file, free w.  NULL is a no-op. */
+void cairn_snap_writer_abort(cairn_snap_writer *w);
+/* Count an unreadable entry for the trailer's "errors". */
+void cairn_snap_writer_count_error(cairn_snap_writer *w);
+
+/* Remove temp files of writers still open: for a SIGINT/SIGTERM handler
+ * (async-signal-safe: only unlink(2)). */
+void cairn_snap_writer_cleanup_on_signal(void);
+
+/* ---- reader (streaming: memory independent of the entry count) ---- */
+typedef struct cairn_snap_reader cairn_snap_reader;
+
+enum cairn_record_kind { CAIRN_REC_ENTRY = 1, CAIRN_REC_OTHER = 2 };
+
+typedef struct cairn_record {
+	int kind;              /* enum cairn_record_kind */
+	cairn_entry entry;     /* valid for CAIRN_REC_ENTRY */
+	json_t *json;          /* the parsed record (every kind) */
+	long long number;      /* 1-based record number in the file */
+} cairn_record;
+/* Both fields are owned by the reader and valid until the next call. */
+
+/*
+ * Open a snapshot for streaming.  pubkey: when non-NULL the trailer must
+ * carry a valid signature by that key.  name labels error messages.
+ */
+int cairn_snap_reader_open(cairn_snap_reader **out, const char *path,
+			   const cairn_key *pubkey);
+/* The same over a snapshot held in memory (e.g. a git blob); data must
+ * outlive the reader. */
+int cairn_snap_reader_open_mem(cairn_snap_reader **out, const void *data,
+			       size_t len, const char *name,
+			       const cairn_key *pubkey);
+/* The header record (owned by the reader). */
+const json_t *cairn_snap_reader_header(const cairn_snap_reader *r);
+/*
+ * Next record: 1 with *rec filled, 0 at the end once the trailer's checksum
+ * (and signature) verified, negative on any error (message names the file
+ * and record).  Callers that must never show a partial result buffer what
+ * they derive until 0 comes back, or run cairn_snap_verify() first.
+ */
+int cairn_snap_reader_next(cairn_snap_reader *r, cairn_record *rec);
+/* The trailer record once next() returned 0 (owned by the reader). */
+const json_t *cairn_snap_reader_trailer(const cairn_snap_reader *r);
+void cairn_snap_reader_free(cairn_snap_reader *r);
+
+/* Read the whole file, checking structure, checksum and signature.
+ * trailer_out (optional) receives a new reference to the trailer. */
+int cairn_snap_verify(const char *path, const cairn_key *pubkey,
+		      json_t **trailer_out);
+
+#endif

@@ -1,0 +1,367 @@
+/*
+ * util.c - errors, allocation, buffers, hex, UTF-8 and escaping.
+ */
+#include "cairn.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static _Thread_local char error_msg[1024];
+
+int cairn_error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const char *cairn_error_last(void)
+{
+	return error_msg;
+}
+
+void cairn_error_clear(void)
+{
+	error_msg[0] = '\0';
+}
+
+void cairn_oom(void)
+{
+	static const char msg[] = "cairn: out of memory\n";
+
+	/* write(2) rather than stdio: the heap may be what failed. */
+	fwrite(msg, 1, sizeof(msg) - 1, stderr);
+	abort();
+}
+
+void *cairn_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		cairn_oom();
+	return p;
+}
+
+void *cairn_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		cairn_oom();
+	return p;
+}
+
+void *cairn_realloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		cairn_oom();
+	return q;
+}
+
+char *cairn_strdup(const char *s)
+{
+	return cairn_strndup(s, strlen(s));
+}
+
+char *cairn_strndup(const char *s, size_t n)
+{
+	char *p = cairn_malloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void cairn_buf_init(cairn_buf *b)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void cairn_buf_release(cairn_buf *b)
+{
+	free(b->data);
+	cairn_buf_init(b);
+}
+
+void cairn_buf_clear(cairn_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+void cairn_buf_grow(cairn_buf *b, size_t extra)
+{
+	size_t need;
+
+	if (extra > SIZE_MAX - b->len - 1)
+		cairn_oom();
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	if (b->cap && b->cap > SIZE_MAX / 2)
+		cairn_oom();
+	b->cap = b->cap ? b->cap * 2 : 64;
+	if (b->cap < need)
+		b->cap = need;
+	b->data = cairn_realloc(b->data, b->cap);
+}
+
+void cairn_buf_add(cairn_buf *b, const void *p, size_t n)
+{
+	cairn_buf_grow(b, n);
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void cairn_buf_addstr(cairn_buf *b, const char *s)
+{
+	cairn_buf_add(b, s, strlen(s));
+}
+
+void cairn_buf_addch(cairn_buf *b, int c)
+{
+	char ch = (char)c;
+
+	cairn_buf_add(b, &ch, 1);
+}
+
+void cairn_buf_addf(cairn_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	cairn_buf_grow(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+char *cairn_buf_detach(cairn_buf *b, size_t *len_out)
+{
+	char *p;
+
+	if (!b->data)
+		cairn_buf_grow(b, 0);
+	p = b->data;
+	if (len_out)
+		*len_out = b->len;
+	cairn_buf_init(b);
+	return p;
+}
+
+void cairn_hex(char *out, const unsigned char *in, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int cairn_unhex(unsigned char *out, const char *in, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int hi = hexval((unsigned char)in[2 * i]);
+		int lo = hi < 0 ? -1 : hexval((unsigned char)in[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return CAIRN_EFORMAT;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/*
+ * Length of the well-formed UTF-8 sequence at p (RFC 3629 table 3-7), or 0
+ * when the bytes there do not start one.
+ */
+static size_t utf8_seq_len(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return n >= 2 && (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		unsigned lo = c == 0xe0 ? 0xa0 : 0x80;
+		unsigned hi = c == 0xed ? 0x9f : 0xbf;
+
+		if (n < 3 || p[1] < lo || p[1] > hi || (p[2] & 0xc0) != 0x80)
+			return 0;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		unsigned lo = c == 0xf0 ? 0x90 : 0x80;
+		unsigned hi = c == 0xf4 ? 0x8f : 0xbf;
+
+		if (n < 4 || p[1] < lo || p[1] > hi ||
+		    (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+int cairn_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t k = utf8_seq_len(p + i, n - i);
+
+		if (!k)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+void cairn_escape_bytes(cairn_buf *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t k = utf8_seq_len(p + i, n - i);
+
+		if (k == 1 && p[i] == '\\') {
+			cairn_buf_add(out, "\\\\", 2);
+		} else if (k && p[i] != '\0') {
+			cairn_buf_add(out, p + i, k);
+		} else {
+			cairn_buf_addf(out, "\\x%02x", p[i]);
+			k = 1;
+		}
+		i += k;
+	}
+}
+
+int cairn_unescape_bytes(cairn_buf *out, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != '\\') {
+			cairn_buf_addch(out, s[i]);
+			continue;
+		}
+		if (i + 1 < n && s[i + 1] == '\\') {
+			cairn_buf_addch(out, '\\');
+			i++;
+		} else if (i + 3 < n && s[i + 1] == 'x') {
+			unsigned char byte;
+
+			if (cairn_unhex(&byte, s + i + 2, 1) < 0)
+				return CAIRN_EFORMAT;
+			cairn_buf_addch(out, byte);
+			i += 3;
+		} else {
+			return CAIRN_EFORMAT;
+		}
+	}
+	return 0;
+}
+
+/* Decode the code point of a valid k-byte sequence. */
+static unsigned utf8_decode(const unsigned char *p, size_t k)
+{
+	switch (k) {
+	case 1: return p[0];
+	case 2: return (p[0] & 0x1fu) << 6 | (p[1] & 0x3fu);
+	case 3: return (p[0] & 0x0fu) << 12 | (p[1] & 0x3fu) << 6 | (p[2] & 0x3fu);
+	default:
+		return (p[0] & 0x07u) << 18 | (p[1] & 0x3fu) << 12 |
+		       (p[2] & 0x3fu) << 6 | (p[3] & 0x3fu);
+	}
+}
+
+void cairn_escape_display(cairn_buf *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t k = utf8_seq_len(p + i, n - i);
+		unsigned cp;
+
+		if (!k) {
+			cairn_buf_addf(out, "\\x%02x", p[i]);
+			i++;
+			continue;
+		}
+		cp = utf8_decode(p + i, k);
+		if (cp == '\n')
+			cairn_buf_add(out, "\\n", 2);
+		else if (cp == '\t')
+			cairn_buf_add(out, "\\t", 2);
+		else if (cp == '\r')
+			cairn_buf_add(out, "\\r", 2);
+		else if (cp == '\\')
+			cairn_buf_add(out, "\\\\", 2);
+		else if (cp < 0x20 || cp == 0x7f)
+			cairn_buf_addf(out, "\\x%02x", cp);
+		else if ((cp >= 0x80 && cp < 0xa0) || cp == 0x2028 ||
+			 cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+			 (cp >= 0x2066 && cp <= 0x2069))
+			/* C1 controls, line separators and bidi overrides
+			 * (Trojan Source) can disguise what a name says. */
+			cairn_buf_addf(out, "\\u{%04x}", cp);
+		else
+			cairn_buf_add(out, p + i, k);
+		i += k;
+	}
+}
+
+void cairn_time_rfc3339(char *out, size_t outlen, int64_t sec, long nsec)
+{
+	struct tm tm;
+	time_t t = (time_t)sec;
+	char base[32];
+
+	if (!gmtime_r(&t, &tm)) {
+		snprintf(out, outlen, "invalid-time(%lld)", (long long)sec);
+		return;
+	}
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (nsec >= 0)
+		snprintf(out, outlen, "%s.%09ldZ", base, nsec);
+	else
+		snprintf(out, outlen, "%sZ", base);
+}

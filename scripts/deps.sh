@@ -1,0 +1,35 @@
+#!/bin/sh
+# The one list of what cairn needs from Debian (12, bookworm).  Installs what
+# is missing when run as root; otherwise prints the exact command to run.
+# Build and test: compiler, pkg-config, the libraries, check, and the tools
+# the end-to-end tests drive (jq, zstd, git, tcpdump-free: we write pcaps).
+# Optional (bench, browser test): set CAIRN_DEPS_EXTRA=1 or run with --all.
+set -eu
+
+BASE="build-essential pkg-config libgit2-dev libzstd-dev libssl-dev libxxhash-dev
+libpcap-dev libjansson-dev zlib1g-dev check jq zstd git gzip coreutils python3"
+EXTRA="hyperfine aide tshark chromium time"
+
+want="$BASE"
+if [ "${1:-}" = "--all" ] || [ "${CAIRN_DEPS_EXTRA:-0}" = 1 ]; then
+	want="$BASE $EXTRA"
+fi
+
+missing=""
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" = 0 ]; then
+	echo "deps: installing$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2
+	apt-get install -y -qq --no-install-recommends $missing >&2
+else
+	echo "deps: missing packages:$missing" >&2
+	echo "deps: run: sudo apt-get install -y$missing" >&2
+	exit 1
+fi

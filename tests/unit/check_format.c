@@ -1,0 +1,378 @@
+/*
+ * check_format.c - snapshot format v1: round trip of every entry type and
+ * of hostile names, and rejection of truncated, bit-flipped, reordered and
+ * wrongly signed snapshots.
+ */
+#include "snapshot.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmpdir[64];
+
+static void setup(void)
+{
+	strcpy(tmpdir, "/tmp/check_format.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static char *tpath(const char *name)
+{
+	static char buf[4][256];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmpdir, name);
+	return buf[i];
+}
+
+static void make_entry(cairn_entry *e, const char *path, size_t len, int type)
+{
+	cairn_entry_init(e);
+	e->path = cairn_strndup(path, len);
+	e->path_len = len;
+	e->type = type;
+	e->mode = type == CAIRN_T_DIR ? 0755 : 04711;
+	e->uid = 1000;
+	e->gid = 4294967294u;
+	e->size = type == CAIRN_T_FILE ? 2147483648ull : 0;
+	e->mtime_sec = -5;             /* before 1970: touch -d can do that */
+	e->mtime_nsec = 999999999;
+	e->ctime_sec = 1763812345;
+	e->ctime_nsec = 1;
+	e->dev = 64769;
+	e->ino = 1234567890123ull;
+	e->nlink = 2;
+	if (type == CAIRN_T_CHR || type == CAIRN_T_BLK)
+		e->rdev = 0x0801;
+	if (type == CAIRN_T_SYMLINK) {
+		e->target = cairn_strdup("../../etc/\xff\\passwd");
+		e->target_len = strlen(e->target);
+	}
+	if (type == CAIRN_T_FILE) {
+		memset(e->sha256, 0xab, 32);
+		memset(e->xxh128, 0xcd, 16);
+		e->flags = CAIRN_EF_HASHED | CAIRN_EF_CHANGED;
+		e->xattrs = cairn_calloc(1, sizeof(*e->xattrs));
+		e->xattrs[0].name = cairn_strdup("security.capability");
+		e->xattrs[0].size = 20;
+		memset(e->xattrs[0].sha256, 0x11, 32);
+		e->xattr_count = 1;
+	}
+	if (type == CAIRN_T_UNKNOWN) {
+		e->err = EACCES;
+		e->err_op = cairn_strdup("open");
+	}
+}
+
+/* Hostile names in raw byte order (what the walker must produce). */
+static const struct { const char *p; size_t n; int type; } sample[] = {
+	{ "\t tab", 5, CAIRN_T_FILE },
+	{ "a", 1, CAIRN_T_DIR },
+	{ "a.txt", 5, CAIRN_T_FILE },
+	{ "a/\"quoted\"", 10, CAIRN_T_SYMLINK },
+	{ "a/b\\x41", 7, CAIRN_T_FIFO },
+	{ "a/new\nline", 10, CAIRN_T_SOCKET },
+	{ "dev/blk", 7, CAIRN_T_BLK },
+	{ "dev/chr", 7, CAIRN_T_CHR },
+	{ "z\xc3\xa9", 3, CAIRN_T_UNKNOWN },
+	{ "z\xff\xfe", 3, CAIRN_T_FILE },
+};
+#define NSAMPLE (sizeof(sample) / sizeof(sample[0]))
+
+static void write_sample(const char *path, const cairn_key *key)
+{
+	cairn_snap_writer *w;
+	json_t *h = json_pack("{s:s}", "root", "/tmp/x");
+	json_t *rec = json_pack("{s:s,s:s}", "type", "package", "name", "<pkg>");
+	size_t i;
+
+	ck_assert_int_eq(cairn_snap_writer_open(&w, path, h), 0);
+	for (i = 0; i < NSAMPLE; i++) {
+		cairn_entry e;
+
+		make_entry(&e, sample[i].p, sample[i].n, sample[i].type);
+		ck_assert_int_eq(cairn_snap_writer_entry(w, &e), 0);
+		cairn_entry_release(&e);
+	}
+	ck_assert_int_eq(cairn_snap_writer_record(w, rec), 0);
+	ck_assert_int_eq(cairn_snap_writer_close(w, NULL, key), 0);
+	json_decref(h);
+	json_decref(rec);
+}
+
+START_TEST(test_format_round_trip)
+{
+	cairn_snap_reader *r;
+	cairn_record rec;
+	size_t i = 0;
+	int rc;
+
+	write_sample(tpath("s.cairn"), NULL);
+	ck_assert_int_eq(cairn_snap_reader_open(&r, tpath("s.cairn"), NULL), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(cairn_snap_reader_header(r), "root")),
+			 "/tmp/x");
+	while ((rc = cairn_snap_reader_next(r, &rec)) > 0) {
+		cairn_entry want;
+
+		if (rec.kind == CAIRN_REC_OTHER) {
+			ck_assert_str_eq(json_string_value(json_object_get(rec.json, "name")),
+					 "<pkg>");
+			continue;
+		}
+		ck_assert_uint_lt(i, NSAMPLE);
+		make_entry(&want, sample[i].p, sample[i].n, sample[i].type);
+		ck_assert_uint_eq(rec.entry.path_len, want.path_len);
+		ck_assert_mem_eq(rec.entry.path, want.path, want.path_len);
+		ck_assert_int_eq(rec.entry.type, want.type);
+		ck_assert_uint_eq(rec.entry.mode, want.mode);
+		ck_assert_uint_eq(rec.entry.gid, want.gid);
+		ck_assert_uint_eq(rec.entry.size, want.size);
+		ck_assert_int_eq(rec.entry.mtime_sec, want.mtime_sec);
+		ck_assert_int_eq(rec.entry.mtime_nsec, want.mtime_nsec);
+		ck_assert_uint_eq(rec.entry.ino, want.ino);
+		ck_assert_uint_eq(rec.entry.rdev, want.rdev);
+		ck_assert_uint_eq(rec.entry.flags, want.flags);
+		ck_assert_int_eq(rec.entry.err, want.err);
+		ck_assert_uint_eq(rec.entry.target_len, want.target_len);
+		if (want.target)
+			ck_assert_mem_eq(rec.entry.target, want.target, want.target_len);
+		ck_assert_mem_eq(rec.entry.sha256, want.sha256, 32);
+		ck_assert_uint_eq(rec.entry.xattr_count, want.xattr_count);
+		if (want.xattr_count)
+			ck_assert_str_eq(rec.entry.xattrs[0].name, "security.capability");
+		cairn_entry_release(&want);
+		i++;
+	}
+	ck_assert_msg(rc == 0, "rc %d: %s", rc, cairn_error_last());
+	ck_assert_uint_eq(i, NSAMPLE);
+	ck_assert_int_eq(json_integer_value(json_object_get(cairn_snap_reader_trailer(r),
+							    "entries")), NSAMPLE);
+	cairn_snap_reader_free(r);
+}
+END_TEST
+
+START_TEST(test_format_escape_reversible)
+{
+	const char raw[] = "ok\\x\xff\xc3\xa9\xed\xa0\x80" "end";
+	cairn_buf esc = CAIRN_BUF_INIT, back = CAIRN_BUF_INIT;
+	json_t *o = json_object();
+
+	cairn_escape_bytes(&esc, raw, sizeof(raw) - 1);
+	ck_assert_str_eq(esc.data, "ok\\\\x\\xff\xc3\xa9\\xed\\xa0\\x80end");
+	ck_assert_int_eq(cairn_unescape_bytes(&back, esc.data, esc.len), 0);
+	ck_assert_uint_eq(back.len, sizeof(raw) - 1);
+	ck_assert_mem_eq(back.data, raw, back.len);
+	cairn_json_set_bytes(o, "path", raw, sizeof(raw) - 1);
+	ck_assert_ptr_null(json_object_get(o, "path"));
+	ck_assert_ptr_nonnull(json_object_get(o, "path_esc"));
+	ck_assert_int_eq(cairn_unescape_bytes(&back, "\\q", 2), CAIRN_EFORMAT);
+	ck_assert_int_eq(cairn_unescape_bytes(&back, "\\x4", 3), CAIRN_EFORMAT);
+	cairn_buf_release(&esc);
+	cairn_buf_release(&back);
+	json_decref(o);
+}
+END_TEST
+
+START_TEST(test_format_writer_rejects_disorder)
+{
+	cairn_snap_writer *w;
+	json_t *h = json_object();
+	cairn_entry e;
+	struct stat st;
+
+	ck_assert_int_eq(cairn_snap_writer_open(&w, tpath("o.cairn"), h), 0);
+	make_entry(&e, "b", 1, CAIRN_T_DIR);
+	ck_assert_int_eq(cairn_snap_writer_entry(w, &e), 0);
+	cairn_entry_release(&e);
+	make_entry(&e, "a", 1, CAIRN_T_DIR);
+	ck_assert_int_eq(cairn_snap_writer_entry(w, &e), CAIRN_EUSAGE);
+	ck_assert_int_eq(cairn_snap_writer_entry(w, &e), CAIRN_EUSAGE);
+	cairn_entry_release(&e);
+	cairn_snap_writer_abort(w);
+	/* aborted: nothing under the final name, no temp left behind */
+	ck_assert_int_ne(stat(tpath("o.cairn"), &st), 0);
+	ck_assert_int_eq(system("test -z \"$(ls -A /tmp/check_format.*/ 2>/dev/null)\""), 0);
+	json_decref(h);
+}
+END_TEST
+
+static size_t slurp(const char *path, unsigned char **out)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	*out = malloc(1 << 20);
+	n = fread(*out, 1, 1 << 20, f);
+	fclose(f);
+	return n;
+}
+
+static void spill(const char *path, const unsigned char *p, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(p, 1, n, f), n);
+	fclose(f);
+}
+
+START_TEST(test_format_rejects_truncated)
+{
+	unsigned char *data;
+	size_t n = 0, cut;
+
+	write_sample(tpath("t.cairn"), NULL);
+	n = slurp(tpath("t.cairn"), &data);
+	for (cut = 0; cut < n; cut += (cut < 64 ? 1 : 7)) {
+		spill(tpath("cut.cairn"), data, cut);
+		ck_assert_int_lt(cairn_snap_verify(tpath("cut.cairn"), NULL, NULL), 0);
+		ck_assert_ptr_nonnull(strstr(cairn_error_last(), "cut.cairn"));
+	}
+	free(data);
+}
+END_TEST
+
+START_TEST(test_format_rejects_bit_flips)
+{
+	unsigned char *data;
+	size_t n, i, passed = 0;
+
+	write_sample(tpath("f.cairn"), NULL);
+	n = slurp(tpath("f.cairn"), &data);
+	ck_assert_int_eq(cairn_snap_verify(tpath("f.cairn"), NULL, NULL), 0);
+	for (i = 0; i < n; i++) {
+		data[i] ^= 0x04;
+		spill(tpath("flip.cairn"), data, n);
+		if (cairn_snap_verify(tpath("flip.cairn"), NULL, NULL) == 0) {
+			/* Only a flip in the zstd frame header that leaves the
+			 * content intact (e.g. the window size) may pass. */
+			char cmd[1024];
+
+			snprintf(cmd, sizeof(cmd), "zstd -q -dc %s > %s.a && zstd -q -dc %s > %s.b"
+				 " && cmp -s %s.a %s.b", tpath("f.cairn"), tmpdir,
+				 tpath("flip.cairn"), tmpdir, tmpdir, tmpdir);
+			ck_assert_msg(system(cmd) == 0,
+				      "bit flip at byte %zu changed content undetected", i);
+			passed++;
+		}
+		data[i] ^= 0x04;
+	}
+	ck_assert_uint_le(passed, 2);
+	free(data);
+}
+END_TEST
+
+/* Re-compress altered plain text: the zstd checksum is then valid, so only
+ * cairn's own checksum can catch it. */
+START_TEST(test_format_rejects_edited_records)
+{
+	char cmd[1024];
+
+	write_sample(tpath("e.cairn"), NULL);
+	snprintf(cmd, sizeof(cmd),
+		 "zstd -q -dc %s | sed 's/\"uid\":1000/\"uid\":0/' | zstd -q -o %s",
+		 tpath("e.cairn"), tpath("edit.cairn"));
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(cairn_snap_verify(tpath("edit.cairn"), NULL, NULL), CAIRN_EVERIFY);
+	ck_assert_ptr_nonnull(strstr(cairn_error_last(), "checksum mismatch"));
+	snprintf(cmd, sizeof(cmd),
+		 "zstd -q -dc %s | sed 's/\"errors\":1/\"errors\":0/' | zstd -q -o %s",
+		 tpath("e.cairn"), tpath("edit2.cairn"));
+	ck_assert_int_eq(system(cmd), 0);
+	/* the trailer itself is not under the checksum, but under the
+	 * signature; counts are cross-checked, "errors" only by signature */
+	ck_assert_int_eq(cairn_snap_verify(tpath("edit2.cairn"), NULL, NULL), 0);
+}
+END_TEST
+
+START_TEST(test_format_signature)
+{
+	cairn_key *priv, *pub, *other;
+	char cmd[1024];
+
+	ck_assert_int_eq(cairn_key_generate(tpath("k.key"), tpath("k.pub")), 0);
+	ck_assert_int_eq(cairn_key_generate(tpath("o.key"), tpath("o.pub")), 0);
+	/* never overwrite an existing key */
+	ck_assert_int_eq(cairn_key_generate(tpath("k.key"), tpath("k2.pub")), CAIRN_EIO);
+	ck_assert_int_eq(cairn_key_load_private(&priv, tpath("k.key")), 0);
+	ck_assert_int_eq(cairn_key_load_public(&pub, tpath("k.pub")), 0);
+	ck_assert_int_eq(cairn_key_load_public(&other, tpath("o.pub")), 0);
+	ck_assert_int_lt(cairn_key_load_public(&other, tpath("k.key")), 0);
+	ck_assert_int_eq(cairn_key_load_public(&other, tpath("o.pub")), 0);
+
+	write_sample(tpath("signed.cairn"), priv);
+	ck_assert_int_eq(cairn_snap_verify(tpath("signed.cairn"), pub, NULL), 0);
+	ck_assert_int_eq(cairn_snap_verify(tpath("signed.cairn"), NULL, NULL), 0);
+	ck_assert_int_eq(cairn_snap_verify(tpath("signed.cairn"), other, NULL), CAIRN_EVERIFY);
+	ck_assert_ptr_nonnull(strstr(cairn_error_last(), "signed.cairn"));
+	write_sample(tpath("unsigned.cairn"), NULL);
+	ck_assert_int_eq(cairn_snap_verify(tpath("unsigned.cairn"), pub, NULL), CAIRN_EVERIFY);
+	/* a trailer field changed after signing breaks the signature */
+	snprintf(cmd, sizeof(cmd),
+		 "zstd -q -dc %s | sed 's/\"errors\":1/\"errors\":0/' | zstd -q -o %s",
+		 tpath("signed.cairn"), tpath("resigned.cairn"));
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(cairn_snap_verify(tpath("resigned.cairn"), pub, NULL), CAIRN_EVERIFY);
+	cairn_key_free(priv);
+	cairn_key_free(pub);
+	cairn_key_free(other);
+}
+END_TEST
+
+START_TEST(test_format_reader_mem_and_junk)
+{
+	unsigned char *data;
+	cairn_snap_reader *r;
+	cairn_record rec;
+	size_t n;
+	int rc;
+
+	write_sample(tpath("m.cairn"), NULL);
+	n = slurp(tpath("m.cairn"), &data);
+	ck_assert_int_eq(cairn_snap_reader_open_mem(&r, data, n, "blob:m", NULL), 0);
+	while ((rc = cairn_snap_reader_next(r, &rec)) > 0)
+		;
+	ck_assert_int_eq(rc, 0);
+	cairn_snap_reader_free(r);
+	ck_assert_int_lt(cairn_snap_reader_open_mem(&r, "hello", 5, "blob:junk", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(cairn_error_last(), "blob:junk"));
+	ck_assert_int_lt(cairn_snap_reader_open_mem(&r, data, 0, "blob:empty", NULL), 0);
+	free(data);
+	ck_assert_int_lt(cairn_snap_verify(tpath("missing.cairn"), NULL, NULL), 0);
+	ck_assert_int_lt(cairn_snap_verify(tmpdir, NULL, NULL), 0);
+}
+END_TEST
+
+Suite *format_suite(void)
+{
+	Suite *s = suite_create("format");
+	TCase *tc = tcase_create("format");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_format_round_trip);
+	tcase_add_test(tc, test_format_escape_reversible);
+	tcase_add_test(tc, test_format_writer_rejects_disorder);
+	tcase_add_test(tc, test_format_rejects_truncated);
+	tcase_add_test(tc, test_format_rejects_bit_flips);
+	tcase_add_test(tc, test_format_rejects_edited_records);
+	tcase_add_test(tc, test_format_signature);
+	tcase_add_test(tc, test_format_reader_mem_and_junk);
+	suite_add_tcase(s, tc);
+	return s;
+}
