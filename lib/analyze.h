@@ -39,6 +39,11 @@ void cairn_analyzer_observe(void *ctx, const cairn_entry *e);
 /* Write every record, sorted, through w.  Also adds the options used to the
  * header?  No: header_opts() below does that before the writer opens. */
 int cairn_analyzer_finish(cairn_analyzer *a, cairn_snap_writer *w);
+/* Run the analysis and give back the sorted records as a new JSON array
+ * (each record as cairn_analyzer_finish() would write it) instead of
+ * writing them: for tests and tools that do not write a snapshot.
+ * Call at most once, instead of cairn_analyzer_finish(). */
+int cairn_analyzer_collect(cairn_analyzer *a, json_t **out);
 /* Options to record in the header's "options" object (new reference). */
 json_t *cairn_analyze_opts_json(const cairn_analyze_opts *opts);
 void cairn_analyzer_free(cairn_analyzer *a);

@@ -73,6 +73,8 @@ char *cairn_buf_detach(cairn_buf *b, size_t *len_out);
 void cairn_hex(char *out, const unsigned char *in, size_t n);
 /* Decode 2n hex chars into n bytes; 0 or CAIRN_EFORMAT (no message set). */
 int cairn_unhex(unsigned char *out, const char *in, size_t n);
+/* The same, accepting lowercase hex digits only. */
+int cairn_unhex_lower(unsigned char *out, const char *in, size_t n);
 
 /* 1 if p[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 int cairn_utf8_valid(const char *p, size_t n);

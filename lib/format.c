@@ -6,6 +6,7 @@
 #include "keys_int.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <openssl/evp.h>
@@ -17,7 +18,7 @@
 #include <zstd.h>
 
 #define LINE_MAX_BYTES (64u << 20)   /* no record is larger: cap hostile input */
-#define ZSTD_LEVEL 6
+#define ZSTD_LEVEL 1   /* fastest, and smallest on hash-heavy NDJSON (FORMAT.md) */
 #define SIG_DOMAIN "cairn-snapshot-v1"
 
 static const char *const type_names[CAIRN_T__COUNT] = {
@@ -120,72 +121,6 @@ int cairn_json_get_bytes(const json_t *obj, const char *key, cairn_buf *out)
 		return CAIRN_ENOTFOUND;
 	rc = cairn_unescape_bytes(out, json_string_value(v), json_string_length(v));
 	return rc;
-}
-
-static void set_hex(json_t *o, const char *key, const unsigned char *p, size_t n)
-{
-	char hex[129];
-
-	cairn_hex(hex, p, n);
-	json_object_set_new(o, key, json_string(hex));
-}
-
-json_t *cairn_entry_to_json(const cairn_entry *e)
-{
-	json_t *o = json_object();
-	char mode[16];
-	size_t i;
-
-	json_object_set_new(o, "type", json_string("entry"));
-	cairn_json_set_bytes(o, "path", e->path, e->path_len);
-	json_object_set_new(o, "kind", json_string(cairn_entry_type_name(e->type)));
-	snprintf(mode, sizeof(mode), "%04o", e->mode & 07777);
-	json_object_set_new(o, "mode", json_string(mode));
-	json_object_set_new(o, "uid", json_integer(e->uid));
-	json_object_set_new(o, "gid", json_integer(e->gid));
-	json_object_set_new(o, "size", json_integer((json_int_t)e->size));
-	json_object_set_new(o, "mtime", json_integer(e->mtime_sec));
-	json_object_set_new(o, "mtime_ns", json_integer(e->mtime_nsec));
-	json_object_set_new(o, "ctime", json_integer(e->ctime_sec));
-	json_object_set_new(o, "ctime_ns", json_integer(e->ctime_nsec));
-	json_object_set_new(o, "dev", json_integer((json_int_t)e->dev));
-	json_object_set_new(o, "ino", json_integer((json_int_t)e->ino));
-	json_object_set_new(o, "nlink", json_integer((json_int_t)e->nlink));
-	if (e->type == CAIRN_T_CHR || e->type == CAIRN_T_BLK)
-		json_object_set_new(o, "rdev", json_integer((json_int_t)e->rdev));
-	if (e->target)
-		cairn_json_set_bytes(o, "target", e->target, e->target_len);
-	if (e->xattr_count) {
-		json_t *arr = json_array();
-
-		for (i = 0; i < e->xattr_count; i++) {
-			json_t *x = json_object();
-
-			cairn_json_set_bytes(x, "name", e->xattrs[i].name,
-					     strlen(e->xattrs[i].name));
-			json_object_set_new(x, "size",
-					    json_integer((json_int_t)e->xattrs[i].size));
-			set_hex(x, "sha256", e->xattrs[i].sha256, 32);
-			json_array_append_new(arr, x);
-		}
-		json_object_set_new(o, "xattrs", arr);
-	}
-	if (e->flags & CAIRN_EF_HASHED) {
-		set_hex(o, "sha256", e->sha256, 32);
-		set_hex(o, "xxh128", e->xxh128, 16);
-	}
-	if (e->flags & CAIRN_EF_CHANGED)
-		json_object_set_new(o, "changed_while_read", json_true());
-	if (e->err) {
-		json_t *err = json_object();
-		const char *name = strerrorname_np(e->err);
-
-		json_object_set_new(err, "op", json_string(e->err_op ? e->err_op : "?"));
-		json_object_set_new(err, "errno", json_integer(e->err));
-		json_object_set_new(err, "name", json_string(name ? name : "E?"));
-		json_object_set_new(o, "error", err);
-	}
-	return o;
 }
 
 static int get_int(const json_t *o, const char *key, json_int_t lo, json_int_t hi,
@@ -313,6 +248,365 @@ fail:
 	return rc;
 }
 
+
+/* ------------------------------------------------ canonical entry lines */
+
+/*
+ * Entries are the bulk of a snapshot, so they have a hand-written canonical
+ * serializer and a parser for exactly that form (a 1M-entry snapshot reads
+ * in a second instead of ten).  Anything the fast parser does not recognise
+ * goes through jansson, which validates it fully, so the fast path can only
+ * accept lines that jansson would parse to the same entry.
+ */
+static void canon_string(cairn_buf *b, const char *p, size_t n)
+{
+	size_t i, run = 0;
+
+	cairn_buf_grow(b, n + 2);
+	cairn_buf_addch(b, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		const char *esc = NULL;
+		char u[8];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		cairn_buf_add(b, p + run, i - run);
+		switch (c) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\b': esc = "\\b"; break;
+		case '\f': esc = "\\f"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		default:
+			snprintf(u, sizeof(u), "\\u%04x", c);
+			esc = u;
+		}
+		cairn_buf_addstr(b, esc);
+		run = i + 1;
+	}
+	cairn_buf_add(b, p + run, n - run);
+	cairn_buf_addch(b, '"');
+}
+
+static void canon_bytes(cairn_buf *b, const char *key, const char *p, size_t n)
+{
+	if (cairn_utf8_valid(p, n) && !memchr(p, '\0', n)) {
+		cairn_buf_addf(b, ",\"%s\":", key);
+		canon_string(b, p, n);
+	} else {
+		cairn_buf esc = CAIRN_BUF_INIT;
+
+		cairn_escape_bytes(&esc, p, n);
+		cairn_buf_addf(b, ",\"%s_esc\":", key);
+		canon_string(b, esc.data, esc.len);
+		cairn_buf_release(&esc);
+	}
+}
+
+static void canon_hex(cairn_buf *b, const char *key, const unsigned char *p, size_t n)
+{
+	char hex[129];
+
+	cairn_hex(hex, p, n);
+	cairn_buf_addstr(b, ",\"");
+	cairn_buf_addstr(b, key);
+	cairn_buf_addstr(b, "\":\"");
+	cairn_buf_add(b, hex, 2 * n);
+	cairn_buf_addch(b, '"');
+}
+
+static void add_int(cairn_buf *b, const char *key, long long v)
+{
+	char tmp[24];
+	int i = sizeof(tmp);
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		tmp[--i] = '-';
+	cairn_buf_addstr(b, key);
+	cairn_buf_add(b, tmp + i, sizeof(tmp) - (size_t)i);
+}
+
+/* The entry's JSON line (no newline) appended to b. */
+static void entry_line(cairn_buf *b, const cairn_entry *e)
+{
+	size_t i;
+
+	cairn_buf_addstr(b, "{\"type\":\"entry\"");
+	canon_bytes(b, "path", e->path, e->path_len);
+	{
+		char mode[8] = { '"', (char)('0' + ((e->mode >> 9) & 7)),
+				 (char)('0' + ((e->mode >> 6) & 7)),
+				 (char)('0' + ((e->mode >> 3) & 7)),
+				 (char)('0' + (e->mode & 7)), '"', 0, 0 };
+
+		cairn_buf_addstr(b, ",\"kind\":\"");
+		cairn_buf_addstr(b, cairn_entry_type_name(e->type));
+		cairn_buf_addstr(b, "\",\"mode\":");
+		cairn_buf_add(b, mode, 6);
+	}
+	add_int(b, ",\"uid\":", e->uid);
+	add_int(b, ",\"gid\":", e->gid);
+	add_int(b, ",\"size\":", (long long)e->size);
+	add_int(b, ",\"mtime\":", (long long)e->mtime_sec);
+	add_int(b, ",\"mtime_ns\":", e->mtime_nsec);
+	add_int(b, ",\"ctime\":", (long long)e->ctime_sec);
+	add_int(b, ",\"ctime_ns\":", e->ctime_nsec);
+	add_int(b, ",\"dev\":", (long long)e->dev);
+	add_int(b, ",\"ino\":", (long long)e->ino);
+	add_int(b, ",\"nlink\":", (long long)e->nlink);
+	if (e->type == CAIRN_T_CHR || e->type == CAIRN_T_BLK)
+		cairn_buf_addf(b, ",\"rdev\":%lld", (long long)e->rdev);
+	if (e->target)
+		canon_bytes(b, "target", e->target, e->target_len);
+	if (e->xattr_count) {
+		cairn_buf_addstr(b, ",\"xattrs\":[");
+		for (i = 0; i < e->xattr_count; i++) {
+			cairn_buf_addstr(b, i ? ",{" : "{");
+			/* canon_bytes starts with a comma; skip it */
+			{
+				size_t mark = b->len;
+
+				canon_bytes(b, "name", e->xattrs[i].name,
+					    strlen(e->xattrs[i].name));
+				memmove(b->data + mark, b->data + mark + 1, b->len - mark - 1);
+				b->len--;
+				b->data[b->len] = '\0';
+			}
+			cairn_buf_addf(b, ",\"size\":%lld", (long long)e->xattrs[i].size);
+			canon_hex(b, "sha256", e->xattrs[i].sha256, 32);
+			cairn_buf_addch(b, '}');
+		}
+		cairn_buf_addch(b, ']');
+	}
+	if (e->flags & CAIRN_EF_HASHED) {
+		canon_hex(b, "sha256", e->sha256, 32);
+		canon_hex(b, "xxh128", e->xxh128, 16);
+	}
+	if (e->flags & CAIRN_EF_CHANGED)
+		cairn_buf_addstr(b, ",\"changed_while_read\":true");
+	if (e->err) {
+		const char *name = strerrorname_np(e->err);
+
+		cairn_buf_addstr(b, ",\"error\":{\"op\":");
+		canon_string(b, e->err_op ? e->err_op : "?", strlen(e->err_op ? e->err_op : "?"));
+		cairn_buf_addf(b, ",\"errno\":%d,\"name\":\"%s\"}", e->err, name ? name : "E?");
+	}
+	cairn_buf_addch(b, '}');
+}
+
+typedef struct fast_cursor {
+	const char *p, *end;
+} fast_cursor;
+
+#define fc_lit(c, lit) fc_litn(c, lit, sizeof(lit) - 1)
+
+static int fc_litn(fast_cursor *c, const char *lit, size_t n)
+{
+	if ((size_t)(c->end - c->p) < n || memcmp(c->p, lit, n))
+		return 0;
+	c->p += n;
+	return 1;
+}
+
+/* A JSON string in the writer's escaping, decoded into out. */
+static int fc_string(fast_cursor *c, cairn_buf *out)
+{
+	cairn_buf_clear(out);
+	if (c->p >= c->end || *c->p != '"')
+		return 0;
+	c->p++;
+	while (c->p < c->end) {
+		const char *q = c->p;
+		unsigned char ch;
+
+		while (q < c->end && (unsigned char)*q >= 0x20 && *q != '"' && *q != '\\')
+			q++;
+		cairn_buf_add(out, c->p, (size_t)(q - c->p));
+		c->p = q;
+		if (q >= c->end)
+			return 0;
+		ch = (unsigned char)*q;
+		if (ch == '"') {
+			c->p++;
+			return cairn_utf8_valid(out->data ? out->data : "", out->len);
+		}
+		if (ch != '\\' || q + 1 >= c->end)
+			return 0;          /* raw control character: not canonical */
+		switch (q[1]) {
+		case '"': cairn_buf_addch(out, '"'); break;
+		case '\\': cairn_buf_addch(out, '\\'); break;
+		case 'b': cairn_buf_addch(out, '\b'); break;
+		case 'f': cairn_buf_addch(out, '\f'); break;
+		case 'n': cairn_buf_addch(out, '\n'); break;
+		case 'r': cairn_buf_addch(out, '\r'); break;
+		case 't': cairn_buf_addch(out, '\t'); break;
+		case 'u': {
+			unsigned char v;
+
+			if (c->end - q < 6 || q[2] != '0' || q[3] != '0' ||
+			    cairn_unhex(&v, q + 4, 1) < 0 || v == 0 || v >= 0x20)
+				return 0;
+			cairn_buf_addch(out, v);
+			c->p += 4;
+			break;
+		}
+		default:
+			return 0;
+		}
+		c->p += 2;
+	}
+	return 0;
+}
+
+static int fc_int(fast_cursor *c, long long lo, long long hi, long long *out)
+{
+	const char *q = c->p;
+	int neg = 0;
+	unsigned long long v = 0;
+
+	if (q < c->end && *q == '-') {
+		neg = 1;
+		q++;
+	}
+	if (q >= c->end || *q < '0' || *q > '9' || (*q == '0' && q + 1 < c->end &&
+						    q[1] >= '0' && q[1] <= '9'))
+		return 0;
+	while (q < c->end && *q >= '0' && *q <= '9') {
+		if (v > (ULLONG_MAX - 9) / 10)
+			return 0;
+		v = v * 10 + (unsigned)(*q++ - '0');
+	}
+	if (v > (unsigned long long)LLONG_MAX + neg)
+		return 0;
+	*out = neg ? (long long)(0 - v) : (long long)v;
+	if (*out < lo || *out > hi)
+		return 0;
+	c->p = q;
+	return 1;
+}
+
+static int fc_bytes(fast_cursor *c, const char *k1, size_t k1len, const char *k2,
+		    size_t k2len, cairn_buf *tmp, char **out, size_t *out_len)
+{
+	if (fc_litn(c, k1, k1len)) {
+		if (!fc_string(c, tmp) || memchr(tmp->data ? tmp->data : "", 0, tmp->len))
+			return 0;
+		*out_len = tmp->len;
+		*out = cairn_strndup(tmp->data ? tmp->data : "", tmp->len);
+		return 1;
+	}
+	if (fc_litn(c, k2, k2len)) {
+		cairn_buf raw = CAIRN_BUF_INIT;
+
+		if (!fc_string(c, tmp) || cairn_unescape_bytes(&raw, tmp->data, tmp->len) < 0) {
+			cairn_buf_release(&raw);
+			return 0;
+		}
+		*out_len = raw.len;
+		*out = cairn_buf_detach(&raw, NULL);
+		return 1;
+	}
+	return 0;
+}
+
+#define FC_BYTES(c, key, tmp, out, len) \
+	fc_bytes(c, ",\"" key "\":", sizeof(key) + 3, ",\"" key "_esc\":", sizeof(key) + 7, \
+		 tmp, out, len)
+
+static int fc_hex(fast_cursor *c, const char *k, size_t klen, unsigned char *out, size_t n)
+{
+	if (!fc_litn(c, k, klen) || (size_t)(c->end - c->p) < 2 * n + 1 || c->p[2 * n] != '"')
+		return 0;
+	if (cairn_unhex_lower(out, c->p, n) < 0)
+		return 0;                  /* the writer emits lowercase only */
+	c->p += 2 * n + 1;
+	return 1;
+}
+
+/* 1 when line is a canonical entry (e filled), 0 otherwise (e released). */
+static int entry_parse_fast(cairn_entry *e, const char *line, size_t len,
+			    cairn_buf *tmp)
+{
+	fast_cursor c = { line, line + len };
+	long long v;
+	int type;
+
+	cairn_entry_init(e);
+	if (!fc_lit(&c, "{\"type\":\"entry\"") ||
+	    !FC_BYTES(&c, "path", tmp, &e->path, &e->path_len) || !e->path_len)
+		goto no;
+	if (!fc_lit(&c, ",\"kind\":") || !fc_string(&c, tmp) ||
+	    (type = cairn_entry_type_parse(tmp->data ? tmp->data : "")) < 0)
+		goto no;
+	e->type = type;
+	if (!fc_lit(&c, ",\"mode\":\"") || c.end - c.p < 5 || c.p[4] != '"')
+		goto no;
+	for (int i = 0; i < 4; i++) {
+		if (c.p[i] < '0' || c.p[i] > '7')
+			goto no;
+		e->mode = e->mode * 8 + (uint32_t)(c.p[i] - '0');
+	}
+	c.p += 5;
+#define FAST_INT(lit, lo, hi, dst) \
+	do { if (!fc_lit(&c, lit) || !fc_int(&c, lo, hi, &v)) goto no; dst = v; } while (0)
+	FAST_INT(",\"uid\":", 0, UINT32_MAX, e->uid);
+	FAST_INT(",\"gid\":", 0, UINT32_MAX, e->gid);
+	FAST_INT(",\"size\":", 0, LLONG_MAX, e->size);
+	FAST_INT(",\"mtime\":", LLONG_MIN, LLONG_MAX, e->mtime_sec);
+	FAST_INT(",\"mtime_ns\":", 0, 999999999, e->mtime_nsec);
+	FAST_INT(",\"ctime\":", LLONG_MIN, LLONG_MAX, e->ctime_sec);
+	FAST_INT(",\"ctime_ns\":", 0, 999999999, e->ctime_nsec);
+	FAST_INT(",\"dev\":", LLONG_MIN, LLONG_MAX, e->dev);
+	FAST_INT(",\"ino\":", LLONG_MIN, LLONG_MAX, e->ino);
+	FAST_INT(",\"nlink\":", 0, LLONG_MAX, e->nlink);
+#undef FAST_INT
+	if (fc_lit(&c, ",\"rdev\":")) {
+		if (!fc_int(&c, LLONG_MIN, LLONG_MAX, &v))
+			goto no;
+		e->rdev = (uint64_t)v;
+	}
+	if (c.end - c.p > 9 && !memcmp(c.p, ",\"target", 9) &&
+	    !FC_BYTES(&c, "target", tmp, &e->target, &e->target_len))
+		goto no;
+	if (c.end - c.p > 9 && !memcmp(c.p, ",\"xattrs\"", 9))
+		goto no;                   /* rare: let jansson do it */
+	if (c.end - c.p > 9 && !memcmp(c.p, ",\"sha256\"", 9)) {
+		if (!fc_hex(&c, ",\"sha256\":\"", 11, e->sha256, 32) ||
+		    !fc_hex(&c, ",\"xxh128\":\"", 11, e->xxh128, 16))
+			goto no;
+		e->flags |= CAIRN_EF_HASHED;
+	}
+	if (fc_lit(&c, ",\"changed_while_read\":true"))
+		e->flags |= CAIRN_EF_CHANGED;
+	if (!fc_lit(&c, "}") || c.p != c.end)
+		goto no;
+	return 1;
+no:
+	cairn_entry_release(e);
+	return 0;
+}
+
+json_t *cairn_entry_to_json(const cairn_entry *e)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	json_t *j;
+
+	entry_line(&b, e);
+	j = json_loadb(b.data, b.len, 0, NULL);
+	if (!j)
+		cairn_oom();   /* our own canonical output always parses */
+	cairn_buf_release(&b);
+	return j;
+}
+
 /* ---------------------------------------------------------------- writer */
 
 #define MAX_PENDING_TEMPS 16
@@ -344,6 +638,7 @@ struct cairn_snap_writer {
 	json_t *record_counts;
 	uint64_t errors;
 	int failed;
+	cairn_buf line;
 };
 
 static int write_all(int fd, const void *p, size_t n, const char *name)
@@ -381,6 +676,22 @@ static int zwrite(cairn_snap_writer *w, const void *p, size_t n, ZSTD_EndDirecti
 			return CAIRN_EIO;
 	} while (mode == ZSTD_e_end ? rem != 0 : in.pos < in.size);
 	return 0;
+}
+
+/* A line (newline added here): into the checksum, compressed, written. */
+static int emit_raw(cairn_snap_writer *w, cairn_buf *line)
+{
+	int rc;
+
+	if (w->failed)
+		return cairn_error_set(CAIRN_EUSAGE, "snapshot '%s': writer already failed",
+				       w->final_path);
+	cairn_buf_addch(line, '\n');
+	EVP_DigestUpdate(w->sha, line->data, line->len);
+	rc = zwrite(w, line->data, line->len, ZSTD_e_continue);
+	if (rc < 0)
+		w->failed = 1;
+	return rc;
 }
 
 /* A record line: counted into the checksum, compressed, written. */
@@ -439,6 +750,7 @@ static void writer_free(cairn_snap_writer *w)
 	free(w->final_path);
 	free(w->tmp_path);
 	cairn_buf_release(&w->last_path);
+	cairn_buf_release(&w->line);
 	json_decref(w->record_counts);
 	free(w);
 }
@@ -511,7 +823,6 @@ int cairn_snap_writer_open(cairn_snap_writer **out, const char *path,
 
 int cairn_snap_writer_entry(cairn_snap_writer *w, const cairn_entry *e)
 {
-	json_t *o;
 	int rc;
 
 	if (w->in_records)
@@ -524,9 +835,9 @@ int cairn_snap_writer_entry(cairn_snap_writer *w, const cairn_entry *e)
 	cairn_buf_clear(&w->last_path);
 	cairn_buf_add(&w->last_path, e->path, e->path_len);
 	w->have_last = 1;
-	o = cairn_entry_to_json(e);
-	rc = emit_line(w, o);
-	json_decref(o);
+	cairn_buf_clear(&w->line);
+	entry_line(&w->line, e);
+	rc = emit_raw(w, &w->line);
 	if (rc == 0) {
 		w->entries++;
 		w->kind_counts[e->type < CAIRN_T__COUNT ? e->type : CAIRN_T_UNKNOWN]++;
@@ -731,6 +1042,8 @@ struct cairn_snap_reader {
 	const cairn_key *pubkey;
 	int done;
 	int broken;
+	int entry_json;
+	cairn_buf tmp;
 };
 
 static int rd_fail(cairn_snap_reader *r, int code, const char *fmt, const char *detail)
@@ -1011,6 +1324,47 @@ static int check_trailer(cairn_snap_reader *r, const unsigned char digest[32])
 	return 0;
 }
 
+void cairn_snap_reader_set_entry_json(cairn_snap_reader *r, int on)
+{
+	r->entry_json = on;
+}
+
+static int accept_entry(cairn_snap_reader *r, cairn_record *rec)
+{
+	if (r->in_records)
+		return rd_fail(r, CAIRN_EFORMAT, "entry after other records", NULL);
+	if (r->have_prev && cairn_path_cmp(r->prev_path.data, r->prev_path.len,
+					   r->entry.path, r->entry.path_len) >= 0)
+		return rd_fail(r, CAIRN_EFORMAT, "entries out of order", NULL);
+	cairn_buf_clear(&r->prev_path);
+	cairn_buf_add(&r->prev_path, r->entry.path, r->entry.path_len);
+	r->have_prev = 1;
+	r->entries++;
+	r->kind_counts[r->entry.type]++;
+	rec->kind = CAIRN_REC_ENTRY;
+	rec->entry = r->entry;
+	return 1;
+}
+
+static int finish_trailer(cairn_snap_reader *r, json_t *j)
+{
+	unsigned char digest[32];
+	unsigned int dlen = 0;
+	int rc;
+
+	r->trailer = j;
+	EVP_DigestFinal_ex(r->sha, digest, &dlen);
+	if ((rc = check_trailer(r, digest)) < 0)
+		return rc;
+	rc = read_line(r);
+	if (rc > 0)
+		return rd_fail(r, CAIRN_EFORMAT, "data after the trailer", NULL);
+	if (rc < 0)
+		return rc;
+	r->done = 1;
+	return 0;
+}
+
 int cairn_snap_reader_next(cairn_snap_reader *r, cairn_record *rec)
 {
 	const char *type;
@@ -1032,52 +1386,38 @@ int cairn_snap_reader_next(cairn_snap_reader *r, cairn_record *rec)
 		return rd_fail(r, CAIRN_EFORMAT, "truncated (no trailer)", NULL);
 	if (rc < 0)
 		return rc;
+	rec->line = r->line.data;
+	rec->line_len = r->line.len;
+	if (!r->entry_json &&
+	    entry_parse_fast(&r->entry, r->line.data, r->line.len, &r->tmp)) {
+		r->recno++;
+		rec->number = r->recno;
+		EVP_DigestUpdate(r->sha, r->line.data, r->line.len);
+		EVP_DigestUpdate(r->sha, "\n", 1);
+		return accept_entry(r, rec);
+	}
 	if ((rc = parse_line(r, &j)) < 0)
 		return rc;
 	type = json_string_value(json_object_get(j, "type"));
-	if (!strcmp(type, "trailer")) {
-		unsigned char digest[32];
-		unsigned int dlen = 0;
-
-		r->trailer = j;
-		EVP_DigestFinal_ex(r->sha, digest, &dlen);
-		if ((rc = check_trailer(r, digest)) < 0)
-			return rc;
-		rc = read_line(r);
-		if (rc > 0)
-			return rd_fail(r, CAIRN_EFORMAT, "data after the trailer", NULL);
-		if (rc < 0)
-			return rc;
-		r->done = 1;
-		return 0;
-	}
+	if (!strcmp(type, "trailer"))
+		return finish_trailer(r, j);
 	EVP_DigestUpdate(r->sha, r->line.data, r->line.len);
 	EVP_DigestUpdate(r->sha, "\n", 1);
 	r->cur = j;
 	rec->json = j;
 	rec->number = r->recno;
-	if (!strcmp(type, "header")) {
+	if (!strcmp(type, "header"))
 		return rd_fail(r, CAIRN_EFORMAT, "second header", NULL);
-	} else if (!strcmp(type, "entry")) {
-		if (r->in_records)
-			return rd_fail(r, CAIRN_EFORMAT, "entry after other records", NULL);
+	if (!strcmp(type, "entry")) {
 		if ((rc = cairn_entry_from_json(&r->entry, j)) < 0) {
 			char msg[512];
 
 			snprintf(msg, sizeof(msg), "%s", cairn_error_last());
 			return rd_fail(r, rc, msg, NULL);
 		}
-		if (r->have_prev && cairn_path_cmp(r->prev_path.data, r->prev_path.len,
-						   r->entry.path, r->entry.path_len) >= 0)
-			return rd_fail(r, CAIRN_EFORMAT, "entries out of order", NULL);
-		cairn_buf_clear(&r->prev_path);
-		cairn_buf_add(&r->prev_path, r->entry.path, r->entry.path_len);
-		r->have_prev = 1;
-		r->entries++;
-		r->kind_counts[r->entry.type]++;
-		rec->kind = CAIRN_REC_ENTRY;
-		rec->entry = r->entry;
-	} else {
+		return accept_entry(r, rec);
+	}
+	{
 		json_t *c = json_object_get(r->record_counts, type);
 
 		r->in_records = 1;
@@ -1101,6 +1441,7 @@ void cairn_snap_reader_free(cairn_snap_reader *r)
 	free(r->name);
 	cairn_buf_release(&r->line);
 	cairn_buf_release(&r->prev_path);
+	cairn_buf_release(&r->tmp);
 	json_decref(r->header);
 	json_decref(r->trailer);
 	json_decref(r->cur);

@@ -142,10 +142,16 @@ enum cairn_record_kind { CAIRN_REC_ENTRY = 1, CAIRN_REC_OTHER = 2 };
 typedef struct cairn_record {
 	int kind;              /* enum cairn_record_kind */
 	cairn_entry entry;     /* valid for CAIRN_REC_ENTRY */
-	json_t *json;          /* the parsed record (every kind) */
+	json_t *json;          /* the parsed record; NULL for entries unless
+	                        * cairn_snap_reader_set_entry_json(r, 1) */
+	const char *line;      /* the record's raw JSON line, no newline */
+	size_t line_len;
 	long long number;      /* 1-based record number in the file */
 } cairn_record;
-/* Both fields are owned by the reader and valid until the next call. */
+/* Everything in a record is owned by the reader and valid until the next
+ * call.  Entries are parsed by a fast path that accepts exactly what the
+ * writer emits and falls back to jansson for anything else, so json is NULL
+ * for entries by default: use line (e.g. to print) or entry. */
 
 /*
  * Open a snapshot for streaming.  pubkey: when non-NULL the trailer must
@@ -158,6 +164,8 @@ int cairn_snap_reader_open(cairn_snap_reader **out, const char *path,
 int cairn_snap_reader_open_mem(cairn_snap_reader **out, const void *data,
 			       size_t len, const char *name,
 			       const cairn_key *pubkey);
+/* Ask for rec->json on entries too (slower: a jansson parse each). */
+void cairn_snap_reader_set_entry_json(cairn_snap_reader *r, int on);
 /* The header record (owned by the reader). */
 const json_t *cairn_snap_reader_header(const cairn_snap_reader *r);
 /*

@@ -191,6 +191,29 @@ static int hexval(int c)
 	return -1;
 }
 
+/* Lowercase-only variant on a table (value + 1; 0 = not a digit), for the
+ * snapshot reader's hot path. */
+static const unsigned char hex_lower[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
+	['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13,
+	['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
+int cairn_unhex_lower(unsigned char *out, const char *in, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned hi = hex_lower[(unsigned char)in[2 * i]];
+		unsigned lo = hex_lower[(unsigned char)in[2 * i + 1]];
+
+		if (!hi || !lo)
+			return CAIRN_EFORMAT;
+		out[i] = (unsigned char)((hi - 1) << 4 | (lo - 1));
+	}
+	return 0;
+}
+
 int cairn_unhex(unsigned char *out, const char *in, size_t n)
 {
 	size_t i;
@@ -244,8 +267,20 @@ int cairn_utf8_valid(const char *s, size_t n)
 	size_t i = 0;
 
 	while (i < n) {
-		size_t k = utf8_seq_len(p + i, n - i);
+		size_t k;
 
+		/* ASCII runs are the common case: 8 bytes at a time */
+		while (i + 8 <= n) {
+			uint64_t w;
+
+			memcpy(&w, p + i, 8);
+			if (w & 0x8080808080808080ull)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		k = utf8_seq_len(p + i, n - i);
 		if (!k)
 			return 0;
 		i += k;

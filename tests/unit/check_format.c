@@ -114,6 +114,7 @@ static void write_sample(const char *path, const cairn_key *key)
 	json_decref(rec);
 }
 
+/* _i: 0 reads entries through the fast path, 1 through jansson. */
 START_TEST(test_format_round_trip)
 {
 	cairn_snap_reader *r;
@@ -123,6 +124,7 @@ START_TEST(test_format_round_trip)
 
 	write_sample(tpath("s.cairn"), NULL);
 	ck_assert_int_eq(cairn_snap_reader_open(&r, tpath("s.cairn"), NULL), 0);
+	cairn_snap_reader_set_entry_json(r, _i);
 	ck_assert_str_eq(json_string_value(json_object_get(cairn_snap_reader_header(r), "root")),
 			 "/tmp/x");
 	while ((rc = cairn_snap_reader_next(r, &rec)) > 0) {
@@ -134,6 +136,9 @@ START_TEST(test_format_round_trip)
 			continue;
 		}
 		ck_assert_uint_lt(i, NSAMPLE);
+		if (_i)
+			ck_assert_ptr_nonnull(rec.json);
+		ck_assert_ptr_nonnull(rec.line);
 		make_entry(&want, sample[i].p, sample[i].n, sample[i].type);
 		ck_assert_uint_eq(rec.entry.path_len, want.path_len);
 		ck_assert_mem_eq(rec.entry.path, want.path, want.path_len);
@@ -365,7 +370,7 @@ Suite *format_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_format_round_trip);
+	tcase_add_loop_test(tc, test_format_round_trip, 0, 2);
 	tcase_add_test(tc, test_format_escape_reversible);
 	tcase_add_test(tc, test_format_writer_rejects_disorder);
 	tcase_add_test(tc, test_format_rejects_truncated);
