@@ -790,6 +790,14 @@ int cairn_snap_writer_open(cairn_snap_writer **out, const char *path,
 			return rc;
 		}
 		register_temp(w);
+		/* mkstemp makes 0600; a snapshot holds no secret values, so
+		 * give it the mode any new file would get */
+		{
+			mode_t mask = umask(0);
+
+			umask(mask);
+			fchmod(w->fd, 0666 & ~mask);
+		}
 	}
 	w->cctx = ZSTD_createCCtx();
 	w->sha = EVP_MD_CTX_new();

@@ -3,12 +3,14 @@
 # is missing when run as root; otherwise prints the exact command to run.
 # Build and test: compiler, pkg-config, the libraries, check, and the tools
 # the end-to-end tests drive (jq, zstd, git, tcpdump-free: we write pcaps).
-# Optional (bench, browser test): set CAIRN_DEPS_EXTRA=1 or run with --all.
+# chromium: the report's browser test loads the HTML in headless Chromium.
+# Optional (bench): set CAIRN_DEPS_EXTRA=1 or run with --all.
 set -eu
 
 BASE="build-essential pkg-config libgit2-dev libzstd-dev libssl-dev libxxhash-dev
-libpcap-dev libjansson-dev zlib1g-dev check jq zstd git gzip coreutils python3"
-EXTRA="hyperfine aide tshark chromium time"
+libpcap-dev libjansson-dev zlib1g-dev check jq zstd git gzip coreutils python3 xxhash
+chromium"
+EXTRA="hyperfine aide tshark time"
 
 want="$BASE"
 if [ "${1:-}" = "--all" ] || [ "${CAIRN_DEPS_EXTRA:-0}" = 1 ]; then

@@ -1,0 +1,148 @@
+#!/bin/sh
+# bench/snap.sh - cairn-snap against the tools people use instead.
+#
+# A node_modules-like tree of 100,000 files (tests/tools/gen-tree.c: mostly
+# 1-20 KB, about one in 500 of 1-4 MB), warm page cache, hyperfine:
+#   cairn-snap (full), aide --init (sha256 only), find | xargs -P sha256sum,
+#   cairn-snap --reuse on the unchanged tree;
+# bulk hashing of one 1 GiB file against `openssl speed -evp sha256` x cores;
+# snapshot bytes per file; peak memory (/usr/bin/time -v).
+#
+# Env: BENCH_SCALE (default 1) scales the file count and the bulk size,
+#      BENCH_RUNS (default 3) hyperfine runs, CAIRN_BIN, CAIRN_TOOLS,
+#      BENCH_KEEP=1 keeps the scratch directory.
+# Targets (issue 3): >=5x AIDE, >=2x xargs, --reuse >=10x full,
+#      bulk >=80% of openssl x cores, <=60 bytes per file.
+# Prints figures and ratios; asserts nothing.
+set -eu
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${CAIRN_BIN:-$src/bin}
+TOOLS=${CAIRN_TOOLS:-$src/build/default/tests/tools}
+SCALE=${BENCH_SCALE:-1}
+RUNS=${BENCH_RUNS:-3}
+snap="$BIN/cairn-snap"
+
+need() {
+	command -v "$1" > /dev/null 2>&1 || {
+		echo "bench/snap.sh: '$1' not found (sh scripts/deps.sh --all); skipped"
+		exit 0
+	}
+}
+need hyperfine
+need jq
+[ -x /usr/bin/time ] || { echo "bench/snap.sh: /usr/bin/time missing (package time); skipped"; exit 0; }
+[ -x "$snap" ] || { echo "bench/snap.sh: $snap not built (make)"; exit 2; }
+[ -x "$TOOLS/gen-tree" ] || { echo "bench/snap.sh: $TOOLS/gen-tree not built (make)"; exit 2; }
+have_aide=1
+command -v aide > /dev/null 2>&1 || have_aide=0
+
+files=$(awk -v s="$SCALE" 'BEGIN { n = int(100000 * s); if (n < 100) n = 100; print n }')
+bulk_mib=$(awk -v s="$SCALE" 'BEGIN { n = int(1024 * s); if (n < 16) n = 16; print n }')
+cores=$(nproc)
+work=$(mktemp -d "${TMPDIR:-/tmp}/cairn-bench.XXXXXX")
+cleanup() {
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		echo "kept $work"
+	else
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT INT TERM
+
+echo "== cairn-snap benchmark: $files files, $cores cores, scale $SCALE =="
+"$TOOLS/gen-tree" "$work/tree" "$files" > "$work/gen.txt"
+echo "tree: $(cat "$work/gen.txt")"
+# warm cache
+find "$work/tree" -type f -print0 | xargs -0 cat > /dev/null
+
+cat > "$work/aide.conf" <<EOF
+database_out=file:$work/aide.db.new
+gzip_dbout=no
+report_url=stdout
+Hash = sha256
+$work/tree Hash
+EOF
+
+# mean seconds of command NAME in a hyperfine export
+mean() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .mean' "$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+peak_kb() {
+	/usr/bin/time -v "$@" 2> "$work/time.txt" > /dev/null || true
+	sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt"
+}
+
+"$snap" -q --no-packages "$work/tree" -o "$work/prev.cairn"
+set -- -n cairn-snap "$snap -q --no-packages $work/tree -o $work/full.cairn" \
+	-n xargs "find $work/tree -type f -print0 | xargs -0 -P$cores sha256sum > /dev/null" \
+	-n reuse "$snap -q --no-packages --reuse $work/prev.cairn $work/tree -o $work/inc.cairn" \
+	-n cairn-snap-analysis "$snap -q $work/tree -o $work/full-analysis.cairn"
+if [ $have_aide = 1 ]; then
+	set -- "$@" -n aide "rm -f $work/aide.db.new; aide --init --config $work/aide.conf > /dev/null"
+fi
+hyperfine -N --style basic --warmup 1 --runs "$RUNS" --export-json "$work/tree.json" "$@" \
+	> "$work/hyperfine.txt" 2>&1 || hyperfine --style basic --warmup 1 --runs "$RUNS" \
+	--export-json "$work/tree.json" "$@" > "$work/hyperfine.txt" 2>&1
+t_snap=$(mean "$work/tree.json" cairn-snap)
+t_xargs=$(mean "$work/tree.json" xargs)
+t_reuse=$(mean "$work/tree.json" reuse)
+t_ana=$(mean "$work/tree.json" cairn-snap-analysis)
+t_aide=$([ $have_aide = 1 ] && mean "$work/tree.json" aide || echo 0)
+
+# bulk: one file, and one file per core
+mkdir "$work/bulk1" "$work/bulkn"
+head -c "${bulk_mib}M" /dev/urandom > "$work/bulk1/one"
+i=0
+while [ $i -lt "$cores" ]; do
+	head -c "$((bulk_mib / cores))M" /dev/urandom > "$work/bulkn/part$i"
+	i=$((i + 1))
+done
+cat "$work/bulk1/one" "$work/bulkn"/* > /dev/null
+hyperfine -N --style basic --warmup 1 --runs "$RUNS" --export-json "$work/bulk.json" \
+	-n one "$snap -q --no-packages $work/bulk1 -o $work/bulk1.cairn" \
+	-n percore "$snap -q --no-packages $work/bulkn -o $work/bulkn.cairn" \
+	> /dev/null 2>&1
+t_one=$(mean "$work/bulk.json" one)
+t_percore=$(mean "$work/bulk.json" percore)
+# openssl speed: the 16384-byte column, in 1000s of bytes per second
+ossl_k=$(openssl speed -seconds 2 -evp sha256 2> /dev/null | awk '/^sha256/ { v = $NF } END { sub(/k$/, "", v); print v }')
+mbps() { awk -v m="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.0f", m * 1048576 / t / 1e6; else print 0 }'; }
+one_mbs=$(mbps "$bulk_mib" "$t_one")
+percore_mbs=$(mbps "$((bulk_mib / cores * cores))" "$t_percore")
+ossl_mbs=$(awk -v k="$ossl_k" 'BEGIN { printf "%.0f", k / 1000 }')
+ossl_all=$((ossl_mbs * cores))
+
+bytes=$(stat -c %s "$work/full.cairn")
+entries=$(zstdcat "$work/full.cairn" | tail -n 1 | jq .entries)
+m_snap=$(peak_kb "$snap" -q --no-packages "$work/tree" -o "$work/m.cairn")
+m_reuse=$(peak_kb "$snap" -q --no-packages --reuse "$work/prev.cairn" "$work/tree" -o "$work/m2.cairn")
+m_aide=$([ $have_aide = 1 ] && { rm -f "$work/aide.db.new"; peak_kb aide --init --config "$work/aide.conf"; } || echo n/a)
+
+reused=$(zstdcat "$work/inc.cairn" | tail -n 1 | jq .reuse.reused)
+if zstdcat "$work/inc.cairn" | sed '1d;$d' | cmp -s - "$(zstdcat "$work/full.cairn" | sed '1d;$d' > "$work/full.body"; echo "$work/full.body")"; then
+	same="identical entries"
+else
+	same="ENTRIES DIFFER"
+fi
+
+printf '\n%-36s %10s %14s\n' "tree ($files files)" "seconds" "cairn-snap is"
+printf '%-36s %10.3f %14s\n' "cairn-snap --no-packages -j$cores" "$t_snap" "1.00x"
+[ $have_aide = 1 ] && printf '%-36s %10.3f %13sx faster  (target >= 5)\n' "aide --init (sha256)" "$t_aide" "$(ratio "$t_aide" "$t_snap")"
+printf '%-36s %10.3f %13sx faster  (target >= 2)\n' "find | xargs -P$cores sha256sum" "$t_xargs" "$(ratio "$t_xargs" "$t_snap")"
+printf '%-36s %10.3f %13sx slower  (package analysis)\n' "cairn-snap (with analysis)" "$t_ana" "$(ratio "$t_ana" "$t_snap")"
+printf '%-36s %10.3f %13sx faster than full (target >= 10); %s reused, %s\n' \
+	"cairn-snap --reuse (unchanged)" "$t_reuse" "$(ratio "$t_snap" "$t_reuse")" "$reused" "$same"
+printf '\n%-36s %10s\n' "bulk hashing (${bulk_mib} MiB)" "MB/s"
+printf '%-36s %10s\n' "openssl speed -evp sha256, 1 core" "$ossl_mbs"
+printf '%-36s %10s\n' "  x $cores cores" "$ossl_all"
+printf '%-36s %10s  %s of openssl x cores, %s of 1 core\n' "cairn-snap, one file" "$one_mbs" \
+	"$(awk -v a="$one_mbs" -v b="$ossl_all" 'BEGIN { printf "%.0f%%", 100 * a / b }')" \
+	"$(awk -v a="$one_mbs" -v b="$ossl_mbs" 'BEGIN { printf "%.0f%%", 100 * a / b }')"
+printf '%-36s %10s  %s of openssl x cores (target >= 80%%)\n' "cairn-snap, $cores files" "$percore_mbs" \
+	"$(awk -v a="$percore_mbs" -v b="$ossl_all" 'BEGIN { printf "%.0f%%", 100 * a / b }')"
+printf '\n%-36s %10s\n' "snapshot size" "bytes"
+printf '%-36s %10s  %s bytes/file, %s bytes/entry (target <= 60/file)\n' "full.cairn" "$bytes" \
+	"$(awk -v b="$bytes" -v n="$files" 'BEGIN { printf "%.1f", b / n }')" \
+	"$(awk -v b="$bytes" -v n="$entries" 'BEGIN { printf "%.1f", b / n }')"
+printf '\n%-36s %10s\n' "peak memory" "KiB"
+printf '%-36s %10s\n' "cairn-snap" "$m_snap" "cairn-snap --reuse" "$m_reuse" "aide --init" "$m_aide"

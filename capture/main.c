@@ -1,0 +1,307 @@
+/*
+ * cairn-capture - which hosts did this machine talk to, when, how much,
+ * and which of them are not on the allowlist.  Argument handling only; the
+ * work is in lib/capture*.c.
+ */
+#include "capture.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char usage_line[] =
+	"usage: cairn-capture [-w DUR] [-f FILTER] [--local CIDR]... [--all] [--allow FILE]\n"
+	"                     [--only-unknown] [--json | --csv] [--dns] [-o FILE] FILE...\n";
+
+static void help(void)
+{
+	fputs(usage_line, stdout);
+	fputs("\n"
+	      "Outbound hosts per time window from pcap/pcapng files (gzip/zstd too).\n"
+	      "\n"
+	      "  -w, --window DUR     window length: 30s, 1m, 5m (default), 1h, 1d\n"
+	      "  -f, --filter EXPR    BPF filter, as in tcpdump\n"
+	      "      --local CIDR     local network (repeatable); default: sources of\n"
+	      "                       DNS queries and TCP SYNs, else private ranges\n"
+	      "      --allow FILE     allowlist: host, *.domain or CIDR per line\n"
+	      "      --only-unknown   show only hosts not on the allowlist\n"
+	      "      --json           JSON (docs/capture.schema.json) on stdout\n"
+	      "      --csv            CSV on stdout\n"
+	      "      --dns            text: also list the DNS answers seen\n"
+	      "      --no-checksum    do not verify IP/TCP/UDP checksums\n"
+	      "      --all            every flow, not only local-to-remote ones\n"
+	      "  -o, --output FILE    write the report to FILE (atomically)\n"
+	      "  -h, --help           this help\n"
+	      "      --version        print the version\n"
+	      "\n"
+	      "Exit status: 0 no host outside the allowlist (or no allowlist),\n"
+	      "1 a host outside the allowlist was contacted, 2 trouble.\n", stdout);
+}
+
+static int usage(const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "cairn-capture: %s\n", msg);
+	fputs(usage_line, stderr);
+	return 2;
+}
+
+/* temp file in the same directory, fsync, rename: never a half report.
+ * An existing target that is not a regular file (/dev/null, /dev/stdout,
+ * a FIFO) is written to directly: renaming over it would replace it. */
+static int write_atomic(const char *path, const char *data, size_t len)
+{
+	char *tmp = NULL;
+	const char *slash = strrchr(path, '/');
+	size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+	FILE *f = NULL;
+	struct stat st;
+	int fd, rc = -1;
+
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode)) {
+			errno = EISDIR;
+			goto done;
+		}
+		f = fopen(path, "wb");
+		if (!f)
+			goto done;
+		if (fwrite(data, 1, len, f) != len) {
+			fclose(f);
+			goto done;
+		}
+		if (fclose(f) != 0)
+			goto done;
+		rc = 0;
+		goto done;
+	}
+	tmp = malloc(dl + strlen(path) + 32);
+	if (!tmp)
+		return -1;
+	memcpy(tmp, path, dl);
+	sprintf(tmp + dl, ".%s.XXXXXX", path + dl);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		goto done;
+	f = fdopen(fd, "wb");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		goto done;
+	}
+	if (fwrite(data, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		fclose(f);
+		unlink(tmp);
+		goto done;
+	}
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		goto done;
+	}
+	rc = 0;
+done:
+	if (rc < 0)
+		fprintf(stderr, "cairn-capture: cannot write '%s': %s\n", path, strerror(errno));
+	free(tmp);
+	return rc;
+}
+
+static void print_warning(const char *w)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	cairn_escape_display(&b, w, strlen(w));
+	fprintf(stderr, "cairn-capture: warning: %s\n", b.data ? b.data : "");
+	cairn_buf_release(&b);
+}
+
+static void print_error(void)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	const char *m = cairn_error_last();
+
+	if (!strncmp(m, "cairn: ", 7))
+		m += 7;
+	cairn_escape_display(&b, m, strlen(m));
+	fprintf(stderr, "cairn-capture: %s\n", b.data ? b.data : "");
+	cairn_buf_release(&b);
+}
+
+static void dns_text(cairn_buf *out, const cairn_capture_result *r)
+{
+	size_t i, k;
+
+	cairn_buf_addstr(out, "\ndns answers (last answer wins)\n");
+	for (i = 0; i < r->dns_count; i++) {
+		const struct cairn_capture_dns *d = &r->dns[i];
+
+		cairn_buf_addstr(out, "  ");
+		cairn_escape_display(out, d->name, strlen(d->name));
+		cairn_buf_addstr(out, " ->");
+		for (k = 0; k < d->address_count; k++)
+			cairn_buf_addf(out, " %s", d->addresses[k]);
+		if (d->chain_count > 1) {
+			cairn_buf_addstr(out, "  (cname");
+			for (k = 1; k < d->chain_count; k++) {
+				cairn_buf_addch(out, ' ');
+				cairn_escape_display(out, d->chain[k], strlen(d->chain[k]));
+			}
+			cairn_buf_addch(out, ')');
+		}
+		cairn_buf_addch(out, '\n');
+	}
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_LOCAL = 256, OPT_ALLOW, OPT_ONLY_UNKNOWN, OPT_JSON, OPT_CSV, OPT_DNS,
+	       OPT_NOCSUM, OPT_ALL, OPT_VERSION };
+	static const struct option longopts[] = {
+		{ "window", required_argument, NULL, 'w' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "local", required_argument, NULL, OPT_LOCAL },
+		{ "allow", required_argument, NULL, OPT_ALLOW },
+		{ "only-unknown", no_argument, NULL, OPT_ONLY_UNKNOWN },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "csv", no_argument, NULL, OPT_CSV },
+		{ "dns", no_argument, NULL, OPT_DNS },
+		{ "no-checksum", no_argument, NULL, OPT_NOCSUM },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cairn_capture_opts opts = { 0, NULL, 0, 0 };
+	const char *allow_path = NULL, *output = NULL;
+	const char **locals = NULL;
+	size_t nlocals = 0, i, not_allowed = 0;
+	int only_unknown = 0, json = 0, csv = 0, dns = 0, opt, rc = 2;
+	cairn_capture *cap = NULL;
+	cairn_capture_result *res = NULL;
+	cairn_capture_allow *allow = NULL;
+	cairn_buf out = CAIRN_BUF_INIT;
+
+	while ((opt = getopt_long(argc, argv, "w:f:o:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'w':
+			if (cairn_capture_parse_duration(&opts.window_ns, optarg) < 0) {
+				print_error();
+				rc = usage(NULL);
+				goto done;
+			}
+			break;
+		case 'f':
+			opts.filter = optarg;
+			break;
+		case OPT_LOCAL:
+			locals = realloc(locals, (nlocals + 1) * sizeof(*locals));
+			if (!locals)
+				cairn_oom();
+			locals[nlocals++] = optarg;
+			break;
+		case OPT_ALLOW:
+			allow_path = optarg;
+			break;
+		case OPT_ONLY_UNKNOWN:
+			only_unknown = 1;
+			break;
+		case OPT_JSON:
+			json = 1;
+			break;
+		case OPT_CSV:
+			csv = 1;
+			break;
+		case OPT_DNS:
+			dns = 1;
+			break;
+		case OPT_NOCSUM:
+			opts.no_checksum = 1;
+			break;
+		case OPT_ALL:
+			opts.all_flows = 1;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			help();
+			rc = 0;
+			goto done;
+		case OPT_VERSION:
+			printf("cairn-capture %s\n", CAIRN_VERSION);
+			rc = 0;
+			goto done;
+		default:
+			rc = usage(NULL);
+			goto done;
+		}
+	}
+	if (optind >= argc) {
+		rc = usage("no capture file given");
+		goto done;
+	}
+	if (json && csv) {
+		rc = usage("--json and --csv exclude each other");
+		goto done;
+	}
+	if (only_unknown && !allow_path) {
+		rc = usage("--only-unknown needs --allow");
+		goto done;
+	}
+	if (allow_path && cairn_capture_allow_load(&allow, allow_path) < 0) {
+		print_error();
+		goto done;
+	}
+	cairn_capture_new(&cap, &opts);
+	for (i = 0; i < nlocals; i++) {
+		if (cairn_capture_add_local(cap, locals[i]) < 0) {
+			print_error();
+			rc = usage(NULL);
+			goto done;
+		}
+	}
+	if (cairn_capture_read(cap, (const char *const *)argv + optind,
+	                       (size_t)(argc - optind)) < 0) {
+		print_error();
+		goto done;
+	}
+	for (i = 0; i < cairn_capture_warning_count(cap); i++)
+		print_warning(cairn_capture_warning(cap, i));
+	cairn_capture_finish(&res, cap);
+	if (allow)
+		not_allowed = cairn_capture_result_apply_allow(res, allow);
+	if (json) {
+		if (cairn_capture_write_json(&out, res, (const char *const *)argv + optind,
+		                             (size_t)(argc - optind), only_unknown) < 0) {
+			print_error();
+			goto done;
+		}
+	} else if (csv) {
+		cairn_capture_write_csv(&out, res, only_unknown);
+	} else {
+		cairn_capture_write_text(&out, res, only_unknown);
+		if (dns)
+			dns_text(&out, res);
+	}
+	if (output) {
+		if (write_atomic(output, out.data ? out.data : "", out.len) < 0)
+			goto done;
+	} else if (out.len && (fwrite(out.data, 1, out.len, stdout) != out.len ||
+	                       fflush(stdout) != 0)) {
+		fprintf(stderr, "cairn-capture: cannot write output: %s\n", strerror(errno));
+		goto done;
+	}
+	rc = not_allowed ? 1 : 0;
+done:
+	cairn_buf_release(&out);
+	cairn_capture_result_free(res);
+	cairn_capture_free(cap);
+	cairn_capture_allow_free(allow);
+	free(locals);
+	return rc;
+}

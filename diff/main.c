@@ -1,0 +1,909 @@
+/*
+ * cairn-diff - what changed since the last known-good state.
+ *
+ *   cairn-diff [options] OLD.cairn NEW.cairn
+ *   cairn-diff [options] OLD.cairn --live ROOT
+ *   cairn-diff [options] --store REPO OLDREV NEWREV [--patch]
+ *   cairn-diff [options] --git REPO [--rev REV] [--path SUBDIR] [--gitignore] ROOT
+ *   cairn-diff [options] --git REPO --history FILE [--rev REV]
+ *
+ * Exit status: 0 no differences, 1 differences, 2 trouble.  Nothing is
+ * printed before both inputs verified.  See docs/cairn-diff.1.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diff.h"
+#include "gitdiff.h"
+#include "ignore.h"
+#include "rules.h"
+#include "snapshot.h"
+#include "store.h"
+
+#define PROG "cairn-diff"
+
+static const char usage_text[] =
+	"usage: cairn-diff [options] OLD.cairn NEW.cairn\n"
+	"       cairn-diff [options] OLD.cairn --live ROOT\n"
+	"       cairn-diff [options] --store REPO OLDREV NEWREV [--patch]\n"
+	"       cairn-diff [options] --git REPO [--rev REV] [--path SUBDIR] [--gitignore] ROOT\n"
+	"       cairn-diff [options] --git REPO --history FILE [--rev REV]\n";
+
+static const char help_text[] =
+	"\n"
+	"Compare two snapshots, a snapshot and the live tree, two snapshots kept\n"
+	"in a git store, or the files on disk and a git revision.\n"
+	"\n"
+	"  --live ROOT          compare OLD with the tree at ROOT as it is now\n"
+	"  --store REPO         OLDREV and NEWREV are revisions of a cairn store\n"
+	"  --patch              with --store: unified diffs of changed text files\n"
+	"  --git REPO           compare ROOT with a git revision (by blob id)\n"
+	"  --rev REV            git revision (default HEAD)\n"
+	"  --path SUBDIR        folder of the git tree that ROOT holds\n"
+	"  --gitignore          leave out untracked files .gitignore ignores\n"
+	"  --history FILE       per commit, package changes of a lockfile/manifest\n"
+	"  --pubkey FILE        require snapshots signed by this public key\n"
+	"  --ignore GLOB        leave out paths (gitignore syntax), repeatable\n"
+	"  --ignore-file FILE   read ignore rules (e.g. .cairnignore)\n"
+	"  --mtime              also report changes of mtime alone\n"
+	"  --findings           print the rules' findings on the change\n"
+	"  --json               one JSON document on stdout (docs/diff-schema.json)\n"
+	"  --color=WHEN         auto (default: only on a terminal), always, never\n"
+	"  -q, --quiet          print nothing; only the exit status\n"
+	"  -h, --help           this help\n"
+	"      --version        version\n"
+	"\n"
+	"Exit status: 0 no differences, 1 differences, 2 trouble.\n";
+
+enum {
+	OPT_LIVE = 256, OPT_STORE, OPT_PATCH, OPT_GIT, OPT_REV, OPT_PATH,
+	OPT_GITIGNORE, OPT_HISTORY, OPT_PUBKEY, OPT_IGNORE, OPT_IGNORE_FILE,
+	OPT_MTIME, OPT_FINDINGS, OPT_JSON, OPT_COLOR, OPT_VERSION
+};
+
+struct opts {
+	const char *live, *store, *git, *rev, *path, *history, *pubkey;
+	int patch, gitignore, mtime, findings, json, quiet, color;
+	cairn_ignore *ignore;
+};
+
+/* ------------------------------------------------------------ output */
+
+static int color_on;
+
+#define C_RESET "\033[0m"
+#define C_GREEN "\033[32m"
+#define C_RED "\033[31m"
+#define C_YELLOW "\033[33m"
+#define C_CYAN "\033[36m"
+#define C_BOLDRED "\033[1;31m"
+#define C_BOLD "\033[1m"
+
+static const char *col(const char *c)
+{
+	return color_on ? c : "";
+}
+
+static const char *reset(void)
+{
+	return color_on ? C_RESET : "";
+}
+
+/* Untrusted bytes made safe for a terminal; valid until the next call
+ * with the same buffer. */
+static const char *esc(cairn_buf *b, const char *p, size_t n)
+{
+	cairn_buf_clear(b);
+	cairn_escape_display(b, p, n);
+	return b->data ? b->data : "";
+}
+
+static const char *esc_str(cairn_buf *b, const char *s)
+{
+	return esc(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+static void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Library messages carry untrusted names: escape them too. */
+static void lib_err(void)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	const char *m = cairn_error_last();
+
+	if (!strncmp(m, "cairn: ", 7))
+		m += 7;
+	err("%s", esc_str(&b, m));
+	cairn_buf_release(&b);
+}
+
+static const char *short_hex(char out[13], const unsigned char *p)
+{
+	cairn_hex(out, p, 6);
+	return out;
+}
+
+/* ------------------------------------------------------------ snapshot diff */
+
+struct text_ctx {
+	int kind;                 /* current section */
+	cairn_buf b1, b2;
+	cairn_store *store;       /* --patch */
+	const char *old_commit, *new_commit;
+	cairn_buf patches;        /* collected patches, printed at the end */
+};
+
+static const char *const kind_mark[CAIRN_DIFF__KINDS] = { "+", "-", "~", "m", "!" };
+static const char *const kind_color[CAIRN_DIFF__KINDS] = {
+	C_GREEN, C_RED, C_YELLOW, C_CYAN, C_BOLDRED
+};
+static const char *const kind_title[CAIRN_DIFF__KINDS] = {
+	"added", "removed", "modified", "metadata only", "became unreadable"
+};
+
+static void describe_entry(cairn_buf *out, const cairn_entry *e)
+{
+	char h[13];
+
+	cairn_buf_addstr(out, cairn_entry_type_name(e->type));
+	if (e->type == CAIRN_T_FILE) {
+		cairn_buf_addf(out, ", %llu bytes", (unsigned long long)e->size);
+		if (e->flags & CAIRN_EF_HASHED)
+			cairn_buf_addf(out, ", sha256 %s..", short_hex(h, e->sha256));
+	}
+	cairn_buf_addf(out, ", mode %04o", e->mode & 07777);
+	if (e->mode & 06000)
+		cairn_buf_addstr(out, e->mode & 04000 ? " (set-uid)" : " (set-gid)");
+	if (e->type == CAIRN_T_SYMLINK && e->target) {
+		cairn_buf_addstr(out, " -> ");
+		cairn_escape_display(out, e->target, e->target_len);
+	}
+}
+
+static void describe_change(cairn_buf *out, const cairn_diff_change *c)
+{
+	const cairn_entry *a = c->old, *b = c->new;
+	char h1[13], h2[13];
+
+	if (c->what & CAIRN_DW_TYPE)
+		cairn_buf_addf(out, "; type %s -> %s", cairn_entry_type_name(a->type),
+			       cairn_entry_type_name(b->type));
+	if (c->what & CAIRN_DW_CONTENT) {
+		cairn_buf_addf(out, "; content: size %llu -> %llu",
+			       (unsigned long long)a->size, (unsigned long long)b->size);
+		if ((a->flags & CAIRN_EF_HASHED) && (b->flags & CAIRN_EF_HASHED))
+			cairn_buf_addf(out, ", sha256 %s.. -> %s..", short_hex(h1, a->sha256),
+				       short_hex(h2, b->sha256));
+	}
+	if (c->what & CAIRN_DW_MODE)
+		cairn_buf_addf(out, "; mode %04o -> %04o", a->mode & 07777, b->mode & 07777);
+	if (c->what & CAIRN_DW_OWNER)
+		cairn_buf_addf(out, "; owner %u:%u -> %u:%u", a->uid, a->gid, b->uid, b->gid);
+	if (c->what & CAIRN_DW_TARGET) {
+		cairn_buf_addstr(out, "; target ");
+		cairn_escape_display(out, a->target ? a->target : "", a->target_len);
+		cairn_buf_addstr(out, " -> ");
+		cairn_escape_display(out, b->target ? b->target : "", b->target_len);
+	}
+	if (c->what & CAIRN_DW_RDEV)
+		cairn_buf_addf(out, "; device %llu -> %llu", (unsigned long long)a->rdev,
+			       (unsigned long long)b->rdev);
+	if (c->what & CAIRN_DW_XATTR)
+		cairn_buf_addf(out, "; xattrs changed (%zu -> %zu)", a->xattr_count,
+			       b->xattr_count);
+	if (c->what & CAIRN_DW_MTIME) {
+		char t1[48], t2[48];
+
+		cairn_time_rfc3339(t1, sizeof(t1), a->mtime_sec, a->mtime_nsec);
+		cairn_time_rfc3339(t2, sizeof(t2), b->mtime_sec, b->mtime_nsec);
+		cairn_buf_addf(out, "; mtime %s -> %s", t1, t2);
+	}
+	if (c->what & CAIRN_DW_ERROR) {
+		if (b->err)
+			cairn_buf_addf(out, "; %s: %s", b->err_op ? b->err_op : "?",
+				       strerror(b->err));
+		else
+			cairn_buf_addstr(out, "; readable again");
+	}
+}
+
+static void add_patch(struct text_ctx *t, const cairn_diff_change *c)
+{
+	cairn_buf p = CAIRN_BUF_INIT;
+	const cairn_entry *e = c->new;
+	int rc;
+
+	if (!t->store || e->type != CAIRN_T_FILE || c->old->type != CAIRN_T_FILE ||
+	    !(c->what & CAIRN_DW_CONTENT))
+		return;
+	rc = cairn_store_patch(t->store, t->old_commit, t->new_commit, e->path,
+			       e->path_len, &p);
+	if (rc == 1) {
+		size_t start = 0;
+
+		/* escape line by line: the patch holds untrusted bytes */
+		while (start < p.len) {
+			const char *nl = memchr(p.data + start, '\n', p.len - start);
+			size_t end = nl ? (size_t)(nl - p.data) : p.len;
+			const char *cc = "";
+
+			if (p.data[start] == '+' && (end - start < 3 ||
+						     memcmp(p.data + start, "+++", 3)))
+				cc = col(C_GREEN);
+			else if (p.data[start] == '-' && (end - start < 3 ||
+							  memcmp(p.data + start, "---", 3)))
+				cc = col(C_RED);
+			else if (p.data[start] == '@')
+				cc = col(C_CYAN);
+			cairn_buf_addstr(&t->patches, cc);
+			cairn_escape_display(&t->patches, p.data + start, end - start);
+			cairn_buf_addf(&t->patches, "%s\n", *cc ? reset() : "");
+			start = end + 1;
+		}
+	} else if (rc == 2) {
+		char h1[65], h2[65];
+
+		cairn_hex(h1, c->old->sha256, 32);
+		cairn_hex(h2, e->sha256, 32);
+		cairn_buf_addstr(&t->patches, "Binary file ");
+		cairn_escape_display(&t->patches, e->path, e->path_len);
+		cairn_buf_addf(&t->patches, ": size %llu -> %llu, sha256 %s -> %s\n",
+			       (unsigned long long)c->old->size,
+			       (unsigned long long)e->size, h1, h2);
+	} else if (rc == 0) {
+		cairn_buf_addstr(&t->patches, "Content not stored: ");
+		cairn_escape_display(&t->patches, e->path, e->path_len);
+		cairn_buf_addch(&t->patches, '\n');
+	} else {
+		cairn_buf_addstr(&t->patches, "Patch failed: ");
+		cairn_escape_display(&t->patches, cairn_error_last(),
+				     strlen(cairn_error_last()));
+		cairn_buf_addch(&t->patches, '\n');
+	}
+	cairn_buf_release(&p);
+}
+
+static int print_change(void *ctx, const cairn_diff_change *c)
+{
+	struct text_ctx *t = ctx;
+	const cairn_entry *e = c->new ? c->new : c->old;
+
+	if (c->kind != t->kind) {
+		t->kind = c->kind;
+		printf("\n%s%s:%s\n", col(C_BOLD), kind_title[c->kind], reset());
+	}
+	cairn_buf_clear(&t->b2);
+	if (c->kind == CAIRN_DIFF_ADDED || c->kind == CAIRN_DIFF_REMOVED)
+		describe_entry(&t->b2, e);
+	else
+		describe_change(&t->b2, c);
+	printf("  %s%s %s%s  %s\n", col(kind_color[c->kind]), kind_mark[c->kind],
+	       esc(&t->b1, e->path, e->path_len), reset(),
+	       t->b2.data ? (t->b2.data[0] == ';' ? t->b2.data + 2 : t->b2.data) : "");
+	if (c->kind == CAIRN_DIFF_MODIFIED)
+		add_patch(t, c);
+	return 0;
+}
+
+static const char *rec_value(cairn_buf *b, const json_t *rec, const char *field)
+{
+	const json_t *v = rec ? json_object_get(rec, field) : NULL;
+	char *s;
+
+	cairn_buf_clear(b);
+	if (!v || json_is_null(v)) {
+		cairn_buf_addstr(b, "(none)");
+	} else if (json_is_string(v)) {
+		cairn_escape_display(b, json_string_value(v), json_string_length(v));
+	} else {
+		s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+		if (s && strlen(s) > 200)
+			strcpy(s + 197, "...");
+		cairn_escape_display(b, s ? s : "?", s ? strlen(s) : 1);
+		free(s);
+	}
+	return b->data;
+}
+
+static void print_records(const cairn_diff *d)
+{
+	const cairn_diff_record_change *rc;
+	cairn_buf k = CAIRN_BUF_INIT, v1 = CAIRN_BUF_INIT, v2 = CAIRN_BUF_INIT;
+	size_t i, n;
+
+	rc = cairn_diff_records(d, &n);
+	if (!n)
+		return;
+	printf("\n%spackages, environment and configs:%s\n", col(C_BOLD), reset());
+	for (i = 0; i < n; i++) {
+		const cairn_diff_record_change *c = &rc[i];
+		const char *name_field = !strcmp(c->type, "package") ? "name" : NULL;
+		const json_t *any = c->new ? c->new : c->old;
+
+		printf("  %s%s%s %s %s", c->red_flag ? col(C_BOLDRED) : "",
+		       c->red_flag ? "!!" : "  ", c->red_flag ? reset() : "",
+		       c->type, esc_str(&k, c->key));
+		if (name_field && json_is_string(json_object_get(any, "name")))
+			printf(" (%s)", rec_value(&v1, any, "name"));
+		printf(": %s%s%s", c->red_flag ? col(C_BOLDRED) : "", c->change,
+		       c->red_flag ? reset() : "");
+		if (!strcmp(c->change, "version-changed"))
+			printf(" %s -> %s", rec_value(&v1, c->old, "version"),
+			       rec_value(&v2, c->new, "version"));
+		else if (!strcmp(c->change, "same-version-different-content")) {
+			printf(" %s:", rec_value(&k, c->new, "version"));
+			printf(" integrity %s -> %s", rec_value(&v1, c->old, "integrity"),
+			       rec_value(&v2, c->new, "integrity"));
+			printf(", content %s -> %s", rec_value(&v1, c->old, "content_sha256"),
+			       rec_value(&v2, c->new, "content_sha256"));
+		}
+		else if (!strcmp(c->change, "resolved-changed"))
+			printf(" %s -> %s", rec_value(&v1, c->old, "resolved"),
+			       rec_value(&v2, c->new, "resolved"));
+		else if (!strcmp(c->change, "scripts-changed"))
+			printf(" %s -> %s", rec_value(&v1, c->old, "scripts"),
+			       rec_value(&v2, c->new, "scripts"));
+		else if (!strcmp(c->change, "lock-drift-appeared") ||
+			 !strcmp(c->change, "files-mismatch-appeared"))
+			printf(" flags %s -> %s", rec_value(&v1, c->old, "flags"),
+			       rec_value(&v2, c->new, "flags"));
+		else if (!strcmp(c->change, "command-changed")) {
+			printf(" %s", rec_value(&k, c->old, "command"));
+			printf(" %s ->", rec_value(&v1, c->old, "args"));
+			printf(" %s", rec_value(&k, c->new, "command"));
+			printf(" %s", rec_value(&v2, c->new, "args"));
+		}
+		else if (!strcmp(c->change, "added") && c->new &&
+			 json_object_get(c->new, "version"))
+			printf(" %s", rec_value(&v1, c->new, "version"));
+		else if (!strcmp(c->change, "changed") || !strcmp(c->change, "value-changed")) {
+			json_t *f = json_pack("{s:O}", "f", c->fields);
+
+			printf(" fields %s", rec_value(&v1, f, "f"));
+			json_decref(f);
+		}
+		printf("\n");
+	}
+	cairn_buf_release(&k);
+	cairn_buf_release(&v1);
+	cairn_buf_release(&v2);
+}
+
+static void print_side(cairn_buf *b, const char *which, const cairn_diff *d, int side)
+{
+	const json_t *h = cairn_diff_header(d, side);
+
+	printf("%s: %s", which, esc_str(b, cairn_diff_label(d, side)));
+	if (json_is_true(json_object_get(h, "live"))) {
+		printf(" (live tree)\n");
+		return;
+	}
+	printf(" (host %s", esc_str(b, json_string_value(json_object_get(h, "hostname")) ?
+				    json_string_value(json_object_get(h, "hostname")) :
+				    json_string_value(json_object_get(h, "host"))));
+	printf(", root %s", esc_str(b, json_string_value(json_object_get(h, "root"))));
+	printf(", created %s)\n", esc_str(b, json_string_value(json_object_get(h, "created"))));
+}
+
+static int print_findings_text(const cairn_findings *f)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	size_t i;
+
+	printf("\n%sfindings (%zu):%s\n", col(C_BOLD), f->count, reset());
+	for (i = 0; i < f->count; i++) {
+		const cairn_finding *x = &f->items[i];
+
+		printf("  %s%-8s%s %s %s\n",
+		       x->severity >= CAIRN_SEV_HIGH ? col(C_BOLDRED) : "",
+		       cairn_severity_name(x->severity),
+		       x->severity >= CAIRN_SEV_HIGH ? reset() : "", x->rule->id,
+		       esc_str(&b, x->title));
+	}
+	cairn_buf_release(&b);
+	return 0;
+}
+
+static int eval_findings(cairn_findings *f, const cairn_diff *d, json_t *doc)
+{
+	cairn_rules_input in;
+
+	memset(&in, 0, sizeof(in));
+	in.records = cairn_diff_side_records(d, 1);
+	in.baseline_records = cairn_diff_side_records(d, 0);
+	in.diff = doc;
+	return cairn_rules_eval(f, &in);
+}
+
+static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
+		       const char *old_commit, const char *new_commit)
+{
+	const cairn_diff_counts *n = cairn_diff_get_counts(d);
+	int changed = cairn_diff_has_changes(d), rc = 0;
+	cairn_findings findings = CAIRN_FINDINGS_INIT;
+	json_t *doc = NULL;
+
+	if (o->quiet)
+		return changed;
+	if (o->findings) {
+		doc = cairn_diff_to_json(d);
+		if (!doc) {
+			lib_err();
+			return 2;
+		}
+		if (o->store) {
+			json_object_set_new(doc, "mode", json_string("store"));
+		}
+		eval_findings(&findings, d, doc);
+	}
+	if (o->json) {
+		if (doc || o->store) {
+			if (!doc)
+				doc = cairn_diff_to_json(d);
+			if (!doc) {
+				lib_err();
+				return 2;
+			}
+			if (o->store) {
+				json_object_set_new(doc, "mode", json_string("store"));
+				json_object_set_new(doc, "store", json_pack("{s:s,s:s,s:s}",
+					"repository", o->store, "old_commit", old_commit,
+					"new_commit", new_commit));
+			}
+			if (o->findings)
+				json_object_set_new(doc, "findings",
+						    cairn_findings_to_json(&findings));
+			if (json_dumpf(doc, stdout, JSON_INDENT(1)) < 0)
+				rc = -1;
+			putchar('\n');
+		} else {
+			rc = cairn_diff_write_json(d, stdout);
+		}
+		if (rc < 0) {
+			lib_err();
+			rc = 2;
+		} else {
+			rc = changed;
+		}
+		goto done;
+	}
+	{
+		struct text_ctx t;
+		cairn_buf b = CAIRN_BUF_INIT;
+		int k;
+
+		memset(&t, 0, sizeof(t));
+		t.kind = -1;
+		t.store = store;
+		t.old_commit = old_commit;
+		t.new_commit = new_commit;
+		print_side(&b, "old", d, 0);
+		print_side(&b, "new", d, 1);
+		if (store)
+			printf("store: %s, commits %s -> %s\n", esc_str(&b, o->store),
+			       old_commit, new_commit);
+		cairn_buf_release(&b);
+		printf("%s", changed ? "" : "no differences; ");
+		for (k = 0; k < CAIRN_DIFF__KINDS; k++)
+			printf("%s%llu %s", k ? ", " : "",
+			       (unsigned long long)n->kind[k], cairn_diff_kind_name(k));
+		printf("; %llu package/env/config changes", (unsigned long long)n->records);
+		if (n->ignored)
+			printf("; %llu ignored", (unsigned long long)n->ignored);
+		printf(" (%llu -> %llu entries)\n", (unsigned long long)n->old_entries,
+		       (unsigned long long)n->new_entries);
+		if (cairn_diff_foreach(d, print_change, &t) < 0) {
+			lib_err();
+			rc = 2;
+		}
+		print_records(d);
+		if (t.patches.len) {
+			printf("\n%spatches:%s\n", col(C_BOLD), reset());
+			fwrite(t.patches.data, 1, t.patches.len, stdout);
+		}
+		if (o->findings)
+			print_findings_text(&findings);
+		cairn_buf_release(&t.b1);
+		cairn_buf_release(&t.b2);
+		cairn_buf_release(&t.patches);
+		if (!rc)
+			rc = changed;
+	}
+done:
+	cairn_findings_release(&findings);
+	json_decref(doc);
+	return rc;
+}
+
+static int load_pubkey(cairn_key **key, const char *path)
+{
+	*key = NULL;
+	if (!path)
+		return 0;
+	if (cairn_key_load_public(key, path) < 0) {
+		lib_err();
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_snapshots(const char *old_path, const char *new_path,
+			 const struct opts *o)
+{
+	cairn_diff_opts dopts;
+	cairn_diff *d = NULL;
+	cairn_key *key = NULL;
+	int rc;
+
+	if (load_pubkey(&key, o->pubkey) < 0)
+		return 2;
+	memset(&dopts, 0, sizeof(dopts));
+	dopts.mtime = o->mtime;
+	dopts.ignore = o->ignore;
+	dopts.pubkey = key;
+	if (o->live)
+		rc = cairn_diff_live(&d, old_path, o->live, &dopts);
+	else
+		rc = cairn_diff_files(&d, old_path, new_path, &dopts);
+	if (rc < 0) {
+		lib_err();
+		rc = 2;
+	} else {
+		rc = output_diff(d, o, NULL, NULL, NULL);
+	}
+	cairn_diff_free(d);
+	cairn_key_free(key);
+	return rc;
+}
+
+static int cmd_store(const char *old_rev, const char *new_rev, const struct opts *o)
+{
+	cairn_store *s = NULL;
+	cairn_snap_reader *ro = NULL, *rn = NULL;
+	cairn_diff_opts dopts;
+	cairn_diff *d = NULL;
+	cairn_key *key = NULL;
+	void *da = NULL, *db = NULL;
+	size_t la, lb;
+	char ca[41], cb[41];
+	cairn_buf na = CAIRN_BUF_INIT, nb = CAIRN_BUF_INIT;
+	int rc = 2;
+
+	if (load_pubkey(&key, o->pubkey) < 0)
+		return 2;
+	if (cairn_store_open(&s, o->store) < 0 ||
+	    cairn_store_read(s, old_rev, &da, &la, ca) < 0 ||
+	    cairn_store_read(s, new_rev, &db, &lb, cb) < 0) {
+		lib_err();
+		goto done;
+	}
+	cairn_buf_addf(&na, "%s:%s", o->store, old_rev);
+	cairn_buf_addf(&nb, "%s:%s", o->store, new_rev);
+	if (cairn_snap_reader_open_mem(&ro, da, la, na.data, key) < 0 ||
+	    cairn_snap_reader_open_mem(&rn, db, lb, nb.data, key) < 0) {
+		lib_err();
+		goto done;
+	}
+	memset(&dopts, 0, sizeof(dopts));
+	dopts.mtime = o->mtime;
+	dopts.ignore = o->ignore;
+	dopts.pubkey = key;
+	if (cairn_diff_readers(&d, ro, na.data, rn, nb.data, &dopts) < 0) {
+		lib_err();
+		goto done;
+	}
+	rc = output_diff(d, o, o->patch ? s : NULL, ca, cb);
+done:
+	cairn_diff_free(d);
+	cairn_snap_reader_free(ro);
+	cairn_snap_reader_free(rn);
+	free(da);
+	free(db);
+	cairn_buf_release(&na);
+	cairn_buf_release(&nb);
+	cairn_store_close(s);
+	cairn_key_free(key);
+	return rc;
+}
+
+static const char *git_mode_str(char buf[16], unsigned mode)
+{
+	if (!mode)
+		return "-";
+	snprintf(buf, 16, "%06o", mode & 0777777);
+	return buf;
+}
+
+static int cmd_git(const char *root, const struct opts *o)
+{
+	static const char *const mark[CAIRN_GD__KINDS] = { "+", "-", "~", "m", "T", "!" };
+	static const char *const colr[CAIRN_GD__KINDS] = {
+		C_GREEN, C_RED, C_YELLOW, C_CYAN, C_YELLOW, C_BOLDRED
+	};
+	cairn_gitdiff_opts gopts;
+	cairn_gitdiff *g = NULL;
+	cairn_buf b = CAIRN_BUF_INIT;
+	size_t i;
+	int rc, k, any = 0, kind = -1;
+
+	memset(&gopts, 0, sizeof(gopts));
+	gopts.rev = o->rev;
+	gopts.subdir = o->path;
+	gopts.gitignore = o->gitignore;
+	gopts.ignore = o->ignore;
+	if (cairn_gitdiff_tree(&g, o->git, root, &gopts) < 0) {
+		lib_err();
+		return 2;
+	}
+	for (k = 0; k < CAIRN_GD__KINDS; k++)
+		any |= g->counts[k] != 0;
+	rc = any;
+	if (o->quiet)
+		goto done;
+	if (o->json) {
+		json_t *doc = cairn_gitdiff_to_json(g);
+
+		json_dumpf(doc, stdout, JSON_INDENT(1));
+		putchar('\n');
+		json_decref(doc);
+		goto done;
+	}
+	printf("git: %s", esc_str(&b, g->repo));
+	printf(" at %s", esc_str(&b, g->rev));
+	printf(" (commit %s)", g->commit);
+	if (*g->subdir)
+		printf(", folder %s", esc_str(&b, g->subdir));
+	printf("\ndisk: %s\n", esc_str(&b, g->root));
+	printf("%s", any ? "" : "no differences; ");
+	for (k = 0; k < CAIRN_GD__KINDS; k++)
+		printf("%s%llu %s", k ? ", " : "", (unsigned long long)g->counts[k],
+		       cairn_gitdiff_kind_name(k));
+	if (g->ignored)
+		printf("; %llu ignored", (unsigned long long)g->ignored);
+	printf(" (%llu files in the tree, %llu on disk)\n",
+	       (unsigned long long)g->tree_files, (unsigned long long)g->disk_files);
+	for (i = 0; i < g->n; i++) {
+		const cairn_gitdiff_change *c = &g->v[i];
+		char m1[16], m2[16];
+
+		if (c->kind != kind) {
+			kind = c->kind;
+			printf("\n%s%s:%s\n", col(C_BOLD), cairn_gitdiff_kind_name(kind), reset());
+		}
+		printf("  %s%s %s%s", col(colr[c->kind]), mark[c->kind],
+		       esc(&b, c->path, c->path_len), reset());
+		switch (c->kind) {
+		case CAIRN_GD_ADDED:
+			printf("  %s %.12s", git_mode_str(m2, c->new_mode), c->new_oid);
+			break;
+		case CAIRN_GD_REMOVED:
+			printf("  %s %.12s", git_mode_str(m1, c->old_mode), c->old_oid);
+			break;
+		default:
+			printf("  %s %.12s -> %s %.12s", git_mode_str(m1, c->old_mode),
+			       c->old_oid, git_mode_str(m2, c->new_mode),
+			       c->new_oid[0] ? c->new_oid : "-");
+		}
+		if (c->detail)
+			printf(" (%s)", esc_str(&b, c->detail));
+		printf("\n");
+	}
+done:
+	cairn_buf_release(&b);
+	cairn_gitdiff_free(g);
+	return rc;
+}
+
+static int cmd_history(const struct opts *o)
+{
+	cairn_history *h = NULL;
+	cairn_buf b = CAIRN_BUF_INIT, b2 = CAIRN_BUF_INIT;
+	size_t i, j;
+	int rc;
+
+	if (cairn_git_history(&h, o->git, o->history, o->rev) < 0) {
+		lib_err();
+		return 2;
+	}
+	rc = h->n != 0;
+	if (o->quiet)
+		goto done;
+	if (o->json) {
+		json_t *doc = cairn_history_to_json(h);
+
+		json_dumpf(doc, stdout, JSON_INDENT(1));
+		putchar('\n');
+		json_decref(doc);
+		goto done;
+	}
+	printf("history of %s", esc_str(&b, h->file));
+	printf(" in %s", esc_str(&b, h->repo));
+	printf(" from %s: %zu commits changed it\n", esc_str(&b, h->rev), h->n);
+	for (i = 0; i < h->n; i++) {
+		const cairn_history_commit *c = &h->v[i];
+		char when[48];
+
+		cairn_time_rfc3339(when, sizeof(when), c->time, -1);
+		printf("\n%scommit %s%s  %s\n", col(C_YELLOW), c->oid, reset(), when);
+		printf("  author: %s", esc_str(&b, c->author_name));
+		printf(" <%s>\n", esc_str(&b, c->author_email));
+		printf("  %s\n", esc_str(&b, c->summary));
+		printf("  file %s", c->status);
+		if (c->error)
+			printf(" (cannot parse: %s)", esc_str(&b, c->error));
+		printf(", %zu package changes\n", c->n);
+		for (j = 0; j < c->n; j++) {
+			const cairn_history_change *x = &c->v[j];
+
+			printf("    %s%s%s %s: %s", x->red_flag ? col(C_BOLDRED) : "",
+			       x->red_flag ? "!!" : "  ", x->red_flag ? reset() : "",
+			       esc_str(&b, x->key), x->change);
+			if (x->old_value || x->new_value) {
+				printf(" %s", esc_str(&b, x->old_value ? x->old_value : "(none)"));
+				printf(" -> %s", esc_str(&b2, x->new_value ? x->new_value : "(none)"));
+			}
+			printf("\n");
+		}
+	}
+done:
+	cairn_buf_release(&b);
+	cairn_buf_release(&b2);
+	cairn_history_free(h);
+	return rc;
+}
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	fputs(PROG ": ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	fputs(usage_text, stderr);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "live", required_argument, NULL, OPT_LIVE },
+		{ "store", required_argument, NULL, OPT_STORE },
+		{ "patch", no_argument, NULL, OPT_PATCH },
+		{ "git", required_argument, NULL, OPT_GIT },
+		{ "rev", required_argument, NULL, OPT_REV },
+		{ "path", required_argument, NULL, OPT_PATH },
+		{ "gitignore", no_argument, NULL, OPT_GITIGNORE },
+		{ "history", required_argument, NULL, OPT_HISTORY },
+		{ "pubkey", required_argument, NULL, OPT_PUBKEY },
+		{ "ignore", required_argument, NULL, OPT_IGNORE },
+		{ "ignore-file", required_argument, NULL, OPT_IGNORE_FILE },
+		{ "mtime", no_argument, NULL, OPT_MTIME },
+		{ "findings", no_argument, NULL, OPT_FINDINGS },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "color", optional_argument, NULL, OPT_COLOR },
+		{ "colour", optional_argument, NULL, OPT_COLOR },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct opts o;
+	int c, rc, nargs;
+
+	memset(&o, 0, sizeof(o));
+	o.color = -1;
+	o.ignore = cairn_ignore_new();
+	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_LIVE: o.live = optarg; break;
+		case OPT_STORE: o.store = optarg; break;
+		case OPT_PATCH: o.patch = 1; break;
+		case OPT_GIT: o.git = optarg; break;
+		case OPT_REV: o.rev = optarg; break;
+		case OPT_PATH: o.path = optarg; break;
+		case OPT_GITIGNORE: o.gitignore = 1; break;
+		case OPT_HISTORY: o.history = optarg; break;
+		case OPT_PUBKEY: o.pubkey = optarg; break;
+		case OPT_IGNORE:
+			if (cairn_ignore_add_pattern(o.ignore, optarg) < 0) {
+				lib_err();
+				rc = 2;
+				goto out;
+			}
+			break;
+		case OPT_IGNORE_FILE:
+			if (cairn_ignore_add_file(o.ignore, "", optarg) < 0) {
+				lib_err();
+				rc = 2;
+				goto out;
+			}
+			break;
+		case OPT_MTIME: o.mtime = 1; break;
+		case OPT_FINDINGS: o.findings = 1; break;
+		case OPT_JSON: o.json = 1; break;
+		case OPT_COLOR:
+			if (!optarg || !strcmp(optarg, "always"))
+				o.color = 1;
+			else if (!strcmp(optarg, "never"))
+				o.color = 0;
+			else if (!strcmp(optarg, "auto"))
+				o.color = -1;
+			else {
+				usage_error("--color: expected auto, always or never, not '%s'",
+					    optarg);
+				rc = 2;
+				goto out;
+			}
+			break;
+		case 'q': o.quiet = 1; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			rc = 0;
+			goto out;
+		case OPT_VERSION:
+			printf("cairn-diff %s\n", CAIRN_VERSION);
+			rc = 0;
+			goto out;
+		default:
+			fputs(usage_text, stderr);
+			rc = 2;
+			goto out;
+		}
+	}
+	color_on = o.json ? 0 : o.color >= 0 ? o.color : isatty(STDOUT_FILENO);
+	nargs = argc - optind;
+	rc = 2;
+	if ((o.git != NULL) + (o.store != NULL) + (o.live != NULL) > 1) {
+		usage_error("%s", "--git, --store and --live exclude each other");
+	} else if (o.patch && !o.store) {
+		usage_error("%s", "--patch needs --store (the content lives there)");
+	} else if ((o.history || o.gitignore || o.path) && !o.git) {
+		usage_error("%s", "--history, --gitignore and --path need --git");
+	} else if (o.rev && !o.git) {
+		usage_error("%s", "--rev needs --git");
+	} else if (o.git && o.history) {
+		if (nargs != 0 || o.path || o.gitignore)
+			usage_error("%s", "--history takes no ROOT, --path or --gitignore");
+		else
+			rc = cmd_history(&o);
+	} else if (o.git) {
+		if (nargs != 1)
+			usage_error("%s", "--git needs exactly one ROOT");
+		else
+			rc = cmd_git(argv[optind], &o);
+	} else if (o.store) {
+		if (nargs != 2)
+			usage_error("%s", "--store needs OLDREV and NEWREV");
+		else
+			rc = cmd_store(argv[optind], argv[optind + 1], &o);
+	} else if (o.live) {
+		if (nargs != 1)
+			usage_error("%s", "--live needs exactly one snapshot (OLD)");
+		else
+			rc = cmd_snapshots(argv[optind], NULL, &o);
+	} else if (nargs != 2) {
+		usage_error("%s", "expected two snapshots");
+	} else {
+		rc = cmd_snapshots(argv[optind], argv[optind + 1], &o);
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		err("cannot write the output: %s", strerror(errno));
+		rc = 2;
+	}
+out:
+	cairn_ignore_free(o.ignore);
+	return rc;
+}

@@ -1,0 +1,546 @@
+/*
+ * analyze.c - the analyzer cairn-snap runs beside its walk (analyze.h):
+ * keeps the entries the package analyzers need, then produces the records
+ * of docs/RECORDS.md, sorted.
+ */
+#include "analyze.h"
+#include "cacache.h"
+#include "envsnap.h"
+#include "mcp.h"
+#include "npm.h"
+#include "pip.h"
+#include "pipeline.h"
+#include "pkgfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct cairn_analyzer {
+	char *root;
+	int rootfd;
+	cairn_analyze_opts opts;
+	cairn_pkg_files files;
+	cairn_recs recs;
+	cairn_env_key *key;
+	int key_tried;
+};
+
+int cairn_analyzer_new(cairn_analyzer **out, const char *root,
+		       const cairn_analyze_opts *opts)
+{
+	cairn_analyzer *a;
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	*out = NULL;
+	if (fd < 0)
+		return cairn_error_set(CAIRN_EIO, "cannot open '%s': %s", root, strerror(errno));
+	a = cairn_calloc(1, sizeof(*a));
+	a->root = cairn_strdup(root);
+	a->rootfd = fd;
+	if (opts)
+		a->opts = *opts;
+	else
+		a->opts.packages = 1;
+	cairn_pkg_files_init(&a->files);
+	cairn_recs_init(&a->recs);
+	*out = a;
+	return 0;
+}
+
+/* Which entries the analyzers need later (keeps memory to the package
+ * trees and the manifests, not the whole file list). */
+static int wanted(const char *p, size_t len)
+{
+	const char *base = cairn_path_base(p);
+	int top = strchr(p, '/') == NULL;
+
+	(void)len;
+	if (strstr(p, "node_modules") || strstr(p, "site-packages") ||
+	    strstr(p, "dist-packages") || strstr(p, ".dist-info"))
+		return 1;
+	if (!strcmp(base, "package.json") || !strcmp(base, "package-lock.json") ||
+	    !strcmp(base, "npm-shrinkwrap.json"))
+		return 1;
+	if (!strncmp(base, "requirements", 12) && strstr(base, ".txt"))
+		return 1;
+	if (cairn_pipeline_wanted(p) || cairn_mcp_config_client(p))
+		return 1;
+	if (!strcmp(base, "settings.json") || !strcmp(base, "settings.local.json"))
+		return strstr(p, ".claude/") != NULL;
+	(void)top;
+	return 0;
+}
+
+void cairn_analyzer_observe(void *ctx, const cairn_entry *e)
+{
+	cairn_analyzer *a = ctx;
+
+	if (!a->opts.packages)
+		return;
+	/* folders are implied by the paths; FIFOs, sockets and devices are
+	 * kept so that a manifest that is one becomes a parse_error */
+	if (e->type == CAIRN_T_DIR)
+		return;
+	if (memchr(e->path, '\0', e->path_len))
+		return;
+	if (!wanted(e->path, e->path_len))
+		return;
+	cairn_pkg_files_add(&a->files, e);
+}
+
+static const cairn_env_key *get_key(cairn_analyzer *a)
+{
+	char *path;
+
+	if (a->key_tried)
+		return a->key;
+	a->key_tried = 1;
+	path = a->opts.env_key_path ? cairn_strdup(a->opts.env_key_path)
+				    : cairn_env_default_key_path();
+	if (!path) {
+		cairn_recs_parse_error(&a->recs, "(env key)", "env",
+				       "no --env-key and no $HOME: values are not hashed");
+		return NULL;
+	}
+	if (cairn_env_key_load(&a->key, path) < 0)
+		cairn_recs_parse_error(&a->recs, path, "env", cairn_error_last());
+	free(path);
+	return a->key;
+}
+
+/* ~/... label for a path below $HOME */
+static char *home_label(const char *rel)
+{
+	return cairn_path_join("~", rel);
+}
+
+static int open_home(void)
+{
+	const char *home = getenv("HOME");
+
+	if (!home || !*home)
+		return cairn_error_set(CAIRN_ENOTFOUND, "$HOME is not set");
+	return cairn_safe_open_abs_dir(home);
+}
+
+/* path written "~/..." when it lies below $HOME (new string). */
+static char *tilde(const char *path)
+{
+	const char *home = getenv("HOME");
+	size_t n = home ? strlen(home) : 0;
+
+	while (n > 1 && home[n - 1] == '/')
+		n--;
+	if (n && !strncmp(path, home, n) && (path[n] == '/' || !path[n]))
+		return cairn_path_join("~", path[n] ? path + n + 1 : "");
+	return cairn_strdup(path);
+}
+
+/* The npm folder holding _cacache, _npx and _logs: dirname of --npm-cache,
+ * else ~/.npm.  Returns an fd and its label, or -1. */
+static int open_npm_dir(const cairn_analyzer *a, char **label)
+{
+	*label = NULL;
+	if (a->opts.npm_cache) {
+		char *d = cairn_strdup(a->opts.npm_cache);
+		char *s;
+		int fd;
+
+		while (strlen(d) > 1 && d[strlen(d) - 1] == '/')
+			d[strlen(d) - 1] = '\0';
+		s = strrchr(d, '/');
+		if (s == d)
+			s[1] = '\0';
+		else if (s)
+			*s = '\0';
+		else
+			strcpy(d, ".");
+		fd = cairn_safe_open_abs_dir(d);
+		if (fd >= 0)
+			*label = tilde(d);
+		free(d);
+		return fd;
+	} else {
+		int home = open_home(), fd;
+
+		if (home < 0)
+			return -1;
+		fd = cairn_safe_opendir(home, ".npm");
+		close(home);
+		if (fd >= 0)
+			*label = cairn_strdup("~/.npm");
+		return fd;
+	}
+}
+
+static void fetch_cb(void *ctx, const json_t *e, const char *bucket)
+{
+	cairn_recs *recs = ctx;
+	json_t *rec = json_object();
+	const char *key = json_string_value(json_object_get(e, "key"));
+	const json_t *t = json_object_get(e, "time");
+	const char *url = json_string_value(json_object_get(json_object_get(e, "metadata"), "url"));
+	const char *kind = "other";
+	json_int_t ms = json_is_integer(t) ? json_integer_value(t) : 0;
+	char ts[64], num[32];
+
+	if (!key)
+		key = "";
+	if (!url) {
+		const char *h = strstr(key, "https://");
+
+		if (!h)
+			h = strstr(key, "http://");
+		url = h;
+	}
+	if (url) {
+		size_t n = strlen(url);
+
+		if (n > 4 && !strcmp(url + n - 4, ".tgz"))
+			kind = "tarball";
+		else if (!strncmp(key, "make-fetch-happen:request-cache:", 32))
+			kind = "packument";
+	}
+	cairn_time_rfc3339(ts, sizeof(ts), (int64_t)(ms / 1000), (long)((ms % 1000) * 1000000));
+	json_object_set_new(rec, "type", json_string("npm_fetch"));
+	json_object_set_new(rec, "time", json_is_integer(t) ? json_string(ts) : json_null());
+	json_object_set_new(rec, "time_ms", json_is_integer(t) ? json_integer(ms) : json_null());
+	cairn_json_set_bytes(rec, "key", key, strlen(key));
+	if (url)
+		cairn_json_set_bytes(rec, "url", url, strlen(url));
+	else
+		json_object_set_new(rec, "url", json_null());
+	json_object_set_new(rec, "kind", json_string(kind));
+	{
+		const char *in = json_string_value(json_object_get(e, "integrity"));
+
+		json_object_set_new(rec, "integrity", in ? json_string(in) : json_null());
+	}
+	{
+		const json_t *sz = json_object_get(e, "size");
+
+		json_object_set_new(rec, "size", json_is_integer(sz) ? json_integer(json_integer_value(sz)) : json_null());
+	}
+	json_object_set_new(rec, "bucket", json_string(bucket));
+	snprintf(num, sizeof(num), "%020lld", (long long)ms);
+	cairn_recs_add(recs, rec, cairn_recs_key(num, key, NULL));
+}
+
+static void npm_timeline(cairn_analyzer *a, int cachefd)
+{
+	int bad = cairn_cacache_index(cachefd, fetch_cb, &a->recs);
+	char *label = NULL;
+	int npmfd;
+
+	if (bad > 0) {
+		char msg[100];
+
+		snprintf(msg, sizeof(msg), "%d malformed index lines skipped", bad);
+		cairn_recs_parse_error(&a->recs, a->opts.npm_cache, "cacache", msg);
+	}
+	npmfd = open_npm_dir(a, &label);
+	if (npmfd >= 0) {
+		cairn_npm_logs(&a->recs, npmfd, label);
+		close(npmfd);
+	}
+	free(label);
+}
+
+/* npx cache trees of the MCP servers found. */
+static void npx_trees(cairn_analyzer *a, int cachefd)
+{
+	char *label = NULL;
+	int npmfd = open_npm_dir(a, &label);
+	size_t i, n = a->recs.n;
+	char **done = NULL;
+	size_t ndone = 0;
+
+	if (npmfd < 0) {
+		free(label);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		json_t *r = a->recs.v[i].rec;
+		const char *t = json_string_value(json_object_get(r, "type"));
+		const char *dir = json_string_value(json_object_get(r, "npx_cache"));
+		const char *slash;
+		char *rel, *tree_label;
+		cairn_pkg_files f;
+		size_t k;
+		int fd;
+
+		if (!t || strcmp(t, "mcp_server") || !dir ||
+		    !json_is_true(json_object_get(r, "npx_cache_present")))
+			continue;
+		slash = strrchr(dir, '/');
+		if (!slash)
+			continue;
+		for (k = 0; k < ndone; k++)
+			if (!strcmp(done[k], slash + 1))
+				break;
+		if (k < ndone)
+			continue;
+		done = cairn_realloc(done, (ndone + 1) * sizeof(char *));
+		done[ndone++] = cairn_strdup(slash + 1);
+		rel = cairn_path_join("_npx", slash + 1);
+		fd = cairn_safe_opendir(npmfd, rel);
+		tree_label = cairn_path_join(label, rel);
+		if (fd >= 0) {
+			cairn_pkg_files_init(&f);
+			if (cairn_pkg_walk(&f, fd, tree_label) < 0)
+				cairn_recs_parse_error(&a->recs, tree_label, "npm", cairn_error_last());
+			cairn_npm_analyze(&a->recs, fd, &f, tree_label, cachefd);
+			cairn_pkg_files_release(&f);
+			close(fd);
+		}
+		free(tree_label);
+		free(rel);
+	}
+	for (i = 0; i < ndone; i++)
+		free(done[i]);
+	free(done);
+	free(label);
+	close(npmfd);
+}
+
+/* MCP configs and Claude settings found in the tree, given, or per user. */
+static void mcp_all(cairn_analyzer *a, int npx_fd, const char *npx_label)
+{
+	size_t i;
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	if (a->opts.packages) {
+		for (i = 0; i < a->files.n; i++) {
+			const char *p = a->files.v[i].path;
+			const char *client = cairn_mcp_config_client(p);
+
+			if (!client || strstr(p, "node_modules/"))
+				continue;
+			if (cairn_safe_read(&b, a->rootfd, p, CAIRN_CAP_MANIFEST, p) < 0) {
+				cairn_recs_parse_error(&a->recs, p, "mcp", cairn_error_last());
+				continue;
+			}
+			cairn_mcp_parse(&a->recs, get_key(a), p, client, b.data, b.len, npx_fd, npx_label);
+		}
+	}
+	for (i = 0; i < a->opts.mcp_config_count; i++) {
+		const char *p = a->opts.mcp_configs[i];
+		const char *client = cairn_mcp_config_client(p);
+		int dfd;
+
+		/* an explicit path may be anywhere: read it through its folder,
+		 * without following a symlink at the last component */
+		{
+			char *d = cairn_strdup(p), *s = strrchr(d, '/');
+			const char *base = s ? s + 1 : p;
+
+			if (s == d)
+				d[1] = '\0';
+			else if (s)
+				*s = '\0';
+			else
+				strcpy(d, ".");
+			dfd = cairn_safe_open_abs_dir(d);
+			if (dfd < 0 || cairn_safe_read(&b, dfd, base, CAIRN_CAP_MANIFEST, p) < 0) {
+				cairn_recs_parse_error(&a->recs, p, "mcp", cairn_error_last());
+			} else {
+				if (!strcmp(base, "settings.json") || !strcmp(base, "settings.local.json"))
+					cairn_claude_settings_parse(&a->recs, p, b.data, b.len);
+				else
+					cairn_mcp_parse(&a->recs, get_key(a), p, client ? client : "unknown",
+							b.data, b.len, npx_fd, npx_label);
+			}
+			if (dfd >= 0)
+				close(dfd);
+			free(d);
+		}
+	}
+	if (a->opts.mcp_discover) {
+		int home = open_home();
+		const char *const *places = cairn_mcp_user_places();
+
+		for (i = 0; home >= 0 && places[i]; i++) {
+			char *label = home_label(places[i]);
+			int rc = cairn_safe_read(&b, home, places[i], CAIRN_CAP_MANIFEST, label);
+
+			if (rc == 0) {
+				if (!strcmp(places[i], ".claude/settings.json"))
+					cairn_claude_settings_parse(&a->recs, label, b.data, b.len);
+				else
+					cairn_mcp_parse(&a->recs, get_key(a), label,
+							cairn_mcp_config_client(places[i]), b.data, b.len, npx_fd, npx_label);
+			} else if (rc != CAIRN_ENOTFOUND) {
+				cairn_recs_parse_error(&a->recs, label, "mcp", cairn_error_last());
+			}
+			free(label);
+		}
+		if (home >= 0)
+			close(home);
+	}
+	cairn_buf_release(&b);
+}
+
+static void tree_text_files(cairn_analyzer *a)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < a->files.n; i++) {
+		const char *p = a->files.v[i].path;
+		const char *base = cairn_path_base(p);
+		int req = !strncmp(base, "requirements", 12) && strstr(base, ".txt") &&
+			  !strstr(p, "node_modules/") && !strstr(p, "site-packages/") &&
+			  !strstr(p, "dist-packages/");
+		int ci = cairn_pipeline_wanted(p);
+		int claude = !strstr(p, "node_modules/") &&
+			     (!strcmp(p, ".claude/settings.json") || !strcmp(p, ".claude/settings.local.json") ||
+			      (strlen(p) > 22 && (!strcmp(p + strlen(p) - 22, "/.claude/settings.json"))));
+
+		if (!req && !ci && !claude)
+			continue;
+		if (cairn_safe_read(&b, a->rootfd, p, CAIRN_CAP_TEXT, p) < 0) {
+			cairn_recs_parse_error(&a->recs, p, req ? "pip" : ci ? "pipeline" : "mcp",
+					       cairn_error_last());
+			continue;
+		}
+		if (req)
+			cairn_pip_requirements(&a->recs, p, b.data, b.len);
+		if (ci)
+			cairn_pipeline_scan(&a->recs, p, b.data, b.len);
+		if (claude)
+			cairn_claude_settings_parse(&a->recs, p, b.data, b.len);
+	}
+	cairn_buf_release(&b);
+}
+
+static int run(cairn_analyzer *a)
+{
+	int cachefd = -1, npx_fd = -1;
+	char *npm_label = NULL;
+
+	if (a->opts.npm_cache) {
+		cachefd = cairn_safe_open_abs_dir(a->opts.npm_cache);
+		if (cachefd < 0) {
+			cairn_recs_parse_error(&a->recs, a->opts.npm_cache, "cacache", cairn_error_last());
+			cachefd = -1;
+		}
+	}
+	if (a->opts.packages) {
+		cairn_npm_analyze(&a->recs, a->rootfd, &a->files, NULL, cachefd);
+		cairn_pip_analyze(&a->recs, a->rootfd, &a->files);
+		tree_text_files(a);
+	}
+	if (cachefd >= 0)
+		npm_timeline(a, cachefd);
+	{
+		int npmfd = open_npm_dir(a, &npm_label);
+
+		if (npmfd >= 0) {
+			npx_fd = cairn_safe_opendir(npmfd, "_npx");
+			close(npmfd);
+		}
+	}
+	{
+		char *npx_label = cairn_path_join(npm_label ? npm_label : "~/.npm", "_npx");
+
+		mcp_all(a, npx_fd, npx_label);
+		free(npx_label);
+	}
+	npx_trees(a, cachefd);
+	if (a->opts.env_self || a->opts.pid_count) {
+		const cairn_env_key *k = get_key(a);
+		size_t i;
+
+		if (a->opts.env_self)
+			cairn_env_snapshot(&a->recs, k, NULL, a->opts.env_clear, a->opts.env_clear_count);
+		for (i = 0; i < a->opts.pid_count; i++)
+			cairn_env_snapshot(&a->recs, k, a->opts.pids[i], a->opts.env_clear,
+					   a->opts.env_clear_count);
+	}
+	if (npx_fd >= 0)
+		close(npx_fd);
+	if (cachefd >= 0)
+		close(cachefd);
+	free(npm_label);
+	cairn_recs_sort(&a->recs);
+	return 0;
+}
+
+int cairn_analyzer_finish(cairn_analyzer *a, cairn_snap_writer *w)
+{
+	size_t i;
+	int rc = run(a);
+
+	for (i = 0; rc == 0 && i < a->recs.n; i++)
+		rc = cairn_snap_writer_record(w, a->recs.v[i].rec);
+	return rc;
+}
+
+int cairn_analyzer_collect(cairn_analyzer *a, json_t **out)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	run(a);
+	for (i = 0; i < a->recs.n; i++)
+		json_array_append(arr, a->recs.v[i].rec);
+	*out = arr;
+	return 0;
+}
+
+json_t *cairn_analyze_opts_json(const cairn_analyze_opts *o)
+{
+	json_t *j = json_object(), *arr;
+	size_t i;
+
+	json_object_set_new(j, "packages", json_boolean(o->packages));
+	json_object_set_new(j, "npm_cache", o->npm_cache ? json_string(o->npm_cache) : json_null());
+	json_object_set_new(j, "env", json_boolean(o->env_self));
+	arr = json_array();
+	for (i = 0; i < o->pid_count; i++)
+		json_array_append_new(arr, json_string(o->pids[i]));
+	json_object_set_new(j, "pids", arr);
+	arr = json_array();
+	for (i = 0; i < o->env_clear_count; i++)
+		json_array_append_new(arr, json_string(o->env_clear[i]));
+	json_object_set_new(j, "env_clear", arr);
+	arr = json_array();
+	for (i = 0; i < o->mcp_config_count; i++)
+		json_array_append_new(arr, json_string(o->mcp_configs[i]));
+	json_object_set_new(j, "mcp_configs", arr);
+	json_object_set_new(j, "mcp_discover", json_boolean(o->mcp_discover));
+	if (o->env_self || o->pid_count) {
+		char *path = o->env_key_path ? cairn_strdup(o->env_key_path)
+					     : cairn_env_default_key_path();
+		cairn_env_key *k = NULL;
+		char id[65];
+
+		/* the key id lets a reader tell whether two snapshots' HMACs
+		 * compare; loading creates the key on first use */
+		if (path && cairn_env_key_load(&k, path) == 0) {
+			cairn_env_key_id(k, id);
+			json_object_set_new(j, "env_key_id", json_string(id));
+		} else {
+			json_object_set_new(j, "env_key_id", json_null());
+		}
+		cairn_env_key_free(k);
+		free(path);
+	}
+	return j;
+}
+
+void cairn_analyzer_free(cairn_analyzer *a)
+{
+	if (!a)
+		return;
+	if (a->rootfd >= 0)
+		close(a->rootfd);
+	cairn_pkg_files_release(&a->files);
+	cairn_recs_release(&a->recs);
+	cairn_env_key_free(a->key);
+	free(a->root);
+	free(a);
+}

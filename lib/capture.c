@@ -1,0 +1,1644 @@
+/*
+ * capture.c - the cairn-capture engine: flows, names, local side, windows.
+ *
+ * Memory is bounded by flows and names, not packets: a flow keeps counters
+ * per window it saw packets in and, until its application protocol is
+ * known, at most INSPECT_MAX bytes of the client's first data.  Per-packet
+ * work is a decode, one hash lookup and a counter update.
+ */
+#include "capture.h"
+#include "capture_int.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#define INSPECT_MAX 32768     /* client bytes gathered to find a hello */
+#define INSPECT_BUDGET (256u << 20) /* all inspection buffers together */
+#define INSPECT_PKTS 32       /* client packets looked at before giving up */
+#define DNS_TCP_MAX 65537     /* one TCP DNS message and its length prefix */
+#define FRAG_SLOTS 4096
+#define CHAIN_MAX 16          /* CNAME hops followed */
+#define DNSLOG_ADDR_MAX 64    /* addresses kept per asked name */
+#define IDLE_WINDOWS_MAX 2000 /* idle windows one connection may fill */
+#define IDLE_TOTAL_MAX 1000000 /* ... and all of them together */
+
+enum app {
+	APP_NONE = 0, APP_DNS, APP_TLS, APP_QUIC, APP_HTTP
+};
+
+enum name_src {
+	SRC_NONE = 0, SRC_TLS, SRC_TLS_ECH, SRC_QUIC, SRC_QUIC_ECH
+};
+
+struct fwin {
+	int64_t start, first, last;
+	uint64_t bytes[2];
+	uint64_t pkts[2];
+};
+
+struct inspect {
+	uint8_t *buf;           /* client stream / CRYPTO stream prefix */
+	size_t cap;             /* grows with the data, up to INSPECT_MAX */
+	size_t *held;           /* the analysis' count of buffered bytes */
+	size_t contig;          /* bytes in order from offset 0 */
+	struct { uint32_t s, e; } pend[8];
+	int npend;
+	uint32_t base;          /* TCP sequence number of stream offset 0 */
+	uint8_t have_base;
+	uint8_t have_dcid;
+	uint8_t dcid_len;
+	uint8_t dcid[CAP_QUIC_CID_MAX];
+	uint32_t client_pkts;
+	/* DNS over TCP, server to client */
+	uint8_t *srv;
+	size_t srv_len, srv_cap;
+	uint32_t srv_next;
+	uint8_t srv_have;
+};
+
+struct flow {
+	uint8_t ipver, proto, closed, app;
+	uint8_t name_src, inspect_done, syn_seen, quic_client;
+	uint8_t a[16], b[16];   /* a: initiator, b: responder */
+	uint16_t ap, bp;
+	int64_t first, last;
+	const char *dns_name, *dns_chain; /* interned; chain: names joined by ' ' */
+	const char *sni, *http_host;      /* interned */
+	struct fwin *w;
+	uint32_t nw, cw;
+	struct inspect *ins;
+	uint32_t syn_isn;
+};
+
+/* Open addressing map from a fixed-size key to a uint32 value. */
+struct kent {
+	uint64_t h;
+	uint32_t val;
+	uint32_t used;
+	uint8_t key[24];
+};
+
+struct kmap {
+	struct kent *e;
+	size_t cap, count, klen;
+};
+
+struct strtab {
+	char **slot;
+	uint64_t *hash;
+	size_t cap, count;
+};
+
+struct dnsbind {
+	const char *name, *chain;
+};
+
+struct dnslog {
+	const char *name, *chain;
+	int64_t first;
+	uint64_t answers;
+	uint8_t (*addr)[17];
+	uint32_t naddr;
+};
+
+struct cidr {
+	uint8_t ver, bits;
+	uint8_t a[16];
+};
+
+struct fragent {
+	uint8_t used, ver, proto;
+	uint8_t src[16], dst[16];
+	uint32_t id;
+	uint32_t flow;
+	uint8_t dir;
+};
+
+struct cairn_capture {
+	int64_t window;
+	int no_checksum, all_flows;
+	char *filter;
+	struct flow *flows;
+	size_t nflows, cflows;
+	uint32_t *ftab;         /* flow index + 1, 0 empty */
+	size_t ftab_cap, ftab_used;
+	struct fragent *frag;
+	struct strtab strs;
+	struct kmap addr2bind;  /* addr -> index into binds */
+	struct dnsbind *binds;
+	size_t nbinds, cbinds;
+	struct kmap name2log;   /* interned name pointer -> index into logs */
+	struct dnslog *logs;
+	size_t nlogs, clogs;
+	struct kmap observed;   /* addresses seen sending DNS queries */
+	struct cidr *locals;
+	size_t nlocals;
+	struct cairn_capture_stats st;
+	char **warnings;
+	size_t nwarn;
+	struct cap_dns_msg *dnsmsg;
+	size_t held;            /* bytes in inspection buffers (INSPECT_BUDGET) */
+	int read_done;
+};
+
+/* ---- small containers ---- */
+
+static void kmap_init(struct kmap *m, size_t klen)
+{
+	m->e = NULL;
+	m->cap = m->count = 0;
+	m->klen = klen;
+}
+
+static void kmap_release(struct kmap *m)
+{
+	free(m->e);
+	m->e = NULL;
+	m->cap = m->count = 0;
+}
+
+static uint32_t *kmap_find(struct kmap *m, const void *key, int insert)
+{
+	uint64_t h = XXH3_64bits(key, m->klen);
+	size_t i;
+
+	if (insert && (m->count + 1) * 2 > m->cap) {
+		struct kmap n;
+		size_t j;
+
+		n.cap = m->cap ? m->cap * 2 : 64;
+		n.klen = m->klen;
+		n.count = m->count;
+		n.e = cairn_calloc(n.cap, sizeof(*n.e));
+		for (j = 0; j < m->cap; j++) {
+			if (!m->e[j].used)
+				continue;
+			i = m->e[j].h & (n.cap - 1);
+			while (n.e[i].used)
+				i = (i + 1) & (n.cap - 1);
+			n.e[i] = m->e[j];
+		}
+		free(m->e);
+		*m = n;
+	}
+	if (!m->cap)
+		return NULL;
+	for (i = h & (m->cap - 1); m->e[i].used; i = (i + 1) & (m->cap - 1))
+		if (m->e[i].h == h && !memcmp(m->e[i].key, key, m->klen))
+			return &m->e[i].val;
+	if (!insert)
+		return NULL;
+	m->e[i].used = 1;
+	m->e[i].h = h;
+	m->e[i].val = UINT32_MAX;
+	memcpy(m->e[i].key, key, m->klen);
+	m->count++;
+	return &m->e[i].val;
+}
+
+static const char *intern(struct strtab *t, const char *s)
+{
+	size_t n = strlen(s), i;
+	uint64_t h = XXH3_64bits(s, n);
+
+	if ((t->count + 1) * 2 > t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 256, j;
+		char **ns = cairn_calloc(ncap, sizeof(*ns));
+		uint64_t *nh = cairn_calloc(ncap, sizeof(*nh));
+
+		for (j = 0; j < t->cap; j++) {
+			if (!t->slot[j])
+				continue;
+			i = t->hash[j] & (ncap - 1);
+			while (ns[i])
+				i = (i + 1) & (ncap - 1);
+			ns[i] = t->slot[j];
+			nh[i] = t->hash[j];
+		}
+		free(t->slot);
+		free(t->hash);
+		t->slot = ns;
+		t->hash = nh;
+		t->cap = ncap;
+	}
+	for (i = h & (t->cap - 1); t->slot[i]; i = (i + 1) & (t->cap - 1))
+		if (t->hash[i] == h && !strcmp(t->slot[i], s))
+			return t->slot[i];
+	t->slot[i] = cairn_strdup(s);
+	t->hash[i] = h;
+	t->count++;
+	return t->slot[i];
+}
+
+static void addr_key(uint8_t key[17], uint8_t ver, const uint8_t *a)
+{
+	memset(key, 0, 17);
+	key[0] = ver;
+	memcpy(key + 1, a, ver == 4 ? 4 : 16);
+}
+
+static void addr_str(char *out, size_t outlen, uint8_t ver, const uint8_t *a)
+{
+	if (!inet_ntop(ver == 4 ? AF_INET : AF_INET6, a, out, (socklen_t)outlen))
+		snprintf(out, outlen, "?");
+}
+
+/* ---- lifecycle ---- */
+
+int cairn_capture_new(cairn_capture **out, const struct cairn_capture_opts *opts)
+{
+	cairn_capture *c = cairn_calloc(1, sizeof(*c));
+
+	c->window = opts && opts->window_ns > 0 ? opts->window_ns : 300LL * 1000000000LL;
+	c->no_checksum = opts ? opts->no_checksum : 0;
+	c->all_flows = opts ? opts->all_flows : 0;
+	c->filter = opts && opts->filter ? cairn_strdup(opts->filter) : NULL;
+	c->frag = cairn_calloc(FRAG_SLOTS, sizeof(*c->frag));
+	kmap_init(&c->addr2bind, 17);
+	kmap_init(&c->name2log, sizeof(char *));
+	kmap_init(&c->observed, 17);
+	c->dnsmsg = cairn_malloc(sizeof(*c->dnsmsg));
+	c->st.first_ns = c->st.last_ns = -1;
+	*out = c;
+	return 0;
+}
+
+static void inspect_free(struct flow *f)
+{
+	if (!f->ins)
+		return;
+	*f->ins->held -= f->ins->cap + f->ins->srv_cap;
+	free(f->ins->buf);
+	free(f->ins->srv);
+	free(f->ins);
+	f->ins = NULL;
+}
+
+void cairn_capture_free(cairn_capture *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->nflows; i++) {
+		inspect_free(&c->flows[i]);
+		free(c->flows[i].w);
+	}
+	free(c->flows);
+	free(c->ftab);
+	free(c->frag);
+	for (i = 0; i < c->strs.cap; i++)
+		free(c->strs.slot[i]);
+	free(c->strs.slot);
+	free(c->strs.hash);
+	kmap_release(&c->addr2bind);
+	kmap_release(&c->name2log);
+	kmap_release(&c->observed);
+	free(c->binds);
+	for (i = 0; i < c->nlogs; i++)
+		free(c->logs[i].addr);
+	free(c->logs);
+	free(c->locals);
+	for (i = 0; i < c->nwarn; i++)
+		free(c->warnings[i]);
+	free(c->warnings);
+	free(c->dnsmsg);
+	free(c->filter);
+	free(c);
+}
+
+/* internal: used by capture_read.c */
+void cap_warn(cairn_capture *c, const char *msg);
+const char *cap_filter(const cairn_capture *c);
+
+void cap_warn(cairn_capture *c, const char *msg)
+{
+	c->warnings = cairn_realloc(c->warnings, (c->nwarn + 1) * sizeof(char *));
+	c->warnings[c->nwarn++] = cairn_strdup(msg);
+}
+
+const char *cap_filter(const cairn_capture *c)
+{
+	return c->filter;
+}
+
+size_t cairn_capture_warning_count(const cairn_capture *c)
+{
+	return c->nwarn;
+}
+
+const char *cairn_capture_warning(const cairn_capture *c, size_t i)
+{
+	return i < c->nwarn ? c->warnings[i] : "";
+}
+
+static int parse_cidr(struct cidr *out, const char *s)
+{
+	char tmp[128];
+	const char *slash = strchr(s, '/');
+	size_t l = slash ? (size_t)(slash - s) : strlen(s);
+	long bits;
+	char *end;
+
+	if (l == 0 || l >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, s, l);
+	tmp[l] = '\0';
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, tmp, out->a) == 1)
+		out->ver = 4;
+	else if (inet_pton(AF_INET6, tmp, out->a) == 1)
+		out->ver = 6;
+	else
+		return -1;
+	bits = out->ver == 4 ? 32 : 128;
+	if (slash) {
+		if (!slash[1])
+			return -1;
+		bits = strtol(slash + 1, &end, 10);
+		if (*end || bits < 0 || bits > (out->ver == 4 ? 32 : 128))
+			return -1;
+	}
+	out->bits = (uint8_t)bits;
+	return 0;
+}
+
+static int cidr_match(const struct cidr *c, uint8_t ver, const uint8_t *a)
+{
+	unsigned full, rest;
+
+	if (c->ver != ver)
+		return 0;
+	full = c->bits / 8;
+	rest = c->bits % 8;
+	if (memcmp(c->a, a, full))
+		return 0;
+	if (rest) {
+		uint8_t mask = (uint8_t)(0xff << (8 - rest));
+
+		if ((c->a[full] & mask) != (a[full] & mask))
+			return 0;
+	}
+	return 1;
+}
+
+/* exported to capture_out.c through capture_int-like prototypes */
+int cap_parse_cidr(void *out, const char *s);
+int cap_cidr_match(const void *c, uint8_t ver, const uint8_t *a);
+size_t cap_cidr_size(void);
+
+int cap_parse_cidr(void *out, const char *s)
+{
+	return parse_cidr(out, s);
+}
+
+int cap_cidr_match(const void *c, uint8_t ver, const uint8_t *a)
+{
+	return cidr_match(c, ver, a);
+}
+
+size_t cap_cidr_size(void)
+{
+	return sizeof(struct cidr);
+}
+
+int cairn_capture_add_local(cairn_capture *c, const char *s)
+{
+	struct cidr x;
+
+	if (parse_cidr(&x, s) < 0)
+		return cairn_error_set(CAIRN_EUSAGE, "cairn: --local '%s': not an address or CIDR", s);
+	c->locals = cairn_realloc(c->locals, (c->nlocals + 1) * sizeof(x));
+	c->locals[c->nlocals++] = x;
+	return 0;
+}
+
+/* ---- flows ---- */
+
+static uint64_t flow_hash(uint8_t ver, uint8_t proto, const uint8_t *x, uint16_t xp,
+	const uint8_t *y, uint16_t yp)
+{
+	uint8_t k[40];
+	size_t al = ver == 4 ? 4 : 16;
+	int swap = memcmp(x, y, al) > 0 || (memcmp(x, y, al) == 0 && xp > yp);
+
+	if (swap) {
+		const uint8_t *t = x;
+		uint16_t tp = xp;
+
+		x = y;
+		xp = yp;
+		y = t;
+		yp = tp;
+	}
+	k[0] = ver;
+	k[1] = proto;
+	memcpy(k + 2, x, al);
+	memcpy(k + 2 + al, y, al);
+	memcpy(k + 2 + 2 * al, &xp, 2);
+	memcpy(k + 4 + 2 * al, &yp, 2);
+	return XXH3_64bits(k, 6 + 2 * al);
+}
+
+static int flow_match(const struct flow *f, const struct cap_pkt *p, int *dir)
+{
+	size_t al = p->ipver == 4 ? 4 : 16;
+
+	if (f->ipver != p->ipver || f->proto != p->proto)
+		return 0;
+	if (f->ap == p->sport && f->bp == p->dport &&
+	    !memcmp(f->a, p->src, al) && !memcmp(f->b, p->dst, al)) {
+		*dir = 0;
+		return 1;
+	}
+	if (f->ap == p->dport && f->bp == p->sport &&
+	    !memcmp(f->a, p->dst, al) && !memcmp(f->b, p->src, al)) {
+		*dir = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static uint64_t flow_hash_of(const struct flow *f)
+{
+	return flow_hash(f->ipver, f->proto, f->a, f->ap, f->b, f->bp);
+}
+
+static void ftab_grow(cairn_capture *c)
+{
+	size_t ncap = c->ftab_cap ? c->ftab_cap * 2 : 1024, i, j;
+	uint32_t *nt = cairn_calloc(ncap, sizeof(*nt));
+
+	for (i = 0; i < c->ftab_cap; i++) {
+		if (!c->ftab[i])
+			continue;
+		j = flow_hash_of(&c->flows[c->ftab[i] - 1]) & (ncap - 1);
+		while (nt[j])
+			j = (j + 1) & (ncap - 1);
+		nt[j] = c->ftab[i];
+	}
+	free(c->ftab);
+	c->ftab = nt;
+	c->ftab_cap = ncap;
+}
+
+/* Returns the slot holding the flow of p, or the empty slot to use. */
+static size_t ftab_slot(cairn_capture *c, const struct cap_pkt *p, int *dir)
+{
+	size_t i = flow_hash(p->ipver, p->proto, p->src, p->sport, p->dst, p->dport)
+		& (c->ftab_cap - 1);
+
+	while (c->ftab[i]) {
+		if (flow_match(&c->flows[c->ftab[i] - 1], p, dir))
+			return i;
+		i = (i + 1) & (c->ftab_cap - 1);
+	}
+	return i;
+}
+
+static const struct dnsbind *dns_binding(cairn_capture *c, uint8_t ver, const uint8_t *a)
+{
+	uint8_t key[17];
+	uint32_t *v;
+
+	addr_key(key, ver, a);
+	v = kmap_find(&c->addr2bind, key, 0);
+	return v ? &c->binds[*v] : NULL;
+}
+
+static uint32_t flow_new(cairn_capture *c, const struct cap_pkt *p, int initiator_is_src,
+	int64_t ts)
+{
+	struct flow *f;
+	const struct dnsbind *b;
+
+	if (c->nflows == c->cflows) {
+		c->cflows = c->cflows ? c->cflows * 2 : 1024;
+		c->flows = cairn_realloc(c->flows, c->cflows * sizeof(*c->flows));
+	}
+	f = &c->flows[c->nflows];
+	memset(f, 0, sizeof(*f));
+	f->ipver = p->ipver;
+	f->proto = p->proto;
+	if (initiator_is_src) {
+		memcpy(f->a, p->src, 16);
+		memcpy(f->b, p->dst, 16);
+		f->ap = p->sport;
+		f->bp = p->dport;
+	} else {
+		memcpy(f->a, p->dst, 16);
+		memcpy(f->b, p->src, 16);
+		f->ap = p->dport;
+		f->bp = p->sport;
+	}
+	f->first = f->last = ts;
+	if (f->ap == 53 || f->bp == 53)
+		f->app = APP_DNS;
+	/* the DNS answer must precede the flow; the binding then holds */
+	b = dns_binding(c, f->ipver, f->b);
+	if (b) {
+		f->dns_name = b->name;
+		f->dns_chain = b->chain;
+	}
+	c->st.flows++;
+	return (uint32_t)c->nflows++;
+}
+
+static int64_t window_of(int64_t ts, int64_t w)
+{
+	int64_t q = ts / w;
+
+	if (ts % w < 0)
+		q--;
+	return q * w;
+}
+
+static void flow_count(cairn_capture *c, struct flow *f, int dir, int64_t ts, uint64_t bytes)
+{
+	int64_t ws = window_of(ts, c->window);
+	struct fwin *w = NULL;
+	uint32_t i;
+
+	/* packets arrive in time order: the window is almost always the last */
+	for (i = f->nw; i > 0 && i + 4 > f->nw; i--)
+		if (f->w[i - 1].start == ws) {
+			w = &f->w[i - 1];
+			break;
+		}
+	if (!w) {
+		if (f->nw == f->cw) {
+			f->cw = f->cw ? f->cw * 2 : 2;
+			f->w = cairn_realloc(f->w, f->cw * sizeof(*f->w));
+		}
+		w = &f->w[f->nw++];
+		memset(w, 0, sizeof(*w));
+		w->start = ws;
+		w->first = w->last = ts;
+	}
+	w->pkts[dir]++;
+	w->bytes[dir] += bytes;
+	if (ts < w->first)
+		w->first = ts;
+	if (ts > w->last)
+		w->last = ts;
+	if (ts < f->first)
+		f->first = ts;
+	if (ts > f->last)
+		f->last = ts;
+}
+
+/* ---- DNS ---- */
+
+static void observe_local(cairn_capture *c, uint8_t ver, const uint8_t *a)
+{
+	uint8_t key[17];
+
+	addr_key(key, ver, a);
+	*kmap_find(&c->observed, key, 1) = 0;
+}
+
+static void dnslog_add(cairn_capture *c, const char *name, const char *chain,
+	uint8_t ver, const uint8_t *a, int64_t ts)
+{
+	uint32_t *v = kmap_find(&c->name2log, &name, 1);
+	struct dnslog *l;
+	uint8_t key[17];
+	uint32_t i;
+
+	if (*v == UINT32_MAX) {
+		if (c->nlogs == c->clogs) {
+			c->clogs = c->clogs ? c->clogs * 2 : 64;
+			c->logs = cairn_realloc(c->logs, c->clogs * sizeof(*c->logs));
+		}
+		l = &c->logs[c->nlogs];
+		memset(l, 0, sizeof(*l));
+		l->name = name;
+		l->first = ts;
+		*v = (uint32_t)c->nlogs++;
+	}
+	l = &c->logs[*v];
+	l->chain = chain;
+	l->answers++;
+	addr_key(key, ver, a);
+	for (i = 0; i < l->naddr; i++)
+		if (!memcmp(l->addr[i], key, 17))
+			return;
+	if (l->naddr >= DNSLOG_ADDR_MAX)
+		return;
+	l->addr = cairn_realloc(l->addr, (l->naddr + 1) * sizeof(*l->addr));
+	memcpy(l->addr[l->naddr++], key, 17);
+}
+
+static void dns_bind(cairn_capture *c, const char *name, const char *chain,
+	uint8_t ver, const uint8_t *a, int64_t ts)
+{
+	uint8_t key[17];
+	uint32_t *v;
+
+	addr_key(key, ver, a);
+	v = kmap_find(&c->addr2bind, key, 1);
+	if (*v == UINT32_MAX) {
+		if (c->nbinds == c->cbinds) {
+			c->cbinds = c->cbinds ? c->cbinds * 2 : 64;
+			c->binds = cairn_realloc(c->binds, c->cbinds * sizeof(*c->binds));
+		}
+		*v = (uint32_t)c->nbinds++;
+	}
+	/* last answer wins, whatever its TTL said */
+	c->binds[*v].name = name;
+	c->binds[*v].chain = chain;
+	dnslog_add(c, name, chain, ver, a, ts);
+}
+
+static void dns_message(cairn_capture *c, const uint8_t *msg, size_t len,
+	const struct cap_pkt *p, int from_client, int64_t ts)
+{
+	struct cap_dns_msg *m = c->dnsmsg;
+	unsigned i;
+
+	if (cap_dns_parse(m, msg, len) < 0)
+		return;
+	if (!m->is_response) {
+		if (from_client)
+			observe_local(c, p->ipver, p->src);
+		return;
+	}
+	if (m->rcode != 0 || !m->qname[0])
+		return;
+	for (i = 0; i < m->rr_count; i++) {
+		const struct cap_dns_rr *rr = &m->rr[i];
+		cairn_buf chain = CAIRN_BUF_INIT;
+		const char *cur = m->qname, *name = rr->owner;
+		int hops, found = 0;
+		unsigned j;
+
+		if (rr->type != 1 && rr->type != 28)
+			continue;
+		/* follow CNAMEs from the asked name to this record's owner */
+		cairn_buf_addstr(&chain, m->qname);
+		for (hops = 0; hops <= CHAIN_MAX; hops++) {
+			if (!strcmp(cur, rr->owner)) {
+				found = 1;
+				break;
+			}
+			for (j = 0; j < m->rr_count; j++)
+				if (m->rr[j].type == 5 && !strcmp(m->rr[j].owner, cur))
+					break;
+			if (j == m->rr_count)
+				break;
+			cur = m->rr[j].target;
+			cairn_buf_addch(&chain, ' ');
+			cairn_buf_addstr(&chain, cur);
+		}
+		if (found) {
+			name = m->qname;
+		} else {
+			cairn_buf_clear(&chain);
+			cairn_buf_addstr(&chain, rr->owner);
+		}
+		dns_bind(c, intern(&c->strs, name), intern(&c->strs, chain.data),
+			rr->type == 1 ? 4 : 6, rr->addr, ts);
+		cairn_buf_release(&chain);
+	}
+}
+
+/* ---- inspection of the first bytes ---- */
+
+static struct inspect *inspect_get(cairn_capture *c, struct flow *f)
+{
+	if (!f->ins) {
+		f->ins = cairn_calloc(1, sizeof(*f->ins));
+		f->ins->held = &c->held;
+	}
+	return f->ins;
+}
+
+/* Make room for need bytes in *buf; -1 when the budget is spent. */
+static int inspect_room(struct inspect *in, uint8_t **buf, size_t *cap, size_t need)
+{
+	size_t ncap;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 2048;
+	if (ncap < need)
+		ncap = need;
+	if (*in->held + (ncap - *cap) > INSPECT_BUDGET)
+		return -1;
+	*buf = cairn_realloc(*buf, ncap);
+	*in->held += ncap - *cap;
+	*cap = ncap;
+	return 0;
+}
+
+static void inspect_done(struct flow *f)
+{
+	f->inspect_done = 1;
+	inspect_free(f);
+}
+
+/* Place len bytes at stream offset off; returns 1 when contig grew, -1
+ * when the inspection budget is spent. */
+static int stream_put(struct inspect *in, uint64_t off, const uint8_t *d, size_t len)
+{
+	size_t before = in->contig;
+	int i, merged;
+
+	if (off >= INSPECT_MAX || len == 0)
+		return 0;
+	if (len > INSPECT_MAX - off)
+		len = (size_t)(INSPECT_MAX - off);
+	if (inspect_room(in, &in->buf, &in->cap, (size_t)off + len) < 0)
+		return -1;
+	memcpy(in->buf + off, d, len);
+	if (off <= in->contig) {
+		if (off + len > in->contig)
+			in->contig = (size_t)off + len;
+	} else if (in->npend < 8) {
+		in->pend[in->npend].s = (uint32_t)off;
+		in->pend[in->npend].e = (uint32_t)(off + len);
+		in->npend++;
+	}
+	do {
+		merged = 0;
+		for (i = 0; i < in->npend; i++) {
+			if (in->pend[i].s <= in->contig) {
+				if (in->pend[i].e > in->contig)
+					in->contig = in->pend[i].e;
+				in->pend[i] = in->pend[--in->npend];
+				merged = 1;
+				break;
+			}
+		}
+	} while (merged);
+	return in->contig > before;
+}
+
+static void tcp_client_data(cairn_capture *c, struct flow *f, const struct cap_pkt *p)
+{
+	struct inspect *in = inspect_get(c, f);
+	struct cap_hello_info hello;
+	char host[CAP_DNS_NAME_MAX + 1];
+	uint32_t rel;
+	int r;
+
+	if (!in->have_base) {
+		in->base = p->seq;
+		in->have_base = 1;
+	}
+	rel = p->seq - in->base;
+	r = stream_put(in, rel, p->payload, p->payload_len);
+	if (r < 0) {
+		c->st.uninspected++;
+		inspect_done(f);
+		return;
+	}
+	if (r == 0)
+		return;
+	if (in->buf[0] == 22) {
+		f->app = APP_TLS;
+		r = cap_tls_client_hello(&hello, in->buf, in->contig);
+		if (r == CAP_HELLO_FOUND && hello.sni[0]) {
+			f->sni = intern(&c->strs, hello.sni);
+			f->name_src = hello.ech ? SRC_TLS_ECH : SRC_TLS;
+		}
+	} else {
+		r = cap_http_host(host, in->buf, in->contig);
+		if (r == CAP_HELLO_FOUND) {
+			f->app = APP_HTTP;
+			if (host[0])
+				f->http_host = intern(&c->strs, host);
+		}
+	}
+	if (r != CAP_HELLO_MORE || in->contig >= INSPECT_MAX)
+		inspect_done(f);
+}
+
+static void quic_crypto(void *ctx, uint64_t offset, const uint8_t *data, size_t len)
+{
+	stream_put(ctx, offset, data, len); /* over budget: the hello stays incomplete */
+}
+
+static void udp_client_data(cairn_capture *c, struct flow *f, const struct cap_pkt *p)
+{
+	struct inspect *in;
+	struct cap_hello_info hello;
+	uint8_t dcid[CAP_QUIC_CID_MAX];
+	size_t dcid_len = 0;
+	int r, initial;
+
+	initial = cap_quic_is_initial(p->payload, p->payload_len, dcid, &dcid_len);
+	if (!initial) {
+		if (!f->ins || !f->ins->have_dcid)
+			inspect_done(f); /* first datagram is not QUIC: other UDP */
+		return;
+	}
+	in = inspect_get(c, f);
+	f->app = APP_QUIC;
+	if (!in->have_dcid) {
+		f->quic_client = 1;
+		/* RFC 9001 §5.2: keys come from the client's first DCID */
+		memcpy(in->dcid, dcid, dcid_len);
+		in->dcid_len = (uint8_t)dcid_len;
+		in->have_dcid = 1;
+	}
+	r = cap_quic_client_initial(p->payload, p->payload_len, in->dcid, in->dcid_len,
+		quic_crypto, in);
+	if (r == 0 && (dcid_len != in->dcid_len || memcmp(dcid, in->dcid, dcid_len)))
+		cap_quic_client_initial(p->payload, p->payload_len, dcid, dcid_len,
+			quic_crypto, in); /* after a Retry the client uses a new DCID */
+	if (!in->contig)
+		return;
+	r = cap_tls_handshake_hello(&hello, in->buf, in->contig);
+	if (r == CAP_HELLO_FOUND && hello.sni[0]) {
+		f->sni = intern(&c->strs, hello.sni);
+		f->name_src = hello.ech ? SRC_QUIC_ECH : SRC_QUIC;
+	}
+	if (r != CAP_HELLO_MORE)
+		inspect_done(f);
+}
+
+static void tcp_dns_server_data(cairn_capture *c, struct flow *f, const struct cap_pkt *p,
+	int64_t ts)
+{
+	struct inspect *in = inspect_get(c, f);
+	size_t used = 0;
+
+	if (!in->srv_have) {
+		in->srv_next = p->seq;
+		in->srv_have = 1;
+	}
+	if (p->seq != in->srv_next)
+		return; /* only in-order data; a gap loses the rest of the stream */
+	in->srv_next += (uint32_t)p->payload_len;
+	if (in->srv_len + p->payload_len > DNS_TCP_MAX + 65536 ||
+	    inspect_room(in, &in->srv, &in->srv_cap, in->srv_len + p->payload_len) < 0) {
+		in->srv_len = 0;
+		in->srv_have = 0;
+		return;
+	}
+	memcpy(in->srv + in->srv_len, p->payload, p->payload_len);
+	in->srv_len += p->payload_len;
+	/* RFC 1035 §4.2.2: two-byte length prefix per message */
+	while (in->srv_len - used >= 2) {
+		size_t ml = (size_t)in->srv[used] << 8 | in->srv[used + 1];
+
+		if (in->srv_len - used < 2 + ml)
+			break;
+		dns_message(c, in->srv + used + 2, ml, p, 0, ts);
+		used += 2 + ml;
+	}
+	memmove(in->srv, in->srv + used, in->srv_len - used);
+	in->srv_len -= used;
+}
+
+/* ---- per packet ---- */
+
+/* TCP/UDP checksums are checked on the packets whose content is read (DNS,
+ * the first data of each flow): a bulk transfer costs no summing.  A bad
+ * one is counted -- checksum offload makes them common -- never dropped. */
+static void verify_content(cairn_capture *c, struct cap_pkt *p)
+{
+	int r;
+
+	if (c->no_checksum)
+		return;
+	r = cap_verify_l4(p);
+	if (r < 0)
+		return;
+	c->st.checksummed++;
+	if (r && !p->bad_checksum) {
+		p->bad_checksum = 1;
+		c->st.bad_checksums++;
+	}
+}
+
+static void frag_remember(cairn_capture *c, const struct cap_pkt *p, uint32_t flow, int dir)
+{
+	size_t al = p->ipver == 4 ? 4 : 16;
+	uint64_t h = XXH3_64bits(p->src, al) ^ (XXH3_64bits(p->dst, al) * 31) ^ p->frag_id;
+	struct fragent *e = &c->frag[h & (FRAG_SLOTS - 1)];
+
+	e->used = 1;
+	e->ver = p->ipver;
+	e->proto = p->proto;
+	memcpy(e->src, p->src, 16);
+	memcpy(e->dst, p->dst, 16);
+	e->id = p->frag_id;
+	e->flow = flow;
+	e->dir = (uint8_t)dir;
+}
+
+static struct fragent *frag_lookup(cairn_capture *c, const struct cap_pkt *p)
+{
+	size_t al = p->ipver == 4 ? 4 : 16;
+	uint64_t h = XXH3_64bits(p->src, al) ^ (XXH3_64bits(p->dst, al) * 31) ^ p->frag_id;
+	struct fragent *e = &c->frag[h & (FRAG_SLOTS - 1)];
+
+	if (e->used && e->ver == p->ipver && e->id == p->frag_id && e->proto == p->proto &&
+	    !memcmp(e->src, p->src, 16) && !memcmp(e->dst, p->dst, 16))
+		return e;
+	return NULL;
+}
+
+void cairn_capture_feed(cairn_capture *c, int linktype, int64_t ts,
+	const uint8_t *data, size_t caplen)
+{
+	struct cap_pkt p;
+	struct flow *f;
+	uint32_t fi;
+	size_t slot;
+	int r, dir = 0;
+
+	c->st.packets++;
+	if (c->st.first_ns < 0 || ts < c->st.first_ns)
+		c->st.first_ns = ts;
+	if (ts > c->st.last_ns)
+		c->st.last_ns = ts;
+	r = cap_decode(&p, linktype, data, caplen, !c->no_checksum);
+	if (r == CAP_DEC_NOT_IP) {
+		c->st.non_ip++;
+		return;
+	}
+	if (r != CAP_DEC_OK) {
+		c->st.malformed++;
+		return;
+	}
+	c->st.ip_packets++;
+	if (p.bad_checksum)
+		c->st.bad_checksums++;
+	if (p.frag)
+		c->st.fragments++;
+	if (!p.has_ports) {
+		struct fragent *e;
+
+		if (p.frag != CAP_FRAG_LATER)
+			return; /* ICMP and friends are not flows */
+		e = frag_lookup(c, &p);
+		if (!e || e->flow >= c->nflows) {
+			c->st.unattributed_fragments++;
+			return;
+		}
+		flow_count(c, &c->flows[e->flow], e->dir, ts, p.ip_len);
+		return;
+	}
+
+	if ((c->ftab_used + 1) * 2 > c->ftab_cap)
+		ftab_grow(c);
+	slot = ftab_slot(c, &p, &dir);
+	if (c->ftab[slot]) {
+		fi = c->ftab[slot] - 1;
+		f = &c->flows[fi];
+		/* a new SYN on a finished connection starts a new one (port reuse) */
+		if (p.proto == 6 && (p.tcp_flags & (CAP_TCP_SYN | CAP_TCP_ACK)) == CAP_TCP_SYN &&
+		    (f->closed || (f->syn_seen && f->syn_isn != p.seq && dir == 0))) {
+			fi = flow_new(c, &p, 1, ts);
+			c->ftab[slot] = fi + 1;
+			dir = 0;
+		}
+	} else {
+		int init_src = 1;
+
+		if (p.proto == 6 && (p.tcp_flags & CAP_TCP_SYN))
+			init_src = !(p.tcp_flags & CAP_TCP_ACK);
+		else if (p.sport < 1024 && p.dport >= 1024)
+			init_src = 0; /* first seen mid-way: the server answers */
+		fi = flow_new(c, &p, init_src, ts);
+		c->ftab[slot] = fi + 1;
+		c->ftab_used++;
+		dir = init_src ? 0 : 1;
+	}
+	f = &c->flows[fi];
+	flow_count(c, f, dir, ts, p.ip_len);
+	if (p.frag == CAP_FRAG_FIRST)
+		frag_remember(c, &p, fi, dir);
+
+	if (p.proto == 6) {
+		if ((p.tcp_flags & (CAP_TCP_SYN | CAP_TCP_ACK)) == CAP_TCP_SYN) {
+			if (dir == 0) {
+				f->syn_seen = 1;
+				f->syn_isn = p.seq;
+				if (!f->inspect_done) {
+					struct inspect *in = inspect_get(c, f);
+
+					in->base = p.seq + 1;
+					in->have_base = 1;
+				}
+			}
+		}
+		if (p.tcp_flags & (CAP_TCP_FIN | CAP_TCP_RST))
+			f->closed = 1;
+	}
+	if (f->app == APP_DNS) {
+		if (!p.payload_len)
+			return;
+		verify_content(c, &p);
+		if (p.proto == 17) {
+			if (p.frag == CAP_FRAG_NONE || p.frag == CAP_FRAG_FIRST)
+				dns_message(c, p.payload, p.payload_len, &p, dir == 0, ts);
+		} else if (dir == 1) {
+			tcp_dns_server_data(c, f, &p, ts);
+		} else if (p.payload_len > 2 && !f->inspect_done) {
+			struct cap_dns_msg *m = c->dnsmsg;
+
+			/* the client's first query marks it local */
+			if (cap_dns_parse(m, p.payload + 2, p.payload_len - 2) == 0 &&
+			    !m->is_response)
+				observe_local(c, p.ipver, p.src);
+		}
+		return;
+	}
+	if (f->inspect_done || dir != 0 || !p.payload_len)
+		return;
+	if (++inspect_get(c, f)->client_pkts > INSPECT_PKTS) {
+		inspect_done(f);
+		return;
+	}
+	if (p.frag == CAP_FRAG_FIRST && p.proto == 17) {
+		inspect_done(f); /* a fragmented datagram cannot be read whole */
+		return;
+	}
+	verify_content(c, &p);
+	if (p.proto == 6)
+		tcp_client_data(c, f, &p);
+	else
+		udp_client_data(c, f, &p);
+}
+
+/* ---- result ---- */
+
+static const char *const private_ranges[] = {
+	"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
+	"127.0.0.0/8", "169.254.0.0/16", "::1/128", "fc00::/7", "fe80::/10"
+};
+
+struct contrib {
+	int64_t window;
+	const char *host;
+	uint32_t flow;
+	struct fwin *w;      /* NULL: the flow was open but idle in this window */
+};
+
+/* qsort with NULL and 0 is undefined behaviour: guard it */
+static void xsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
+static int contrib_cmp_window(const void *x, const void *y)
+{
+	const struct contrib *a = x, *b = y;
+	int r;
+
+	if (a->window != b->window)
+		return a->window < b->window ? -1 : 1;
+	r = strcmp(a->host, b->host);
+	if (r)
+		return r;
+	return a->flow < b->flow ? -1 : a->flow > b->flow;
+}
+
+static int contrib_cmp_host(const void *x, const void *y)
+{
+	const struct contrib *a = x, *b = y;
+	int r = strcmp(a->host, b->host);
+
+	if (r)
+		return r;
+	if (a->flow != b->flow)
+		return a->flow < b->flow ? -1 : 1;
+	return a->window < b->window ? -1 : a->window > b->window;
+}
+
+static int fwin_cmp(const void *x, const void *y)
+{
+	const struct fwin *a = x, *b = y;
+
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+static int str_cmp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Append s to a string set; set_finish() sorts and drops duplicates.
+ * Only the last few are compared here: a host reached at thousands of
+ * addresses must not cost a quadratic scan. */
+static void set_add(char ***v, size_t *n, const char *s)
+{
+	size_t i;
+
+	for (i = *n; i > 0 && i + 4 > *n; i--)
+		if (!strcmp((*v)[i - 1], s))
+			return;
+	if ((*n & (*n - 1)) == 0) /* grow at powers of two */
+		*v = cairn_realloc(*v, (*n ? *n * 2 : 1) * sizeof(char *));
+	(*v)[(*n)++] = cairn_strdup(s);
+}
+
+static void set_finish(char **v, size_t *n, int (*cmp)(const void *, const void *))
+{
+	size_t i, o = 0;
+
+	xsort(v, *n, sizeof(char *), cmp);
+	for (i = 0; i < *n; i++) {
+		if (o && !strcmp(v[o - 1], v[i])) {
+			free(v[i]);
+			continue;
+		}
+		v[o++] = v[i];
+	}
+	*n = o;
+}
+
+static void split_chain(char ***v, size_t *n, const char *chain)
+{
+	const char *s = chain;
+
+	*v = NULL;
+	*n = 0;
+	while (s && *s) {
+		const char *e = strchr(s, ' ');
+		size_t l = e ? (size_t)(e - s) : strlen(s);
+
+		*v = cairn_realloc(*v, (*n + 1) * sizeof(char *));
+		(*v)[(*n)++] = cairn_strndup(s, l);
+		s = e ? e + 1 : NULL;
+	}
+}
+
+static void host_add_name(struct cairn_capture_host *h, const char *name,
+	const char *source, const char *chain)
+{
+	struct cairn_capture_name *nm = NULL;
+	size_t i;
+
+	for (i = 0; i < h->name_count; i++)
+		if (!strcmp(h->names[i].name, name))
+			nm = &h->names[i];
+	if (!nm) {
+		h->names = cairn_realloc(h->names, (h->name_count + 1) * sizeof(*h->names));
+		nm = &h->names[h->name_count++];
+		memset(nm, 0, sizeof(*nm));
+		nm->name = cairn_strdup(name);
+	}
+	set_add(&nm->sources, &nm->source_count, source);
+	if (chain && !nm->chain_count && strchr(chain, ' '))
+		split_chain(&nm->chain, &nm->chain_count, chain);
+}
+
+static const char *flow_host(cairn_capture *c, const struct flow *f, char *buf, size_t len)
+{
+	if (f->sni)
+		return f->sni;
+	if (f->http_host)
+		return f->http_host;
+	if (f->dns_name)
+		return f->dns_name;
+	addr_str(buf, len, f->ipver, f->b);
+	return intern(&c->strs, buf);
+}
+
+static int port_cmp(const void *x, const void *y)
+{
+	const char *a = *(char *const *)x, *b = *(char *const *)y;
+	int pa = a[0] == 'u', pb = b[0] == 'u';
+
+	if (pa != pb)
+		return pa - pb;
+	return atoi(a + 4) - atoi(b + 4);
+}
+
+static void host_add_flow(cairn_capture *c, struct cairn_capture_host *h,
+	const struct flow *f)
+{
+	char buf[64];
+	const char *proto = NULL;
+
+	if (f->sni) {
+		const char *src = f->name_src == SRC_TLS ? "tls-sni" :
+			f->name_src == SRC_QUIC ? "quic-sni" :
+			f->name_src == SRC_QUIC_ECH ? "quic-sni-ech-outer" : "tls-sni-ech-outer";
+
+		host_add_name(h, f->sni, src, NULL);
+		if (f->name_src == SRC_TLS_ECH || f->name_src == SRC_QUIC_ECH)
+			h->ech_outer = 1;
+	}
+	if (f->http_host)
+		host_add_name(h, f->http_host, "http-host", NULL);
+	if (f->dns_name)
+		host_add_name(h, f->dns_name, "dns", f->dns_chain);
+	if (!f->sni && !f->http_host && !f->dns_name && f->app != APP_DNS)
+		h->direct_ip = 1;
+	addr_str(buf, sizeof(buf), f->ipver, f->b);
+	set_add(&h->addresses, &h->address_count, buf);
+	snprintf(buf, sizeof(buf), "%s/%u", f->proto == 6 ? "tcp" : "udp", f->bp);
+	set_add(&h->ports, &h->port_count, buf);
+	switch (f->app) {
+	case APP_DNS: proto = "dns"; break;
+	case APP_TLS: proto = "tls"; break;
+	case APP_QUIC: proto = "quic"; break;
+	case APP_HTTP: proto = "http"; break;
+	default: proto = f->proto == 6 ? "tcp" : "udp"; break;
+	}
+	set_add(&h->protocols, &h->protocol_count, proto);
+	(void)c;
+}
+
+static void host_add_win(struct cairn_capture_host *h, const struct fwin *w)
+{
+	if (!w)
+		return;
+	h->packets_out += w->pkts[0];
+	h->packets_in += w->pkts[1];
+	h->bytes_out += w->bytes[0];
+	h->bytes_in += w->bytes[1];
+	if (h->first_ns < 0 || w->first < h->first_ns)
+		h->first_ns = w->first;
+	if (w->last > h->last_ns)
+		h->last_ns = w->last;
+}
+
+static void host_sort(struct cairn_capture_host *h)
+{
+	size_t i;
+
+	set_finish(h->addresses, &h->address_count, str_cmp);
+	set_finish(h->ports, &h->port_count, port_cmp);
+	set_finish(h->protocols, &h->protocol_count, str_cmp);
+	for (i = 0; i < h->name_count; i++)
+		set_finish(h->names[i].sources, &h->names[i].source_count, str_cmp);
+	/* the host name first, the others by name */
+	for (i = 0; i < h->name_count; i++) {
+		if (!strcmp(h->names[i].name, h->host) && i) {
+			struct cairn_capture_name t = h->names[0];
+
+			h->names[0] = h->names[i];
+			h->names[i] = t;
+		}
+	}
+	if (h->name_count > 2) {
+		size_t a, b;
+
+		for (a = 1; a < h->name_count; a++)
+			for (b = a + 1; b < h->name_count; b++)
+				if (strcmp(h->names[a].name, h->names[b].name) > 0) {
+					struct cairn_capture_name t = h->names[a];
+
+					h->names[a] = h->names[b];
+					h->names[b] = t;
+				}
+	}
+}
+
+static int is_local(cairn_capture *c, const struct cidr *set, size_t n, int observed,
+	uint8_t ver, const uint8_t *a)
+{
+	size_t i;
+
+	if (observed) {
+		uint8_t key[17];
+
+		addr_key(key, ver, a);
+		return kmap_find(&c->observed, key, 0) != NULL;
+	}
+	for (i = 0; i < n; i++)
+		if (cidr_match(&set[i], ver, a))
+			return 1;
+	return 0;
+}
+
+static int is_group(uint8_t ver, const uint8_t *a)
+{
+	static const uint8_t bcast[4] = { 255, 255, 255, 255 };
+
+	if (ver == 4)
+		return (a[0] & 0xf0) == 0xe0 || !memcmp(a, bcast, 4);
+	return a[0] == 0xff;
+}
+
+static int dns_cmp(const void *x, const void *y)
+{
+	const struct cairn_capture_dns *a = x, *b = y;
+
+	return strcmp(a->name, b->name);
+}
+
+/*
+ * Add the initiators of TCP SYNs and QUIC client Initials to the observed
+ * local addresses -- unless they connected to an address that sent DNS
+ * queries: that is an inbound connection, and its source is remote (a
+ * reverse shell's peer must not become "local").  Returns how many.
+ */
+static size_t observe_initiators(cairn_capture *c)
+{
+	struct kmap dnsq = c->observed;
+	struct kmap add;
+	size_t i, n = 0;
+
+	kmap_init(&add, 17);
+	for (i = 0; i < c->nflows; i++) {
+		const struct flow *f = &c->flows[i];
+		uint8_t key[17];
+
+		if (!f->syn_seen && !f->quic_client)
+			continue;
+		addr_key(key, f->ipver, f->b);
+		if (dnsq.count && kmap_find(&dnsq, key, 0))
+			continue;
+		addr_key(key, f->ipver, f->a);
+		kmap_find(&add, key, 1);
+	}
+	for (i = 0; i < add.cap; i++) {
+		uint32_t *v;
+
+		if (!add.e[i].used)
+			continue;
+		v = kmap_find(&c->observed, add.e[i].key, 1);
+
+		if (*v == UINT32_MAX)
+			n++;
+		*v = 0;
+	}
+	kmap_release(&add);
+	return n;
+}
+
+int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
+{
+	cairn_capture_result *r = cairn_calloc(1, sizeof(*r));
+	struct cidr *set = c->locals;
+	size_t nset = c->nlocals, i, ncontrib = 0, ccontrib = 0, nprivate;
+	size_t idle_total = 0, idle_dropped = 0;
+	struct contrib *con = NULL;
+	int observed = 0;
+	char buf[128];
+
+	r->window_ns = c->window;
+	nprivate = sizeof(private_ranges) / sizeof(private_ranges[0]);
+	if (c->all_flows) {
+		r->local_rule = cairn_strdup("all-flows");
+	} else if (nset) {
+		r->local_rule = cairn_strdup("given");
+		for (i = 0; i < nset; i++) {
+			addr_str(buf, sizeof(buf), set[i].ver, set[i].a);
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "/%u", set[i].bits);
+			set_add(&r->locals, &r->local_count, buf);
+		}
+	} else if (c->observed.count || observe_initiators(c)) {
+		observed = 1;
+		r->local_rule = cairn_strdup("observed");
+		for (i = 0; i < c->observed.cap; i++) {
+			if (!c->observed.e[i].used)
+				continue;
+			addr_str(buf, sizeof(buf), c->observed.e[i].key[0], c->observed.e[i].key + 1);
+			set_add(&r->locals, &r->local_count, buf);
+		}
+	} else {
+		r->local_rule = cairn_strdup("private-fallback");
+		set = cairn_calloc(nprivate, sizeof(*set));
+		nset = nprivate;
+		for (i = 0; i < nprivate; i++) {
+			parse_cidr(&set[i], private_ranges[i]);
+			set_add(&r->locals, &r->local_count, private_ranges[i]);
+		}
+	}
+	set_finish(r->locals, &r->local_count, str_cmp);
+
+	for (i = 0; i < c->nflows; i++) {
+		struct flow *f = &c->flows[i];
+		const char *host;
+		int64_t end, ws;
+		uint32_t k;
+		int idle_ok;
+
+		if (!c->all_flows &&
+		    (!is_local(c, set, nset, observed, f->ipver, f->a) ||
+		     is_local(c, set, nset, observed, f->ipver, f->b) || is_group(f->ipver, f->b)))
+			continue;
+		c->st.outbound_flows++;
+		host = flow_host(c, f, buf, sizeof(buf));
+		xsort(f->w, f->nw, sizeof(*f->w), fwin_cmp);
+		/* an open TCP connection lasts to the end of the capture */
+		end = f->proto == 6 && !f->closed ? c->st.last_ns : f->last;
+		/* idle windows of a long connection count it as active, unless
+		 * the span is absurd (hostile timestamps): then only windows
+		 * with packets do */
+		idle_ok = (end - window_of(f->first, c->window)) / c->window < IDLE_WINDOWS_MAX;
+		if (idle_ok && idle_total > IDLE_TOTAL_MAX) {
+			idle_ok = 0;
+			idle_dropped++;
+		}
+		k = 0;
+		for (ws = window_of(f->first, c->window); ws <= end; ws += c->window) {
+			struct fwin *w = NULL;
+
+			while (k < f->nw && f->w[k].start < ws)
+				k++;
+			if (k < f->nw && f->w[k].start == ws)
+				w = &f->w[k];
+			if (!w && !idle_ok) {
+				if (k >= f->nw)
+					break;
+				ws = f->w[k].start - c->window;
+				continue;
+			}
+			if (!w)
+				idle_total++;
+			if (ncontrib == ccontrib) {
+				ccontrib = ccontrib ? ccontrib * 2 : 256;
+				con = cairn_realloc(con, ccontrib * sizeof(*con));
+			}
+			con[ncontrib].window = ws;
+			con[ncontrib].host = host;
+			con[ncontrib].flow = (uint32_t)i;
+			con[ncontrib].w = w;
+			ncontrib++;
+			/* fold duplicate windows (unsorted input) into this one */
+			while (w && k + 1 < f->nw && f->w[k + 1].start == ws) {
+				k++;
+				w->pkts[0] += f->w[k].pkts[0];
+				w->pkts[1] += f->w[k].pkts[1];
+				w->bytes[0] += f->w[k].bytes[0];
+				w->bytes[1] += f->w[k].bytes[1];
+				if (f->w[k].first < w->first)
+					w->first = f->w[k].first;
+				if (f->w[k].last > w->last)
+					w->last = f->w[k].last;
+				f->w[k].pkts[0] = f->w[k].pkts[1] = 0;
+				f->w[k].bytes[0] = f->w[k].bytes[1] = 0;
+			}
+		}
+	}
+	if (set != c->locals)
+		free(set);
+	if (idle_dropped) {
+		snprintf(buf, sizeof(buf), "idle windows of %zu long connections not listed (limit %d)",
+			idle_dropped, IDLE_TOTAL_MAX);
+		cap_warn(c, buf);
+	}
+
+	/* rows: per window, per host */
+	xsort(con, ncontrib, sizeof(*con), contrib_cmp_window);
+	for (i = 0; i < ncontrib;) {
+		struct cairn_capture_host *h;
+		size_t j;
+
+		r->rows = cairn_realloc(r->rows, (r->row_count + 1) * sizeof(*r->rows));
+		h = &r->rows[r->row_count++];
+		memset(h, 0, sizeof(*h));
+		h->window_ns = con[i].window;
+		h->host = cairn_strdup(con[i].host);
+		h->first_ns = h->last_ns = -1;
+		h->allowed = -1;
+		for (j = i; j < ncontrib && con[j].window == con[i].window &&
+		     con[j].host == con[i].host; j++) {
+			const struct flow *f = &c->flows[con[j].flow];
+
+			host_add_flow(c, h, f);
+			host_add_win(h, con[j].w);
+			h->connections++;
+			if (window_of(f->first, c->window) == con[j].window)
+				h->opened++;
+		}
+		h->by_address = h->name_count == 0;
+		host_sort(h);
+		i = j;
+	}
+	/* totals: per host */
+	xsort(con, ncontrib, sizeof(*con), contrib_cmp_host);
+	for (i = 0; i < ncontrib;) {
+		struct cairn_capture_host *h;
+		size_t j;
+		uint32_t last_flow = UINT32_MAX;
+
+		r->totals = cairn_realloc(r->totals, (r->total_count + 1) * sizeof(*r->totals));
+		h = &r->totals[r->total_count++];
+		memset(h, 0, sizeof(*h));
+		h->window_ns = -1;
+		h->host = cairn_strdup(con[i].host);
+		h->first_ns = h->last_ns = -1;
+		h->allowed = -1;
+		for (j = i; j < ncontrib && con[j].host == con[i].host; j++) {
+			if (con[j].flow != last_flow) {
+				host_add_flow(c, h, &c->flows[con[j].flow]);
+				h->connections++;
+				h->opened++;
+				last_flow = con[j].flow;
+			}
+			host_add_win(h, con[j].w);
+		}
+		h->by_address = h->name_count == 0;
+		host_sort(h);
+		i = j;
+	}
+	free(con);
+
+	/* DNS answers */
+	r->dns = cairn_calloc(c->nlogs ? c->nlogs : 1, sizeof(*r->dns));
+	for (i = 0; i < c->nlogs; i++) {
+		struct cairn_capture_dns *d = &r->dns[r->dns_count++];
+		const struct dnslog *l = &c->logs[i];
+		uint32_t k;
+
+		d->name = cairn_strdup(l->name);
+		d->first_ns = l->first;
+		d->answers = l->answers;
+		split_chain(&d->chain, &d->chain_count, l->chain);
+		for (k = 0; k < l->naddr; k++) {
+			addr_str(buf, sizeof(buf), l->addr[k][0], l->addr[k] + 1);
+			set_add(&d->addresses, &d->address_count, buf);
+		}
+		set_finish(d->addresses, &d->address_count, str_cmp);
+	}
+	xsort(r->dns, r->dns_count, sizeof(*r->dns), dns_cmp);
+
+	r->stats = c->st;
+	for (i = 0; i < c->nwarn; i++)
+		set_add(&r->warnings, &r->warning_count, c->warnings[i]);
+	*out = r;
+	return 0;
+}
+
+static void strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void host_release(struct cairn_capture_host *h)
+{
+	size_t i;
+
+	free(h->host);
+	for (i = 0; i < h->name_count; i++) {
+		free(h->names[i].name);
+		strv_free(h->names[i].sources, h->names[i].source_count);
+		strv_free(h->names[i].chain, h->names[i].chain_count);
+	}
+	free(h->names);
+	strv_free(h->addresses, h->address_count);
+	strv_free(h->ports, h->port_count);
+	strv_free(h->protocols, h->protocol_count);
+}
+
+void cairn_capture_result_free(cairn_capture_result *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->row_count; i++)
+		host_release(&r->rows[i]);
+	free(r->rows);
+	for (i = 0; i < r->total_count; i++)
+		host_release(&r->totals[i]);
+	free(r->totals);
+	for (i = 0; i < r->dns_count; i++) {
+		free(r->dns[i].name);
+		strv_free(r->dns[i].addresses, r->dns[i].address_count);
+		strv_free(r->dns[i].chain, r->dns[i].chain_count);
+	}
+	free(r->dns);
+	strv_free(r->locals, r->local_count);
+	free(r->local_rule);
+	strv_free(r->warnings, r->warning_count);
+	free(r);
+}
+
+int cairn_capture_parse_duration(int64_t *out, const char *s)
+{
+	char *end;
+	long long v;
+	int64_t mul = 1;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return cairn_error_set(CAIRN_EUSAGE, "cairn: bad duration '%s'", s ? s : "");
+	v = strtoll(s, &end, 10);
+	if (end == s)
+		return cairn_error_set(CAIRN_EUSAGE, "cairn: bad duration '%s'", s);
+	if (!strcmp(end, "") || !strcmp(end, "s"))
+		mul = 1;
+	else if (!strcmp(end, "m"))
+		mul = 60;
+	else if (!strcmp(end, "h"))
+		mul = 3600;
+	else if (!strcmp(end, "d"))
+		mul = 86400;
+	else
+		return cairn_error_set(CAIRN_EUSAGE, "cairn: bad duration '%s' (use 30s, 1m, 5m, 1h, 1d)", s);
+	if (v <= 0 || v > 366LL * 86400 / mul)
+		return cairn_error_set(CAIRN_EUSAGE, "cairn: duration '%s' out of range", s);
+	*out = (int64_t)v * mul * 1000000000LL;
+	return 0;
+}

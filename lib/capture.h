@@ -1,0 +1,191 @@
+/*
+ * capture.h - outbound hosts per time window from pcap/pcapng captures
+ * (the library behind cairn-capture; cairn-report uses it too).
+ *
+ * Use:
+ *   cairn_capture_new(&c, &opts);
+ *   cairn_capture_add_local(c, "10.0.0.0/8");          optional, repeatable
+ *   cairn_capture_read(c, paths, n);                   merged by time
+ *   cairn_capture_finish(&result, c);
+ *   cairn_capture_allow_load(&allow, "allow.txt");     optional
+ *   cairn_capture_result_apply_allow(result, allow);
+ *   cairn_capture_write_json(&buf, result, 0);         or _text / _csv
+ *
+ * Rules (documented in docs/cairn-capture.1):
+ * - Local side: the --local CIDRs; without them, every address seen as the
+ *   source of a DNS query, and every initiator of a TCP SYN (without ACK) or
+ *   a QUIC client Initial (the UDP counterpart of a SYN) whose peer did not
+ *   itself send DNS queries (that would be an inbound connection); when
+ *   there is none of either,
+ *   the private and loopback ranges (RFC 1918, 100.64/10, 127/8, 169.254/16,
+ *   ::1, fc00::/7, fe80::/10).
+ * - A flow is outbound when its initiator (sender of the SYN, or of the
+ *   first UDP packet; a flow first seen mid-way is given to the side with
+ *   the port >= 1024 when the other is < 1024) is local and the responder
+ *   is not local, not multicast and not broadcast.
+ * - Names, strongest first: TLS SNI, QUIC Initial SNI, HTTP Host, then the
+ *   DNS answer for the responder address seen before the flow started
+ *   ("last answer wins", no TTL expiry).  The name a flow gets when it is
+ *   created holds for its whole life.
+ * - Bytes are IP-layer bytes (IP header length field).  IPv4 header
+ *   checksums are checked on every packet, TCP/UDP checksums on the packets
+ *   whose content is read; bad ones are counted and processed all the same.
+ */
+#ifndef CAIRN_CAPTURE_H
+#define CAIRN_CAPTURE_H
+
+#include "cairn.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct cairn_capture cairn_capture;
+typedef struct cairn_capture_allow cairn_capture_allow;
+
+struct cairn_capture_opts {
+	int64_t window_ns;   /* window length; 0 means 300 s */
+	const char *filter;  /* BPF expression (pcap-filter(7)), NULL for none */
+	int no_checksum;     /* 1: do not verify checksums */
+	int all_flows;       /* 1: report every flow by its responder, local or
+	                      * not (loopback captures, servers) */
+};
+
+/* Create an analysis.  Returns 0; caller frees with cairn_capture_free(). */
+int cairn_capture_new(cairn_capture **out, const struct cairn_capture_opts *opts);
+void cairn_capture_free(cairn_capture *c);
+
+/* Add a local network ("10.1.0.0/16", "2001:db8::/32", "192.0.2.7").
+ * CAIRN_EUSAGE with a message when it does not parse. */
+int cairn_capture_add_local(cairn_capture *c, const char *cidr);
+
+/*
+ * Read capture files (pcap or pcapng, optionally gzip or zstd compressed)
+ * as one timeline merged by timestamp.  A partial last record ends that
+ * file with a warning (cairn_capture_warning()); any other damage, an
+ * unreadable file or a filter that does not compile is an error:
+ * CAIRN_EIO / CAIRN_EFORMAT / CAIRN_EUSAGE with a message naming the file.
+ * May be called once per analysis.
+ */
+int cairn_capture_read(cairn_capture *c, const char *const *paths, size_t n);
+
+/* Feed one packet directly (tests, fuzzing, other readers).  linktype is a
+ * LINKTYPE_* value; ts in nanoseconds since the epoch.  Never fails. */
+void cairn_capture_feed(cairn_capture *c, int linktype, int64_t ts_ns,
+	const uint8_t *data, size_t caplen);
+
+/* Warnings recorded so far (truncated files ...); valid until _free(). */
+size_t cairn_capture_warning_count(const cairn_capture *c);
+const char *cairn_capture_warning(const cairn_capture *c, size_t i);
+
+/* One name of a host with where it came from. */
+struct cairn_capture_name {
+	char *name;          /* presentation form: printable ASCII, \DDD escapes */
+	char **sources;      /* sorted: "dns", "http-host", "quic-sni",
+	                      * "quic-sni-ech-outer", "tls-sni",
+	                      * "tls-sni-ech-outer" */
+	size_t source_count;
+	char **chain;        /* DNS: asked name, CNAME targets..., owner of the A/AAAA */
+	size_t chain_count;
+};
+
+/* One outbound host, in one window (rows) or over the capture (totals). */
+struct cairn_capture_host {
+	int64_t window_ns;   /* window start; -1 in totals */
+	char *host;          /* strongest name, or the address */
+	int by_address;      /* no name at all: host is an address */
+	int direct_ip;       /* a connection had no DNS answer, SNI or Host */
+	int ech_outer;       /* a TLS/QUIC SNI was the outer name of an ECH hello */
+	struct cairn_capture_name *names;
+	size_t name_count;
+	char **addresses;    /* sorted */
+	size_t address_count;
+	char **ports;        /* "tcp/443", sorted by protocol then number */
+	size_t port_count;
+	char **protocols;    /* "dns", "http", "quic", "tcp", "tls", "udp" */
+	size_t protocol_count;
+	uint64_t connections; /* flows active in the window (totals: all flows) */
+	uint64_t opened;      /* flows that started in the window */
+	uint64_t packets_out, packets_in, bytes_out, bytes_in;
+	int64_t first_ns, last_ns; /* first and last packet; -1 when none */
+	int allowed;          /* -1 no allowlist applied, 0 not allowed, 1 allowed */
+};
+
+/* A DNS answer seen in the capture (aggregated per asked name). */
+struct cairn_capture_dns {
+	char *name;
+	char **addresses;
+	size_t address_count;
+	char **chain;        /* last chain seen */
+	size_t chain_count;
+	int64_t first_ns;
+	uint64_t answers;
+};
+
+struct cairn_capture_stats {
+	uint64_t packets, ip_packets, non_ip, malformed;
+	uint64_t bad_checksums;  /* IPv4 header, or TCP/UDP of a checked packet */
+	uint64_t checksummed;    /* TCP/UDP checksums checked: the packets whose
+	                          * content was read (DNS, first data of a flow) */
+	uint64_t fragments, unattributed_fragments;
+	uint64_t uninspected;    /* flows not inspected: buffer budget spent */
+	uint64_t flows, outbound_flows;
+	int64_t first_ns, last_ns; /* -1 when the capture was empty */
+};
+
+typedef struct cairn_capture_result {
+	int64_t window_ns;
+	char *local_rule;    /* "given", "observed" or "private-fallback" */
+	char **locals;       /* CIDRs / addresses, sorted */
+	size_t local_count;
+	struct cairn_capture_stats stats;
+	struct cairn_capture_host *rows;   /* by window, then host */
+	size_t row_count;
+	struct cairn_capture_host *totals; /* by host */
+	size_t total_count;
+	struct cairn_capture_dns *dns;     /* by name */
+	size_t dns_count;
+	char **warnings;
+	size_t warning_count;
+	int allow_applied;
+} cairn_capture_result;
+
+/* Compute the result; the analysis stays usable only for _free().
+ * Returns 0; the result is the caller's (cairn_capture_result_free). */
+int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c);
+void cairn_capture_result_free(cairn_capture_result *r);
+
+/*
+ * Allowlist: one entry per line, '#' starts a comment.  An entry is a host
+ * name ("registry.npmjs.org", matched exactly, case-insensitively), a
+ * wildcard ("*.npmjs.org": npmjs.org and any name below it)
+ * or an address / CIDR ("192.0.2.0/24", "2001:db8::/32").
+ * A host is allowed when all of its names match a name entry, or when all
+ * of its addresses fall in an address entry.
+ * _load: CAIRN_EIO / CAIRN_EFORMAT (message names file and line).
+ */
+int cairn_capture_allow_load(cairn_capture_allow **out, const char *path);
+int cairn_capture_allow_parse(cairn_capture_allow **out, const char *text,
+	size_t len, const char *origin);
+void cairn_capture_allow_free(cairn_capture_allow *a);
+/* 1 when a name / address string is allowed by an entry. */
+int cairn_capture_allow_name(const cairn_capture_allow *a, const char *name);
+int cairn_capture_allow_address(const cairn_capture_allow *a, const char *addr);
+
+/* Mark every row and total; returns the number of hosts (totals) that are
+ * not allowed. */
+size_t cairn_capture_result_apply_allow(cairn_capture_result *r,
+	const cairn_capture_allow *a);
+
+/* Output (deterministic).  only_unknown: leave out allowed hosts.
+ * files: the input names for the JSON header (may be NULL). */
+void cairn_capture_write_text(cairn_buf *out, const cairn_capture_result *r,
+	int only_unknown);
+void cairn_capture_write_csv(cairn_buf *out, const cairn_capture_result *r,
+	int only_unknown);
+int cairn_capture_write_json(cairn_buf *out, const cairn_capture_result *r,
+	const char *const *files, size_t file_count, int only_unknown);
+
+/* Parse "30s", "1m", "5m", "2h", "1d" or plain seconds; CAIRN_EUSAGE. */
+int cairn_capture_parse_duration(int64_t *out_ns, const char *s);
+
+#endif

@@ -1,0 +1,673 @@
+/*
+ * capture_out.c - allowlists and the three renderings of a capture result
+ * (text for people, CSV, JSON per docs/capture.schema.json).  All output
+ * is deterministic: the result is already sorted, nothing here depends on
+ * the clock or the locale.
+ */
+#include "capture.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define ALLOW_FILE_MAX (16u << 20)
+
+int cap_parse_cidr(void *out, const char *s);
+int cap_cidr_match(const void *c, uint8_t ver, const uint8_t *a);
+size_t cap_cidr_size(void);
+
+struct cairn_capture_allow {
+	char **names;       /* exact, lowercase */
+	size_t name_count;
+	char **suffixes;    /* ".npmjs.org" for "*.npmjs.org" */
+	size_t suffix_count;
+	unsigned char *cidrs;
+	size_t cidr_count;
+};
+
+void cairn_capture_allow_free(cairn_capture_allow *a)
+{
+	size_t i;
+
+	if (!a)
+		return;
+	for (i = 0; i < a->name_count; i++)
+		free(a->names[i]);
+	for (i = 0; i < a->suffix_count; i++)
+		free(a->suffixes[i]);
+	free(a->names);
+	free(a->suffixes);
+	free(a->cidrs);
+	free(a);
+}
+
+static int host_char(int c)
+{
+	return isalnum(c) || c == '-' || c == '_' || c == '.';
+}
+
+int cairn_capture_allow_parse(cairn_capture_allow **out, const char *text, size_t len,
+	const char *origin)
+{
+	cairn_capture_allow *a = cairn_calloc(1, sizeof(*a));
+	size_t pos = 0, line = 0;
+
+	while (pos < len) {
+		const char *s = text + pos, *nl = memchr(s, '\n', len - pos);
+		size_t l = nl ? (size_t)(nl - s) : len - pos, i;
+		char entry[512];
+
+		pos += l + (nl ? 1 : 0);
+		line++;
+		for (i = 0; i < l; i++)
+			if (s[i] == '#')
+				break;
+		l = i;
+		while (l && isspace((unsigned char)s[l - 1]))
+			l--;
+		while (l && isspace((unsigned char)*s)) {
+			s++;
+			l--;
+		}
+		if (!l)
+			continue;
+		if (l >= sizeof(entry)) {
+			cairn_capture_allow_free(a);
+			return cairn_error_set(CAIRN_EFORMAT, "cairn: allowlist '%s': line %zu: entry too long",
+				origin, line);
+		}
+		for (i = 0; i < l; i++)
+			entry[i] = (char)tolower((unsigned char)s[i]);
+		entry[l] = '\0';
+		if (l > 1 && entry[l - 1] == '.')
+			entry[--l] = '\0';
+		if (strchr(entry, ':') || strchr(entry, '/') ||
+		    strspn(entry, "0123456789.") == l) {
+			a->cidrs = cairn_realloc(a->cidrs, (a->cidr_count + 1) * cap_cidr_size());
+			if (cap_parse_cidr(a->cidrs + a->cidr_count * cap_cidr_size(), entry) < 0) {
+				cairn_capture_allow_free(a);
+				return cairn_error_set(CAIRN_EFORMAT,
+					"cairn: allowlist '%s': line %zu: bad address or CIDR", origin, line);
+			}
+			a->cidr_count++;
+			continue;
+		}
+		{
+			const char *h = entry;
+			int wild = entry[0] == '*' && entry[1] == '.';
+
+			if (wild)
+				h += 2;
+			for (i = 0; h[i]; i++)
+				if (!host_char((unsigned char)h[i]))
+					break;
+			if (!*h || h[i] || h[0] == '.' || strstr(h, "..")) {
+				cairn_capture_allow_free(a);
+				return cairn_error_set(CAIRN_EFORMAT,
+					"cairn: allowlist '%s': line %zu: not a host name, *.domain or CIDR",
+					origin, line);
+			}
+			if (wild) {
+				a->suffixes = cairn_realloc(a->suffixes, (a->suffix_count + 1) * sizeof(char *));
+				a->suffixes[a->suffix_count++] = cairn_strdup(entry + 1);
+			} else {
+				a->names = cairn_realloc(a->names, (a->name_count + 1) * sizeof(char *));
+				a->names[a->name_count++] = cairn_strdup(entry);
+			}
+		}
+	}
+	*out = a;
+	return 0;
+}
+
+int cairn_capture_allow_load(cairn_capture_allow **out, const char *path)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	struct stat st;
+	char chunk[65536];
+	ssize_t n;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return cairn_error_set(CAIRN_EIO, "cairn: cannot open allowlist '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return cairn_error_set(CAIRN_EIO, "cairn: allowlist '%s': not a regular file", path);
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
+		cairn_buf_add(&b, chunk, (size_t)n);
+		if (b.len > ALLOW_FILE_MAX) {
+			close(fd);
+			cairn_buf_release(&b);
+			return cairn_error_set(CAIRN_ELIMIT, "cairn: allowlist '%s': larger than 16 MiB", path);
+		}
+	}
+	close(fd);
+	if (n < 0) {
+		cairn_buf_release(&b);
+		return cairn_error_set(CAIRN_EIO, "cairn: cannot read allowlist '%s': %s", path, strerror(errno));
+	}
+	rc = cairn_capture_allow_parse(out, b.data ? b.data : "", b.len, path);
+	cairn_buf_release(&b);
+	return rc;
+}
+
+int cairn_capture_allow_name(const cairn_capture_allow *a, const char *name)
+{
+	size_t i, nl = strlen(name);
+
+	for (i = 0; i < a->name_count; i++)
+		if (!strcmp(a->names[i], name))
+			return 1;
+	for (i = 0; i < a->suffix_count; i++) {
+		size_t sl = strlen(a->suffixes[i]);
+
+		/* "*.npmjs.org": npmjs.org itself and every name below it
+		 * (samples/allow.txt), never "evilnpmjs.org" */
+		if (nl > sl && !strcmp(name + nl - sl, a->suffixes[i]))
+			return 1;
+		if (nl == sl - 1 && !strcmp(name, a->suffixes[i] + 1))
+			return 1;
+	}
+	return 0;
+}
+
+int cairn_capture_allow_address(const cairn_capture_allow *a, const char *addr)
+{
+	unsigned char raw[16];
+	uint8_t ver;
+	size_t i;
+
+	memset(raw, 0, sizeof(raw));
+	if (inet_pton(AF_INET, addr, raw) == 1)
+		ver = 4;
+	else if (inet_pton(AF_INET6, addr, raw) == 1)
+		ver = 6;
+	else
+		return 0;
+	for (i = 0; i < a->cidr_count; i++)
+		if (cap_cidr_match(a->cidrs + i * cap_cidr_size(), ver, raw))
+			return 1;
+	return 0;
+}
+
+static int host_allowed(const cairn_capture_allow *a, const struct cairn_capture_host *h)
+{
+	size_t i;
+	int all = h->name_count > 0;
+
+	/* every name must be allowed: an allowed SNI must not hide a DNS name
+	 * (or the other way round) that is not */
+	for (i = 0; i < h->name_count && all; i++)
+		if (!cairn_capture_allow_name(a, h->names[i].name))
+			all = 0;
+	if (all)
+		return 1;
+	all = h->address_count > 0;
+	for (i = 0; i < h->address_count && all; i++)
+		if (!cairn_capture_allow_address(a, h->addresses[i]))
+			all = 0;
+	return all;
+}
+
+size_t cairn_capture_result_apply_allow(cairn_capture_result *r, const cairn_capture_allow *a)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < r->row_count; i++)
+		r->rows[i].allowed = host_allowed(a, &r->rows[i]);
+	for (i = 0; i < r->total_count; i++) {
+		r->totals[i].allowed = host_allowed(a, &r->totals[i]);
+		if (!r->totals[i].allowed)
+			bad++;
+	}
+	r->allow_applied = 1;
+	return bad;
+}
+
+/* ---- helpers ---- */
+
+static void fmt_time(char *out, size_t len, int64_t ns)
+{
+	int64_t s = ns / 1000000000LL;
+	long frac = (long)(ns % 1000000000LL);
+
+	if (frac < 0) {
+		s--;
+		frac += 1000000000L;
+	}
+	cairn_time_rfc3339(out, len, s, frac);
+}
+
+static void fmt_time_s(char *out, size_t len, int64_t ns)
+{
+	int64_t s = ns / 1000000000LL;
+
+	if (ns % 1000000000LL < 0)
+		s--;
+	cairn_time_rfc3339(out, len, s, -1);
+}
+
+static void fmt_duration(char *out, size_t len, int64_t ns)
+{
+	int64_t s = ns / 1000000000LL;
+
+	if (s % 86400 == 0)
+		snprintf(out, len, "%lldd", (long long)(s / 86400));
+	else if (s % 3600 == 0)
+		snprintf(out, len, "%lldh", (long long)(s / 3600));
+	else if (s % 60 == 0)
+		snprintf(out, len, "%lldm", (long long)(s / 60));
+	else
+		snprintf(out, len, "%llds", (long long)s);
+}
+
+static int shown(const struct cairn_capture_host *h, int only_unknown)
+{
+	return !only_unknown || h->allowed != 1;
+}
+
+static void join(cairn_buf *b, char *const *v, size_t n, const char *sep)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			cairn_buf_addstr(b, sep);
+		cairn_buf_addstr(b, v[i]);
+	}
+}
+
+/* "name (src+src)" for every name, for text and CSV */
+static void names_with_sources(cairn_buf *b, const struct cairn_capture_host *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->name_count; i++) {
+		if (i)
+			cairn_buf_addstr(b, "; ");
+		cairn_buf_addstr(b, h->names[i].name);
+		cairn_buf_addstr(b, " (");
+		join(b, h->names[i].sources, h->names[i].source_count, "+");
+		cairn_buf_addch(b, ')');
+		if (h->names[i].chain_count > 1) {
+			cairn_buf_addstr(b, " cname ");
+			join(b, h->names[i].chain, h->names[i].chain_count, " > ");
+		}
+	}
+}
+
+static const char *allow_word(int allowed)
+{
+	return allowed < 0 ? "-" : allowed ? "allowed" : "NOT ALLOWED";
+}
+
+static void human_bytes(char *out, size_t len, uint64_t v)
+{
+	if (v < 10000)
+		snprintf(out, len, "%llu", (unsigned long long)v);
+	else if (v < 10000ull * 1024)
+		snprintf(out, len, "%.1fK", (double)v / 1024);
+	else if (v < 10000ull * 1024 * 1024)
+		snprintf(out, len, "%.1fM", (double)v / (1024.0 * 1024));
+	else
+		snprintf(out, len, "%.1fG", (double)v / (1024.0 * 1024 * 1024));
+}
+
+/* ---- text ---- */
+
+#define NCOL 10
+
+static void text_table(cairn_buf *out, const struct cairn_capture_host *rows, size_t n,
+	int only_unknown)
+{
+	static const char *const head[NCOL] = {
+		"HOST", "VIA", "ADDRESS", "PORTS", "PROTO", "CONN", "PKTS OUT/IN",
+		"BYTES OUT/IN", "FIRST-LAST", "ALLOW"
+	};
+	size_t width[NCOL], i, k, shown_rows = 0;
+	cairn_buf *cells = cairn_calloc(n * NCOL + 1, sizeof(cairn_buf));
+
+	for (k = 0; k < NCOL; k++)
+		width[k] = strlen(head[k]);
+	for (i = 0; i < n; i++) {
+		const struct cairn_capture_host *h = &rows[i];
+		cairn_buf *c = &cells[i * NCOL];
+		char a[32], b[32], t1[48], t2[48];
+
+		if (!shown(h, only_unknown))
+			continue;
+		shown_rows++;
+		cairn_escape_display(&c[0], h->host, strlen(h->host));
+		if (h->name_count)
+			join(&c[1], h->names[0].sources, h->names[0].source_count, "+");
+		else
+			cairn_buf_addstr(&c[1], "address");
+		if (h->direct_ip)
+			cairn_buf_addstr(&c[1], ",direct-ip");
+		if (h->ech_outer)
+			cairn_buf_addstr(&c[1], ",ech-outer");
+		if (h->address_count)
+			cairn_buf_addstr(&c[2], h->addresses[0]);
+		if (h->address_count > 1)
+			cairn_buf_addf(&c[2], " +%zu", h->address_count - 1);
+		join(&c[3], h->ports, h->port_count > 4 ? 4 : h->port_count, ",");
+		if (h->port_count > 4)
+			cairn_buf_addf(&c[3], ",+%zu", h->port_count - 4);
+		join(&c[4], h->protocols, h->protocol_count, ",");
+		cairn_buf_addf(&c[5], "%llu", (unsigned long long)h->connections);
+		cairn_buf_addf(&c[6], "%llu/%llu", (unsigned long long)h->packets_out,
+			(unsigned long long)h->packets_in);
+		human_bytes(a, sizeof(a), h->bytes_out);
+		human_bytes(b, sizeof(b), h->bytes_in);
+		cairn_buf_addf(&c[7], "%s/%s", a, b);
+		if (h->first_ns >= 0) {
+			fmt_time_s(t1, sizeof(t1), h->first_ns);
+			fmt_time_s(t2, sizeof(t2), h->last_ns);
+			/* hh:mm:ss of both ends; the window header has the date */
+			cairn_buf_addf(&c[8], "%.8s-%.8s", t1 + 11, t2 + 11);
+		} else {
+			cairn_buf_addstr(&c[8], "(idle)");
+		}
+		cairn_buf_addstr(&c[9], allow_word(h->allowed));
+		for (k = 0; k < NCOL; k++)
+			if (c[k].len > width[k])
+				width[k] = c[k].len;
+	}
+	if (!shown_rows) {
+		cairn_buf_addstr(out, "  (no outbound hosts)\n");
+		free(cells);
+		return;
+	}
+	cairn_buf_addstr(out, "  ");
+	for (k = 0; k + 1 < NCOL; k++)
+		cairn_buf_addf(out, "%-*s  ", (int)width[k], head[k]);
+	cairn_buf_addf(out, "%s\n", head[NCOL - 1]);
+	for (i = 0; i < n; i++) {
+		const struct cairn_capture_host *h = &rows[i];
+		cairn_buf *c = &cells[i * NCOL];
+
+		if (!shown(h, only_unknown))
+			continue;
+		cairn_buf_addstr(out, "  ");
+		for (k = 0; k + 1 < NCOL; k++)
+			cairn_buf_addf(out, "%-*s  ", (int)width[k], c[k].data ? c[k].data : "");
+		cairn_buf_addf(out, "%s\n", c[NCOL - 1].data ? c[NCOL - 1].data : "");
+		if (h->name_count > 1 || (h->name_count == 1 && h->names[0].chain_count > 1)) {
+			cairn_buf tmp = CAIRN_BUF_INIT;
+
+			names_with_sources(&tmp, h);
+			cairn_buf_addstr(out, "      names: ");
+			cairn_escape_display(out, tmp.data, tmp.len);
+			cairn_buf_addch(out, '\n');
+			cairn_buf_release(&tmp);
+		}
+	}
+	for (i = 0; i < n * NCOL; i++)
+		cairn_buf_release(&cells[i]);
+	free(cells);
+}
+
+void cairn_capture_write_text(cairn_buf *out, const cairn_capture_result *r, int only_unknown)
+{
+	char t1[48], t2[48], d[32];
+	size_t i, j;
+
+	fmt_duration(d, sizeof(d), r->window_ns);
+	cairn_buf_addf(out, "cairn-capture: %llu packets (%llu IP, %llu bad checksums), %llu flows, %llu outbound\n",
+		(unsigned long long)r->stats.packets, (unsigned long long)r->stats.ip_packets,
+		(unsigned long long)r->stats.bad_checksums, (unsigned long long)r->stats.flows,
+		(unsigned long long)r->stats.outbound_flows);
+	if (r->stats.first_ns >= 0) {
+		fmt_time(t1, sizeof(t1), r->stats.first_ns);
+		fmt_time(t2, sizeof(t2), r->stats.last_ns);
+		cairn_buf_addf(out, "time: %s .. %s, windows of %s (UTC)\n", t1, t2, d);
+	}
+	cairn_buf_addf(out, "local (%s): ", r->local_rule);
+	join(out, r->locals, r->local_count > 8 ? 8 : r->local_count, ", ");
+	if (r->local_count > 8)
+		cairn_buf_addf(out, ", +%zu", r->local_count - 8);
+	cairn_buf_addch(out, '\n');
+	for (i = 0; i < r->row_count; i = j) {
+		for (j = i; j < r->row_count && r->rows[j].window_ns == r->rows[i].window_ns; j++)
+			;
+		fmt_time_s(t1, sizeof(t1), r->rows[i].window_ns);
+		cairn_buf_addf(out, "\nwindow %s +%s\n", t1, d);
+		text_table(out, r->rows + i, j - i, only_unknown);
+	}
+	cairn_buf_addstr(out, "\ntotals\n");
+	text_table(out, r->totals, r->total_count, only_unknown);
+	if (r->allow_applied) {
+		size_t bad = 0;
+
+		for (i = 0; i < r->total_count; i++)
+			bad += r->totals[i].allowed == 0;
+		cairn_buf_addf(out, "\n%zu of %zu hosts not on the allowlist\n", bad, r->total_count);
+	}
+}
+
+/* ---- CSV (RFC 4180) ---- */
+
+static void csv_field(cairn_buf *out, const char *s, size_t n)
+{
+	size_t i;
+
+	cairn_buf_addch(out, '"');
+	/* a leading = + - @ would be a formula to a spreadsheet */
+	if (n && strchr("=+-@", s[0]))
+		cairn_buf_addch(out, '\'');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			cairn_buf_addch(out, '"');
+		cairn_buf_addch(out, s[i]);
+	}
+	cairn_buf_addch(out, '"');
+}
+
+static void csv_row(cairn_buf *out, const struct cairn_capture_host *h, int total)
+{
+	cairn_buf tmp = CAIRN_BUF_INIT;
+	char t[48];
+
+	cairn_buf_addstr(out, total ? "total," : "window,");
+	if (!total) {
+		fmt_time_s(t, sizeof(t), h->window_ns);
+		cairn_buf_addstr(out, t);
+	}
+	cairn_buf_addch(out, ',');
+	csv_field(out, h->host, strlen(h->host));
+	cairn_buf_addch(out, ',');
+	names_with_sources(&tmp, h);
+	csv_field(out, tmp.data ? tmp.data : "", tmp.len);
+	cairn_buf_clear(&tmp);
+	cairn_buf_addch(out, ',');
+	join(&tmp, h->addresses, h->address_count, " ");
+	csv_field(out, tmp.data ? tmp.data : "", tmp.len);
+	cairn_buf_clear(&tmp);
+	cairn_buf_addch(out, ',');
+	join(&tmp, h->ports, h->port_count, " ");
+	csv_field(out, tmp.data ? tmp.data : "", tmp.len);
+	cairn_buf_clear(&tmp);
+	cairn_buf_addch(out, ',');
+	join(&tmp, h->protocols, h->protocol_count, " ");
+	csv_field(out, tmp.data ? tmp.data : "", tmp.len);
+	cairn_buf_release(&tmp);
+	cairn_buf_addf(out, ",%llu,%llu,%llu,%llu,%llu,%llu,",
+		(unsigned long long)h->connections, (unsigned long long)h->opened,
+		(unsigned long long)h->packets_out, (unsigned long long)h->packets_in,
+		(unsigned long long)h->bytes_out, (unsigned long long)h->bytes_in);
+	if (h->first_ns >= 0) {
+		fmt_time(t, sizeof(t), h->first_ns);
+		cairn_buf_addstr(out, t);
+		cairn_buf_addch(out, ',');
+		fmt_time(t, sizeof(t), h->last_ns);
+		cairn_buf_addstr(out, t);
+	} else {
+		cairn_buf_addch(out, ',');
+	}
+	cairn_buf_addf(out, ",%d,%d,%s\n", h->direct_ip, h->ech_outer,
+		h->allowed < 0 ? "" : h->allowed ? "yes" : "no");
+}
+
+void cairn_capture_write_csv(cairn_buf *out, const cairn_capture_result *r, int only_unknown)
+{
+	size_t i;
+
+	cairn_buf_addstr(out, "scope,window_start,host,names,addresses,ports,protocols,"
+		"connections,opened,packets_out,packets_in,bytes_out,bytes_in,"
+		"first_seen,last_seen,direct_ip,ech_outer,allowed\n");
+	for (i = 0; i < r->row_count; i++)
+		if (shown(&r->rows[i], only_unknown))
+			csv_row(out, &r->rows[i], 0);
+	for (i = 0; i < r->total_count; i++)
+		if (shown(&r->totals[i], only_unknown))
+			csv_row(out, &r->totals[i], 1);
+}
+
+/* ---- JSON ---- */
+
+/* JSON strings must be UTF-8: anything else gets the reversible escaping */
+static json_t *jstr(const char *s)
+{
+	cairn_buf e = CAIRN_BUF_INIT;
+	json_t *j;
+
+	if (cairn_utf8_valid(s, strlen(s)))
+		return json_string(s);
+	cairn_escape_bytes(&e, s, strlen(s));
+	j = json_string(e.data ? e.data : "");
+	cairn_buf_release(&e);
+	return j;
+}
+
+static json_t *jstrv(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, jstr(v[i]));
+	return a;
+}
+
+static json_t *jtime(int64_t ns)
+{
+	char t[48];
+
+	if (ns < 0)
+		return json_null();
+	fmt_time(t, sizeof(t), ns);
+	return json_string(t);
+}
+
+static json_t *jhost(const struct cairn_capture_host *h, int total)
+{
+	json_t *o = json_object(), *names = json_array();
+	size_t i;
+
+	if (!total)
+		json_object_set_new(o, "window_start", jtime(h->window_ns));
+	json_object_set_new(o, "host", jstr(h->host));
+	json_object_set_new(o, "by_address", json_boolean(h->by_address));
+	json_object_set_new(o, "direct_ip", json_boolean(h->direct_ip));
+	json_object_set_new(o, "ech_outer", json_boolean(h->ech_outer));
+	for (i = 0; i < h->name_count; i++) {
+		json_t *n = json_object();
+
+		json_object_set_new(n, "name", jstr(h->names[i].name));
+		json_object_set_new(n, "sources", jstrv(h->names[i].sources, h->names[i].source_count));
+		json_object_set_new(n, "cname_chain", jstrv(h->names[i].chain, h->names[i].chain_count));
+		json_array_append_new(names, n);
+	}
+	json_object_set_new(o, "names", names);
+	json_object_set_new(o, "addresses", jstrv(h->addresses, h->address_count));
+	json_object_set_new(o, "ports", jstrv(h->ports, h->port_count));
+	json_object_set_new(o, "protocols", jstrv(h->protocols, h->protocol_count));
+	json_object_set_new(o, "connections", json_integer((json_int_t)h->connections));
+	json_object_set_new(o, "opened", json_integer((json_int_t)h->opened));
+	json_object_set_new(o, "packets_out", json_integer((json_int_t)h->packets_out));
+	json_object_set_new(o, "packets_in", json_integer((json_int_t)h->packets_in));
+	json_object_set_new(o, "bytes_out", json_integer((json_int_t)h->bytes_out));
+	json_object_set_new(o, "bytes_in", json_integer((json_int_t)h->bytes_in));
+	json_object_set_new(o, "first_seen", jtime(h->first_ns));
+	json_object_set_new(o, "last_seen", jtime(h->last_ns));
+	json_object_set_new(o, "allowed", h->allowed < 0 ? json_null() : json_boolean(h->allowed));
+	return o;
+}
+
+int cairn_capture_write_json(cairn_buf *out, const cairn_capture_result *r,
+	const char *const *files, size_t nfiles, int only_unknown)
+{
+	json_t *root = json_object(), *a, *st;
+	size_t i;
+	char *s;
+
+	json_object_set_new(root, "format", json_string("cairn-capture"));
+	json_object_set_new(root, "version", json_integer(1));
+	json_object_set_new(root, "tool_version", json_string(CAIRN_VERSION));
+	a = json_array();
+	for (i = 0; files && i < nfiles; i++)
+		json_array_append_new(a, jstr(files[i]));
+	json_object_set_new(root, "files", a);
+	json_object_set_new(root, "window_seconds", json_integer((json_int_t)(r->window_ns / 1000000000LL)));
+	a = json_object();
+	json_object_set_new(a, "rule", json_string(r->local_rule));
+	json_object_set_new(a, "addresses", jstrv(r->locals, r->local_count));
+	json_object_set_new(root, "local", a);
+	json_object_set_new(root, "allowlist_applied", json_boolean(r->allow_applied));
+	json_object_set_new(root, "only_unknown", json_boolean(only_unknown));
+	st = json_object();
+	json_object_set_new(st, "packets", json_integer((json_int_t)r->stats.packets));
+	json_object_set_new(st, "ip_packets", json_integer((json_int_t)r->stats.ip_packets));
+	json_object_set_new(st, "non_ip", json_integer((json_int_t)r->stats.non_ip));
+	json_object_set_new(st, "malformed", json_integer((json_int_t)r->stats.malformed));
+	json_object_set_new(st, "bad_checksums", json_integer((json_int_t)r->stats.bad_checksums));
+	json_object_set_new(st, "checksummed", json_integer((json_int_t)r->stats.checksummed));
+	json_object_set_new(st, "fragments", json_integer((json_int_t)r->stats.fragments));
+	json_object_set_new(st, "unattributed_fragments", json_integer((json_int_t)r->stats.unattributed_fragments));
+	json_object_set_new(st, "uninspected", json_integer((json_int_t)r->stats.uninspected));
+	json_object_set_new(st, "flows", json_integer((json_int_t)r->stats.flows));
+	json_object_set_new(st, "outbound_flows", json_integer((json_int_t)r->stats.outbound_flows));
+	json_object_set_new(st, "first_seen", jtime(r->stats.first_ns));
+	json_object_set_new(st, "last_seen", jtime(r->stats.last_ns));
+	json_object_set_new(root, "stats", st);
+	a = json_array();
+	for (i = 0; i < r->row_count; i++)
+		if (shown(&r->rows[i], only_unknown))
+			json_array_append_new(a, jhost(&r->rows[i], 0));
+	json_object_set_new(root, "windows", a);
+	a = json_array();
+	for (i = 0; i < r->total_count; i++)
+		if (shown(&r->totals[i], only_unknown))
+			json_array_append_new(a, jhost(&r->totals[i], 1));
+	json_object_set_new(root, "totals", a);
+	a = json_array();
+	for (i = 0; i < r->dns_count; i++) {
+		json_t *d = json_object();
+
+		json_object_set_new(d, "name", jstr(r->dns[i].name));
+		json_object_set_new(d, "addresses", jstrv(r->dns[i].addresses, r->dns[i].address_count));
+		json_object_set_new(d, "cname_chain", jstrv(r->dns[i].chain, r->dns[i].chain_count));
+		json_object_set_new(d, "first_seen", jtime(r->dns[i].first_ns));
+		json_object_set_new(d, "answers", json_integer((json_int_t)r->dns[i].answers));
+		json_array_append_new(a, d);
+	}
+	json_object_set_new(root, "dns", a);
+	json_object_set_new(root, "warnings", jstrv(r->warnings, r->warning_count));
+	s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (!s)
+		return cairn_error_set(CAIRN_EEXTERNAL, "cairn: cannot encode JSON");
+	cairn_buf_addstr(out, s);
+	cairn_buf_addch(out, '\n');
+	free(s);
+	return 0;
+}

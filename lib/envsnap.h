@@ -1,0 +1,46 @@
+/*
+ * envsnap.h - environment of cairn-snap itself or of /proc/PID, values
+ * never stored in clear: name, length and HMAC-SHA256 under a key kept
+ * outside the snapshot (docs/RECORDS.md §env, §Secret names).
+ */
+#ifndef CAIRN_ENVSNAP_H
+#define CAIRN_ENVSNAP_H
+
+#include "pkgfs.h"
+
+typedef struct cairn_env_key cairn_env_key;
+
+/*
+ * Load the 32-byte HMAC key at path, creating it (O_EXCL, mode 0600, 32
+ * bytes from RAND_bytes, parent folder made 0700 when missing) on first
+ * use.  An existing key must be a regular file (not a symlink) of exactly 32
+ * bytes.  Free with cairn_env_key_free() (wipes the key).
+ */
+int cairn_env_key_load(cairn_env_key **out, const char *path);
+void cairn_env_key_free(cairn_env_key *k);
+/* Hex HMAC-SHA256(key, "cairn env key id"); out >= 65 bytes. */
+void cairn_env_key_id(const cairn_env_key *k, char *out);
+/* Default key path: $XDG_CONFIG_HOME/cairn/env.key or
+ * $HOME/.config/cairn/env.key; NULL when neither is set.  Caller frees. */
+char *cairn_env_default_key_path(void);
+
+/* The secret-name rule a name matches ("*_TOKEN", ...), NULL when none. */
+const char *cairn_env_secret_rule(const char *name);
+
+/*
+ * A redacted value object {name, length, hmac_sha256, secret, rule[,
+ * value]}; key may be NULL (hmac_sha256 null); clear != 0 adds "value".
+ * New reference.
+ */
+json_t *cairn_env_redact(const cairn_env_key *k, const char *name,
+			 const char *value, size_t len, int clear);
+
+/*
+ * Record the environment of pid ("1234"; NULL = this process): a process
+ * record and one env record per variable.  clear: names kept in clear.
+ * Unreadable parts are noted in the process record's "error".
+ */
+int cairn_env_snapshot(cairn_recs *recs, const cairn_env_key *k, const char *pid,
+		       const char **clear, size_t clear_count);
+
+#endif

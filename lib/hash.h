@@ -1,0 +1,46 @@
+/*
+ * hash.h - one pass over a file computing SHA-256 (OpenSSL EVP) and
+ * XXH3-128 (xxHash streaming API), and detecting a file that changed while
+ * it was read.
+ *
+ * Digests are stored as bytes: sha256 is the usual 32-byte digest, xxh128
+ * the 16-byte canonical (big-endian) form, so their hex equals the output of
+ * sha256sum(1) and xxh128sum(1).
+ */
+#ifndef CAIRN_HASH_H
+#define CAIRN_HASH_H
+
+#include "snapshot.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Size of the read buffer (aligned to the page size). */
+#define CAIRN_HASH_BUFSIZE (256u * 1024u)
+
+/* A hasher owns its digest states and read buffer; one per thread. */
+typedef struct cairn_hasher cairn_hasher;
+
+/* New hasher; CAIRN_EEXTERNAL if OpenSSL cannot provide SHA-256.
+ * Free with cairn_hasher_free(). */
+int cairn_hasher_new(cairn_hasher **out);
+void cairn_hasher_free(cairn_hasher *h);
+
+/*
+ * Hash the regular file open on fd from offset 0 to end of file.
+ * e: the entry of that file; its size, mtime and ctime must be those of an
+ * fstat() of fd taken before this call.  On success sets e->sha256,
+ * e->xxh128 and CAIRN_EF_HASHED, and also CAIRN_EF_CHANGED when the file
+ * changed while it was read (fstat afterwards differs in size, mtime or
+ * ctime, or the bytes read differ from the size).  *bytes_out (optional)
+ * receives the number of bytes read.
+ * On a read error sets e->err and e->err_op ("read" or "fstat"), clears
+ * CAIRN_EF_HASHED and returns CAIRN_EIO (message names e->path).
+ * Does not close fd.
+ */
+int cairn_hash_fd(cairn_hasher *h, int fd, cairn_entry *e, uint64_t *bytes_out);
+
+/* SHA-256 of a memory block (xattr values); CAIRN_EEXTERNAL on failure. */
+int cairn_sha256_mem(unsigned char out[32], const void *p, size_t n);
+
+#endif

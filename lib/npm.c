@@ -1,0 +1,1304 @@
+/*
+ * npm.c - npm lockfiles and installed trees (see npm.h, docs/RECORDS.md).
+ *
+ * Lockfile formats: https://docs.npmjs.com/cli/configuring-npm/package-lock-json
+ * v1: nested "dependencies" {name: {version, resolved, integrity, dev,
+ * optional, dependencies}}; v2 carries both; v3 only "packages" keyed by the
+ * install path ("node_modules/a/node_modules/b").
+ */
+#include "npm.h"
+#include "cacache.h"
+#include "tarball.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- lockfile ---- */
+
+static char *jdup(const json_t *o, const char *k)
+{
+	const json_t *v = json_object_get(o, k);
+
+	return json_is_string(v) ? cairn_strndup(json_string_value(v), json_string_length(v)) : NULL;
+}
+
+static int jbool(const json_t *o, const char *k)
+{
+	return json_is_true(json_object_get(o, k));
+}
+
+static const char *key_name(const char *key)
+{
+	const char *s = key, *p;
+
+	while ((p = strstr(s, "node_modules/")))
+		s = p + strlen("node_modules/");
+	return s;
+}
+
+typedef struct lock_build {
+	cairn_npm_lock_entry *v;
+	size_t n, cap;
+} lock_build;
+
+static cairn_npm_lock_entry *lock_push(lock_build *b, const char *key)
+{
+	cairn_npm_lock_entry *e;
+
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 128;
+		b->v = cairn_realloc(b->v, b->cap * sizeof(*b->v));
+	}
+	e = &b->v[b->n++];
+	memset(e, 0, sizeof(*e));
+	e->key = cairn_strdup(key);
+	return e;
+}
+
+static void entry_common(cairn_npm_lock_entry *e, const json_t *o)
+{
+	e->resolved = jdup(o, "resolved");
+	e->integrity = jdup(o, "integrity");
+	e->dev = jbool(o, "dev");
+	e->optional = jbool(o, "optional");
+	e->peer = jbool(o, "peer");
+	e->has_install_script = jbool(o, "hasInstallScript");
+	e->link = jbool(o, "link");
+}
+
+static void lock_v1(lock_build *b, const json_t *deps, const char *parent, int depth)
+{
+	const char *name;
+	json_t *o;
+
+	if (!json_is_object(deps) || depth > 256)
+		return;
+	json_object_foreach((json_t *)deps, name, o) {
+		char *key;
+		cairn_npm_lock_entry *e;
+		const char *ver;
+
+		if (!json_is_object(o))
+			continue;
+		{
+			cairn_buf k = CAIRN_BUF_INIT;
+
+			if (*parent) {
+				cairn_buf_addstr(&k, parent);
+				cairn_buf_addch(&k, '/');
+			}
+			cairn_buf_addstr(&k, "node_modules/");
+			cairn_buf_addstr(&k, name);
+			key = cairn_buf_detach(&k, NULL);
+		}
+		e = lock_push(b, key);
+		entry_common(e, o);
+		ver = json_string_value(json_object_get(o, "version"));
+		if (ver && !strncmp(ver, "npm:", 4)) {
+			/* alias: "npm:real-name@1.2.3" */
+			const char *at = strrchr(ver + 4, '@');
+
+			if (at && at > ver + 4) {
+				e->name = cairn_strndup(ver + 4, (size_t)(at - ver - 4));
+				e->has_name = 1;
+				e->version = cairn_strdup(at + 1);
+			}
+		}
+		if (!e->name)
+			e->name = cairn_strdup(name);
+		if (!e->version && ver)
+			e->version = cairn_strdup(ver);
+		lock_v1(b, json_object_get(o, "dependencies"), key, depth + 1);
+		free(key);
+	}
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const cairn_npm_lock_entry *x = a, *y = b;
+
+	return strcmp(x->key, y->key);
+}
+
+int cairn_url_host(const char *url, char *host, size_t size)
+{
+	const char *p, *end;
+	size_t n;
+
+	if (!strncmp(url, "https://", 8))
+		p = url + 8;
+	else if (!strncmp(url, "http://", 7))
+		p = url + 7;
+	else
+		return -1;
+	end = p + strcspn(p, "/?#");
+	{
+		/* drop userinfo */
+		const char *at = memchr(p, '@', (size_t)(end - p));
+
+		if (at)
+			p = at + 1;
+	}
+	n = (size_t)(end - p);
+	if (n == 0 || n >= size)
+		return -1;
+	memcpy(host, p, n);
+	host[n] = '\0';
+	return 0;
+}
+
+static int str_ptr_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *majority_host(const cairn_npm_lock_entry *v, size_t n)
+{
+	char **hosts = cairn_calloc(n + 1, sizeof(char *));
+	size_t h = 0, i, best_count = 0;
+	char *best = NULL;
+
+	for (i = 0; i < n; i++) {
+		char host[256];
+
+		if (v[i].resolved && cairn_url_host(v[i].resolved, host, sizeof(host)) == 0)
+			hosts[h++] = cairn_strdup(host);
+	}
+	if (h > 1)
+		qsort(hosts, h, sizeof(char *), str_ptr_cmp);
+	for (i = 0; i < h;) {
+		size_t j = i;
+
+		while (j < h && !strcmp(hosts[j], hosts[i]))
+			j++;
+		/* ties go to the public registry, then to the first host */
+		if (j - i > best_count ||
+		    (j - i == best_count && !strcmp(hosts[i], "registry.npmjs.org"))) {
+			best_count = j - i;
+			best = hosts[i];
+		}
+		i = j;
+	}
+	best = best ? cairn_strdup(best) : NULL;
+	for (i = 0; i < h; i++)
+		free(hosts[i]);
+	free(hosts);
+	return best;
+}
+
+int cairn_npm_lock_parse(cairn_npm_lock **out, const char *data, size_t len,
+			 const char *label)
+{
+	json_error_t err;
+	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+	json_t *pk;
+	lock_build b = { NULL, 0, 0 };
+	cairn_npm_lock *l;
+	size_t i, w;
+
+	*out = NULL;
+	if (!root)
+		return cairn_error_set(CAIRN_EFORMAT, "%s: line %d column %d: %s",
+				       label, err.line, err.column, err.text);
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return cairn_error_set(CAIRN_EFORMAT, "%s: not a JSON object", label);
+	}
+	l = cairn_calloc(1, sizeof(*l));
+	l->lockfile_version = (int)json_integer_value(json_object_get(root, "lockfileVersion"));
+	pk = json_object_get(root, "packages");
+	if (json_is_object(pk)) {
+		const char *key;
+		json_t *o;
+
+		json_object_foreach(pk, key, o) {
+			cairn_npm_lock_entry *e;
+
+			if (!json_is_object(o))
+				continue;
+			e = lock_push(&b, key);
+			entry_common(e, o);
+			e->version = jdup(o, "version");
+			e->name = jdup(o, "name");
+			e->has_name = e->name != NULL;
+			if (!e->name)
+				e->name = cairn_strdup(key_name(key));
+		}
+	} else if (json_is_object(json_object_get(root, "dependencies"))) {
+		lock_v1(&b, json_object_get(root, "dependencies"), "", 0);
+	} else {
+		json_decref(root);
+		free(l);
+		return cairn_error_set(CAIRN_EFORMAT, "%s: neither \"packages\" nor \"dependencies\"", label);
+	}
+	json_decref(root);
+	if (b.n > 1)
+		qsort(b.v, b.n, sizeof(*b.v), entry_cmp);
+	/* duplicate keys cannot come from one JSON object, but v1 nesting can
+	 * in theory produce one: keep the first */
+	for (i = 0, w = 0; i < b.n; i++) {
+		if (w && !strcmp(b.v[w - 1].key, b.v[i].key)) {
+			free(b.v[i].key);
+			free(b.v[i].name);
+			free(b.v[i].version);
+			free(b.v[i].resolved);
+			free(b.v[i].integrity);
+			continue;
+		}
+		b.v[w++] = b.v[i];
+	}
+	l->v = b.v;
+	l->n = w;
+	l->registry_host = majority_host(l->v, l->n);
+	*out = l;
+	return 0;
+}
+
+const cairn_npm_lock_entry *cairn_npm_lock_find(const cairn_npm_lock *l,
+						const char *key)
+{
+	size_t lo = 0, hi;
+
+	if (!l)
+		return NULL;
+	hi = l->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(l->v[mid].key, key);
+
+		if (!c)
+			return &l->v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void cairn_npm_lock_free(cairn_npm_lock *l)
+{
+	size_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].name);
+		free(l->v[i].version);
+		free(l->v[i].resolved);
+		free(l->v[i].integrity);
+	}
+	free(l->v);
+	free(l->registry_host);
+	free(l);
+}
+
+/* ---- tree analysis ---- */
+
+static json_t *jstr(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* A list element holding arbitrary bytes: the string itself when valid
+ * UTF-8, else "esc:" and its cairn_escape_bytes() form. */
+static json_t *jbytes(const char *s)
+{
+	size_t n = strlen(s);
+	cairn_buf b = CAIRN_BUF_INIT;
+	json_t *j;
+
+	if (cairn_utf8_valid(s, n))
+		return json_stringn(s, n);
+	cairn_buf_addstr(&b, "esc:");
+	cairn_escape_bytes(&b, s, n);
+	j = json_stringn(b.data, b.len);
+	cairn_buf_release(&b);
+	return j;
+}
+
+/* Set a string field that may hold arbitrary bytes, or null. */
+static void set_str(json_t *o, const char *k, const char *s)
+{
+	if (!s)
+		json_object_set_new(o, k, json_null());
+	else
+		cairn_json_set_bytes(o, k, s, strlen(s));
+}
+
+/* Is rel ("node_modules/a/node_modules/@s/b/package.json") the manifest of
+ * an installed package?  Returns the key length (up to "/package.json"). */
+static size_t installed_key_len(const char *rel)
+{
+	const char *p = rel;
+
+	for (;;) {
+		const char *slash;
+
+		if (strncmp(p, "node_modules/", 13))
+			return 0;
+		p += 13;
+		if (*p == '.' || *p == '/' || !*p)
+			return 0;
+		if (*p == '@') {
+			slash = strchr(p, '/');
+			if (!slash || slash == p + 1)
+				return 0;
+			p = slash + 1;
+		}
+		slash = strchr(p, '/');
+		if (!slash || slash == p)
+			return 0;
+		if (!strcmp(slash + 1, "package.json"))
+			return (size_t)(slash - rel);
+		p = slash + 1;
+	}
+}
+
+static int bad_name(const char *name)
+{
+	const char *slash;
+
+	if (!name)
+		return 0;
+	if (strstr(name, "..") || strchr(name, '\\'))
+		return 1;
+	slash = strchr(name, '/');
+	if (slash && (name[0] != '@' || strchr(slash + 1, '/')))
+		return 1;
+	return 0;
+}
+
+typedef struct project {
+	char *dir;            /* relative to the tree root, "" = root */
+} project;
+
+static void add_project(char ***v, size_t *n, size_t *cap, const char *dir, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strlen((*v)[i]) == len && !memcmp((*v)[i], dir, len))
+			return;
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = cairn_realloc(*v, *cap * sizeof(char *));
+	}
+	(*v)[(*n)++] = cairn_strndup(dir, len);
+}
+
+/* Find every project folder of the tree. */
+static char **find_projects(const cairn_pkg_files *files, size_t *count)
+{
+	char **v = NULL;
+	size_t n = 0, cap = 0, i;
+
+	for (i = 0; i < files->n; i++) {
+		const char *p = files->v[i].path;
+		const char *nm = strstr(p, "node_modules/");
+		const char *base = cairn_path_base(p);
+
+		/* a node_modules component */
+		while (nm && nm != p && nm[-1] != '/')
+			nm = strstr(nm + 1, "node_modules/");
+		if (nm) {
+			if (installed_key_len(nm)) {
+				size_t dl = nm == p ? 0 : (size_t)(nm - p - 1);
+
+				add_project(&v, &n, &cap, p, dl);
+			}
+			continue;
+		}
+		if (!strcmp(base, "package.json") || !strcmp(base, "package-lock.json") ||
+		    !strcmp(base, "npm-shrinkwrap.json")) {
+			size_t dl = base == p ? 0 : (size_t)(base - p - 1);
+
+			add_project(&v, &n, &cap, p, dl);
+		}
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(char *), str_ptr_cmp);
+	*count = n;
+	return v;
+}
+
+typedef struct installed {
+	char *key;            /* relative to the project */
+	json_t *manifest;     /* NULL when unreadable */
+} installed;
+
+static int installed_cmp(const void *a, const void *b)
+{
+	return strcmp(((const installed *)a)->key, ((const installed *)b)->key);
+}
+
+static const installed *find_installed(const installed *v, size_t n, const char *key)
+{
+	installed k = { (char *)key, NULL };
+
+	return n ? bsearch(&k, v, n, sizeof(*v), installed_cmp) : NULL;
+}
+
+static const char *sections[] = {
+	"dependencies", "optionalDependencies", "devDependencies", "peerDependencies"
+};
+
+static void declared(const json_t *manifest, const char *name,
+		     const char **range, const char **section)
+{
+	size_t i;
+
+	*range = *section = NULL;
+	if (!manifest)
+		return;
+	for (i = 0; i < 4; i++) {
+		const json_t *r = json_object_get(json_object_get(manifest, sections[i]), name);
+
+		if (json_is_string(r)) {
+			*range = json_string_value(r);
+			*section = sections[i];
+			return;
+		}
+	}
+}
+
+/* tarball member list */
+typedef struct tmember { char *path; unsigned char sha[32]; } tmember;
+typedef struct tlist { tmember *v; size_t n, cap; } tlist;
+
+static int tlist_cb(void *ctx, const cairn_tar_member *m)
+{
+	tlist *t = ctx;
+
+	if (m->kind != CAIRN_TAR_FILE)
+		return 0;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->v = cairn_realloc(t->v, t->cap * sizeof(*t->v));
+	}
+	t->v[t->n].path = cairn_strdup(m->path);
+	memcpy(t->v[t->n].sha, m->sha256, 32);
+	t->n++;
+	return 0;
+}
+
+static int tmember_cmp(const void *a, const void *b)
+{
+	return strcmp(((const tmember *)a)->path, ((const tmember *)b)->path);
+}
+
+static void tlist_release(tlist *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->v[i].path);
+	free(t->v);
+}
+
+typedef struct ctx {
+	cairn_recs *recs;
+	int rootfd;
+	const cairn_pkg_files *files;
+	const char *label_prefix;
+	int cachefd;
+} ctx;
+
+static char *file_label(const ctx *c, const char *rel)
+{
+	if (c->label_prefix)
+		return cairn_path_join(c->label_prefix, rel);
+	return cairn_strdup(rel);
+}
+
+static json_t *read_json(const ctx *c, const char *rel, size_t cap, int *present)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	json_error_t err;
+	json_t *j = NULL;
+	char *label = file_label(c, rel);
+	int rc = cairn_safe_read(&b, c->rootfd, rel, cap, label);
+
+	*present = rc != CAIRN_ENOTFOUND;
+	if (rc < 0) {
+		if (rc != CAIRN_ENOTFOUND)
+			cairn_recs_parse_error(c->recs, label, "npm", cairn_error_last());
+	} else {
+		j = json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, &err);
+		if (!j || !json_is_object(j)) {
+			char msg[300];
+
+			if (j)
+				snprintf(msg, sizeof(msg), "not a JSON object");
+			else
+				snprintf(msg, sizeof(msg), "line %d column %d: %s",
+					 err.line, err.column, err.text);
+			cairn_recs_parse_error(c->recs, label, "npm", msg);
+			json_decref(j);
+			j = NULL;
+		}
+	}
+	cairn_buf_release(&b);
+	free(label);
+	return j;
+}
+
+static cairn_npm_lock *read_lock(const ctx *c, const char *rel, int *present)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	char *label = file_label(c, rel);
+	cairn_npm_lock *l = NULL;
+	int rc = cairn_safe_read(&b, c->rootfd, rel, CAIRN_CAP_LOCKFILE, label);
+
+	*present = rc != CAIRN_ENOTFOUND;
+	if (rc == 0)
+		rc = cairn_npm_lock_parse(&l, b.data, b.len, label);
+	if (rc < 0 && rc != CAIRN_ENOTFOUND)
+		cairn_recs_parse_error(c->recs, label, "npm", cairn_error_last());
+	cairn_buf_release(&b);
+	free(label);
+	return l;
+}
+
+static void add_flag(json_t *flags, const char *f)
+{
+	json_array_append_new(flags, json_string(f));
+}
+
+static int jstr_cmp(const void *a, const void *b)
+{
+	return strcmp(json_string_value(*(json_t *const *)a),
+		      json_string_value(*(json_t *const *)b));
+}
+
+static void sort_string_array(json_t *arr)
+{
+	size_t n = json_array_size(arr), i;
+	json_t **v;
+
+	if (n < 2)
+		return;
+	v = cairn_malloc(n * sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(arr, i));
+	qsort(v, n, sizeof(*v), jstr_cmp);
+	json_array_clear(arr);
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, v[i]);
+	free(v);
+}
+
+/* Verify the package folder against its tarball in the cache. */
+static json_t *verify_pkg(const ctx *c, const char *pkgdir, const char *integrity,
+			  json_t *flags, const char *label)
+{
+	json_t *f = json_object();
+	json_t *mod = json_array(), *add = json_array(), *miss = json_array();
+	cairn_buf tgz = CAIRN_BUF_INIT, prefix = CAIRN_BUF_INIT;
+	tlist t = { NULL, 0, 0 };
+	char *src = integrity ? cairn_cacache_content_path(integrity) : NULL;
+	const char *status = "verified";
+	char *message = NULL;
+	long matching = 0;
+	size_t lo, hi;
+	int rc;
+
+	if (!integrity) {
+		status = "no_integrity";
+		goto out;
+	}
+	rc = cairn_cacache_read(&tgz, c->cachefd, integrity, "npm cache");
+	if (rc == CAIRN_ENOTFOUND) {
+		status = "not_in_cache";
+		goto out;
+	}
+	if (rc < 0) {
+		status = rc == CAIRN_EVERIFY ? "cache_corrupt" : "not_in_cache";
+		message = cairn_strdup(cairn_error_last());
+		goto out;
+	}
+	rc = cairn_tarball_scan(tgz.data, tgz.len, 1, tlist_cb, &t, src ? src : "tarball");
+	if (rc < 0) {
+		status = "tar_refused";
+		message = cairn_strdup(cairn_error_last());
+		cairn_recs_parse_error(c->recs, label, "tarball", message);
+		goto out;
+	}
+	if (t.n > 1)
+		qsort(t.v, t.n, sizeof(*t.v), tmember_cmp);
+	cairn_buf_addstr(&prefix, pkgdir);
+	cairn_buf_addch(&prefix, '/');
+	lo = cairn_pkg_files_range(c->files, prefix.data, &hi);
+	/* both lists sorted by path bytes: merge */
+	{
+		size_t a = lo, b = 0;
+
+		for (;;) {
+			const char *fp = NULL;
+			int cmp;
+
+			while (a < hi) {
+				fp = c->files->v[a].path + prefix.len;
+				if (strncmp(fp, "node_modules/", 13))
+					break;
+				a++;
+				fp = NULL;
+			}
+			while (b < t.n && !strncmp(t.v[b].path, "node_modules/", 13))
+				b++;
+			/* skip duplicate tar members (the last one wins on extract) */
+			while (b + 1 < t.n && !strcmp(t.v[b].path, t.v[b + 1].path))
+				b++;
+			if (a >= hi && b >= t.n)
+				break;
+			if (a >= hi)
+				cmp = 1;
+			else if (b >= t.n)
+				cmp = -1;
+			else
+				cmp = strcmp(fp, t.v[b].path);
+			if (cmp < 0) {
+				json_array_append_new(add, jbytes(fp));
+				a++;
+			} else if (cmp > 0) {
+				json_array_append_new(miss, jbytes(t.v[b].path));
+				b++;
+			} else {
+				const cairn_pkg_file *pf = &c->files->v[a];
+
+				if (pf->type == CAIRN_T_FILE && pf->hashed &&
+				    !memcmp(pf->sha256, t.v[b].sha, 32))
+					matching++;
+				else
+					json_array_append_new(mod, jbytes(t.v[b].path));
+				a++;
+				b++;
+			}
+		}
+	}
+	if (json_array_size(mod))
+		add_flag(flags, "files_modified");
+	if (json_array_size(add))
+		add_flag(flags, "files_added");
+	if (json_array_size(miss))
+		add_flag(flags, "files_missing");
+out:
+	json_object_set_new(f, "status", json_string(status));
+	json_object_set_new(f, "source", jstr(src));
+	json_object_set_new(f, "matching", json_integer(matching));
+	json_object_set_new(f, "modified", mod);
+	json_object_set_new(f, "added", add);
+	json_object_set_new(f, "missing", miss);
+	set_str(f, "message", message);
+	free(message);
+	free(src);
+	tlist_release(&t);
+	cairn_buf_release(&tgz);
+	cairn_buf_release(&prefix);
+	return f;
+}
+
+/* content digest of pkgdir (docs/RECORDS.md §Content digest) */
+static void content_digest(const ctx *c, const char *pkgdir, char hex[65], long *count)
+{
+	cairn_buf prefix = CAIRN_BUF_INIT;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char d[32];
+	unsigned int dl = 0;
+	size_t lo, hi, i;
+
+	*count = 0;
+	cairn_buf_addstr(&prefix, pkgdir);
+	cairn_buf_addch(&prefix, '/');
+	lo = cairn_pkg_files_range(c->files, prefix.data, &hi);
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	for (i = lo; i < hi; i++) {
+		const cairn_pkg_file *f = &c->files->v[i];
+		const char *rel = f->path + prefix.len;
+		char h[65];
+
+		if (!strncmp(rel, "node_modules/", 13))
+			continue;
+		if (f->type != CAIRN_T_FILE && f->type != CAIRN_T_SYMLINK)
+			continue;
+		if (f->hashed)
+			cairn_hex(h, f->sha256, 32);
+		else
+			strcpy(h, "-");
+		EVP_DigestUpdate(md, f->type == CAIRN_T_SYMLINK ? "l " : "f ", 2);
+		EVP_DigestUpdate(md, h, strlen(h));
+		EVP_DigestUpdate(md, " ", 1);
+		EVP_DigestUpdate(md, rel, f->path_len - prefix.len);
+		EVP_DigestUpdate(md, "\n", 1);
+		(*count)++;
+	}
+	EVP_DigestFinal_ex(md, d, &dl);
+	EVP_MD_CTX_free(md);
+	cairn_hex(hex, d, 32);
+	cairn_buf_release(&prefix);
+}
+
+static const char *lifecycle[] = { "preinstall", "install", "postinstall", "prepare" };
+
+static void lock_flags(json_t *flags, const cairn_npm_lock_entry *le,
+		       const char *registry_host, const char *folder_name)
+{
+	char host[256];
+	const char *r = le->resolved;
+	const char *v = le->version;
+
+	if (!le->integrity && !le->link && !(r && !strncmp(r, "file:", 5)))
+		add_flag(flags, "no_integrity");
+	if (!r && !le->link)
+		add_flag(flags, "no_resolved");
+	if (r && registry_host && cairn_url_host(r, host, sizeof(host)) == 0 &&
+	    strcmp(host, registry_host))
+		add_flag(flags, "resolved_other_host");
+	if ((r && (!strncmp(r, "git+", 4) || !strncmp(r, "git:", 4) || !strncmp(r, "github:", 7) ||
+		   !strncmp(r, "gitlab:", 7) || !strncmp(r, "bitbucket:", 10))) ||
+	    (v && (!strncmp(v, "git+", 4) || !strncmp(v, "git:", 4) || !strncmp(v, "github:", 7))))
+		add_flag(flags, "git_dependency");
+	else if (r && (!strncmp(r, "http://", 7) || !strncmp(r, "https://", 8)) && !strstr(r, "/-/"))
+		add_flag(flags, "tarball_dependency");
+	if (r && !strncmp(r, "file:", 5))
+		add_flag(flags, "file_dependency");
+	if (le->link)
+		add_flag(flags, "link");
+	if (le->has_name && folder_name && strcmp(le->name, folder_name))
+		add_flag(flags, "alias");
+}
+
+static void analyze_project(const ctx *c, const char *proj)
+{
+	char *pj_rel = cairn_path_join(proj, "package.json");
+	char *lock_rel = cairn_path_join(proj, "package-lock.json");
+	char *shrink_rel = cairn_path_join(proj, "npm-shrinkwrap.json");
+	char *hidden_rel = cairn_path_join(proj, "node_modules/.package-lock.json");
+	char *nm_prefix = cairn_path_join(proj, "node_modules/");
+	char *project_label = c->label_prefix ? cairn_path_join(c->label_prefix, proj)
+					      : cairn_strdup(proj);
+	int present = 0, hidden_present = 0;
+	json_t *pj = read_json(c, pj_rel, CAIRN_CAP_MANIFEST, &present);
+	cairn_npm_lock *lock = NULL, *hidden = NULL;
+	const cairn_npm_lock *used;
+	const char *lock_name = NULL;
+	installed *inst = NULL;
+	size_t ninst = 0, cinst = 0, lo, hi, i;
+	size_t plen = *proj ? strlen(proj) + 1 : 0;
+	json_t *prec;
+
+	lock = read_lock(c, shrink_rel, &present);
+	if (lock)
+		lock_name = "npm-shrinkwrap.json";
+	else if ((lock = read_lock(c, lock_rel, &present)))
+		lock_name = "package-lock.json";
+	hidden = read_lock(c, hidden_rel, &hidden_present);
+	used = lock ? lock : hidden;
+
+	/* installed packages */
+	lo = cairn_pkg_files_range(c->files, nm_prefix, &hi);
+	for (i = lo; i < hi; i++) {
+		const char *rel = c->files->v[i].path + plen;
+		size_t kl = installed_key_len(rel);
+
+		if (!kl)
+			continue;
+		if (ninst == cinst) {
+			cinst = cinst ? cinst * 2 : 64;
+			inst = cairn_realloc(inst, cinst * sizeof(*inst));
+		}
+		inst[ninst].key = cairn_strndup(rel, kl);
+		{
+			int pres;
+			char *mrel = cairn_path_join(proj, rel);
+
+			inst[ninst].manifest = c->files->v[i].type == CAIRN_T_FILE ?
+				read_json(c, mrel, CAIRN_CAP_MANIFEST, &pres) : NULL;
+			if (c->files->v[i].type != CAIRN_T_FILE) {
+				char *l = file_label(c, mrel);
+
+				cairn_recs_parse_error(c->recs, l, "npm", "package.json is not a regular file");
+				free(l);
+			}
+			free(mrel);
+		}
+		ninst++;
+	}
+	if (ninst > 1)
+		qsort(inst, ninst, sizeof(*inst), installed_cmp);
+
+	for (i = 0; i < ninst; i++) {
+		const installed *in = &inst[i];
+		const json_t *m = in->manifest;
+		json_t *rec = json_object(), *flags = json_array(), *scripts = json_object();
+		json_t *bin = json_object();
+		const cairn_npm_lock_entry *le = used ? cairn_npm_lock_find(used, in->key) : NULL;
+		const cairn_npm_lock_entry *he = hidden ? cairn_npm_lock_find(hidden, in->key) : NULL;
+		const char *folder = key_name(in->key);
+		const char *name = json_string_value(json_object_get(m, "name"));
+		const char *version = json_string_value(json_object_get(m, "version"));
+		const char *integrity = le ? le->integrity : NULL;
+		const char *range, *section;
+		const json_t *parent_manifest = NULL;
+		char *pkgdir = cairn_path_join(proj, in->key);
+		char hex[65];
+		long count;
+		int has_script = 0, gyp = jbool(m, "gypfile");
+		size_t k;
+
+		json_object_set_new(rec, "type", json_string("package"));
+		json_object_set_new(rec, "ecosystem", json_string("npm"));
+		set_str(rec, "project", project_label);
+		set_str(rec, "path", in->key);
+		set_str(rec, "name", name);
+		set_str(rec, "version", version);
+		set_str(rec, "locked_version", le ? le->version : NULL);
+		if (!integrity && lock && he && he->integrity &&
+		    (!le || !le->version || !he->version || !strcmp(le->version, he->version))) {
+			integrity = he->integrity;
+			add_flag(flags, "integrity_from_hidden_lockfile");
+		}
+		set_str(rec, "integrity", integrity);
+		set_str(rec, "resolved", le ? le->resolved : NULL);
+		json_object_set_new(rec, "lockfile", jstr(le ? (lock ? lock_name : "node_modules/.package-lock.json") : NULL));
+		json_object_set_new(rec, "dev", json_boolean(le && le->dev));
+		json_object_set_new(rec, "optional", json_boolean(le && le->optional));
+		json_object_set_new(rec, "peer", json_boolean(le && le->peer));
+		/* parent: the project for top level, else the enclosing package */
+		{
+			const char *last = strstr(in->key, "/node_modules/");
+			const char *p2;
+
+			while (last && (p2 = strstr(last + 1, "/node_modules/")))
+				last = p2;
+			if (!last) {
+				parent_manifest = pj;
+			} else {
+				char *pk = cairn_strndup(in->key, (size_t)(last - in->key));
+				const installed *pi = find_installed(inst, ninst, pk);
+
+				parent_manifest = pi ? pi->manifest : NULL;
+				free(pk);
+			}
+		}
+		declared(parent_manifest, folder, &range, &section);
+		set_str(rec, "declared_range", range);
+		json_object_set_new(rec, "declared_in", jstr(section));
+		for (k = 0; k < 4; k++) {
+			const json_t *s = json_object_get(json_object_get(m, "scripts"), lifecycle[k]);
+
+			if (json_is_string(s)) {
+				cairn_json_set_bytes(scripts, lifecycle[k], json_string_value(s),
+						     json_string_length(s));
+				if (k < 3)
+					has_script = 1;
+			}
+		}
+		if (gyp)
+			has_script = 1;
+		{
+			char *gy = cairn_path_join(pkgdir, "binding.gyp");
+
+			if (cairn_pkg_files_find(c->files, gy))
+				has_script = 1;
+			free(gy);
+		}
+		json_object_set_new(rec, "scripts", scripts);
+		json_object_set_new(rec, "has_install_script", json_boolean(has_script));
+		json_object_set_new(rec, "lock_has_install_script",
+				    json_boolean(le && le->has_install_script));
+		{
+			const json_t *b = json_object_get(m, "bin");
+
+			if (json_is_string(b)) {
+				const char *nm = name ? name : folder;
+				const char *sl = nm[0] == '@' ? strchr(nm, '/') : NULL;
+
+				cairn_json_set_bytes(bin, sl ? sl + 1 : nm, json_string_value(b),
+						     json_string_length(b));
+			} else if (json_is_object(b)) {
+				const char *bk;
+				json_t *bv;
+
+				json_object_foreach((json_t *)b, bk, bv)
+					if (json_is_string(bv))
+						cairn_json_set_bytes(bin, bk, json_string_value(bv),
+								     json_string_length(bv));
+			}
+		}
+		json_object_set_new(rec, "bin", bin);
+		json_object_set_new(rec, "gypfile", json_boolean(gyp));
+		json_object_set_new(rec, "installer", json_null());
+		json_object_set_new(rec, "direct_url", json_null());
+		content_digest(c, pkgdir, hex, &count);
+		json_object_set_new(rec, "file_count", json_integer(count));
+		json_object_set_new(rec, "content_sha256", json_string(hex));
+
+		if (!lock && !hidden)
+			add_flag(flags, "no_lockfile");
+		else if (!le)
+			add_flag(flags, "not_locked");
+		if (le) {
+			lock_flags(flags, le, used->registry_host, folder);
+			if (le->version && version && strcmp(le->version, version))
+				add_flag(flags, "version_mismatch");
+		}
+		if (!m)
+			add_flag(flags, "bad_manifest");
+		if (name && strcmp(name, folder) && !(le && le->has_name && !strcmp(le->name, name)))
+			add_flag(flags, "name_mismatch");
+		if (bad_name(name))
+			add_flag(flags, "bad_name");
+		if (has_script)
+			add_flag(flags, "install_script");
+		if (has_script && le && !le->has_install_script)
+			add_flag(flags, "install_script_not_in_lock");
+		if (c->cachefd >= 0) {
+			char *pl = file_label(c, pkgdir);
+
+			json_object_set_new(rec, "files", verify_pkg(c, pkgdir, integrity, flags, pl));
+			free(pl);
+		} else {
+			json_object_set_new(rec, "files", json_null());
+		}
+		/* flags: sorted, unique */
+		sort_string_array(flags);
+		for (k = 1; k < json_array_size(flags);) {
+			if (!strcmp(json_string_value(json_array_get(flags, k)),
+				    json_string_value(json_array_get(flags, k - 1))))
+				json_array_remove(flags, k);
+			else
+				k++;
+		}
+		json_object_set_new(rec, "flags", flags);
+		cairn_recs_add(c->recs, rec, cairn_recs_key("npm", project_label, in->key, NULL));
+		free(pkgdir);
+	}
+
+	/* locked but not installed */
+	for (i = 0; used && i < used->n; i++) {
+		const cairn_npm_lock_entry *le = &used->v[i];
+		json_t *rec, *flags;
+		char *path;
+
+		if (strncmp(le->key, "node_modules/", 13) || find_installed(inst, ninst, le->key))
+			continue;
+		path = cairn_path_join(proj, le->key);
+		if (cairn_pkg_files_find(c->files, path) && le->link) {
+			/* a link entry installed as a symlink: not missing */
+			free(path);
+			continue;
+		}
+		free(path);
+		rec = json_object();
+		flags = json_array();
+		json_object_set_new(rec, "type", json_string("package"));
+		json_object_set_new(rec, "ecosystem", json_string("npm"));
+		set_str(rec, "project", project_label);
+		set_str(rec, "path", le->key);
+		set_str(rec, "name", le->name);
+		json_object_set_new(rec, "version", json_null());
+		set_str(rec, "locked_version", le->version);
+		set_str(rec, "integrity", le->integrity);
+		set_str(rec, "resolved", le->resolved);
+		json_object_set_new(rec, "lockfile", jstr(lock ? lock_name : "node_modules/.package-lock.json"));
+		json_object_set_new(rec, "dev", json_boolean(le->dev));
+		json_object_set_new(rec, "optional", json_boolean(le->optional));
+		json_object_set_new(rec, "peer", json_boolean(le->peer));
+		{
+			const char *range, *section;
+
+			declared(strstr(le->key + 13, "/node_modules/") ? NULL : pj,
+				 key_name(le->key), &range, &section);
+			set_str(rec, "declared_range", range);
+			json_object_set_new(rec, "declared_in", jstr(section));
+		}
+		json_object_set_new(rec, "scripts", json_object());
+		json_object_set_new(rec, "has_install_script", json_false());
+		json_object_set_new(rec, "lock_has_install_script", json_boolean(le->has_install_script));
+		json_object_set_new(rec, "bin", json_object());
+		json_object_set_new(rec, "gypfile", json_false());
+		json_object_set_new(rec, "installer", json_null());
+		json_object_set_new(rec, "direct_url", json_null());
+		json_object_set_new(rec, "file_count", json_integer(0));
+		json_object_set_new(rec, "content_sha256", json_null());
+		add_flag(flags, "locked_missing");
+		lock_flags(flags, le, used->registry_host, key_name(le->key));
+		if (bad_name(le->name) || bad_name(key_name(le->key)))
+			add_flag(flags, "bad_name");
+		sort_string_array(flags);
+		json_object_set_new(rec, "flags", flags);
+		if (c->cachefd >= 0) {
+			json_t *f = json_object();
+
+			json_object_set_new(f, "status", json_string("not_installed"));
+			json_object_set_new(f, "source", json_null());
+			json_object_set_new(f, "matching", json_integer(0));
+			json_object_set_new(f, "modified", json_array());
+			json_object_set_new(f, "added", json_array());
+			json_object_set_new(f, "missing", json_array());
+			json_object_set_new(f, "message", json_null());
+			json_object_set_new(rec, "files", f);
+		} else {
+			json_object_set_new(rec, "files", json_null());
+		}
+		cairn_recs_add(c->recs, rec, cairn_recs_key("npm", project_label, le->key, NULL));
+	}
+
+	/* the project */
+	prec = json_object();
+	json_object_set_new(prec, "type", json_string("npm_project"));
+	set_str(prec, "project", project_label);
+	set_str(prec, "name", json_string_value(json_object_get(pj, "name")));
+	set_str(prec, "version", json_string_value(json_object_get(pj, "version")));
+	{
+		json_t *s = json_object_get(pj, "scripts");
+		json_t *o = json_object();
+		const char *k;
+		json_t *v;
+
+		if (json_is_object(s))
+			json_object_foreach(s, k, v)
+				if (json_is_string(v))
+					cairn_json_set_bytes(o, k, json_string_value(v), json_string_length(v));
+		json_object_set_new(prec, "scripts", o);
+		for (i = 0; i < 4; i++) {
+			json_t *d = json_object_get(pj, sections[i]);
+
+			o = json_object();
+			if (json_is_object(d))
+				json_object_foreach(d, k, v)
+					if (json_is_string(v))
+						cairn_json_set_bytes(o, k, json_string_value(v),
+								     json_string_length(v));
+			json_object_set_new(prec, sections[i], o);
+		}
+	}
+	json_object_set_new(prec, "lockfile", jstr(lock ? lock_name : NULL));
+	json_object_set_new(prec, "lockfile_version", lock ? json_integer(lock->lockfile_version) : json_null());
+	json_object_set_new(prec, "hidden_lockfile", json_boolean(hidden != NULL));
+	json_object_set_new(prec, "lock_entries", used ? json_integer((json_int_t)used->n) : json_null());
+	set_str(prec, "registry_host", used ? used->registry_host : NULL);
+	json_object_set_new(prec, "installed", json_integer((json_int_t)ninst));
+	cairn_recs_add(c->recs, prec, cairn_recs_key(project_label, NULL));
+
+	for (i = 0; i < ninst; i++) {
+		free(inst[i].key);
+		json_decref(inst[i].manifest);
+	}
+	free(inst);
+	json_decref(pj);
+	cairn_npm_lock_free(lock);
+	cairn_npm_lock_free(hidden);
+	free(pj_rel);
+	free(lock_rel);
+	free(shrink_rel);
+	free(hidden_rel);
+	free(nm_prefix);
+	free(project_label);
+}
+
+int cairn_npm_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files,
+		      const char *label_prefix, int cachefd)
+{
+	ctx c = { recs, rootfd, files, label_prefix, cachefd };
+	size_t n = 0, i;
+	char **projects = find_projects(files, &n);
+
+	for (i = 0; i < n; i++) {
+		analyze_project(&c, projects[i]);
+		free(projects[i]);
+	}
+	free(projects);
+	return 0;
+}
+
+/* ---- debug logs ---- */
+
+/* "2026-11-22T10_55_05_419Z-debug-0.log" -> "2026-11-22T10:55:05.419Z" */
+static int log_time(const char *name, char *out, size_t size)
+{
+	int y, mo, d, h, mi, s, ms;
+	char z;
+
+	if (sscanf(name, "%4d-%2d-%2dT%2d_%2d_%2d_%3d%c", &y, &mo, &d, &h, &mi, &s, &ms, &z) != 8 ||
+	    z != 'Z')
+		return -1;
+	snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, mo, d, h, mi, s, ms);
+	return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Parse one "N level ..." log line: returns the text after the level. */
+static const char *after_level(const char *line, const char *level)
+{
+	const char *p = line;
+	size_t n = strlen(level);
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p != ' ')
+		return NULL;
+	p++;
+	if (strncmp(p, level, n) || p[n] != ' ')
+		return NULL;
+	return p + n + 1;
+}
+
+static void one_log(cairn_recs *recs, const char *logname, const char *started,
+		    char *data, const char *label)
+{
+	json_t *cmd = json_object(), *argv = json_array();
+	char *line, *save = NULL;
+	long lineno = 0;
+	json_t *pending = NULL;   /* npm_script waiting for its exit code */
+	char *pending_key = NULL;
+	const char *npm_version = NULL;
+	char *cwd = NULL;
+
+	(void)label;
+	json_object_set_new(cmd, "type", json_string("npm_command"));
+	cairn_json_set_bytes(cmd, "log", logname, strlen(logname));
+	json_object_set_new(cmd, "started", started ? json_string(started) : json_null());
+	for (line = data; line; line = save) {
+		const char *t;
+		char *nl = strchr(line, '\n');
+
+		save = nl ? nl + 1 : NULL;
+		if (nl)
+			*nl = '\0';
+		lineno++;
+		if (!cairn_utf8_valid(line, strlen(line)))
+			continue;
+		if ((t = after_level(line, "verbose")) && !strncmp(t, "argv ", 5)) {
+			/* verbose argv "install" "--cache" "/x" */
+			const char *p = t + 5;
+
+			json_array_clear(argv);
+			while ((p = strchr(p, '"'))) {
+				const char *e = strchr(p + 1, '"');
+
+				if (!e)
+					break;
+				json_array_append_new(argv, json_stringn(p + 1, (size_t)(e - p - 1)));
+				p = e + 1;
+			}
+		} else if ((t = after_level(line, "verbose")) && !strncmp(t, "cwd ", 4)) {
+			free(cwd);
+			cwd = cairn_strdup(t + 4);
+		} else if ((t = after_level(line, "info")) && !strncmp(t, "using npm@", 10)) {
+			npm_version = t + 10;
+			json_object_set_new(cmd, "npm_version", json_string(npm_version));
+		} else if ((t = after_level(line, "info")) && !strncmp(t, "run ", 4)) {
+			/* info run <pkg>@<ver> <event> <path> <script>
+			 * info run <pkg>@<ver> <event> { code: N, signal: null } */
+			char pkg[512], event[64];
+			int off = 0;
+
+			if (sscanf(t + 4, "%511s %63s %n", pkg, event, &off) < 2 || off <= 0)
+				continue;
+			if (t[4 + off] == '{') {
+				const char *c = strstr(t + 4 + off, "code: ");
+
+				if (pending && c && !strcmp(json_string_value(json_object_get(pending, "package")), pkg) &&
+				    !strcmp(json_string_value(json_object_get(pending, "event")), event)) {
+					json_object_set_new(pending, "exit_code",
+							    isdigit((unsigned char)c[6]) ? json_integer(atoi(c + 6)) :
+							    json_null());
+				}
+				continue;
+			}
+			if (pending) {
+				cairn_recs_add(recs, pending, pending_key);
+				pending = NULL;
+			}
+			{
+				const char *rest = t + 4 + off;
+				const char *sp = strchr(rest, ' ');
+				char ln[32];
+
+				pending = json_object();
+				json_object_set_new(pending, "type", json_string("npm_script"));
+				cairn_json_set_bytes(pending, "log", logname, strlen(logname));
+				json_object_set_new(pending, "line", json_integer(lineno));
+				json_object_set_new(pending, "started", started ? json_string(started) : json_null());
+				json_object_set_new(pending, "package", json_string(pkg));
+				json_object_set_new(pending, "event", json_string(event));
+				if (sp) {
+					json_object_set_new(pending, "path", json_stringn(rest, (size_t)(sp - rest)));
+					json_object_set_new(pending, "script", json_string(sp + 1));
+				} else {
+					json_object_set_new(pending, "path", json_string(rest));
+					json_object_set_new(pending, "script", json_null());
+				}
+				json_object_set_new(pending, "exit_code", json_null());
+				snprintf(ln, sizeof(ln), "%010ld", lineno);
+				pending_key = cairn_recs_key(started ? started : "", logname, ln, NULL);
+			}
+		}
+	}
+	if (pending)
+		cairn_recs_add(recs, pending, pending_key);
+	if (!json_object_get(cmd, "npm_version"))
+		json_object_set_new(cmd, "npm_version", json_null());
+	json_object_set_new(cmd, "argv", argv);
+	json_object_set_new(cmd, "cwd", cwd ? json_string(cwd) : json_null());
+	free(cwd);
+	cairn_recs_add(recs, cmd, cairn_recs_key(started ? started : "", logname, NULL));
+}
+
+int cairn_npm_logs(cairn_recs *recs, int npmfd, const char *label)
+{
+	int fd = cairn_safe_opendir(npmfd, "_logs");
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, i;
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	if (fd < 0)
+		return 0;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	while ((de = readdir(d)) && n < 1000) {
+		size_t l = strlen(de->d_name);
+
+		if (!strstr(de->d_name, "-debug-") || l < 4 || strcmp(de->d_name + l - 4, ".log"))
+			continue;
+		names = cairn_realloc(names, (n + 1) * sizeof(char *));
+		names[n++] = cairn_strdup(de->d_name);
+	}
+	if (n > 1)
+		qsort(names, n, sizeof(char *), name_cmp);
+	for (i = 0; i < n; i++) {
+		char started[40];
+		char *rel = cairn_path_join("_logs", names[i]);
+		char *lbl = cairn_path_join(label, rel);
+
+		if (cairn_safe_read(&b, npmfd, rel, CAIRN_CAP_TEXT, lbl) == 0)
+			one_log(recs, names[i], log_time(names[i], started, sizeof(started)) == 0 ?
+				started : NULL, b.data, lbl);
+		else
+			cairn_recs_parse_error(recs, lbl, "npm", cairn_error_last());
+		free(rel);
+		free(lbl);
+		free(names[i]);
+	}
+	free(names);
+	closedir(d);
+	cairn_buf_release(&b);
+	return (int)n;
+}

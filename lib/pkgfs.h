@@ -1,0 +1,109 @@
+/*
+ * pkgfs.h - what the package analyzers (npm, pip, MCP, pipeline) share:
+ * a sorted index of the files of a tree, safe reads below a folder (no
+ * symlink is ever followed, only regular files are opened, sizes capped),
+ * a small walker for trees outside the snapshot root (the npx cache), and
+ * the collection of records that the analyzer sorts before writing.
+ * Internal to the analyzer; documented in docs/RECORDS.md.
+ */
+#ifndef CAIRN_PKGFS_H
+#define CAIRN_PKGFS_H
+
+#include "snapshot.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+/* Caps (docs/RECORDS.md §Caps). */
+#define CAIRN_CAP_MANIFEST   (4u << 20)    /* package.json, METADATA, configs */
+#define CAIRN_CAP_LOCKFILE   (64u << 20)   /* package-lock.json */
+#define CAIRN_CAP_TEXT       (4u << 20)    /* RECORD, CI files, logs */
+#define CAIRN_CAP_TARBALL    (64u << 20)   /* compressed tarball read */
+#define CAIRN_CAP_WALK_FILES 200000u       /* files of one walked tree */
+
+/* One file of the index (regular files and symlinks). */
+typedef struct cairn_pkg_file {
+	char *path;              /* relative to the tree root, owned */
+	size_t path_len;
+	int type;                /* CAIRN_T_* */
+	uint64_t size;
+	int hashed;              /* sha256 valid */
+	unsigned char sha256[32];/* of the contents, or of the symlink target */
+} cairn_pkg_file;
+
+typedef struct cairn_pkg_files {
+	cairn_pkg_file *v;
+	size_t n, cap;
+} cairn_pkg_files;
+
+void cairn_pkg_files_init(cairn_pkg_files *f);
+void cairn_pkg_files_release(cairn_pkg_files *f);
+/* Append a copy of e (must come in cairn_path_cmp order, as the walk gives
+ * them; cairn_pkg_files_sort() fixes any other order). */
+void cairn_pkg_files_add(cairn_pkg_files *f, const cairn_entry *e);
+void cairn_pkg_files_sort(cairn_pkg_files *f);
+/* Index of the first file whose path starts with prefix (bytes), and in
+ * *end one past the last; returns *end when none. */
+size_t cairn_pkg_files_range(const cairn_pkg_files *f, const char *prefix,
+			     size_t *end);
+/* The file with exactly this path, or NULL. */
+const cairn_pkg_file *cairn_pkg_files_find(const cairn_pkg_files *f,
+					   const char *path);
+
+/*
+ * Read relpath below the folder open on dirfd into out: every component is
+ * opened with O_NOFOLLOW (a symlink anywhere fails with CAIRN_EUSAGE
+ * "symlink"), the last one with O_NONBLOCK and must be a regular file;
+ * more than cap bytes is CAIRN_ELIMIT.  Messages name label/relpath.
+ */
+int cairn_safe_read(cairn_buf *out, int dirfd, const char *relpath,
+		    size_t cap, const char *label);
+/* Open the folder relpath below dirfd ("" = dirfd itself, dup'ed) without
+ * following symlinks; returns the fd or a negative CAIRN_E*. */
+int cairn_safe_opendir(int dirfd, const char *relpath);
+/* Open an absolute path: the folder must exist; used for $HOME places.
+ * Returns fd or negative. */
+int cairn_safe_open_abs_dir(const char *path);
+
+/*
+ * Walk the folder open on dirfd (symlinks recorded, not followed; files
+ * hashed with SHA-256; at most CAIRN_CAP_WALK_FILES files) into out, sorted.
+ * Paths are relative to dirfd.
+ */
+int cairn_pkg_walk(cairn_pkg_files *out, int dirfd, const char *label);
+
+/* SHA-256 of memory (OpenSSL EVP); 0 or CAIRN_EEXTERNAL. */
+int cairn_pkg_sha256(unsigned char out[32], const void *p, size_t n);
+
+/* ---- records ---- */
+typedef struct cairn_recs {
+	struct cairn_rec { char *key; json_t *rec; } *v;
+	size_t n, cap;
+} cairn_recs;
+
+void cairn_recs_init(cairn_recs *r);
+void cairn_recs_release(cairn_recs *r);
+/* Take ownership of rec (its "type" must be set); key orders records of
+ * one type (built with cairn_recs_key()). */
+void cairn_recs_add(cairn_recs *r, json_t *rec, char *key);
+/* Sort by type then key (bytes), stable for equal keys. */
+void cairn_recs_sort(cairn_recs *r);
+/* Sort key from parts: strings joined by \x1f; a part "%0Nd" style number
+ * must be formatted by the caller.  Returns a new string. */
+char *cairn_recs_key(const char *first, ...);
+/* A parse_error record: file, analyzer, message. */
+void cairn_recs_parse_error(cairn_recs *r, const char *file,
+			    const char *analyzer, const char *message);
+
+/* Base64 (standard or url-safe, padding optional) decode; returns length
+ * or -1. out must hold 3*len/4+3 bytes. */
+long cairn_b64_decode(unsigned char *out, const char *in, size_t len);
+/* Base64 url-safe without padding (pip RECORD); out >= 4*n/3+4. */
+void cairn_b64url_encode(char *out, const unsigned char *in, size_t n);
+
+/* Path helpers. */
+const char *cairn_path_base(const char *path);
+/* Join a and b with '/', a may be "" (returns copy of b). New string. */
+char *cairn_path_join(const char *a, const char *b);
+
+#endif

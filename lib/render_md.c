@@ -1,0 +1,378 @@
+/*
+ * render_md.c - the report as GitHub-flavoured Markdown, for a ticket.
+ *
+ * Untrusted identifiers (paths, packages, hosts, commands) are written as
+ * code spans (cairn_esc_md_code): literal, no links, no mentions, no HTML.
+ * Untrusted prose uses cairn_esc_md_text.  Patches go in fenced blocks whose
+ * fence is longer than any backtick or tilde run inside.
+ */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *str(const json_t *o, const char *k)
+{
+	return cairn_report_str(o, k, NULL);
+}
+
+static const json_t *arr(const json_t *o, const char *k)
+{
+	const json_t *v = json_is_object(o) ? json_object_get(o, k) : NULL;
+
+	return json_is_array(v) ? v : NULL;
+}
+
+static json_int_t num(const json_t *o, const char *k, json_int_t def)
+{
+	const json_t *v = json_is_object(o) ? json_object_get(o, k) : NULL;
+
+	return json_is_integer(v) ? json_integer_value(v) : def;
+}
+
+static void text(cairn_buf *o, const char *s)
+{
+	if (s)
+		cairn_esc_md_text(o, s, strlen(s));
+}
+
+static void code(cairn_buf *o, const char *s, int in_table)
+{
+	if (s)
+		cairn_esc_md_code(o, s, strlen(s), in_table);
+}
+
+static const char *sev_name(const char *s)
+{
+	int sev = cairn_severity_parse(s);
+
+	return sev < 0 ? "info" : cairn_severity_name(sev);
+}
+
+static void md_cell(cairn_buf *o, const json_t *v, int as_code)
+{
+	size_t i;
+
+	if (json_is_string(v)) {
+		if (as_code)
+			code(o, json_string_value(v), 1);
+		else
+			text(o, json_string_value(v));
+	} else if (json_is_integer(v)) {
+		cairn_buf_addf(o, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	} else if (json_is_true(v)) {
+		cairn_buf_addstr(o, "yes");
+	} else if (json_is_false(v)) {
+		cairn_buf_addstr(o, "no");
+	} else if (json_is_array(v) && json_array_size(v)) {
+		for (i = 0; i < json_array_size(v); i++) {
+			if (i)
+				cairn_buf_addstr(o, " ");
+			md_cell(o, json_array_get(v, i), as_code);
+		}
+	} else {
+		cairn_buf_addstr(o, "—");
+	}
+}
+
+struct col {
+	const char *key;
+	const char *head;
+	int code;
+};
+
+static void md_table(cairn_buf *o, const json_t *rows, const struct col *cols)
+{
+	size_t i, c;
+
+	cairn_buf_addstr(o, "|");
+	for (c = 0; cols[c].key; c++)
+		cairn_buf_addf(o, " %s |", cols[c].head);
+	cairn_buf_addstr(o, "\n|");
+	for (c = 0; cols[c].key; c++)
+		cairn_buf_addstr(o, " --- |");
+	cairn_buf_addstr(o, "\n");
+	for (i = 0; i < json_array_size(rows); i++) {
+		const json_t *r = json_array_get(rows, i);
+
+		cairn_buf_addstr(o, "|");
+		for (c = 0; cols[c].key; c++) {
+			cairn_buf_addstr(o, " ");
+			md_cell(o, json_object_get(r, cols[c].key), cols[c].code);
+			cairn_buf_addstr(o, " |");
+		}
+		cairn_buf_addstr(o, "\n");
+	}
+	cairn_buf_addstr(o, "\n");
+}
+
+/* A fenced block: the fence is one longer than the longest run of '`'
+ * in the content (CommonMark §4.5), so the content cannot close it. */
+static void fenced(cairn_buf *o, const char *s, const char *info)
+{
+	cairn_buf tmp = CAIRN_BUF_INIT;
+	size_t i, run = 0, longest = 2;
+	const char *p, *nl;
+
+	/* Line by line through the display escaper: keeps the newlines,
+	 * makes every control character visible. */
+	for (p = s; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
+		nl = strchr(p, '\n');
+		cairn_escape_display(&tmp, p, nl ? (size_t)(nl - p) : strlen(p));
+		cairn_buf_addch(&tmp, '\n');
+		if (!nl)
+			break;
+	}
+	for (i = 0; i < tmp.len; i++) {
+		if (tmp.data[i] == '`') {
+			if (++run > longest)
+				longest = run;
+		} else {
+			run = 0;
+		}
+	}
+	for (i = 0; i <= longest; i++)
+		cairn_buf_addch(o, '`');
+	cairn_buf_addf(o, "%s\n", info);
+	if (tmp.len)
+		cairn_buf_add(o, tmp.data, tmp.len);
+	for (i = 0; i <= longest; i++)
+		cairn_buf_addch(o, '`');
+	cairn_buf_addstr(o, "\n\n");
+	cairn_buf_release(&tmp);
+}
+
+static void md_evidence(cairn_buf *o, const json_t *ev)
+{
+	static const char *const keys[] = {
+		"source", "file", "line", "package", "version", "host", "detail"
+	};
+	size_t i;
+	int first = 1;
+
+	cairn_buf_addstr(o, "- ");
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const json_t *v = json_object_get(ev, keys[i]);
+
+		if (!v)
+			continue;
+		if (!first)
+			cairn_buf_addstr(o, " · ");
+		first = 0;
+		cairn_buf_addf(o, "%s: ", keys[i]);
+		if (json_is_integer(v))
+			cairn_buf_addf(o, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		else if (json_is_string(v) && (!strcmp(keys[i], "detail") || !strcmp(keys[i], "source")))
+			text(o, json_string_value(v));
+		else if (json_is_string(v))
+			code(o, json_string_value(v), 0);
+	}
+	cairn_buf_addstr(o, "\n");
+	if (str(ev, "text")) {
+		cairn_buf_addstr(o, "\n");
+		/* Indented under the list item. */
+		{
+			cairn_buf blk = CAIRN_BUF_INIT;
+			const char *p;
+
+			fenced(&blk, str(ev, "text"), "text");
+			for (p = blk.data; p && *p;) {
+				const char *nl = strchr(p, '\n');
+				size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+				if (len)
+					cairn_buf_addstr(o, "  ");
+				cairn_buf_add(o, p, len);
+				cairn_buf_addch(o, '\n');
+				p = nl ? nl + 1 : p + len;
+			}
+			cairn_buf_release(&blk);
+		}
+	}
+}
+
+void cairn_render_md(cairn_buf *o, const json_t *doc)
+{
+	static const struct col pkg_cols[] = {
+		{ "name", "Package", 1 }, { "ecosystem", "Ecosystem", 0 },
+		{ "change", "Change", 0 }, { "old", "Before", 1 }, { "new", "After", 1 },
+		{ "note", "Note", 0 }, { NULL, NULL, 0 }
+	};
+	static const struct col file_cols[] = {
+		{ "path", "Path", 1 }, { "change", "Change", 0 }, { "detail", "Detail", 0 },
+		{ NULL, NULL, 0 }
+	};
+	static const struct col env_cols[] = {
+		{ "where", "Where", 1 }, { "name", "Variable", 1 },
+		{ "secret", "Secret-looking", 0 }, { "detail", "Detail", 0 }, { NULL, NULL, 0 }
+	};
+	static const struct col mcp_cols[] = {
+		{ "name", "Server", 1 }, { "config", "Config", 1 }, { "command", "Command", 1 },
+		{ "pinned", "Pinned", 0 }, { "env", "Env names", 1 },
+		{ "secrets", "Secrets in env", 0 }, { NULL, NULL, 0 }
+	};
+	static const struct col egress_cols[] = {
+		{ "host", "Host", 1 }, { "status", "Allowlist", 0 }, { "addresses", "Addresses", 1 },
+		{ "ports", "Ports", 1 }, { "connections", "Conns", 0 }, { "bytes_out", "Bytes out", 0 },
+		{ "first", "First seen (UTC)", 0 }, { NULL, NULL, 0 }
+	};
+	static const struct col win_cols[] = {
+		{ "start", "Window start (UTC)", 0 }, { "known", "Allowed conns", 0 },
+		{ "unknown", "Unknown conns", 0 }, { "unknown_hosts", "Unknown hosts", 1 },
+		{ NULL, NULL, 0 }
+	};
+	static const struct col ev_cols[] = {
+		{ "time", "Time (UTC)", 0 }, { "label", "Event", 0 }, { NULL, NULL, 0 }
+	};
+	static const struct col in_cols[] = {
+		{ "role", "Input", 0 }, { "file", "File", 1 }, { "sha256", "SHA-256", 1 },
+		{ "signature", "Signature", 0 }, { "detail", "Detail", 0 }, { NULL, NULL, 0 }
+	};
+	const json_t *v = json_object_get(doc, "verdict");
+	const json_t *counts = json_object_get(v, "counts");
+	const json_t *fs = arr(doc, "findings"), *tl = json_object_get(doc, "timeline");
+	const json_t *pv = json_object_get(doc, "provenance");
+	int baseline = json_is_true(json_object_get(doc, "has_baseline"));
+	size_t i, j;
+	int s;
+
+	cairn_buf_addstr(o, "# cairn incident report: ");
+	text(o, str(v, "headline"));
+	cairn_buf_addstr(o, "\n\n");
+	if (str(doc, "subject_host") || str(doc, "subject_root")) {
+		cairn_buf_addstr(o, "Host ");
+		code(o, str(doc, "subject_host") ? str(doc, "subject_host") : "?", 0);
+		cairn_buf_addstr(o, ", root ");
+		code(o, str(doc, "subject_root") ? str(doc, "subject_root") : "?", 0);
+		cairn_buf_addstr(o, ".\n\n");
+	}
+	cairn_buf_addstr(o, "**");
+	text(o, str(v, "summary"));
+	cairn_buf_addstr(o, "**\n\n");
+	if (str(v, "confidence")) {
+		cairn_buf_addstr(o, "How sure: ");
+		text(o, str(v, "confidence"));
+		cairn_buf_addstr(o, "\n\n");
+	}
+	if (str(v, "first_step")) {
+		cairn_buf_addstr(o, "Do first: ");
+		text(o, str(v, "first_step"));
+		cairn_buf_addstr(o, "\n\n");
+	}
+	cairn_buf_addstr(o, "| Severity | Findings |\n| --- | --- |\n");
+	for (s = CAIRN_SEV__COUNT - 1; s >= 0; s--)
+		cairn_buf_addf(o, "| %s | %" JSON_INTEGER_FORMAT " |\n", cairn_severity_name(s),
+			       num(counts, cairn_severity_name(s), 0));
+	cairn_buf_addstr(o, "\n");
+	if (str(v, "fail_on"))
+		cairn_buf_addf(o, "CI gate: fail on %s: **%s**.\n\n", sev_name(str(v, "fail_on")),
+			       json_is_true(json_object_get(v, "fails")) ? "fails" : "passes");
+
+	cairn_buf_addstr(o, "## Findings\n\n");
+	if (!fs || !json_array_size(fs))
+		cairn_buf_addstr(o, "_No rule fired on these inputs._\n\n");
+	for (i = 0; fs && i < json_array_size(fs); i++) {
+		const json_t *f = json_array_get(fs, i);
+		const json_t *ev = arr(f, "evidence");
+
+		cairn_buf_addf(o, "### %zu. [%s] ", i + 1, sev_name(str(f, "severity")));
+		text(o, str(f, "title"));
+		cairn_buf_addstr(o, "\n\nRule ");
+		code(o, str(f, "id"), 0);
+		cairn_buf_addstr(o, " ");
+		text(o, str(f, "rule"));
+		cairn_buf_addstr(o, ".\n\n**Evidence**\n\n");
+		if (!ev || !json_array_size(ev))
+			cairn_buf_addstr(o, "- none recorded\n");
+		for (j = 0; ev && j < json_array_size(ev); j++)
+			md_evidence(o, json_array_get(ev, j));
+		cairn_buf_addstr(o, "\n**Why it matters:** ");
+		text(o, str(f, "why"));
+		cairn_buf_addstr(o, "\n\n**Fix:** ");
+		text(o, str(f, "fix"));
+		cairn_buf_addstr(o, "\n\n");
+	}
+
+	cairn_buf_addstr(o, "## Timeline\n\n");
+	if (arr(tl, "events") && json_array_size(arr(tl, "events")))
+		md_table(o, arr(tl, "events"), ev_cols);
+	if (arr(tl, "windows") && json_array_size(arr(tl, "windows")))
+		md_table(o, arr(tl, "windows"), win_cols);
+	if (!(arr(tl, "events") && json_array_size(arr(tl, "events"))) &&
+	    !(arr(tl, "windows") && json_array_size(arr(tl, "windows"))))
+		cairn_buf_addstr(o, "_No timed inputs._\n\n");
+
+	cairn_buf_addstr(o, "## Package changes\n\n");
+	if (!baseline)
+		cairn_buf_addstr(o, "_No baseline given._\n\n");
+	else if (!arr(doc, "packages") || !json_array_size(arr(doc, "packages")))
+		cairn_buf_addstr(o, "_No package changed._\n\n");
+	else
+		md_table(o, arr(doc, "packages"), pkg_cols);
+
+	cairn_buf_addstr(o, "## File changes\n\n");
+	if (!baseline) {
+		cairn_buf_addstr(o, "_No baseline given._\n\n");
+	} else if (!arr(doc, "files") || !json_array_size(arr(doc, "files"))) {
+		cairn_buf_addstr(o, "_No file changed._\n\n");
+	} else {
+		const json_t *fl = arr(doc, "files");
+
+		md_table(o, fl, file_cols);
+		if (num(doc, "files_omitted", 0) > 0)
+			cairn_buf_addf(o, "%" JSON_INTEGER_FORMAT " more changes left out; the JSON diff has them all.\n\n",
+				       num(doc, "files_omitted", 0));
+		for (i = 0; i < json_array_size(arr(doc, "patches")); i++) {
+			const json_t *f = json_array_get(arr(doc, "patches"), i);
+
+			if (!str(f, "patch"))
+				continue;
+			cairn_buf_addstr(o, "Patch excerpt, ");
+			code(o, str(f, "path"), 0);
+			cairn_buf_addstr(o, ":\n\n");
+			fenced(o, str(f, "patch"), "diff");
+		}
+	}
+
+	cairn_buf_addstr(o, "## Environment exposure\n\n");
+	if (!arr(doc, "environment") || !json_array_size(arr(doc, "environment")))
+		cairn_buf_addstr(o, "_No environment records._\n\n");
+	else
+		md_table(o, arr(doc, "environment"), env_cols);
+
+	cairn_buf_addstr(o, "## MCP servers\n\n");
+	if (!arr(doc, "mcp_servers") || !json_array_size(arr(doc, "mcp_servers")))
+		cairn_buf_addstr(o, "_No MCP server configuration recorded._\n\n");
+	else
+		md_table(o, arr(doc, "mcp_servers"), mcp_cols);
+
+	cairn_buf_addstr(o, "## Egress\n\n");
+	if (!json_is_true(json_object_get(doc, "has_capture")))
+		cairn_buf_addstr(o, "_No capture given._\n\n");
+	else if (!arr(doc, "egress") || !json_array_size(arr(doc, "egress")))
+		cairn_buf_addstr(o, "_No outbound connection in the capture._\n\n");
+	else
+		md_table(o, arr(doc, "egress"), egress_cols);
+
+	cairn_buf_addstr(o, "## Provenance\n\n");
+	if (arr(pv, "inputs") && json_array_size(arr(pv, "inputs")))
+		md_table(o, arr(pv, "inputs"), in_cols);
+	cairn_buf_addstr(o, "Generated by ");
+	text(o, str(pv, "tool"));
+	if (str(pv, "generated")) {
+		cairn_buf_addstr(o, " at ");
+		text(o, str(pv, "generated"));
+	}
+	cairn_buf_addstr(o, "\\. Rules: docs/RULES\\.md\\.\n");
+}
+
+void cairn_render_json(cairn_buf *o, const json_t *doc)
+{
+	char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	if (s) {
+		cairn_buf_addstr(o, s);
+		free(s);
+	}
+	cairn_buf_addch(o, '\n');
+}

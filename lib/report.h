@@ -1,0 +1,111 @@
+/*
+ * report.h - the incident report: a JSON document (docs/report-schema.json)
+ * built from snapshots, a diff, a capture and the rule findings, and its
+ * renderers (HTML, Markdown).  Every string in the document may come from
+ * an attacker (file names, package names, script bodies, host names, SNI);
+ * the renderers escape each one for the context it lands in.
+ */
+#ifndef CAIRN_REPORT_H
+#define CAIRN_REPORT_H
+
+#include "cairn.h"
+#include "rules.h"
+#include "snapshot.h"
+
+#include <jansson.h>
+
+/* ---- context escaping (lib/escape_html.c) ----
+ * All of them first make the bytes displayable like cairn_escape_display()
+ * (control characters, invalid UTF-8, bidi overrides and '\\' become
+ * visible \xNN, \u{XXXX}, \\ escapes; nothing is passed through raw), then
+ * escape for the context.  They append to out. */
+
+/* HTML text and double-quoted attribute values (also SVG <text> in HTML):
+ * & < > " ' become character references. */
+void cairn_esc_html(cairn_buf *out, const char *s, size_t n);
+/* Markdown prose (GFM): every ASCII punctuation character is
+ * backslash-escaped, so no emphasis, link, image, autolink, HTML, table
+ * cell break, heading, quote, list, mention or emoji syntax can form. */
+void cairn_esc_md_text(cairn_buf *out, const char *s, size_t n);
+/* Markdown code span: `...` with a fence longer than any backtick run
+ * inside; in_table: '|' is written as "\\|" (GFM table cells).  An empty
+ * string becomes the text "(empty)". */
+void cairn_esc_md_code(cairn_buf *out, const char *s, size_t n, int in_table);
+
+/* ---- the report document (lib/report_build.c) ---- */
+
+/* A snapshot read for the report: verified to its end before use. */
+typedef struct cairn_report_snap {
+	json_t *header;       /* owned references */
+	json_t *trailer;
+	json_t *records;      /* array of the non-entry records, in file order */
+	uint64_t entries;
+	char sha256[65];      /* hex SHA-256 of the file's bytes */
+	char *signature;      /* "valid (key ...)", "signed, not verified ...",
+	                       * "unsigned"; owned */
+} cairn_report_snap;
+
+/*
+ * Read and verify the snapshot at path (pubkey: signature required, may be
+ * NULL).  On failure returns a negative CAIRN_E* with a message naming the
+ * file and leaves *out empty.  Release with cairn_report_snap_release().
+ */
+int cairn_report_snap_load(cairn_report_snap *out, const char *path,
+			   const cairn_key *pubkey);
+/* The same over a snapshot in memory (a store blob); data must outlive
+ * the call only.  name labels messages. */
+int cairn_report_snap_load_mem(cairn_report_snap *out, const void *data,
+			       size_t len, const char *name,
+			       const cairn_key *pubkey);
+void cairn_report_snap_release(cairn_report_snap *s);
+
+/* Write data to path atomically: a temporary file in the same folder,
+ * fsync, rename.  Nothing appears under path on failure.  0 or CAIRN_EIO. */
+int cairn_report_write_atomic(const char *path, const void *data, size_t len);
+
+/* Hex SHA-256 of a file's bytes; 0 or CAIRN_EIO / CAIRN_EEXTERNAL. */
+int cairn_report_hash_file(char hex[65], const char *path);
+
+/* RFC 3339 UTC ("2026-11-22T11:48:14.123456789Z", fraction optional) to
+ * nanoseconds since the epoch; 0 or CAIRN_EFORMAT. */
+int cairn_report_parse_time(int64_t *out_ns, const char *s);
+
+typedef struct cairn_report_input {
+	const char *role;          /* "snapshot", "baseline", "capture", ... */
+	const char *path;          /* as given on the command line */
+	const char *sha256;        /* hex of the file's bytes, or NULL */
+	const char *signature;     /* or NULL */
+	const char *detail;        /* or NULL */
+} cairn_report_input;
+
+typedef struct cairn_report_opts {
+	const cairn_report_snap *snap;      /* required */
+	const cairn_report_snap *baseline;  /* or NULL */
+	const json_t *diff;                 /* cairn_diff_to_json(), or NULL */
+	const json_t *capture;              /* capture JSON, or NULL */
+	const json_t *patches;              /* [{"path","patch"}] or NULL */
+	const cairn_rules_input *rules_in;  /* for the allowlist (may be NULL) */
+	const cairn_findings *findings;     /* sorted */
+	const cairn_report_input *inputs;
+	size_t input_count;
+	const char *generated;              /* RFC 3339 UTC, NULL: --no-timestamp */
+	const char *fail_on;                /* severity name or NULL */
+} cairn_report_opts;
+
+/* Build the report document (new reference in *out).  Returns 0. */
+int cairn_report_build(json_t **out, const cairn_report_opts *opts);
+
+/* ---- renderers (lib/render_html.c, lib/render_md.c) ----
+ * Input: a document from cairn_report_build() (or read back from JSON:
+ * the renderers check types and treat missing parts as empty, so a
+ * hostile or truncated document cannot make them misbehave). */
+void cairn_render_html(cairn_buf *out, const json_t *doc);
+void cairn_render_md(cairn_buf *out, const json_t *doc);
+/* The document as JSON text, keys in a fixed order, newline-terminated. */
+void cairn_render_json(cairn_buf *out, const json_t *doc);
+
+/* Helpers shared by the renderers. */
+/* A JSON value's string, or def when it is not a string. */
+const char *cairn_report_str(const json_t *obj, const char *key, const char *def);
+
+#endif

@@ -1,0 +1,1435 @@
+/*
+ * rules.c - the rule table and its evaluator (docs/RULES.md).
+ *
+ * Inputs are the records of docs/RECORDS.md, the diff document of
+ * docs/diff-schema.json and the capture document of cairn-capture --json.
+ * The records are facts; this file is where they are judged.  Every rule
+ * tolerates missing or mistyped fields (a hostile snapshot must not crash
+ * the report): it skips what it cannot read.
+ */
+#include "rules.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define SNAP CAIRN_RIN_SNAPSHOT
+#define DIFF CAIRN_RIN_DIFF
+#define CAPT CAIRN_RIN_CAPTURE
+
+/* Evidence lists longer than this are cut, with a closing "N more" item. */
+#define MAX_EVIDENCE 40
+
+enum {
+	R_P01, R_P02, R_P03, R_P04, R_P05, R_P06, R_P07, R_P08, R_P09, R_P10,
+	R_P11, R_E01, R_D01, R_D02, R_D03, R_D04, R_D05, R_X01, R__COUNT
+};
+
+static const cairn_rule rules[R__COUNT] = {
+	[R_P01] = { "CAIRN-P01", "unpinned-dependency", CAIRN_SEV_MEDIUM, SNAP,
+		"A declared dependency (package.json, requirements*.txt, an install command's "
+		"package argument) is not an exact version: ^ ~ * x, a range, a dist-tag such as "
+		"latest, or a git/URL source without a commit.",
+		"Every fresh install may resolve to a newer release: a compromised patch release "
+		"is installed without anyone choosing it.",
+		"Pin exact versions (\"@acme/mcp-server\": \"1.0.0\"; save-exact=true in .npmrc; "
+		"pkg==1.0.0 in requirements.txt), commit the lockfile, and upgrade on purpose "
+		"after reviewing the diff." },
+	[R_P02] = { "CAIRN-P02", "unpinned-mcp-launch", CAIRN_SEV_HIGH, SNAP,
+		"An MCP server is launched through npx, npm exec, pnpm dlx, yarn dlx, bunx, uvx, "
+		"pipx or docker with a package or image that is not pinned to an exact version "
+		"or digest.",
+		"The launcher downloads and runs whatever the registry serves at start time, with "
+		"the agent's privileges and environment: a malicious release runs the next time "
+		"the client starts.",
+		"Install the server as a pinned, locked dependency (npm ci) and launch the "
+		"installed file (node node_modules/@acme/mcp-server/index.js), or at least pin "
+		"it (npx -y @acme/mcp-server@1.0.0, uvx pkg==1.0.0, image@sha256:...); keep a "
+		"tool-call allowlist in the client." },
+	[R_P03] = { "CAIRN-P03", "missing-lockfile", CAIRN_SEV_HIGH, SNAP,
+		"An npm project declares or installs packages but has no committed lockfile "
+		"(package-lock.json / npm-shrinkwrap.json).",
+		"Without a lockfile nothing records which versions and which bytes (integrity) "
+		"were meant to be installed: every install can differ and tampering cannot be "
+		"detected.",
+		"Generate and commit package-lock.json (npm install --package-lock-only), then "
+		"install with npm ci everywhere." },
+	[R_P04] = { "CAIRN-P04", "lockfile-without-integrity", CAIRN_SEV_MEDIUM, SNAP,
+		"Lockfile entries have no integrity hash (count against the packages locked).",
+		"npm verifies downloaded tarballs only against a recorded integrity; an entry "
+		"without one accepts any bytes the registry or a proxy serves.",
+		"Regenerate the lockfile with a current npm (rm package-lock.json; npm install "
+		"--package-lock-only), check that every entry has integrity, commit it, and "
+		"verify the hashes in CI (npm ci fails on a mismatch)." },
+	[R_P05] = { "CAIRN-P05", "mcp-secret-env", CAIRN_SEV_HIGH, SNAP,
+		"An MCP server's config passes secret-looking variables (tokens, keys, "
+		"passwords) in its env block or headers.",
+		"Every secret in the server's environment is readable by the server's code and "
+		"by everything it installs or spawns; a compromised release exfiltrates them "
+		"first.",
+		"Give the server process a minimal environment: only the variables it needs, "
+		"scoped, short-lived tokens with the least privilege; rotate the exposed ones; "
+		"keep long-lived credentials out of MCP configs." },
+	[R_P06] = { "CAIRN-P06", "process-secret-env", CAIRN_SEV_MEDIUM, SNAP,
+		"A recorded process environment (cairn-snap --env / --pid) holds "
+		"secret-looking variables.",
+		"Child processes inherit the environment: an MCP server or install script "
+		"started from this process can read these secrets.",
+		"Start agents and MCP servers with a minimal environment (env -i NAME=... cmd, "
+		"systemd Environment=, a dedicated user); move secrets to a credential helper; "
+		"rotate anything exposed." },
+	[R_P07] = { "CAIRN-P07", "unenforced-lockfile-install", CAIRN_SEV_MEDIUM, SNAP,
+		"A CI file, Dockerfile, Makefile or script installs packages without enforcing "
+		"the lockfile: npm install instead of npm ci, yarn/pnpm without "
+		"--frozen-lockfile, pip install without --require-hashes.",
+		"These commands resolve versions again and may rewrite the lockfile, so CI and "
+		"images get whatever is newest, not what was reviewed.",
+		"Use npm ci (or yarn install --frozen-lockfile / --immutable, pnpm install "
+		"--frozen-lockfile, pip install --require-hashes -r requirements.txt); fail the "
+		"build when the lockfile is out of date." },
+	[R_P08] = { "CAIRN-P08", "install-script", CAIRN_SEV_MEDIUM, SNAP,
+		"Installed packages run code at install time (preinstall, install, postinstall "
+		"scripts or an implicit node-gyp build).",
+		"Install scripts run with the installing user's rights and environment before "
+		"anyone uses the package: the usual first step of npm worms.",
+		"Install with --ignore-scripts (npm config set ignore-scripts true) and allow "
+		"scripts only for the packages that need them; review every new script." },
+	[R_P09] = { "CAIRN-P09", "unlocked-package", CAIRN_SEV_MEDIUM, SNAP,
+		"An installed package is not what the lockfile says: no lockfile entry for it, "
+		"a different version, or a different name.",
+		"Something installed it outside the locked process (a manual npm install, a "
+		"script, an attacker), so the lockfile's integrity does not cover it.",
+		"Remove node_modules and reinstall with npm ci from the committed lockfile; find "
+		"out what installed the extra package." },
+	[R_P10] = { "CAIRN-P10", "installed-files-mismatch", CAIRN_SEV_CRITICAL, SNAP,
+		"An installed package's files differ from the exact published tarball (npm "
+		"cache, checked against the lockfile integrity) or from its RECORD (pip): "
+		"modified, added or missing files.",
+		"The code on disk is not the code that was published and locked: it was changed "
+		"after install, the classic sign of tampering.",
+		"Treat the host as compromised: preserve the evidence (this snapshot), reinstall "
+		"from the lockfile on a clean machine (npm ci), rotate the secrets the "
+		"package's processes could read, and verify hashes in CI." },
+	[R_P11] = { "CAIRN-P11", "unusual-package-source", CAIRN_SEV_LOW, SNAP,
+		"A lockfile entry resolves from another host than the project's registry, from a "
+		"git repository, or from a non-registry tarball URL.",
+		"Such sources bypass the registry's immutability (a git ref or URL can change "
+		"under the same name) and are a common way to smuggle a package in.",
+		"Prefer registry versions; pin git dependencies to a full commit; review why the "
+		"entry comes from elsewhere." },
+	[R_E01] = { "CAIRN-E01", "unknown-egress-host", CAIRN_SEV_HIGH, CAPT,
+		"The capture shows outbound connections to a host that is not on the egress "
+		"allowlist.",
+		"An agent host should talk only to its registry and its model APIs; an unknown "
+		"destination is where stolen tokens and data go.",
+		"Block egress at the OS or network level except for the allowlist (nftables, a "
+		"proxy with an allowlist, Kubernetes NetworkPolicy); find the process that "
+		"connected; rotate what it could read." },
+	[R_D01] = { "CAIRN-D01", "same-version-different-content", CAIRN_SEV_CRITICAL, DIFF,
+		"A package keeps its version between the baseline and the snapshot but its "
+		"files or integrity changed.",
+		"A published version never changes: the same version with other bytes means the "
+		"files were edited on disk or a tarball was swapped.",
+		"Compare with the published tarball (npm cache, npm pack), reinstall with npm ci "
+		"from the lockfile, and treat the host as compromised until explained." },
+	[R_D02] = { "CAIRN-D02", "new-install-script", CAIRN_SEV_HIGH, DIFF,
+		"Since the baseline a package gained an install-time script (preinstall, "
+		"install, postinstall), or a new package arrived with one.",
+		"A release that adds an install script is the signature of supply-chain worms: "
+		"the script runs on every machine that installs it, before review.",
+		"Pin the last good version, reinstall with npm ci --ignore-scripts, read the "
+		"script, and report the release to the registry if it is malicious." },
+	[R_D03] = { "CAIRN-D03", "new-package", CAIRN_SEV_LOW, DIFF,
+		"Packages are installed now that were not in the baseline.",
+		"New dependencies (often transitive) are new code from new maintainers running "
+		"with the same rights.",
+		"Review why each package arrived (npm explain <name>) and lock it." },
+	[R_D04] = { "CAIRN-D04", "package-code-changed", CAIRN_SEV_MEDIUM, DIFF,
+		"A package changed version and code files inside it changed.",
+		"A patch release can change behaviour in one line (an extra BCC address, a new "
+		"endpoint) while the tool descriptions stay the same: only the code diff shows "
+		"it.",
+		"Read the code diff of the release before trusting it (npm diff "
+		"--diff=pkg@old --diff=pkg@new); pin the reviewed version." },
+	[R_D05] = { "CAIRN-D05", "new-destination-in-code", CAIRN_SEV_HIGH, DIFF,
+		"Lines added to a package's code since the baseline contain a host name, URL or "
+		"e-mail address that the old code did not contain.",
+		"New destinations in a dependency are how data leaves: an exfiltration host, a "
+		"silent BCC recipient, a webhook.",
+		"Pin the previous version, read the change, and block the destination at the "
+		"egress allowlist until it is explained." },
+	[R_X01] = { "CAIRN-X01", "install-script-and-unknown-egress", CAIRN_SEV_CRITICAL,
+		DIFF | CAPT,
+		"A new or changed install script (or a new destination in a package's code) and "
+		"outbound connections to hosts outside the allowlist appear together.",
+		"Code that runs at install plus a connection to an unknown host is the pattern "
+		"of a worm exfiltrating credentials: assume the secrets on this host are "
+		"stolen.",
+		"Isolate the host, rotate every secret it held (tokens in env, npm and cloud "
+		"credentials), reinstall from a known-good lockfile with npm ci "
+		"--ignore-scripts, and block the host at the egress allowlist." },
+};
+
+const cairn_rule *cairn_rules_table(size_t *count)
+{
+	*count = R__COUNT;
+	return rules;
+}
+
+const cairn_rule *cairn_rule_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < R__COUNT; i++)
+		if (!strcasecmp(rules[i].id, name) || !strcmp(rules[i].slug, name))
+			return &rules[i];
+	return NULL;
+}
+
+void cairn_rules_table_md(cairn_buf *out)
+{
+	size_t i;
+
+	cairn_buf_addstr(out, "| id | rule | severity | needs | what it checks | why it matters | fix |\n"
+			 "| --- | --- | --- | --- | --- | --- | --- |\n");
+	for (i = 0; i < R__COUNT; i++) {
+		const cairn_rule *r = &rules[i];
+
+		cairn_buf_addf(out, "| %s | `%s` | %s | %s%s%s | %s | %s | %s |\n", r->id, r->slug,
+			       cairn_severity_name(r->severity),
+			       r->inputs & SNAP ? "snapshot" : "",
+			       r->inputs & DIFF ? (r->inputs & SNAP ? "+baseline" : "baseline") : "",
+			       r->inputs & CAPT ? (r->inputs & (SNAP | DIFF) ? "+capture" : "capture") : "",
+			       r->checks, r->why, r->fix);
+	}
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static const char *jstr(const json_t *o, const char *k)
+{
+	const json_t *v = json_is_object(o) ? json_object_get(o, k) : NULL;
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static const char *jstr_or(const json_t *o, const char *k, const char *def)
+{
+	const char *s = jstr(o, k);
+
+	return s ? s : def;
+}
+
+static const json_t *jarr(const json_t *o, const char *k)
+{
+	const json_t *v = json_is_object(o) ? json_object_get(o, k) : NULL;
+
+	return json_is_array(v) ? v : NULL;
+}
+
+static const json_t *jobj(const json_t *o, const char *k)
+{
+	const json_t *v = json_is_object(o) ? json_object_get(o, k) : NULL;
+
+	return json_is_object(v) ? v : NULL;
+}
+
+static int jtrue(const json_t *o, const char *k)
+{
+	return json_is_object(o) && json_is_true(json_object_get(o, k));
+}
+
+static json_int_t jint(const json_t *o, const char *k, json_int_t def)
+{
+	const json_t *v = json_is_object(o) ? json_object_get(o, k) : NULL;
+
+	return json_is_integer(v) ? json_integer_value(v) : def;
+}
+
+static int type_is(const json_t *rec, const char *type)
+{
+	const char *t = jstr(rec, "type");
+
+	return t && !strcmp(t, type);
+}
+
+/* 1 when the string array arr holds s. */
+static int has_str(const json_t *arr, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(arr); i++) {
+		const char *v = json_string_value(json_array_get(arr, i));
+
+		if (v && !strcmp(v, s))
+			return 1;
+	}
+	return 0;
+}
+
+static int has_flag(const json_t *rec, const char *flag)
+{
+	return has_str(jarr(rec, "flags"), flag);
+}
+
+/* An evidence item from key/value string pairs, NULL-terminated; NULL
+ * values are skipped.  "line" is given as a string of digits or not at
+ * all; use ev_line() for numbers. */
+static json_t *ev(const char *key, ...)
+{
+	json_t *o = json_object();
+	va_list ap;
+	const char *k = key;
+
+	va_start(ap, key);
+	while (k) {
+		const char *v = va_arg(ap, const char *);
+
+		if (v)
+			json_object_set_new(o, k, json_string(v));
+		k = va_arg(ap, const char *);
+	}
+	va_end(ap);
+	return o;
+}
+
+static void ev_line(json_t *o, json_int_t line)
+{
+	if (line > 0)
+		json_object_set_new(o, "line", json_integer(line));
+}
+
+/* Append to an evidence list, keeping at most MAX_EVIDENCE items. */
+static void ev_add(json_t *list, json_t *item, size_t *dropped)
+{
+	if (json_array_size(list) < MAX_EVIDENCE)
+		json_array_append_new(list, item);
+	else {
+		json_decref(item);
+		(*dropped)++;
+	}
+}
+
+static void ev_close(json_t *list, size_t dropped)
+{
+	char msg[96];
+
+	if (!dropped)
+		return;
+	snprintf(msg, sizeof(msg), "%zu more not listed here (see the JSON report)", dropped);
+	json_array_append_new(list, ev("detail", msg, NULL));
+}
+
+/* "project/path" of a package record, as an entry path. */
+static void pkg_dir(cairn_buf *b, const json_t *rec)
+{
+	const char *project = jstr_or(rec, "project", "");
+	const char *path = jstr_or(rec, "path", "");
+
+	cairn_buf_clear(b);
+	if (*project) {
+		cairn_buf_addstr(b, project);
+		cairn_buf_addch(b, '/');
+	}
+	cairn_buf_addstr(b, path);
+}
+
+static void project_file(cairn_buf *b, const char *project, const char *file)
+{
+	cairn_buf_clear(b);
+	if (project && *project) {
+		cairn_buf_addstr(b, project);
+		cairn_buf_addch(b, '/');
+	}
+	cairn_buf_addstr(b, file);
+}
+
+/*
+ * Is an npm dependency spec pinned to exact content?  Exact semver
+ * ("1.2.3", "=1.2.3", "v1.2.3", with prerelease/build), "file:"/"link:"/
+ * "workspace:" (local), a git URL with a full commit ("#<40 hex>"), an
+ * "npm:name@<exact>" alias.  Everything else is a range or a tag.
+ */
+static int semver_exact(const char *s)
+{
+	int dots = 0, digits = 0;
+
+	if (*s == '=')
+		s++;
+	if (*s == 'v')
+		s++;
+	for (; *s; s++) {
+		if (isdigit((unsigned char)*s)) {
+			digits++;
+		} else if (*s == '.') {
+			if (!digits)
+				return 0;
+			dots++;
+			digits = 0;
+		} else if ((*s == '-' || *s == '+') && dots == 2 && digits) {
+			/* prerelease/build: anything but spaces and range chars */
+			return !strpbrk(s, " <>=|^~*");
+		} else {
+			return 0;
+		}
+	}
+	return dots == 2 && digits;
+}
+
+int cairn_rules_spec_pinned(const char *spec)
+{
+	const char *hash;
+	size_t i;
+
+	if (!spec)
+		return 0;
+	while (*spec == ' ')
+		spec++;
+	if (!strncmp(spec, "file:", 5) || !strncmp(spec, "link:", 5) ||
+	    !strncmp(spec, "workspace:", 10) || !strncmp(spec, "portal:", 7))
+		return 1;
+	if (!strncmp(spec, "npm:", 4)) {
+		const char *at = strrchr(spec + 5, '@');
+
+		return at && semver_exact(at + 1);
+	}
+	if ((hash = strchr(spec, '#')) &&
+	    (strstr(spec, "git") || strchr(spec, '/'))) {
+		hash++;
+		if (!strncmp(hash, "commit=", 7))
+			hash += 7;
+		for (i = 0; isxdigit((unsigned char)hash[i]); i++)
+			;
+		return i == 40 && !hash[i];
+	}
+	return semver_exact(spec);
+}
+
+/* Is a name secret-looking?  Mirrors docs/RECORDS.md §Secret names for
+ * inputs that carry no "secret" marker of their own. */
+int cairn_rules_secret_name(const char *name)
+{
+	static const char *const exact[] = {
+		"DATABASE_URL", "REDIS_URL", "MONGODB_URI", "MONGO_URL", "POSTGRES_URL",
+		"DSN", "SENTRY_DSN", "NPM_TOKEN", "NODE_AUTH_TOKEN", "GITHUB_TOKEN",
+		"GH_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY",
+		"GOOGLE_APPLICATION_CREDENTIALS", "KUBECONFIG", "SSH_AUTH_SOCK", NULL
+	};
+	static const char *const contains[] = {
+		"TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE", NULL
+	};
+	static const char *const prefix[] = { "AWS_", "AZURE_", "GCP_", "GOOGLE_", "AUTH_", NULL };
+	static const char *const suffix[] = { "_KEY", "_APIKEY", "_PASS", "_PWD", "_AUTH", NULL };
+	char up[256];
+	size_t i, n;
+
+	if (!name)
+		return 0;
+	n = strlen(name);
+	if (n >= sizeof(up))
+		n = sizeof(up) - 1;
+	for (i = 0; i < n; i++)
+		up[i] = (char)toupper((unsigned char)name[i]);
+	up[n] = '\0';
+	for (i = 0; exact[i]; i++)
+		if (!strcmp(up, exact[i]))
+			return 1;
+	for (i = 0; contains[i]; i++)
+		if (strstr(up, contains[i]))
+			return 1;
+	for (i = 0; prefix[i]; i++)
+		if (!strncmp(up, prefix[i], strlen(prefix[i])))
+			return 1;
+	for (i = 0; suffix[i]; i++) {
+		size_t l = strlen(suffix[i]);
+
+		if (n >= l && !strcmp(up + n - l, suffix[i]))
+			return 1;
+	}
+	return 0;
+}
+
+/* A redacted-value object or a plain name: is it secret? */
+static int redacted_secret(const json_t *v, const char **name)
+{
+	*name = json_is_string(v) ? json_string_value(v) : jstr(v, "name");
+	if (json_is_object(v) && json_object_get(v, "secret"))
+		return jtrue(v, "secret");
+	return cairn_rules_secret_name(*name);
+}
+
+/* ------------------------------------------------------------ posture */
+
+struct ctx {
+	cairn_findings *out;
+	const cairn_rules_input *in;
+	cairn_buf tmp;
+	cairn_buf tmp2;
+	int install_script_changed;   /* D02 fired (for X01) */
+	int unknown_egress;           /* E01 fired (for X01) */
+	json_t *x01_evidence;
+	cairn_buf unknown_hosts;      /* names for X01's title */
+};
+
+static void rule_unpinned_deps(struct ctx *c, const json_t *rec)
+{
+	static const char *const sections[] = {
+		"dependencies", "optionalDependencies", "devDependencies", NULL
+	};
+	json_t *evl = json_array();
+	cairn_buf names = CAIRN_BUF_INIT;
+	size_t count = 0, dropped = 0;
+	int s;
+
+	project_file(&c->tmp, jstr(rec, "project"), "package.json");
+	for (s = 0; sections[s]; s++) {
+		const json_t *deps = jobj(rec, sections[s]);
+		const char *name;
+		json_t *spec;
+
+		json_object_foreach((json_t *)deps, name, spec) {
+			const char *sp = json_string_value(spec);
+			json_t *e;
+
+			if (!sp || cairn_rules_spec_pinned(sp))
+				continue;
+			count++;
+			cairn_buf_clear(&c->tmp2);
+			cairn_buf_addf(&c->tmp2, "\"%s\": \"%s\"", name, sp);
+			e = ev("source", "snapshot", "file", c->tmp.data, "package", name,
+			       "text", c->tmp2.data, "detail", sections[s], NULL);
+			ev_add(evl, e, &dropped);
+			if (count <= 3)
+				cairn_buf_addf(&names, "%s%s %s", count > 1 ? ", " : "", name, sp);
+		}
+	}
+	if (count) {
+		ev_close(evl, dropped);
+		cairn_findings_add(c->out, &rules[R_P01], evl,
+				   "%s: %zu %s not pinned to an exact version (%s%s)",
+				   c->tmp.data, count, count == 1 ? "dependency" : "dependencies",
+				   names.data, count > 3 ? ", ..." : "");
+	} else {
+		json_decref(evl);
+	}
+	cairn_buf_release(&names);
+}
+
+static void rule_requirements(struct ctx *c, const json_t *records)
+{
+	json_t *evl = json_array();
+	size_t i, count = 0, dropped = 0;
+	const char *first = NULL;
+
+	for (i = 0; i < json_array_size(records); i++) {
+		const json_t *r = json_array_get(records, i);
+		json_t *e;
+
+		if (!type_is(r, "requirement") || !jstr(r, "name") || jtrue(r, "pinned"))
+			continue;
+		count++;
+		if (!first)
+			first = jstr(r, "file");
+		e = ev("source", "snapshot", "file", jstr(r, "file"), "package", jstr(r, "name"),
+		       "text", jstr(r, "text"), NULL);
+		ev_line(e, jint(r, "line", 0));
+		ev_add(evl, e, &dropped);
+	}
+	if (count) {
+		ev_close(evl, dropped);
+		cairn_findings_add(c->out, &rules[R_P01], evl,
+				   "%zu Python %s not pinned with == (%s%s)", count,
+				   count == 1 ? "requirement" : "requirements", first,
+				   count > 1 ? ", ..." : "");
+	} else {
+		json_decref(evl);
+	}
+}
+
+static void rule_mcp(struct ctx *c, const json_t *rec)
+{
+	const char *server = jstr_or(rec, "server", "?");
+	const char *config = jstr_or(rec, "config", "?");
+	const char *launcher = jstr(rec, "launcher");
+	const char *pin = jstr(rec, "pin");
+	const json_t *args = jarr(rec, "args");
+	static const char *const lists[] = { "env", "headers", NULL };
+	size_t i, count = 0;
+	int l;
+	json_t *evl;
+	cairn_buf names = CAIRN_BUF_INIT;
+
+	/* The command line as configured, for the evidence. */
+	cairn_buf_clear(&c->tmp);
+	cairn_buf_addstr(&c->tmp, jstr_or(rec, "command", ""));
+	for (i = 0; i < json_array_size(args); i++) {
+		const char *a = json_string_value(json_array_get(args, i));
+
+		cairn_buf_addch(&c->tmp, ' ');
+		cairn_buf_addstr(&c->tmp, a ? a : "?");
+	}
+	if (launcher && strcmp(launcher, "node") && strcmp(launcher, "python") &&
+	    strcmp(launcher, "other") && pin && !jtrue(rec, "pinned")) {
+		json_t *e = ev("source", "snapshot", "file", config, "package", jstr(rec, "package"),
+			       "text", c->tmp.data, NULL);
+
+		cairn_buf_clear(&c->tmp2);
+		cairn_buf_addf(&c->tmp2, "launcher %s, pin: %s%s%s", launcher, pin,
+			       jstr(rec, "package_version") ? ", requested " : "",
+			       jstr_or(rec, "package_version", ""));
+		json_object_set_new(e, "detail", json_string(c->tmp2.data));
+		cairn_findings_add(c->out, &rules[R_P02], json_pack("[o]", e),
+				   "MCP server '%s' runs %s %s without a pinned version",
+				   server, launcher, jstr_or(rec, "package", "(no package)"));
+	}
+
+	evl = json_array();
+	for (l = 0; lists[l]; l++) {
+		const json_t *vals = jarr(rec, lists[l]);
+
+		for (i = 0; i < json_array_size(vals); i++) {
+			const char *name;
+			json_t *e;
+
+			if (!redacted_secret(json_array_get(vals, i), &name) || !name)
+				continue;
+			count++;
+			cairn_buf_addf(&names, "%s%s", count > 1 ? ", " : "", name);
+			cairn_buf_clear(&c->tmp2);
+			cairn_buf_addf(&c->tmp2, "%s of server '%s'%s%s", lists[l], server,
+				       jstr(json_array_get(vals, i), "rule") ? ", secret rule " : "",
+				       jstr_or(json_array_get(vals, i), "rule", ""));
+			e = ev("source", "snapshot", "file", config, "text", name,
+			       "detail", c->tmp2.data, NULL);
+			json_array_append_new(evl, e);
+		}
+	}
+	if (count)
+		cairn_findings_add(c->out, &rules[R_P05], evl,
+				   "MCP server '%s' gets %zu secret%s in its config: %s",
+				   server, count, count == 1 ? "" : "s", names.data);
+	else
+		json_decref(evl);
+	cairn_buf_release(&names);
+}
+
+static void rule_env(struct ctx *c, const json_t *records)
+{
+	size_t i = 0, n = json_array_size(records);
+
+	/* env records are sorted by source: one finding per source. */
+	while (i < n) {
+		const json_t *r = json_array_get(records, i);
+		const char *source;
+		json_t *evl;
+		size_t count = 0, dropped = 0;
+		cairn_buf names = CAIRN_BUF_INIT;
+
+		if (!type_is(r, "env") || !jstr(r, "source")) {
+			i++;
+			continue;
+		}
+		source = jstr(r, "source");
+		evl = json_array();
+		for (; i < n; i++) {
+			const json_t *x = json_array_get(records, i);
+			const char *name;
+
+			if (!type_is(x, "env") || !jstr(x, "source") ||
+			    strcmp(jstr(x, "source"), source))
+				break;
+			if (!redacted_secret(x, &name) || !name)
+				continue;
+			count++;
+			if (count <= 4)
+				cairn_buf_addf(&names, "%s%s", count > 1 ? ", " : "", name);
+			ev_add(evl, ev("source", "snapshot", "file", source, "text", name,
+				       "detail", jstr(x, "rule") ? jstr(x, "rule") : "secret-looking name",
+				       NULL), &dropped);
+		}
+		if (count) {
+			ev_close(evl, dropped);
+			cairn_findings_add(c->out, &rules[R_P06], evl,
+					   "environment of %s holds %zu secret-looking variable%s (%s%s)",
+					   source, count, count == 1 ? "" : "s", names.data,
+					   count > 4 ? ", ..." : "");
+		} else {
+			json_decref(evl);
+		}
+		cairn_buf_release(&names);
+	}
+}
+
+static void rule_install_cmd(struct ctx *c, const json_t *rec)
+{
+	static const struct { const char *flag, *why; } bad[] = {
+		{ "not_ci", "npm install resolves again; npm ci installs exactly the lockfile" },
+		{ "no_frozen_lockfile", "without --frozen-lockfile / --immutable the lockfile may be rewritten" },
+		{ "no_require_hashes", "pip install without --require-hashes accepts any bytes" },
+	};
+	const json_t *flags = jarr(rec, "flags");
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		json_t *e;
+
+		if (!has_str(flags, bad[i].flag))
+			continue;
+		e = ev("source", "snapshot", "file", jstr(rec, "file"),
+		       "text", jstr_or(rec, "text", jstr_or(rec, "command", "?")),
+		       "detail", bad[i].why, NULL);
+		ev_line(e, jint(rec, "line", 0));
+		cairn_findings_add(c->out, &rules[R_P07], json_pack("[o]", e),
+				   "%s:%" JSON_INTEGER_FORMAT ": '%s' does not enforce the lockfile",
+				   jstr_or(rec, "file", "?"), jint(rec, "line", 0),
+				   jstr_or(rec, "command", "?"));
+		break;
+	}
+	if (has_str(flags, "unpinned")) {
+		json_t *e = ev("source", "snapshot", "file", jstr(rec, "file"),
+			       "text", jstr_or(rec, "text", "?"),
+			       "detail", "package argument without an exact version", NULL);
+
+		ev_line(e, jint(rec, "line", 0));
+		cairn_findings_add(c->out, &rules[R_P01], json_pack("[o]", e),
+				   "%s:%" JSON_INTEGER_FORMAT ": '%s' installs or runs an unpinned package",
+				   jstr_or(rec, "file", "?"), jint(rec, "line", 0),
+				   jstr_or(rec, "command", "?"));
+	}
+}
+
+/* Per-project grouped package rules: P03, P04, P08, P09, P11; per-package P10. */
+struct proj {
+	const json_t *rec;          /* npm_project record or NULL */
+	const char *project;
+	json_t *ev_scripts, *ev_unlocked, *ev_noint, *ev_source;
+	size_t n_scripts, n_unlocked, n_noint, n_source, n_locked;
+	size_t d_scripts, d_unlocked, d_noint, d_source;
+	cairn_buf scripts_names;
+	int no_lockfile;
+};
+
+static void proj_init(struct proj *p, const char *project)
+{
+	memset(p, 0, sizeof(*p));
+	p->project = project;
+	p->ev_scripts = json_array();
+	p->ev_unlocked = json_array();
+	p->ev_noint = json_array();
+	p->ev_source = json_array();
+	cairn_buf_init(&p->scripts_names);
+}
+
+static void pkg_rules(struct ctx *c, struct proj *p, const json_t *rec)
+{
+	const char *name = jstr_or(rec, "name", "?");
+	const char *version = jstr(rec, "version");
+	static const char *const unlocked_flags[] = {
+		"not_locked", "version_mismatch", "name_mismatch", NULL
+	};
+	static const char *const source_flags[] = {
+		"resolved_other_host", "git_dependency", "tarball_dependency", NULL
+	};
+	int i;
+
+	pkg_dir(&c->tmp, rec);
+	if (has_flag(rec, "no_lockfile"))
+		p->no_lockfile = 1;
+	if (jstr(rec, "locked_version") || has_flag(rec, "locked_missing"))
+		p->n_locked++;
+	if (jtrue(rec, "has_install_script") || has_flag(rec, "install_script")) {
+		const json_t *scripts = jobj(rec, "scripts");
+		const char *k;
+		json_t *v;
+		json_t *e;
+
+		cairn_buf_clear(&c->tmp2);
+		json_object_foreach((json_t *)scripts, k, v) {
+			if (c->tmp2.len)
+				cairn_buf_addch(&c->tmp2, '\n');
+			cairn_buf_addf(&c->tmp2, "%s: %s", k,
+				       json_is_string(v) ? json_string_value(v) : "?");
+		}
+		if (!c->tmp2.len)
+			cairn_buf_addstr(&c->tmp2, "(implicit node-gyp rebuild: binding.gyp / gypfile)");
+		p->n_scripts++;
+		if (p->n_scripts <= 3)
+			cairn_buf_addf(&p->scripts_names, "%s%s", p->n_scripts > 1 ? ", " : "", name);
+		e = ev("source", "snapshot", "file", c->tmp.data, "package", name, "version", version,
+		       "text", c->tmp2.data,
+		       "detail", has_flag(rec, "install_script_not_in_lock") ?
+				 "the lockfile does not record hasInstallScript for it" : NULL,
+		       NULL);
+		ev_add(p->ev_scripts, e, &p->d_scripts);
+	}
+	for (i = 0; unlocked_flags[i]; i++) {
+		if (has_flag(rec, unlocked_flags[i])) {
+			cairn_buf_clear(&c->tmp2);
+			cairn_buf_addf(&c->tmp2, "%s (installed %s, locked %s)", unlocked_flags[i],
+				       version ? version : "-", jstr_or(rec, "locked_version", "-"));
+			p->n_unlocked++;
+			ev_add(p->ev_unlocked, ev("source", "snapshot", "file", c->tmp.data,
+						  "package", name, "version", version,
+						  "detail", c->tmp2.data, NULL), &p->d_unlocked);
+			break;
+		}
+	}
+	if (has_flag(rec, "no_integrity")) {
+		p->n_noint++;
+		ev_add(p->ev_noint, ev("source", "snapshot", "file", jstr(rec, "lockfile"),
+				       "package", name, "version", jstr(rec, "locked_version"),
+				       "text", c->tmp.data, NULL), &p->d_noint);
+	}
+	for (i = 0; source_flags[i]; i++) {
+		if (has_flag(rec, source_flags[i])) {
+			p->n_source++;
+			ev_add(p->ev_source, ev("source", "snapshot", "file", jstr(rec, "lockfile"),
+						"package", name, "version", version,
+						"text", jstr_or(rec, "resolved", c->tmp.data),
+						"detail", source_flags[i], NULL), &p->d_source);
+			break;
+		}
+	}
+	/* P10: files differ from the published tarball / RECORD. */
+	{
+		const json_t *files = jobj(rec, "files");
+		static const char *const kinds[] = { "modified", "added", "missing", NULL };
+		json_t *evl = json_array();
+		size_t count = 0, dropped = 0, j;
+		int k;
+
+		for (k = 0; files && kinds[k]; k++) {
+			const json_t *list = jarr(files, kinds[k]);
+
+			for (j = 0; j < json_array_size(list); j++) {
+				const char *f = json_string_value(json_array_get(list, j));
+
+				if (!f)
+					continue;
+				count++;
+				cairn_buf_clear(&c->tmp2);
+				cairn_buf_addf(&c->tmp2, "%s/%s", c->tmp.data, f);
+				ev_add(evl, ev("source", "snapshot", "file", c->tmp2.data,
+					       "package", name, "version", version,
+					       "detail", kinds[k], NULL), &dropped);
+			}
+		}
+		if (!count && (has_flag(rec, "record_mismatch") || has_flag(rec, "files_modified"))) {
+			count++;
+			json_array_append_new(evl, ev("source", "snapshot", "file", c->tmp.data,
+						      "package", name, "version", version,
+						      "detail", "flags record a mismatch", NULL));
+		}
+		if (count) {
+			ev_close(evl, dropped);
+			if (files && jstr(files, "source"))
+				json_array_append_new(evl, ev("source", "snapshot",
+					"detail", "compared with the published bytes",
+					"text", jstr(files, "source"), NULL));
+			cairn_findings_add(c->out, &rules[R_P10], evl,
+					   "%s@%s: %zu installed file%s differ%s from the published package",
+					   name, version ? version : "?", count, count == 1 ? "" : "s",
+					   count == 1 ? "s" : "");
+		} else {
+			json_decref(evl);
+		}
+	}
+}
+
+static void proj_finish(struct ctx *c, struct proj *p)
+{
+	const char *label = p->project && *p->project ? p->project : "(root)";
+	json_int_t lock_entries = jint(p->rec, "lock_entries", -1);
+	json_int_t installed = jint(p->rec, "installed", -1);
+
+	if (p->rec && !jstr(p->rec, "lockfile")) {
+		const json_t *deps = jobj(p->rec, "dependencies");
+		size_t declared = json_object_size(deps) + json_object_size(jobj(p->rec, "devDependencies")) +
+				  json_object_size(jobj(p->rec, "optionalDependencies"));
+
+		if (declared || installed > 0 || p->no_lockfile) {
+			project_file(&c->tmp, p->project, "package.json");
+			cairn_buf_clear(&c->tmp2);
+			cairn_buf_addf(&c->tmp2, "%zu declared dependencies, %" JSON_INTEGER_FORMAT
+				       " installed packages, hidden lockfile: %s", declared,
+				       installed < 0 ? 0 : installed,
+				       jtrue(p->rec, "hidden_lockfile") ? "yes (node_modules/.package-lock.json, not committed)" : "no");
+			cairn_findings_add(c->out, &rules[R_P03],
+					   json_pack("[o]", ev("source", "snapshot", "file", c->tmp.data,
+							       "detail", c->tmp2.data, NULL)),
+					   "npm project %s has no committed lockfile", label);
+		}
+	}
+	if (p->n_noint) {
+		char det[128];
+
+		ev_close(p->ev_noint, p->d_noint);
+		snprintf(det, sizeof(det), "%zu of %" JSON_INTEGER_FORMAT " lockfile entries lack integrity",
+			 p->n_noint, lock_entries < 0 ? (json_int_t)p->n_locked : lock_entries);
+		json_array_insert_new(p->ev_noint, 0, ev("source", "snapshot", "detail", det, NULL));
+		cairn_findings_add(c->out, &rules[R_P04], p->ev_noint,
+				   "npm project %s: %zu of %" JSON_INTEGER_FORMAT " lockfile entries have no integrity",
+				   label, p->n_noint, lock_entries < 0 ? (json_int_t)p->n_locked : lock_entries);
+		p->ev_noint = NULL;
+	}
+	if (p->n_scripts) {
+		ev_close(p->ev_scripts, p->d_scripts);
+		cairn_findings_add(c->out, &rules[R_P08], p->ev_scripts,
+				   "npm project %s: %zu package%s run%s code at install (%s%s)",
+				   label, p->n_scripts, p->n_scripts == 1 ? "" : "s",
+				   p->n_scripts == 1 ? "s" : "", p->scripts_names.data,
+				   p->n_scripts > 3 ? ", ..." : "");
+		p->ev_scripts = NULL;
+	}
+	if (p->n_unlocked) {
+		ev_close(p->ev_unlocked, p->d_unlocked);
+		cairn_findings_add(c->out, &rules[R_P09], p->ev_unlocked,
+				   "npm project %s: %zu installed package%s not covered by the lockfile",
+				   label, p->n_unlocked, p->n_unlocked == 1 ? "" : "s");
+		p->ev_unlocked = NULL;
+	}
+	if (p->n_source) {
+		ev_close(p->ev_source, p->d_source);
+		cairn_findings_add(c->out, &rules[R_P11], p->ev_source,
+				   "npm project %s: %zu package%s from outside the registry",
+				   label, p->n_source, p->n_source == 1 ? "" : "s");
+		p->ev_source = NULL;
+	}
+	json_decref(p->ev_scripts);
+	json_decref(p->ev_unlocked);
+	json_decref(p->ev_noint);
+	json_decref(p->ev_source);
+	cairn_buf_release(&p->scripts_names);
+}
+
+static int proj_cmp(const void *a, const void *b)
+{
+	const struct proj *x = a, *y = b;
+
+	return strcmp(x->project, y->project);
+}
+
+static void posture(struct ctx *c, const json_t *records)
+{
+	struct proj *projs = NULL;
+	size_t np = 0, cap = 0, i, j;
+
+	/* Projects first (npm_project records), then packages by project. */
+	for (i = 0; i < json_array_size(records); i++) {
+		const json_t *r = json_array_get(records, i);
+		const char *project;
+
+		if (!type_is(r, "npm_project") && !type_is(r, "package"))
+			continue;
+		if (type_is(r, "package") && strcmp(jstr_or(r, "ecosystem", "npm"), "npm"))
+			project = jstr_or(r, "project", "");   /* pypi: site-packages */
+		else
+			project = jstr_or(r, "project", "");
+		for (j = 0; j < np; j++)
+			if (!strcmp(projs[j].project, project))
+				break;
+		if (j == np) {
+			if (np == cap) {
+				cap = cap ? cap * 2 : 8;
+				projs = cairn_realloc(projs, cap * sizeof(*projs));
+			}
+			proj_init(&projs[np++], project);
+		}
+		if (type_is(r, "npm_project")) {
+			projs[j].rec = r;
+			rule_unpinned_deps(c, r);
+		} else {
+			pkg_rules(c, &projs[j], r);
+		}
+	}
+	if (np > 1)
+		qsort(projs, np, sizeof(*projs), proj_cmp);
+	for (j = 0; j < np; j++)
+		proj_finish(c, &projs[j]);
+	free(projs);
+
+	for (i = 0; i < json_array_size(records); i++) {
+		const json_t *r = json_array_get(records, i);
+
+		if (type_is(r, "mcp_server"))
+			rule_mcp(c, r);
+		else if (type_is(r, "install_cmd"))
+			rule_install_cmd(c, r);
+	}
+	rule_requirements(c, records);
+	rule_env(c, records);
+}
+
+/* ------------------------------------------------------------ diff */
+
+/* The entry changes of the diff below dir/ (content changes only). */
+static void changed_files(const json_t *diff, const char *dir, json_t *evl,
+			  size_t *count, size_t *dropped, const char *pkg)
+{
+	const json_t *changes = jarr(diff, "changes");
+	size_t i, dl = strlen(dir);
+
+	for (i = 0; i < json_array_size(changes); i++) {
+		const json_t *ch = json_array_get(changes, i);
+		const char *path = jstr(ch, "path");
+		const char *kind = jstr(ch, "change");
+
+		if (!path || !kind || strncmp(path, dir, dl) || path[dl] != '/')
+			continue;
+		/* nested node_modules belong to other packages */
+		if (strstr(path + dl, "/node_modules/"))
+			continue;
+		if (strcmp(kind, "added") && strcmp(kind, "removed") && strcmp(kind, "modified"))
+			continue;
+		if (!strcmp(jstr_or(json_object_get(ch, "new"), "kind",
+				    jstr_or(json_object_get(ch, "old"), "kind", "file")), "dir"))
+			continue;
+		(*count)++;
+		ev_add(evl, ev("source", "diff", "file", path, "package", pkg, "detail", kind, NULL),
+		       dropped);
+	}
+}
+
+static const char *pkg_label(const json_t *rec)
+{
+	return jstr_or(rec, "name", jstr_or(rec, "path", "?"));
+}
+
+static void diff_rules(struct ctx *c, const json_t *diff)
+{
+	const json_t *recs = jarr(diff, "records");
+	json_t *ev_new = json_array();
+	size_t i, n_new = 0, d_new = 0;
+	cairn_buf names = CAIRN_BUF_INIT;
+
+	for (i = 0; i < json_array_size(recs); i++) {
+		const json_t *rc = json_array_get(recs, i);
+		const char *type = jstr_or(rc, "type", "");
+		const char *change = jstr_or(rc, "change", "");
+		const json_t *old = json_object_get(rc, "old"), *new = json_object_get(rc, "new");
+
+		if (strcmp(type, "package"))
+			continue;
+		if (!strcmp(change, "same-version-different-content")) {
+			json_t *evl = json_array();
+			size_t count = 0, dropped = 0;
+
+			pkg_dir(&c->tmp, new);
+			json_array_append_new(evl, ev("source", "diff", "file", c->tmp.data,
+				"package", pkg_label(new), "version", jstr(new, "version"),
+				"detail", "content digest before", "text",
+				jstr_or(old, "content_sha256", jstr_or(old, "integrity", "?")), NULL));
+			json_array_append_new(evl, ev("source", "diff", "file", c->tmp.data,
+				"package", pkg_label(new), "version", jstr(new, "version"),
+				"detail", "content digest after", "text",
+				jstr_or(new, "content_sha256", jstr_or(new, "integrity", "?")), NULL));
+			changed_files(diff, c->tmp.data, evl, &count, &dropped, pkg_label(new));
+			ev_close(evl, dropped);
+			cairn_findings_add(c->out, &rules[R_D01], evl,
+					   "%s@%s: same version, different content (%zu file%s changed)",
+					   pkg_label(new), jstr_or(new, "version", "?"), count,
+					   count == 1 ? "" : "s");
+		} else if (!strcmp(change, "scripts-changed") ||
+			   (!strcmp(change, "added") && json_object_size(jobj(new, "scripts")))) {
+			const json_t *os = jobj(old, "scripts"), *ns = jobj(new, "scripts");
+			const char *k;
+			json_t *v;
+			json_t *evl = json_array();
+			size_t count = 0;
+
+			pkg_dir(&c->tmp, new);
+			json_object_foreach((json_t *)ns, k, v) {
+				const json_t *was = json_object_get(os, k);
+
+				if (was && json_equal(was, v))
+					continue;
+				count++;
+				cairn_buf_clear(&c->tmp2);
+				cairn_buf_addf(&c->tmp2, "%s: %s", k,
+					       json_is_string(v) ? json_string_value(v) : "?");
+				json_array_append_new(evl, ev("source", "diff",
+					"file", c->tmp.data, "package", pkg_label(new),
+					"version", jstr(new, "version"),
+					"text", c->tmp2.data,
+					"detail", was ? "script changed" : "new script", NULL));
+			}
+			if (count) {
+				c->install_script_changed = 1;
+				if (!c->x01_evidence)
+					c->x01_evidence = json_array();
+				json_array_extend(c->x01_evidence, evl);
+				if (!strcmp(change, "added"))
+					cairn_findings_add(c->out, &rules[R_D02], evl,
+							   "new package %s@%s arrived with an install script",
+							   pkg_label(new), jstr_or(new, "version", "?"));
+				else
+					cairn_findings_add(c->out, &rules[R_D02], evl,
+							   "%s %s -> %s gained an install script",
+							   pkg_label(new), jstr_or(old, "version", "?"),
+							   jstr_or(new, "version", "?"));
+			} else {
+				json_decref(evl);
+			}
+		}
+		if (!strcmp(change, "added")) {
+			n_new++;
+			if (n_new <= 3)
+				cairn_buf_addf(&names, "%s%s@%s", n_new > 1 ? ", " : "",
+					       pkg_label(new), jstr_or(new, "version", "?"));
+			pkg_dir(&c->tmp, new);
+			ev_add(ev_new, ev("source", "diff", "file", c->tmp.data, "package", pkg_label(new),
+					  "version", jstr(new, "version"), NULL), &d_new);
+		} else if (!strcmp(change, "version-changed")) {
+			json_t *evl = json_array();
+			size_t count = 0, dropped = 0;
+
+			pkg_dir(&c->tmp, new);
+			changed_files(diff, c->tmp.data, evl, &count, &dropped, pkg_label(new));
+			ev_close(evl, dropped);
+			if (count)
+				cairn_findings_add(c->out, &rules[R_D04], evl,
+						   "%s %s -> %s: %zu file%s changed in the package",
+						   pkg_label(new), jstr_or(old, "version", "?"),
+						   jstr_or(new, "version", "?"), count, count == 1 ? "" : "s");
+			else
+				json_decref(evl);
+		}
+	}
+	if (n_new) {
+		ev_close(ev_new, d_new);
+		cairn_findings_add(c->out, &rules[R_D03], ev_new, "%zu new package%s since the baseline (%s%s)",
+				   n_new, n_new == 1 ? "" : "s", names.data, n_new > 3 ? ", ..." : "");
+	} else {
+		json_decref(ev_new);
+	}
+	cairn_buf_release(&names);
+}
+
+/* D05 over the file changes that carry a patch excerpt ("patch", added by
+ * the report when the store has both contents; lib/report_build.c). */
+static int host_char(int ch)
+{
+	return isalnum(ch) || ch == '-' || ch == '.' || ch == '_';
+}
+
+/* "name.js" is a file, not a host: TLDs that are common file extensions
+ * (none of them is a delegated TLD that matters here, except .sh/.py/.pl/
+ * .rs/.md, which attackers rarely use for exfiltration in code). */
+static int file_ext_tld(const char *t, size_t n)
+{
+	static const char *const ext[] = {
+		"js", "mjs", "cjs", "ts", "tsx", "jsx", "json", "tgz", "gz", "zip", "tar",
+		"md", "txt", "html", "htm", "css", "map", "py", "pyc", "sh", "yml", "yaml",
+		"lock", "node", "wasm", "png", "jpg", "svg", "env", "log", "exe", "dll",
+		"so", "rs", "go", "rb", "pl", "c", "h", "cc", "cpp", "java", "class", "jar",
+		"xml", "toml", "ini", "cfg", "conf", "csv", "pem", "key", "pub", "crt",
+		"then", "catch", "length", "push", "join", "map", "from", "prototype", NULL
+	};
+	size_t i;
+
+	for (i = 0; ext[i]; i++)
+		if (strlen(ext[i]) == n && !strncasecmp(t, ext[i], n))
+			return 1;
+	return 0;
+}
+
+/* 2: a generic TLD attackers use; 1: two lowercase letters (a ccTLD);
+ * 0: not a TLD as far as this heuristic goes (uppercase, a file
+ * extension, a long word such as a JavaScript member). */
+static int tld_class(const char *t, size_t n)
+{
+	static const char *const generic[] = {
+		"com", "net", "org", "io", "dev", "ai", "xyz", "biz", "club", "site",
+		"online", "tech", "cloud", "link", "click", "example", "test", "invalid",
+		"onion", "workers", "pages", "ngrok", "webhook", "shop", "store", "live",
+		"email", "support", "zone", "space", "fun", "icu", "cyou", "buzz", NULL
+	};
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i] < 'a' || t[i] > 'z')
+			return 0;
+	if (file_ext_tld(t, n))
+		return 0;
+	for (i = 0; generic[i]; i++)
+		if (strlen(generic[i]) == n && !strncmp(t, generic[i], n))
+			return 2;
+	return n == 2 ? 1 : 0;
+}
+
+/* Destinations in one line: URLs' hosts, e-mail addresses, and quoted
+ * dotted names with a letter TLD ("telemetry.acme-cdn.example"). */
+static void destinations(const char *line, size_t len, json_t *out)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t s = i, e, dots = 0, at = 0, k;
+		int alpha_tld = 0;
+
+		if (!host_char((unsigned char)line[i]) && line[i] != '@') {
+			i++;
+			continue;
+		}
+		while (i < len && (host_char((unsigned char)line[i]) || line[i] == '@')) {
+			if (line[i] == '@')
+				at++;
+			i++;
+		}
+		e = i;
+		while (e > s && line[e - 1] == '.')
+			e--;
+		for (k = s; k < e; k++)
+			if (line[k] == '.')
+				dots++;
+		for (k = e; k > s && line[k - 1] != '.'; k--)
+			;
+		if (k > s && k < e) {
+			size_t t;
+
+			alpha_tld = 1;
+			for (t = k; t < e; t++)
+				if (!isalpha((unsigned char)line[t]))
+					alpha_tld = 0;
+			if (e - k < 2 || file_ext_tld(line + k, e - k))
+				alpha_tld = 0;
+		}
+		if (dots >= 1 && alpha_tld && at <= 1 && e - s < 256 &&
+		    line[s] != '.' && line[s] != '@' && tld_class(line + k, e - k)) {
+			/* A known generic TLD is enough ("evil.com"); a two-letter
+			 * one needs more to tell it from member access ("a.b.cd"):
+			 * a '-', a second dot, an '@' or a preceding "//". */
+			int urlish = s >= 2 && line[s - 1] == '/' && line[s - 2] == '/';
+			int looks = tld_class(line + k, e - k) == 2 || at || dots >= 2 || urlish ||
+				    memchr(line + s, '-', e - s);
+
+			if (looks) {
+				char *h = cairn_strndup(line + s, e - s);
+
+				if (!has_str(out, h))
+					json_array_append_new(out, json_string(h));
+				free(h);
+			}
+		}
+	}
+}
+
+/* Lockfiles and docs list URLs by nature; their changes are judged by the
+ * package rules, not here. */
+static int not_code(const char *path)
+{
+	static const char *const names[] = {
+		"package-lock.json", ".package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
+		"pnpm-lock.yaml", "poetry.lock", "Pipfile.lock", "uv.lock", "RECORD", NULL
+	};
+	static const char *const exts[] = { ".md", ".markdown", ".txt", ".map", ".d.ts", NULL };
+	const char *base = path ? strrchr(path, '/') : NULL;
+	size_t i, n = path ? strlen(path) : 0;
+
+	base = base ? base + 1 : path;
+	for (i = 0; base && names[i]; i++)
+		if (!strcmp(base, names[i]))
+			return 1;
+	for (i = 0; exts[i]; i++)
+		if (n >= strlen(exts[i]) && !strcasecmp(path + n - strlen(exts[i]), exts[i]))
+			return 1;
+	return 0;
+}
+
+static void new_destinations(struct ctx *c, const json_t *files)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(files); i++) {
+		const json_t *f = json_array_get(files, i);
+		const char *patch = not_code(jstr(f, "path")) ? NULL : jstr(f, "patch");
+		json_t *added = json_array(), *removed = json_array(), *evl;
+		const char *p, *nl;
+		size_t j, count = 0;
+		cairn_buf names = CAIRN_BUF_INIT;
+
+		for (p = patch; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
+			size_t len;
+
+			nl = strchr(p, '\n');
+			len = nl ? (size_t)(nl - p) : strlen(p);
+			if (len && p[0] == '+' && strncmp(p, "+++", 3))
+				destinations(p + 1, len - 1, added);
+			else if (len && (p[0] == '-' || p[0] == ' ') && strncmp(p, "---", 3))
+				destinations(p + 1, len - 1, removed);
+			if (!nl)
+				break;
+		}
+		evl = json_array();
+		for (j = 0; j < json_array_size(added); j++) {
+			const char *h = json_string_value(json_array_get(added, j));
+			const char *line = NULL;
+
+			if (has_str(removed, h) || has_str(jarr(f, "old_destinations"), h))
+				continue;
+			/* the added line holding it, as evidence */
+			for (p = patch; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
+				nl = strchr(p, '\n');
+				if (p[0] == '+' && strncmp(p, "+++", 3)) {
+					size_t len = nl ? (size_t)(nl - p) : strlen(p);
+					char *l = cairn_strndup(p, len);
+
+					if (strstr(l, h)) {
+						cairn_buf_clear(&c->tmp2);
+						cairn_buf_addstr(&c->tmp2, l);
+						line = c->tmp2.data;
+					}
+					free(l);
+					if (line)
+						break;
+				}
+				if (!nl)
+					break;
+			}
+			count++;
+			cairn_buf_addf(&names, "%s%s", count > 1 ? ", " : "", h);
+			json_array_append_new(evl, ev("source", "diff", "file", jstr(f, "path"),
+						      "host", h, "text", line, "detail", "added line", NULL));
+		}
+		if (count) {
+			c->install_script_changed = 1;
+			if (!c->x01_evidence)
+				c->x01_evidence = json_array();
+			json_array_extend(c->x01_evidence, evl);
+		}
+		if (count)
+			cairn_findings_add(c->out, &rules[R_D05], evl, "%s: new destination%s in added code: %s",
+					   jstr_or(f, "path", "?"), count == 1 ? "" : "s", names.data);
+		else
+			json_decref(evl);
+		cairn_buf_release(&names);
+		json_decref(added);
+		json_decref(removed);
+	}
+}
+
+/* ------------------------------------------------------------ capture */
+
+int cairn_rules_host_allowed(const cairn_rules_input *in, const json_t *h)
+{
+	const json_t *addrs = jarr(h, "addresses"), *names = jarr(h, "names");
+	const json_t *allowed = json_object_get(h, "allowed");
+	int all_names, all_addrs;
+	size_t j;
+
+	if (!in->allow)
+		return json_is_boolean(allowed) ? json_is_true(allowed) : -1;
+	/* The capture's semantics (lib/capture.h): allowed when every name
+	 * is allowed, or every address is. */
+	all_names = json_array_size(names) > 0;
+	all_addrs = json_array_size(addrs) > 0;
+	for (j = 0; j < json_array_size(names); j++)
+		if (!in->allow(in->allow_ctx, jstr_or(json_array_get(names, j), "name", "")))
+			all_names = 0;
+	for (j = 0; j < json_array_size(addrs); j++) {
+		const char *a = json_string_value(json_array_get(addrs, j));
+
+		if (!a || !in->allow(in->allow_ctx, a))
+			all_addrs = 0;
+	}
+	if (!json_array_size(names) && !json_array_size(addrs) && jstr(h, "host"))
+		return in->allow(in->allow_ctx, jstr(h, "host")) ? 1 : 0;
+	return all_names || all_addrs;
+}
+
+static void capture_rules(struct ctx *c, const json_t *cap)
+{
+	const json_t *totals = jarr(cap, "totals");
+	size_t i, j;
+
+	for (i = 0; i < json_array_size(totals); i++) {
+		const json_t *h = json_array_get(totals, i);
+		const char *host = jstr(h, "host");
+		const json_t *addrs = jarr(h, "addresses"), *names = jarr(h, "names");
+		int ok;
+		json_t *e, *evl;
+
+		if (!host)
+			continue;
+		ok = cairn_rules_host_allowed(c->in, h);
+		if (ok < 0)
+			continue;   /* no allowlist anywhere: nothing to judge */
+		if (ok)
+			continue;
+		cairn_buf_clear(&c->tmp);
+		cairn_buf_addf(&c->tmp, "%" JSON_INTEGER_FORMAT " connection(s), %" JSON_INTEGER_FORMAT
+			       " bytes out, %" JSON_INTEGER_FORMAT " bytes in, first %s, last %s",
+			       jint(h, "connections", 0), jint(h, "bytes_out", 0), jint(h, "bytes_in", 0),
+			       jstr_or(h, "first_seen", "?"), jstr_or(h, "last_seen", "?"));
+		cairn_buf_clear(&c->tmp2);
+		for (j = 0; j < json_array_size(addrs); j++)
+			cairn_buf_addf(&c->tmp2, "%s%s", j ? " " : "",
+				       json_string_value(json_array_get(addrs, j)));
+		for (j = 0; j < json_array_size(jarr(h, "ports")); j++)
+			cairn_buf_addf(&c->tmp2, "%s%s", c->tmp2.len ? " " : "",
+				       json_string_value(json_array_get(jarr(h, "ports"), j)));
+		e = ev("source", "capture", "host", host, "text", c->tmp2.len ? c->tmp2.data : NULL,
+		       "detail", c->tmp.data, NULL);
+		evl = json_array();
+		json_array_append(evl, e);
+		for (j = 0; j < json_array_size(names); j++) {
+			const json_t *nm = json_array_get(names, j);
+			const json_t *srcs = jarr(nm, "sources");
+			size_t k;
+
+			cairn_buf_clear(&c->tmp2);
+			cairn_buf_addstr(&c->tmp2, "name from ");
+			for (k = 0; k < json_array_size(srcs); k++)
+				cairn_buf_addf(&c->tmp2, "%s%s", k ? ", " : "",
+					       json_string_value(json_array_get(srcs, k)));
+			json_array_append_new(evl, ev("source", "capture", "host", jstr(nm, "name"),
+						      "detail", c->tmp2.data, NULL));
+		}
+		c->unknown_egress++;
+		if (c->unknown_egress <= 3)
+			cairn_buf_addf(&c->unknown_hosts, "%s%s", c->unknown_egress > 1 ? ", " : "", host);
+		if (!c->x01_evidence)
+			c->x01_evidence = json_array();
+		json_array_append(c->x01_evidence, e);
+		json_decref(e);
+		cairn_findings_add(c->out, &rules[R_E01], evl,
+				   "outbound connections to %s, which is not on the allowlist", host);
+	}
+}
+
+int cairn_rules_eval(cairn_findings *out, const cairn_rules_input *in)
+{
+	struct ctx c;
+	size_t before = out->count;
+
+	memset(&c, 0, sizeof(c));
+	c.out = out;
+	c.in = in;
+	cairn_buf_init(&c.tmp);
+	cairn_buf_init(&c.tmp2);
+	cairn_buf_grow(&c.tmp, 0);
+	cairn_buf_grow(&c.tmp2, 0);
+	cairn_buf_init(&c.unknown_hosts);
+	cairn_buf_grow(&c.unknown_hosts, 0);
+	if (json_is_array(in->records))
+		posture(&c, in->records);
+	if (json_is_object(in->diff)) {
+		diff_rules(&c, in->diff);
+	}
+	if (json_is_array(in->patches))
+		new_destinations(&c, in->patches);
+	if (json_is_object(in->capture))
+		capture_rules(&c, in->capture);
+	if (c.install_script_changed && c.unknown_egress)
+		cairn_findings_add(out, &rules[R_X01], json_incref(c.x01_evidence),
+				   "new install-time code, and data sent to %s%s outside the allowlist",
+				   c.unknown_hosts.data, c.unknown_egress > 3 ? ", ..." : "");
+	json_decref(c.x01_evidence);
+	cairn_buf_release(&c.tmp);
+	cairn_buf_release(&c.tmp2);
+	cairn_buf_release(&c.unknown_hosts);
+	cairn_findings_sort(out);
+	return (int)(out->count - before);
+}

@@ -1,0 +1,686 @@
+/*
+ * scan.c - walk, hash in parallel, write in order (see scan.h).
+ */
+#include "scan.h"
+#include "hash.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { SLOT_FREE = 0, SLOT_QUEUED, SLOT_DONE };
+
+struct slot {
+	cairn_entry e;
+	int fd;
+	int state;
+	int reusable;             /* metadata matched the previous snapshot */
+	int reused;               /* hashes taken from it */
+	unsigned char prev_sha256[32];
+	unsigned char prev_xxh128[16];
+	uint64_t bytes_read;
+};
+
+struct worker {
+	struct scan *sc;
+	cairn_hasher *hasher;
+	pthread_t thread;
+	int started;
+};
+
+/* The previous snapshot, streamed in step with the walk. */
+struct prev {
+	cairn_snap_reader *r;
+	cairn_record rec;
+	int have;                 /* rec holds an entry not yet passed */
+	int entries_done;         /* no more entries (other records or end) */
+	int finished;             /* reader returned 0 */
+	int64_t created_sec;
+	long created_nsec;
+};
+
+struct scan {
+	const cairn_scan_opts *o;
+	cairn_snap_writer *w;
+	cairn_scan_stats st;
+
+	pthread_mutex_t mu;
+	pthread_cond_t work_cv;   /* queue not empty, or quit */
+	pthread_cond_t done_cv;   /* a slot became DONE */
+	struct slot *ring;
+	size_t cap;
+	uint64_t head, tail;      /* ring: [head, tail) in flight */
+	size_t *queue;            /* slot indices waiting for a worker */
+	uint64_t q_head, q_tail;
+	int quit, cancel;
+	unsigned idle;            /* workers waiting for work */
+	int main_waiting;         /* the walker thread waits for the head */
+	int fatal;
+	char fatal_msg[1024];
+
+	struct worker *workers;
+	unsigned nworkers;
+	struct prev prev;
+	int use_prev;
+	struct timespec last_progress;
+	cairn_buf msg;
+};
+
+/* ------------------------------------------------------------ RFC 3339 */
+
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int cairn_parse_rfc3339(const char *s, int64_t *sec, long *nsec)
+{
+	struct tm tm;
+	int y, mo, d, h, mi, se;
+	long ns = 0;
+	int scale = 100000000;
+	const char *p;
+	time_t t;
+
+	if (!s || strlen(s) < 20 || digits(s, 4, &y) || s[4] != '-' ||
+	    digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d) ||
+	    (s[10] != 'T' && s[10] != 't') || digits(s + 11, 2, &h) ||
+	    s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' ||
+	    digits(s + 17, 2, &se))
+		return CAIRN_EFORMAT;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+		return CAIRN_EFORMAT;
+	p = s + 19;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return CAIRN_EFORMAT;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (scale) {
+				ns += (long)(*p - '0') * scale;
+				scale /= 10;
+			}
+		}
+	}
+	if ((*p != 'Z' && *p != 'z') || p[1])
+		return CAIRN_EFORMAT;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	t = timegm(&tm);
+	*sec = (int64_t)t;
+	*nsec = ns;
+	return 0;
+}
+
+/* ------------------------------------------------------------ reuse */
+
+int cairn_scan_reuse_info(json_t **out, const char *path,
+			  const cairn_key *pubkey)
+{
+	cairn_snap_reader *r = NULL;
+	cairn_record rec;
+	const json_t *hdr, *tr;
+	const char *created, *sum;
+	json_t *info;
+	int64_t sec;
+	long nsec;
+	int rc;
+
+	*out = NULL;
+	memset(&rec, 0, sizeof(rec));
+	if ((rc = cairn_snap_reader_open(&r, path, pubkey)) < 0)
+		return rc;
+	while ((rc = cairn_snap_reader_next(r, &rec)) > 0)
+		;
+	if (rc < 0)
+		goto done;
+	hdr = cairn_snap_reader_header(r);
+	tr = cairn_snap_reader_trailer(r);
+	created = json_string_value(json_object_get(hdr, "created"));
+	sum = json_string_value(json_object_get(tr, "sha256"));
+	if (!created || cairn_parse_rfc3339(created, &sec, &nsec) < 0) {
+		rc = cairn_error_set(CAIRN_EFORMAT,
+				     "snapshot '%s': header has no valid \"created\" time",
+				     path);
+		goto done;
+	}
+	info = json_object();
+	cairn_json_set_bytes(info, "from", path, strlen(path));
+	json_object_set_new(info, "prev_sha256", json_string(sum ? sum : ""));
+	json_object_set_new(info, "prev_created", json_string(created));
+	*out = info;
+	rc = 0;
+done:
+	cairn_snap_reader_free(r);
+	return rc;
+}
+
+static int prev_open(struct prev *p, const char *path, const cairn_key *pubkey)
+{
+	const char *created;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if ((rc = cairn_snap_reader_open(&p->r, path, pubkey)) < 0)
+		return rc;
+	created = json_string_value(json_object_get(cairn_snap_reader_header(p->r),
+						    "created"));
+	if (!created || cairn_parse_rfc3339(created, &p->created_sec,
+					    &p->created_nsec) < 0)
+		return cairn_error_set(CAIRN_EFORMAT,
+				       "snapshot '%s': header has no valid \"created\" time",
+				       path);
+	return 0;
+}
+
+static int prev_advance(struct prev *p)
+{
+	int rc;
+
+	if (p->entries_done)
+		return 0;
+	rc = cairn_snap_reader_next(p->r, &p->rec);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		p->finished = 1;
+		p->entries_done = 1;
+		return 0;
+	}
+	if (p->rec.kind != CAIRN_REC_ENTRY) {
+		p->entries_done = 1;
+		return 0;
+	}
+	p->have = 1;
+	return 0;
+}
+
+/* The previous entry with exactly this path, or NULL.  *rc < 0 on error. */
+static const cairn_entry *prev_find(struct prev *p, const char *path,
+				    size_t len, int *rc)
+{
+	*rc = 0;
+	for (;;) {
+		int c;
+
+		if (!p->have) {
+			if (p->entries_done)
+				return NULL;
+			if ((*rc = prev_advance(p)) < 0)
+				return NULL;
+			if (!p->have)
+				return NULL;
+		}
+		c = cairn_path_cmp(p->rec.entry.path, p->rec.entry.path_len,
+				   path, len);
+		if (c < 0) {
+			p->have = 0;
+			continue;
+		}
+		return c == 0 ? &p->rec.entry : NULL;
+	}
+}
+
+/* Read the rest of the previous snapshot so that its trailer checksum (and
+ * signature) is verified before the new snapshot is declared good. */
+static int prev_finish(struct prev *p)
+{
+	int rc;
+
+	if (!p->r)
+		return 0;
+	while (!p->finished) {
+		rc = cairn_snap_reader_next(p->r, &p->rec);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			p->finished = 1;
+	}
+	return 0;
+}
+
+static int ts_before(int64_t s, long ns, int64_t ref_s, long ref_ns)
+{
+	return s < ref_s || (s == ref_s && ns < ref_ns);
+}
+
+/* ------------------------------------------------------------ workers */
+
+/* Small files hash in microseconds: take several per lock round-trip. */
+#define WORKER_BATCH 16
+
+static void *worker_main(void *arg)
+{
+	struct worker *wk = arg;
+	struct scan *sc = wk->sc;
+	size_t batch[WORKER_BATCH];
+	uint64_t bytes[WORKER_BATCH];
+	int rcs[WORKER_BATCH];
+
+	pthread_mutex_lock(&sc->mu);
+	for (;;) {
+		size_t n = 0, i, waiting;
+		int cancel;
+
+		while (sc->q_head == sc->q_tail && !sc->quit) {
+			sc->idle++;
+			pthread_cond_wait(&sc->work_cv, &sc->mu);
+			sc->idle--;
+		}
+		if (sc->q_head == sc->q_tail)
+			break;
+		/* Leave some for the others when the queue is short. */
+		waiting = (size_t)(sc->q_tail - sc->q_head);
+		if (sc->nworkers > 1)
+			waiting = (waiting + sc->nworkers - 1) / sc->nworkers;
+		while (n < WORKER_BATCH && n < waiting) {
+			batch[n++] = sc->queue[sc->q_head % sc->cap];
+			sc->q_head++;
+		}
+		cancel = sc->cancel;
+		pthread_mutex_unlock(&sc->mu);
+		for (i = 0; i < n; i++) {
+			struct slot *s = &sc->ring[batch[i]];
+
+			bytes[i] = 0;
+			rcs[i] = 0;
+			if (!cancel)
+				rcs[i] = cairn_hash_fd(wk->hasher, s->fd, &s->e, &bytes[i]);
+			close(s->fd);
+			s->fd = -1;
+		}
+		pthread_mutex_lock(&sc->mu);
+		for (i = 0; i < n; i++) {
+			struct slot *s = &sc->ring[batch[i]];
+
+			if (rcs[i] < 0 && rcs[i] != CAIRN_EIO && !sc->fatal) {
+				sc->fatal = rcs[i];
+				snprintf(sc->fatal_msg, sizeof(sc->fatal_msg), "%s",
+					 cairn_error_last());
+			}
+			s->bytes_read = bytes[i];
+			s->state = SLOT_DONE;
+		}
+		if (sc->main_waiting)
+			pthread_cond_signal(&sc->done_cv);
+	}
+	pthread_mutex_unlock(&sc->mu);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ main side */
+
+static void warnf(struct scan *sc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void warnf(struct scan *sc, const char *fmt, ...)
+{
+	va_list ap;
+	char line[8192];
+
+	if (!sc->o->warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	sc->o->warn(sc->o->warn_ctx, line);
+}
+
+static const char *shown(struct scan *sc, const char *p, size_t n)
+{
+	cairn_buf_clear(&sc->msg);
+	cairn_escape_display(&sc->msg, p, n);
+	if (!sc->msg.data)
+		cairn_buf_addstr(&sc->msg, "");
+	return sc->msg.data;
+}
+
+static void maybe_progress(struct scan *sc, int final)
+{
+	struct timespec now;
+	long long ms;
+
+	if (!sc->o->progress)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(now.tv_sec - sc->last_progress.tv_sec) * 1000 +
+	     (now.tv_nsec - sc->last_progress.tv_nsec) / 1000000;
+	if (!final && ms < 200)
+		return;
+	sc->last_progress = now;
+	sc->o->progress(sc->o->progress_ctx, &sc->st, final);
+}
+
+/* Hand a completed slot to the observer and the writer. */
+static int emit_slot(struct scan *sc, struct slot *s)
+{
+	cairn_entry *e = &s->e;
+	int rc;
+
+	sc->st.entries++;
+	if (e->type == CAIRN_T_FILE) {
+		sc->st.files++;
+		sc->st.bytes += e->size;
+		if (s->reused) {
+			sc->st.reused++;
+		} else if (e->flags & CAIRN_EF_HASHED) {
+			sc->st.hashed++;
+			sc->st.bytes_read += s->bytes_read;
+			if (s->reusable && !(e->flags & CAIRN_EF_CHANGED) &&
+			    (memcmp(e->sha256, s->prev_sha256, 32) ||
+			     memcmp(e->xxh128, s->prev_xxh128, 16))) {
+				sc->st.mismatch++;
+				warnf(sc, "'%s': content differs from the previous "
+				      "snapshot although size and times did not change",
+				      shown(sc, e->path, e->path_len));
+			}
+		}
+	}
+	if (e->err) {
+		sc->st.errors++;
+		warnf(sc, "cannot %s '%s': %s", e->err_op ? e->err_op : "read",
+		      shown(sc, e->path, e->path_len), strerror(e->err));
+	}
+	if (e->flags & CAIRN_EF_CHANGED) {
+		sc->st.changed++;
+		warnf(sc, "'%s' changed while it was read",
+		      shown(sc, e->path, e->path_len));
+	}
+	if (sc->o->observer)
+		sc->o->observer(sc->o->observer_ctx, e);
+	rc = cairn_snap_writer_entry(sc->w, e);
+	cairn_entry_release(e);
+	s->state = SLOT_FREE;
+	s->reusable = s->reused = 0;
+	s->bytes_read = 0;
+	maybe_progress(sc, 0);
+	return rc;
+}
+
+/*
+ * Emit completed slots at the head.  block 0: only what is done now;
+ * 1: wait until the head slot is done; 2: wait until the ring is empty.
+ */
+static int drain(struct scan *sc, int block)
+{
+	int rc;
+
+	while (sc->head < sc->tail) {
+		uint64_t ready = sc->head;
+
+		pthread_mutex_lock(&sc->mu);
+		for (;;) {
+			while (ready < sc->tail &&
+			       sc->ring[ready % sc->cap].state == SLOT_DONE)
+				ready++;
+			if (sc->fatal || ready > sc->head || !block)
+				break;
+			sc->main_waiting = 1;
+			pthread_cond_wait(&sc->done_cv, &sc->mu);
+			sc->main_waiting = 0;
+		}
+		if (sc->fatal) {
+			pthread_mutex_unlock(&sc->mu);
+			return cairn_error_set(sc->fatal, "%s", sc->fatal_msg);
+		}
+		pthread_mutex_unlock(&sc->mu);
+		if (ready == sc->head)
+			return 0;
+		/* Slots in [head, ready) are DONE: no worker touches them. */
+		for (; sc->head < ready; sc->head++)
+			if ((rc = emit_slot(sc, &sc->ring[sc->head % sc->cap])) < 0) {
+				sc->head++;
+				return rc;
+			}
+		if (block == 1)
+			block = 0;
+	}
+	return 0;
+}
+
+static void copy_xattrs(cairn_entry *dst, const cairn_entry *src)
+{
+	size_t i;
+
+	if (!src->xattr_count)
+		return;
+	dst->xattrs = cairn_calloc(src->xattr_count, sizeof(*dst->xattrs));
+	for (i = 0; i < src->xattr_count; i++) {
+		dst->xattrs[i] = src->xattrs[i];
+		dst->xattrs[i].name = cairn_strdup(src->xattrs[i].name);
+	}
+	dst->xattr_count = src->xattr_count;
+}
+
+/* Decide how the entry just walked gets its hashes, then queue it. */
+static int dispatch(struct scan *sc, cairn_walker *wk, struct slot *s)
+{
+	cairn_entry *e = &s->e;
+	int rc, fd = -1;
+
+	s->fd = -1;
+	s->state = SLOT_DONE;
+	if (e->type != CAIRN_T_FILE || e->err)
+		return 0;
+	if (sc->use_prev) {
+		const cairn_entry *pe = prev_find(&sc->prev, e->path, e->path_len, &rc);
+
+		if (rc < 0)
+			return rc;
+		if (pe && pe->type == CAIRN_T_FILE && (pe->flags & CAIRN_EF_HASHED) &&
+		    !(pe->flags & CAIRN_EF_CHANGED) && !pe->err &&
+		    pe->dev == e->dev && pe->ino == e->ino && pe->size == e->size &&
+		    pe->mtime_sec == e->mtime_sec && pe->mtime_nsec == e->mtime_nsec &&
+		    pe->ctime_sec == e->ctime_sec && pe->ctime_nsec == e->ctime_nsec) {
+			/* Racy: a change within the same timestamp granule
+			 * as the previous snapshot's start is invisible. */
+			if (!ts_before(e->mtime_sec, e->mtime_nsec, sc->prev.created_sec,
+				       sc->prev.created_nsec) ||
+			    !ts_before(e->ctime_sec, e->ctime_nsec, sc->prev.created_sec,
+				       sc->prev.created_nsec)) {
+				sc->st.racy++;
+			} else {
+				s->reusable = 1;
+				memcpy(s->prev_sha256, pe->sha256, 32);
+				memcpy(s->prev_xxh128, pe->xxh128, 16);
+				if (!sc->o->paranoid) {
+					memcpy(e->sha256, pe->sha256, 32);
+					memcpy(e->xxh128, pe->xxh128, 16);
+					e->flags |= CAIRN_EF_HASHED;
+					/* Setting an xattr changes the ctime,
+					 * so they are unchanged too. */
+					copy_xattrs(e, pe);
+					s->reused = 1;
+					return 0;
+				}
+			}
+		}
+	}
+	if ((rc = cairn_walker_open(wk, e, &fd)) < 0)
+		return rc;
+	if (fd < 0)
+		return 0;
+	s->fd = fd;
+	pthread_mutex_lock(&sc->mu);
+	s->state = SLOT_QUEUED;
+	sc->queue[sc->q_tail % sc->cap] = (size_t)(s - sc->ring);
+	sc->q_tail++;
+	if (sc->idle)
+		pthread_cond_signal(&sc->work_cv);
+	pthread_mutex_unlock(&sc->mu);
+	return 0;
+}
+
+static void stop_workers(struct scan *sc, int cancel)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&sc->mu);
+	sc->quit = 1;
+	if (cancel)
+		sc->cancel = 1;
+	pthread_cond_broadcast(&sc->work_cv);
+	pthread_mutex_unlock(&sc->mu);
+	for (i = 0; i < sc->nworkers; i++)
+		if (sc->workers[i].started) {
+			pthread_join(sc->workers[i].thread, NULL);
+			sc->workers[i].started = 0;
+		}
+}
+
+int cairn_scan_run(const char *root, const cairn_scan_opts *o,
+		   cairn_snap_writer *w, cairn_scan_stats *stats)
+{
+	struct scan sc;
+	cairn_walker *wk = NULL;
+	unsigned jobs, i;
+	uint64_t hidden_seen = 0;
+	int rc = 0;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.o = o;
+	sc.w = w;
+	cairn_buf_init(&sc.msg);
+	if (stats)
+		memset(stats, 0, sizeof(*stats));
+	jobs = o->jobs;
+	if (!jobs) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		jobs = n > 0 ? (unsigned)n : 1;
+	}
+	if (jobs > 256)
+		jobs = 256;
+	sc.cap = jobs * 32;
+	if (sc.cap < 64)
+		sc.cap = 64;
+	if (sc.cap > 1024)
+		sc.cap = 1024;
+	sc.ring = cairn_calloc(sc.cap, sizeof(*sc.ring));
+	sc.queue = cairn_calloc(sc.cap, sizeof(*sc.queue));
+	for (i = 0; i < sc.cap; i++)
+		sc.ring[i].fd = -1;
+	pthread_mutex_init(&sc.mu, NULL);
+	pthread_cond_init(&sc.work_cv, NULL);
+	pthread_cond_init(&sc.done_cv, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &sc.last_progress);
+
+	if ((rc = cairn_walker_new(&wk, root, &o->walk)) < 0)
+		goto done;
+	if (o->reuse_path) {
+		if ((rc = prev_open(&sc.prev, o->reuse_path, o->reuse_pubkey)) < 0)
+			goto done;
+		sc.use_prev = 1;
+	}
+	sc.workers = cairn_calloc(jobs, sizeof(*sc.workers));
+	sc.nworkers = jobs;
+	for (i = 0; i < jobs; i++) {
+		sc.workers[i].sc = &sc;
+		if ((rc = cairn_hasher_new(&sc.workers[i].hasher)) < 0)
+			goto done;
+		if (pthread_create(&sc.workers[i].thread, NULL, worker_main,
+				   &sc.workers[i]) != 0) {
+			rc = cairn_error_set(CAIRN_EEXTERNAL,
+					     "cannot start a hashing thread");
+			goto done;
+		}
+		sc.workers[i].started = 1;
+	}
+
+	for (;;) {
+		struct slot *s;
+		const char *msg;
+		int more;
+
+		if (sc.tail - sc.head == sc.cap && (rc = drain(&sc, 1)) < 0)
+			goto done;
+		s = &sc.ring[sc.tail % sc.cap];
+		cairn_entry_init(&s->e);
+		more = cairn_walker_next(wk, &s->e);
+		while ((msg = cairn_walker_take_warning(wk)))
+			warnf(&sc, "%s", msg);
+		for (; hidden_seen < cairn_walker_hidden_errors(wk); hidden_seen++) {
+			cairn_snap_writer_count_error(w);
+			sc.st.errors++;
+		}
+		if (more < 0) {
+			rc = more;
+			cairn_entry_release(&s->e);
+			goto done;
+		}
+		if (more == 0)
+			break;
+		rc = dispatch(&sc, wk, s);
+		sc.tail++;
+		if (rc < 0)
+			goto done;
+		if ((rc = drain(&sc, 0)) < 0)
+			goto done;
+	}
+	if ((rc = drain(&sc, 2)) < 0)
+		goto done;
+	if (sc.use_prev && (rc = prev_finish(&sc.prev)) < 0)
+		goto done;
+	maybe_progress(&sc, 1);
+done:
+	stop_workers(&sc, rc < 0);
+	/* Anything still in the ring after a failure. */
+	for (; sc.head < sc.tail; sc.head++) {
+		struct slot *s = &sc.ring[sc.head % sc.cap];
+
+		if (s->fd >= 0)
+			close(s->fd);
+		cairn_entry_release(&s->e);
+	}
+	for (i = 0; i < sc.nworkers; i++)
+		cairn_hasher_free(sc.workers[i].hasher);
+	free(sc.workers);
+	if (sc.prev.r)
+		cairn_snap_reader_free(sc.prev.r);
+	cairn_walker_free(wk);
+	pthread_mutex_destroy(&sc.mu);
+	pthread_cond_destroy(&sc.work_cv);
+	pthread_cond_destroy(&sc.done_cv);
+	free(sc.ring);
+	free(sc.queue);
+	cairn_buf_release(&sc.msg);
+	if (stats)
+		*stats = sc.st;
+	return rc;
+}
+
+json_t *cairn_scan_trailer_extra(const cairn_scan_opts *o,
+				 const cairn_scan_stats *s)
+{
+	json_t *x = json_object();
+
+	json_object_set_new(x, "changed", json_integer((json_int_t)s->changed));
+	if (o->reuse_path) {
+		json_t *r = json_object();
+
+		json_object_set_new(r, "reused", json_integer((json_int_t)s->reused));
+		json_object_set_new(r, "hashed", json_integer((json_int_t)s->hashed));
+		json_object_set_new(r, "racy", json_integer((json_int_t)s->racy));
+		json_object_set_new(r, "paranoid", json_boolean(o->paranoid));
+		json_object_set_new(r, "mismatch", json_integer((json_int_t)s->mismatch));
+		json_object_set_new(x, "reuse", r);
+	}
+	return x;
+}

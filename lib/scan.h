@@ -1,0 +1,96 @@
+/*
+ * scan.h - the parallel snapshot pipeline of cairn-snap.
+ *
+ * The walker (walk.h) produces entries in file order on the calling thread;
+ * regular files are opened there and handed to a pool of hashing threads
+ * through a bounded ring of in-flight entries; completed entries leave the
+ * ring in order and go to the observer (e.g. cairn_analyzer_observe) and
+ * then to the snapshot writer.  The output does not depend on the number of
+ * threads.
+ *
+ * Incremental mode (reuse_path): the previous snapshot is streamed in step
+ * with the walk (both are sorted, so this is a merge) and a regular file
+ * whose dev, ino, size, mtime and ctime (to the nanosecond) equal those of
+ * the previous entry takes its sha256 and xxh128 from there instead of being
+ * read, the way git's index works.  Racy case: a file whose mtime or ctime
+ * is not older than the previous snapshot's "created" time may have changed
+ * within the same timestamp granule and is read again.  paranoid: every file
+ * is read; a file whose metadata would have allowed reuse but whose content
+ * differs is counted as a mismatch (content changed behind unchanged
+ * timestamps).
+ */
+#ifndef CAIRN_SCAN_H
+#define CAIRN_SCAN_H
+
+#include "snapshot.h"
+#include "walk.h"
+
+#include <stdint.h>
+
+typedef struct cairn_scan_stats {
+	uint64_t entries;       /* entries written */
+	uint64_t files;         /* regular files among them */
+	uint64_t bytes;         /* sum of the sizes of regular files */
+	uint64_t bytes_read;    /* bytes actually read and hashed */
+	uint64_t hashed;        /* files whose hashes were computed */
+	uint64_t reused;        /* files whose hashes came from reuse_path */
+	uint64_t racy;          /* reusable by metadata but read again (racy) */
+	uint64_t mismatch;      /* paranoid: reusable metadata, other content */
+	uint64_t changed;       /* files that changed while read */
+	uint64_t errors;        /* entries with an error + errors of listings */
+} cairn_scan_stats;
+
+typedef struct cairn_scan_opts {
+	cairn_walk_opts walk;
+	unsigned jobs;               /* hashing threads; 0: online CPUs */
+	const char *reuse_path;      /* previous snapshot or NULL */
+	const cairn_key *reuse_pubkey; /* if set, reuse_path must be signed by it */
+	int paranoid;                /* read every file even with reuse_path */
+	/* Called for every entry in file order, hashes filled, before it is
+	 * written (may be NULL). */
+	void (*observer)(void *ctx, const cairn_entry *e);
+	void *observer_ctx;
+	/* Called now and then (at most every 200 ms) and once at the end
+	 * (may be NULL). */
+	void (*progress)(void *ctx, const cairn_scan_stats *s, int final);
+	void *progress_ctx;
+	/* One line per problem that does not stop the scan: unreadable entry,
+	 * file changed while read, listing failure (may be NULL).  The message
+	 * has untrusted bytes escaped with cairn_escape_display(). */
+	void (*warn)(void *ctx, const char *msg);
+	void *warn_ctx;
+} cairn_scan_opts;
+
+/*
+ * Check a previous snapshot for --reuse before the new one is opened: reads
+ * it whole (structure, checksum, and signature when pubkey is set) and
+ * returns the header object to record, {"from": path, "prev_sha256":
+ * trailer checksum, "prev_created": its header's created} (new reference).
+ * CAIRN_EVERIFY/CAIRN_EFORMAT/CAIRN_EIO with a message naming the file.
+ */
+int cairn_scan_reuse_info(json_t **out, const char *path,
+			  const cairn_key *pubkey);
+
+/*
+ * Walk root and write every entry through w (opened by the caller, who
+ * also closes it).  stats (may be NULL) receives the counters.  Returns 0
+ * when the walk completed (entries with errors included), negative on fatal
+ * trouble (root unreadable, write failure, previous snapshot bad); the
+ * caller must then abort the writer.
+ */
+int cairn_scan_run(const char *root, const cairn_scan_opts *opts,
+		   cairn_snap_writer *w, cairn_scan_stats *stats);
+
+/*
+ * Trailer fields for cairn_snap_writer_close()'s extra: {"changed": N} and,
+ * when reuse_path was set, "reuse": {"reused": N, "hashed": N, "racy": N,
+ * "paranoid": bool, "mismatch": N}.  New reference.
+ */
+json_t *cairn_scan_trailer_extra(const cairn_scan_opts *opts,
+				 const cairn_scan_stats *s);
+
+/* Parse an RFC 3339 UTC time "YYYY-MM-DDTHH:MM:SS[.fraction]Z".
+ * 0 or CAIRN_EFORMAT (no message set). */
+int cairn_parse_rfc3339(const char *s, int64_t *sec, long *nsec);
+
+#endif

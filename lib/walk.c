@@ -1,0 +1,669 @@
+/*
+ * walk.c - the tree walker (see walk.h for the order and the rules).
+ */
+#include "walk.h"
+#include "hash.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+/* One name of a directory listing.  A subdirectory gives two items: its
+ * entry (key "name") and its contents (key "name/"), so that sorting keys
+ * gives the file order. */
+struct item {
+	char *key;
+	size_t key_len;        /* name length + is_subtree */
+	unsigned char is_subtree;
+	unsigned char dtype;   /* DT_* from the listing */
+	unsigned char blocked; /* subtree only: do not descend */
+	size_t subtree;        /* entry item of a dir: index of its subtree item,
+	                        * (size_t)-1 when none */
+	uint64_t dev, ino;     /* subtree: identity seen at entry time */
+};
+
+struct frame {
+	int fd;
+	uint64_t dev, ino;     /* of this directory: loop detection */
+	size_t prefix_len;     /* path bytes before this directory's names */
+	struct item *items;
+	size_t *order;
+	size_t count, next;
+};
+
+struct cairn_walker {
+	const cairn_walk_opts *opts;
+	cairn_walk_opts no_opts;
+	struct frame *frames;
+	size_t depth, frames_cap;
+	cairn_buf path;
+	uint64_t root_dev;
+	int proc_ok;           /* /proc/self/fd usable for no-follow xattrs */
+	/* last emitted entry: directory fd and name, for cairn_walker_open */
+	int cur_dirfd;
+	const char *cur_name;
+	int cur_type;
+	uint64_t hidden;
+	cairn_buf warning;
+	int warning_pending;
+	char *root;
+};
+
+static void shown_path(cairn_buf *out, const char *p, size_t n)
+{
+	cairn_buf_clear(out);
+	cairn_escape_display(out, p, n);
+	if (!out->data)
+		cairn_buf_addstr(out, "");
+}
+
+static void hidden_error(cairn_walker *w, const char *op, int err)
+{
+	cairn_buf shown = CAIRN_BUF_INIT;
+
+	w->hidden++;
+	shown_path(&shown, w->path.data ? w->path.data : "", w->path.len);
+	cairn_buf_clear(&w->warning);
+	cairn_buf_addf(&w->warning, "cannot %s '%s': %s", op, shown.data,
+		       err ? strerror(err) : "changed during the walk");
+	w->warning_pending = 1;
+	cairn_buf_release(&shown);
+}
+
+static void set_err(cairn_entry *e, const char *op, int err)
+{
+	if (e->err)
+		return;   /* keep the first failure */
+	e->err = err;
+	free(e->err_op);
+	e->err_op = cairn_strdup(op);
+}
+
+static int item_cmp(const struct item *a, const struct item *b)
+{
+	size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
+	int c = memcmp(a->key, b->key, n);
+
+	if (c)
+		return c;
+	return a->key_len < b->key_len ? -1 : a->key_len > b->key_len;
+}
+
+static int order_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const struct item *items = ctx;
+
+	return item_cmp(&items[*(const size_t *)pa], &items[*(const size_t *)pb]);
+}
+
+static void frame_release(struct frame *f)
+{
+	size_t i;
+
+	if (f->fd >= 0)
+		close(f->fd);
+	for (i = 0; i < f->count; i++)
+		free(f->items[i].key);
+	free(f->items);
+	free(f->order);
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+}
+
+static int excluded(const cairn_walker *w, const char *path, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < w->opts->exclude_count; i++) {
+		const char *g = w->opts->excludes[i];
+
+		if (fnmatch(g, name, 0) == 0 ||
+		    fnmatch(g, path, FNM_PATHNAME) == 0)
+			return 1;
+	}
+	for (i = 0; i < w->opts->skip_count; i++)
+		if (fnmatch(w->opts->skip_globs[i], path, FNM_PATHNAME) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * List the directory open on fd into a new frame (takes fd).  Returns 0, or
+ * the errno of a failed listing (the frame then holds what was read).
+ */
+static int frame_fill(struct frame *f, int fd, size_t prefix_len)
+{
+	int dup_fd;
+	DIR *d;
+	size_t cap = 0;
+	int err = 0;
+	size_t i, k;
+
+	memset(f, 0, sizeof(*f));
+	f->fd = fd;
+	f->prefix_len = prefix_len;
+	dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (dup_fd < 0)
+		return errno;
+	d = fdopendir(dup_fd);
+	if (!d) {
+		err = errno;
+		close(dup_fd);
+		return err;
+	}
+	for (;;) {
+		struct dirent *de;
+		size_t len;
+		unsigned char dt;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			err = errno;
+			break;
+		}
+		if (de->d_name[0] == '.' && (de->d_name[1] == '\0' ||
+		    (de->d_name[1] == '.' && de->d_name[2] == '\0')))
+			continue;
+		len = strlen(de->d_name);
+		dt = de->d_type;
+		if (dt == DT_UNKNOWN) {
+			struct stat st;
+
+			if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISDIR(st.st_mode))
+				dt = DT_DIR;
+		}
+		if (f->count + 2 > cap) {
+			cap = cap ? cap * 2 : 32;
+			f->items = cairn_realloc(f->items, cap * sizeof(*f->items));
+		}
+		f->items[f->count].key = cairn_strndup(de->d_name, len);
+		f->items[f->count].key_len = len;
+		f->items[f->count].is_subtree = 0;
+		f->items[f->count].dtype = dt;
+		f->items[f->count].blocked = 0;
+		f->items[f->count].subtree = (size_t)-1;
+		f->items[f->count].dev = f->items[f->count].ino = 0;
+		f->count++;
+		if (dt == DT_DIR) {
+			struct item *s = &f->items[f->count];
+
+			s->key = cairn_malloc(len + 2);
+			memcpy(s->key, de->d_name, len);
+			s->key[len] = '/';
+			s->key[len + 1] = '\0';
+			s->key_len = len + 1;
+			s->is_subtree = 1;
+			s->dtype = dt;
+			/* blocked until the entry proves it is a directory */
+			s->blocked = 1;
+			s->subtree = (size_t)-1;
+			s->dev = s->ino = 0;
+			f->items[f->count - 1].subtree = f->count;
+			f->count++;
+		}
+	}
+	closedir(d);
+	f->order = cairn_malloc((f->count ? f->count : 1) * sizeof(*f->order));
+	for (i = 0; i < f->count; i++)
+		f->order[i] = i;
+	qsort_r(f->order, f->count, sizeof(*f->order), order_cmp, f->items);
+	/* Names are unique within a directory, so keys are too. */
+	for (k = 1; k < f->count; k++)
+		if (!item_cmp(&f->items[f->order[k - 1]], &f->items[f->order[k]]))
+			return EINVAL;
+	return err;
+}
+
+static struct frame *push_frame(cairn_walker *w)
+{
+	if (w->depth == w->frames_cap) {
+		w->frames_cap = w->frames_cap ? w->frames_cap * 2 : 16;
+		w->frames = cairn_realloc(w->frames,
+					  w->frames_cap * sizeof(*w->frames));
+	}
+	return &w->frames[w->depth++];
+}
+
+int cairn_walker_new(cairn_walker **out, const char *root,
+		     const cairn_walk_opts *opts)
+{
+	cairn_walker *w = cairn_calloc(1, sizeof(*w));
+	struct stat st;
+	struct frame *f;
+	int fd, err;
+
+	*out = NULL;
+	w->opts = opts ? opts : &w->no_opts;
+	w->cur_dirfd = -1;
+	w->cur_type = -1;
+	w->root = cairn_strdup(root);
+	cairn_buf_init(&w->path);
+	cairn_buf_init(&w->warning);
+	cairn_buf_addstr(&w->path, "");
+	w->proc_ok = access("/proc/self/fd", X_OK) == 0;
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		err = errno;
+		cairn_walker_free(w);
+		return cairn_error_set(err == ENOTDIR ? CAIRN_EUSAGE : CAIRN_EIO,
+				       "cannot open directory '%s': %s",
+				       root, strerror(err));
+	}
+	if (fstat(fd, &st) < 0) {
+		err = errno;
+		close(fd);
+		cairn_walker_free(w);
+		return cairn_error_set(CAIRN_EIO, "cannot stat '%s': %s",
+				       root, strerror(err));
+	}
+	w->root_dev = (uint64_t)st.st_dev;
+	f = push_frame(w);
+	err = frame_fill(f, fd, 0);
+	f->dev = (uint64_t)st.st_dev;
+	f->ino = (uint64_t)st.st_ino;
+	if (err) {
+		cairn_walker_free(w);
+		return cairn_error_set(CAIRN_EIO, "cannot list '%s': %s",
+				       root, strerror(err));
+	}
+	*out = w;
+	return 0;
+}
+
+void cairn_walker_free(cairn_walker *w)
+{
+	if (!w)
+		return;
+	while (w->depth)
+		frame_release(&w->frames[--w->depth]);
+	free(w->frames);
+	cairn_buf_release(&w->path);
+	cairn_buf_release(&w->warning);
+	free(w->root);
+	free(w);
+}
+
+uint64_t cairn_walker_hidden_errors(const cairn_walker *w)
+{
+	return w->hidden;
+}
+
+const char *cairn_walker_take_warning(cairn_walker *w)
+{
+	if (!w->warning_pending)
+		return NULL;
+	w->warning_pending = 0;
+	return w->warning.data;
+}
+
+uint64_t cairn_walker_root_dev(const cairn_walker *w)
+{
+	return w->root_dev;
+}
+
+static int xattr_cmp(const void *pa, const void *pb)
+{
+	const cairn_xattr *a = pa, *b = pb;
+
+	return strcmp(a->name, b->name);
+}
+
+/*
+ * Read xattr names and value digests.  fd >= 0: an open descriptor of the
+ * object (f* calls).  Otherwise the object is dirfd/name, reached through
+ * /proc/self/fd/DIRFD/NAME with the l* calls, which do not follow a final
+ * symbolic link: nothing is opened, so FIFOs and devices are safe.
+ */
+static void read_xattrs(cairn_walker *w, int fd, int dirfd, const char *name,
+			cairn_entry *e)
+{
+	char procpath[64 + 256];
+	char *names = NULL;
+	ssize_t len;
+	size_t cap = 0;
+	const char *p, *end;
+	unsigned char *val = NULL;
+	size_t valcap = 0;
+
+	if (fd < 0) {
+		if (!w->proc_ok)
+			return;
+		snprintf(procpath, sizeof(procpath), "/proc/self/fd/%d/%s",
+			 dirfd, name);
+	}
+	for (;;) {
+		len = fd >= 0 ? flistxattr(fd, NULL, 0) : llistxattr(procpath, NULL, 0);
+		if (len <= 0)
+			break;
+		if ((size_t)len > cap) {
+			cap = (size_t)len;
+			names = cairn_realloc(names, cap);
+		}
+		len = fd >= 0 ? flistxattr(fd, names, cap)
+			      : llistxattr(procpath, names, cap);
+		if (len >= 0 || errno != ERANGE)
+			break;
+	}
+	if (len < 0) {
+		if (errno != ENOTSUP && errno != ENOENT)
+			set_err(e, "listxattr", errno);
+		goto done;
+	}
+	p = names;
+	end = names + len;
+	while (p < end) {
+		size_t nlen = strnlen(p, (size_t)(end - p));
+		ssize_t vlen;
+		cairn_xattr *x;
+
+		if (nlen == 0) {
+			p++;
+			continue;
+		}
+		for (;;) {
+			vlen = fd >= 0 ? fgetxattr(fd, p, NULL, 0)
+				       : lgetxattr(procpath, p, NULL, 0);
+			if (vlen < 0)
+				break;
+			if ((size_t)vlen + 1 > valcap) {
+				valcap = (size_t)vlen + 1;
+				val = cairn_realloc(val, valcap);
+			}
+			vlen = fd >= 0 ? fgetxattr(fd, p, val, valcap)
+				       : lgetxattr(procpath, p, val, valcap);
+			if (vlen >= 0 || errno != ERANGE)
+				break;
+		}
+		if (vlen < 0) {
+			if (errno != ENODATA && errno != ENOTSUP)
+				set_err(e, "getxattr", errno);
+			p += nlen + 1;
+			continue;
+		}
+		e->xattrs = cairn_realloc(e->xattrs,
+					  (e->xattr_count + 1) * sizeof(*e->xattrs));
+		x = &e->xattrs[e->xattr_count++];
+		memset(x, 0, sizeof(*x));
+		x->name = cairn_strndup(p, nlen);
+		x->size = (uint64_t)vlen;
+		if (cairn_sha256_mem(x->sha256, val, (size_t)vlen) < 0)
+			set_err(e, "getxattr", EIO);
+		p += nlen + 1;
+	}
+	if (e->xattr_count > 1)
+		qsort(e->xattrs, e->xattr_count, sizeof(*e->xattrs), xattr_cmp);
+done:
+	free(names);
+	free(val);
+}
+
+static int type_of(mode_t m)
+{
+	if (S_ISREG(m))
+		return CAIRN_T_FILE;
+	if (S_ISDIR(m))
+		return CAIRN_T_DIR;
+	if (S_ISLNK(m))
+		return CAIRN_T_SYMLINK;
+	if (S_ISFIFO(m))
+		return CAIRN_T_FIFO;
+	if (S_ISSOCK(m))
+		return CAIRN_T_SOCKET;
+	if (S_ISCHR(m))
+		return CAIRN_T_CHR;
+	if (S_ISBLK(m))
+		return CAIRN_T_BLK;
+	return CAIRN_T_UNKNOWN;
+}
+
+static int type_of_dtype(unsigned char dt)
+{
+	switch (dt) {
+	case DT_REG: return CAIRN_T_FILE;
+	case DT_DIR: return CAIRN_T_DIR;
+	case DT_LNK: return CAIRN_T_SYMLINK;
+	case DT_FIFO: return CAIRN_T_FIFO;
+	case DT_SOCK: return CAIRN_T_SOCKET;
+	case DT_CHR: return CAIRN_T_CHR;
+	case DT_BLK: return CAIRN_T_BLK;
+	default: return CAIRN_T_UNKNOWN;
+	}
+}
+
+static void fill_stat(cairn_entry *e, const struct stat *st)
+{
+	e->type = type_of(st->st_mode);
+	e->mode = (uint32_t)(st->st_mode & 07777);
+	e->uid = (uint32_t)st->st_uid;
+	e->gid = (uint32_t)st->st_gid;
+	e->size = (uint64_t)st->st_size;
+	e->mtime_sec = (int64_t)st->st_mtim.tv_sec;
+	e->mtime_nsec = st->st_mtim.tv_nsec;
+	e->ctime_sec = (int64_t)st->st_ctim.tv_sec;
+	e->ctime_nsec = st->st_ctim.tv_nsec;
+	e->dev = (uint64_t)st->st_dev;
+	e->ino = (uint64_t)st->st_ino;
+	e->nlink = (uint64_t)st->st_nlink;
+	e->rdev = (e->type == CAIRN_T_CHR || e->type == CAIRN_T_BLK)
+		  ? (uint64_t)st->st_rdev : 0;
+}
+
+static void read_link(int dirfd, const char *name, const struct stat *st,
+		      cairn_entry *e)
+{
+	size_t cap = st->st_size > 0 && st->st_size < 65536
+		     ? (size_t)st->st_size + 1 : 256;
+
+	for (;;) {
+		char *buf = cairn_malloc(cap);
+		ssize_t n = readlinkat(dirfd, name, buf, cap);
+
+		if (n < 0) {
+			set_err(e, "readlink", errno);
+			free(buf);
+			return;
+		}
+		if ((size_t)n < cap) {
+			buf[n] = '\0';
+			e->target = buf;
+			e->target_len = (size_t)n;
+			return;
+		}
+		free(buf);
+		if (cap >= (1u << 20)) {
+			set_err(e, "readlink", ENAMETOOLONG);
+			return;
+		}
+		cap *= 2;
+	}
+}
+
+/* Produce the entry of item it of frame f.  1: *e filled, 0: skipped. */
+static int emit_entry(cairn_walker *w, struct frame *f, struct item *it,
+		      cairn_entry *e)
+{
+	struct item *sub = it->subtree != (size_t)-1 ? &f->items[it->subtree] : NULL;
+	const char *name = it->key;
+	struct stat st;
+
+	cairn_buf_add(&w->path, it->key, it->key_len);
+	if (excluded(w, w->path.data, name))
+		return 0;
+	cairn_entry_release(e);
+	if (fstatat(f->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		int err = errno;
+
+		if (err == ENOENT)
+			return 0;   /* removed since the listing */
+		e->type = type_of_dtype(it->dtype);
+		set_err(e, "lstat", err);
+	} else {
+		fill_stat(e, &st);
+		if (e->type == CAIRN_T_SYMLINK) {
+			read_link(f->fd, name, &st, e);
+		} else if (e->type == CAIRN_T_DIR) {
+			int dfd = openat(f->fd, name, O_RDONLY | O_DIRECTORY |
+					 O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+					 O_CLOEXEC);
+
+			if (dfd < 0) {
+				set_err(e, "opendir", errno);
+			} else {
+				read_xattrs(w, dfd, -1, NULL, e);
+				close(dfd);
+				if (sub && !(w->opts->one_file_system &&
+					     e->dev != w->root_dev)) {
+					sub->blocked = 0;
+					sub->dev = e->dev;
+					sub->ino = e->ino;
+				}
+			}
+		}
+		/* Regular files get theirs from the open descriptor in
+		 * cairn_walker_open(): a path lookup through /proc costs as
+		 * much as the rest of the walk. */
+		if (e->type != CAIRN_T_DIR && e->type != CAIRN_T_FILE)
+			read_xattrs(w, -1, f->fd, name, e);
+	}
+	e->path = cairn_strndup(w->path.data, w->path.len);
+	e->path_len = w->path.len;
+	w->cur_dirfd = f->fd;
+	w->cur_name = name;
+	w->cur_type = e->type;
+	return 1;
+}
+
+/* Descend into the subtree item it of frame f (the top frame). */
+static void enter_subtree(cairn_walker *w, size_t fi, struct item *it)
+{
+	struct frame *f = &w->frames[fi];
+	size_t name_len = it->key_len - 1;
+	struct frame *nf;
+	struct stat st;
+	int fd, err;
+	size_t prefix, k;
+
+	if (it->blocked)
+		return;
+	/* it->key is "name/"; openat needs "name". */
+	it->key[name_len] = '\0';
+	fd = openat(f->fd, it->key, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	it->key[name_len] = '/';
+	cairn_buf_add(&w->path, it->key, name_len);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			hidden_error(w, "open directory", errno);
+		return;
+	}
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_dev != it->dev ||
+	    (uint64_t)st.st_ino != it->ino) {
+		hidden_error(w, "list directory", 0);
+		close(fd);
+		return;
+	}
+	/* A bind mount of an ancestor would make the walk endless. */
+	for (k = 0; k < w->depth; k++)
+		if (w->frames[k].dev == it->dev && w->frames[k].ino == it->ino) {
+			hidden_error(w, "descend into", ELOOP);
+			close(fd);
+			return;
+		}
+	cairn_buf_addch(&w->path, '/');
+	prefix = w->path.len;
+	nf = push_frame(w);   /* may move w->frames: f is stale after this */
+	err = frame_fill(nf, fd, prefix);
+	nf->dev = it->dev;
+	nf->ino = it->ino;
+	if (err) {
+		w->path.len = prefix - 1;
+		w->path.data[w->path.len] = '\0';
+		hidden_error(w, "list directory", err);
+		/* keep what was read: those entries exist */
+	}
+}
+
+int cairn_walker_next(cairn_walker *w, cairn_entry *e)
+{
+	w->cur_dirfd = -1;
+	w->cur_name = NULL;
+	w->cur_type = -1;
+	while (w->depth) {
+		size_t fi = w->depth - 1;
+		struct frame *f = &w->frames[fi];
+		struct item *it;
+
+		if (f->next == f->count) {
+			frame_release(f);
+			w->depth--;
+			continue;
+		}
+		it = &f->items[f->order[f->next++]];
+		w->path.len = f->prefix_len;
+		cairn_buf_add(&w->path, "", 0);
+		if (w->path.data)
+			w->path.data[w->path.len] = '\0';
+		if (it->is_subtree) {
+			enter_subtree(w, fi, it);
+			continue;
+		}
+		if (emit_entry(w, f, it, e))
+			return 1;
+	}
+	return 0;
+}
+
+int cairn_walker_open(cairn_walker *w, cairn_entry *e, int *fd_out)
+{
+	struct stat st;
+	int fd;
+	int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+
+	*fd_out = -1;
+	if (w->cur_dirfd < 0 || w->cur_type != CAIRN_T_FILE)
+		return cairn_error_set(CAIRN_EUSAGE,
+				       "walker_open: last entry is not a file");
+	/* O_NOATIME keeps the evidence's access times; only the owner or
+	 * CAP_FOWNER may ask for it. */
+	fd = openat(w->cur_dirfd, w->cur_name, flags | O_NOATIME);
+	if (fd < 0 && errno == EPERM)
+		fd = openat(w->cur_dirfd, w->cur_name, flags);
+	if (fd < 0) {
+		set_err(e, "open", errno);
+		/* Unreadable, yet its xattrs may still be listed. */
+		read_xattrs(w, -1, w->cur_dirfd, w->cur_name, e);
+		return 0;
+	}
+	if (fstat(fd, &st) < 0) {
+		set_err(e, "fstat", errno);
+		close(fd);
+		return 0;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_dev != e->dev ||
+	    (uint64_t)st.st_ino != e->ino) {
+		e->flags |= CAIRN_EF_CHANGED;
+		close(fd);
+		return 0;
+	}
+	fill_stat(e, &st);
+	read_xattrs(w, fd, -1, NULL, e);
+	*fd_out = fd;
+	return 0;
+}
+
+int cairn_walker_read_xattrs(cairn_walker *w, cairn_entry *e)
+{
+	if (w->cur_dirfd < 0 || w->cur_type != CAIRN_T_FILE)
+		return cairn_error_set(CAIRN_EUSAGE,
+				       "walker_read_xattrs: last entry is not a file");
+	read_xattrs(w, -1, w->cur_dirfd, w->cur_name, e);
+	return 0;
+}

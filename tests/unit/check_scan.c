@@ -1,0 +1,405 @@
+/*
+ * check_scan.c - the parallel pipeline: output independent of -j,
+ * observer order, --reuse giving the same snapshot as a full run, the racy
+ * case, changed files re-read, --paranoid.
+ */
+#include "scan.h"
+#include "treeutil.h"
+
+#include <check.h>
+#include <openssl/evp.h>
+#include <time.h>
+
+static char *tmp;
+static char *tree;
+
+static void setup(void)
+{
+	tmp = tu_mkdtemp();
+	tree = tu_join(tmp, "tree");
+	ck_assert_int_eq(mkdir(tree, 0755), 0);
+}
+
+static void teardown(void)
+{
+	tu_rm_rf(tmp);
+	free(tmp);
+	free(tree);
+	tmp = tree = NULL;
+}
+
+/* A few hundred files of varied sizes (some larger than the hash buffer),
+ * in nested folders. */
+static unsigned build_tree(void)
+{
+	unsigned i, files = 0;
+	int dfd = open(tree, O_RDONLY | O_DIRECTORY);
+	unsigned char *buf = malloc(700000);
+	uint32_t x = 12345;
+	size_t k;
+
+	ck_assert_int_ge(dfd, 0);
+	ck_assert_ptr_nonnull(buf);
+	for (k = 0; k < 700000; k++) {
+		x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+		buf[k] = (unsigned char)x;
+	}
+	for (i = 0; i < 8; i++) {
+		char d[16];
+		int sub;
+		unsigned j;
+
+		snprintf(d, sizeof(d), "pkg%u", i);
+		ck_assert_int_eq(mkdirat(dfd, d, 0755), 0);
+		sub = openat(dfd, d, O_RDONLY | O_DIRECTORY);
+		ck_assert_int_ge(sub, 0);
+		for (j = 0; j < 40; j++) {
+			char n[32];
+			size_t len = (j * 7919u + i * 104729u) % 20000;
+
+			if (j == 3)
+				len = 300000 + i * 1000;
+			snprintf(n, sizeof(n), "f%02u.js", j);
+			tu_write_at(sub, n, buf + i * j, len);
+			files++;
+		}
+		close(sub);
+	}
+	tu_write_at(dfd, "big.bin", buf, 700000);
+	files++;
+	ck_assert_int_eq(symlinkat("pkg0/f00.js", dfd, "link"), 0);
+	close(dfd);
+	free(buf);
+	return files;
+}
+
+static json_t *fixed_header(const char *created)
+{
+	json_t *h = json_object();
+
+	json_object_set_new(h, "tool", json_string("check_scan"));
+	json_object_set_new(h, "created", json_string(created));
+	return h;
+}
+
+struct obs {
+	size_t n;
+	int sorted;
+	int hashed_files;
+	cairn_buf last;
+};
+
+static void observer(void *ctx, const cairn_entry *e)
+{
+	struct obs *o = ctx;
+
+	if (o->n && cairn_path_cmp(o->last.data, o->last.len, e->path, e->path_len) >= 0)
+		o->sorted = 0;
+	cairn_buf_clear(&o->last);
+	cairn_buf_add(&o->last, e->path, e->path_len);
+	if (e->type == CAIRN_T_FILE && (e->flags & CAIRN_EF_HASHED))
+		o->hashed_files++;
+	o->n++;
+}
+
+static int snap(const char *out, const char *created, unsigned jobs,
+		const char *reuse, int paranoid, cairn_scan_stats *st,
+		struct obs *ob)
+{
+	cairn_snap_writer *w = NULL;
+	cairn_scan_opts o;
+	json_t *h = fixed_header(created), *extra;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.jobs = jobs;
+	o.reuse_path = reuse;
+	o.paranoid = paranoid;
+	if (ob) {
+		o.observer = observer;
+		o.observer_ctx = ob;
+	}
+	ck_assert_int_eq(cairn_snap_writer_open(&w, out, h), 0);
+	json_decref(h);
+	rc = cairn_scan_run(tree, &o, w, st);
+	if (rc < 0) {
+		cairn_snap_writer_abort(w);
+		return rc;
+	}
+	extra = cairn_scan_trailer_extra(&o, st);
+	rc = cairn_snap_writer_close(w, extra, NULL);
+	json_decref(extra);
+	return rc;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *p;
+	long n;
+
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	p = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(fread(p, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return p;
+}
+
+/* Every record but the trailer, as JSON text, one per line. */
+static char *records_without_trailer(const char *path)
+{
+	cairn_snap_reader *r = NULL;
+	cairn_record rec;
+	cairn_buf b = CAIRN_BUF_INIT;
+	char *s;
+	int rc;
+
+	memset(&rec, 0, sizeof(rec));
+	ck_assert_msg(cairn_snap_reader_open(&r, path, NULL) == 0, "%s",
+		      cairn_error_last());
+	s = json_dumps(cairn_snap_reader_header(r), JSON_COMPACT | JSON_SORT_KEYS);
+	cairn_buf_addstr(&b, s);
+	cairn_buf_addch(&b, '\n');
+	free(s);
+	while ((rc = cairn_snap_reader_next(r, &rec)) > 0) {
+		cairn_buf_add(&b, rec.line, rec.line_len);
+		cairn_buf_addch(&b, '\n');
+	}
+	ck_assert_msg(rc == 0, "%s", cairn_error_last());
+	cairn_snap_reader_free(r);
+	return cairn_buf_detach(&b, NULL);
+}
+
+static const char future[] = "2099-01-01T00:00:00.000000000Z";
+
+START_TEST(test_scan_output_independent_of_jobs)
+{
+	char *a = tu_join(tmp, "j1.cairn"), *b = tu_join(tmp, "j4.cairn");
+	char *c = tu_join(tmp, "j3.cairn");
+	cairn_scan_stats s1, s4, s3;
+	struct obs ob;
+	char *da, *db, *dc;
+	size_t la, lb, lc;
+	unsigned files = build_tree();
+
+	memset(&ob, 0, sizeof(ob));
+	ob.sorted = 1;
+	ck_assert_int_eq(snap(a, future, 1, NULL, 0, &s1, &ob), 0);
+	ck_assert_int_eq(snap(b, future, 4, NULL, 0, &s4, NULL), 0);
+	ck_assert_int_eq(snap(c, future, 3, NULL, 0, &s3, NULL), 0);
+	da = slurp(a, &la);
+	db = slurp(b, &lb);
+	dc = slurp(c, &lc);
+	ck_assert_uint_eq(la, lb);
+	ck_assert(memcmp(da, db, la) == 0);
+	ck_assert_uint_eq(la, lc);
+	ck_assert(memcmp(da, dc, la) == 0);
+	ck_assert_uint_eq(s1.files, files);
+	ck_assert_uint_eq(s1.hashed, files);
+	ck_assert_uint_eq(s4.hashed, files);
+	ck_assert_uint_eq(s1.entries, files + 8 + 1);
+	ck_assert_uint_eq(s1.errors, 0);
+	ck_assert_uint_eq(ob.n, s1.entries);
+	ck_assert(ob.sorted);
+	ck_assert_int_eq(ob.hashed_files, (int)files);
+	free(da);
+	free(db);
+	free(dc);
+	cairn_buf_release(&ob.last);
+	free(a);
+	free(b);
+	free(c);
+}
+END_TEST
+
+START_TEST(test_scan_reuse_same_as_full)
+{
+	char *prev = tu_join(tmp, "prev.cairn"), *inc = tu_join(tmp, "inc.cairn");
+	char *full = tu_join(tmp, "full.cairn");
+	char *ri, *rf;
+	cairn_scan_stats sp, si, sf;
+	unsigned files = build_tree();
+
+	/* prev "started" after every file was written: all reusable */
+	ck_assert_int_eq(snap(prev, future, 2, NULL, 0, &sp, NULL), 0);
+	ck_assert_int_eq(snap(inc, future, 2, prev, 0, &si, NULL), 0);
+	ck_assert_int_eq(snap(full, future, 2, NULL, 0, &sf, NULL), 0);
+	ck_assert_uint_eq(si.reused, files);
+	ck_assert_uint_eq(si.hashed, 0);
+	ck_assert_uint_eq(si.bytes_read, 0);
+	ck_assert_uint_eq(sf.hashed, files);
+	ri = records_without_trailer(inc);
+	rf = records_without_trailer(full);
+	ck_assert_str_eq(ri, rf);
+	free(ri);
+	free(rf);
+	free(prev);
+	free(inc);
+	free(full);
+}
+END_TEST
+
+START_TEST(test_scan_reuse_rereads_changed_file)
+{
+	char *prev = tu_join(tmp, "prev.cairn"), *inc = tu_join(tmp, "inc.cairn");
+	char *full = tu_join(tmp, "full.cairn"), *p0 = tu_join(tree, "pkg0");
+	char *ri, *rf;
+	cairn_scan_stats sp, si, sf;
+	unsigned files = build_tree();
+
+	ck_assert_int_eq(snap(prev, future, 2, NULL, 0, &sp, NULL), 0);
+	tu_write(p0, "f05.js", "new content, new size\n");
+	tu_write(tree, "added.txt", "added\n");
+	ck_assert_int_eq(snap(inc, future, 2, prev, 0, &si, NULL), 0);
+	ck_assert_int_eq(snap(full, future, 2, NULL, 0, &sf, NULL), 0);
+	ck_assert_uint_eq(si.hashed, 2);
+	ck_assert_uint_eq(si.reused, files - 1);
+	ri = records_without_trailer(inc);
+	rf = records_without_trailer(full);
+	ck_assert_str_eq(ri, rf);
+	free(ri);
+	free(rf);
+	free(p0);
+	free(prev);
+	free(inc);
+	free(full);
+}
+END_TEST
+
+START_TEST(test_scan_reuse_racy_rehashed)
+{
+	char *prev = tu_join(tmp, "prev.cairn"), *inc = tu_join(tmp, "inc.cairn");
+	char *m = tu_join(tree, "marker");
+	char created[64];
+	struct stat st;
+	cairn_scan_stats sp, si;
+	unsigned files = build_tree();
+
+	/* Every file but "marker" is older than the previous snapshot's
+	 * start; marker's ctime equals it: not older, so racy. */
+	usleep(50000);
+	tu_write(tree, "marker", "m");
+	ck_assert_int_eq(stat(m, &st), 0);
+	ck_assert_int_eq(utimensat(AT_FDCWD, m, NULL, 0), 0);   /* mtime = ctime-ish */
+	ck_assert_int_eq(stat(m, &st), 0);
+	cairn_time_rfc3339(created, sizeof(created), st.st_ctim.tv_sec,
+			   st.st_ctim.tv_nsec);
+	ck_assert_int_eq(snap(prev, created, 2, NULL, 0, &sp, NULL), 0);
+	ck_assert_int_eq(snap(inc, future, 2, prev, 0, &si, NULL), 0);
+	ck_assert_uint_eq(si.racy, 1);
+	ck_assert_uint_eq(si.reused, files);
+	ck_assert_uint_eq(si.hashed, 1);
+
+	/* A previous snapshot that started long ago: everything is racy. */
+	ck_assert_int_eq(snap(prev, "1970-01-02T00:00:00Z", 2, NULL, 0, &sp, NULL), 0);
+	ck_assert_int_eq(snap(inc, future, 2, prev, 0, &si, NULL), 0);
+	ck_assert_uint_eq(si.racy, files + 1);
+	ck_assert_uint_eq(si.reused, 0);
+	ck_assert_uint_eq(si.hashed, files + 1);
+	free(m);
+	free(prev);
+	free(inc);
+}
+END_TEST
+
+START_TEST(test_scan_paranoid_reads_everything)
+{
+	char *prev = tu_join(tmp, "prev.cairn"), *inc = tu_join(tmp, "inc.cairn");
+	cairn_scan_stats sp, si;
+	json_t *info = NULL;
+	unsigned files = build_tree();
+
+	ck_assert_int_eq(snap(prev, future, 2, NULL, 0, &sp, NULL), 0);
+	ck_assert_int_eq(snap(inc, future, 2, prev, 1, &si, NULL), 0);
+	ck_assert_uint_eq(si.reused, 0);
+	ck_assert_uint_eq(si.hashed, files);
+	ck_assert_uint_eq(si.mismatch, 0);
+	ck_assert_uint_gt(si.bytes_read, 0);
+	ck_assert_int_eq(cairn_scan_reuse_info(&info, prev, NULL), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(info, "prev_created")),
+			 future);
+	ck_assert_uint_eq(strlen(json_string_value(json_object_get(info, "prev_sha256"))), 64);
+	json_decref(info);
+	free(prev);
+	free(inc);
+}
+END_TEST
+
+START_TEST(test_scan_reuse_rejects_bad_previous)
+{
+	char *prev = tu_join(tmp, "prev.cairn"), *inc = tu_join(tmp, "inc.cairn");
+	cairn_scan_stats sp, si;
+	json_t *info = NULL;
+	size_t len;
+	char *data;
+	FILE *f;
+
+	build_tree();
+	ck_assert_int_eq(snap(prev, future, 2, NULL, 0, &sp, NULL), 0);
+	data = slurp(prev, &len);
+	f = fopen(prev, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, len / 2, f), len / 2);   /* truncated */
+	fclose(f);
+	ck_assert_int_lt(cairn_scan_reuse_info(&info, prev, NULL), 0);
+	ck_assert_ptr_null(info);
+	ck_assert_ptr_nonnull(strstr(cairn_error_last(), "prev.cairn"));
+	ck_assert_int_lt(snap(inc, future, 2, prev, 0, &si, NULL), 0);
+	ck_assert_int_ne(access(inc, F_OK), 0);
+	free(data);
+	free(prev);
+	free(inc);
+}
+END_TEST
+
+START_TEST(test_scan_rfc3339)
+{
+	int64_t s;
+	long ns;
+
+	ck_assert_int_eq(cairn_parse_rfc3339("2026-11-22T11:48:14.123456789Z", &s, &ns), 0);
+	ck_assert_int_eq(s, 1795348094);
+	ck_assert_int_eq(ns, 123456789);
+	ck_assert_int_eq(cairn_parse_rfc3339("1970-01-01T00:00:01.5Z", &s, &ns), 0);
+	ck_assert_int_eq(s, 1);
+	ck_assert_int_eq(ns, 500000000);
+	ck_assert_int_eq(cairn_parse_rfc3339("2026-11-22T11:48:14Z", &s, &ns), 0);
+	ck_assert_int_eq(ns, 0);
+	ck_assert_int_lt(cairn_parse_rfc3339("2026-11-22 11:48:14Z", &s, &ns), 0);
+	ck_assert_int_lt(cairn_parse_rfc3339("2026-11-22T11:48:14+01:00", &s, &ns), 0);
+	ck_assert_int_lt(cairn_parse_rfc3339("2026-13-22T11:48:14Z", &s, &ns), 0);
+	ck_assert_int_lt(cairn_parse_rfc3339("", &s, &ns), 0);
+	ck_assert_int_lt(cairn_parse_rfc3339("2026-11-22T11:48:14.Z", &s, &ns), 0);
+}
+END_TEST
+
+Suite *scan_suite(void);
+
+static TCase *tc(const char *name, const TTest *t)
+{
+	TCase *c = tcase_create(name);
+
+	tcase_add_checked_fixture(c, setup, teardown);
+	tcase_set_timeout(c, 60);
+	tcase_add_test(c, t);
+	return c;
+}
+
+Suite *scan_suite(void)
+{
+	Suite *s = suite_create("scan");
+
+	suite_add_tcase(s, tc("jobs", test_scan_output_independent_of_jobs));
+	suite_add_tcase(s, tc("reuse", test_scan_reuse_same_as_full));
+	suite_add_tcase(s, tc("reuse-changed", test_scan_reuse_rereads_changed_file));
+	suite_add_tcase(s, tc("racy", test_scan_reuse_racy_rehashed));
+	suite_add_tcase(s, tc("paranoid", test_scan_paranoid_reads_everything));
+	suite_add_tcase(s, tc("bad-previous", test_scan_reuse_rejects_bad_previous));
+	suite_add_tcase(s, tc("rfc3339", test_scan_rfc3339));
+	return s;
+}
