@@ -280,6 +280,8 @@ static void *prefetch_main(void *arg)
 			while (pf->q_len == QUEUE && !pf->stop)
 				pthread_cond_wait(&pf->cv, &pf->mu);
 			if (pf->stop) {
+				/* hand the batch back: prefetch_finish frees them all */
+				pf->free_list[pf->free_len++] = b;
 				pthread_mutex_unlock(&pf->mu);
 				return NULL;
 			}

@@ -110,9 +110,11 @@ int cairn_diff_readers(cairn_diff **out, cairn_snap_reader *old_r,
 
 /*
  * Diff a snapshot against the tree at root as it is now: walked and hashed
- * with the options the snapshot's header recorded ("options": "exclude",
- * "one_file_system"), sequentially.  Non-entry records are not recomputed:
- * the live side has none, so record changes are not reported.
+ * with the options the snapshot's header recorded ("options": "exclude" /
+ * "exclude_esc", "one_file_system"), and analysed again with its analysis
+ * options ("packages", "npm_cache", "mcp_configs", "mcp_discover"), so
+ * package and MCP records are compared too.  Environment and process
+ * records are not re-read (they belong to the moment of the snapshot).
  */
 int cairn_diff_live(cairn_diff **out, const char *old_path, const char *root,
 		    const cairn_diff_opts *opts);

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -515,6 +516,25 @@ static int dispatch(struct scan *sc, cairn_walker *wk, struct slot *s)
 	}
 	if ((rc = cairn_walker_open(wk, e, &fd)) < 0)
 		return rc;
+	if (fd < 0 && (e->err == EMFILE || e->err == ENFILE) && sc->head < sc->tail) {
+		/* Out of descriptors because of the files in flight: that is
+		 * not a property of this file, and must not make the output
+		 * depend on timing.  Let the ring empty and try again. */
+		size_t i;
+
+		if ((rc = drain(sc, 2)) < 0)
+			return rc;
+		e->err = 0;
+		free(e->err_op);
+		e->err_op = NULL;
+		for (i = 0; i < e->xattr_count; i++)
+			free(e->xattrs[i].name);
+		free(e->xattrs);
+		e->xattrs = NULL;
+		e->xattr_count = 0;
+		if ((rc = cairn_walker_open(wk, e, &fd)) < 0)
+			return rc;
+	}
 	if (fd < 0)
 		return 0;
 	s->fd = fd;
@@ -573,6 +593,15 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 		sc.cap = 64;
 	if (sc.cap > 1024)
 		sc.cap = 1024;
+	{
+		/* Every slot may hold an open file: leave room for the
+		 * directory descriptors of the walk and everything else. */
+		struct rlimit rl;
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+		    rl.rlim_cur < (rlim_t)sc.cap * 2 + 256)
+			sc.cap = rl.rlim_cur > 256 + 2 * 16 ? (size_t)(rl.rlim_cur - 256) / 2 : 16;
+	}
 	sc.ring = cairn_calloc(sc.cap, sizeof(*sc.ring));
 	sc.queue = cairn_calloc(sc.cap, sizeof(*sc.queue));
 	for (i = 0; i < sc.cap; i++)

@@ -516,6 +516,7 @@ static int emit_entry(cairn_walker *w, struct frame *f, struct item *it,
 
 			if (dfd < 0) {
 				set_err(e, "opendir", errno);
+				read_xattrs(w, -1, f->fd, name, e);
 			} else {
 				read_xattrs(w, dfd, -1, NULL, e);
 				close(dfd);

@@ -446,7 +446,14 @@ int main(int argc, char **argv)
 	goto done;
 
 fail:
-	fprintf(stderr, PROG ": %s\n", cairn_error_last());
+	{
+		/* library messages may carry their own "cairn: " prefix */
+		const char *msg = cairn_error_last();
+
+		if (!strncmp(msg, "cairn: ", 7))
+			msg += 7;
+		fprintf(stderr, PROG ": %s\n", *msg ? msg : "failed");
+	}
 out_err:
 	rc = 2;
 done:

@@ -277,7 +277,7 @@ static json_t *build_header(const char *root, const struct strv *excludes,
 	if (gethostname(host, sizeof(host)) != 0)
 		strcpy(host, "unknown");
 	host[sizeof(host) - 1] = '\0';
-	cairn_json_set_bytes(h, "host", host, strlen(host));
+	cairn_json_set_bytes(h, "hostname", host, strlen(host));
 	cairn_json_set_bytes(h, "root", root, strlen(root));
 	real = realpath(root, NULL);
 	if (real) {
@@ -313,7 +313,7 @@ static json_t *build_header(const char *root, const struct strv *excludes,
 	json_object_set_new(h, "options", opts);
 	json_array_append_new(algs, json_string("sha256"));
 	json_array_append_new(algs, json_string("xxh3-128"));
-	json_object_set_new(h, "hash", algs);
+	json_object_set_new(h, "hash_algorithms", algs);
 	if (reuse)
 		json_object_set(h, "reuse", reuse);
 	return h;

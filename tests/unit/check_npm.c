@@ -392,6 +392,65 @@ START_TEST(test_npm_tree_symlink_manifest)
 }
 END_TEST
 
+/* Tarballs in the cache that escape the package or are gzip bombs: the
+ * package is "tar_refused" with a parse_error, nothing is extracted, the
+ * other packages are still verified. */
+START_TEST(test_npm_tree_evil_tarballs)
+{
+	char *src = pt_fixture("npm-v3"), *cache = pt_fixture("npm-cache/_cacache");
+	char *dir = pt_mkdtemp(), root[2048], ca[2048];
+	cairn_analyze_opts o = { .packages = 1 };
+	json_t *recs, *r;
+
+	ck_assert_int_eq(pt_sh("cp -a '%s' '%s/app' && cp -a '%s' '%s/_cacache'", src, dir, cache, dir), 0);
+	/* evil.tgz escapes with ../; bomb.tgz inflates 64 MiB of zeros; both
+	 * stored in content-v2 under their real sha512, named by the lockfile */
+	ck_assert_int_eq(pt_sh("cd '%s' && python3 - <<'PY'\n"
+		"import tarfile, io, gzip, hashlib, base64, json, os\n"
+		"def tgz(members):\n"
+		"    b = io.BytesIO()\n"
+		"    with tarfile.open(fileobj=b, mode='w') as t:\n"
+		"        for n, d in members:\n"
+		"            ti = tarfile.TarInfo(n); ti.size = len(d); t.addfile(ti, io.BytesIO(d))\n"
+		"    return gzip.compress(b.getvalue())\n"
+		"lock = json.load(open('app/package-lock.json'))\n"
+		"for name, data in (('evil', tgz([('package/package.json', b'{}'), ('package/../../../tmp/pwned', b'x')])),\n"
+		"                   ('bomb', tgz([('package/package.json', b'{}'), ('package/zeros', bytes(64 << 20))]))):\n"
+		"    d = hashlib.sha512(data).digest()\n"
+		"    h = d.hex(); p = '_cacache/content-v2/sha512/%%s/%%s' %% (h[:2], h[2:4])\n"
+		"    os.makedirs(p, exist_ok=True); open(p + '/' + h[4:], 'wb').write(data)\n"
+		"    lock['packages']['node_modules/' + name] = {'version': '1.0.0', 'integrity': 'sha512-' + base64.b64encode(d).decode()}\n"
+		"    os.makedirs('app/node_modules/' + name, exist_ok=True)\n"
+		"    open('app/node_modules/%%s/package.json' %% name, 'w').write('{\\\"name\\\":\\\"%%s\\\",\\\"version\\\":\\\"1.0.0\\\"}' %% name)\n"
+		"json.dump(lock, open('app/package-lock.json', 'w'))\n"
+		"PY", dir), 0);
+	snprintf(root, sizeof(root), "%s/app", dir);
+	snprintf(ca, sizeof(ca), "%s/_cacache", dir);
+	o.npm_cache = ca;
+	recs = pt_analyze(root, &o);
+	r = pt_find(recs, "package", "path", "node_modules/evil");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(r, "files"), "status")), "tar_refused");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_object_get(r, "files"), "message")),
+				     "refused"));
+	r = pt_find(recs, "package", "path", "node_modules/bomb");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(r, "files"), "status")), "tar_refused");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_object_get(r, "files"), "message")),
+				     "bomb"));
+	ck_assert_ptr_nonnull(pt_find(recs, "parse_error", "file", "node_modules/evil"));
+	ck_assert_ptr_nonnull(pt_find(recs, "parse_error", "file", "node_modules/bomb"));
+	r = pt_find(recs, "package", "path", "node_modules/ms");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(r, "files"), "status")), "verified");
+	ck_assert_int_ne(access("/tmp/pwned", F_OK), 0);
+	json_decref(recs);
+	pt_rm_rf(dir);
+	free(dir);
+	free(src);
+	free(cache);
+}
+END_TEST
+
 /* ---- the real installs in ../shared/data/npm ---- */
 
 static char *real_data(void)
@@ -504,6 +563,7 @@ Suite *npm_suite(void)
 	tcase_add_test(tc, test_npm_tree_tampered);
 	tcase_add_test(tc, test_npm_tree_hostile);
 	tcase_add_test(tc, test_npm_tree_symlink_manifest);
+	tcase_add_test(tc, test_npm_tree_evil_tarballs);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("real");
 	tcase_set_timeout(tc, 60);

@@ -37,4 +37,14 @@ grep -q '^  !! package npm::node_modules/diff (diff): same-version-different-con
 	fail "same-version red flag"
 grep -q '^  !! package npm::node_modules/diff (diff): files-mismatch-appeared' bad.out ||
 	fail "files-mismatch red flag"
+
+# the same finding against the live tree (analysis options re-applied)
+cp -a v1 live
+cairn-snap -q live -o live.cairn --npm-cache "$npmcache"
+cairn-diff live.cairn --live live > l0.out || fail "unchanged live tree: exit $?"
+printf 'evil()\n' >> live/node_modules/diff/lib/index.js
+set +e; cairn-diff live.cairn --live live > l1.out; rc=$?; set -e
+[ "$rc" = 1 ] || fail "live: exit $rc"
+grep -q '^  !! package npm::node_modules/diff (diff): same-version-different-content 5.2.2' l1.out ||
+	fail "live: same-version red flag"
 echo ok

@@ -21,14 +21,14 @@ h() { zstd -dcq "$1" | jq -r 'select(.type == "env" and .name == "CAIRN_TEST_API
 test "$(h a.cairn)" = "$(h b.cairn)"
 test "$(h a.cairn | cut -f1)" != "$(h c.cairn | cut -f1)"
 test "$(h a.cairn | cut -f2-)" = "$(printf 'true\t*_TOKEN')"
-zstd -dcq a.cairn | jq -e 'select(.type == "env" and .name == "PATH") | .value == env.PATH' > /dev/null
-zstd -dcq a.cairn | jq -e 'select(.type == "process" and .source == "self") | .exe_sha256 | length == 64' > /dev/null
+zstd -dcq a.cairn | jq -e -s 'any(.[]; (.type == "env" and .name == "PATH") and (.value == env.PATH))' > /dev/null
+zstd -dcq a.cairn | jq -e -s 'any(.[]; (.type == "process" and .source == "self") and (.exe_sha256 | length == 64))' > /dev/null
 zstd -dcq a.cairn | jq -c 'select(.type == "mcp_server") | [.config, .server, .launcher, .pin, .pinned]' > servers
 cat servers
 grep -qx '\["~/.claude.json","semver-tool","npx","exact",true\]' servers
 grep -qx '\["~/.claude.json","filesystem","npx","none",false\]' servers
 grep -qx '\["~/.cursor/mcp.json","github","docker","digest",true\]' servers
 grep -qx '\["~/.cursor/mcp.json","postgres","docker","tag",false\]' servers
-zstd -dcq a.cairn | jq -e 'select(.type == "claude_hook" and .event == "SessionStart") | .command | test("evil")' > /dev/null
+zstd -dcq a.cairn | jq -e -s 'any(.[]; (.type == "claude_hook" and .event == "SessionStart") and (.command | test("evil")))' > /dev/null
 # the pinned server's npx folder is snapshotted as a package tree
-zstd -dcq a.cairn | jq -e 'select(.type == "package" and .project == "~/.npm/_npx/efc2fc194987058d") | .version == "7.6.3"' > /dev/null
+zstd -dcq a.cairn | jq -e -s 'any(.[]; (.type == "package" and .project == "~/.npm/_npx/efc2fc194987058d") and (.version == "7.6.3"))' > /dev/null
