@@ -33,10 +33,9 @@ int cairn_analyzer_new(cairn_analyzer **out, const char *root,
 {
 	cairn_analyzer *a;
 	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int open_err = fd < 0 ? errno : 0;
 
 	*out = NULL;
-	if (fd < 0)
-		return cairn_error_set(CAIRN_EIO, "cannot open '%s': %s", root, strerror(errno));
 	a = cairn_calloc(1, sizeof(*a));
 	a->root = cairn_strdup(root);
 	a->rootfd = fd;
@@ -46,6 +45,15 @@ int cairn_analyzer_new(cairn_analyzer **out, const char *root,
 		a->opts.packages = 1;
 	cairn_pkg_files_init(&a->files);
 	cairn_recs_init(&a->recs);
+	if (fd < 0) {
+		/* a root that is not a folder (a single file) has no trees to
+		 * analyse; the rest (env, MCP configs) still runs */
+		char msg[300];
+
+		snprintf(msg, sizeof(msg), "cannot open as a folder: %s", strerror(open_err));
+		cairn_recs_parse_error(&a->recs, root, "npm", msg);
+		a->opts.packages = 0;
+	}
 	*out = a;
 	return 0;
 }

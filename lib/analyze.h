@@ -30,7 +30,10 @@ typedef struct cairn_analyze_opts {
 typedef struct cairn_analyzer cairn_analyzer;
 
 /* root: the folder being snapshotted (opened by path; the analyzer reads
- * manifests below it with the same no-symlink rules as the walker). */
+ * manifests below it with the same no-symlink rules as the walker).
+ * opts is copied, the strings it points to are borrowed (must outlive the
+ * analyzer); NULL = package analysis only.  Returns 0; a root that cannot
+ * be opened as a folder is a parse_error record, not a failure. */
 int cairn_analyzer_new(cairn_analyzer **out, const char *root,
 		       const cairn_analyze_opts *opts);
 /* Entry observer (signature fits cairn_scan's observer): ctx is the

@@ -9,6 +9,7 @@
  * stays bounded; the tests check both against `git hash-object`.
  */
 #include "gitdiff.h"
+#include "npm.h"
 #include "snapshot.h"
 #include "walk.h"
 
@@ -733,30 +734,6 @@ static void deps_add(struct deps *d, const char *key, const json_t *o)
 	}
 }
 
-/* lockfile v1 "dependencies", nested; keys as v2 paths.  depth bounds the
- * recursion (jansson already limits nesting to 2048). */
-static void lock_v1(struct deps *d, const json_t *deps, const char *prefix, int depth)
-{
-	const char *name;
-	json_t *v;
-
-	if (!json_is_object(deps) || depth > 512)
-		return;
-	json_object_foreach((json_t *)deps, name, v) {
-		cairn_buf k = CAIRN_BUF_INIT;
-
-		cairn_buf_addstr(&k, prefix);
-		cairn_buf_addstr(&k, "node_modules/");
-		cairn_buf_addstr(&k, name);
-		if (json_is_object(v)) {
-			deps_add(d, k.data, v);
-			cairn_buf_addch(&k, '/');
-			lock_v1(d, json_object_get(v, "dependencies"), k.data, depth + 1);
-		}
-		cairn_buf_release(&k);
-	}
-}
-
 static int dep_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct dep *)a)->key, ((const struct dep *)b)->key);
@@ -770,64 +747,89 @@ static int is_manifest(const char *file)
 	return !strcmp(base, "package.json");
 }
 
-/* Parse one version of the file into deps (sorted by key). */
-static int parse_deps(struct deps *d, const char *data, size_t len,
-		      int manifest, char *err, size_t errlen)
+/* package.json: every dependency section, keyed "section:name". */
+static int parse_manifest(struct deps *d, const char *data, size_t len, char *err,
+			  size_t errlen)
 {
+	static const char *const sections[] = {
+		"dependencies", "devDependencies", "optionalDependencies",
+		"peerDependencies"
+	};
 	json_error_t jerr;
 	json_t *root = json_loadb(data, len, 0, &jerr);
+	size_t s;
 
 	if (!root || !json_is_object(root)) {
-		snprintf(err, errlen, "not a JSON object (line %d: %s)",
-			 root ? 0 : jerr.line, root ? "" : jerr.text);
+		if (root)
+			snprintf(err, errlen, "not a JSON object");
+		else
+			snprintf(err, errlen, "line %d column %d: %s", jerr.line,
+				 jerr.column, jerr.text);
 		json_decref(root);
 		return -1;
 	}
-	if (manifest) {
-		static const char *const sections[] = {
-			"dependencies", "devDependencies", "optionalDependencies",
-			"peerDependencies"
-		};
-		size_t s;
+	for (s = 0; s < 4; s++) {
+		const json_t *sec = json_object_get(root, sections[s]);
+		const char *name;
+		json_t *v;
 
-		for (s = 0; s < 4; s++) {
-			const json_t *sec = json_object_get(root, sections[s]);
-			const char *name;
-			json_t *v;
+		if (!json_is_object(sec))
+			continue;
+		json_object_foreach((json_t *)sec, name, v) {
+			cairn_buf k = CAIRN_BUF_INIT;
 
-			if (!json_is_object(sec))
-				continue;
-			json_object_foreach((json_t *)sec, name, v) {
-				cairn_buf k = CAIRN_BUF_INIT;
-
-				cairn_buf_addf(&k, "%s:%s", sections[s], name);
-				if (json_is_string(v))
-					deps_add(d, k.data, v);
-				cairn_buf_release(&k);
-			}
-		}
-	} else {
-		const json_t *pk = json_object_get(root, "packages");
-
-		if (json_is_object(pk)) {           /* lockfileVersion 2, 3 */
-			const char *key;
-			json_t *v;
-
-			json_object_foreach((json_t *)pk, key, v)
-				if (*key && json_is_object(v))
-					deps_add(d, key, v);
-		} else if (json_is_object(json_object_get(root, "dependencies"))) {
-			lock_v1(d, json_object_get(root, "dependencies"), "", 0);
-		} else {
-			snprintf(err, errlen, "no \"packages\" or \"dependencies\"");
-			json_decref(root);
-			return -1;
+			cairn_buf_addf(&k, "%s:%s", sections[s], name);
+			if (json_is_string(v))
+				deps_add(d, k.data, v);
+			cairn_buf_release(&k);
 		}
 	}
 	json_decref(root);
 	if (d->n)
 		qsort(d->v, d->n, sizeof(*d->v), dep_cmp);
 	return 0;
+}
+
+/* Lockfiles (v1 nested "dependencies", v2/v3 "packages") through the npm
+ * analyzer's parser (lib/npm.h), so both read lockfiles the same way. */
+static int parse_lockfile(struct deps *d, const char *data, size_t len, char *err,
+			  size_t errlen)
+{
+	cairn_npm_lock *l = NULL;
+	size_t i;
+
+	if (cairn_npm_lock_parse(&l, data, len, "lockfile") < 0) {
+		snprintf(err, errlen, "%s", cairn_error_last());
+		return -1;
+	}
+	for (i = 0; i < l->n; i++) {
+		const cairn_npm_lock_entry *e = &l->v[i];
+		struct dep *x;
+
+		if (!*e->key)
+			continue;                  /* the project itself */
+		if (d->n == d->cap) {
+			d->cap = d->cap ? 2 * d->cap : 64;
+			d->v = cairn_realloc(d->v, d->cap * sizeof(*d->v));
+		}
+		x = &d->v[d->n++];
+		x->key = cairn_strdup(e->key);
+		x->version = e->version ? cairn_strdup(e->version) : NULL;
+		x->resolved = e->resolved ? cairn_strdup(e->resolved) : NULL;
+		x->integrity = e->integrity ? cairn_strdup(e->integrity) : NULL;
+	}
+	cairn_npm_lock_free(l);
+	if (d->n)
+		qsort(d->v, d->n, sizeof(*d->v), dep_cmp);
+	return 0;
+}
+
+/* Parse one version of the file into deps (sorted by key). */
+static int parse_deps(struct deps *d, const char *data, size_t len,
+		      int manifest, char *err, size_t errlen)
+{
+	return manifest ? parse_manifest(d, data, len, err, errlen) :
+			  parse_lockfile(d, data, len, err, errlen);
 }
 
 static int str_eq(const char *a, const char *b)

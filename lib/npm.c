@@ -383,6 +383,9 @@ static void add_project(char ***v, size_t *n, size_t *cap, const char *dir, size
 {
 	size_t i;
 
+	/* files come sorted: most of them belong to the project added last */
+	if (*n && strlen((*v)[*n - 1]) == len && !memcmp((*v)[*n - 1], dir, len))
+		return;
 	for (i = 0; i < *n; i++)
 		if (strlen((*v)[i]) == len && !memcmp((*v)[i], dir, len))
 			return;

@@ -44,31 +44,46 @@ struct prev {
 	long created_nsec;
 };
 
+/*
+ * Threads: the caller's thread walks and dispatches (producer), N workers
+ * hash, one emitter hands completed entries in order to the observer and
+ * the writer.  Everything below `mu` is shared and guarded by it; a slot's
+ * entry belongs to the producer until it is published (tail++), then to a
+ * worker while QUEUED, then to the emitter once DONE.
+ */
 struct scan {
 	const cairn_scan_opts *o;
 	cairn_snap_writer *w;
-	cairn_scan_stats st;
+	cairn_scan_stats st;      /* emitter's counters */
+	uint64_t racy;            /* producer's counters */
+	uint64_t hidden;
 
 	pthread_mutex_t mu;
 	pthread_cond_t work_cv;   /* queue not empty, or quit */
-	pthread_cond_t done_cv;   /* a slot became DONE */
+	pthread_cond_t done_cv;   /* a slot became DONE, or the end */
+	pthread_cond_t space_cv;  /* the emitter freed slots */
 	struct slot *ring;
 	size_t cap;
-	uint64_t head, tail;      /* ring: [head, tail) in flight */
+	uint64_t head, tail;      /* ring: [head, tail) published */
 	size_t *queue;            /* slot indices waiting for a worker */
 	uint64_t q_head, q_tail;
 	int quit, cancel;
 	unsigned idle;            /* workers waiting for work */
-	int main_waiting;         /* the walker thread waits for the head */
+	int emitter_waiting;
+	int producer_waiting;
+	int producer_done;        /* no more slots will be published */
 	int fatal;
 	char fatal_msg[1024];
 
 	struct worker *workers;
 	unsigned nworkers;
+	pthread_t emitter;
+	int emitter_started;
 	struct prev prev;
 	int use_prev;
 	struct timespec last_progress;
-	cairn_buf msg;
+	cairn_buf msg;            /* emitter's scratch */
+	pthread_mutex_t cb_mu;    /* serialises the warn callback */
 };
 
 /* ------------------------------------------------------------ RFC 3339 */
@@ -264,6 +279,20 @@ static int ts_before(int64_t s, long ns, int64_t ref_s, long ref_ns)
 
 /* ------------------------------------------------------------ workers */
 
+/* Record the first fatal error of any thread and wake everyone.
+ * Called with mu held. */
+static void set_fatal_locked(struct scan *sc, int rc, const char *msg)
+{
+	if (!sc->fatal) {
+		sc->fatal = rc;
+		snprintf(sc->fatal_msg, sizeof(sc->fatal_msg), "%s", msg);
+	}
+	sc->cancel = 1;
+	pthread_cond_broadcast(&sc->work_cv);
+	pthread_cond_broadcast(&sc->done_cv);
+	pthread_cond_broadcast(&sc->space_cv);
+}
+
 /* Small files hash in microseconds: take several per lock round-trip. */
 #define WORKER_BATCH 16
 
@@ -277,7 +306,7 @@ static void *worker_main(void *arg)
 
 	pthread_mutex_lock(&sc->mu);
 	for (;;) {
-		size_t n = 0, i, waiting;
+		size_t n = 0, i, share;
 		int cancel;
 
 		while (sc->q_head == sc->q_tail && !sc->quit) {
@@ -288,10 +317,10 @@ static void *worker_main(void *arg)
 		if (sc->q_head == sc->q_tail)
 			break;
 		/* Leave some for the others when the queue is short. */
-		waiting = (size_t)(sc->q_tail - sc->q_head);
+		share = (size_t)(sc->q_tail - sc->q_head);
 		if (sc->nworkers > 1)
-			waiting = (waiting + sc->nworkers - 1) / sc->nworkers;
-		while (n < WORKER_BATCH && n < waiting) {
+			share = (share + sc->nworkers - 1) / sc->nworkers;
+		while (n < WORKER_BATCH && n < share) {
 			batch[n++] = sc->queue[sc->q_head % sc->cap];
 			sc->q_head++;
 		}
@@ -311,22 +340,20 @@ static void *worker_main(void *arg)
 		for (i = 0; i < n; i++) {
 			struct slot *s = &sc->ring[batch[i]];
 
-			if (rcs[i] < 0 && rcs[i] != CAIRN_EIO && !sc->fatal) {
-				sc->fatal = rcs[i];
-				snprintf(sc->fatal_msg, sizeof(sc->fatal_msg), "%s",
-					 cairn_error_last());
-			}
+			/* CAIRN_EIO is recorded in the entry; others are fatal */
+			if (rcs[i] < 0 && rcs[i] != CAIRN_EIO)
+				set_fatal_locked(sc, rcs[i], cairn_error_last());
 			s->bytes_read = bytes[i];
 			s->state = SLOT_DONE;
 		}
-		if (sc->main_waiting)
+		if (sc->emitter_waiting)
 			pthread_cond_signal(&sc->done_cv);
 	}
 	pthread_mutex_unlock(&sc->mu);
 	return NULL;
 }
 
-/* ------------------------------------------------------------ main side */
+/* ------------------------------------------------------------ emitter */
 
 static void warnf(struct scan *sc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -341,7 +368,9 @@ static void warnf(struct scan *sc, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	pthread_mutex_lock(&sc->cb_mu);
 	sc->o->warn(sc->o->warn_ctx, line);
+	pthread_mutex_unlock(&sc->cb_mu);
 }
 
 static const char *shown(struct scan *sc, const char *p, size_t n)
@@ -366,10 +395,12 @@ static void maybe_progress(struct scan *sc, int final)
 	if (!final && ms < 200)
 		return;
 	sc->last_progress = now;
+	pthread_mutex_lock(&sc->cb_mu);
 	sc->o->progress(sc->o->progress_ctx, &sc->st, final);
+	pthread_mutex_unlock(&sc->cb_mu);
 }
 
-/* Hand a completed slot to the observer and the writer. */
+/* Hand a completed slot to the observer and the writer (emitter thread). */
 static int emit_slot(struct scan *sc, struct slot *s)
 {
 	cairn_entry *e = &s->e;
@@ -408,52 +439,77 @@ static int emit_slot(struct scan *sc, struct slot *s)
 		sc->o->observer(sc->o->observer_ctx, e);
 	rc = cairn_snap_writer_entry(sc->w, e);
 	cairn_entry_release(e);
-	s->state = SLOT_FREE;
 	s->reusable = s->reused = 0;
 	s->bytes_read = 0;
 	maybe_progress(sc, 0);
 	return rc;
 }
 
-/*
- * Emit completed slots at the head.  block 0: only what is done now;
- * 1: wait until the head slot is done; 2: wait until the ring is empty.
- */
-static int drain(struct scan *sc, int block)
+static void *emitter_main(void *arg)
+{
+	struct scan *sc = arg;
+	uint64_t head, ready;
+
+	pthread_mutex_lock(&sc->mu);
+	for (;;) {
+		head = ready = sc->head;
+		while (ready < sc->tail && sc->ring[ready % sc->cap].state == SLOT_DONE)
+			ready++;
+		if (sc->fatal)
+			break;
+		if (ready == head) {
+			if (sc->producer_done && head == sc->tail)
+				break;
+			sc->emitter_waiting = 1;
+			pthread_cond_wait(&sc->done_cv, &sc->mu);
+			sc->emitter_waiting = 0;
+			continue;
+		}
+		pthread_mutex_unlock(&sc->mu);
+		/* [head, ready) are DONE: nobody else touches them. */
+		for (; head < ready; head++) {
+			int rc = emit_slot(sc, &sc->ring[head % sc->cap]);
+
+			if (rc < 0) {
+				char msg[1024];
+
+				snprintf(msg, sizeof(msg), "%s", cairn_error_last());
+				pthread_mutex_lock(&sc->mu);
+				sc->ring[head % sc->cap].state = SLOT_FREE;
+				sc->head = head + 1;
+				set_fatal_locked(sc, rc, msg);
+				pthread_mutex_unlock(&sc->mu);
+				return NULL;
+			}
+		}
+		pthread_mutex_lock(&sc->mu);
+		for (head = sc->head; head < ready; head++)
+			sc->ring[head % sc->cap].state = SLOT_FREE;
+		sc->head = ready;
+		if (sc->producer_waiting)
+			pthread_cond_signal(&sc->space_cv);
+	}
+	pthread_mutex_unlock(&sc->mu);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ producer */
+
+/* Wait until at most `room_for` slots... i.e. until in-flight <= limit.
+ * Returns the fatal code if one was set meanwhile. */
+static int wait_in_flight(struct scan *sc, uint64_t limit)
 {
 	int rc;
 
-	while (sc->head < sc->tail) {
-		uint64_t ready = sc->head;
-
-		pthread_mutex_lock(&sc->mu);
-		for (;;) {
-			while (ready < sc->tail &&
-			       sc->ring[ready % sc->cap].state == SLOT_DONE)
-				ready++;
-			if (sc->fatal || ready > sc->head || !block)
-				break;
-			sc->main_waiting = 1;
-			pthread_cond_wait(&sc->done_cv, &sc->mu);
-			sc->main_waiting = 0;
-		}
-		if (sc->fatal) {
-			pthread_mutex_unlock(&sc->mu);
-			return cairn_error_set(sc->fatal, "%s", sc->fatal_msg);
-		}
-		pthread_mutex_unlock(&sc->mu);
-		if (ready == sc->head)
-			return 0;
-		/* Slots in [head, ready) are DONE: no worker touches them. */
-		for (; sc->head < ready; sc->head++)
-			if ((rc = emit_slot(sc, &sc->ring[sc->head % sc->cap])) < 0) {
-				sc->head++;
-				return rc;
-			}
-		if (block == 1)
-			block = 0;
+	pthread_mutex_lock(&sc->mu);
+	while (sc->tail - sc->head > limit && !sc->fatal) {
+		sc->producer_waiting = 1;
+		pthread_cond_wait(&sc->space_cv, &sc->mu);
+		sc->producer_waiting = 0;
 	}
-	return 0;
+	rc = sc->fatal;
+	pthread_mutex_unlock(&sc->mu);
+	return rc ? cairn_error_set(rc, "%s", sc->fatal_msg) : 0;
 }
 
 static void copy_xattrs(cairn_entry *dst, const cairn_entry *src)
@@ -470,16 +526,51 @@ static void copy_xattrs(cairn_entry *dst, const cairn_entry *src)
 	dst->xattr_count = src->xattr_count;
 }
 
-/* Decide how the entry just walked gets its hashes, then queue it. */
+static void drop_xattrs(cairn_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->xattr_count; i++)
+		free(e->xattrs[i].name);
+	free(e->xattrs);
+	e->xattrs = NULL;
+	e->xattr_count = 0;
+}
+
+/* Publish the slot at tail: DONE now, or QUEUED for a worker. */
+static void publish(struct scan *sc, struct slot *s, int queued)
+{
+	pthread_mutex_lock(&sc->mu);
+	if (queued) {
+		s->state = SLOT_QUEUED;
+		sc->queue[sc->q_tail % sc->cap] = (size_t)(s - sc->ring);
+		sc->q_tail++;
+		if (sc->idle)
+			pthread_cond_signal(&sc->work_cv);
+	} else {
+		s->state = SLOT_DONE;
+		if (sc->emitter_waiting)
+			pthread_cond_signal(&sc->done_cv);
+	}
+	sc->tail++;
+	pthread_mutex_unlock(&sc->mu);
+}
+
+/*
+ * Decide how the entry just walked (in slot s, not yet published) gets its
+ * hashes, then publish it.  On error the slot is not published.
+ */
 static int dispatch(struct scan *sc, cairn_walker *wk, struct slot *s)
 {
 	cairn_entry *e = &s->e;
 	int rc, fd = -1;
 
 	s->fd = -1;
-	s->state = SLOT_DONE;
-	if (e->type != CAIRN_T_FILE || e->err)
+	s->reusable = s->reused = 0;
+	if (e->type != CAIRN_T_FILE || e->err) {
+		publish(sc, s, 0);
 		return 0;
+	}
 	if (sc->use_prev) {
 		const cairn_entry *pe = prev_find(&sc->prev, e->path, e->path_len, &rc);
 
@@ -496,7 +587,7 @@ static int dispatch(struct scan *sc, cairn_walker *wk, struct slot *s)
 				       sc->prev.created_nsec) ||
 			    !ts_before(e->ctime_sec, e->ctime_nsec, sc->prev.created_sec,
 				       sc->prev.created_nsec)) {
-				sc->st.racy++;
+				sc->racy++;
 			} else {
 				s->reusable = 1;
 				memcpy(s->prev_sha256, pe->sha256, 32);
@@ -509,6 +600,7 @@ static int dispatch(struct scan *sc, cairn_walker *wk, struct slot *s)
 					 * so they are unchanged too. */
 					copy_xattrs(e, pe);
 					s->reused = 1;
+					publish(sc, s, 0);
 					return 0;
 				}
 			}
@@ -516,46 +608,45 @@ static int dispatch(struct scan *sc, cairn_walker *wk, struct slot *s)
 	}
 	if ((rc = cairn_walker_open(wk, e, &fd)) < 0)
 		return rc;
-	if (fd < 0 && (e->err == EMFILE || e->err == ENFILE) && sc->head < sc->tail) {
+	if (fd < 0 && (e->err == EMFILE || e->err == ENFILE)) {
 		/* Out of descriptors because of the files in flight: that is
 		 * not a property of this file, and must not make the output
 		 * depend on timing.  Let the ring empty and try again. */
-		size_t i;
-
-		if ((rc = drain(sc, 2)) < 0)
+		if ((rc = wait_in_flight(sc, 0)) < 0)
 			return rc;
 		e->err = 0;
 		free(e->err_op);
 		e->err_op = NULL;
-		for (i = 0; i < e->xattr_count; i++)
-			free(e->xattrs[i].name);
-		free(e->xattrs);
-		e->xattrs = NULL;
-		e->xattr_count = 0;
+		drop_xattrs(e);
 		if ((rc = cairn_walker_open(wk, e, &fd)) < 0)
 			return rc;
 	}
-	if (fd < 0)
-		return 0;
 	s->fd = fd;
-	pthread_mutex_lock(&sc->mu);
-	s->state = SLOT_QUEUED;
-	sc->queue[sc->q_tail % sc->cap] = (size_t)(s - sc->ring);
-	sc->q_tail++;
-	if (sc->idle)
-		pthread_cond_signal(&sc->work_cv);
-	pthread_mutex_unlock(&sc->mu);
+	publish(sc, s, fd >= 0);
 	return 0;
 }
 
-static void stop_workers(struct scan *sc, int cancel)
+/* Stop the workers and the emitter.  abort: drop queued work. */
+static void stop_threads(struct scan *sc, int abort_all)
 {
 	unsigned i;
 
 	pthread_mutex_lock(&sc->mu);
-	sc->quit = 1;
-	if (cancel)
+	sc->producer_done = 1;
+	if (abort_all) {
 		sc->cancel = 1;
+		if (!sc->fatal)
+			sc->fatal = CAIRN_EUSAGE;   /* stops the emitter */
+	}
+	pthread_cond_broadcast(&sc->done_cv);
+	pthread_mutex_unlock(&sc->mu);
+	if (!abort_all && sc->emitter_started) {
+		/* the emitter returns once the ring is empty */
+		pthread_join(sc->emitter, NULL);
+		sc->emitter_started = 0;
+	}
+	pthread_mutex_lock(&sc->mu);
+	sc->quit = 1;
 	pthread_cond_broadcast(&sc->work_cv);
 	pthread_mutex_unlock(&sc->mu);
 	for (i = 0; i < sc->nworkers; i++)
@@ -563,6 +654,10 @@ static void stop_workers(struct scan *sc, int cancel)
 			pthread_join(sc->workers[i].thread, NULL);
 			sc->workers[i].started = 0;
 		}
+	if (sc->emitter_started) {
+		pthread_join(sc->emitter, NULL);
+		sc->emitter_started = 0;
+	}
 }
 
 int cairn_scan_run(const char *root, const cairn_scan_opts *o,
@@ -571,7 +666,7 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 	struct scan sc;
 	cairn_walker *wk = NULL;
 	unsigned jobs, i;
-	uint64_t hidden_seen = 0;
+	uint64_t k;
 	int rc = 0;
 
 	memset(&sc, 0, sizeof(sc));
@@ -607,8 +702,10 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 	for (i = 0; i < sc.cap; i++)
 		sc.ring[i].fd = -1;
 	pthread_mutex_init(&sc.mu, NULL);
+	pthread_mutex_init(&sc.cb_mu, NULL);
 	pthread_cond_init(&sc.work_cv, NULL);
 	pthread_cond_init(&sc.done_cv, NULL);
+	pthread_cond_init(&sc.space_cv, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &sc.last_progress);
 
 	if ((rc = cairn_walker_new(&wk, root, &o->walk)) < 0)
@@ -632,47 +729,58 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 		}
 		sc.workers[i].started = 1;
 	}
+	if (pthread_create(&sc.emitter, NULL, emitter_main, &sc) != 0) {
+		rc = cairn_error_set(CAIRN_EEXTERNAL, "cannot start the writer thread");
+		goto done;
+	}
+	sc.emitter_started = 1;
 
 	for (;;) {
 		struct slot *s;
 		const char *msg;
 		int more;
 
-		if (sc.tail - sc.head == sc.cap && (rc = drain(&sc, 1)) < 0)
+		if ((rc = wait_in_flight(&sc, sc.cap - 1)) < 0)
 			goto done;
+		/* The slot at tail is FREE and unpublished: ours. */
 		s = &sc.ring[sc.tail % sc.cap];
 		cairn_entry_init(&s->e);
 		more = cairn_walker_next(wk, &s->e);
 		while ((msg = cairn_walker_take_warning(wk)))
 			warnf(&sc, "%s", msg);
-		for (; hidden_seen < cairn_walker_hidden_errors(wk); hidden_seen++) {
-			cairn_snap_writer_count_error(w);
-			sc.st.errors++;
+		sc.hidden = cairn_walker_hidden_errors(wk);
+		if (more <= 0) {
+			cairn_entry_release(&s->e);
+			if (more < 0) {
+				rc = more;
+				goto done;
+			}
+			break;
 		}
-		if (more < 0) {
-			rc = more;
+		if ((rc = dispatch(&sc, wk, s)) < 0) {
 			cairn_entry_release(&s->e);
 			goto done;
 		}
-		if (more == 0)
-			break;
-		rc = dispatch(&sc, wk, s);
-		sc.tail++;
-		if (rc < 0)
-			goto done;
-		if ((rc = drain(&sc, 0)) < 0)
-			goto done;
 	}
-	if ((rc = drain(&sc, 2)) < 0)
+	stop_threads(&sc, 0);
+	if (sc.fatal) {
+		rc = cairn_error_set(sc.fatal, "%s", sc.fatal_msg);
 		goto done;
+	}
 	if (sc.use_prev && (rc = prev_finish(&sc.prev)) < 0)
 		goto done;
+	/* Listing failures have no entry of their own; the writer's counter
+	 * is touched only now that the emitter is gone. */
+	for (k = 0; k < sc.hidden; k++)
+		cairn_snap_writer_count_error(w);
+	sc.st.errors += sc.hidden;
+	sc.st.racy = sc.racy;
 	maybe_progress(&sc, 1);
 done:
-	stop_workers(&sc, rc < 0);
+	stop_threads(&sc, rc < 0);
 	/* Anything still in the ring after a failure. */
-	for (; sc.head < sc.tail; sc.head++) {
-		struct slot *s = &sc.ring[sc.head % sc.cap];
+	for (k = sc.head; k < sc.tail; k++) {
+		struct slot *s = &sc.ring[k % sc.cap];
 
 		if (s->fd >= 0)
 			close(s->fd);
@@ -685,13 +793,19 @@ done:
 		cairn_snap_reader_free(sc.prev.r);
 	cairn_walker_free(wk);
 	pthread_mutex_destroy(&sc.mu);
+	pthread_mutex_destroy(&sc.cb_mu);
 	pthread_cond_destroy(&sc.work_cv);
 	pthread_cond_destroy(&sc.done_cv);
+	pthread_cond_destroy(&sc.space_cv);
 	free(sc.ring);
 	free(sc.queue);
 	cairn_buf_release(&sc.msg);
-	if (stats)
+	if (stats) {
 		*stats = sc.st;
+		stats->racy = sc.racy;
+		if (rc < 0)
+			stats->errors += sc.hidden;
+	}
 	return rc;
 }
 

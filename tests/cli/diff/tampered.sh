@@ -39,6 +39,7 @@ grep -q "t3.cairn" err || fail "message: $(cat err)"
 cp b.cairn t4.cairn
 printf '\377' | dd of=t4.cairn bs=1 seek=5000 conv=notrunc 2>/dev/null
 check2 a.cairn t4.cairn
+check2 t4.cairn a.cairn
 
 # not a snapshot, missing file
 printf 'hello' > t5.cairn
