@@ -29,7 +29,7 @@ static void help(void)
 	      "                       DNS queries and TCP SYNs, else private ranges\n"
 	      "      --allow FILE     allowlist: host, *.domain or CIDR per line\n"
 	      "      --only-unknown   show only hosts not on the allowlist\n"
-	      "      --json           JSON (docs/capture.schema.json) on stdout\n"
+	      "      --json           JSON (docs/capture-schema.json) on stdout\n"
 	      "      --csv            CSV on stdout\n"
 	      "      --dns            text: also list the DNS answers seen\n"
 	      "      --no-checksum    do not verify IP/TCP/UDP checksums\n"

@@ -222,14 +222,33 @@ static void describe_change(cairn_buf *out, const cairn_diff_change *c)
 	}
 }
 
+/* Escape a patch line but keep its tabs: code is indented with them and a
+ * tab cannot hide anything on a terminal. */
+static void escape_keep_tabs(cairn_buf *out, const char *p, size_t n)
+{
+	size_t start = 0;
+
+	while (start <= n) {
+		const char *tab = memchr(p + start, '\t', n - start);
+		size_t end = tab ? (size_t)(tab - p) : n;
+
+		cairn_escape_display(out, p + start, end - start);
+		if (!tab)
+			break;
+		cairn_buf_addch(out, '\t');
+		start = end + 1;
+	}
+}
+
 static void add_patch(struct text_ctx *t, const cairn_diff_change *c)
 {
 	cairn_buf p = CAIRN_BUF_INIT;
 	const cairn_entry *e = c->new;
 	int rc;
 
-	if (!t->store || e->type != CAIRN_T_FILE || c->old->type != CAIRN_T_FILE ||
-	    !(c->what & CAIRN_DW_CONTENT))
+	if (!t->store || e->type != CAIRN_T_FILE)
+		return;
+	if (c->old && (c->old->type != CAIRN_T_FILE || !(c->what & CAIRN_DW_CONTENT)))
 		return;
 	rc = cairn_store_patch(t->store, t->old_commit, t->new_commit, e->path,
 			       e->path_len, &p);
@@ -251,20 +270,25 @@ static void add_patch(struct text_ctx *t, const cairn_diff_change *c)
 			else if (p.data[start] == '@')
 				cc = col(C_CYAN);
 			cairn_buf_addstr(&t->patches, cc);
-			cairn_escape_display(&t->patches, p.data + start, end - start);
+			escape_keep_tabs(&t->patches, p.data + start, end - start);
 			cairn_buf_addf(&t->patches, "%s\n", *cc ? reset() : "");
 			start = end + 1;
 		}
 	} else if (rc == 2) {
 		char h1[65], h2[65];
 
-		cairn_hex(h1, c->old->sha256, 32);
 		cairn_hex(h2, e->sha256, 32);
 		cairn_buf_addstr(&t->patches, "Binary file ");
 		cairn_escape_display(&t->patches, e->path, e->path_len);
-		cairn_buf_addf(&t->patches, ": size %llu -> %llu, sha256 %s -> %s\n",
-			       (unsigned long long)c->old->size,
-			       (unsigned long long)e->size, h1, h2);
+		if (c->old) {
+			cairn_hex(h1, c->old->sha256, 32);
+			cairn_buf_addf(&t->patches, ": size %llu -> %llu, sha256 %s -> %s\n",
+				       (unsigned long long)c->old->size,
+				       (unsigned long long)e->size, h1, h2);
+		} else {
+			cairn_buf_addf(&t->patches, " (new): size %llu, sha256 %s\n",
+				       (unsigned long long)e->size, h2);
+		}
 	} else if (rc == 0) {
 		cairn_buf_addstr(&t->patches, "Content not stored: ");
 		cairn_escape_display(&t->patches, e->path, e->path_len);
@@ -295,7 +319,7 @@ static int print_change(void *ctx, const cairn_diff_change *c)
 	printf("  %s%s %s%s  %s\n", col(kind_color[c->kind]), kind_mark[c->kind],
 	       esc(&t->b1, e->path, e->path_len), reset(),
 	       t->b2.data ? (t->b2.data[0] == ';' ? t->b2.data + 2 : t->b2.data) : "");
-	if (c->kind == CAIRN_DIFF_MODIFIED)
+	if (c->kind == CAIRN_DIFF_MODIFIED || c->kind == CAIRN_DIFF_ADDED)
 		add_patch(t, c);
 	return 0;
 }

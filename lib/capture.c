@@ -24,6 +24,8 @@
 #define FRAG_SLOTS 4096
 #define CHAIN_MAX 16          /* CNAME hops followed */
 #define DNSLOG_ADDR_MAX 64    /* addresses kept per asked name */
+#define NAMES_MAX 2000000     /* distinct names / answered addresses kept
+                               * (DNS tunnels mint them by the million) */
 #define IDLE_WINDOWS_MAX 2000 /* idle windows one connection may fill */
 #define IDLE_TOTAL_MAX 1000000 /* ... and all of them together */
 
@@ -143,6 +145,7 @@ struct cairn_capture {
 	size_t nwarn;
 	struct cap_dns_msg *dnsmsg;
 	size_t held;            /* bytes in inspection buffers (INSPECT_BUDGET) */
+	uint64_t names_dropped; /* DNS answers not kept: NAMES_MAX reached */
 	int read_done;
 };
 
@@ -199,6 +202,21 @@ static uint32_t *kmap_find(struct kmap *m, const void *key, int insert)
 	memcpy(m->e[i].key, key, m->klen);
 	m->count++;
 	return &m->e[i].val;
+}
+
+/* The interned string equal to s, or NULL. */
+static const char *intern_find(const struct strtab *t, const char *s)
+{
+	uint64_t h;
+	size_t i;
+
+	if (!t->cap)
+		return NULL;
+	h = XXH3_64bits(s, strlen(s));
+	for (i = h & (t->cap - 1); t->slot[i]; i = (i + 1) & (t->cap - 1))
+		if (t->hash[i] == h && !strcmp(t->slot[i], s))
+			return t->slot[i];
+	return NULL;
 }
 
 static const char *intern(struct strtab *t, const char *s)
@@ -641,6 +659,10 @@ static void dns_bind(cairn_capture *c, const char *name, const char *chain,
 	uint32_t *v;
 
 	addr_key(key, ver, a);
+	if (c->nbinds >= NAMES_MAX && !kmap_find(&c->addr2bind, key, 0)) {
+		c->names_dropped++;
+		return;
+	}
 	v = kmap_find(&c->addr2bind, key, 1);
 	if (*v == UINT32_MAX) {
 		if (c->nbinds == c->cbinds) {
@@ -701,8 +723,13 @@ static void dns_message(cairn_capture *c, const uint8_t *msg, size_t len,
 			cairn_buf_clear(&chain);
 			cairn_buf_addstr(&chain, rr->owner);
 		}
-		dns_bind(c, intern(&c->strs, name), intern(&c->strs, chain.data),
-			rr->type == 1 ? 4 : 6, rr->addr, ts);
+		if (c->strs.count >= NAMES_MAX &&
+		    (!intern_find(&c->strs, name) || !intern_find(&c->strs, chain.data))) {
+			c->names_dropped++; /* memory stays bounded; reported */
+		} else {
+			dns_bind(c, intern(&c->strs, name), intern(&c->strs, chain.data),
+				rr->type == 1 ? 4 : 6, rr->addr, ts);
+		}
 		cairn_buf_release(&chain);
 	}
 }
@@ -1479,6 +1506,11 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 	}
 	if (set != c->locals)
 		free(set);
+	if (c->names_dropped) {
+		snprintf(buf, sizeof(buf), "%llu DNS answers not kept: more than %d names or addresses",
+			(unsigned long long)c->names_dropped, NAMES_MAX);
+		cap_warn(c, buf);
+	}
 	if (idle_dropped) {
 		snprintf(buf, sizeof(buf), "idle windows of %zu long connections not listed (limit %d)",
 			idle_dropped, IDLE_TOTAL_MAX);

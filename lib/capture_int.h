@@ -123,6 +123,11 @@ int cap_http_host(char *host, const uint8_t *p, size_t n);
 typedef void (*cap_quic_crypto_fn)(void *ctx, uint64_t offset,
 	const uint8_t *data, size_t len);
 
+/* The client Initial key, IV and header-protection key for a version
+ * (0x00000001 or 0x6b3343cf) and DCID; 0, or -1 when OpenSSL fails. */
+int cap_quic_initial_keys(uint8_t key[16], uint8_t iv[12], uint8_t hp[16], uint32_t version,
+	const uint8_t *dcid, size_t dcid_len);
+
 /* 1 if the UDP payload starts with a QUIC long header of a version we know
  * (v1, v2) with packet type Initial; fills the DCID. */
 int cap_quic_is_initial(const uint8_t *p, size_t n, uint8_t *dcid, size_t *dcid_len);

@@ -1,6 +1,6 @@
 /*
  * capture_out.c - allowlists and the three renderings of a capture result
- * (text for people, CSV, JSON per docs/capture.schema.json).  All output
+ * (text for people, CSV, JSON per docs/capture-schema.json).  All output
  * is deterministic: the result is already sorted, nothing here depends on
  * the clock or the locale.
  */

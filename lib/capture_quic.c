@@ -101,6 +101,20 @@ done:
 	return rc;
 }
 
+int cap_quic_initial_keys(uint8_t key[16], uint8_t iv[12], uint8_t hp[16], uint32_t version,
+	const uint8_t *dcid, size_t dcid_len)
+{
+	struct quic_keys k;
+
+	if (derive_keys(&k, version, dcid, dcid_len) < 0)
+		return -1;
+	memcpy(key, k.key, 16);
+	memcpy(iv, k.iv, 12);
+	memcpy(hp, k.hp, 16);
+	OPENSSL_cleanse(&k, sizeof(k));
+	return 0;
+}
+
 static int aes_ecb_block(uint8_t out[16], const uint8_t key[16], const uint8_t in[16])
 {
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();

@@ -115,8 +115,9 @@ typedef struct cairn_history {
  * Walk the first-parent-independent history from rev (NULL: HEAD) and, for
  * each commit whose FILE blob differs from every parent's (or that adds or
  * deletes it), list what changed: package-lock.json v1/v2/v3 and
- * npm-shrinkwrap.json by package key (version, resolved, integrity);
- * package.json by dependency section and name (range).  A file that does
+ * npm-shrinkwrap.json by package key (version, resolved, integrity), parsed
+ * with lib/npm.h's cairn_npm_lock_parse(); package.json by dependency
+ * section and name (range).  A file that does
  * not parse at a commit gets an error line, not a failure.
  */
 int cairn_git_history(cairn_history **out, const char *repo_path,

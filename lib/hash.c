@@ -80,8 +80,10 @@ int cairn_hash_fd(cairn_hasher *h, int fd, cairn_entry *e, uint64_t *bytes_out)
 	    XXH3_128bits_reset(h->xxh) != XXH_OK)
 		return cairn_error_set(CAIRN_EEXTERNAL,
 				       "cannot initialise hash state");
-	/* Sequential read-ahead; failure is harmless. */
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	/* Larger read-ahead for large files (a syscall not worth making for
+	 * the many small ones); failure is harmless. */
+	if (e->size >= 4 * (uint64_t)CAIRN_HASH_BUFSIZE)
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	for (;;) {
 		ssize_t n = read(fd, h->buf, CAIRN_HASH_BUFSIZE);
 

@@ -434,6 +434,7 @@ static char **find_projects(const cairn_pkg_files *files, size_t *count)
 typedef struct installed {
 	char *key;            /* relative to the project */
 	json_t *manifest;     /* NULL when unreadable */
+	json_t *required_by;  /* [{from, range, section}] */
 } installed;
 
 static int installed_cmp(const void *a, const void *b)
@@ -443,7 +444,7 @@ static int installed_cmp(const void *a, const void *b)
 
 static const installed *find_installed(const installed *v, size_t n, const char *key)
 {
-	installed k = { (char *)key, NULL };
+	installed k = { (char *)key, NULL, NULL };
 
 	return n ? bsearch(&k, v, n, sizeof(*v), installed_cmp) : NULL;
 }
@@ -451,6 +452,83 @@ static const installed *find_installed(const installed *v, size_t n, const char 
 static const char *sections[] = {
 	"dependencies", "optionalDependencies", "devDependencies", "peerDependencies"
 };
+
+static int edge_cmp(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int c = strcmp(json_string_value(json_object_get(x, "from")),
+		       json_string_value(json_object_get(y, "from")));
+
+	return c ? c : strcmp(json_string_value(json_object_get(x, "section")),
+			      json_string_value(json_object_get(y, "section")));
+}
+
+/* Add {from, range, section} to the required_by of the package each
+ * dependency of `from` resolves to.  devDependencies count for the
+ * project only (npm does not install them for dependencies). */
+static void require_edges(installed *inst, size_t ninst, const char *from,
+			  const json_t *manifest, int is_root)
+{
+	size_t k;
+
+	if (!manifest)
+		return;
+	for (k = 0; k < 4; k++) {
+		const json_t *deps = json_object_get(manifest, sections[k]);
+		const char *name;
+		json_t *range;
+
+		if (!is_root && k == 2)
+			continue;
+		if (!json_is_object(deps))
+			continue;
+		json_object_foreach((json_t *)deps, name, range) {
+			cairn_buf cand = CAIRN_BUF_INIT;
+			size_t base_len = strlen(from);
+			installed *hit = NULL;
+
+			if (!json_is_string(range) || !*name || strstr(name, ".."))
+				continue;
+			for (;;) {
+				installed key;
+
+				cairn_buf_clear(&cand);
+				cairn_buf_add(&cand, from, base_len);
+				if (base_len)
+					cairn_buf_addch(&cand, '/');
+				cairn_buf_addstr(&cand, "node_modules/");
+				cairn_buf_addstr(&cand, name);
+				key.key = cand.data;
+				hit = ninst ? bsearch(&key, inst, ninst, sizeof(*inst), installed_cmp) : NULL;
+				if (hit || !base_len)
+					break;
+				/* up one level: drop the last "node_modules/<name>" */
+				{
+					const char *last = NULL, *p = from;
+
+					while ((p = strstr(p, "node_modules/")) && p < from + base_len) {
+						last = p;
+						p += 13;
+					}
+					if (!last || last == from)
+						base_len = 0;
+					else
+						base_len = (size_t)(last - from) - 1;
+				}
+			}
+			if (hit) {
+				json_t *e = json_object();
+
+				json_object_set_new(e, "from", json_string(from));
+				cairn_json_set_bytes(e, "range", json_string_value(range),
+						     json_string_length(range));
+				json_object_set_new(e, "section", json_string(sections[k]));
+				json_array_append_new(hit->required_by, e);
+			}
+			cairn_buf_release(&cand);
+		}
+	}
+}
 
 static void declared(const json_t *manifest, const char *name,
 		     const char **range, const char **section)
@@ -817,6 +895,7 @@ static void analyze_project(const ctx *c, const char *proj)
 			inst = cairn_realloc(inst, cinst * sizeof(*inst));
 		}
 		inst[ninst].key = cairn_strndup(rel, kl);
+		inst[ninst].required_by = NULL;
 		{
 			int pres;
 			char *mrel = cairn_path_join(proj, rel);
@@ -835,6 +914,14 @@ static void analyze_project(const ctx *c, const char *proj)
 	}
 	if (ninst > 1)
 		qsort(inst, ninst, sizeof(*inst), installed_cmp);
+	for (i = 0; i < ninst; i++)
+		inst[i].required_by = json_array();
+	/* who requires what: resolve each declared dependency of the project
+	 * and of every installed package the way Node does (nearest
+	 * node_modules/<name> walking up from the dependent) */
+	require_edges(inst, ninst, "", pj, 1);
+	for (i = 0; i < ninst; i++)
+		require_edges(inst, ninst, inst[i].key, inst[i].manifest, 0);
 
 	for (i = 0; i < ninst; i++) {
 		const installed *in = &inst[i];
@@ -893,6 +980,20 @@ static void analyze_project(const ctx *c, const char *proj)
 		declared(parent_manifest, folder, &range, &section);
 		set_str(rec, "declared_range", range);
 		json_object_set_new(rec, "declared_in", jstr(section));
+		{
+			size_t ne = json_array_size(in->required_by), q;
+			json_t **ev = cairn_malloc((ne + 1) * sizeof(*ev));
+			json_t *sorted = json_array();
+
+			for (q = 0; q < ne; q++)
+				ev[q] = json_array_get(in->required_by, q);
+			if (ne > 1)
+				qsort(ev, ne, sizeof(*ev), edge_cmp);
+			for (q = 0; q < ne; q++)
+				json_array_append(sorted, ev[q]);
+			free(ev);
+			json_object_set_new(rec, "required_by", sorted);
+		}
 		for (k = 0; k < 4; k++) {
 			const json_t *s = json_object_get(json_object_get(m, "scripts"), lifecycle[k]);
 
@@ -954,6 +1055,8 @@ static void analyze_project(const ctx *c, const char *proj)
 		}
 		if (!m)
 			add_flag(flags, "bad_manifest");
+		if (pj && !json_array_size(in->required_by))
+			add_flag(flags, "extraneous");
 		if (name && strcmp(name, folder) && !(le && le->has_name && !strcmp(le->name, name)))
 			add_flag(flags, "name_mismatch");
 		if (bad_name(name))
@@ -1022,6 +1125,7 @@ static void analyze_project(const ctx *c, const char *proj)
 			set_str(rec, "declared_range", range);
 			json_object_set_new(rec, "declared_in", jstr(section));
 		}
+		json_object_set_new(rec, "required_by", json_array());
 		json_object_set_new(rec, "scripts", json_object());
 		json_object_set_new(rec, "has_install_script", json_false());
 		json_object_set_new(rec, "lock_has_install_script", json_boolean(le->has_install_script));
@@ -1094,6 +1198,7 @@ static void analyze_project(const ctx *c, const char *proj)
 	for (i = 0; i < ninst; i++) {
 		free(inst[i].key);
 		json_decref(inst[i].manifest);
+		json_decref(inst[i].required_by);
 	}
 	free(inst);
 	json_decref(pj);

@@ -403,6 +403,7 @@ static void verify_dist(cairn_recs *recs, int rootfd, const cairn_pkg_files *fil
 	json_object_set_new(rec, "peer", json_false());
 	json_object_set_new(rec, "declared_range", json_null());
 	json_object_set_new(rec, "declared_in", json_null());
+	json_object_set_new(rec, "required_by", json_array());
 	json_object_set_new(rec, "scripts", json_object());
 	json_object_set_new(rec, "has_install_script", json_false());
 	json_object_set_new(rec, "lock_has_install_script", json_false());

@@ -116,7 +116,9 @@ int cairn_parse_rfc3339(const char *s, int64_t *sec, long *nsec)
 	    s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' ||
 	    digits(s + 17, 2, &se))
 		return CAIRN_EFORMAT;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+	/* A snapshot's start time: nothing before the epoch is plausible. */
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	    mi > 59 || se > 59)
 		return CAIRN_EFORMAT;
 	p = s + 19;
 	if (*p == '.') {
@@ -495,8 +497,8 @@ static void *emitter_main(void *arg)
 
 /* ------------------------------------------------------------ producer */
 
-/* Wait until at most `room_for` slots... i.e. until in-flight <= limit.
- * Returns the fatal code if one was set meanwhile. */
+/* Wait until no more than limit slots are in flight; returns the fatal
+ * code (with its message) if another thread failed meanwhile. */
 static int wait_in_flight(struct scan *sc, uint64_t limit)
 {
 	int rc;

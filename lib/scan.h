@@ -3,10 +3,10 @@
  *
  * The walker (walk.h) produces entries in file order on the calling thread;
  * regular files are opened there and handed to a pool of hashing threads
- * through a bounded ring of in-flight entries; completed entries leave the
- * ring in order and go to the observer (e.g. cairn_analyzer_observe) and
- * then to the snapshot writer.  The output does not depend on the number of
- * threads.
+ * through a bounded ring of in-flight entries; one writer thread takes
+ * completed entries off the ring in order and hands them to the observer
+ * (e.g. cairn_analyzer_observe) and then to the snapshot writer.  The
+ * output does not depend on the number of threads.
  *
  * Incremental mode (reuse_path): the previous snapshot is streamed in step
  * with the walk (both are sorted, so this is a merge) and a regular file
@@ -47,11 +47,14 @@ typedef struct cairn_scan_opts {
 	const cairn_key *reuse_pubkey; /* if set, reuse_path must be signed by it */
 	int paranoid;                /* read every file even with reuse_path */
 	/* Called for every entry in file order, hashes filled, before it is
-	 * written (may be NULL). */
+	 * written (may be NULL).  Runs on the scan's writer thread, one call
+	 * at a time; everything it touches must not be used by the caller
+	 * until cairn_scan_run() returns. */
 	void (*observer)(void *ctx, const cairn_entry *e);
 	void *observer_ctx;
 	/* Called now and then (at most every 200 ms) and once at the end
-	 * (may be NULL). */
+	 * (may be NULL).  Calls of progress and warn never overlap, but may
+	 * come from different threads. */
 	void (*progress)(void *ctx, const cairn_scan_stats *s, int final);
 	void *progress_ctx;
 	/* One line per problem that does not stop the scan: unreadable entry,
@@ -89,7 +92,8 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *opts,
 json_t *cairn_scan_trailer_extra(const cairn_scan_opts *opts,
 				 const cairn_scan_stats *s);
 
-/* Parse an RFC 3339 UTC time "YYYY-MM-DDTHH:MM:SS[.fraction]Z".
+/* Parse an RFC 3339 UTC time "YYYY-MM-DDTHH:MM:SS[.fraction]Z" (years
+ * 1970-9999; digits past nanoseconds are dropped).
  * 0 or CAIRN_EFORMAT (no message set). */
 int cairn_parse_rfc3339(const char *s, int64_t *sec, long *nsec);
 

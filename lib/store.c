@@ -664,11 +664,12 @@ int cairn_store_patch(cairn_store *s, const char *old_commit,
 	if ((rc = content_blob(s, old_commit, p, &a)) < 0 ||
 	    (rc = content_blob(s, new_commit, p, &b)) < 0)
 		goto done;
-	if (!a || !b) {
+	/* a file that is new on the new side shows as all added lines */
+	if (!b) {
 		rc = 0;
 		goto done;
 	}
-	if (git_blob_is_binary(a) || git_blob_is_binary(b)) {
+	if ((a && git_blob_is_binary(a)) || git_blob_is_binary(b)) {
 		rc = 2;
 		goto done;
 	}

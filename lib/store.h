@@ -85,9 +85,10 @@ int cairn_store_read(cairn_store *s, const char *rev, void **out_data,
  * Unified diff (3 lines of context, libgit2) of the content stored for path
  * in the commits old_commit and new_commit (hex ids, as returned by
  * cairn_store_read()), appended to out with "a/PATH" / "b/PATH" headers.
- * Returns 1 when a text patch was written, 2 when either side is binary
- * (nothing written: the caller prints sizes and hashes), 0 when the content
- * is not stored on one of the sides, negative on failure.  The patch holds
+ * A path whose content is stored only in new_commit (an added file) gives
+ * a patch from nothing.  Returns 1 when a text patch was written, 2 when
+ * either side is binary (nothing written: the caller prints sizes and
+ * hashes), 0 when the new content is not stored, negative on failure.  The patch holds
  * untrusted bytes: escape before showing it on a terminal.
  */
 int cairn_store_patch(cairn_store *s, const char *old_commit,

@@ -494,6 +494,10 @@ static int cmd_snapshot(int argc, char **argv)
 		free(branch);
 	}
 	status = st.errors || st.changed ? 1 : 0;
+	if (status && !ui.quiet)
+		fprintf(stderr, PROG ": snapshot written, but %llu entries could not be "
+			"read and %llu changed while read\n",
+			(unsigned long long)st.errors, (unsigned long long)st.changed);
 	goto done;
 trouble:
 	if (ui.line_shown)

@@ -341,6 +341,30 @@ START_TEST(test_capture_quic_junk_does_not_decrypt)
 }
 END_TEST
 
+START_TEST(test_capture_quic_rfc_key_vectors)
+{
+	/* RFC 9001 Appendix A.1 and RFC 9369 Appendix A.1: DCID 8394c8f03e515708 */
+	static const uint8_t dcid[8] = { 0x83, 0x94, 0xc8, 0xf0, 0x3e, 0x51, 0x57, 0x08 };
+	uint8_t key[16], iv[12], hp[16];
+	char hex[33];
+
+	ck_assert_int_eq(cap_quic_initial_keys(key, iv, hp, 0x00000001u, dcid, 8), 0);
+	cairn_hex(hex, key, 16);
+	ck_assert_str_eq(hex, "1f369613dd76d5467730efcbe3b1a22d");
+	cairn_hex(hex, iv, 12);
+	ck_assert_str_eq(hex, "fa044b2f42a3fd3b46fb255c");
+	cairn_hex(hex, hp, 16);
+	ck_assert_str_eq(hex, "9f50449e04a0e810283a1e9933adedd2");
+	ck_assert_int_eq(cap_quic_initial_keys(key, iv, hp, 0x6b3343cfu, dcid, 8), 0);
+	cairn_hex(hex, key, 16);
+	ck_assert_str_eq(hex, "8b1a0bc121284290a29e0971b5cd045d");
+	cairn_hex(hex, iv, 12);
+	ck_assert_str_eq(hex, "91f73e2351d8fa91660e909f");
+	cairn_hex(hex, hp, 16);
+	ck_assert_str_eq(hex, "45b95e15235d6f45a6b19cbcb0294ba9");
+}
+END_TEST
+
 START_TEST(test_capture_quic_v1_v2_fixture)
 {
 	cairn_capture_result *r = analyse1(fx("quic.pcap"), 300, 0);
@@ -792,6 +816,7 @@ Suite *capture_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("quic");
 	tcase_add_test(tc, test_capture_quic_junk_does_not_decrypt);
+	tcase_add_test(tc, test_capture_quic_rfc_key_vectors);
 	tcase_add_test(tc, test_capture_quic_v1_v2_fixture);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("engine");

@@ -246,6 +246,13 @@ static void check_clean_tree(const char *name, int cache)
 	r = pkg(recs, "node_modules/ms");
 	ck_assert_str_eq(json_string_value(json_object_get(r, "declared_range")), "^2.1.3");
 	ck_assert_str_eq(json_string_value(json_object_get(r, "declared_in")), "dependencies");
+	{
+		json_t *rb = json_object_get(r, "required_by");
+
+		ck_assert_uint_eq(json_array_size(rb), 1);
+		ck_assert_str_eq(json_string_value(json_object_get(json_array_get(rb, 0), "from")), "");
+		ck_assert_str_eq(json_string_value(json_object_get(json_array_get(rb, 0), "range")), "^2.1.3");
+	}
 	proj = pt_find(recs, "npm_project", "project", "");
 	ck_assert_ptr_nonnull(proj);
 	ck_assert_str_eq(json_string_value(json_object_get(proj, "name")), "fixture-app");
@@ -309,7 +316,7 @@ START_TEST(test_npm_tree_tampered)
 			 "verified");
 	/* installed but not locked, with an install script */
 	r = pkg(recs, "node_modules/extra");
-	assert_flags(r, "install_script,not_locked");
+	assert_flags(r, "extraneous,install_script,not_locked");
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(r, "scripts"), "postinstall")),
 			 "node steal.js");
 	ck_assert(json_is_true(json_object_get(r, "has_install_script")));
@@ -392,6 +399,52 @@ START_TEST(test_npm_tree_symlink_manifest)
 }
 END_TEST
 
+/* The installed version differs from the lockfile (the manifest was
+ * edited in place: the tarball check sees it too); a dependency installed
+ * from git and one from a tarball URL; a workspace link. */
+START_TEST(test_npm_tree_version_mismatch_and_sources)
+{
+	char *src = pt_fixture("npm-v3"), *cache = pt_fixture("npm-cache/_cacache");
+	char *dir = pt_mkdtemp(), root[2048];
+	cairn_analyze_opts o = { .packages = 1, .npm_cache = cache };
+	json_t *recs, *r;
+
+	ck_assert_int_eq(pt_sh("cp -a '%s' '%s/app' && cd '%s/app' &&"
+			       " sed -i 's/\"version\": \"2.1.3\"/\"version\": \"2.1.4\"/' node_modules/ms/package.json &&"
+			       " mkdir -p node_modules/g node_modules/t packages/w &&"
+			       " echo '{\"name\":\"g\",\"version\":\"1.0.0\"}' > node_modules/g/package.json &&"
+			       " echo '{\"name\":\"t\",\"version\":\"1.0.0\"}' > node_modules/t/package.json &&"
+			       " echo '{\"name\":\"w\",\"version\":\"0.1.0\"}' > packages/w/package.json &&"
+			       " ln -s ../packages/w node_modules/w && python3 - <<'PY'\n"
+			       "import json\n"
+			       "l = json.load(open('package-lock.json'))\n"
+			       "p = l['packages']\n"
+			       "p['node_modules/g'] = {'version': '1.0.0', 'resolved': 'git+ssh://git@github.com/x/g.git#0123456789abcdef'}\n"
+			       "p['node_modules/t'] = {'version': '1.0.0', 'resolved': 'https://example.com/t.tgz', 'integrity': 'sha512-AA=='}\n"
+			       "p['node_modules/w'] = {'resolved': 'packages/w', 'link': True}\n"
+			       "p['packages/w'] = {'name': 'w', 'version': '0.1.0'}\n"
+			       "json.dump(l, open('package-lock.json', 'w'))\n"
+			       "PY", src, dir, dir), 0);
+	snprintf(root, sizeof(root), "%s/app", dir);
+	recs = pt_analyze(root, &o);
+	r = pkg(recs, "node_modules/ms");
+	ck_assert_str_eq(json_string_value(json_object_get(r, "version")), "2.1.4");
+	ck_assert_str_eq(json_string_value(json_object_get(r, "locked_version")), "2.1.3");
+	assert_flags(r, "files_modified,no_resolved,version_mismatch");
+	ck_assert(pt_has(json_object_get(json_object_get(r, "files"), "modified"), "package.json"));
+	assert_flags(pkg(recs, "node_modules/g"), "extraneous,git_dependency,no_integrity");
+	assert_flags(pkg(recs, "node_modules/t"), "extraneous,tarball_dependency");
+	/* the link is installed (a symlink), so neither missing nor a package */
+	ck_assert_ptr_null(pt_find(recs, "package", "path", "node_modules/w"));
+	ck_assert_ptr_nonnull(pt_find(recs, "npm_project", "project", "packages/w"));
+	json_decref(recs);
+	pt_rm_rf(dir);
+	free(dir);
+	free(src);
+	free(cache);
+}
+END_TEST
+
 /* Tarballs in the cache that escape the package or are gzip bombs: the
  * package is "tar_refused" with a parse_error, nothing is extracted, the
  * other packages are still verified. */
@@ -466,6 +519,9 @@ static char *real_data(void)
 	return pt_src("../shared/data/npm");
 }
 
+/* One pass over a tampered copy: every file of every package matches its
+ * tarball except the two changed here, which are named exactly (the
+ * untouched install is checked by tests/cli/snap-packages/real-npm.sh). */
 START_TEST(test_npm_real_install_verified)
 {
 	char *data = real_data(), *dir, root[2048], cache[2048], p[4096];
@@ -481,28 +537,7 @@ START_TEST(test_npm_real_install_verified)
 	snprintf(root, sizeof(root), "%s/app", dir);
 	snprintf(cache, sizeof(cache), "%s/cache/_cacache", dir);
 	o.npm_cache = cache;
-	recs = pt_analyze(root, &o);
-	for (i = 0; i < json_array_size(recs); i++) {
-		json_t *f;
-
-		r = json_array_get(recs, i);
-		if (strcmp(json_string_value(json_object_get(r, "type")), "package"))
-			continue;
-		n++;
-		f = json_object_get(r, "files");
-		ck_assert_msg(!strcmp(json_string_value(json_object_get(f, "status")), "verified"),
-			      "%s not verified", json_string_value(json_object_get(r, "path")));
-		ck_assert_uint_eq(json_array_size(json_object_get(f, "modified")), 0);
-		ck_assert_uint_eq(json_array_size(json_object_get(f, "added")), 0);
-		ck_assert_uint_eq(json_array_size(json_object_get(f, "missing")), 0);
-		files += (size_t)json_integer_value(json_object_get(f, "matching"));
-	}
-	ck_assert_uint_eq(n, 138);             /* README: 138 packages */
-	ck_assert_uint_eq(files, 4220 - 1);    /* 4220 files minus .package-lock.json */
-	ck_assert_uint_ge(pt_count(recs, "npm_fetch"), 138);
-	json_decref(recs);
-
-	/* modify one installed file, add one: exactly those are named */
+	/* modify one installed file, add one */
 	snprintf(p, sizeof(p), "%s/node_modules/express/index.js", root);
 	ck_assert_int_eq(pt_sh("printf '//x\\n' >> '%s'", p), 0);
 	snprintf(p, sizeof(p), "%s/node_modules/zod/backdoor.js", root);
@@ -515,8 +550,12 @@ START_TEST(test_npm_real_install_verified)
 		r = json_array_get(recs, i);
 		if (strcmp(json_string_value(json_object_get(r, "type")), "package"))
 			continue;
+		n++;
 		path = json_string_value(json_object_get(r, "path"));
 		f = json_object_get(r, "files");
+		ck_assert_msg(!strcmp(json_string_value(json_object_get(f, "status")), "verified"),
+			      "%s not verified", path);
+		files += (size_t)json_integer_value(json_object_get(f, "matching"));
 		if (!strcmp(path, "node_modules/express")) {
 			assert_flags(r, "files_modified");
 			ck_assert_uint_eq(json_array_size(json_object_get(f, "modified")), 1);
@@ -528,11 +567,16 @@ START_TEST(test_npm_real_install_verified)
 			ck_assert(pt_has(json_object_get(f, "added"), "backdoor.js"));
 			ck_assert_uint_eq(json_array_size(json_object_get(f, "modified")), 0);
 		} else {
-			ck_assert_uint_eq(json_array_size(json_object_get(f, "modified")) +
-					  json_array_size(json_object_get(f, "added")) +
-					  json_array_size(json_object_get(f, "missing")), 0);
+			ck_assert_msg(json_array_size(json_object_get(f, "modified")) +
+				      json_array_size(json_object_get(f, "added")) +
+				      json_array_size(json_object_get(f, "missing")) == 0, "%s changed", path);
 		}
+		ck_assert_uint_eq(json_array_size(json_object_get(f, "missing")), 0);
 	}
+	ck_assert_uint_eq(n, 138);             /* README: 138 packages */
+	/* 4,220 files: minus .package-lock.json, minus the modified one */
+	ck_assert_uint_eq(files, 4220 - 2);
+	ck_assert_uint_ge(pt_count(recs, "npm_fetch"), 138);
 	json_decref(recs);
 	pt_rm_rf(dir);
 	free(dir);
@@ -564,6 +608,7 @@ Suite *npm_suite(void)
 	tcase_add_test(tc, test_npm_tree_hostile);
 	tcase_add_test(tc, test_npm_tree_symlink_manifest);
 	tcase_add_test(tc, test_npm_tree_evil_tarballs);
+	tcase_add_test(tc, test_npm_tree_version_mismatch_and_sources);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("real");
 	tcase_set_timeout(tc, 60);

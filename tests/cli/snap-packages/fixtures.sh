@@ -15,7 +15,7 @@ done
 cairn-snap -q --npm-cache "$fx/npm-cache/_cacache" -o t.cairn "$fx/npm-tampered"
 recs t.cairn > t.out
 cat t.out
-printf '%s\n' '["node_modules/extra","0.0.1",null,["install_script","not_locked"],"no_integrity"]' \
+printf '%s\n' '["node_modules/extra","0.0.1",null,["extraneous","install_script","not_locked"],"no_integrity"]' \
 	'["node_modules/is-number","7.0.0","7.0.0",["integrity_from_hidden_lockfile","no_integrity"],"verified"]' \
 	'["node_modules/left-pad",null,"1.3.0",["locked_missing"],"not_installed"]' \
 	'["node_modules/ms","2.1.3","2.1.3",["files_modified","resolved_other_host"],"verified"]' > want
