@@ -638,6 +638,7 @@ struct cairn_snap_writer {
 	json_t *record_counts;
 	uint64_t errors;
 	int failed;
+	int in_place;      /* writing straight into a device or FIFO */
 	cairn_buf line;
 };
 
@@ -742,7 +743,7 @@ static void unregister_temp(cairn_snap_writer *w)
 static void writer_free(cairn_snap_writer *w)
 {
 	unregister_temp(w);
-	if (w->fd >= 0 && w->tmp_path)
+	if (w->fd >= 0 && (w->tmp_path || w->in_place))
 		close(w->fd);
 	ZSTD_freeCCtx(w->cctx);
 	EVP_MD_CTX_free(w->sha);
@@ -763,6 +764,7 @@ int cairn_snap_writer_open(cairn_snap_writer **out, const char *path,
 	const char *key;
 	json_t *val;
 	char version[16];
+	struct stat st;
 	int rc;
 
 	*out = NULL;
@@ -772,6 +774,22 @@ int cairn_snap_writer_open(cairn_snap_writer **out, const char *path,
 	w->final_path = cairn_strdup(path);
 	if (!strcmp(path, "-")) {
 		w->fd = STDOUT_FILENO;
+	} else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* A device or FIFO (-o /dev/null, a pipe): write in place;
+		 * renaming over it would replace the device node. */
+		if (S_ISDIR(st.st_mode)) {
+			rc = cairn_error_set(CAIRN_EUSAGE, "'%s' is a directory", path);
+			writer_free(w);
+			return rc;
+		}
+		w->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (w->fd < 0) {
+			rc = cairn_error_set(CAIRN_EIO, "cannot open '%s': %s", path,
+					     strerror(errno));
+			writer_free(w);
+			return rc;
+		}
+		w->in_place = 1;
 	} else {
 		char *dircopy = cairn_strdup(path), *basecopy = cairn_strdup(path);
 		cairn_buf t = CAIRN_BUF_INIT;

@@ -9,6 +9,7 @@ set -eu
 
 BASE="build-essential pkg-config libgit2-dev libzstd-dev libssl-dev libxxhash-dev
 libpcap-dev libjansson-dev zlib1g-dev check jq zstd git gzip coreutils python3 xxhash
+python3-jsonschema
 chromium"
 EXTRA="hyperfine aide tshark time"
 

@@ -8,6 +8,14 @@ set -u
 export CAIRN_SRC CAIRN_BIN CAIRN_TOOLS
 export PATH="$CAIRN_BIN:$PATH"
 export LC_ALL=C TZ=UTC
+# The schema checks need python3's jsonschema module; Debian's package puts
+# it under /usr/bin/python3, which a pyenv python3 earlier on PATH hides.
+if ! python3 -c 'import jsonschema' 2>/dev/null &&
+   /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+	pybin=$(mktemp -d "${TMPDIR:-/tmp}/cairn-py.XXXXXX")
+	ln -s /usr/bin/python3 "$pybin/python3"
+	export PATH="$pybin:$PATH"
+fi
 pass=0
 fail=0
 failed=""

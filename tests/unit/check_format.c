@@ -210,7 +210,17 @@ START_TEST(test_format_writer_rejects_disorder)
 	cairn_snap_writer_abort(w);
 	/* aborted: nothing under the final name, no temp left behind */
 	ck_assert_int_ne(stat(tpath("o.cairn"), &st), 0);
-	ck_assert_int_eq(system("test -z \"$(ls -A /tmp/check_format.*/ 2>/dev/null)\""), 0);
+	{
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A '%s')\"", tmpdir);
+		ck_assert_int_eq(system(cmd), 0);
+	}
+	/* a device is written in place, never renamed over */
+	ck_assert_int_eq(cairn_snap_writer_open(&w, "/dev/null", h), 0);
+	ck_assert_int_eq(cairn_snap_writer_close(w, NULL, NULL), 0);
+	ck_assert_int_eq(stat("/dev/null", &st), 0);
+	ck_assert(S_ISCHR(st.st_mode));
 	json_decref(h);
 }
 END_TEST
