@@ -50,66 +50,6 @@ static int usage(const char *msg)
 	return 2;
 }
 
-/* temp file in the same directory, fsync, rename: never a half report.
- * An existing target that is not a regular file (/dev/null, /dev/stdout,
- * a FIFO) is written to directly: renaming over it would replace it. */
-static int write_atomic(const char *path, const char *data, size_t len)
-{
-	char *tmp = NULL;
-	const char *slash = strrchr(path, '/');
-	size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
-	FILE *f = NULL;
-	struct stat st;
-	int fd, rc = -1;
-
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		if (S_ISDIR(st.st_mode)) {
-			errno = EISDIR;
-			goto done;
-		}
-		f = fopen(path, "wb");
-		if (!f)
-			goto done;
-		if (fwrite(data, 1, len, f) != len) {
-			fclose(f);
-			goto done;
-		}
-		if (fclose(f) != 0)
-			goto done;
-		rc = 0;
-		goto done;
-	}
-	tmp = malloc(dl + strlen(path) + 32);
-	if (!tmp)
-		return -1;
-	memcpy(tmp, path, dl);
-	sprintf(tmp + dl, ".%s.XXXXXX", path + dl);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		goto done;
-	f = fdopen(fd, "wb");
-	if (!f) {
-		close(fd);
-		unlink(tmp);
-		goto done;
-	}
-	if (fwrite(data, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-		fclose(f);
-		unlink(tmp);
-		goto done;
-	}
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		unlink(tmp);
-		goto done;
-	}
-	rc = 0;
-done:
-	if (rc < 0)
-		fprintf(stderr, "cairn-capture: cannot write '%s': %s\n", path, strerror(errno));
-	free(tmp);
-	return rc;
-}
-
 static void print_warning(const char *w)
 {
 	cairn_buf b = CAIRN_BUF_INIT;
@@ -289,8 +229,10 @@ int main(int argc, char **argv)
 			dns_text(&out, res);
 	}
 	if (output) {
-		if (write_atomic(output, out.data ? out.data : "", out.len) < 0)
+		if (cairn_write_file_atomic(output, out.data ? out.data : "", out.len) < 0) {
+			print_error();
 			goto done;
+		}
 	} else if (out.len && (fwrite(out.data, 1, out.len, stdout) != out.len ||
 	                       fflush(stdout) != 0)) {
 		fprintf(stderr, "cairn-capture: cannot write output: %s\n", strerror(errno));

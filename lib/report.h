@@ -59,9 +59,6 @@ int cairn_report_snap_load_mem(cairn_report_snap *out, const void *data,
 			       const cairn_key *pubkey);
 void cairn_report_snap_release(cairn_report_snap *s);
 
-/* Write data to path atomically: a temporary file in the same folder,
- * fsync, rename.  Nothing appears under path on failure.  0 or CAIRN_EIO. */
-int cairn_report_write_atomic(const char *path, const void *data, size_t len);
 
 /* Hex SHA-256 of a file's bytes; 0 or CAIRN_EIO / CAIRN_EEXTERNAL. */
 int cairn_report_hash_file(char hex[65], const char *path);

@@ -3,10 +3,14 @@
  */
 #include "cairn.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static _Thread_local char error_msg[1024];
 
@@ -399,4 +403,80 @@ void cairn_time_rfc3339(char *out, size_t outlen, int64_t sec, long nsec)
 		snprintf(out, outlen, "%s.%09ldZ", base, nsec);
 	else
 		snprintf(out, outlen, "%sZ", base);
+}
+
+int cairn_write_file_atomic(const char *path, const void *data, size_t len)
+{
+	cairn_buf tmp = CAIRN_BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	const char *p = data;
+	mode_t mask;
+	int fd, rc = 0;
+	struct stat st;
+
+	/* A device or a FIFO (/dev/null, /dev/stdout, a pipe) is written in
+	 * place: renaming over it would replace the device node. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return cairn_error_set(CAIRN_EIO, "cannot write '%s': Is a directory", path);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return cairn_error_set(CAIRN_EIO, "cannot open '%s': %s", path, strerror(errno));
+		while (len) {
+			ssize_t n = write(fd, p, len);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				rc = cairn_error_set(CAIRN_EIO, "cannot write '%s': %s", path, strerror(errno));
+				break;
+			}
+			p += n;
+			len -= (size_t)n;
+		}
+		close(fd);
+		return rc;
+	}
+
+	/* A temporary name in the same folder, so rename() is atomic. */
+	if (slash)
+		cairn_buf_add(&tmp, path, (size_t)(slash - path) + 1);
+	cairn_buf_addf(&tmp, ".%s.tmp.XXXXXX", slash ? slash + 1 : path);
+	fd = mkstemp(tmp.data);
+	if (fd < 0) {
+		rc = cairn_error_set(CAIRN_EIO, "cannot create a temporary file for '%s': %s",
+				     path, strerror(errno));
+		goto done;
+	}
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) < 0)
+		goto fail;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp.data, path) < 0)
+		goto fail;
+	goto done;
+fail:
+	rc = cairn_error_set(CAIRN_EIO, "cannot write '%s': %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp.data);
+done:
+	cairn_buf_release(&tmp);
+	return rc;
 }

@@ -436,7 +436,7 @@ int main(int argc, char **argv)
 		cairn_render_json(&out, doc);
 
 	if (out_path && strcmp(out_path, "-")) {
-		if (cairn_report_write_atomic(out_path, out.data, out.len) < 0)
+		if (cairn_write_file_atomic(out_path, out.data, out.len) < 0)
 			goto fail;
 	} else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout)) {
 		fprintf(stderr, PROG ": cannot write the report to standard output\n");
