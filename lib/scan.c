@@ -21,6 +21,7 @@ struct slot {
 	int state;
 	int reusable;             /* metadata matched the previous snapshot */
 	int reused;               /* hashes taken from it */
+	int queued;               /* producer: to be QUEUED when published */
 	unsigned char prev_sha256[32];
 	unsigned char prev_xxh128[16];
 	uint64_t bytes_read;
@@ -65,12 +66,14 @@ struct scan {
 	struct slot *ring;
 	size_t cap;
 	uint64_t head, tail;      /* ring: [head, tail) published */
+	uint64_t pending;         /* producer's: filled, unpublished after tail */
 	size_t *queue;            /* slot indices waiting for a worker */
 	uint64_t q_head, q_tail;
 	int quit, cancel;
 	unsigned idle;            /* workers waiting for work */
 	int emitter_waiting;
 	int producer_waiting;
+	uint64_t space_limit;     /* ... until no more than this in flight */
 	int producer_done;        /* no more slots will be published */
 	int fatal;
 	char fatal_msg[1024];
@@ -488,7 +491,7 @@ static void *emitter_main(void *arg)
 		for (head = sc->head; head < ready; head++)
 			sc->ring[head % sc->cap].state = SLOT_FREE;
 		sc->head = ready;
-		if (sc->producer_waiting)
+		if (sc->producer_waiting && sc->tail - sc->head <= sc->space_limit)
 			pthread_cond_signal(&sc->space_cv);
 	}
 	pthread_mutex_unlock(&sc->mu);
@@ -499,19 +502,43 @@ static void *emitter_main(void *arg)
 
 /* Wait until no more than limit slots are in flight; returns the fatal
  * code (with its message) if another thread failed meanwhile. */
+static void flush(struct scan *sc);
+
 static int wait_in_flight(struct scan *sc, uint64_t limit)
 {
 	int rc;
 
+	flush(sc);
 	pthread_mutex_lock(&sc->mu);
+	/* flush() wakes lazily: make sure everybody runs now. */
+	if (sc->tail - sc->head > limit) {
+		if (sc->emitter_waiting)
+			pthread_cond_signal(&sc->done_cv);
+		if (sc->idle && sc->q_tail != sc->q_head)
+			pthread_cond_broadcast(&sc->work_cv);
+	}
 	while (sc->tail - sc->head > limit && !sc->fatal) {
 		sc->producer_waiting = 1;
+		sc->space_limit = limit;
 		pthread_cond_wait(&sc->space_cv, &sc->mu);
 		sc->producer_waiting = 0;
 	}
 	rc = sc->fatal;
 	pthread_mutex_unlock(&sc->mu);
 	return rc ? cairn_error_set(rc, "%s", sc->fatal_msg) : 0;
+}
+
+/* Make sure the slot at tail + pending is free.  When the ring is full, wait for a
+ * quarter of it to drain rather than for every single slot (fewer
+ * wake-ups).  tail is the producer's own; head needs the lock. */
+static int wait_for_space(struct scan *sc)
+{
+	int full;
+
+	pthread_mutex_lock(&sc->mu);
+	full = sc->tail + sc->pending - sc->head >= sc->cap;
+	pthread_mutex_unlock(&sc->mu);
+	return full ? wait_in_flight(sc, sc->cap - sc->cap / 4) : 0;
 }
 
 static void copy_xattrs(cairn_entry *dst, const cairn_entry *src)
@@ -539,23 +566,53 @@ static void drop_xattrs(cairn_entry *e)
 	e->xattr_count = 0;
 }
 
-/* Publish the slot at tail: DONE now, or QUEUED for a worker. */
+#define EMIT_BATCH 32
+#define PUBLISH_BATCH 16
+
+/*
+ * Publish the filled slots after tail (DONE, or QUEUED for a worker) under
+ * one lock, and wake whoever has work now.  Per-entry locking and wake-ups
+ * cost more than hashing a small file.
+ */
+static void flush(struct scan *sc)
+{
+	uint64_t k, queued = 0;
+
+	if (!sc->pending)
+		return;
+	pthread_mutex_lock(&sc->mu);
+	for (k = 0; k < sc->pending; k++) {
+		struct slot *s = &sc->ring[(sc->tail + k) % sc->cap];
+
+		if (s->queued) {
+			s->state = SLOT_QUEUED;
+			sc->queue[sc->q_tail % sc->cap] = (size_t)(s - sc->ring);
+			sc->q_tail++;
+			queued++;
+		} else {
+			s->state = SLOT_DONE;
+		}
+	}
+	sc->tail += sc->pending;
+	sc->pending = 0;
+	if (queued && sc->idle) {
+		if (sc->q_tail - sc->q_head > WORKER_BATCH)
+			pthread_cond_broadcast(&sc->work_cv);
+		else
+			pthread_cond_signal(&sc->work_cv);
+	}
+	if (sc->emitter_waiting && sc->tail - sc->head >= EMIT_BATCH)
+		pthread_cond_signal(&sc->done_cv);
+	pthread_mutex_unlock(&sc->mu);
+}
+
+/* The slot just filled (at tail + pending) is ready: DONE, or QUEUED. */
 static void publish(struct scan *sc, struct slot *s, int queued)
 {
-	pthread_mutex_lock(&sc->mu);
-	if (queued) {
-		s->state = SLOT_QUEUED;
-		sc->queue[sc->q_tail % sc->cap] = (size_t)(s - sc->ring);
-		sc->q_tail++;
-		if (sc->idle)
-			pthread_cond_signal(&sc->work_cv);
-	} else {
-		s->state = SLOT_DONE;
-		if (sc->emitter_waiting)
-			pthread_cond_signal(&sc->done_cv);
-	}
-	sc->tail++;
-	pthread_mutex_unlock(&sc->mu);
+	s->queued = queued;
+	sc->pending++;
+	if (sc->pending >= PUBLISH_BATCH)
+		flush(sc);
 }
 
 /*
@@ -742,10 +799,10 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 		const char *msg;
 		int more;
 
-		if ((rc = wait_in_flight(&sc, sc.cap - 1)) < 0)
+		if ((rc = wait_for_space(&sc)) < 0)
 			goto done;
-		/* The slot at tail is FREE and unpublished: ours. */
-		s = &sc.ring[sc.tail % sc.cap];
+		/* The slot after the pending ones is FREE and ours. */
+		s = &sc.ring[(sc.tail + sc.pending) % sc.cap];
 		cairn_entry_init(&s->e);
 		more = cairn_walker_next(wk, &s->e);
 		while ((msg = cairn_walker_take_warning(wk)))
@@ -764,6 +821,7 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 			goto done;
 		}
 	}
+	flush(&sc);
 	stop_threads(&sc, 0);
 	if (sc.fatal) {
 		rc = cairn_error_set(sc.fatal, "%s", sc.fatal_msg);
@@ -781,7 +839,7 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 done:
 	stop_threads(&sc, rc < 0);
 	/* Anything still in the ring after a failure. */
-	for (k = sc.head; k < sc.tail; k++) {
+	for (k = sc.head; k < sc.tail + sc.pending; k++) {
 		struct slot *s = &sc.ring[k % sc.cap];
 
 		if (s->fd >= 0)

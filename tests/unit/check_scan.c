@@ -8,6 +8,9 @@
 
 #include <check.h>
 #include <openssl/evp.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
 #include <time.h>
 
 static char *tmp;
@@ -357,6 +360,76 @@ START_TEST(test_scan_reuse_rejects_bad_previous)
 }
 END_TEST
 
+START_TEST(test_scan_write_failure_is_fatal)
+{
+	char *full = tu_join(tmp, "full");
+	pid_t pid;
+	int status;
+
+	build_tree();
+	ck_assert_int_eq(mkdir(full, 0755), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* A one-page file system: the writer runs out of space while
+		 * hashing threads still have entries in flight. */
+		char *out = tu_join(full, "s.cairn");
+		cairn_scan_stats st;
+		DIR *d;
+		struct dirent *de;
+		int n = 0;
+
+		if (unshare(CLONE_NEWNS) != 0 ||
+		    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+		    mount("cairn-test", full, "tmpfs", 0, "size=4k") != 0)
+			_exit(3);
+		cairn_snap_writer *w = NULL;
+		cairn_scan_opts o;
+		json_t *h = fixed_header(future);
+		int i, dfd = open(tree, O_RDONLY | O_DIRECTORY);
+
+		/* enough records for zstd to write blocks during the scan */
+		for (i = 0; i < 3000; i++) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "many-%04d", i);
+			tu_write_at(dfd, name, name, strlen(name));
+		}
+		close(dfd);
+		if (cairn_snap_writer_open(&w, out, h) < 0)
+			_exit(9);
+		memset(&o, 0, sizeof(o));
+		o.jobs = 4;
+		/* the failure must surface from the scan itself */
+		if (cairn_scan_run(tree, &o, w, &st) >= 0)
+			_exit(10);
+		cairn_snap_writer_abort(w);
+		json_decref(h);
+		if (!strstr(cairn_error_last(), "s.cairn") &&
+		    !strstr(cairn_error_last(), "No space"))
+			_exit(11);
+		/* nothing left behind, not even the temporary file */
+		d = opendir(full);
+		while (d && (de = readdir(d)))
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				n++;
+		if (!d || n)
+			_exit(12);
+		closedir(d);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 3)
+		fprintf(stderr, "scan: cannot mount a tmpfs here; write failure "
+			"test skipped\n");
+	else
+		ck_assert_msg(WEXITSTATUS(status) == 0, "write failure check %d",
+			      WEXITSTATUS(status));
+	free(full);
+}
+END_TEST
+
 START_TEST(test_scan_rfc3339)
 {
 	int64_t s;
@@ -403,6 +476,7 @@ Suite *scan_suite(void)
 	suite_add_tcase(s, tc("racy", test_scan_reuse_racy_rehashed));
 	suite_add_tcase(s, tc("paranoid", test_scan_paranoid_reads_everything));
 	suite_add_tcase(s, tc("bad-previous", test_scan_reuse_rejects_bad_previous));
+	suite_add_tcase(s, tc("write-failure", test_scan_write_failure_is_fatal));
 	suite_add_tcase(s, tc("rfc3339", test_scan_rfc3339));
 	return s;
 }
