@@ -23,7 +23,10 @@ for t in "$CAIRN_SRC"/tests/cli/*/*.sh; do
 	[ -f "$t" ] || continue
 	name=${t#"$CAIRN_SRC"/tests/cli/}
 	scratch=$(mktemp -d "${TMPDIR:-/tmp}/cairn-cli.XXXXXX")
-	if (cd "$scratch" && TMPDIR="$scratch" sh "$t") >"$scratch.log" 2>&1; then
+	# a private HOME: nothing a test does (env keys, per-user MCP configs)
+	# reads or writes the real one
+	mkdir -p "$scratch/.home"
+	if (cd "$scratch" && HOME="$scratch/.home" TMPDIR="$scratch" sh "$t") >"$scratch.log" 2>&1; then
 		pass=$((pass + 1))
 		echo "ok   $name"
 	else
