@@ -443,15 +443,24 @@ static int print_findings_text(const cairn_findings *f)
 	return 0;
 }
 
-static int eval_findings(cairn_findings *f, const cairn_diff *d, json_t *doc)
+static int eval_findings(cairn_findings *f, const cairn_diff *d, json_t *doc,
+			 cairn_store *store, const char *old_commit, const char *new_commit)
 {
 	cairn_rules_input in;
+	json_t *patches = NULL;
+	int rc;
 
 	memset(&in, 0, sizeof(in));
 	in.records = cairn_diff_side_records(d, 1);
 	in.baseline_records = cairn_diff_side_records(d, 0);
 	in.diff = doc;
-	return cairn_rules_eval(f, &in);
+	/* with stored content, the code-level rules (D05) see the patches too */
+	if (store)
+		in.patches = patches = cairn_store_patches_json(store, old_commit,
+								new_commit, doc);
+	rc = cairn_rules_eval(f, &in);
+	json_decref(patches);
+	return rc;
 }
 
 static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
@@ -473,7 +482,7 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 		if (o->store) {
 			json_object_set_new(doc, "mode", json_string("store"));
 		}
-		eval_findings(&findings, d, doc);
+		eval_findings(&findings, d, doc, store, old_commit, new_commit);
 	}
 	if (o->json) {
 		if (doc || o->store) {

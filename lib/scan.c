@@ -329,6 +329,10 @@ static void *worker_main(void *arg)
 			batch[n++] = sc->queue[sc->q_head % sc->cap];
 			sc->q_head++;
 		}
+		/* Work left and a colleague asleep: wake it (a chain of single
+		 * wake-ups instead of a thundering broadcast). */
+		if (sc->q_head != sc->q_tail && sc->idle)
+			pthread_cond_signal(&sc->work_cv);
 		cancel = sc->cancel;
 		pthread_mutex_unlock(&sc->mu);
 		for (i = 0; i < n; i++) {
@@ -595,12 +599,9 @@ static void flush(struct scan *sc)
 	}
 	sc->tail += sc->pending;
 	sc->pending = 0;
-	if (queued && sc->idle) {
-		if (sc->q_tail - sc->q_head > WORKER_BATCH)
-			pthread_cond_broadcast(&sc->work_cv);
-		else
-			pthread_cond_signal(&sc->work_cv);
-	}
+	/* One wake-up; a woken worker passes it on while work is left. */
+	if (queued && sc->idle)
+		pthread_cond_signal(&sc->work_cv);
 	if (sc->emitter_waiting && sc->tail - sc->head >= EMIT_BATCH)
 		pthread_cond_signal(&sc->done_cv);
 	pthread_mutex_unlock(&sc->mu);

@@ -95,4 +95,14 @@ int cairn_store_patch(cairn_store *s, const char *old_commit,
 		      const char *new_commit, const char *path,
 		      size_t path_len, cairn_buf *out);
 
+/*
+ * Patch excerpts for the rules and the report: for every added or modified
+ * regular file of diff (a cairn_diff_to_json() document) whose content the
+ * store holds, {"path", "patch"} with the unified diff cut at 80 lines, at
+ * most 40 files, in the diff's order.  Invalid UTF-8 in a patch is kept in
+ * the reversible escaped form (cairn_escape_bytes).  New reference.
+ */
+json_t *cairn_store_patches_json(cairn_store *st, const char *old_commit,
+				 const char *new_commit, const json_t *diff);
+
 #endif

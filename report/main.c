@@ -135,52 +135,6 @@ done:
 	return j;
 }
 
-/* Patch excerpts from the store for changed regular files: at most
- * MAX_PATCHES files, MAX_PATCH_LINES lines each. */
-#define MAX_PATCHES 40
-#define MAX_PATCH_LINES 80
-
-static json_t *collect_patches(cairn_store *st, const char *old_commit,
-			       const char *new_commit, const json_t *diff)
-{
-	const json_t *changes = json_object_get(diff, "changes");
-	json_t *out = json_array();
-	cairn_buf p = CAIRN_BUF_INIT, e = CAIRN_BUF_INIT;
-	size_t i;
-
-	for (i = 0; i < json_array_size(changes) && json_array_size(out) < MAX_PATCHES; i++) {
-		const json_t *ch = json_array_get(changes, i);
-		const char *kind = json_string_value(json_object_get(ch, "change"));
-		const char *path = json_string_value(json_object_get(ch, "path"));
-		const char *nk = json_string_value(json_object_get(json_object_get(ch, "new"), "kind"));
-		size_t lines = 0, cut = 0;
-		json_t *item;
-
-		if (!kind || !path || strcmp(kind, "modified") || (nk && strcmp(nk, "file")))
-			continue;
-		cairn_buf_clear(&p);
-		if (cairn_store_patch(st, old_commit, new_commit, path, strlen(path), &p) != 1)
-			continue;
-		for (cut = 0; cut < p.len; cut++)
-			if (p.data[cut] == '\n' && ++lines == MAX_PATCH_LINES)
-				break;
-		cairn_buf_clear(&e);
-		if (cairn_utf8_valid(p.data, cut))
-			cairn_buf_add(&e, p.data, cut);
-		else
-			cairn_escape_bytes(&e, p.data, cut);
-		if (cut < p.len)
-			cairn_buf_addstr(&e, "\n[... patch cut at 80 lines ...]");
-		item = json_object();
-		json_object_set_new(item, "path", json_string(path));
-		json_object_set_new(item, "patch", json_string(e.data ? e.data : ""));
-		json_array_append_new(out, item);
-	}
-	cairn_buf_release(&p);
-	cairn_buf_release(&e);
-	return out;
-}
-
 int main(int argc, char **argv)
 {
 	enum { OPT_FAIL_ON = 256, OPT_NO_TS, OPT_RULES, OPT_VERSION, OPT_STORE };
@@ -338,7 +292,7 @@ int main(int argc, char **argv)
 		if (!diff_json)
 			goto fail;
 		if (store)
-			patches = collect_patches(store, base_commit, snap_commit, diff_json);
+			patches = cairn_store_patches_json(store, base_commit, snap_commit, diff_json);
 	}
 	if (ncap) {
 		capture = load_capture(captures, ncap, allow);
