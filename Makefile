@@ -71,6 +71,7 @@ MANPAGES := $(wildcard docs/*.1)
 
 .PHONY: all check unit cli replay asan demo bench fuzz install clean deps help
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(BINS) $(HELPER_BINS)
 
