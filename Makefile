@@ -137,7 +137,7 @@ bench: deps all
 	$(Q)sh bench/run.sh
 
 fuzz: deps
-	$(Q)$(MAKE) --no-print-directory CC=clang BUILD=build/fuzz $(LIBA) \
+	$(Q)$(MAKE) --no-print-directory CC=clang BUILD=build/fuzz build/fuzz/libcairn.a \
 		SAN="-fsanitize=fuzzer-no-link,address,undefined"
 	$(Q)set -e; for n in $(FUZZ_NAMES); do \
 		clang $(ALL_CFLAGS) -fsanitize=fuzzer,address,undefined \
