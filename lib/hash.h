@@ -32,7 +32,9 @@ void cairn_hasher_free(cairn_hasher *h);
  * fstat() of fd taken before this call.  On success sets e->sha256,
  * e->xxh128 and CAIRN_EF_HASHED, and also CAIRN_EF_CHANGED when the file
  * changed while it was read (fstat afterwards differs in size, mtime or
- * ctime, or the bytes read differ from the size).  *bytes_out (optional)
+ * ctime, or the bytes read differ from the size; reading stops once more
+ * bytes than the size came, so a file that never ends, like a procfs file
+ * of size 0, costs one buffer).  *bytes_out (optional)
  * receives the number of bytes read.
  * On a read error sets e->err and e->err_op ("read" or "fstat"), clears
  * CAIRN_EF_HASHED and returns CAIRN_EIO (message names e->path).

@@ -504,10 +504,11 @@ static void *emitter_main(void *arg)
 
 /* ------------------------------------------------------------ producer */
 
-/* Wait until no more than limit slots are in flight; returns the fatal
- * code (with its message) if another thread failed meanwhile. */
 static void flush(struct scan *sc);
 
+/* Publish what is pending, then wait until no more than limit slots are in
+ * flight; returns the fatal code (with its message) if another thread
+ * failed meanwhile. */
 static int wait_in_flight(struct scan *sc, uint64_t limit)
 {
 	int rc;
@@ -532,9 +533,10 @@ static int wait_in_flight(struct scan *sc, uint64_t limit)
 	return rc ? cairn_error_set(rc, "%s", sc->fatal_msg) : 0;
 }
 
-/* Make sure the slot at tail + pending is free.  When the ring is full, wait for a
- * quarter of it to drain rather than for every single slot (fewer
- * wake-ups).  tail is the producer's own; head needs the lock. */
+/* Make sure the slot at tail + pending is free.  When the ring is full,
+ * wait for a quarter of it to drain rather than for every single slot
+ * (fewer wake-ups).  tail and pending are the producer's own; head needs
+ * the lock. */
 static int wait_for_space(struct scan *sc)
 {
 	int full;
