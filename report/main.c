@@ -46,13 +46,14 @@ static void help(void)
 	      "  -k, --pubkey FILE       require snapshots signed by this Ed25519 key\n"
 	      "  -f, --format FMT        html, md or json (default: from -o's extension, else html)\n"
 	      "  -o, --output FILE       write here, atomically (default: standard output)\n"
-	      "      --fail-on SEV       exit 1 when a finding reaches SEV (info, low, medium,\n"
-	      "                          high, critical)\n"
+	      "      --fail-on SEV       exit 1 only when a finding reaches SEV (info, low,\n"
+	      "                          medium, high, critical; default info: any finding)\n"
 	      "      --no-timestamp      leave out the generation time: same inputs, same bytes\n"
 	      "      --rules             print the rule table (Markdown) and exit\n"
 	      "  -h, --help              this help\n"
 	      "      --version           version\n\n"
-	      "Exit status: 0 written, 1 written and --fail-on reached, 2 error.\n", stdout);
+	      "Exit status: 0 written, no finding; 1 written, a finding at or above\n"
+	      "--fail-on (default: any finding); 2 error.\n", stdout);
 }
 
 static int usage(const char *msg)
@@ -166,7 +167,7 @@ int main(int argc, char **argv)
 	cairn_buf label_snap = CAIRN_BUF_INIT, label_base = CAIRN_BUF_INIT;
 	const char **captures = NULL;
 	size_t ncap = 0, nin = 0, i;
-	int no_ts = 0, opt, rc = 2, fail_sev = -1;
+	int no_ts = 0, opt, rc = 2, fail_sev = CAIRN_SEV_INFO;
 	enum fmt fmt;
 	cairn_key *pubkey = NULL;
 	cairn_capture_allow *allow = NULL;
@@ -396,7 +397,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": cannot write the report to standard output\n");
 		goto out_err;
 	}
-	rc = fail_sev >= 0 && cairn_findings_max(&findings) >= fail_sev ? 1 : 0;
+	/* like diff(1): 1 when there are findings (at --fail-on or above) */
+	rc = cairn_findings_max(&findings) >= fail_sev ? 1 : 0;
 	goto done;
 
 fail:

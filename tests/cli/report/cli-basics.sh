@@ -38,7 +38,7 @@ ls -a | grep -q '\.tmp\.' && fail "temporary file left behind"
 expect2 "$R" --snapshot good.cairn --allow nothere.txt
 
 # a lone snapshot: posture only
-"$R" --snapshot good.cairn --no-timestamp --format json -o lone.json
+report --snapshot good.cairn --no-timestamp --format json -o lone.json
 for id in CAIRN-P01 CAIRN-P02 CAIRN-P05 CAIRN-P07; do has_id lone.json "$id"; done
 for id in CAIRN-D01 CAIRN-D02 CAIRN-D04 CAIRN-E01 CAIRN-X01 CAIRN-P10; do lacks_id lone.json "$id"; done
 jq -e '.verdict.confidence | startswith("Posture only")' lone.json >/dev/null || fail "confidence"
@@ -50,16 +50,16 @@ grep -q '^# cairn incident report' ok.md || fail "-o .md is not Markdown"
 "$R" --snapshot good.cairn | grep -q '^<!DOCTYPE html>' || fail "stdout default is not HTML"
 
 # devices are written in place, never replaced by a rename
-"$R" --snapshot good.cairn -o /dev/null || fail "-o /dev/null"
+report --snapshot good.cairn -o /dev/null
 [ -c /dev/null ] || fail "/dev/null is no longer a device"
 
 # signatures
 "$CAIRN_BIN/cairn-snap" keygen -o k >/dev/null 2>&1
 "$CAIRN_BIN/cairn-snap" keygen -o other >/dev/null 2>&1
 "$CAIRN_BIN/cairn-snap" -q --sign k.key --env-key env.key host -o signed.cairn
-"$R" --snapshot signed.cairn --pubkey k.pub --format json -o s.json
+report --snapshot signed.cairn --pubkey k.pub --format json -o s.json
 jq -e '.provenance.inputs[0].signature | startswith("valid")' s.json >/dev/null || fail "signature not valid"
-"$R" --snapshot signed.cairn --format json -o u.json
+report --snapshot signed.cairn --format json -o u.json
 jq -e '.provenance.inputs[0].signature | contains("not verified")' u.json >/dev/null || fail "unverified signature"
 expect2 "$R" --snapshot signed.cairn --pubkey other.pub
 expect2 "$R" --snapshot good.cairn --pubkey k.pub

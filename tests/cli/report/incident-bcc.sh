@@ -4,7 +4,7 @@
 # address and quoting the added line, and D04; must not yield D02, D01, X01.
 . "$CAIRN_SRC/tests/cli/report/common.inc"
 snap_pair "$S/incidents/bcc/before" "$S/incidents/bcc/after"
-"$CAIRN_BIN/cairn-report" --store store --baseline "$BRANCH~1" --snapshot "$BRANCH" \
+report --store store --baseline "$BRANCH~1" --snapshot "$BRANCH" \
 	--no-timestamp --format json -o r.json
 has_id r.json CAIRN-D05
 has_id r.json CAIRN-D04

@@ -4,7 +4,7 @@
 # published tarball in the npm cache).
 . "$CAIRN_SRC/tests/cli/report/common.inc"
 snap_pair "$S/incidents/tampered/before" "$S/incidents/tampered/after"
-"$CAIRN_BIN/cairn-report" --baseline before.cairn --snapshot after.cairn \
+report --baseline before.cairn --snapshot after.cairn \
 	--no-timestamp --format json -o r.json
 has_id r.json CAIRN-D01
 has_id r.json CAIRN-P10
@@ -16,11 +16,11 @@ jq -e '.findings[] | select(.id == "CAIRN-P10") | .evidence[] |
 	select(.file == "node_modules/@acme/mcp-server/index.js" and .detail == "modified")' r.json >/dev/null ||
 	fail "P10 does not name the modified file"
 # the lone snapshot already says it
-"$CAIRN_BIN/cairn-report" --snapshot after.cairn --no-timestamp --format json -o lone.json
+report --snapshot after.cairn --no-timestamp --format json -o lone.json
 has_id lone.json CAIRN-P10
 rc=0
 "$CAIRN_BIN/cairn-report" --snapshot after.cairn --fail-on critical -o lone.html || rc=$?
 [ "$rc" -eq 1 ] || fail "--fail-on critical: exit $rc"
-"$CAIRN_BIN/cairn-report" --snapshot before.cairn --no-timestamp --format json -o good.json
+report --snapshot before.cairn --no-timestamp --format json -o good.json
 lacks_id good.json CAIRN-P10
 exit 0

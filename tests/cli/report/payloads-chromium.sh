@@ -46,7 +46,7 @@ jq -n --arg p "$P" --arg i "$I" --arg l "$L" --arg e "$E" --arg b "$B" '
 	 totals:[h($p), h($i + $e), h($l + $b)]}' > capture.json
 
 for f in html md json; do
-	"$CAIRN_BIN/cairn-report" --store store --baseline "$BRANCH~1" --snapshot "$BRANCH" \
+	report --store store --baseline "$BRANCH~1" --snapshot "$BRANCH" \
 		--capture-json capture.json --no-timestamp -o "r.$f"
 done
 # The raw files: no control character, no live markup from the inputs.
