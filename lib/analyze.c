@@ -234,7 +234,7 @@ static void fetch_cb(void *ctx, const json_t *e, const char *bucket)
 	}
 	json_object_set_new(rec, "bucket", json_string(bucket));
 	snprintf(num, sizeof(num), "%020lld", (long long)ms);
-	cairn_recs_add(recs, rec, cairn_recs_key(num, key, NULL));
+	cairn_recs_add(recs, rec, cairn_recs_key(num, key, (char *)NULL));
 }
 
 static void npm_timeline(cairn_analyzer *a, int cachefd)

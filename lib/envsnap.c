@@ -152,7 +152,7 @@ const char *cairn_env_secret_rule(const char *name)
 	char up[256];
 	size_t i;
 
-	for (i = 0; name[i] && i < sizeof(up) - 1; i++)
+	for (i = 0; i < sizeof(up) - 1 && name[i]; i++)
 		up[i] = (char)toupper((unsigned char)name[i]);
 	up[i] = '\0';
 	for (i = 0; exact_names[i]; i++)
@@ -437,7 +437,7 @@ int cairn_env_snapshot(cairn_recs *recs, const cairn_env_key *k, const char *pid
 				       in_list(vars[i], clear, clear_count));
 		json_object_set_new(rec, "type", json_string("env"));
 		json_object_set_new(rec, "source", json_string(source));
-		cairn_recs_add(recs, rec, cairn_recs_key(source, vars[i], NULL));
+		cairn_recs_add(recs, rec, cairn_recs_key(source, vars[i], (char *)NULL));
 		OPENSSL_cleanse(vars[i], strlen(vars[i]) + (eq ? strlen(val) + 1 : 0));
 		free(vars[i]);
 	}
@@ -448,6 +448,6 @@ int cairn_env_snapshot(cairn_recs *recs, const cairn_env_key *k, const char *pid
 	if (b.data)
 		OPENSSL_cleanse(b.data, b.cap);
 	cairn_buf_release(&b);
-	cairn_recs_add(recs, proc, cairn_recs_key(source, NULL));
+	cairn_recs_add(recs, proc, cairn_recs_key(source, (char *)NULL));
 	return 0;
 }

@@ -466,7 +466,7 @@ static void one_server(cairn_recs *recs, const cairn_env_key *key, const char *l
 		}
 		json_object_set_new(rec, "npx_cache_present", json_boolean(present));
 	}
-	cairn_recs_add(recs, rec, cairn_recs_key(label, scope, name, NULL));
+	cairn_recs_add(recs, rec, cairn_recs_key(label, scope, name, (char *)NULL));
 }
 
 static int servers_of(cairn_recs *recs, const cairn_env_key *key, const char *label,
@@ -575,7 +575,7 @@ int cairn_claude_settings_parse(cairn_recs *recs, const char *label,
 					json_object_set_new(rec, "timeout", json_is_number(to) ?
 							    json_deep_copy(to) : json_null());
 					snprintf(idx, sizeof(idx), "%010zu.%010zu", g, h);
-					cairn_recs_add(recs, rec, cairn_recs_key(label, event, idx, NULL));
+					cairn_recs_add(recs, rec, cairn_recs_key(label, event, idx, (char *)NULL));
 					n++;
 				}
 			}

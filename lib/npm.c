@@ -1083,7 +1083,7 @@ static void analyze_project(const ctx *c, const char *proj)
 				k++;
 		}
 		json_object_set_new(rec, "flags", flags);
-		cairn_recs_add(c->recs, rec, cairn_recs_key("npm", project_label, in->key, NULL));
+		cairn_recs_add(c->recs, rec, cairn_recs_key("npm", project_label, in->key, (char *)NULL));
 		free(pkgdir);
 	}
 
@@ -1155,7 +1155,7 @@ static void analyze_project(const ctx *c, const char *proj)
 		} else {
 			json_object_set_new(rec, "files", json_null());
 		}
-		cairn_recs_add(c->recs, rec, cairn_recs_key("npm", project_label, le->key, NULL));
+		cairn_recs_add(c->recs, rec, cairn_recs_key("npm", project_label, le->key, (char *)NULL));
 	}
 
 	/* the project */
@@ -1193,7 +1193,7 @@ static void analyze_project(const ctx *c, const char *proj)
 	json_object_set_new(prec, "lock_entries", used ? json_integer((json_int_t)used->n) : json_null());
 	set_str(prec, "registry_host", used ? used->registry_host : NULL);
 	json_object_set_new(prec, "installed", json_integer((json_int_t)ninst));
-	cairn_recs_add(c->recs, prec, cairn_recs_key(project_label, NULL));
+	cairn_recs_add(c->recs, prec, cairn_recs_key(project_label, (char *)NULL));
 
 	for (i = 0; i < ninst; i++) {
 		free(inst[i].key);
@@ -1351,7 +1351,7 @@ static void one_log(cairn_recs *recs, const char *logname, const char *started,
 				}
 				json_object_set_new(pending, "exit_code", json_null());
 				snprintf(ln, sizeof(ln), "%010ld", lineno);
-				pending_key = cairn_recs_key(started ? started : "", logname, ln, NULL);
+				pending_key = cairn_recs_key(started ? started : "", logname, ln, (char *)NULL);
 			}
 		}
 	}
@@ -1362,7 +1362,7 @@ static void one_log(cairn_recs *recs, const char *logname, const char *started,
 	json_object_set_new(cmd, "argv", argv);
 	json_object_set_new(cmd, "cwd", cwd ? json_string(cwd) : json_null());
 	free(cwd);
-	cairn_recs_add(recs, cmd, cairn_recs_key(started ? started : "", logname, NULL));
+	cairn_recs_add(recs, cmd, cairn_recs_key(started ? started : "", logname, (char *)NULL));
 }
 
 int cairn_npm_logs(cairn_recs *recs, int npmfd, const char *label)

@@ -436,7 +436,7 @@ static void verify_dist(cairn_recs *recs, int rootfd, const cairn_pkg_files *fil
 	json_object_set_new(f, "added_bytecode", json_integer(bytecode));
 	json_object_set_new(f, "message", d->record_error ? json_string(d->record_error) : json_null());
 	json_object_set_new(rec, "files", f);
-	cairn_recs_add(recs, rec, cairn_recs_key("pypi", d->site, base, NULL));
+	cairn_recs_add(recs, rec, cairn_recs_key("pypi", d->site, base, (char *)NULL));
 
 	free(name);
 	free(version);
@@ -678,7 +678,7 @@ int cairn_pip_requirements(cairn_recs *recs, const char *file, const char *data,
 				json_object_set_new(rec, "hashes", json_integer(hashes));
 				cairn_json_set_bytes(rec, "text", s, l > 500 ? 500 : l);
 				snprintf(ln, sizeof(ln), "%010ld", start);
-				cairn_recs_add(recs, rec, cairn_recs_key(file, ln, NULL));
+				cairn_recs_add(recs, rec, cairn_recs_key(file, ln, (char *)NULL));
 				count++;
 			}
 		}

@@ -117,7 +117,7 @@ static void emit(cairn_recs *recs, const char *file, long line, int index,
 	json_object_set_new(rec, "flags", flags);
 	snprintf(ln, sizeof(ln), "%010ld", line);
 	snprintf(ix, sizeof(ix), "%05d", index);
-	cairn_recs_add(recs, rec, cairn_recs_key(file, ln, ix, NULL));
+	cairn_recs_add(recs, rec, cairn_recs_key(file, ln, ix, (char *)NULL));
 }
 
 static void add_pkg(json_t *packages, const char *p)

@@ -505,7 +505,7 @@ void cairn_recs_parse_error(cairn_recs *r, const char *file,
 	json_object_set_new(rec, "analyzer", json_string(analyzer));
 	cairn_json_set_bytes(rec, "file", file, strlen(file));
 	cairn_json_set_bytes(rec, "message", message, strlen(message));
-	cairn_recs_add(r, rec, cairn_recs_key(file, analyzer, message, NULL));
+	cairn_recs_add(r, rec, cairn_recs_key(file, analyzer, message, (char *)NULL));
 }
 
 /* ---- base64 ---- */

@@ -6,6 +6,7 @@
 #include "snapshot.h"
 
 #include <check.h>
+#include <openssl/evp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -373,6 +374,57 @@ START_TEST(test_format_reader_mem_and_junk)
 }
 END_TEST
 
+
+/* A hand-built snapshot with the given version line and an extra record,
+ * its trailer checksum computed here: older and newer minor versions of
+ * major 1 read; another major does not. */
+static void write_versioned(const char *path, const char *version, const char *extra)
+{
+	char body[1024], line[1400], hex[65], cmd[1600];
+	unsigned char md[32];
+	unsigned int n = 0;
+	FILE *f;
+
+	snprintf(body, sizeof(body),
+		 "{\"type\":\"header\",\"format\":\"cairn-snapshot\",\"version\":\"%s\"}\n"
+		 "{\"type\":\"entry\",\"path\":\"a\",\"kind\":\"dir\",\"mode\":\"0755\",\"uid\":0,"
+		 "\"gid\":0,\"size\":0,\"mtime\":1,\"mtime_ns\":0,\"ctime\":1,\"ctime_ns\":0,"
+		 "\"dev\":1,\"ino\":2,\"nlink\":2}\n%s", version, extra);
+	EVP_Digest(body, strlen(body), md, &n, EVP_sha256(), NULL);
+	cairn_hex(hex, md, 32);
+	snprintf(line, sizeof(line), "%s{\"type\":\"trailer\",\"entries\":1,\"counts\":{\"file\":0,"
+		 "\"dir\":1,\"symlink\":0,\"fifo\":0,\"socket\":0,\"char\":0,\"block\":0,"
+		 "\"unknown\":0},\"errors\":0,\"sha256\":\"%s\"}\n", body, hex);
+	snprintf(cmd, sizeof(cmd), "zstd -q -f -o '%s'", path);
+	f = popen(cmd, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(line, f);
+	ck_assert_int_eq(pclose(f), 0);
+}
+
+START_TEST(test_format_versions)
+{
+	cairn_snap_reader *r;
+	cairn_record rec;
+	int rc, others = 0;
+
+	write_versioned(tpath("v10.cairn"), "1.0", "");
+	ck_assert_msg(cairn_snap_verify(tpath("v10.cairn"), NULL, NULL) == 0, "%s",
+		      cairn_error_last());
+	write_versioned(tpath("v19.cairn"), "1.9", "{\"type\":\"future_thing\",\"x\":1}\n");
+	ck_assert_int_eq(cairn_snap_reader_open(&r, tpath("v19.cairn"), NULL), 0);
+	while ((rc = cairn_snap_reader_next(r, &rec)) > 0)
+		if (rec.kind == CAIRN_REC_OTHER)
+			others++;
+	ck_assert_msg(rc == 0, "%s", cairn_error_last());
+	ck_assert_int_eq(others, 1);
+	cairn_snap_reader_free(r);
+	write_versioned(tpath("v20.cairn"), "2.0", "");
+	ck_assert_int_eq(cairn_snap_verify(tpath("v20.cairn"), NULL, NULL), CAIRN_EFORMAT);
+	ck_assert_ptr_nonnull(strstr(cairn_error_last(), "unsupported format version 2.0"));
+}
+END_TEST
+
 Suite *format_suite(void)
 {
 	Suite *s = suite_create("format");
@@ -388,6 +440,7 @@ Suite *format_suite(void)
 	tcase_add_test(tc, test_format_rejects_edited_records);
 	tcase_add_test(tc, test_format_signature);
 	tcase_add_test(tc, test_format_reader_mem_and_junk);
+	tcase_add_test(tc, test_format_versions);
 	suite_add_tcase(s, tc);
 	return s;
 }
