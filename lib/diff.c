@@ -271,8 +271,13 @@ static void *prefetch_main(void *arg)
 		}
 		rc = source_next(pf->src, &e);
 		if (rc > 0) {
-			cairn_entry_release(&b->e[b->n]);
-			cairn_entry_copy(&b->e[b->n], e);
+			if (pf->src->r) {
+				/* the reader's entry moves into the batch */
+				cairn_snap_reader_take_entry(pf->src->r, &b->e[b->n]);
+			} else {
+				cairn_entry_release(&b->e[b->n]);
+				cairn_entry_copy(&b->e[b->n], e);
+			}
 			b->n++;
 		}
 		if (rc <= 0 || b->n == BATCH) {

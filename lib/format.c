@@ -1355,6 +1355,13 @@ void cairn_snap_reader_set_entry_json(cairn_snap_reader *r, int on)
 	r->entry_json = on;
 }
 
+void cairn_snap_reader_take_entry(cairn_snap_reader *r, cairn_entry *out)
+{
+	cairn_entry_release(out);
+	*out = r->entry;
+	cairn_entry_init(&r->entry);
+}
+
 static int accept_entry(cairn_snap_reader *r, cairn_record *rec)
 {
 	if (r->in_records)

@@ -166,6 +166,10 @@ int cairn_snap_reader_open_mem(cairn_snap_reader **out, const void *data,
 			       const cairn_key *pubkey);
 /* Ask for rec->json on entries too (slower: a jansson parse each). */
 void cairn_snap_reader_set_entry_json(cairn_snap_reader *r, int on);
+/* Move the entry of the record next() just returned (CAIRN_REC_ENTRY) into
+ * *out, which is released first: no copy for callers that keep entries.
+ * The record's entry fields are invalid afterwards. */
+void cairn_snap_reader_take_entry(cairn_snap_reader *r, cairn_entry *out);
 /* The header record (owned by the reader). */
 const json_t *cairn_snap_reader_header(const cairn_snap_reader *r);
 /*
