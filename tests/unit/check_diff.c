@@ -16,33 +16,11 @@
 #include "hash.h"
 #include "scan.h"
 
+#include "scratch.h"
+
 Suite *diff_suite(void);
 
-static char tmpdir[64];
-
-static void setup(void)
-{
-	strcpy(tmpdir, "/tmp/check_diff.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void teardown(void)
-{
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "chmod -R u+rwx '%s'; rm -rf '%s'", tmpdir, tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static char *tpath(const char *name)
-{
-	static char buf[4][256];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmpdir, name);
-	return buf[i];
-}
+SCRATCH_FIXTURE("check_diff")
 
 /* An entry from a compact description. */
 static void ent(cairn_entry *e, const char *path, int type, unsigned mode,

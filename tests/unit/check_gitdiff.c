@@ -12,27 +12,15 @@
 
 #include "gitdiff.h"
 
-Suite *gitdiff_suite(void);
+#include "scratch.h"
 
-static char tmpdir[64];
+Suite *gitdiff_suite(void);
 
 #define GITENV "GIT_AUTHOR_NAME=Alice GIT_AUTHOR_EMAIL=alice@example.org " \
 	"GIT_COMMITTER_NAME=Alice GIT_COMMITTER_EMAIL=alice@example.org " \
 	"GIT_CONFIG_NOSYSTEM=1 HOME=/nonexistent "
 
-static void setup(void)
-{
-	strcpy(tmpdir, "/tmp/check_gitdiff.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void teardown(void)
-{
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-}
+SCRATCH_FIXTURE("check_gitdiff")
 
 /* Run a shell script in tmpdir; fail the test when it fails. */
 static void sh(const char *script)
@@ -59,16 +47,6 @@ static void capture(char *out, size_t n, const char *script)
 	ck_assert_ptr_nonnull(fgets(out, (int)n, p));
 	out[strcspn(out, "\n")] = '\0';
 	pclose(p);
-}
-
-static char *tpath(const char *name)
-{
-	static char buf[4][256];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmpdir, name);
-	return buf[i];
 }
 
 START_TEST(test_gitdiff_blob_ids_match_git)
