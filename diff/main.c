@@ -424,6 +424,14 @@ static void print_side(cairn_buf *b, const char *which, const cairn_diff *d, int
 	printf(", created %s)\n", esc_str(b, json_string_value(json_object_get(h, "created"))));
 }
 
+/* One JSON document on stdout (takes the reference). */
+static void print_json_doc(json_t *doc)
+{
+	json_dumpf(doc, stdout, JSON_INDENT(1));
+	putchar('\n');
+	json_decref(doc);
+}
+
 static int print_findings_text(const cairn_findings *f)
 {
 	cairn_buf b = CAIRN_BUF_INIT;
@@ -689,11 +697,7 @@ static int cmd_git(const char *root, const struct opts *o)
 	if (o->quiet)
 		goto done;
 	if (o->json) {
-		json_t *doc = cairn_gitdiff_to_json(g);
-
-		json_dumpf(doc, stdout, JSON_INDENT(1));
-		putchar('\n');
-		json_decref(doc);
+		print_json_doc(cairn_gitdiff_to_json(g));
 		goto done;
 	}
 	printf("git: %s", esc_str(&b, g->repo));
@@ -757,11 +761,7 @@ static int cmd_history(const struct opts *o)
 	if (o->quiet)
 		goto done;
 	if (o->json) {
-		json_t *doc = cairn_history_to_json(h);
-
-		json_dumpf(doc, stdout, JSON_INDENT(1));
-		putchar('\n');
-		json_decref(doc);
+		print_json_doc(cairn_history_to_json(h));
 		goto done;
 	}
 	printf("history of %s", esc_str(&b, h->file));
