@@ -14,6 +14,8 @@
 
 #include <errno.h>
 #include <pthread.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -64,6 +66,7 @@ struct cairn_diff {
 	cairn_diff_record_change *rc;   /* public view of recs */
 	struct rec_change *recs;
 	size_t rec_count, rec_cap;
+	cairn_buf line, tmp;            /* spool_change()'s scratch */
 };
 
 /* ------------------------------------------------------------ entries */
@@ -165,51 +168,132 @@ struct source {
 	cairn_entry cur;                 /* snapshot side: borrowed fields */
 	json_t *records;                 /* array of non-entry records */
 	uint64_t entries;
+	int side;                        /* 0 old, 1 new */
+	cairn_buf tmp;                   /* reading thread's scratch */
 };
 
-/* 1 with *out, 0 at the verified end, negative on error. */
-static int source_next(struct source *s, const cairn_entry **out)
+/*
+ * One entry of a side as the merge sees it.  From a snapshot, the record's
+ * line is kept (in the batch's arena) and most entries are not parsed yet:
+ * two snapshots of one tree share most of their lines byte for byte, and an
+ * identical line is an identical entry.  The merge parses a line only when
+ * it needs the fields (item_parse()).
+ */
+struct item {
+	cairn_entry e;            /* valid when parsed */
+	int parsed;
+	int checked;              /* line validated (or parsed) */
+	int has_line;             /* line_off/line_len: the record's line */
+	size_t line_off, line_len;
+	size_t path_off, path_len;/* unparsed: the framed path, in the line */
+	int type;                 /* the entry's type (framed or parsed) */
+	long long number;         /* record number, for error messages */
+};
+
+/* Live side: the next walked (and hashed) entry into it. */
+static int live_next(struct source *s, struct item *it)
+{
+	int rc, fd = -1;
+
+	rc = cairn_walker_next(s->w, &s->live);
+	if (rc <= 0)
+		return rc;
+	if (s->live.type == CAIRN_T_FILE && !s->live.err) {
+		if ((rc = cairn_walker_open(s->w, &s->live, &fd)) < 0)
+			return rc;
+		if (fd >= 0) {
+			/* a read error is recorded in the entry itself */
+			cairn_hash_fd(s->h, fd, &s->live, NULL);
+			close(fd);
+		}
+	}
+	if (s->an)
+		cairn_analyzer_observe(s->an, &s->live);
+	s->entries++;
+	cairn_entry_release(&it->e);
+	it->e = s->live;              /* moves: the walker re-fills it */
+	cairn_entry_init(&s->live);
+	it->parsed = 1;
+	it->checked = 1;
+	it->has_line = 0;
+	it->type = it->e.type;
+	it->number = 0;
+	return 1;
+}
+
+/* A parsed entry must be what its line was framed as (ordered and counted
+ * by). */
+static int framing_agrees(const struct source *s, const struct item *it,
+			  const char *path, size_t len)
+{
+	if (it->e.type != it->type || it->e.path_len != len ||
+	    memcmp(it->e.path, path, len))
+		return cairn_error_set(CAIRN_EFORMAT, "snapshot '%s': record %lld: "
+				       "path or kind is not what it seemed",
+				       s->label, it->number);
+	return 0;
+}
+
+/* A framed line that is not canonical: parse it now, for its error. */
+static int check_framed(struct source *s, struct item *it, const cairn_buf *arena)
+{
+	int rc;
+
+	rc = cairn_snap_parse_entry(&it->e, s->label, it->number,
+				    arena->data + it->line_off, it->line_len, &s->tmp);
+	if (rc < 0)
+		return rc;
+	it->parsed = it->checked = 1;
+	return framing_agrees(s, it, arena->data + it->path_off, it->path_len);
+}
+
+/* Snapshot side: the next entry, its line copied to arena; non-entry
+ * records are collected on the way. */
+static int snapshot_next(struct source *s, struct item *it, cairn_buf *arena)
 {
 	cairn_record rec;
 	int rc;
 
-	if (s->w) {
-		int fd = -1;
-
-		rc = cairn_walker_next(s->w, &s->live);
-		if (rc <= 0)
-			return rc;
-		if (s->live.type == CAIRN_T_FILE && !s->live.err) {
-			if ((rc = cairn_walker_open(s->w, &s->live, &fd)) < 0)
-				return rc;
-			if (fd >= 0) {
-				/* a read error is recorded in the entry itself */
-				cairn_hash_fd(s->h, fd, &s->live, NULL);
-				close(fd);
-			}
-		}
-		if (s->an)
-			cairn_analyzer_observe(s->an, &s->live);
-		s->entries++;
-		*out = &s->live;
-		return 1;
-	}
 	for (;;) {
 		rc = cairn_snap_reader_next(s->r, &rec);
 		if (rc <= 0)
 			return rc;
-		if (rec.kind == CAIRN_REC_ENTRY) {
-			/* a shallow copy: what it points to is the reader's and
-			 * stays valid until the next call on this reader */
-			s->cur = rec.entry;
-			s->entries++;
-			*out = &s->cur;
+		if (rec.kind == CAIRN_REC_ENTRY)
 			break;
-		}
 		if (json_array_size(s->records) >= MAX_RECORDS)
 			return cairn_error_set(CAIRN_ELIMIT, "snapshot '%s': more than %d "
 					       "non-entry records", s->label, MAX_RECORDS);
 		json_array_append(s->records, rec.json);
+	}
+	s->entries++;
+	it->checked = 0;
+	it->has_line = 1;
+	it->line_off = arena->len;
+	it->line_len = rec.line_len;
+	it->number = rec.number;
+	cairn_buf_add(arena, rec.line, rec.line_len);
+	if (rec.raw) {
+		if (it->parsed)
+			cairn_entry_release(&it->e);
+		it->parsed = 0;
+		it->path_off = it->line_off + (size_t)(rec.raw_path - rec.line);
+		it->path_len = rec.raw_path_len;
+		it->type = rec.raw_type;
+		/* Lines the same on both sides need validating once: each
+		 * side's thread takes the paths of one hash parity, so that
+		 * the work is split and the merge does none of it. */
+		if ((XXH3_64bits(rec.raw_path, rec.raw_path_len) & 1) == (unsigned)s->side) {
+			if (cairn_snap_entry_canonical(rec.line, rec.line_len, &s->tmp))
+				it->checked = 1;
+			else if ((rc = check_framed(s, it, arena)) < 0)
+				return rc;
+		}
+	} else {
+		/* the reader parsed it: the entry moves into the item */
+		cairn_snap_reader_take_entry(s->r, &it->e);
+		it->parsed = 1;
+		it->checked = 1;
+		it->type = it->e.type;
 	}
 	return 1;
 }
@@ -217,18 +301,19 @@ static int source_next(struct source *s, const cairn_entry **out)
 /* ------------------------------------------------------------ prefetch */
 
 /*
- * Each side is read on its own thread (decompression, SHA-256 and parsing
- * are most of the cost, and the two sides are independent); entries are
- * deep-copied into batches handed to the merging thread through a small
- * bounded queue, so memory stays flat.  A failing side stores its message
- * (the error message is per thread) and the merge re-raises it.
+ * Each side is read on its own thread (decompression and SHA-256 are most
+ * of the cost, and the two sides are independent); entries go in batches
+ * to the merging thread through a small bounded queue, so memory stays
+ * flat.  A failing side stores its message (the error message is per
+ * thread) and the merge re-raises it.
  */
 #define BATCH 512
 #define QUEUE 4
 
 struct batch {
-	cairn_entry e[BATCH];
+	struct item it[BATCH];
 	size_t n;
+	cairn_buf arena;          /* the items' lines */
 };
 
 struct prefetch {
@@ -247,13 +332,13 @@ struct prefetch {
 	struct batch *cur;        /* consumer's batch */
 	size_t pos;
 	int started;
+	cairn_buf tmp;            /* consumer's parsing scratch */
 };
 
 static void *prefetch_main(void *arg)
 {
 	struct prefetch *pf = arg;
 	struct batch *b = NULL;
-	const cairn_entry *e = NULL;
 	int rc;
 
 	for (;;) {
@@ -268,18 +353,14 @@ static void *prefetch_main(void *arg)
 			b = pf->free_list[--pf->free_len];
 			pthread_mutex_unlock(&pf->mu);
 			b->n = 0;
+			cairn_buf_clear(&b->arena);
 		}
-		rc = source_next(pf->src, &e);
-		if (rc > 0) {
-			if (pf->src->r) {
-				/* the reader's entry moves into the batch */
-				cairn_snap_reader_take_entry(pf->src->r, &b->e[b->n]);
-			} else {
-				cairn_entry_release(&b->e[b->n]);
-				cairn_entry_copy(&b->e[b->n], e);
-			}
+		if (pf->src->r)
+			rc = snapshot_next(pf->src, &b->it[b->n], &b->arena);
+		else
+			rc = live_next(pf->src, &b->it[b->n]);
+		if (rc > 0)
 			b->n++;
-		}
 		if (rc <= 0 || b->n == BATCH) {
 			pthread_mutex_lock(&pf->mu);
 			while (pf->q_len == QUEUE && !pf->stop)
@@ -322,10 +403,13 @@ static int prefetch_start(struct prefetch *pf, struct source *src)
 
 	memset(pf, 0, sizeof(*pf));
 	pf->src = src;
+	cairn_buf_init(&pf->tmp);
 	pthread_mutex_init(&pf->mu, NULL);
 	pthread_cond_init(&pf->cv, NULL);
 	for (i = 0; i < QUEUE + 1; i++)
 		pf->free_list[pf->free_len++] = cairn_calloc(1, sizeof(struct batch));
+	if (src->r)
+		cairn_snap_reader_set_raw(src->r, 1);
 	if (pthread_create(&pf->th, NULL, prefetch_main, pf) != 0)
 		return cairn_error_set(CAIRN_EIO, "cairn: cannot start a reader "
 				       "thread: %s", strerror(errno));
@@ -333,11 +417,11 @@ static int prefetch_start(struct prefetch *pf, struct source *src)
 	return 0;
 }
 
-/* Like source_next, from the queue. */
-static int prefetch_next(struct prefetch *pf, const cairn_entry **out)
+/* The next item from the queue: 1, 0 at the verified end, negative. */
+static int prefetch_next(struct prefetch *pf, struct item **out)
 {
 	if (pf->cur && pf->pos < pf->cur->n) {
-		*out = &pf->cur->e[pf->pos++];
+		*out = &pf->cur->it[pf->pos++];
 		return 1;
 	}
 	pthread_mutex_lock(&pf->mu);
@@ -355,13 +439,62 @@ static int prefetch_next(struct prefetch *pf, const cairn_entry **out)
 		pf->pos = 0;
 		pthread_cond_broadcast(&pf->cv);
 		pthread_mutex_unlock(&pf->mu);
-		*out = &pf->cur->e[pf->pos++];
+		*out = &pf->cur->it[pf->pos++];
 		return 1;
 	}
 	pthread_mutex_unlock(&pf->mu);
 	if (pf->rc < 0)
 		return cairn_error_set(pf->rc, "%s", pf->msg);
 	return 0;
+}
+
+/* Items of the consumer's current batch: their line and path. */
+static const char *item_line(const struct prefetch *pf, const struct item *it)
+{
+	return pf->cur->arena.data + it->line_off;
+}
+
+static const char *item_path(const struct prefetch *pf, const struct item *it,
+			     size_t *len)
+{
+	if (it->parsed) {
+		*len = it->e.path_len;
+		return it->e.path;
+	}
+	*len = it->path_len;
+	return pf->cur->arena.data + it->path_off;
+}
+
+/*
+ * Parse an item's line (every check the reader would have made), and make
+ * sure the fields it was ordered and counted by are what the parse found.
+ */
+static int item_parse(struct prefetch *pf, struct item *it)
+{
+	const char *path;
+	size_t len;
+	int rc;
+
+	if (it->parsed)
+		return 0;
+	path = item_path(pf, it, &len);
+	rc = cairn_snap_parse_entry(&it->e, pf->src->label, it->number,
+				    item_line(pf, it), it->line_len, &pf->tmp);
+	if (rc < 0)
+		return rc;
+	it->parsed = it->checked = 1;
+	return framing_agrees(pf->src, it, path, len);
+}
+
+/* Validate an item's line without keeping the fields: a canonical line is
+ * consistent with its framing by construction (the framing read the same
+ * bytes); anything else gets the full parse and its cross-check. */
+static int item_check(struct prefetch *pf, struct item *it)
+{
+	if (it->checked || cairn_snap_entry_canonical(item_line(pf, it), it->line_len,
+						     &pf->tmp))
+		return 0;
+	return item_parse(pf, it);
 }
 
 /* Stop (if still running) and join the producer, free the batches. */
@@ -382,9 +515,13 @@ static void prefetch_finish(struct prefetch *pf)
 		pf->free_list[pf->free_len++] = pf->q[(pf->q_head + i) % QUEUE];
 	for (i = 0; i < pf->free_len; i++) {
 		for (k = 0; k < BATCH; k++)
-			cairn_entry_release(&pf->free_list[i]->e[k]);
+			cairn_entry_release(&pf->free_list[i]->it[k].e);
+		cairn_buf_release(&pf->free_list[i]->arena);
 		free(pf->free_list[i]);
 	}
+	cairn_buf_release(&pf->tmp);
+	if (pf->src)
+		cairn_buf_release(&pf->src->tmp);
 	pthread_mutex_destroy(&pf->mu);
 	pthread_cond_destroy(&pf->cv);
 }
@@ -425,14 +562,34 @@ void cairn_diff_free(cairn_diff *d)
 	}
 	free(d->recs);
 	free(d->rc);
+	cairn_buf_release(&d->line);
+	cairn_buf_release(&d->tmp);
 	free(d);
 }
 
+/* The entry's record without its "type" member, appended to b. */
+static void add_bare_entry(cairn_buf *b, cairn_buf *tmp, const cairn_entry *e)
+{
+	static const char lead[] = "{\"type\":\"entry\",";
+
+	cairn_buf_clear(tmp);
+	cairn_entry_line(tmp, e);
+	cairn_buf_addch(b, '{');
+	cairn_buf_add(b, tmp->data + sizeof(lead) - 1, tmp->len - (sizeof(lead) - 1));
+}
+
+/*
+ * One change as a JSON line in the kind's spool: what
+ * cairn_diff_change_json() builds, written directly from the canonical
+ * entry lines (building and dumping jansson objects cost more than the
+ * rest of a large diff).
+ */
 static int spool_change(cairn_diff *d, int kind, unsigned what,
 			const cairn_entry *old, const cairn_entry *new)
 {
-	json_t *j;
-	int rc = 0;
+	const cairn_entry *any = new ? new : old;
+	cairn_buf *b = &d->line;
+	int i, first = 1;
 
 	if (!d->spool[kind]) {
 		d->spool[kind] = tmpfile();
@@ -440,32 +597,99 @@ static int spool_change(cairn_diff *d, int kind, unsigned what,
 			return cairn_error_set(CAIRN_EIO, "cairn: cannot create a temporary "
 					       "file for the diff: %s", strerror(errno));
 	}
-	j = cairn_diff_change_json(kind, what, old, new);
-	if (json_dumpf(j, d->spool[kind], JSON_COMPACT) < 0 ||
-	    fputc('\n', d->spool[kind]) == EOF)
-		rc = cairn_error_set(CAIRN_EIO, "cairn: cannot write the diff's "
-				     "temporary file: %s", strerror(errno));
-	json_decref(j);
+	cairn_buf_clear(b);
+	cairn_buf_addch(b, '{');
+	cairn_json_add_bytes(b, "path", any->path, any->path_len);
+	cairn_buf_addf(b, ",\"change\":\"%s\",\"what\":[", kind_names[kind]);
+	for (i = 0; i < CAIRN_DW__COUNT; i++)
+		if (what & (1u << i)) {
+			cairn_buf_addf(b, "%s\"%s\"", first ? "" : ",", what_names[i]);
+			first = 0;
+		}
+	cairn_buf_addstr(b, "],\"old\":");
+	if (old)
+		add_bare_entry(b, &d->tmp, old);
+	else
+		cairn_buf_addstr(b, "null");
+	cairn_buf_addstr(b, ",\"new\":");
+	if (new)
+		add_bare_entry(b, &d->tmp, new);
+	else
+		cairn_buf_addstr(b, "null");
+	cairn_buf_addstr(b, "}\n");
 	d->counts.kind[kind]++;
-	return rc;
+	if (fwrite(b->data, 1, b->len, d->spool[kind]) != b->len)
+		return cairn_error_set(CAIRN_EIO, "cairn: cannot write the diff's "
+				       "temporary file: %s", strerror(errno));
+	return 0;
 }
 
-static int ignored(const cairn_diff_opts *o, const cairn_entry *a,
-		   const cairn_entry *b)
+static int ignored(const cairn_diff_opts *o, const char *path, size_t len,
+		   int is_dir)
 {
-	const cairn_entry *e = a ? a : b;
-	int is_dir = (a && a->type == CAIRN_T_DIR) || (b && b->type == CAIRN_T_DIR);
+	return o->ignore && cairn_ignore_match(o->ignore, path, len, is_dir);
+}
 
-	return o->ignore && cairn_ignore_match(o->ignore, e->path, e->path_len, is_dir);
+/* Both sides hold the same path: same bytes, or compare the entries. */
+static int merge_same(cairn_diff *d, struct prefetch *po, struct item *a,
+		      struct prefetch *pn, struct item *b, const cairn_diff_opts *o)
+{
+	const char *path;
+	size_t len;
+	unsigned what;
+	int kind, rc;
+
+	path = item_path(po, a, &len);
+	if (a->has_line && b->has_line && a->line_len == b->line_len &&
+	    !memcmp(item_line(po, a), item_line(pn, b), a->line_len)) {
+		/* Byte-identical: no change.  Parsing one side validates
+		 * both; skip it when either already was. */
+		if (!b->checked && (rc = item_check(po, a)) < 0)
+			return rc;
+		if (ignored(o, path, len, a->type == CAIRN_T_DIR))
+			d->counts.ignored++;
+		return 0;
+	}
+	if ((rc = item_parse(po, a)) < 0 || (rc = item_parse(pn, b)) < 0)
+		return rc;
+	if (ignored(o, path, len, a->type == CAIRN_T_DIR || b->type == CAIRN_T_DIR)) {
+		d->counts.ignored++;
+		return 0;
+	}
+	what = cairn_diff_entries(&a->e, &b->e, o->mtime, &kind);
+	if (!o->mtime)
+		what &= ~(unsigned)CAIRN_DW_MTIME;
+	return kind >= 0 ? spool_change(d, kind, what, &a->e, &b->e) : 0;
+}
+
+/* Only one side holds this path. */
+static int merge_one(cairn_diff *d, struct prefetch *pf, struct item *it,
+		     int kind, const cairn_diff_opts *o)
+{
+	const char *path;
+	size_t len;
+	int rc;
+
+	if ((rc = item_parse(pf, it)) < 0)
+		return rc;
+	path = item_path(pf, it, &len);
+	if (ignored(o, path, len, it->type == CAIRN_T_DIR)) {
+		d->counts.ignored++;
+		return 0;
+	}
+	return spool_change(d, kind, 0, kind == CAIRN_DIFF_REMOVED ? &it->e : NULL,
+			    kind == CAIRN_DIFF_ADDED ? &it->e : NULL);
 }
 
 static int merge(cairn_diff *d, struct prefetch *src_old, struct prefetch *src_new,
 		 const cairn_diff_opts *o)
 {
-	const cairn_entry *a = NULL, *b = NULL;
+	struct item *a = NULL, *b = NULL;
 	int a_done = 0, b_done = 0, rc;
 
 	for (;;) {
+		const char *pa, *pb;
+		size_t la, lb;
 		int cmp;
 
 		if (!a && !a_done) {
@@ -488,37 +712,25 @@ static int merge(cairn_diff *d, struct prefetch *src_old, struct prefetch *src_n
 		}
 		if (!a && !b)
 			break;
-		if (a && b)
-			cmp = cairn_path_cmp(a->path, a->path_len, b->path, b->path_len);
-		else
-			cmp = a ? -1 : 1;
-		if (cmp < 0) {
-			if (ignored(o, a, NULL))
-				d->counts.ignored++;
-			else if ((rc = spool_change(d, CAIRN_DIFF_REMOVED, 0, a, NULL)) < 0)
-				return rc;
-			a = NULL;
-		} else if (cmp > 0) {
-			if (ignored(o, NULL, b))
-				d->counts.ignored++;
-			else if ((rc = spool_change(d, CAIRN_DIFF_ADDED, 0, NULL, b)) < 0)
-				return rc;
-			b = NULL;
+		if (a && b) {
+			pa = item_path(src_old, a, &la);
+			pb = item_path(src_new, b, &lb);
+			cmp = cairn_path_cmp(pa, la, pb, lb);
 		} else {
-			if (ignored(o, a, b)) {
-				d->counts.ignored++;
-			} else {
-				int kind;
-				unsigned what = cairn_diff_entries(a, b, o->mtime, &kind);
-
-				if (!o->mtime)
-					what &= ~(unsigned)CAIRN_DW_MTIME;
-				if (kind >= 0 && (rc = spool_change(d, kind, what, a, b)) < 0)
-					return rc;
-			}
-			a = NULL;
-			b = NULL;
+			cmp = a ? -1 : 1;
 		}
+		if (cmp < 0)
+			rc = merge_one(d, src_old, a, CAIRN_DIFF_REMOVED, o);
+		else if (cmp > 0)
+			rc = merge_one(d, src_new, b, CAIRN_DIFF_ADDED, o);
+		else
+			rc = merge_same(d, src_old, a, src_new, b, o);
+		if (rc < 0)
+			return rc;
+		if (cmp <= 0)
+			a = NULL;
+		if (cmp >= 0)
+			b = NULL;
 	}
 	d->counts.old_entries = src_old->src->entries;
 	d->counts.new_entries = src_new->src->entries;
@@ -945,6 +1157,8 @@ static int run(cairn_diff **out, struct source *so, struct source *sn,
 		struct prefetch *po = cairn_malloc(sizeof(*po));
 		struct prefetch *pn = cairn_malloc(sizeof(*pn));
 
+		so->side = 0;
+		sn->side = 1;
 		rc = prefetch_start(po, so);
 		if (rc == 0)
 			rc = prefetch_start(pn, sn);

@@ -291,19 +291,25 @@ static void canon_string(cairn_buf *b, const char *p, size_t n)
 	cairn_buf_addch(b, '"');
 }
 
-static void canon_bytes(cairn_buf *b, const char *key, const char *p, size_t n)
+void cairn_json_add_bytes(cairn_buf *b, const char *key, const char *p, size_t n)
 {
 	if (cairn_utf8_valid(p, n) && !memchr(p, '\0', n)) {
-		cairn_buf_addf(b, ",\"%s\":", key);
+		cairn_buf_addf(b, "\"%s\":", key);
 		canon_string(b, p, n);
 	} else {
 		cairn_buf esc = CAIRN_BUF_INIT;
 
 		cairn_escape_bytes(&esc, p, n);
-		cairn_buf_addf(b, ",\"%s_esc\":", key);
+		cairn_buf_addf(b, "\"%s_esc\":", key);
 		canon_string(b, esc.data, esc.len);
 		cairn_buf_release(&esc);
 	}
+}
+
+static void canon_bytes(cairn_buf *b, const char *key, const char *p, size_t n)
+{
+	cairn_buf_addch(b, ',');
+	cairn_json_add_bytes(b, key, p, n);
 }
 
 static void canon_hex(cairn_buf *b, const char *key, const unsigned char *p, size_t n)
@@ -335,7 +341,7 @@ static void add_int(cairn_buf *b, const char *key, long long v)
 }
 
 /* The entry's JSON line (no newline) appended to b. */
-static void entry_line(cairn_buf *b, const cairn_entry *e)
+void cairn_entry_line(cairn_buf *b, const cairn_entry *e)
 {
 	size_t i;
 
@@ -408,7 +414,9 @@ typedef struct fast_cursor {
 
 #define fc_lit(c, lit) fc_litn(c, lit, sizeof(lit) - 1)
 
-static int fc_litn(fast_cursor *c, const char *lit, size_t n)
+/* Inlined so that memcmp with a constant length becomes a few compares. */
+static inline __attribute__((always_inline)) int fc_litn(fast_cursor *c,
+							  const char *lit, size_t n)
 {
 	if ((size_t)(c->end - c->p) < n || memcmp(c->p, lit, n))
 		return 0;
@@ -419,10 +427,20 @@ static int fc_litn(fast_cursor *c, const char *lit, size_t n)
 /* A JSON string in the writer's escaping, decoded into out. */
 static int fc_string(fast_cursor *c, cairn_buf *out)
 {
+	const char *s;
+
 	cairn_buf_clear(out);
 	if (c->p >= c->end || *c->p != '"')
 		return 0;
 	c->p++;
+	/* Most strings need no unescaping: one scan, one copy. */
+	for (s = c->p; s < c->end && (unsigned char)*s >= 0x20 && *s != '"' && *s != '\\'; s++)
+		;
+	if (s < c->end && *s == '"') {
+		cairn_buf_add(out, c->p, (size_t)(s - c->p));
+		c->p = s + 1;
+		return cairn_utf8_valid(out->data ? out->data : "", out->len);
+	}
 	while (c->p < c->end) {
 		const char *q = c->p;
 		unsigned char ch;
@@ -468,7 +486,7 @@ static int fc_string(fast_cursor *c, cairn_buf *out)
 
 static int fc_int(fast_cursor *c, long long lo, long long hi, long long *out)
 {
-	const char *q = c->p;
+	const char *q = c->p, *digits;
 	int neg = 0;
 	unsigned long long v = 0;
 
@@ -476,14 +494,14 @@ static int fc_int(fast_cursor *c, long long lo, long long hi, long long *out)
 		neg = 1;
 		q++;
 	}
-	if (q >= c->end || *q < '0' || *q > '9' || (*q == '0' && q + 1 < c->end &&
-						    q[1] >= '0' && q[1] <= '9'))
-		return 0;
-	while (q < c->end && *q >= '0' && *q <= '9') {
-		if (v > (ULLONG_MAX - 9) / 10)
-			return 0;
-		v = v * 10 + (unsigned)(*q++ - '0');
+	digits = q;
+	/* 19 digits cannot overflow 64 bits: check the count, not each step */
+	while (q < c->end && (unsigned char)(*q - '0') < 10) {
+		v = v * 10 + (unsigned)(*q - '0');
+		q++;
 	}
+	if (q == digits || q - digits > 19 || (*digits == '0' && q - digits > 1))
+		return 0;
 	if (v > (unsigned long long)LLONG_MAX + neg)
 		return 0;
 	*out = neg ? (long long)(0 - v) : (long long)v;
@@ -493,14 +511,17 @@ static int fc_int(fast_cursor *c, long long lo, long long hi, long long *out)
 	return 1;
 }
 
+/* A byte-string field, plain or "_esc"aped; into *out unless keep is 0
+ * (validation only). */
 static int fc_bytes(fast_cursor *c, const char *k1, size_t k1len, const char *k2,
-		    size_t k2len, cairn_buf *tmp, char **out, size_t *out_len)
+		    size_t k2len, cairn_buf *tmp, char **out, size_t *out_len, int keep)
 {
 	if (fc_litn(c, k1, k1len)) {
 		if (!fc_string(c, tmp) || memchr(tmp->data ? tmp->data : "", 0, tmp->len))
 			return 0;
 		*out_len = tmp->len;
-		*out = cairn_strndup(tmp->data ? tmp->data : "", tmp->len);
+		if (keep)
+			*out = cairn_strndup(tmp->data ? tmp->data : "", tmp->len);
 		return 1;
 	}
 	if (fc_litn(c, k2, k2len)) {
@@ -511,15 +532,18 @@ static int fc_bytes(fast_cursor *c, const char *k1, size_t k1len, const char *k2
 			return 0;
 		}
 		*out_len = raw.len;
-		*out = cairn_buf_detach(&raw, NULL);
+		if (keep)
+			*out = cairn_buf_detach(&raw, NULL);
+		else
+			cairn_buf_release(&raw);
 		return 1;
 	}
 	return 0;
 }
 
-#define FC_BYTES(c, key, tmp, out, len) \
+#define FC_BYTES(c, key, tmp, out, len, keep) \
 	fc_bytes(c, ",\"" key "\":", sizeof(key) + 3, ",\"" key "_esc\":", sizeof(key) + 7, \
-		 tmp, out, len)
+		 tmp, out, len, keep)
 
 static int fc_hex(fast_cursor *c, const char *k, size_t klen, unsigned char *out, size_t n)
 {
@@ -531,9 +555,12 @@ static int fc_hex(fast_cursor *c, const char *k, size_t klen, unsigned char *out
 	return 1;
 }
 
-/* 1 when line is a canonical entry (e filled), 0 otherwise (e released). */
+/*
+ * 1 when line is a canonical entry (e filled), 0 otherwise (e released).
+ * keep 0: validate only; e's byte strings are left NULL, nothing allocated.
+ */
 static int entry_parse_fast(cairn_entry *e, const char *line, size_t len,
-			    cairn_buf *tmp)
+			    cairn_buf *tmp, int keep)
 {
 	fast_cursor c = { line, line + len };
 	long long v;
@@ -541,7 +568,7 @@ static int entry_parse_fast(cairn_entry *e, const char *line, size_t len,
 
 	cairn_entry_init(e);
 	if (!fc_lit(&c, "{\"type\":\"entry\"") ||
-	    !FC_BYTES(&c, "path", tmp, &e->path, &e->path_len) || !e->path_len)
+	    !FC_BYTES(&c, "path", tmp, &e->path, &e->path_len, keep) || !e->path_len)
 		goto no;
 	if (!fc_lit(&c, ",\"kind\":") || !fc_string(&c, tmp) ||
 	    (type = cairn_entry_type_parse(tmp->data ? tmp->data : "")) < 0)
@@ -573,8 +600,8 @@ static int entry_parse_fast(cairn_entry *e, const char *line, size_t len,
 			goto no;
 		e->rdev = (uint64_t)v;
 	}
-	if (c.end - c.p > 9 && !memcmp(c.p, ",\"target", 9) &&
-	    !FC_BYTES(&c, "target", tmp, &e->target, &e->target_len))
+	if (c.end - c.p > 8 && !memcmp(c.p, ",\"target", 8) &&
+	    !FC_BYTES(&c, "target", tmp, &e->target, &e->target_len, keep))
 		goto no;
 	if (c.end - c.p > 9 && !memcmp(c.p, ",\"xattrs\"", 9))
 		goto no;                   /* rare: let jansson do it */
@@ -599,7 +626,7 @@ json_t *cairn_entry_to_json(const cairn_entry *e)
 	cairn_buf b = CAIRN_BUF_INIT;
 	json_t *j;
 
-	entry_line(&b, e);
+	cairn_entry_line(&b, e);
 	j = json_loadb(b.data, b.len, 0, NULL);
 	if (!j)
 		cairn_oom();   /* our own canonical output always parses */
@@ -862,7 +889,7 @@ int cairn_snap_writer_entry(cairn_snap_writer *w, const cairn_entry *e)
 	cairn_buf_add(&w->last_path, e->path, e->path_len);
 	w->have_last = 1;
 	cairn_buf_clear(&w->line);
-	entry_line(&w->line, e);
+	cairn_entry_line(&w->line, e);
 	rc = emit_raw(w, &w->line);
 	if (rc == 0) {
 		w->entries++;
@@ -1054,7 +1081,12 @@ struct cairn_snap_reader {
 	size_t outbuf_size, out_pos, out_len;
 	size_t last_ret;        /* last ZSTD_decompressStream result: 0 = frame done */
 	int input_done;
-	cairn_buf line;
+	cairn_buf line;         /* a line that spans two decompressed chunks */
+	const char *lp;         /* the current line (see read_line) */
+	size_t llen;
+	int lp_in_out;          /* lp points into outbuf */
+	size_t hash_from, hash_len;  /* run of outbuf not yet checksummed */
+	int raw;                /* cairn_snap_reader_set_raw() */
 	EVP_MD_CTX *sha;
 	json_t *header, *trailer, *cur;
 	cairn_entry entry;
@@ -1143,25 +1175,79 @@ static int refill_output(cairn_snap_reader *r)
 	}
 }
 
-/* One line without its newline into r->line: 1, 0 at clean EOF, negative. */
+/*
+ * The trailer's checksum covers every byte before the trailer line.  Lines
+ * are fed to SHA-256 in runs: consecutive lines that lie whole in the
+ * decompression buffer are hashed with one update when the buffer is about
+ * to be refilled (per-line updates of a few hundred bytes cost a third more
+ * than the hashing itself).
+ */
+static void digest_flush(cairn_snap_reader *r)
+{
+	if (r->hash_len)
+		EVP_DigestUpdate(r->sha, r->outbuf + r->hash_from, r->hash_len);
+	r->hash_len = 0;
+}
+
+/* Add the current line and its newline to the checksum. */
+static void digest_line(cairn_snap_reader *r)
+{
+	if (r->lp_in_out) {
+		size_t off = (size_t)((const unsigned char *)r->lp - r->outbuf);
+
+		if (r->hash_len && r->hash_from + r->hash_len == off) {
+			r->hash_len += r->llen + 1;
+			return;
+		}
+		digest_flush(r);
+		r->hash_from = off;
+		r->hash_len = r->llen + 1;
+		return;
+	}
+	digest_flush(r);
+	EVP_DigestUpdate(r->sha, r->lp, r->llen);
+	EVP_DigestUpdate(r->sha, "\n", 1);
+}
+
+/*
+ * One line without its newline: r->lp and r->llen point at it until the
+ * next call, into the decompression buffer when it lies there whole (no
+ * copy), else into r->line.  1, 0 at clean EOF, negative.
+ */
 static int read_line(cairn_snap_reader *r)
 {
+	int spanning = 0;
+
 	cairn_buf_clear(&r->line);
 	for (;;) {
 		unsigned char *start = r->outbuf + r->out_pos;
 		size_t avail = r->out_len - r->out_pos;
-		unsigned char *nl = memchr(start, '\n', avail);
+		unsigned char *nl = avail ? memchr(start, '\n', avail) : NULL;
 		size_t take = nl ? (size_t)(nl - start) : avail;
 		int k;
 
-		if (r->line.len + take > LINE_MAX_BYTES)
-			return rd_fail(r, CAIRN_ELIMIT, "record longer than 64 MiB", NULL);
-		cairn_buf_add(&r->line, start, take);
-		if (nl) {
+		if (nl && !spanning) {
+			r->lp = (const char *)start;
+			r->llen = take;
+			r->lp_in_out = 1;
 			r->out_pos += take + 1;
 			return 1;
 		}
+		if (r->line.len + take > LINE_MAX_BYTES)
+			return rd_fail(r, CAIRN_ELIMIT, "record longer than 64 MiB", NULL);
+		if (take) {
+			cairn_buf_add(&r->line, start, take);
+			spanning = 1;
+		}
+		if (nl) {
+			r->out_pos += take + 1;
+			r->lp = r->line.data;
+			r->llen = r->line.len;
+			r->lp_in_out = 0;
+			return 1;
+		}
 		r->out_pos = r->out_len;
+		digest_flush(r);   /* the buffer is about to be overwritten */
 		k = refill_output(r);
 		if (k < 0)
 			return k;
@@ -1181,7 +1267,7 @@ static int parse_line(cairn_snap_reader *r, json_t **out)
 
 	*out = NULL;
 	r->recno++;
-	j = json_loadb(r->line.data, r->line.len, JSON_REJECT_DUPLICATES, &jerr);
+	j = json_loadb(r->lp ? r->lp : "", r->llen, JSON_REJECT_DUPLICATES, &jerr);
 	if (!j)
 		return rd_fail(r, CAIRN_EFORMAT, "invalid JSON: ", jerr.text);
 	if (!json_is_object(j) || !json_is_string(json_object_get(j, "type"))) {
@@ -1228,8 +1314,7 @@ static int reader_start(cairn_snap_reader *r)
 		return rc;
 	if ((rc = check_header(r)) < 0)
 		return rc;
-	EVP_DigestUpdate(r->sha, r->line.data, r->line.len);
-	EVP_DigestUpdate(r->sha, "\n", 1);
+	digest_line(r);
 	return 0;
 }
 
@@ -1362,6 +1447,106 @@ void cairn_snap_reader_take_entry(cairn_snap_reader *r, cairn_entry *out)
 	cairn_entry_init(&r->entry);
 }
 
+void cairn_snap_reader_set_raw(cairn_snap_reader *r, int on)
+{
+	r->raw = on;
+}
+
+/*
+ * Raw mode: frame an entry line the writer wrote without parsing it, that
+ * is, find its path (when it needs no unescaping) and kind, the two fields
+ * that order and count entries.  0 for anything else: the caller parses it.
+ */
+static int raw_frame(cairn_record *rec)
+{
+	static const char pre[] = "{\"type\":\"entry\",\"path\":\"";
+	static const char mid[] = "\",\"kind\":\"";
+	const char *p, *q, *end = rec->line + rec->line_len;
+	int t;
+
+	if (rec->line_len < sizeof(pre) - 1 || memcmp(rec->line, pre, sizeof(pre) - 1))
+		return 0;
+	p = rec->line + sizeof(pre) - 1;
+	for (q = p; q < end && *q != '"'; q++)
+		if ((unsigned char)*q < 0x20 || *q == '\\')
+			return 0;
+	if (q == p || (size_t)(end - q) < sizeof(mid) - 1 + 2 ||
+	    memcmp(q, mid, sizeof(mid) - 1))
+		return 0;
+	rec->raw_path = p;
+	rec->raw_path_len = (size_t)(q - p);
+	p = q + sizeof(mid) - 1;
+	for (q = p; q < end && *q != '"'; q++)
+		;
+	if (q == end)
+		return 0;
+	for (t = 0; t < CAIRN_T__COUNT; t++)
+		if (strlen(type_names[t]) == (size_t)(q - p) &&
+		    !memcmp(type_names[t], p, (size_t)(q - p)))
+			break;
+	if (t == CAIRN_T__COUNT)
+		return 0;
+	rec->raw_type = t;
+	return 1;
+}
+
+/* Order and count a framed entry (the same checks as accept_entry). */
+static int accept_raw(cairn_snap_reader *r, cairn_record *rec)
+{
+	if (r->in_records)
+		return rd_fail(r, CAIRN_EFORMAT, "entry after other records", NULL);
+	if (r->have_prev && cairn_path_cmp(r->prev_path.data, r->prev_path.len,
+					   rec->raw_path, rec->raw_path_len) >= 0)
+		return rd_fail(r, CAIRN_EFORMAT, "entries out of order", NULL);
+	cairn_buf_clear(&r->prev_path);
+	cairn_buf_add(&r->prev_path, rec->raw_path, rec->raw_path_len);
+	r->have_prev = 1;
+	r->entries++;
+	r->kind_counts[rec->raw_type]++;
+	rec->kind = CAIRN_REC_ENTRY;
+	rec->raw = 1;
+	return 1;
+}
+
+int cairn_snap_entry_canonical(const char *line, size_t len, cairn_buf *tmp)
+{
+	cairn_entry scratch;
+
+	return entry_parse_fast(&scratch, line, len, tmp, 0);
+}
+
+int cairn_snap_parse_entry(cairn_entry *e, const char *label, long long number,
+			   const char *line, size_t len, cairn_buf *tmp)
+{
+	json_error_t jerr;
+	const char *type;
+	json_t *j;
+	int rc;
+
+	if (entry_parse_fast(e, line, len, tmp, 1))
+		return 0;
+	j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!j)
+		return cairn_error_set(CAIRN_EFORMAT, "snapshot '%s': record %lld: "
+				       "invalid JSON: %s", label, number, jerr.text);
+	type = json_string_value(json_object_get(j, "type"));
+	if (!json_is_object(j) || !type || strcmp(type, "entry")) {
+		json_decref(j);
+		return cairn_error_set(CAIRN_EFORMAT, "snapshot '%s': record %lld: "
+				       "not an entry", label, number);
+	}
+	if ((rc = cairn_entry_from_json(e, j)) < 0) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s", cairn_error_last());
+		json_decref(j);
+		return cairn_error_set(rc, "snapshot '%s': record %lld: %s", label,
+				       number, msg);
+	}
+	json_decref(j);
+	return 0;
+}
+
 static int accept_entry(cairn_snap_reader *r, cairn_record *rec)
 {
 	if (r->in_records)
@@ -1386,6 +1571,7 @@ static int finish_trailer(cairn_snap_reader *r, json_t *j)
 	int rc;
 
 	r->trailer = j;
+	digest_flush(r);
 	EVP_DigestFinal_ex(r->sha, digest, &dlen);
 	if ((rc = check_trailer(r, digest)) < 0)
 		return rc;
@@ -1412,21 +1598,26 @@ int cairn_snap_reader_next(cairn_snap_reader *r, cairn_record *rec)
 				       r->name);
 	json_decref(r->cur);
 	r->cur = NULL;
-	cairn_entry_release(&r->entry);
+	if (r->entry.path || r->entry.target || r->entry.xattrs)
+		cairn_entry_release(&r->entry);
 
 	rc = read_line(r);
 	if (rc == 0)
 		return rd_fail(r, CAIRN_EFORMAT, "truncated (no trailer)", NULL);
 	if (rc < 0)
 		return rc;
-	rec->line = r->line.data;
-	rec->line_len = r->line.len;
-	if (!r->entry_json &&
-	    entry_parse_fast(&r->entry, r->line.data, r->line.len, &r->tmp)) {
+	rec->line = r->lp ? r->lp : "";
+	rec->line_len = r->llen;
+	if (r->raw && raw_frame(rec)) {
 		r->recno++;
 		rec->number = r->recno;
-		EVP_DigestUpdate(r->sha, r->line.data, r->line.len);
-		EVP_DigestUpdate(r->sha, "\n", 1);
+		digest_line(r);
+		return accept_raw(r, rec);
+	}
+	if (!r->entry_json && entry_parse_fast(&r->entry, rec->line, rec->line_len, &r->tmp, 1)) {
+		r->recno++;
+		rec->number = r->recno;
+		digest_line(r);
 		return accept_entry(r, rec);
 	}
 	if ((rc = parse_line(r, &j)) < 0)
@@ -1434,8 +1625,7 @@ int cairn_snap_reader_next(cairn_snap_reader *r, cairn_record *rec)
 	type = json_string_value(json_object_get(j, "type"));
 	if (!strcmp(type, "trailer"))
 		return finish_trailer(r, j);
-	EVP_DigestUpdate(r->sha, r->line.data, r->line.len);
-	EVP_DigestUpdate(r->sha, "\n", 1);
+	digest_line(r);
 	r->cur = j;
 	rec->json = j;
 	rec->number = r->recno;

@@ -80,6 +80,13 @@ void cairn_entry_copy(cairn_entry *dst, const cairn_entry *src); /* deep copy */
 /* memcmp order of raw path bytes, shorter prefix first (the file order). */
 int cairn_path_cmp(const char *a, size_t alen, const char *b, size_t blen);
 
+/* The entry's record as the writer writes it (canonical JSON, no newline),
+ * appended to b. */
+void cairn_entry_line(cairn_buf *b, const cairn_entry *e);
+/* Append "key":"..." for raw bytes the way the writer does: the string
+ * when valid UTF-8 without NUL, else "key_esc" (cairn_escape_bytes). */
+void cairn_json_add_bytes(cairn_buf *b, const char *key, const char *p, size_t n);
+
 /* Entry <-> JSON record.  to_json returns a new reference. */
 json_t *cairn_entry_to_json(const cairn_entry *e);
 int cairn_entry_from_json(cairn_entry *out, const json_t *rec);
@@ -147,6 +154,17 @@ typedef struct cairn_record {
 	const char *line;      /* the record's raw JSON line, no newline */
 	size_t line_len;
 	long long number;      /* 1-based record number in the file */
+	/* Raw mode (cairn_snap_reader_set_raw): an entry line the reader
+	 * framed, ordered, counted and checksummed but did not parse.  entry
+	 * is then empty; raw_path (into line, no unescaping was needed) and
+	 * raw_type are what the framing read.  The caller must parse or
+	 * validate the line with cairn_snap_parse_entry() before relying on
+	 * it: the checksum proves the bytes are the writer's, not that they
+	 * are well-formed. */
+	int raw;
+	const char *raw_path;
+	size_t raw_path_len;
+	int raw_type;
 } cairn_record;
 /* Everything in a record is owned by the reader and valid until the next
  * call.  Entries are parsed by a fast path that accepts exactly what the
@@ -170,6 +188,21 @@ void cairn_snap_reader_set_entry_json(cairn_snap_reader *r, int on);
  * *out, which is released first: no copy for callers that keep entries.
  * The record's entry fields are invalid afterwards. */
 void cairn_snap_reader_take_entry(cairn_snap_reader *r, cairn_entry *out);
+/* Raw mode for readers that compare lines before parsing them (cairn-diff:
+ * most lines of two snapshots of one tree are byte-identical).  Entries the
+ * writer wrote come back unparsed (cairn_record.raw), anything else as
+ * usual. */
+void cairn_snap_reader_set_raw(cairn_snap_reader *r, int on);
+/* Parse one entry line (e.g. a raw record's line) with every check the
+ * reader makes on the entries it parses.  label and number name the
+ * snapshot and record in the error (CAIRN_EFORMAT).  e must be initialised
+ * (it is overwritten, not released); tmp is scratch.  Thread-safe. */
+int cairn_snap_parse_entry(cairn_entry *e, const char *label, long long number,
+			   const char *line, size_t len, cairn_buf *tmp);
+/* 1 when line is an entry exactly as the writer writes it, with every
+ * field valid (the check cairn_snap_parse_entry() makes first, without
+ * keeping anything); 0 otherwise: parse it to learn why.  Thread-safe. */
+int cairn_snap_entry_canonical(const char *line, size_t len, cairn_buf *tmp);
 /* The header record (owned by the reader). */
 const json_t *cairn_snap_reader_header(const cairn_snap_reader *r);
 /*

@@ -467,6 +467,171 @@ START_TEST(test_diff_hostile_names_round_trip)
 }
 END_TEST
 
+/*
+ * Copy snapshot src to dst with the first `from` in its JSON replaced by
+ * `to`, and the trailer's checksum recomputed: a well-sealed snapshot
+ * whose content the writer never produced.
+ */
+static void reseal(const char *src, const char *dst, const char *from, const char *to)
+{
+	char cmd[1024], *body, *hit, *tr;
+	unsigned char sum[32];
+	char hex[65];
+	size_t len, cut;
+	json_t *t;
+	FILE *f;
+	cairn_buf out = CAIRN_BUF_INIT;
+
+	snprintf(cmd, sizeof(cmd), "zstd -qdc '%s' > '%s.raw'", src, dst);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s.raw", dst);
+	f = fopen(cmd, "rb");
+	ck_assert_ptr_nonnull(f);
+	body = cairn_calloc(1, 1 << 20);
+	len = fread(body, 1, (1 << 20) - 1, f);
+	fclose(f);
+	hit = strstr(body, from);
+	ck_assert_ptr_nonnull(hit);
+	cairn_buf_add(&out, body, (size_t)(hit - body));
+	cairn_buf_addstr(&out, to);
+	cairn_buf_add(&out, hit + strlen(from), len - (size_t)(hit - body) - strlen(from));
+	/* the trailer is the last line: checksum everything before it */
+	out.data[out.len - 1] = '\0';
+	tr = strrchr(out.data, '\n') + 1;
+	cut = (size_t)(tr - out.data);
+	ck_assert_int_eq(cairn_sha256_mem(sum, out.data, cut), 0);
+	cairn_hex(hex, sum, 32);
+	t = json_loads(tr, 0, NULL);
+	ck_assert_ptr_nonnull(t);
+	json_object_set_new(t, "sha256", json_string(hex));
+	out.len = cut;
+	{
+		char *line = json_dumps(t, JSON_COMPACT);
+
+		cairn_buf_addstr(&out, line);
+		cairn_buf_addch(&out, '\n');
+		free(line);
+	}
+	f = fopen(cmd, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(out.data, 1, out.len, f), out.len);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "zstd -qf --rm '%s.raw' -o '%s'", dst, dst);
+	ck_assert_int_eq(system(cmd), 0);
+	json_decref(t);
+	free(body);
+	cairn_buf_release(&out);
+}
+
+/*
+ * The diff skips parsing lines that are byte-identical on both sides, but
+ * not validating them: a malformed line the checksum vouches for is still
+ * an error (exit 2), not "no change", on either side and whichever thread
+ * validates it.
+ */
+START_TEST(test_diff_identical_malformed_rejected)
+{
+	static const char *const bad[][2] = {
+		{ "\"mode\":\"0755\"", "\"mode\":\"0758\"" },     /* not octal */
+		{ "\"path\":\"chmod-me\"", "\"path\":\"chmod-m\xff\"" }, /* not UTF-8 */
+		{ "\"uid\":1000", "\"uid\":99999999999" },          /* out of range */
+		{ "\"sha256\":\"", "\"sha256\":\"Z" },              /* not hex */
+	};
+	cairn_diff *d;
+	size_t i;
+	int rc;
+
+	make_pair();
+	/* sanity: resealing without a change gives a valid snapshot */
+	reseal(tpath("a.cairn"), tpath("ok.cairn"), "\"type\":\"entry\"", "\"type\":\"entry\"");
+	d = NULL;
+	ck_assert_int_eq(cairn_diff_files(&d, tpath("a.cairn"), tpath("ok.cairn"), NULL), 0);
+	ck_assert_int_eq(cairn_diff_has_changes(d), 0);
+	cairn_diff_free(d);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		reseal(tpath("a.cairn"), tpath("m.cairn"), bad[i][0], bad[i][1]);
+		d = (cairn_diff *)0x1;
+		rc = cairn_diff_files(&d, tpath("m.cairn"), tpath("m.cairn"), NULL);
+		ck_assert_msg(rc == CAIRN_EFORMAT, "case %zu: rc %d (%s)", i, rc,
+			      cairn_error_last());
+		ck_assert_ptr_null(d);
+		ck_assert_ptr_nonnull(strstr(cairn_error_last(), "m.cairn"));
+		ck_assert_ptr_nonnull(strstr(cairn_error_last(), "record"));
+	}
+}
+END_TEST
+
+/* Change records are written without jansson: they must say exactly what
+ * cairn_diff_change_json() says, hostile names included. */
+START_TEST(test_diff_spool_matches_change_json)
+{
+	static const char bad[] = "esc\033[31mred\nnl\xff\"q\\b\x01";
+	cairn_entry a[3], b[3];
+	cairn_diff *d = NULL;
+	json_t *doc, *changes, *c;
+	size_t i;
+
+	ent(&a[0], "a", CAIRN_T_FILE, 0644, "1");
+	ent(&a[1], bad, CAIRN_T_SYMLINK, 0777, "t\n\xfe");
+	ent(&a[2], "z\t", CAIRN_T_FILE, 0600, "x");
+	ent(&b[0], "a", CAIRN_T_FILE, 04755, "2");
+	ent(&b[1], bad, CAIRN_T_SYMLINK, 0777, "other");
+	ent(&b[2], "zz", CAIRN_T_DIR, 0755, NULL);
+	write_snap(tpath("s1.cairn"), a, 3, NULL);
+	write_snap(tpath("s2.cairn"), b, 3, NULL);
+	ck_assert_int_eq(cairn_diff_files(&d, tpath("s1.cairn"), tpath("s2.cairn"), NULL), 0);
+	doc = cairn_diff_to_json(d);
+	ck_assert_ptr_nonnull(doc);
+	changes = json_object_get(doc, "changes");
+	ck_assert_uint_eq(json_array_size(changes), 4);
+	json_array_foreach(changes, i, c) {
+		const char *k = json_string_value(json_object_get(c, "change"));
+		json_t *jo = json_object_get(c, "old"), *jn = json_object_get(c, "new");
+		cairn_entry eo, en;
+		unsigned what = 0;
+		json_t *want, *w;
+		size_t j;
+		int kind;
+
+		cairn_entry_init(&eo);
+		cairn_entry_init(&en);
+		if (json_is_object(jo)) {
+			json_t *r = json_deep_copy(jo);
+
+			json_object_set_new(r, "type", json_string("entry"));
+			ck_assert_int_eq(cairn_entry_from_json(&eo, r), 0);
+			json_decref(r);
+		}
+		if (json_is_object(jn)) {
+			json_t *r = json_deep_copy(jn);
+
+			json_object_set_new(r, "type", json_string("entry"));
+			ck_assert_int_eq(cairn_entry_from_json(&en, r), 0);
+			json_decref(r);
+		}
+		json_array_foreach(json_object_get(c, "what"), j, w) {
+			unsigned bit;
+
+			for (bit = 0; bit < CAIRN_DW__COUNT; bit++)
+				if (!strcmp(cairn_diff_what_name(1u << bit), json_string_value(w)))
+					what |= 1u << bit;
+		}
+		for (kind = 0; kind < CAIRN_DIFF__KINDS; kind++)
+			if (!strcmp(cairn_diff_kind_name(kind), k))
+				break;
+		ck_assert_int_lt(kind, CAIRN_DIFF__KINDS);
+		want = cairn_diff_change_json(kind, what, json_is_object(jo) ? &eo : NULL,
+					      json_is_object(jn) ? &en : NULL);
+		ck_assert_msg(json_equal(want, c), "change %zu differs", i);
+		json_decref(want);
+		cairn_entry_release(&eo);
+		cairn_entry_release(&en);
+	}
+	json_decref(doc);
+	cairn_diff_free(d);
+}
+END_TEST
+
 Suite *diff_suite(void)
 {
 	Suite *s = suite_create("diff");
@@ -483,6 +648,8 @@ Suite *diff_suite(void)
 	tcase_add_test(tc, test_diff_json_forms_agree);
 	tcase_add_test(tc, test_diff_live_after_touching_files);
 	tcase_add_test(tc, test_diff_hostile_names_round_trip);
+	tcase_add_test(tc, test_diff_identical_malformed_rejected);
+	tcase_add_test(tc, test_diff_spool_matches_change_json);
 	suite_add_tcase(s, tc);
 	return s;
 }
