@@ -24,6 +24,7 @@
 static const char *const type_names[CAIRN_T__COUNT] = {
 	"file", "dir", "symlink", "fifo", "socket", "char", "block", "unknown"
 };
+static const size_t type_name_len[CAIRN_T__COUNT] = { 4, 3, 7, 4, 6, 4, 5, 7 };
 
 const char *cairn_entry_type_name(int type)
 {
@@ -1462,27 +1463,31 @@ static int raw_frame(cairn_record *rec)
 	static const char pre[] = "{\"type\":\"entry\",\"path\":\"";
 	static const char mid[] = "\",\"kind\":\"";
 	const char *p, *q, *end = rec->line + rec->line_len;
+	size_t i, n;
 	int t;
 
 	if (rec->line_len < sizeof(pre) - 1 || memcmp(rec->line, pre, sizeof(pre) - 1))
 		return 0;
 	p = rec->line + sizeof(pre) - 1;
-	for (q = p; q < end && *q != '"'; q++)
-		if ((unsigned char)*q < 0x20 || *q == '\\')
-			return 0;
-	if (q == p || (size_t)(end - q) < sizeof(mid) - 1 + 2 ||
+	q = memchr(p, '"', (size_t)(end - p));
+	if (!q || q == p || (size_t)(end - q) < sizeof(mid) - 1 + 2 ||
 	    memcmp(q, mid, sizeof(mid) - 1))
 		return 0;
+	/* Only a path that needs no unescaping is its own bytes: no
+	 * backslash, no control character (the writer escapes those). */
+	n = (size_t)(q - p);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x20 || p[i] == '\\')
+			return 0;
 	rec->raw_path = p;
-	rec->raw_path_len = (size_t)(q - p);
+	rec->raw_path_len = n;
 	p = q + sizeof(mid) - 1;
-	for (q = p; q < end && *q != '"'; q++)
-		;
-	if (q == end)
+	q = memchr(p, '"', (size_t)(end - p));
+	if (!q)
 		return 0;
+	n = (size_t)(q - p);
 	for (t = 0; t < CAIRN_T__COUNT; t++)
-		if (strlen(type_names[t]) == (size_t)(q - p) &&
-		    !memcmp(type_names[t], p, (size_t)(q - p)))
+		if (type_name_len[t] == n && !memcmp(type_names[t], p, n))
 			break;
 	if (t == CAIRN_T__COUNT)
 		return 0;
