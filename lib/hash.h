@@ -18,7 +18,8 @@
 /* Size of the read buffer (aligned to the page size). */
 #define CAIRN_HASH_BUFSIZE (256u * 1024u)
 
-/* A hasher owns its digest states and read buffer; one per thread. */
+/* A hasher owns its digest states and read buffer; one per thread (it
+ * may start a helper thread of its own, see cairn_hash_fd_split()). */
 typedef struct cairn_hasher cairn_hasher;
 
 /* New hasher; CAIRN_EEXTERNAL if OpenSSL cannot provide SHA-256.
@@ -41,6 +42,18 @@ void cairn_hasher_free(cairn_hasher *h);
  * Does not close fd.
  */
 int cairn_hash_fd(cairn_hasher *h, int fd, cairn_entry *e, uint64_t *bytes_out);
+
+/* Files at least this large may be hashed on two threads. */
+#define CAIRN_HASH_SPLIT_MIN (8u << 20)
+
+/*
+ * cairn_hash_fd(), but with split != 0 a file of CAIRN_HASH_SPLIT_MIN bytes
+ * or more has its SHA-256 computed on a second thread (owned by h, started
+ * on first use) while this one reads and computes XXH3: for a large file
+ * when a core would otherwise be idle.  Same results either way.
+ */
+int cairn_hash_fd_split(cairn_hasher *h, int fd, cairn_entry *e,
+			uint64_t *bytes_out, int split);
 
 /* SHA-256 of a memory block (xattr values); CAIRN_EEXTERNAL on failure. */
 int cairn_sha256_mem(unsigned char out[32], const void *p, size_t n);

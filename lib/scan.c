@@ -15,13 +15,24 @@
 
 enum { SLOT_FREE = 0, SLOT_QUEUED, SLOT_DONE };
 
+/*
+ * One entry in flight.  A regular file is completed by a worker: its lstat
+ * when the walker deferred it, the decision to reuse the previous digests,
+ * open, xattrs, hashing.  Slots hold no open file, only a reference to the
+ * directory (so the ring can be long without running out of descriptors).
+ */
 struct slot {
 	cairn_entry e;
-	int fd;
+	cairn_dirref *dir;        /* regular file: its directory, until done */
 	int state;
+	int deferred;             /* only path and type known: lstat it */
+	int dropped;              /* vanished since the listing: not written */
+	int have_prev;            /* prev: the previous snapshot's entry */
+	int racy;                 /* reusable by metadata, but too recent */
 	int reusable;             /* metadata matched the previous snapshot */
 	int reused;               /* hashes taken from it */
 	int queued;               /* producer: to be QUEUED when published */
+	cairn_entry prev;         /* have_prev: a hashed regular file */
 	unsigned char prev_sha256[32];
 	unsigned char prev_xxh128[16];
 	uint64_t bytes_read;
@@ -47,22 +58,23 @@ struct prev {
 
 /*
  * Threads: the caller's thread walks and dispatches (producer), N workers
- * hash, one emitter hands completed entries in order to the observer and
- * the writer.  Everything below `mu` is shared and guarded by it; a slot's
- * entry belongs to the producer until it is published (tail++), then to a
- * worker while QUEUED, then to the emitter once DONE.
+ * complete and hash regular files, one emitter hands completed entries in
+ * order to the observer and the writer.  Everything below `mu` is shared
+ * and guarded by it; a slot's entry belongs to the producer until it is
+ * published (tail++), then to a worker while QUEUED, then to the emitter
+ * once DONE.
  */
 struct scan {
 	const cairn_scan_opts *o;
 	cairn_snap_writer *w;
 	cairn_scan_stats st;      /* emitter's counters */
-	uint64_t racy;            /* producer's counters */
-	uint64_t hidden;
+	uint64_t hidden;          /* producer's counter */
 
 	pthread_mutex_t mu;
 	pthread_cond_t work_cv;   /* queue not empty, or quit */
 	pthread_cond_t done_cv;   /* a slot became DONE, or the end */
 	pthread_cond_t space_cv;  /* the emitter freed slots */
+	pthread_cond_t quiet_cv;  /* a worker finished a batch (starved) */
 	struct slot *ring;
 	size_t cap;
 	uint64_t head, tail;      /* ring: [head, tail) published */
@@ -71,6 +83,8 @@ struct scan {
 	uint64_t q_head, q_tail;
 	int quit, cancel;
 	unsigned idle;            /* workers waiting for work */
+	unsigned busy;            /* workers with a batch */
+	unsigned starved;         /* of those: out of descriptors, waiting */
 	int emitter_waiting;
 	int producer_waiting;
 	uint64_t space_limit;     /* ... until no more than this in flight */
@@ -298,15 +312,139 @@ static void set_fatal_locked(struct scan *sc, int rc, const char *msg)
 	pthread_cond_broadcast(&sc->space_cv);
 }
 
-/* Small files hash in microseconds: take several per lock round-trip. */
-#define WORKER_BATCH 16
+/* Small files take microseconds: take many per lock round-trip, so that
+ * workers seldom sleep and wake. */
+#define WORKER_BATCH 64
+
+/*
+ * Out of descriptors: that is not a property of the file and must not
+ * decide the output.  Wait until the queue is empty (or nobody is left to
+ * empty it) and every other busy worker is starved too, so that only the
+ * walk's own descriptors are open; the caller then tries once more.
+ */
+static void wait_quiet(struct scan *sc)
+{
+	pthread_mutex_lock(&sc->mu);
+	sc->starved++;
+	while (!sc->cancel && (sc->busy > sc->starved ||
+			       (sc->q_head != sc->q_tail && sc->idle))) {
+		if (sc->q_head != sc->q_tail && sc->idle)
+			pthread_cond_broadcast(&sc->work_cv);
+		pthread_cond_wait(&sc->quiet_cv, &sc->mu);
+	}
+	sc->starved--;
+	pthread_mutex_unlock(&sc->mu);
+}
+
+/*
+ * Reuse the previous snapshot's digests of a regular file whose dev, ino,
+ * size, mtime and ctime did not change (see scan.h).  1: reused.
+ */
+static int try_reuse(struct scan *sc, struct slot *s)
+{
+	cairn_entry *e = &s->e, *pe = &s->prev;
+
+	if (pe->dev != e->dev || pe->ino != e->ino || pe->size != e->size ||
+	    pe->mtime_sec != e->mtime_sec || pe->mtime_nsec != e->mtime_nsec ||
+	    pe->ctime_sec != e->ctime_sec || pe->ctime_nsec != e->ctime_nsec)
+		return 0;
+	/* Racy: a change within the same timestamp granule as the previous
+	 * snapshot's start is invisible. */
+	if (!ts_before(e->mtime_sec, e->mtime_nsec, sc->prev.created_sec,
+		       sc->prev.created_nsec) ||
+	    !ts_before(e->ctime_sec, e->ctime_nsec, sc->prev.created_sec,
+		       sc->prev.created_nsec)) {
+		s->racy = 1;
+		return 0;
+	}
+	s->reusable = 1;
+	memcpy(s->prev_sha256, pe->sha256, 32);
+	memcpy(s->prev_xxh128, pe->xxh128, 16);
+	if (sc->o->paranoid)
+		return 0;
+	memcpy(e->sha256, pe->sha256, 32);
+	memcpy(e->xxh128, pe->xxh128, 16);
+	e->flags |= CAIRN_EF_HASHED;
+	/* Setting an xattr changes the ctime, so they are unchanged too:
+	 * move them over. */
+	e->xattrs = pe->xattrs;
+	e->xattr_count = pe->xattr_count;
+	pe->xattrs = NULL;
+	pe->xattr_count = 0;
+	s->reused = 1;
+	return 1;
+}
+
+static void drop_xattrs(cairn_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->xattr_count; i++)
+		free(e->xattrs[i].name);
+	free(e->xattrs);
+	e->xattrs = NULL;
+	e->xattr_count = 0;
+}
+
+/* A large file while another worker waits for work: its core can take
+ * SHA-256 (cairn_hash_fd_split()). */
+static int idle_core(struct scan *sc, const cairn_entry *e)
+{
+	int idle;
+
+	if (e->size < CAIRN_HASH_SPLIT_MIN)
+		return 0;
+	pthread_mutex_lock(&sc->mu);
+	idle = sc->idle > 0 && sc->q_head == sc->q_tail;
+	pthread_mutex_unlock(&sc->mu);
+	return idle;
+}
+
+/*
+ * Complete the regular file of slot s (worker thread): lstat it if it was
+ * deferred, reuse or open and hash it.  The entry records what failed;
+ * returns < 0 only for what cairn_hash_fd() reports (CAIRN_EIO is recorded
+ * in the entry too).
+ */
+static int complete_file(struct worker *wk, struct slot *s)
+{
+	struct scan *sc = wk->sc;
+	cairn_entry *e = &s->e;
+	const char *slash = memrchr(e->path, '/', e->path_len);
+	const char *name = slash ? slash + 1 : e->path;
+	int dirfd = cairn_dirref_fd(s->dir);
+	int fd, rc;
+
+	if (s->deferred && !cairn_walk_stat_at(dirfd, name, e)) {
+		s->dropped = 1;   /* removed since the listing */
+		return 0;
+	}
+	if (e->type != CAIRN_T_FILE || e->err)
+		return 0;
+	if (s->have_prev && try_reuse(sc, s))
+		return 0;
+	cairn_walk_open_at(dirfd, name, e, &fd);
+	if (fd < 0 && (e->err == EMFILE || e->err == ENFILE)) {
+		wait_quiet(sc);
+		e->err = 0;
+		free(e->err_op);
+		e->err_op = NULL;
+		drop_xattrs(e);
+		cairn_walk_open_at(dirfd, name, e, &fd);
+	}
+	if (fd < 0)
+		return 0;
+	rc = cairn_hash_fd_split(wk->hasher, fd, e, &s->bytes_read,
+				 idle_core(sc, e));
+	close(fd);
+	return rc;
+}
 
 static void *worker_main(void *arg)
 {
 	struct worker *wk = arg;
 	struct scan *sc = wk->sc;
 	size_t batch[WORKER_BATCH];
-	uint64_t bytes[WORKER_BATCH];
 	int rcs[WORKER_BATCH];
 
 	pthread_mutex_lock(&sc->mu);
@@ -334,29 +472,34 @@ static void *worker_main(void *arg)
 		if (sc->q_head != sc->q_tail && sc->idle)
 			pthread_cond_signal(&sc->work_cv);
 		cancel = sc->cancel;
+		sc->busy++;
 		pthread_mutex_unlock(&sc->mu);
 		for (i = 0; i < n; i++) {
 			struct slot *s = &sc->ring[batch[i]];
 
-			bytes[i] = 0;
-			rcs[i] = 0;
-			if (!cancel)
-				rcs[i] = cairn_hash_fd(wk->hasher, s->fd, &s->e, &bytes[i]);
-			close(s->fd);
-			s->fd = -1;
+			rcs[i] = cancel ? 0 : complete_file(wk, s);
+			/* Done with the directory: the ring keeps no
+			 * descriptor of a completed entry open. */
+			cairn_dirref_put(s->dir);
+			s->dir = NULL;
+			cairn_entry_release(&s->prev);
+			s->have_prev = 0;
 		}
 		pthread_mutex_lock(&sc->mu);
+		sc->busy--;
 		for (i = 0; i < n; i++) {
 			struct slot *s = &sc->ring[batch[i]];
 
 			/* CAIRN_EIO is recorded in the entry; others are fatal */
 			if (rcs[i] < 0 && rcs[i] != CAIRN_EIO)
 				set_fatal_locked(sc, rcs[i], cairn_error_last());
-			s->bytes_read = bytes[i];
 			s->state = SLOT_DONE;
 		}
-		if (sc->emitter_waiting)
+		if (sc->emitter_waiting && sc->head != sc->tail &&
+		    sc->ring[sc->head % sc->cap].state == SLOT_DONE)
 			pthread_cond_signal(&sc->done_cv);
+		if (sc->starved)
+			pthread_cond_broadcast(&sc->quiet_cv);
 	}
 	pthread_mutex_unlock(&sc->mu);
 	return NULL;
@@ -415,7 +558,15 @@ static int emit_slot(struct scan *sc, struct slot *s)
 	cairn_entry *e = &s->e;
 	int rc;
 
+	if (s->dropped) {
+		cairn_entry_release(e);
+		s->dropped = s->racy = s->reusable = s->reused = 0;
+		s->bytes_read = 0;
+		return 0;
+	}
 	sc->st.entries++;
+	if (s->racy)
+		sc->st.racy++;
 	if (e->type == CAIRN_T_FILE) {
 		sc->st.files++;
 		sc->st.bytes += e->size;
@@ -448,7 +599,7 @@ static int emit_slot(struct scan *sc, struct slot *s)
 		sc->o->observer(sc->o->observer_ctx, e);
 	rc = cairn_snap_writer_entry(sc->w, e);
 	cairn_entry_release(e);
-	s->reusable = s->reused = 0;
+	s->racy = s->reusable = s->reused = 0;
 	s->bytes_read = 0;
 	maybe_progress(sc, 0);
 	return rc;
@@ -547,33 +698,8 @@ static int wait_for_space(struct scan *sc)
 	return full ? wait_in_flight(sc, sc->cap - sc->cap / 4) : 0;
 }
 
-static void copy_xattrs(cairn_entry *dst, const cairn_entry *src)
-{
-	size_t i;
-
-	if (!src->xattr_count)
-		return;
-	dst->xattrs = cairn_calloc(src->xattr_count, sizeof(*dst->xattrs));
-	for (i = 0; i < src->xattr_count; i++) {
-		dst->xattrs[i] = src->xattrs[i];
-		dst->xattrs[i].name = cairn_strdup(src->xattrs[i].name);
-	}
-	dst->xattr_count = src->xattr_count;
-}
-
-static void drop_xattrs(cairn_entry *e)
-{
-	size_t i;
-
-	for (i = 0; i < e->xattr_count; i++)
-		free(e->xattrs[i].name);
-	free(e->xattrs);
-	e->xattrs = NULL;
-	e->xattr_count = 0;
-}
-
 #define EMIT_BATCH 32
-#define PUBLISH_BATCH 16
+#define PUBLISH_BATCH 64
 
 /*
  * Publish the filled slots after tail (DONE, or QUEUED for a worker) under
@@ -619,16 +745,21 @@ static void publish(struct scan *sc, struct slot *s, int queued)
 }
 
 /*
- * Decide how the entry just walked (in slot s, not yet published) gets its
- * hashes, then publish it.  On error the slot is not published.
+ * Hand the entry just walked (in slot s, not yet published) on: to the
+ * emitter as it is, or, for a regular file, to a worker together with its
+ * directory and the previous snapshot's entry of the same path when that
+ * one may give its digests (only the path is needed to find it: both are
+ * sorted, so this stays a merge on this thread).  deferred: the walker
+ * has not even lstat'ed it.  On error the slot is not published.
  */
-static int dispatch(struct scan *sc, cairn_walker *wk, struct slot *s)
+static int dispatch(struct scan *sc, cairn_walker *wk, struct slot *s,
+		    int deferred)
 {
 	cairn_entry *e = &s->e;
-	int rc, fd = -1;
+	int rc;
 
-	s->fd = -1;
-	s->reusable = s->reused = 0;
+	s->deferred = deferred;
+	s->dropped = s->have_prev = s->racy = s->reusable = s->reused = 0;
 	if (e->type != CAIRN_T_FILE || e->err) {
 		publish(sc, s, 0);
 		return 0;
@@ -639,53 +770,35 @@ static int dispatch(struct scan *sc, cairn_walker *wk, struct slot *s)
 		if (rc < 0)
 			return rc;
 		if (pe && pe->type == CAIRN_T_FILE && (pe->flags & CAIRN_EF_HASHED) &&
-		    !(pe->flags & CAIRN_EF_CHANGED) && !pe->err &&
-		    pe->dev == e->dev && pe->ino == e->ino && pe->size == e->size &&
-		    pe->mtime_sec == e->mtime_sec && pe->mtime_nsec == e->mtime_nsec &&
-		    pe->ctime_sec == e->ctime_sec && pe->ctime_nsec == e->ctime_nsec) {
-			/* Racy: a change within the same timestamp granule
-			 * as the previous snapshot's start is invisible. */
-			if (!ts_before(e->mtime_sec, e->mtime_nsec, sc->prev.created_sec,
-				       sc->prev.created_nsec) ||
-			    !ts_before(e->ctime_sec, e->ctime_nsec, sc->prev.created_sec,
-				       sc->prev.created_nsec)) {
-				sc->racy++;
-			} else {
-				s->reusable = 1;
-				memcpy(s->prev_sha256, pe->sha256, 32);
-				memcpy(s->prev_xxh128, pe->xxh128, 16);
-				if (!sc->o->paranoid) {
-					memcpy(e->sha256, pe->sha256, 32);
-					memcpy(e->xxh128, pe->xxh128, 16);
-					e->flags |= CAIRN_EF_HASHED;
-					/* Setting an xattr changes the ctime,
-					 * so they are unchanged too. */
-					copy_xattrs(e, pe);
-					s->reused = 1;
-					publish(sc, s, 0);
-					return 0;
-				}
-			}
+		    !(pe->flags & CAIRN_EF_CHANGED) && !pe->err) {
+			/* The walk's next paths are greater: the reader
+			 * never needs this one again. */
+			cairn_snap_reader_take_entry(sc->prev.r, &s->prev);
+			sc->prev.have = 0;
+			s->have_prev = 1;
 		}
 	}
-	if ((rc = cairn_walker_open(wk, e, &fd)) < 0)
-		return rc;
-	if (fd < 0 && (e->err == EMFILE || e->err == ENFILE)) {
-		/* Out of descriptors because of the files in flight: that is
-		 * not a property of this file, and must not make the output
-		 * depend on timing.  Let the ring empty and try again. */
-		if ((rc = wait_in_flight(sc, 0)) < 0)
-			return rc;
-		e->err = 0;
-		free(e->err_op);
-		e->err_op = NULL;
-		drop_xattrs(e);
-		if ((rc = cairn_walker_open(wk, e, &fd)) < 0)
-			return rc;
-	}
-	s->fd = fd;
-	publish(sc, s, fd >= 0);
+	s->dir = cairn_walker_dirref(wk);
+	publish(sc, s, 1);
 	return 0;
+}
+
+/* Entries in flight.  Slots hold no open file, but a regular file's
+ * directory stays open until a worker is done with it: leave room for
+ * those, the walk's own descriptors (one per level, a few more held from
+ * a directory's entry until its contents come), the workers' files and
+ * everything else. */
+#define RING_SLOTS 4096
+
+static size_t ring_size(unsigned jobs)
+{
+	rlim_t headroom = 256 + 32 + 2 * (rlim_t)jobs;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < RING_SLOTS + headroom)
+		return rl.rlim_cur > headroom + 16 ? (size_t)(rl.rlim_cur - headroom) : 16;
+	return RING_SLOTS;
 }
 
 /* Stop the workers and the emitter.  abort: drop queued work. */
@@ -745,33 +858,24 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 	}
 	if (jobs > 256)
 		jobs = 256;
-	sc.cap = jobs * 32;
-	if (sc.cap < 64)
-		sc.cap = 64;
-	if (sc.cap > 1024)
-		sc.cap = 1024;
-	{
-		/* Every slot may hold an open file: leave room for the
-		 * directory descriptors of the walk and everything else. */
-		struct rlimit rl;
-
-		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-		    rl.rlim_cur < (rlim_t)sc.cap * 2 + 256)
-			sc.cap = rl.rlim_cur > 256 + 2 * 16 ? (size_t)(rl.rlim_cur - 256) / 2 : 16;
-	}
+	sc.cap = ring_size(jobs);
 	sc.ring = cairn_calloc(sc.cap, sizeof(*sc.ring));
 	sc.queue = cairn_calloc(sc.cap, sizeof(*sc.queue));
-	for (i = 0; i < sc.cap; i++)
-		sc.ring[i].fd = -1;
+	for (i = 0; i < sc.cap; i++) {
+		cairn_entry_init(&sc.ring[i].e);
+		cairn_entry_init(&sc.ring[i].prev);
+	}
 	pthread_mutex_init(&sc.mu, NULL);
 	pthread_mutex_init(&sc.cb_mu, NULL);
 	pthread_cond_init(&sc.work_cv, NULL);
 	pthread_cond_init(&sc.done_cv, NULL);
 	pthread_cond_init(&sc.space_cv, NULL);
+	pthread_cond_init(&sc.quiet_cv, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &sc.last_progress);
 
 	if ((rc = cairn_walker_new(&wk, root, &o->walk)) < 0)
 		goto done;
+	cairn_walker_defer_files(wk, 1);
 	if (o->reuse_path) {
 		if ((rc = prev_open(&sc.prev, o->reuse_path, o->reuse_pubkey)) < 0)
 			goto done;
@@ -819,7 +923,7 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 			}
 			break;
 		}
-		if ((rc = dispatch(&sc, wk, s)) < 0) {
+		if ((rc = dispatch(&sc, wk, s, more == CAIRN_WALK_DEFERRED)) < 0) {
 			cairn_entry_release(&s->e);
 			goto done;
 		}
@@ -837,7 +941,6 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 	for (k = 0; k < sc.hidden; k++)
 		cairn_snap_writer_count_error(w);
 	sc.st.errors += sc.hidden;
-	sc.st.racy = sc.racy;
 	maybe_progress(&sc, 1);
 done:
 	stop_threads(&sc, rc < 0);
@@ -845,9 +948,9 @@ done:
 	for (k = sc.head; k < sc.tail + sc.pending; k++) {
 		struct slot *s = &sc.ring[k % sc.cap];
 
-		if (s->fd >= 0)
-			close(s->fd);
+		cairn_dirref_put(s->dir);
 		cairn_entry_release(&s->e);
+		cairn_entry_release(&s->prev);
 	}
 	for (i = 0; i < sc.nworkers; i++)
 		cairn_hasher_free(sc.workers[i].hasher);
@@ -860,12 +963,12 @@ done:
 	pthread_cond_destroy(&sc.work_cv);
 	pthread_cond_destroy(&sc.done_cv);
 	pthread_cond_destroy(&sc.space_cv);
+	pthread_cond_destroy(&sc.quiet_cv);
 	free(sc.ring);
 	free(sc.queue);
 	cairn_buf_release(&sc.msg);
 	if (stats) {
 		*stats = sc.st;
-		stats->racy = sc.racy;
 		if (rc < 0)
 			stats->errors += sc.hidden;
 	}

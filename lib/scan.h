@@ -1,18 +1,22 @@
 /*
  * scan.h - the parallel snapshot pipeline of cairn-snap.
  *
- * The walker (walk.h) produces entries in file order on the calling thread;
- * regular files are opened there and handed to a pool of hashing threads
- * through a bounded ring of in-flight entries; one writer thread takes
- * completed entries off the ring in order and hands them to the observer
- * (e.g. cairn_analyzer_observe) and then to the snapshot writer.  The
- * output does not depend on the number of threads.
+ * The walker (walk.h) produces entries in file order on the calling thread,
+ * which lists directories and describes everything but regular files; a
+ * regular file goes, as its path and a reference to its directory, through
+ * a bounded ring of in-flight entries to a pool of worker threads that
+ * lstat, open and hash it (cairn_walker_defer_files()), so that per-file
+ * system calls run in parallel; one writer thread takes completed entries
+ * off the ring in order and hands them to the observer (e.g.
+ * cairn_analyzer_observe) and then to the snapshot writer.  The output does
+ * not depend on the number of threads.
  *
  * Incremental mode (reuse_path): the previous snapshot is streamed in step
- * with the walk (both are sorted, so this is a merge) and a regular file
- * whose dev, ino, size, mtime and ctime (to the nanosecond) equal those of
- * the previous entry takes its sha256 and xxh128 from there instead of being
- * read, the way git's index works.  Racy case: a file whose mtime or ctime
+ * with the walk (both are sorted, so this is a merge by path on the calling
+ * thread; the workers compare metadata) and a regular file whose dev, ino,
+ * size, mtime and ctime (to the nanosecond) equal those of the previous
+ * entry takes its sha256 and xxh128 from there instead of being read, the
+ * way git's index works.  Racy case: a file whose mtime or ctime
  * is not older than the previous snapshot's "created" time may have changed
  * within the same timestamp granule and is read again.  paranoid: every file
  * is read; a file whose metadata would have allowed reuse but whose content

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,9 +28,27 @@ struct item {
 	size_t subtree;        /* entry item of a dir: index of its subtree item,
 	                        * (size_t)-1 when none */
 	uint64_t dev, ino;     /* subtree: identity seen at entry time */
+	int fd;                /* subtree: the directory, still open from its
+	                        * entry (-1: open it again when entered) */
 };
 
+struct cairn_dirref {
+	int fd;
+	atomic_uint refs;
+};
+
+/* Subtree descriptors kept open from a directory's entry until its
+ * contents come (names sorting between "x" and "x/", like "x.txt", may
+ * delay that): at most this many, so that a hostile tree of "a", "a-",
+ * "a--", ... cannot run the process out of descriptors. */
+#define HELD_MAX 16
+
+/* getdents64 buffer; a node_modules folder of thousands of names is read in
+ * a few calls. */
+#define DENTS_BUFSIZE (64u * 1024u)
+
 struct frame {
+	cairn_dirref *dir;     /* this directory (fd: dir->fd) */
 	int fd;
 	uint64_t dev, ino;     /* of this directory: loop detection */
 	size_t prefix_len;     /* path bytes before this directory's names */
@@ -44,11 +64,15 @@ struct cairn_walker {
 	size_t depth, frames_cap;
 	cairn_buf path;
 	uint64_t root_dev;
-	int proc_ok;           /* /proc/self/fd usable for no-follow xattrs */
-	/* last emitted entry: directory fd and name, for cairn_walker_open */
+	int defer;             /* cairn_walker_defer_files() */
+	size_t held;           /* subtree descriptors kept open (HELD_MAX) */
+	unsigned char *dents;  /* DENTS_BUFSIZE */
+	/* last emitted entry: directory and name, for cairn_walker_open */
+	cairn_dirref *cur_dir;
 	int cur_dirfd;
 	const char *cur_name;
 	int cur_type;
+	int cur_deferred;
 	uint64_t hidden;
 	cairn_buf warning;
 	int warning_pending;
@@ -102,14 +126,52 @@ static int order_cmp(const void *pa, const void *pb, void *ctx)
 	return item_cmp(&items[*(const size_t *)pa], &items[*(const size_t *)pb]);
 }
 
-static void frame_release(struct frame *f)
+static cairn_dirref *dirref_new(int fd)
+{
+	cairn_dirref *d = cairn_malloc(sizeof(*d));
+
+	d->fd = fd;
+	atomic_init(&d->refs, 1);
+	return d;
+}
+
+int cairn_dirref_fd(const cairn_dirref *d)
+{
+	return d->fd;
+}
+
+void cairn_dirref_put(cairn_dirref *d)
+{
+	if (!d)
+		return;
+	/* acq_rel: whatever other holders did with the descriptor happens
+	 * before the close */
+	if (atomic_fetch_sub_explicit(&d->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	close(d->fd);
+	free(d);
+}
+
+static void item_close(cairn_walker *w, struct item *it)
+{
+	if (it->fd < 0)
+		return;
+	close(it->fd);
+	it->fd = -1;
+	w->held--;
+}
+
+static void frame_release(cairn_walker *w, struct frame *f)
 {
 	size_t i;
 
-	if (f->fd >= 0)
-		close(f->fd);
-	for (i = 0; i < f->count; i++)
+	/* Completions of deferred files may still use the directory: theirs
+	 * is the last reference. */
+	cairn_dirref_put(f->dir);
+	for (i = 0; i < f->count; i++) {
+		item_close(w, &f->items[i]);
 		free(f->items[i].key);
+	}
 	free(f->items);
 	free(f->order);
 	memset(f, 0, sizeof(*f));
@@ -133,84 +195,97 @@ static int excluded(const cairn_walker *w, const char *path, const char *name)
 	return 0;
 }
 
+/* Add a listed name to f (a subdirectory adds its subtree item too). */
+static void frame_add(struct frame *f, size_t *cap, const char *name,
+		      size_t len, unsigned char dt)
+{
+	struct item *it;
+
+	if (f->count + 2 > *cap) {
+		*cap = *cap ? *cap * 2 : 32;
+		f->items = cairn_realloc(f->items, *cap * sizeof(*f->items));
+	}
+	it = &f->items[f->count++];
+	it->key = cairn_strndup(name, len);
+	it->key_len = len;
+	it->is_subtree = 0;
+	it->dtype = dt;
+	it->blocked = 0;
+	it->subtree = (size_t)-1;
+	it->dev = it->ino = 0;
+	it->fd = -1;
+	if (dt == DT_DIR) {
+		struct item *s = &f->items[f->count];
+
+		s->key = cairn_malloc(len + 2);
+		memcpy(s->key, name, len);
+		s->key[len] = '/';
+		s->key[len + 1] = '\0';
+		s->key_len = len + 1;
+		s->is_subtree = 1;
+		s->dtype = dt;
+		/* blocked until the entry proves it is a directory */
+		s->blocked = 1;
+		s->subtree = (size_t)-1;
+		s->dev = s->ino = 0;
+		s->fd = -1;
+		f->items[f->count - 1].subtree = f->count;
+		f->count++;
+	}
+}
+
 /*
  * List the directory open on fd into a new frame (takes fd).  Returns 0, or
  * the errno of a failed listing (the frame then holds what was read).
+ * getdents64 on fd itself: readdir(3) would need a dup of it (fdopendir
+ * takes its descriptor) and a smaller buffer.
  */
-static int frame_fill(struct frame *f, int fd, size_t prefix_len)
+static int frame_fill(cairn_walker *w, struct frame *f, int fd,
+		      size_t prefix_len)
 {
-	int dup_fd;
-	DIR *d;
 	size_t cap = 0;
 	int err = 0;
 	size_t i, k;
 
 	memset(f, 0, sizeof(*f));
+	f->dir = dirref_new(fd);
 	f->fd = fd;
 	f->prefix_len = prefix_len;
-	dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	if (dup_fd < 0)
-		return errno;
-	d = fdopendir(dup_fd);
-	if (!d) {
-		err = errno;
-		close(dup_fd);
-		return err;
-	}
 	for (;;) {
-		struct dirent *de;
-		size_t len;
-		unsigned char dt;
+		ssize_t n = getdents64(fd, w->dents, DENTS_BUFSIZE);
+		ssize_t off;
 
-		errno = 0;
-		de = readdir(d);
-		if (!de) {
-			err = errno;
+		if (n < 0) {
+			/* Like readdir(3): a directory removed while it is
+			 * read ends there. */
+			if (errno != ENOENT)
+				err = errno;
 			break;
 		}
-		if (de->d_name[0] == '.' && (de->d_name[1] == '\0' ||
-		    (de->d_name[1] == '.' && de->d_name[2] == '\0')))
-			continue;
-		len = strlen(de->d_name);
-		dt = de->d_type;
-		if (dt == DT_UNKNOWN) {
-			struct stat st;
+		if (n == 0)
+			break;
+		for (off = 0; off < n; ) {
+			const struct dirent64 *de = (const void *)(w->dents + off);
+			unsigned char dt;
 
-			if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-			    S_ISDIR(st.st_mode))
-				dt = DT_DIR;
-		}
-		if (f->count + 2 > cap) {
-			cap = cap ? cap * 2 : 32;
-			f->items = cairn_realloc(f->items, cap * sizeof(*f->items));
-		}
-		f->items[f->count].key = cairn_strndup(de->d_name, len);
-		f->items[f->count].key_len = len;
-		f->items[f->count].is_subtree = 0;
-		f->items[f->count].dtype = dt;
-		f->items[f->count].blocked = 0;
-		f->items[f->count].subtree = (size_t)-1;
-		f->items[f->count].dev = f->items[f->count].ino = 0;
-		f->count++;
-		if (dt == DT_DIR) {
-			struct item *s = &f->items[f->count];
+			off += de->d_reclen;
+			/* readdir(3) skips deleted records too */
+			if (de->d_ino == 0)
+				continue;
+			if (de->d_name[0] == '.' && (de->d_name[1] == '\0' ||
+			    (de->d_name[1] == '.' && de->d_name[2] == '\0')))
+				continue;
+			dt = de->d_type;
+			if (dt == DT_UNKNOWN) {
+				struct stat st;
 
-			s->key = cairn_malloc(len + 2);
-			memcpy(s->key, de->d_name, len);
-			s->key[len] = '/';
-			s->key[len + 1] = '\0';
-			s->key_len = len + 1;
-			s->is_subtree = 1;
-			s->dtype = dt;
-			/* blocked until the entry proves it is a directory */
-			s->blocked = 1;
-			s->subtree = (size_t)-1;
-			s->dev = s->ino = 0;
-			f->items[f->count - 1].subtree = f->count;
-			f->count++;
+				if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				    S_ISDIR(st.st_mode))
+					dt = DT_DIR;
+			}
+			frame_add(f, &cap, de->d_name, strlen(de->d_name), dt);
 		}
 	}
-	closedir(d);
 	f->order = cairn_malloc((f->count ? f->count : 1) * sizeof(*f->order));
 	for (i = 0; i < f->count; i++)
 		f->order[i] = i;
@@ -245,10 +320,10 @@ int cairn_walker_new(cairn_walker **out, const char *root,
 	w->cur_dirfd = -1;
 	w->cur_type = -1;
 	w->root = cairn_strdup(root);
+	w->dents = cairn_malloc(DENTS_BUFSIZE);
 	cairn_buf_init(&w->path);
 	cairn_buf_init(&w->warning);
 	cairn_buf_addstr(&w->path, "");
-	w->proc_ok = access("/proc/self/fd", X_OK) == 0;
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		err = errno;
@@ -266,7 +341,7 @@ int cairn_walker_new(cairn_walker **out, const char *root,
 	}
 	w->root_dev = (uint64_t)st.st_dev;
 	f = push_frame(w);
-	err = frame_fill(f, fd, 0);
+	err = frame_fill(w, f, fd, 0);
 	f->dev = (uint64_t)st.st_dev;
 	f->ino = (uint64_t)st.st_ino;
 	if (err) {
@@ -283,8 +358,9 @@ void cairn_walker_free(cairn_walker *w)
 	if (!w)
 		return;
 	while (w->depth)
-		frame_release(&w->frames[--w->depth]);
+		frame_release(w, &w->frames[--w->depth]);
 	free(w->frames);
+	free(w->dents);
 	cairn_buf_release(&w->path);
 	cairn_buf_release(&w->warning);
 	free(w->root);
@@ -309,6 +385,35 @@ uint64_t cairn_walker_root_dev(const cairn_walker *w)
 	return w->root_dev;
 }
 
+void cairn_walker_defer_files(cairn_walker *w, int on)
+{
+	w->defer = on != 0;
+}
+
+cairn_dirref *cairn_walker_dirref(cairn_walker *w)
+{
+	if (!w->cur_dir || w->cur_type != CAIRN_T_FILE)
+		return NULL;
+	atomic_fetch_add_explicit(&w->cur_dir->refs, 1, memory_order_relaxed);
+	return w->cur_dir;
+}
+
+/* /proc/self/fd usable for no-follow xattr lookups: checked once per
+ * process, as completions run on any thread. */
+static pthread_once_t proc_once = PTHREAD_ONCE_INIT;
+static int proc_usable;
+
+static void proc_check(void)
+{
+	proc_usable = access("/proc/self/fd", X_OK) == 0;
+}
+
+static int proc_ok(void)
+{
+	pthread_once(&proc_once, proc_check);
+	return proc_usable;
+}
+
 static int xattr_cmp(const void *pa, const void *pb)
 {
 	const cairn_xattr *a = pa, *b = pb;
@@ -322,8 +427,7 @@ static int xattr_cmp(const void *pa, const void *pb)
  * /proc/self/fd/DIRFD/NAME with the l* calls, which do not follow a final
  * symbolic link: nothing is opened, so FIFOs and devices are safe.
  */
-static void read_xattrs(cairn_walker *w, int fd, int dirfd, const char *name,
-			cairn_entry *e)
+static void read_xattrs(int fd, int dirfd, const char *name, cairn_entry *e)
 {
 	char procpath[64 + 256];
 	char *names = NULL;
@@ -334,7 +438,7 @@ static void read_xattrs(cairn_walker *w, int fd, int dirfd, const char *name,
 	size_t valcap = 0;
 
 	if (fd < 0) {
-		if (!w->proc_ok)
+		if (!proc_ok())
 			return;
 		snprintf(procpath, sizeof(procpath), "/proc/self/fd/%d/%s",
 			 dirfd, name);
@@ -486,60 +590,109 @@ static void read_link(int dirfd, const char *name, const struct stat *st,
 	}
 }
 
-/* Produce the entry of item it of frame f.  1: *e filled, 0: skipped. */
+/*
+ * lstat dirfd/name into e, then what the lstat alone does not give: a
+ * symbolic link's target, the xattrs of everything but regular files
+ * (theirs come from the open descriptor, see cairn_walk_open_at()).  A
+ * directory is opened for its xattrs: *dfd_out (when not NULL) receives
+ * that descriptor, else it is closed.  fail_type: e->type when the lstat
+ * fails.  1: e filled, 0: the name vanished since the listing.
+ */
+static int stat_entry(int dirfd, const char *name, int fail_type,
+		      cairn_entry *e, int *dfd_out)
+{
+	struct stat st;
+
+	if (dfd_out)
+		*dfd_out = -1;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		int err = errno;
+
+		if (err == ENOENT)
+			return 0;
+		e->type = fail_type;
+		set_err(e, "lstat", err);
+		return 1;
+	}
+	fill_stat(e, &st);
+	if (e->type == CAIRN_T_SYMLINK)
+		read_link(dirfd, name, &st, e);
+	if (e->type == CAIRN_T_DIR) {
+		int dfd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				 O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+		if (dfd < 0) {
+			set_err(e, "opendir", errno);
+			read_xattrs(-1, dirfd, name, e);
+			return 1;
+		}
+		read_xattrs(dfd, -1, NULL, e);
+		if (dfd_out)
+			*dfd_out = dfd;
+		else
+			close(dfd);
+	} else if (e->type != CAIRN_T_FILE) {
+		read_xattrs(-1, dirfd, name, e);
+	}
+	return 1;
+}
+
+/*
+ * The directory entry e (open on dfd) may be descended into through its
+ * subtree item sub: unblock it and keep dfd for the listing, which saves
+ * opening the directory a second time (enter_subtree() still checks that
+ * it is the directory of the entry).
+ */
+static void keep_subtree(cairn_walker *w, struct item *sub,
+			 const cairn_entry *e, int dfd)
+{
+	if (w->opts->one_file_system && e->dev != w->root_dev) {
+		close(dfd);
+		return;
+	}
+	sub->blocked = 0;
+	sub->dev = e->dev;
+	sub->ino = e->ino;
+	if (w->held >= HELD_MAX) {
+		close(dfd);
+		return;
+	}
+	sub->fd = dfd;
+	w->held++;
+}
+
+/* Produce the entry of item it of frame f.  1 or CAIRN_WALK_DEFERRED: *e
+ * filled, 0: skipped. */
 static int emit_entry(cairn_walker *w, struct frame *f, struct item *it,
 		      cairn_entry *e)
 {
 	struct item *sub = it->subtree != (size_t)-1 ? &f->items[it->subtree] : NULL;
 	const char *name = it->key;
-	struct stat st;
+	int rc = 1, dfd = -1;
 
 	cairn_buf_add(&w->path, it->key, it->key_len);
 	if (excluded(w, w->path.data, name))
 		return 0;
 	cairn_entry_release(e);
-	if (fstatat(f->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		int err = errno;
-
-		if (err == ENOENT)
-			return 0;   /* removed since the listing */
-		e->type = type_of_dtype(it->dtype);
-		set_err(e, "lstat", err);
+	if (w->defer && it->dtype == DT_REG) {
+		/* The lstat and all after it is the completer's job. */
+		e->type = CAIRN_T_FILE;
+		rc = CAIRN_WALK_DEFERRED;
 	} else {
-		fill_stat(e, &st);
-		if (e->type == CAIRN_T_SYMLINK) {
-			read_link(f->fd, name, &st, e);
-		} else if (e->type == CAIRN_T_DIR) {
-			int dfd = openat(f->fd, name, O_RDONLY | O_DIRECTORY |
-					 O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
-					 O_CLOEXEC);
-
-			if (dfd < 0) {
-				set_err(e, "opendir", errno);
-				read_xattrs(w, -1, f->fd, name, e);
-			} else {
-				read_xattrs(w, dfd, -1, NULL, e);
-				close(dfd);
-				if (sub && !(w->opts->one_file_system &&
-					     e->dev != w->root_dev)) {
-					sub->blocked = 0;
-					sub->dev = e->dev;
-					sub->ino = e->ino;
-				}
-			}
-		}
-		/* Regular files get theirs from the open descriptor in
-		 * cairn_walker_open(): a path lookup through /proc costs as
-		 * much as the rest of the walk. */
-		if (e->type != CAIRN_T_DIR && e->type != CAIRN_T_FILE)
-			read_xattrs(w, -1, f->fd, name, e);
+		if (!stat_entry(f->fd, name, type_of_dtype(it->dtype), e,
+				sub ? &dfd : NULL))
+			return 0;
+		if (dfd >= 0)
+			keep_subtree(w, sub, e, dfd);
 	}
 	e->path = cairn_strndup(w->path.data, w->path.len);
 	e->path_len = w->path.len;
+	w->cur_dir = f->dir;
 	w->cur_dirfd = f->fd;
 	w->cur_name = name;
 	w->cur_type = e->type;
-	return 1;
+	w->cur_deferred = rc == CAIRN_WALK_DEFERRED;
+	return rc;
 }
 
 /* Descend into the subtree item it of frame f (the top frame). */
@@ -554,17 +707,25 @@ static void enter_subtree(cairn_walker *w, size_t fi, struct item *it)
 
 	if (it->blocked)
 		return;
-	/* it->key is "name/"; openat needs "name". */
-	it->key[name_len] = '\0';
-	fd = openat(f->fd, it->key, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		    O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	it->key[name_len] = '/';
+	if (it->fd >= 0) {
+		fd = it->fd;
+		it->fd = -1;
+		w->held--;
+	} else {
+		/* it->key is "name/"; openat needs "name". */
+		it->key[name_len] = '\0';
+		fd = openat(f->fd, it->key, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			    O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		it->key[name_len] = '/';
+	}
 	cairn_buf_add(&w->path, it->key, name_len);
 	if (fd < 0) {
 		if (errno != ENOENT)
 			hidden_error(w, "open directory", errno);
 		return;
 	}
+	/* Even a descriptor kept from the entry was opened after its lstat:
+	 * list only the directory whose entry was recorded. */
 	if (fstat(fd, &st) < 0 || (uint64_t)st.st_dev != it->dev ||
 	    (uint64_t)st.st_ino != it->ino) {
 		hidden_error(w, "list directory", 0);
@@ -581,7 +742,7 @@ static void enter_subtree(cairn_walker *w, size_t fi, struct item *it)
 	cairn_buf_addch(&w->path, '/');
 	prefix = w->path.len;
 	nf = push_frame(w);   /* may move w->frames: f is stale after this */
-	err = frame_fill(nf, fd, prefix);
+	err = frame_fill(w, nf, fd, prefix);
 	nf->dev = it->dev;
 	nf->ino = it->ino;
 	if (err) {
@@ -594,16 +755,19 @@ static void enter_subtree(cairn_walker *w, size_t fi, struct item *it)
 
 int cairn_walker_next(cairn_walker *w, cairn_entry *e)
 {
+	w->cur_dir = NULL;
 	w->cur_dirfd = -1;
 	w->cur_name = NULL;
 	w->cur_type = -1;
+	w->cur_deferred = 0;
 	while (w->depth) {
 		size_t fi = w->depth - 1;
 		struct frame *f = &w->frames[fi];
 		struct item *it;
+		int rc;
 
 		if (f->next == f->count) {
-			frame_release(f);
+			frame_release(w, f);
 			w->depth--;
 			continue;
 		}
@@ -616,31 +780,34 @@ int cairn_walker_next(cairn_walker *w, cairn_entry *e)
 			enter_subtree(w, fi, it);
 			continue;
 		}
-		if (emit_entry(w, f, it, e))
-			return 1;
+		if ((rc = emit_entry(w, f, it, e)))
+			return rc;
 	}
 	return 0;
 }
 
-int cairn_walker_open(cairn_walker *w, cairn_entry *e, int *fd_out)
+int cairn_walk_stat_at(int dirfd, const char *name, cairn_entry *e)
+{
+	return stat_entry(dirfd, name, e->type, e, NULL);
+}
+
+int cairn_walk_open_at(int dirfd, const char *name, cairn_entry *e,
+		       int *fd_out)
 {
 	struct stat st;
 	int fd;
 	int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
 
 	*fd_out = -1;
-	if (w->cur_dirfd < 0 || w->cur_type != CAIRN_T_FILE)
-		return cairn_error_set(CAIRN_EUSAGE,
-				       "walker_open: last entry is not a file");
 	/* O_NOATIME keeps the evidence's access times; only the owner or
 	 * CAP_FOWNER may ask for it. */
-	fd = openat(w->cur_dirfd, w->cur_name, flags | O_NOATIME);
+	fd = openat(dirfd, name, flags | O_NOATIME);
 	if (fd < 0 && errno == EPERM)
-		fd = openat(w->cur_dirfd, w->cur_name, flags);
+		fd = openat(dirfd, name, flags);
 	if (fd < 0) {
 		set_err(e, "open", errno);
 		/* Unreadable, yet its xattrs may still be listed. */
-		read_xattrs(w, -1, w->cur_dirfd, w->cur_name, e);
+		read_xattrs(-1, dirfd, name, e);
 		return 0;
 	}
 	if (fstat(fd, &st) < 0) {
@@ -655,16 +822,25 @@ int cairn_walker_open(cairn_walker *w, cairn_entry *e, int *fd_out)
 		return 0;
 	}
 	fill_stat(e, &st);
-	read_xattrs(w, fd, -1, NULL, e);
+	read_xattrs(fd, -1, NULL, e);
 	*fd_out = fd;
 	return 0;
 }
 
+int cairn_walker_open(cairn_walker *w, cairn_entry *e, int *fd_out)
+{
+	*fd_out = -1;
+	if (w->cur_dirfd < 0 || w->cur_type != CAIRN_T_FILE || w->cur_deferred)
+		return cairn_error_set(CAIRN_EUSAGE,
+				       "walker_open: last entry is not a file");
+	return cairn_walk_open_at(w->cur_dirfd, w->cur_name, e, fd_out);
+}
+
 int cairn_walker_read_xattrs(cairn_walker *w, cairn_entry *e)
 {
-	if (w->cur_dirfd < 0 || w->cur_type != CAIRN_T_FILE)
+	if (w->cur_dirfd < 0 || w->cur_type != CAIRN_T_FILE || w->cur_deferred)
 		return cairn_error_set(CAIRN_EUSAGE,
 				       "walker_read_xattrs: last entry is not a file");
-	read_xattrs(w, -1, w->cur_dirfd, w->cur_name, e);
+	read_xattrs(-1, w->cur_dirfd, w->cur_name, e);
 	return 0;
 }

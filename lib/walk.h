@@ -6,7 +6,8 @@
  * work and no absolute path is ever built for a system call.  Symbolic
  * links are never followed (they are recorded with their target), FIFOs,
  * sockets and devices are never opened, regular files are opened only by
- * cairn_walker_open() with O_NOFOLLOW|O_NONBLOCK|O_NOCTTY.
+ * cairn_walker_open() or cairn_walk_open_at() with
+ * O_NOFOLLOW|O_NONBLOCK|O_NOCTTY.
  *
  * Entries come out in file order (cairn_path_cmp() of the raw relative
  * path), which is not a plain depth-first order with sorted names: "a",
@@ -51,7 +52,8 @@ int cairn_walker_new(cairn_walker **out, const char *root,
 		     const cairn_walk_opts *opts);
 
 /*
- * Next entry in file order: returns 1 and fills *e (which must be
+ * Next entry in file order: returns 1 (or CAIRN_WALK_DEFERRED, see
+ * cairn_walker_defer_files()) and fills *e (which must be
  * initialised; it is released first, the caller owns what it holds), 0 when
  * the walk is over, negative on fatal trouble.  Everything comes from
  * lstat: type, mode, owner, size, times, dev, ino, nlink, rdev, symlink
@@ -67,6 +69,58 @@ int cairn_walker_new(cairn_walker **out, const char *root,
  */
 int cairn_walker_next(cairn_walker *w, cairn_entry *e);
 
+/* cairn_walker_next()'s value for a deferred regular file (see below). */
+#define CAIRN_WALK_DEFERRED 2
+
+/*
+ * Deferred files (off by default): with on != 0, an item that the directory
+ * listing itself reports as a regular file (d_type DT_REG) comes out of
+ * cairn_walker_next() without any system call: it returns
+ * CAIRN_WALK_DEFERRED with only e->path and e->type (CAIRN_T_FILE) set, and
+ * the caller completes the entry later, on any thread, with
+ * cairn_walk_stat_at() on cairn_walker_dirref()'s directory and the last
+ * component of e->path.  Everything else (directories, other types, and
+ * every item of a file system that reports DT_UNKNOWN) comes out as usual.
+ * A deferred entry may have vanished by the time it is completed; it is
+ * then left out, as the walker leaves out what vanished before its lstat.
+ */
+void cairn_walker_defer_files(cairn_walker *w, int on);
+
+/*
+ * A directory descriptor shared by the walker and whoever completes its
+ * regular files later: the descriptor stays open until the last reference
+ * is dropped, after the walker has moved on or been freed.  References may
+ * be dropped on any thread.
+ */
+typedef struct cairn_dirref cairn_dirref;
+
+/* A new reference to the directory of the regular file the last
+ * cairn_walker_next() returned (deferred or not), or NULL when the last
+ * entry is not a regular file.  Drop it with cairn_dirref_put(). */
+cairn_dirref *cairn_walker_dirref(cairn_walker *w);
+int cairn_dirref_fd(const cairn_dirref *d);
+/* Drop a reference; the last one closes the descriptor.  NULL is a no-op. */
+void cairn_dirref_put(cairn_dirref *d);
+
+/*
+ * Complete a deferred entry e (path and type set) whose directory is open
+ * on dirfd and whose name there is name: everything cairn_walker_next()
+ * records, from an lstat (fstatat without following) and never by opening
+ * it, so a regular file that became a FIFO in the meantime is described,
+ * not opened.  Returns 1 when e is filled (possibly with e->err, err_op
+ * "lstat", "readlink", "opendir", "listxattr" or "getxattr"), 0 when the
+ * name no longer exists (the entry must be left out).  Thread-safe.
+ * A regular file still needs cairn_walk_open_at() (or a reused digest).
+ */
+int cairn_walk_stat_at(int dirfd, const char *name, cairn_entry *e);
+
+/*
+ * cairn_walker_open() for a regular file given by its directory and name
+ * (e filled from its lstat): same checks, same results.  Thread-safe.
+ */
+int cairn_walk_open_at(int dirfd, const char *name, cairn_entry *e,
+		       int *fd_out);
+
 /*
  * Open the regular file the last cairn_walker_next() returned, for hashing.
  * Returns 0 with *fd_out an open descriptor (caller closes) after checking
@@ -75,14 +129,14 @@ int cairn_walker_next(cairn_walker *w, cairn_entry *e);
  * When it cannot be opened, returns 0 with
  * *fd_out = -1 and e->err/e->err_op ("open", "fstat") set; when it is no
  * longer the same regular file, *fd_out = -1 and CAIRN_EF_CHANGED is set.
- * CAIRN_EUSAGE when the last entry is not a regular file.
+ * CAIRN_EUSAGE when the last entry is not a regular file, or a deferred one.
  */
 int cairn_walker_open(cairn_walker *w, cairn_entry *e, int *fd_out);
 
 /* Read the xattrs of the regular file the last cairn_walker_next()
  * returned without opening it (no-follow path lookup through
  * /proc/self/fd; nothing when /proc is not mounted).  CAIRN_EUSAGE when
- * the last entry is not a regular file. */
+ * the last entry is not a regular file, or a deferred one. */
 int cairn_walker_read_xattrs(cairn_walker *w, cairn_entry *e);
 
 /*

@@ -1,6 +1,7 @@
 /*
  * check_hash.c - cairn_hash_fd: digests against one-shot computations,
- * buffer boundaries, changed-while-read detection, read errors.
+ * buffer boundaries, changed-while-read detection, read errors; the same
+ * with SHA-256 on a helper thread (cairn_hash_fd_split).
  */
 #include "hash.h"
 #include "treeutil.h"
@@ -221,6 +222,109 @@ START_TEST(test_hash_read_error_recorded)
 }
 END_TEST
 
+/* Write len pseudo-random bytes (seed) to tmp/name; returns them. */
+static unsigned char *write_random(const char *name, size_t len, uint32_t seed)
+{
+	unsigned char *data = malloc(len);
+	int dfd = open(tmp, O_RDONLY | O_DIRECTORY);
+	size_t k;
+
+	ck_assert_ptr_nonnull(data);
+	ck_assert_int_ge(dfd, 0);
+	for (k = 0; k < len; k++) {
+		seed ^= seed << 13; seed ^= seed >> 17; seed ^= seed << 5;
+		data[k] = (unsigned char)seed;
+	}
+	tu_write_at(dfd, name, data, len);
+	close(dfd);
+	return data;
+}
+
+/* Hash tmp/name with split on or off; size: the entry's size (0: the
+ * file's own).  Returns cairn_hash_fd_split()'s value. */
+static int hash_file(cairn_hasher *h, const char *name, int split,
+		     uint64_t size, cairn_entry *e, uint64_t *bytes)
+{
+	char *path = tu_join(tmp, name);
+	int fd = open(path, O_RDONLY), rc;
+
+	ck_assert_int_ge(fd, 0);
+	entry_from_fd(e, fd, name);
+	if (size)
+		e->size = size;
+	rc = cairn_hash_fd_split(h, fd, e, bytes, split);
+	close(fd);
+	free(path);
+	return rc;
+}
+
+START_TEST(test_hash_split_same_as_serial)
+{
+	static const size_t sizes[] = {
+		CAIRN_HASH_SPLIT_MIN, CAIRN_HASH_SPLIT_MIN + 1,
+		CAIRN_HASH_SPLIT_MIN + 3 * CAIRN_HASH_BUFSIZE + 7
+	};
+	cairn_hasher *h = NULL;
+	cairn_entry a, b;
+	uint64_t ba, bb;
+	unsigned char *data;
+	size_t i;
+
+	ck_assert_int_eq(cairn_hasher_new(&h), 0);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		data = write_random("big", sizes[i], 88172645u + (uint32_t)i);
+		/* one hasher: its helper thread serves file after file */
+		ck_assert_int_eq(hash_file(h, "big", 1, 0, &a, &ba), 0);
+		ck_assert_int_eq(hash_file(h, "big", 0, 0, &b, &bb), 0);
+		ck_assert_uint_eq(ba, sizes[i]);
+		ck_assert_uint_eq(bb, sizes[i]);
+		expect_digests(data, sizes[i], &a);
+		expect_digests(data, sizes[i], &b);
+		ck_assert_uint_eq(a.flags, b.flags);
+		ck_assert(!(a.flags & CAIRN_EF_CHANGED));
+		cairn_entry_release(&a);
+		cairn_entry_release(&b);
+		free(data);
+	}
+
+	/* Larger than its entry says (it grew): both stop one buffer past
+	 * the size, with the same digests of what they read. */
+	data = write_random("grown", CAIRN_HASH_SPLIT_MIN + 5 * CAIRN_HASH_BUFSIZE, 7u);
+	ck_assert_int_eq(hash_file(h, "grown", 1, CAIRN_HASH_SPLIT_MIN, &a, &ba), 0);
+	ck_assert_int_eq(hash_file(h, "grown", 0, CAIRN_HASH_SPLIT_MIN, &b, &bb), 0);
+	ck_assert_uint_eq(ba, CAIRN_HASH_SPLIT_MIN + CAIRN_HASH_BUFSIZE);
+	ck_assert_uint_eq(bb, ba);
+	expect_digests(data, (size_t)ba, &a);
+	expect_digests(data, (size_t)bb, &b);
+	ck_assert(a.flags & CAIRN_EF_CHANGED);
+	ck_assert(b.flags & CAIRN_EF_CHANGED);
+	cairn_entry_release(&a);
+	cairn_entry_release(&b);
+	free(data);
+	cairn_hasher_free(h);
+}
+END_TEST
+
+START_TEST(test_hash_split_read_error_recorded)
+{
+	cairn_hasher *h = NULL;
+	cairn_entry e;
+	int fd = open(tmp, O_RDONLY | O_DIRECTORY);   /* read() gives EISDIR */
+
+	ck_assert_int_ge(fd, 0);
+	entry_from_fd(&e, fd, "dir");
+	e.size = 2 * (uint64_t)CAIRN_HASH_SPLIT_MIN;
+	ck_assert_int_eq(cairn_hasher_new(&h), 0);
+	ck_assert_int_eq(cairn_hash_fd_split(h, fd, &e, NULL, 1), CAIRN_EIO);
+	ck_assert_int_eq(e.err, EISDIR);
+	ck_assert_str_eq(e.err_op, "read");
+	ck_assert(!(e.flags & CAIRN_EF_HASHED));
+	cairn_entry_release(&e);
+	cairn_hasher_free(h);
+	close(fd);
+}
+END_TEST
+
 START_TEST(test_hash_sha256_mem)
 {
 	unsigned char d[32];
@@ -253,6 +357,8 @@ Suite *hash_suite(void)
 	suite_add_tcase(s, tc("changed", test_hash_detects_change_while_read));
 	suite_add_tcase(s, tc("size-bound", test_hash_stops_past_the_size));
 	suite_add_tcase(s, tc("read-error", test_hash_read_error_recorded));
+	suite_add_tcase(s, tc("split", test_hash_split_same_as_serial));
+	suite_add_tcase(s, tc("split-read-error", test_hash_split_read_error_recorded));
 	suite_add_tcase(s, tc("memory", test_hash_sha256_mem));
 	return s;
 }

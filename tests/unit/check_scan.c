@@ -1,7 +1,8 @@
 /*
  * check_scan.c - the parallel pipeline: output independent of -j,
  * observer order, --reuse giving the same snapshot as a full run, the racy
- * case, changed files re-read, --paranoid.
+ * case, changed files re-read, --paranoid (and its mismatch count), reuse
+ * counters at any -j, a low descriptor limit.
  */
 #include "scan.h"
 #include "treeutil.h"
@@ -10,6 +11,7 @@
 #include <openssl/evp.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -430,6 +432,209 @@ START_TEST(test_scan_write_failure_is_fatal)
 }
 END_TEST
 
+/* Records of a --reuse run against prev at jobs threads equal those of a
+ * full run (full), with the given counters. */
+static void check_reuse_run(const char *prev, const char *rf, unsigned jobs,
+			    uint64_t reused, uint64_t hashed)
+{
+	char *inc = tu_join(tmp, "inc.cairn"), *ri;
+	cairn_scan_stats si;
+
+	ck_assert_int_eq(snap(inc, future, jobs, prev, 0, &si, NULL), 0);
+	ck_assert_uint_eq(si.reused, reused);
+	ck_assert_uint_eq(si.hashed, hashed);
+	ck_assert_uint_eq(si.racy, 0);
+	ck_assert_uint_eq(si.mismatch, 0);
+	ck_assert_uint_eq(si.errors, 0);
+	ri = records_without_trailer(inc);
+	ck_assert_str_eq(ri, rf);
+	free(ri);
+	free(inc);
+}
+
+START_TEST(test_scan_reuse_counters_with_changes)
+{
+	char *prev = tu_join(tmp, "prev.cairn"), *full = tu_join(tmp, "full.cairn");
+	char *p0 = tu_join(tree, "pkg0"), *touched = tu_join(tree, "pkg1/f07.js");
+	char *gone = tu_join(tree, "pkg2/f09.js");
+	char *rf;
+	cairn_scan_stats sp, sf;
+	unsigned files = build_tree(), jobs;
+
+	ck_assert_int_eq(snap(prev, future, 2, NULL, 0, &sp, NULL), 0);
+	tu_write(p0, "f05.js", "edited\n");                         /* hashed */
+	ck_assert_int_eq(utimensat(AT_FDCWD, touched, NULL, 0), 0);  /* hashed */
+	ck_assert_int_eq(unlink(gone), 0);                           /* gone */
+	tu_write(tree, "added.txt", "added\n");                      /* hashed */
+	ck_assert_int_eq(snap(full, future, 2, NULL, 0, &sf, NULL), 0);
+	rf = records_without_trailer(full);
+	/* the lstat and the decision run on the workers: any number of them
+	 * must count the same */
+	for (jobs = 1; jobs <= 4; jobs++)
+		check_reuse_run(prev, rf, jobs, files - 3, 3);
+	free(rf);
+	free(p0);
+	free(touched);
+	free(gone);
+	free(prev);
+	free(full);
+}
+END_TEST
+
+/* Copy snapshot src to dst with the sha256 of entry path changed. */
+static void forge_digest(const char *src, const char *dst, const char *path)
+{
+	cairn_snap_reader *r = NULL;
+	cairn_snap_writer *w = NULL;
+	cairn_record rec;
+	cairn_entry e;
+	json_t *h = fixed_header(future);
+	int rc, forged = 0;
+
+	memset(&rec, 0, sizeof(rec));
+	cairn_entry_init(&e);
+	ck_assert_int_eq(cairn_snap_reader_open(&r, src, NULL), 0);
+	ck_assert_int_eq(cairn_snap_writer_open(&w, dst, h), 0);
+	while ((rc = cairn_snap_reader_next(r, &rec)) > 0) {
+		ck_assert_int_eq(rec.kind, CAIRN_REC_ENTRY);
+		cairn_snap_reader_take_entry(r, &e);
+		if (!strcmp(e.path, path)) {
+			e.sha256[0] ^= 0xff;
+			forged = 1;
+		}
+		ck_assert_int_eq(cairn_snap_writer_entry(w, &e), 0);
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert(forged);
+	ck_assert_int_eq(cairn_snap_writer_close(w, NULL, NULL), 0);
+	cairn_entry_release(&e);
+	cairn_snap_reader_free(r);
+	json_decref(h);
+}
+
+START_TEST(test_scan_paranoid_counts_mismatch)
+{
+	char *prev = tu_join(tmp, "prev.cairn"), *forged = tu_join(tmp, "forged.cairn");
+	char *inc = tu_join(tmp, "inc.cairn"), *full = tu_join(tmp, "full.cairn");
+	char *ri, *rf;
+	cairn_scan_stats sp, si, sf;
+	unsigned files = build_tree(), jobs;
+
+	ck_assert_int_eq(snap(prev, future, 2, NULL, 0, &sp, NULL), 0);
+	/* content "changed" behind unchanged metadata */
+	forge_digest(prev, forged, "pkg3/f10.js");
+	ck_assert_int_eq(snap(full, future, 2, NULL, 0, &sf, NULL), 0);
+	rf = records_without_trailer(full);
+	for (jobs = 1; jobs <= 4; jobs += 3) {
+		ck_assert_int_eq(snap(inc, future, jobs, forged, 1, &si, NULL), 0);
+		ck_assert_uint_eq(si.mismatch, 1);
+		ck_assert_uint_eq(si.reused, 0);
+		ck_assert_uint_eq(si.hashed, files);
+		ri = records_without_trailer(inc);
+		ck_assert_str_eq(ri, rf);
+		free(ri);
+		/* without --paranoid the metadata is trusted */
+		ck_assert_int_eq(snap(inc, future, jobs, forged, 0, &si, NULL), 0);
+		ck_assert_uint_eq(si.mismatch, 0);
+		ck_assert_uint_eq(si.reused, files);
+	}
+	free(rf);
+	free(prev);
+	free(forged);
+	free(inc);
+	free(full);
+}
+END_TEST
+
+/* snap() for a forked child: no check assertions, 0 or a failure code. */
+static int child_snap(const char *out, unsigned jobs, cairn_scan_stats *st)
+{
+	cairn_snap_writer *w = NULL;
+	cairn_scan_opts o;
+	json_t *h = fixed_header(future), *extra;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.jobs = jobs;
+	rc = cairn_snap_writer_open(&w, out, h);
+	json_decref(h);
+	if (rc < 0)
+		return 20;
+	if (cairn_scan_run(tree, &o, w, st) < 0) {
+		fprintf(stderr, "scan: %s\n", cairn_error_last());
+		cairn_snap_writer_abort(w);
+		return 21;
+	}
+	extra = cairn_scan_trailer_extra(&o, st);
+	rc = cairn_snap_writer_close(w, extra, NULL);
+	json_decref(extra);
+	return rc < 0 ? 22 : 0;
+}
+
+START_TEST(test_scan_low_descriptor_limit)
+{
+	char *full = tu_join(tmp, "full.cairn"), *low = tu_join(tmp, "low.cairn");
+	char *rf, *rl;
+	cairn_scan_stats sf;
+	unsigned files = build_tree(), i;
+	int dfd = open(tree, O_RDONLY | O_DIRECTORY), fd, status;
+	pid_t pid;
+
+	/* many small directories: many directory references in flight */
+	ck_assert_int_ge(dfd, 0);
+	for (i = 0; i < 200; i++) {
+		char d[32];
+		int sub;
+
+		snprintf(d, sizeof(d), "many%03u", i);
+		ck_assert_int_eq(mkdirat(dfd, d, 0755), 0);
+		sub = openat(dfd, d, O_RDONLY | O_DIRECTORY);
+		ck_assert_int_ge(sub, 0);
+		tu_write_at(sub, "a", d, strlen(d));
+		tu_write_at(sub, "b", "b", 1);
+		close(sub);
+	}
+	/* first in file order and slow to hash: with one worker the walk
+	 * runs ahead as far as the ring lets it */
+	fd = openat(dfd, "0big", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 64 << 20), 0);
+	close(fd);
+	close(dfd);
+	files += 401;
+	ck_assert_int_eq(snap(full, future, 4, NULL, 0, &sf, NULL), 0);
+	ck_assert_uint_eq(sf.hashed, files);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct rlimit rl64;
+		cairn_scan_stats st;
+		int rc;
+
+		/* The ring must fit the limit: nothing may fail with EMFILE. */
+		if (getrlimit(RLIMIT_NOFILE, &rl64) != 0)
+			_exit(2);
+		rl64.rlim_cur = 64;
+		if (setrlimit(RLIMIT_NOFILE, &rl64) != 0)
+			_exit(3);
+		if ((rc = child_snap(low, 1, &st)))
+			_exit(rc);
+		_exit(st.errors || st.hashed != files ? 30 : 0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_msg(WEXITSTATUS(status) == 0, "low descriptor limit check %d",
+		      WEXITSTATUS(status));
+	rf = records_without_trailer(full);
+	rl = records_without_trailer(low);
+	ck_assert_str_eq(rl, rf);
+	free(rf);
+	free(rl);
+	free(full);
+	free(low);
+}
+END_TEST
+
 START_TEST(test_scan_rfc3339)
 {
 	int64_t s;
@@ -476,6 +681,9 @@ Suite *scan_suite(void)
 	suite_add_tcase(s, tc("racy", test_scan_reuse_racy_rehashed));
 	suite_add_tcase(s, tc("paranoid", test_scan_paranoid_reads_everything));
 	suite_add_tcase(s, tc("bad-previous", test_scan_reuse_rejects_bad_previous));
+	suite_add_tcase(s, tc("reuse-counters", test_scan_reuse_counters_with_changes));
+	suite_add_tcase(s, tc("paranoid-mismatch", test_scan_paranoid_counts_mismatch));
+	suite_add_tcase(s, tc("low-fd-limit", test_scan_low_descriptor_limit));
 	suite_add_tcase(s, tc("write-failure", test_scan_write_failure_is_fatal));
 	suite_add_tcase(s, tc("rfc3339", test_scan_rfc3339));
 	return s;

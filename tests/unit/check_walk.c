@@ -2,7 +2,8 @@
  * check_walk.c - the walker on trees built by the tests: file order,
  * hostile names and types, a path longer than PATH_MAX, unreadable
  * entries, a 2 GiB sparse file, hard links, xattrs, --exclude and
- * --one-file-system.
+ * --one-file-system; deferred regular files completed later (vanished, or
+ * replaced by a FIFO meanwhile); descriptors held for pending subtrees.
  */
 #include "hash.h"
 #include "walk.h"
@@ -652,6 +653,209 @@ START_TEST(test_walk_bind_mount_loop_stops)
 }
 END_TEST
 
+/* ------------------------------------------------------------ deferred */
+
+/* Next entry of w, which must be the deferred regular file path. */
+static void next_deferred(cairn_walker *w, cairn_entry *e, const char *path)
+{
+	ck_assert_int_eq(cairn_walker_next(w, e), CAIRN_WALK_DEFERRED);
+	ck_assert_str_eq(e->path, path);
+	ck_assert_int_eq(e->type, CAIRN_T_FILE);
+	/* nothing but the path and the type: no lstat was made */
+	ck_assert_uint_eq(e->ino, 0);
+	ck_assert_uint_eq(e->size, 0);
+}
+
+START_TEST(test_walk_deferred_file_completed_later)
+{
+	static const char content[] = "deferred content\n";
+	char *sub = tu_join(tmp, "sub"), *path;
+	cairn_walker *w = NULL;
+	cairn_hasher *h = NULL;
+	cairn_dirref *d;
+	cairn_entry e;
+	unsigned char sha[32];
+	unsigned int len = 0;
+	struct stat st;
+	int fd;
+
+	tu_mkdir(tmp, "sub");
+	tu_write(sub, "f", content);
+	path = tu_join(sub, "f");
+	ck_assert_int_eq(cairn_walker_new(&w, tmp, NULL), 0);
+	cairn_walker_defer_files(w, 1);
+	cairn_entry_init(&e);
+	/* directories are not deferred */
+	ck_assert_int_eq(cairn_walker_next(w, &e), 1);
+	ck_assert_str_eq(e.path, "sub");
+	ck_assert_int_eq(e.type, CAIRN_T_DIR);
+	ck_assert_ptr_null(cairn_walker_dirref(w));
+	next_deferred(w, &e, "sub/f");
+	ck_assert_int_eq(cairn_walker_open(w, &e, &fd), CAIRN_EUSAGE);
+	d = cairn_walker_dirref(w);
+	ck_assert_ptr_nonnull(d);
+	/* the directory outlives the walker's frame and the walker */
+	cairn_walker_free(w);
+	ck_assert_int_eq(cairn_walk_stat_at(cairn_dirref_fd(d), "f", &e), 1);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(e.err, 0);
+	ck_assert_uint_eq(e.ino, (uint64_t)st.st_ino);
+	ck_assert_uint_eq(e.size, strlen(content));
+	ck_assert_int_eq(cairn_walk_open_at(cairn_dirref_fd(d), "f", &e, &fd), 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(cairn_hasher_new(&h), 0);
+	ck_assert_int_eq(cairn_hash_fd(h, fd, &e, NULL), 0);
+	close(fd);
+	EVP_Digest(content, strlen(content), sha, &len, EVP_sha256(), NULL);
+	ck_assert(e.flags & CAIRN_EF_HASHED);
+	ck_assert_mem_eq(e.sha256, sha, 32);
+	cairn_dirref_put(d);
+	cairn_hasher_free(h);
+	cairn_entry_release(&e);
+	free(path);
+	free(sub);
+}
+END_TEST
+
+START_TEST(test_walk_deferred_file_vanished)
+{
+	char *a = tu_join(tmp, "a");
+	cairn_walker *w = NULL;
+	cairn_dirref *d;
+	cairn_entry e;
+
+	tu_write(tmp, "a", "x");
+	tu_write(tmp, "b", "y");
+	ck_assert_int_eq(cairn_walker_new(&w, tmp, NULL), 0);
+	cairn_walker_defer_files(w, 1);
+	cairn_entry_init(&e);
+	next_deferred(w, &e, "a");
+	d = cairn_walker_dirref(w);
+	ck_assert_int_eq(unlink(a), 0);
+	/* removed since the listing: left out, not an error */
+	ck_assert_int_eq(cairn_walk_stat_at(cairn_dirref_fd(d), "a", &e), 0);
+	ck_assert_int_eq(e.err, 0);
+	cairn_dirref_put(d);
+	next_deferred(w, &e, "b");
+	d = cairn_walker_dirref(w);
+	ck_assert_int_eq(cairn_walk_stat_at(cairn_dirref_fd(d), "b", &e), 1);
+	ck_assert_uint_eq(e.size, 1);
+	cairn_dirref_put(d);
+	ck_assert_int_eq(cairn_walker_next(w, &e), 0);
+	cairn_entry_release(&e);
+	cairn_walker_free(w);
+	free(a);
+}
+END_TEST
+
+START_TEST(test_walk_deferred_fifo_not_opened)
+{
+	char *f = tu_join(tmp, "f");
+	cairn_walker *w = NULL;
+	cairn_dirref *d;
+	cairn_entry e;
+	pid_t writer;
+	int status;
+
+	alarm(60);   /* a completion that blocked on the FIFO would hang */
+	tu_write(tmp, "f", "a regular file when listed\n");
+	ck_assert_int_eq(cairn_walker_new(&w, tmp, NULL), 0);
+	cairn_walker_defer_files(w, 1);
+	cairn_entry_init(&e);
+	next_deferred(w, &e, "f");
+	d = cairn_walker_dirref(w);
+	/* replaced by a FIFO between the listing and the lstat */
+	ck_assert_int_eq(unlink(f), 0);
+	ck_assert_int_eq(mkfifo(f, 0644), 0);
+	/* A writer blocks in open() until someone opens the FIFO for
+	 * reading: if the completion did, the writer would finish. */
+	writer = fork();
+	ck_assert_int_ge(writer, 0);
+	if (writer == 0) {
+		int fd = open(f, O_WRONLY);
+
+		_exit(fd >= 0 ? 0 : 1);
+	}
+	usleep(50000);
+	ck_assert_int_eq(cairn_walk_stat_at(cairn_dirref_fd(d), "f", &e), 1);
+	ck_assert_int_eq(e.type, CAIRN_T_FIFO);
+	ck_assert_int_eq(e.err, 0);
+	ck_assert(!(e.flags & CAIRN_EF_HASHED));
+	usleep(50000);
+	ck_assert_int_eq(waitpid(writer, &status, WNOHANG), 0);
+	kill(writer, SIGKILL);
+	waitpid(writer, &status, 0);
+	cairn_dirref_put(d);
+	cairn_entry_release(&e);
+	cairn_walker_free(w);
+	free(f);
+}
+END_TEST
+
+/* Open descriptors of this process. */
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1;   /* the listing's own */
+}
+
+START_TEST(test_walk_pending_subtrees_bounded)
+{
+	/* "d", "d-", "d--", ...: every directory's contents come after all
+	 * the longer names (the '-' sorts before '/'), so all their entries
+	 * are pending at once. */
+	char name[64];
+	struct walked w;
+	cairn_walker *wk = NULL;
+	cairn_entry e;
+	int i, base, most = 0, rc;
+
+	for (i = 0; i < 40; i++) {
+		char *dir;
+
+		memset(name, '-', sizeof(name));
+		name[0] = 'd';
+		name[i + 1] = '\0';
+		tu_mkdir(tmp, name);
+		dir = tu_join(tmp, name);
+		tu_write(dir, "f", name);
+		free(dir);
+	}
+	base = open_fds();
+	ck_assert_int_eq(cairn_walker_new(&wk, tmp, NULL), 0);
+	cairn_entry_init(&e);
+	while ((rc = cairn_walker_next(wk, &e)) > 0) {
+		int n = open_fds() - base;
+
+		if (n > most)
+			most = n;
+	}
+	ck_assert_int_eq(rc, 0);
+	cairn_entry_release(&e);
+	cairn_walker_free(wk);
+	/* root, one level, and a bounded number of pending subtrees */
+	ck_assert_int_le(most, 2 + 16);
+	ck_assert_int_eq(open_fds(), base);
+	ck_assert_int_eq(walk_all(tmp, NULL, 1, &w), 0);
+	assert_sorted(&w);
+	ck_assert_uint_eq(w.n, 80);
+	for (i = 0; i < (int)w.n; i++) {
+		ck_assert_int_eq(w.v[i].err, 0);
+		if (w.v[i].type == CAIRN_T_FILE)
+			ck_assert(w.v[i].flags & CAIRN_EF_HASHED);
+	}
+	walked_free(&w);
+}
+END_TEST
+
 START_TEST(test_walk_root_errors)
 {
 	cairn_walker *w = NULL;
@@ -693,6 +897,10 @@ Suite *walk_suite(void)
 	suite_add_tcase(s, tc("exclude", test_walk_exclude_globs, 30));
 	suite_add_tcase(s, tc("one-file-system", test_walk_one_file_system, 30));
 	suite_add_tcase(s, tc("mount-loop", test_walk_bind_mount_loop_stops, 60));
+	suite_add_tcase(s, tc("deferred", test_walk_deferred_file_completed_later, 30));
+	suite_add_tcase(s, tc("deferred-vanished", test_walk_deferred_file_vanished, 30));
+	suite_add_tcase(s, tc("deferred-fifo", test_walk_deferred_fifo_not_opened, 60));
+	suite_add_tcase(s, tc("pending-subtrees", test_walk_pending_subtrees_bounded, 30));
 	suite_add_tcase(s, tc("root-errors", test_walk_root_errors, 30));
 	return s;
 }
