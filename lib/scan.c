@@ -182,6 +182,9 @@ int cairn_scan_reuse_info(json_t **out, const char *path,
 	memset(&rec, 0, sizeof(rec));
 	if ((rc = cairn_snap_reader_open(&r, path, pubkey)) < 0)
 		return rc;
+	/* Checksum, signature, order and counts now; the entries themselves
+	 * are parsed (validated) as the scan streams them again. */
+	cairn_snap_reader_set_raw(r, 1);
 	while ((rc = cairn_snap_reader_next(r, &rec)) > 0)
 		;
 	if (rc < 0)
