@@ -116,3 +116,23 @@ const char *cairn_report_str(const json_t *obj, const char *key, const char *def
 
 	return json_is_string(v) ? json_string_value(v) : def;
 }
+
+void cairn_report_evidence_fields(const json_t *ev, cairn_evidence_field_fn *fn,
+				  void *ctx)
+{
+	static const char *const keys[] = {
+		"source", "file", "line", "package", "version", "host", "detail"
+	};
+	size_t i;
+	int first = 1;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const json_t *v = json_object_get(ev, keys[i]);
+
+		if (!v)
+			continue;
+		fn(ctx, keys[i], v, json_is_string(v) && strcmp(keys[i], "detail") &&
+		   strcmp(keys[i], "source"), first);
+		first = 0;
+	}
+}

@@ -102,35 +102,31 @@ static void empty(cairn_buf *o, const char *text)
 	cairn_buf_addf(o, "<p class=\"empty\">%s</p>\n", text);
 }
 
+static void evidence_field(void *ctx, const char *key, const json_t *v,
+			   int literal, int first)
+{
+	cairn_buf *o = ctx;
+
+	if (!first)
+		cairn_buf_addstr(o, " · ");
+	cairn_buf_addf(o, "<span>%s:</span> ", key);
+	if (json_is_integer(v)) {
+		cairn_buf_addf(o, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	} else if (literal) {
+		cairn_buf_addstr(o, "<code>");
+		esc(o, json_string_value(v));
+		cairn_buf_addstr(o, "</code>");
+	} else if (json_is_string(v)) {
+		esc(o, json_string_value(v));
+	}
+}
+
 static void evidence_item(cairn_buf *o, const json_t *ev)
 {
-	static const char *const keys[] = {
-		"source", "file", "line", "package", "version", "host", "detail"
-	};
-	size_t i;
-	int first = 1;
 	const char *text = str(ev, "text");
 
 	cairn_buf_addstr(o, "<li class=\"ev\">");
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		const json_t *v = json_object_get(ev, keys[i]);
-
-		if (!v)
-			continue;
-		if (!first)
-			cairn_buf_addstr(o, " · ");
-		first = 0;
-		cairn_buf_addf(o, "<span>%s:</span> ", keys[i]);
-		if (json_is_integer(v))
-			cairn_buf_addf(o, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		else if (json_is_string(v) && strcmp(keys[i], "detail") && strcmp(keys[i], "source")) {
-			cairn_buf_addstr(o, "<code>");
-			esc(o, json_string_value(v));
-			cairn_buf_addstr(o, "</code>");
-		} else if (json_is_string(v)) {
-			esc(o, json_string_value(v));
-		}
-	}
+	cairn_report_evidence_fields(ev, evidence_field, o);
 	if (text) {
 		cairn_buf_addstr(o, "<pre>");
 		esc(o, text);

@@ -142,31 +142,26 @@ static void fenced(cairn_buf *o, const char *s, const char *info)
 	cairn_buf_release(&tmp);
 }
 
+static void md_evidence_field(void *ctx, const char *key, const json_t *v,
+			      int literal, int first)
+{
+	cairn_buf *o = ctx;
+
+	if (!first)
+		cairn_buf_addstr(o, " · ");
+	cairn_buf_addf(o, "%s: ", key);
+	if (json_is_integer(v))
+		cairn_buf_addf(o, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (literal)
+		code(o, json_string_value(v), 0);
+	else if (json_is_string(v))
+		text(o, json_string_value(v));
+}
+
 static void md_evidence(cairn_buf *o, const json_t *ev)
 {
-	static const char *const keys[] = {
-		"source", "file", "line", "package", "version", "host", "detail"
-	};
-	size_t i;
-	int first = 1;
-
 	cairn_buf_addstr(o, "- ");
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		const json_t *v = json_object_get(ev, keys[i]);
-
-		if (!v)
-			continue;
-		if (!first)
-			cairn_buf_addstr(o, " · ");
-		first = 0;
-		cairn_buf_addf(o, "%s: ", keys[i]);
-		if (json_is_integer(v))
-			cairn_buf_addf(o, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		else if (json_is_string(v) && (!strcmp(keys[i], "detail") || !strcmp(keys[i], "source")))
-			text(o, json_string_value(v));
-		else if (json_is_string(v))
-			code(o, json_string_value(v), 0);
-	}
+	cairn_report_evidence_fields(ev, md_evidence_field, o);
 	cairn_buf_addstr(o, "\n");
 	if (str(ev, "text")) {
 		cairn_buf_addstr(o, "\n");

@@ -104,5 +104,15 @@ void cairn_render_json(cairn_buf *out, const json_t *doc);
 /* Helpers shared by the renderers. */
 /* A JSON value's string, or def when it is not a string. */
 const char *cairn_report_str(const json_t *obj, const char *key, const char *def);
+/*
+ * The labelled fields of an evidence object, in the order both renderers
+ * show them: fn(ctx, key, value, literal, first) for each one present.
+ * literal: a string to show as code (a file, package, version or host the
+ * reader may copy); 0 for prose ("source", "detail") and non-strings.
+ */
+typedef void cairn_evidence_field_fn(void *ctx, const char *key, const json_t *v,
+				     int literal, int first);
+void cairn_report_evidence_fields(const json_t *ev, cairn_evidence_field_fn *fn,
+				  void *ctx);
 
 #endif
