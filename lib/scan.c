@@ -170,29 +170,20 @@ int cairn_scan_reuse_info(json_t **out, const char *path,
 			  const cairn_key *pubkey)
 {
 	cairn_snap_reader *r = NULL;
-	cairn_record rec;
-	const json_t *hdr, *tr;
-	const char *created, *sum;
+	const char *created;
 	json_t *info;
 	int64_t sec;
 	long nsec;
 	int rc;
 
 	*out = NULL;
-	memset(&rec, 0, sizeof(rec));
+	/* The header only: the run streams the file once and verifies its
+	 * checksum (and signature) before the new snapshot is written.  A
+	 * second full pass here cost a sixth of an incremental run. */
 	if ((rc = cairn_snap_reader_open(&r, path, pubkey)) < 0)
 		return rc;
-	/* Checksum, signature, order and counts now; the entries themselves
-	 * are parsed (validated) as the scan streams them again. */
-	cairn_snap_reader_set_raw(r, 1);
-	while ((rc = cairn_snap_reader_next(r, &rec)) > 0)
-		;
-	if (rc < 0)
-		goto done;
-	hdr = cairn_snap_reader_header(r);
-	tr = cairn_snap_reader_trailer(r);
-	created = json_string_value(json_object_get(hdr, "created"));
-	sum = json_string_value(json_object_get(tr, "sha256"));
+	created = json_string_value(json_object_get(cairn_snap_reader_header(r),
+						    "created"));
 	if (!created || cairn_parse_rfc3339(created, &sec, &nsec) < 0) {
 		rc = cairn_error_set(CAIRN_EFORMAT,
 				     "snapshot '%s': header has no valid \"created\" time",
@@ -201,7 +192,6 @@ int cairn_scan_reuse_info(json_t **out, const char *path,
 	}
 	info = json_object();
 	cairn_json_set_bytes(info, "from", path, strlen(path));
-	json_object_set_new(info, "prev_sha256", json_string(sum ? sum : ""));
 	json_object_set_new(info, "prev_created", json_string(created));
 	*out = info;
 	rc = 0;
@@ -292,6 +282,16 @@ static int prev_finish(struct prev *p)
 			p->finished = 1;
 	}
 	return 0;
+}
+
+/* The verified trailer checksum of the previous snapshot, for the new
+ * trailer: the chain from one snapshot to the next. */
+static void prev_checksum(struct prev *p, char out[65])
+{
+	const char *sum = json_string_value(json_object_get(
+		cairn_snap_reader_trailer(p->r), "sha256"));
+
+	snprintf(out, 65, "%s", sum ? sum : "");
 }
 
 static int ts_before(int64_t s, long ns, int64_t ref_s, long ref_ns)
@@ -937,8 +937,11 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 		rc = cairn_error_set(sc.fatal, "%s", sc.fatal_msg);
 		goto done;
 	}
-	if (sc.use_prev && (rc = prev_finish(&sc.prev)) < 0)
-		goto done;
+	if (sc.use_prev) {
+		if ((rc = prev_finish(&sc.prev)) < 0)
+			goto done;
+		prev_checksum(&sc.prev, sc.st.prev_sha256);
+	}
 	/* Listing failures have no entry of their own; the writer's counter
 	 * is touched only now that the emitter is gone. */
 	for (k = 0; k < sc.hidden; k++)
@@ -992,6 +995,7 @@ json_t *cairn_scan_trailer_extra(const cairn_scan_opts *o,
 		json_object_set_new(r, "racy", json_integer((json_int_t)s->racy));
 		json_object_set_new(r, "paranoid", json_boolean(o->paranoid));
 		json_object_set_new(r, "mismatch", json_integer((json_int_t)s->mismatch));
+		json_object_set_new(r, "prev_sha256", json_string(s->prev_sha256));
 		json_object_set_new(x, "reuse", r);
 	}
 	return x;

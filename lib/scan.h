@@ -42,6 +42,7 @@ typedef struct cairn_scan_stats {
 	uint64_t mismatch;      /* paranoid: reusable metadata, other content */
 	uint64_t changed;       /* files that changed while read */
 	uint64_t errors;        /* entries with an error + errors of listings */
+	char prev_sha256[65];   /* reuse_path: its trailer checksum, verified */
 } cairn_scan_stats;
 
 typedef struct cairn_scan_opts {
@@ -69,10 +70,12 @@ typedef struct cairn_scan_opts {
 } cairn_scan_opts;
 
 /*
- * Check a previous snapshot for --reuse before the new one is opened: reads
- * it whole (structure, checksum, and signature when pubkey is set) and
- * returns the header object to record, {"from": path, "prev_sha256":
- * trailer checksum, "prev_created": its header's created} (new reference).
+ * Open a previous snapshot for --reuse before the new one is opened and
+ * read its header: returns the header object to record, {"from": path,
+ * "prev_created": its header's created} (new reference).  Only the header
+ * is read: cairn_scan_run() streams the rest and fails unless its checksum
+ * (and signature when pubkey is set) verifies, so nothing built on a bad
+ * previous snapshot is ever written.
  * CAIRN_EVERIFY/CAIRN_EFORMAT/CAIRN_EIO with a message naming the file.
  */
 int cairn_scan_reuse_info(json_t **out, const char *path,
@@ -91,7 +94,7 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *opts,
 /*
  * Trailer fields for cairn_snap_writer_close()'s extra: {"changed": N} and,
  * when reuse_path was set, "reuse": {"reused": N, "hashed": N, "racy": N,
- * "paranoid": bool, "mismatch": N}.  New reference.
+ * "paranoid": bool, "mismatch": N, "prev_sha256": HEX}.  New reference.
  */
 json_t *cairn_scan_trailer_extra(const cairn_scan_opts *opts,
 				 const cairn_scan_stats *s);

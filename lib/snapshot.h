@@ -22,7 +22,7 @@
 
 #define CAIRN_FORMAT_NAME "cairn-snapshot"
 #define CAIRN_FORMAT_MAJOR 1
-#define CAIRN_FORMAT_MINOR 1   /* 1.0 files only; 1.1 adds package/env/mcp records */
+#define CAIRN_FORMAT_MINOR 2   /* 1.1 added package/env/mcp records, 1.2 moved reuse.prev_sha256 to the trailer */
 
 enum cairn_entry_type {
 	CAIRN_T_FILE = 0,

@@ -316,7 +316,7 @@ START_TEST(test_scan_paranoid_reads_everything)
 {
 	char *prev = tu_join(tmp, "prev.cairn"), *inc = tu_join(tmp, "inc.cairn");
 	cairn_scan_stats sp, si;
-	json_t *info = NULL;
+	json_t *info = NULL, *trailer = NULL;
 	unsigned files = build_tree();
 
 	ck_assert_int_eq(snap(prev, future, 2, NULL, 0, &sp, NULL), 0);
@@ -328,8 +328,13 @@ START_TEST(test_scan_paranoid_reads_everything)
 	ck_assert_int_eq(cairn_scan_reuse_info(&info, prev, NULL), 0);
 	ck_assert_str_eq(json_string_value(json_object_get(info, "prev_created")),
 			 future);
-	ck_assert_uint_eq(strlen(json_string_value(json_object_get(info, "prev_sha256"))), 64);
+	ck_assert_ptr_null(json_object_get(info, "prev_sha256"));
 	json_decref(info);
+	/* the checksum of prev, verified during the run, for the trailer */
+	ck_assert_int_eq(cairn_snap_verify(prev, NULL, &trailer), 0);
+	ck_assert_str_eq(si.prev_sha256,
+			 json_string_value(json_object_get(trailer, "sha256")));
+	json_decref(trailer);
 	free(prev);
 	free(inc);
 }
@@ -351,11 +356,24 @@ START_TEST(test_scan_reuse_rejects_bad_previous)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(fwrite(data, 1, len / 2, f), len / 2);   /* truncated */
 	fclose(f);
+	/* The header may still read; the run streams the rest and must
+	 * refuse before anything is written. */
+	if (cairn_scan_reuse_info(&info, prev, NULL) < 0) {
+		ck_assert_ptr_null(info);
+		ck_assert_ptr_nonnull(strstr(cairn_error_last(), "prev.cairn"));
+	}
+	json_decref(info);
+	ck_assert_int_lt(snap(inc, future, 2, prev, 0, &si, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(cairn_error_last(), "prev.cairn"));
+	ck_assert_int_ne(access(inc, F_OK), 0);
+	/* Cut short of its header: refused up front. */
+	f = fopen(prev, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, 8, f), 8);
+	fclose(f);
 	ck_assert_int_lt(cairn_scan_reuse_info(&info, prev, NULL), 0);
 	ck_assert_ptr_null(info);
 	ck_assert_ptr_nonnull(strstr(cairn_error_last(), "prev.cairn"));
-	ck_assert_int_lt(snap(inc, future, 2, prev, 0, &si, NULL), 0);
-	ck_assert_int_ne(access(inc, F_OK), 0);
 	free(data);
 	free(prev);
 	free(inc);

@@ -18,8 +18,10 @@ body inc.cairn > inc.body
 body full.cairn > full.body
 cmp inc.body full.body
 prev_sum=$(zstdcat prev.cairn | tail -n 1 | jq -r .sha256)
-zstdcat inc.cairn | head -n 1 | jq -e --arg s "$prev_sum" \
-	'.reuse.from == "prev.cairn" and .reuse.prev_sha256 == $s' > /dev/null
+zstdcat inc.cairn | head -n 1 | jq -e \
+	'.reuse.from == "prev.cairn" and (.reuse | has("prev_sha256") | not)' > /dev/null
+zstdcat inc.cairn | tail -n 1 | jq -e --arg s "$prev_sum" \
+	'.reuse.prev_sha256 == $s' > /dev/null
 t=$(zstdcat inc.cairn | tail -n 1)
 # f7 changed (size and times) and was re-read
 [ "$(printf '%s' "$t" | jq .reuse.hashed)" -ge 1 ]
