@@ -4,9 +4,12 @@
 # A node_modules-like tree of 100,000 files (tests/tools/gen-tree.c: mostly
 # 1-20 KB, about one in 500 of 1-4 MB), warm page cache, hyperfine:
 #   cairn-snap (full), aide --init (sha256 only), find | xargs -P sha256sum,
-#   cairn-snap --reuse on the unchanged tree;
+#   cairn-snap --reuse on the unchanged tree, and walk-floor (getdents and
+#   lstat of every entry on every core, nothing else: what any stat-based
+#   incremental run, git status included, must at least do);
 # bulk hashing of one 1 GiB file against `openssl speed -evp sha256` x cores;
-# snapshot bytes per file; peak memory (/usr/bin/time -v).
+# snapshot bytes per file, against the same records at zstd -19 and the
+# 48 bytes of digests every file carries; peak memory (/usr/bin/time -v).
 #
 # Env: BENCH_SCALE (default 1) scales the file count and the bulk size,
 #      BENCH_RUNS (default 3) hyperfine runs, CAIRN_BIN, CAIRN_TOOLS,
@@ -34,6 +37,7 @@ need jq
 [ -x /usr/bin/time ] || { echo "bench/snap.sh: /usr/bin/time missing (package time); skipped"; exit 0; }
 [ -x "$snap" ] || { echo "bench/snap.sh: $snap not built (make)"; exit 2; }
 [ -x "$TOOLS/gen-tree" ] || { echo "bench/snap.sh: $TOOLS/gen-tree not built (make)"; exit 2; }
+[ -x "$TOOLS/walk-floor" ] || { echo "bench/snap.sh: $TOOLS/walk-floor not built (make)"; exit 2; }
 have_aide=1
 command -v aide > /dev/null 2>&1 || have_aide=0
 
@@ -76,6 +80,7 @@ peak_kb() {
 set -- -n cairn-snap "$snap -q --no-packages $work/tree -o $work/full.cairn" \
 	-n xargs "find $work/tree -type f -print0 | xargs -0 -P$cores sha256sum > /dev/null" \
 	-n reuse "$snap -q --no-packages --reuse $work/prev.cairn $work/tree -o $work/inc.cairn" \
+	-n walk-floor "$TOOLS/walk-floor $work/tree $cores" \
 	-n cairn-snap-analysis "$snap -q $work/tree -o $work/full-analysis.cairn"
 if [ $have_aide = 1 ]; then
 	set -- "$@" -n aide "rm -f $work/aide.db.new; aide --init --config $work/aide.conf > /dev/null"
@@ -86,6 +91,7 @@ hyperfine -N --style basic --warmup 1 --runs "$RUNS" --export-json "$work/tree.j
 t_snap=$(mean "$work/tree.json" cairn-snap)
 t_xargs=$(mean "$work/tree.json" xargs)
 t_reuse=$(mean "$work/tree.json" reuse)
+t_floor=$(mean "$work/tree.json" walk-floor)
 t_ana=$(mean "$work/tree.json" cairn-snap-analysis)
 t_aide=$([ $have_aide = 1 ] && mean "$work/tree.json" aide || echo 0)
 
@@ -113,6 +119,13 @@ ossl_mbs=$(awk -v k="$ossl_k" 'BEGIN { printf "%.0f", k / 1000 }')
 ossl_all=$((ossl_mbs * cores))
 
 bytes=$(stat -c %s "$work/full.cairn")
+# the same records with zstd's strongest standard level (slow: the figure
+# shows what compression alone could still take off)
+zstdcat "$work/full.cairn" > "$work/full.ndjson"
+t19_start=$(date +%s.%N)
+bytes19=$(zstd -q -19 -T0 -c "$work/full.ndjson" | wc -c)
+t19=$(awk -v a="$t19_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+rm -f "$work/full.ndjson"
 entries=$(zstdcat "$work/full.cairn" | tail -n 1 | jq .entries)
 m_snap=$(peak_kb "$snap" -q --no-packages "$work/tree" -o "$work/m.cairn")
 m_reuse=$(peak_kb "$snap" -q --no-packages --reuse "$work/prev.cairn" "$work/tree" -o "$work/m2.cairn")
@@ -132,10 +145,12 @@ printf '%-36s %10.3f %13sx faster  (target >= 2)\n' "find | xargs -P$cores sha25
 printf '%-36s %10.3f %13sx slower  (package analysis)\n' "cairn-snap (with analysis)" "$t_ana" "$(ratio "$t_ana" "$t_snap")"
 printf '%-36s %10.3f %13sx faster than full (target >= 10); %s reused, %s\n' \
 	"cairn-snap --reuse (unchanged)" "$t_reuse" "$(ratio "$t_snap" "$t_reuse")" "$reused" "$same"
+printf '%-36s %10.3f %13sx faster than full: the ceiling of any --reuse\n' \
+	"walk-floor (getdents+lstat, -j$cores)" "$t_floor" "$(ratio "$t_snap" "$t_floor")"
 printf '\n%-36s %10s\n' "bulk hashing (${bulk_mib} MiB)" "MB/s"
 printf '%-36s %10s\n' "openssl speed -evp sha256, 1 core" "$ossl_mbs"
 printf '%-36s %10s\n' "  x $cores cores" "$ossl_all"
-printf '%-36s %10s  %s of openssl x cores, %s of 1 core\n' "cairn-snap, one file" "$one_mbs" \
+printf '%-36s %10s  %s of openssl x cores, %s of 1 core (one SHA-256 stream: 1 core is its ceiling)\n' "cairn-snap, one file" "$one_mbs" \
 	"$(awk -v a="$one_mbs" -v b="$ossl_all" 'BEGIN { printf "%.0f%%", 100 * a / b }')" \
 	"$(awk -v a="$one_mbs" -v b="$ossl_mbs" 'BEGIN { printf "%.0f%%", 100 * a / b }')"
 printf '%-36s %10s  %s of openssl x cores (target >= 80%%)\n' "cairn-snap, $cores files" "$percore_mbs" \
@@ -144,5 +159,9 @@ printf '\n%-36s %10s\n' "snapshot size" "bytes"
 printf '%-36s %10s  %s bytes/file, %s bytes/entry (target <= 60/file)\n' "full.cairn" "$bytes" \
 	"$(awk -v b="$bytes" -v n="$files" 'BEGIN { printf "%.1f", b / n }')" \
 	"$(awk -v b="$bytes" -v n="$entries" 'BEGIN { printf "%.1f", b / n }')"
+printf '%-36s %10s  %s bytes/file, in %s s\n' "same records, zstd -19" "$bytes19" \
+	"$(awk -v b="$bytes19" -v n="$files" 'BEGIN { printf "%.1f", b / n }')" "$t19"
+printf '%-36s %10s  48 bytes/file: SHA-256 (32) + XXH3-128 (16), incompressible\n' "of which digests, at least" \
+	"$((48 * files))"
 printf '\n%-36s %10s\n' "peak memory" "KiB"
 printf '%-36s %10s\n' "cairn-snap" "$m_snap" "cairn-snap --reuse" "$m_reuse" "aide --init" "$m_aide"
