@@ -19,11 +19,15 @@ static _Thread_local char error_msg[1024];
 
 int cairn_error_set(int code, const char *fmt, ...)
 {
+	char msg[sizeof(error_msg)];
 	va_list ap;
 
+	/* Format aside first: callers add context to the message they got,
+	 * passing cairn_error_last() itself as an argument. */
 	va_start(ap, fmt);
-	vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	memcpy(error_msg, msg, sizeof(error_msg));
 	return code;
 }
 
