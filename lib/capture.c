@@ -983,6 +983,10 @@ void cairn_capture_feed(cairn_capture *c, int linktype, int64_t ts,
 	int r, dir = 0;
 
 	c->st.packets++;
+	if (ts < 0 || ts >= CAIRN_CAPTURE_TS_MAX) {
+		c->st.bad_timestamps++;
+		return;
+	}
 	if (c->st.first_ns < 0 || ts < c->st.first_ns)
 		c->st.first_ns = ts;
 	if (ts > c->st.last_ns)
@@ -1509,6 +1513,11 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 	if (c->names_dropped) {
 		snprintf(buf, sizeof(buf), "%llu DNS answers not kept: more than %d names or addresses",
 			(unsigned long long)c->names_dropped, NAMES_MAX);
+		cap_warn(c, buf);
+	}
+	if (c->st.bad_timestamps) {
+		snprintf(buf, sizeof(buf), "%llu packets not analysed: timestamp before 1970 or after 2099",
+			(unsigned long long)c->st.bad_timestamps);
 		cap_warn(c, buf);
 	}
 	if (idle_dropped) {

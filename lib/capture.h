@@ -68,8 +68,16 @@ int cairn_capture_add_local(cairn_capture *c, const char *cidr);
  */
 int cairn_capture_read(cairn_capture *c, const char *const *paths, size_t n);
 
+/* Packet times that can be placed in a window: 1970-01-01 up to (not
+ * including) 2100-01-01 UTC, in nanoseconds.  A capture file says what its
+ * times are, so a crafted one can say anything; a packet outside this span
+ * is counted (stats.bad_timestamps, and a warning) and not analysed, which
+ * also keeps every window computation far from int64 overflow. */
+#define CAIRN_CAPTURE_TS_MAX 4102444800000000000LL
+
 /* Feed one packet directly (tests, fuzzing, other readers).  linktype is a
- * LINKTYPE_* value; ts in nanoseconds since the epoch.  Never fails. */
+ * LINKTYPE_* value; ts in nanoseconds since the epoch (see
+ * CAIRN_CAPTURE_TS_MAX).  Never fails. */
 void cairn_capture_feed(cairn_capture *c, int linktype, int64_t ts_ns,
 	const uint8_t *data, size_t caplen);
 
@@ -129,6 +137,7 @@ struct cairn_capture_stats {
 	uint64_t fragments, unattributed_fragments;
 	uint64_t uninspected;    /* flows not inspected: buffer budget spent */
 	uint64_t flows, outbound_flows;
+	uint64_t bad_timestamps; /* outside 1970..2099: counted, not analysed */
 	int64_t first_ns, last_ns; /* -1 when the capture was empty */
 };
 

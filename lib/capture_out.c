@@ -636,6 +636,7 @@ int cairn_capture_write_json(cairn_buf *out, const cairn_capture_result *r,
 	json_object_set_new(st, "uninspected", json_integer((json_int_t)r->stats.uninspected));
 	json_object_set_new(st, "flows", json_integer((json_int_t)r->stats.flows));
 	json_object_set_new(st, "outbound_flows", json_integer((json_int_t)r->stats.outbound_flows));
+	json_object_set_new(st, "bad_timestamps", json_integer((json_int_t)r->stats.bad_timestamps));
 	json_object_set_new(st, "first_seen", jtime(r->stats.first_ns));
 	json_object_set_new(st, "last_seen", jtime(r->stats.last_ns));
 	json_object_set_new(root, "stats", st);

@@ -413,10 +413,13 @@ static int ng_next(struct ngreader *r, const char *path, const char *filter, int
 			if (f->snaplen && type == 3 && cl > f->snaplen)
 				cl = f->snaplen;
 			{
-				unsigned __int128 ns = (unsigned __int128)(t / f->units) * 1000000000u +
-					(unsigned __int128)(t % f->units) * 1000000000u / f->units;
+				__int128 ns = (__int128)(t / f->units) * 1000000000 +
+					(__int128)(t % f->units) * 1000000000 / (__int128)f->units +
+					(__int128)f->offset_s * 1000000000;
 
-				*ts = (int64_t)ns + f->offset_s * 1000000000LL;
+				/* out of range: -1, which the analysis counts as a
+				 * bad timestamp instead of wrapping it around */
+				*ts = ns >= 0 && ns < CAIRN_CAPTURE_TS_MAX ? (int64_t)ns : -1;
 			}
 			if (f->have_prog) {
 				struct pcap_pkthdr h;
@@ -594,7 +597,12 @@ static int source_next(cairn_capture *c, struct source *s)
 			s->have = 1;
 			s->delivered++;
 			s->linktype = pcap_datalink(s->pcap);
-			s->ts = (int64_t)h->ts.tv_sec * 1000000000LL + h->ts.tv_usec;
+			/* libpcap gives nanoseconds in tv_usec (opened with
+			 * PCAP_TSTAMP_PRECISION_NANO); a time_t past the span
+			 * the analysis takes is -1, counted as a bad timestamp */
+			s->ts = h->ts.tv_sec >= 0 &&
+				h->ts.tv_sec < CAIRN_CAPTURE_TS_MAX / 1000000000LL ?
+				(int64_t)h->ts.tv_sec * 1000000000LL + h->ts.tv_usec : -1;
 			s->data = d;
 			s->caplen = h->caplen;
 			return 0;

@@ -588,6 +588,47 @@ START_TEST(test_capture_engine_hostile_input)
 }
 END_TEST
 
+/* Capture files carry their own clock: times a crafted file gives before
+ * 1970 or past 2099 are counted and left out, never wrapped around into
+ * windows (UBSan found the signed overflow through fuzz_capture). */
+START_TEST(test_capture_engine_bad_timestamps)
+{
+	/* raw IPv4 (LINKTYPE_RAW), TCP SYN 10.0.0.1:40000 -> 203.0.113.9:443 */
+	static const uint8_t syn[] = {
+		0x45, 0, 0, 40, 0, 1, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 203, 0, 113, 9,
+		0x9c, 0x40, 0x01, 0xbb, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0
+	};
+	static const int64_t bad[] = {
+		-1, INT64_MIN, CAIRN_CAPTURE_TS_MAX, INT64_MAX, -7684386660000000000LL
+	};
+	struct cairn_capture_opts o = { 60 * 1000000000LL, NULL, 1, 0 };
+	const int64_t t1 = 1767261602125456000LL, t2 = t1 + 600 * 1000000000LL;
+	cairn_capture *c;
+	cairn_capture_result *r = NULL;
+	size_t i, warned = 0;
+
+	ck_assert_int_eq(cairn_capture_new(&c, &o), 0);
+	cairn_capture_feed(c, 101, t1, syn, sizeof(syn));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cairn_capture_feed(c, 101, bad[i], syn, sizeof(syn));
+	cairn_capture_feed(c, 101, t2, syn, sizeof(syn));
+	ck_assert_int_eq(cairn_capture_finish(&r, c), 0);
+	cairn_capture_free(c);
+	ck_assert_uint_eq(r->stats.packets, 7);
+	ck_assert_uint_eq(r->stats.bad_timestamps, 5);
+	ck_assert_int_eq(r->stats.first_ns, t1);
+	ck_assert_int_eq(r->stats.last_ns, t2);
+	ck_assert_ptr_nonnull(total(r, "203.0.113.9"));
+	for (i = 0; i < r->row_count; i++)
+		ck_assert(r->rows[i].window_ns >= t1 - 60 * 1000000000LL &&
+			  r->rows[i].window_ns <= t2);
+	for (i = 0; i < r->warning_count; i++)
+		warned += strstr(r->warnings[i], "5 packets not analysed: timestamp") != NULL;
+	ck_assert_uint_eq(warned, 1);
+	cairn_capture_result_free(r);
+}
+END_TEST
+
 START_TEST(test_capture_engine_bad_files)
 {
 	struct cairn_capture_opts o = { 0, "tcp port (", 0, 0 };
@@ -828,6 +869,7 @@ Suite *capture_suite(void)
 	tcase_add_test(tc, test_capture_engine_truncated_and_compressed);
 	tcase_add_test(tc, test_capture_engine_merge_is_order_free);
 	tcase_add_test(tc, test_capture_engine_hostile_input);
+	tcase_add_test(tc, test_capture_engine_bad_timestamps);
 	tcase_add_test(tc, test_capture_engine_bad_files);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("allow");
