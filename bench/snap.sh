@@ -121,11 +121,9 @@ ossl_all=$((ossl_mbs * cores))
 bytes=$(stat -c %s "$work/full.cairn")
 # the same records with zstd's strongest standard level (slow: the figure
 # shows what compression alone could still take off)
-zstdcat "$work/full.cairn" > "$work/full.ndjson"
 t19_start=$(date +%s.%N)
-bytes19=$(zstd -q -19 -T0 -c "$work/full.ndjson" | wc -c)
+bytes19=$(zstdcat "$work/full.cairn" | zstd -q -19 -T0 | wc -c)
 t19=$(awk -v a="$t19_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-rm -f "$work/full.ndjson"
 entries=$(zstdcat "$work/full.cairn" | tail -n 1 | jq .entries)
 m_snap=$(peak_kb "$snap" -q --no-packages "$work/tree" -o "$work/m.cairn")
 m_reuse=$(peak_kb "$snap" -q --no-packages --reuse "$work/prev.cairn" "$work/tree" -o "$work/m2.cairn")
