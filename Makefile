@@ -42,7 +42,7 @@ endif
 endif
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-	-Wvla -Wformat=2 -Wno-format-nonliteral
+	-Wvla -Wformat=2
 ifeq ($(DEVELOPER),1)
 WARN += -Werror
 endif

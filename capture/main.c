@@ -4,6 +4,7 @@
  * work is in lib/capture*.c.
  */
 #include "capture.h"
+#include "cli.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -45,30 +46,9 @@ static void help(void)
 static int usage(const char *msg)
 {
 	if (msg)
-		fprintf(stderr, "cairn-capture: %s\n", msg);
+		return cairn_cli_usage_error(usage_line, "%s", msg);
 	fputs(usage_line, stderr);
 	return 2;
-}
-
-static void print_warning(const char *w)
-{
-	cairn_buf b = CAIRN_BUF_INIT;
-
-	cairn_escape_display(&b, w, strlen(w));
-	fprintf(stderr, "cairn-capture: warning: %s\n", b.data ? b.data : "");
-	cairn_buf_release(&b);
-}
-
-static void print_error(void)
-{
-	cairn_buf b = CAIRN_BUF_INIT;
-	const char *m = cairn_error_last();
-
-	if (!strncmp(m, "cairn: ", 7))
-		m += 7;
-	cairn_escape_display(&b, m, strlen(m));
-	fprintf(stderr, "cairn-capture: %s\n", b.data ? b.data : "");
-	cairn_buf_release(&b);
 }
 
 static void dns_text(cairn_buf *out, const cairn_capture_result *r)
@@ -126,11 +106,12 @@ int main(int argc, char **argv)
 	cairn_capture_allow *allow = NULL;
 	cairn_buf out = CAIRN_BUF_INIT;
 
+	cairn_cli_init("cairn-capture");
 	while ((opt = getopt_long(argc, argv, "w:f:o:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'w':
 			if (cairn_capture_parse_duration(&opts.window_ns, optarg) < 0) {
-				print_error();
+				cairn_cli_fail();
 				rc = usage(NULL);
 				goto done;
 			}
@@ -173,8 +154,7 @@ int main(int argc, char **argv)
 			rc = 0;
 			goto done;
 		case OPT_VERSION:
-			printf("cairn-capture %s\n", CAIRN_VERSION);
-			rc = 0;
+			rc = cairn_cli_version();
 			goto done;
 		default:
 			rc = usage(NULL);
@@ -194,31 +174,31 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	if (allow_path && cairn_capture_allow_load(&allow, allow_path) < 0) {
-		print_error();
+		cairn_cli_fail();
 		goto done;
 	}
 	cairn_capture_new(&cap, &opts);
 	for (i = 0; i < nlocals; i++) {
 		if (cairn_capture_add_local(cap, locals[i]) < 0) {
-			print_error();
+			cairn_cli_fail();
 			rc = usage(NULL);
 			goto done;
 		}
 	}
 	if (cairn_capture_read(cap, (const char *const *)argv + optind,
 	                       (size_t)(argc - optind)) < 0) {
-		print_error();
+		cairn_cli_fail();
 		goto done;
 	}
 	for (i = 0; i < cairn_capture_warning_count(cap); i++)
-		print_warning(cairn_capture_warning(cap, i));
+		cairn_cli_warn("%s", cairn_capture_warning(cap, i));
 	cairn_capture_finish(&res, cap);
 	if (allow)
 		not_allowed = cairn_capture_result_apply_allow(res, allow);
 	if (json) {
 		if (cairn_capture_write_json(&out, res, (const char *const *)argv + optind,
 		                             (size_t)(argc - optind), only_unknown) < 0) {
-			print_error();
+			cairn_cli_fail();
 			goto done;
 		}
 	} else if (csv) {
@@ -228,16 +208,8 @@ int main(int argc, char **argv)
 		if (dns)
 			dns_text(&out, res);
 	}
-	if (output) {
-		if (cairn_write_file_atomic(output, out.data ? out.data : "", out.len) < 0) {
-			print_error();
-			goto done;
-		}
-	} else if (out.len && (fwrite(out.data, 1, out.len, stdout) != out.len ||
-	                       fflush(stdout) != 0)) {
-		fprintf(stderr, "cairn-capture: cannot write output: %s\n", strerror(errno));
+	if (cairn_cli_emit(output, out.data, out.len) != 0)
 		goto done;
-	}
 	rc = not_allowed ? 1 : 0;
 done:
 	cairn_buf_release(&out);

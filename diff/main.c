@@ -18,8 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "diff.h"
 #include "gitdiff.h"
+#include "jsonutil.h"
 #include "ignore.h"
 #include "rules.h"
 #include "snapshot.h"
@@ -92,44 +94,6 @@ static const char *col(const char *c)
 static const char *reset(void)
 {
 	return color_on ? C_RESET : "";
-}
-
-/* Untrusted bytes made safe for a terminal; valid until the next call
- * with the same buffer. */
-static const char *esc(cairn_buf *b, const char *p, size_t n)
-{
-	cairn_buf_clear(b);
-	cairn_escape_display(b, p, n);
-	return b->data ? b->data : "";
-}
-
-static const char *esc_str(cairn_buf *b, const char *s)
-{
-	return esc(b, s ? s : "", s ? strlen(s) : 0);
-}
-
-static void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/* Library messages carry untrusted names: escape them too. */
-static void lib_err(void)
-{
-	cairn_buf b = CAIRN_BUF_INIT;
-	const char *m = cairn_error_last();
-
-	if (!strncmp(m, "cairn: ", 7))
-		m += 7;
-	err("%s", esc_str(&b, m));
-	cairn_buf_release(&b);
 }
 
 static const char *short_hex(char out[13], const unsigned char *p)
@@ -317,7 +281,7 @@ static int print_change(void *ctx, const cairn_diff_change *c)
 	else
 		describe_change(&t->b2, c);
 	printf("  %s%s %s%s  %s\n", col(kind_color[c->kind]), kind_mark[c->kind],
-	       esc(&t->b1, e->path, e->path_len), reset(),
+	       cairn_cli_esc(&t->b1, e->path, e->path_len), reset(),
 	       t->b2.data ? (t->b2.data[0] == ';' ? t->b2.data + 2 : t->b2.data) : "");
 	if (c->kind == CAIRN_DIFF_MODIFIED || c->kind == CAIRN_DIFF_ADDED)
 		add_patch(t, c);
@@ -361,7 +325,7 @@ static void print_records(const cairn_diff *d)
 
 		printf("  %s%s%s %s %s", c->red_flag ? col(C_BOLDRED) : "",
 		       c->red_flag ? "!!" : "  ", c->red_flag ? reset() : "",
-		       c->type, esc_str(&k, c->key));
+		       c->type, cairn_cli_esc_str(&k, c->key));
 		if (name_field && json_is_string(json_object_get(any, "name")))
 			printf(" (%s)", rec_value(&v1, any, "name"));
 		printf(": %s%s%s", c->red_flag ? col(C_BOLDRED) : "", c->change,
@@ -412,24 +376,34 @@ static void print_side(cairn_buf *b, const char *which, const cairn_diff *d, int
 {
 	const json_t *h = cairn_diff_header(d, side);
 
-	printf("%s: %s", which, esc_str(b, cairn_diff_label(d, side)));
+	printf("%s: %s", which, cairn_cli_esc_str(b, cairn_diff_label(d, side)));
 	if (json_is_true(json_object_get(h, "live"))) {
 		printf(" (live tree)\n");
 		return;
 	}
-	printf(" (host %s", esc_str(b, json_string_value(json_object_get(h, "hostname")) ?
+	printf(" (host %s", cairn_cli_esc_str(b, json_string_value(json_object_get(h, "hostname")) ?
 				    json_string_value(json_object_get(h, "hostname")) :
 				    json_string_value(json_object_get(h, "host"))));
-	printf(", root %s", esc_str(b, json_string_value(json_object_get(h, "root"))));
-	printf(", created %s)\n", esc_str(b, json_string_value(json_object_get(h, "created"))));
+	printf(", root %s", cairn_cli_esc_str(b, json_string_value(json_object_get(h, "root"))));
+	printf(", created %s)\n", cairn_cli_esc_str(b, json_string_value(json_object_get(h, "created"))));
 }
 
-/* One JSON document on stdout (takes the reference). */
-static void print_json_doc(json_t *doc)
+/* One JSON document on stdout, terminal-safe (takes the reference);
+ * 0 or -1. */
+static int print_json_doc(json_t *doc)
 {
-	json_dumpf(doc, stdout, JSON_INDENT(1));
-	putchar('\n');
+	FILE *f = cairn_json_safe_stream(stdout);
+	int rc = -1;
+
+	if (f) {
+		rc = json_dumpf(doc, f, JSON_INDENT(1));
+		if (fputc('\n', f) == EOF || fclose(f) != 0)
+			rc = -1;
+	}
 	json_decref(doc);
+	if (rc < 0)
+		cairn_error_set(CAIRN_EIO, "cannot write the JSON output");
+	return rc;
 }
 
 static int print_findings_text(const cairn_findings *f)
@@ -445,7 +419,7 @@ static int print_findings_text(const cairn_findings *f)
 		       x->severity >= CAIRN_SEV_HIGH ? col(C_BOLDRED) : "",
 		       cairn_severity_name(x->severity),
 		       x->severity >= CAIRN_SEV_HIGH ? reset() : "", x->rule->id,
-		       esc_str(&b, x->title));
+		       cairn_cli_esc_str(&b, x->title));
 	}
 	cairn_buf_release(&b);
 	return 0;
@@ -484,7 +458,7 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 	if (o->findings) {
 		doc = cairn_diff_to_json(d);
 		if (!doc) {
-			lib_err();
+			cairn_cli_fail();
 			return 2;
 		}
 		if (o->store) {
@@ -497,7 +471,7 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 			if (!doc)
 				doc = cairn_diff_to_json(d);
 			if (!doc) {
-				lib_err();
+				cairn_cli_fail();
 				return 2;
 			}
 			if (o->store) {
@@ -509,14 +483,17 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 			if (o->findings)
 				json_object_set_new(doc, "findings",
 						    cairn_findings_to_json(&findings));
-			if (json_dumpf(doc, stdout, JSON_INDENT(1)) < 0)
-				rc = -1;
-			putchar('\n');
+			rc = print_json_doc(doc);
+			doc = NULL;
 		} else {
-			rc = cairn_diff_write_json(d, stdout);
+			FILE *f = cairn_json_safe_stream(stdout);
+
+			rc = f ? cairn_diff_write_json(d, f) : -1;
+			if (f && fclose(f) != 0 && rc >= 0)
+				rc = cairn_error_set(CAIRN_EIO, "cannot write the JSON output");
 		}
 		if (rc < 0) {
-			lib_err();
+			cairn_cli_fail();
 			rc = 2;
 		} else {
 			rc = changed;
@@ -536,7 +513,7 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 		print_side(&b, "old", d, 0);
 		print_side(&b, "new", d, 1);
 		if (store)
-			printf("store: %s, commits %s -> %s\n", esc_str(&b, o->store),
+			printf("store: %s, commits %s -> %s\n", cairn_cli_esc_str(&b, o->store),
 			       old_commit, new_commit);
 		cairn_buf_release(&b);
 		printf("%s", changed ? "" : "no differences; ");
@@ -549,7 +526,7 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 		printf(" (%llu -> %llu entries)\n", (unsigned long long)n->old_entries,
 		       (unsigned long long)n->new_entries);
 		if (cairn_diff_foreach(d, print_change, &t) < 0) {
-			lib_err();
+			cairn_cli_fail();
 			rc = 2;
 		}
 		print_records(d);
@@ -577,7 +554,7 @@ static int load_pubkey(cairn_key **key, const char *path)
 	if (!path)
 		return 0;
 	if (cairn_key_load_public(key, path) < 0) {
-		lib_err();
+		cairn_cli_fail();
 		return -1;
 	}
 	return 0;
@@ -602,7 +579,7 @@ static int cmd_snapshots(const char *old_path, const char *new_path,
 	else
 		rc = cairn_diff_files(&d, old_path, new_path, &dopts);
 	if (rc < 0) {
-		lib_err();
+		cairn_cli_fail();
 		rc = 2;
 	} else {
 		rc = output_diff(d, o, NULL, NULL, NULL);
@@ -630,14 +607,14 @@ static int cmd_store(const char *old_rev, const char *new_rev, const struct opts
 	if (cairn_store_open(&s, o->store) < 0 ||
 	    cairn_store_read(s, old_rev, &da, &la, ca) < 0 ||
 	    cairn_store_read(s, new_rev, &db, &lb, cb) < 0) {
-		lib_err();
+		cairn_cli_fail();
 		goto done;
 	}
 	cairn_buf_addf(&na, "%s:%s", o->store, old_rev);
 	cairn_buf_addf(&nb, "%s:%s", o->store, new_rev);
 	if (cairn_snap_reader_open_mem(&ro, da, la, na.data, key) < 0 ||
 	    cairn_snap_reader_open_mem(&rn, db, lb, nb.data, key) < 0) {
-		lib_err();
+		cairn_cli_fail();
 		goto done;
 	}
 	memset(&dopts, 0, sizeof(dopts));
@@ -645,7 +622,7 @@ static int cmd_store(const char *old_rev, const char *new_rev, const struct opts
 	dopts.ignore = o->ignore;
 	dopts.pubkey = key;
 	if (cairn_diff_readers(&d, ro, na.data, rn, nb.data, &dopts) < 0) {
-		lib_err();
+		cairn_cli_fail();
 		goto done;
 	}
 	rc = output_diff(d, o, o->patch ? s : NULL, ca, cb);
@@ -688,7 +665,7 @@ static int cmd_git(const char *root, const struct opts *o)
 	gopts.gitignore = o->gitignore;
 	gopts.ignore = o->ignore;
 	if (cairn_gitdiff_tree(&g, o->git, root, &gopts) < 0) {
-		lib_err();
+		cairn_cli_fail();
 		return 2;
 	}
 	for (k = 0; k < CAIRN_GD__KINDS; k++)
@@ -697,15 +674,16 @@ static int cmd_git(const char *root, const struct opts *o)
 	if (o->quiet)
 		goto done;
 	if (o->json) {
-		print_json_doc(cairn_gitdiff_to_json(g));
+		if (print_json_doc(cairn_gitdiff_to_json(g)) < 0)
+			rc = cairn_cli_fail();
 		goto done;
 	}
-	printf("git: %s", esc_str(&b, g->repo));
-	printf(" at %s", esc_str(&b, g->rev));
+	printf("git: %s", cairn_cli_esc_str(&b, g->repo));
+	printf(" at %s", cairn_cli_esc_str(&b, g->rev));
 	printf(" (commit %s)", g->commit);
 	if (*g->subdir)
-		printf(", folder %s", esc_str(&b, g->subdir));
-	printf("\ndisk: %s\n", esc_str(&b, g->root));
+		printf(", folder %s", cairn_cli_esc_str(&b, g->subdir));
+	printf("\ndisk: %s\n", cairn_cli_esc_str(&b, g->root));
 	printf("%s", any ? "" : "no differences; ");
 	for (k = 0; k < CAIRN_GD__KINDS; k++)
 		printf("%s%llu %s", k ? ", " : "", (unsigned long long)g->counts[k],
@@ -723,7 +701,7 @@ static int cmd_git(const char *root, const struct opts *o)
 			printf("\n%s%s:%s\n", col(C_BOLD), cairn_gitdiff_kind_name(kind), reset());
 		}
 		printf("  %s%s %s%s", col(colr[c->kind]), mark[c->kind],
-		       esc(&b, c->path, c->path_len), reset());
+		       cairn_cli_esc(&b, c->path, c->path_len), reset());
 		switch (c->kind) {
 		case CAIRN_GD_ADDED:
 			printf("  %s %.12s", git_mode_str(m2, c->new_mode), c->new_oid);
@@ -737,7 +715,7 @@ static int cmd_git(const char *root, const struct opts *o)
 			       c->new_oid[0] ? c->new_oid : "-");
 		}
 		if (c->detail)
-			printf(" (%s)", esc_str(&b, c->detail));
+			printf(" (%s)", cairn_cli_esc_str(&b, c->detail));
 		printf("\n");
 	}
 done:
@@ -754,41 +732,42 @@ static int cmd_history(const struct opts *o)
 	int rc;
 
 	if (cairn_git_history(&h, o->git, o->history, o->rev) < 0) {
-		lib_err();
+		cairn_cli_fail();
 		return 2;
 	}
 	rc = h->n != 0;
 	if (o->quiet)
 		goto done;
 	if (o->json) {
-		print_json_doc(cairn_history_to_json(h));
+		if (print_json_doc(cairn_history_to_json(h)) < 0)
+			rc = cairn_cli_fail();
 		goto done;
 	}
-	printf("history of %s", esc_str(&b, h->file));
-	printf(" in %s", esc_str(&b, h->repo));
-	printf(" from %s: %zu commits changed it\n", esc_str(&b, h->rev), h->n);
+	printf("history of %s", cairn_cli_esc_str(&b, h->file));
+	printf(" in %s", cairn_cli_esc_str(&b, h->repo));
+	printf(" from %s: %zu commits changed it\n", cairn_cli_esc_str(&b, h->rev), h->n);
 	for (i = 0; i < h->n; i++) {
 		const cairn_history_commit *c = &h->v[i];
 		char when[48];
 
 		cairn_time_rfc3339(when, sizeof(when), c->time, -1);
 		printf("\n%scommit %s%s  %s\n", col(C_YELLOW), c->oid, reset(), when);
-		printf("  author: %s", esc_str(&b, c->author_name));
-		printf(" <%s>\n", esc_str(&b, c->author_email));
-		printf("  %s\n", esc_str(&b, c->summary));
+		printf("  author: %s", cairn_cli_esc_str(&b, c->author_name));
+		printf(" <%s>\n", cairn_cli_esc_str(&b, c->author_email));
+		printf("  %s\n", cairn_cli_esc_str(&b, c->summary));
 		printf("  file %s", c->status);
 		if (c->error)
-			printf(" (cannot parse: %s)", esc_str(&b, c->error));
+			printf(" (cannot parse: %s)", cairn_cli_esc_str(&b, c->error));
 		printf(", %zu package changes\n", c->n);
 		for (j = 0; j < c->n; j++) {
 			const cairn_history_change *x = &c->v[j];
 
 			printf("    %s%s%s %s: %s", x->red_flag ? col(C_BOLDRED) : "",
 			       x->red_flag ? "!!" : "  ", x->red_flag ? reset() : "",
-			       esc_str(&b, x->key), x->change);
+			       cairn_cli_esc_str(&b, x->key), x->change);
 			if (x->old_value || x->new_value) {
-				printf(" %s", esc_str(&b, x->old_value ? x->old_value : "(none)"));
-				printf(" -> %s", esc_str(&b2, x->new_value ? x->new_value : "(none)"));
+				printf(" %s", cairn_cli_esc_str(&b, x->old_value ? x->old_value : "(none)"));
+				printf(" -> %s", cairn_cli_esc_str(&b2, x->new_value ? x->new_value : "(none)"));
 			}
 			printf("\n");
 		}
@@ -800,13 +779,6 @@ done:
 	return rc;
 }
 
-static void usage_error(const char *fmt, const char *arg)
-{
-	fputs(PROG ": ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
-	fputs(usage_text, stderr);
-}
 
 int main(int argc, char **argv)
 {
@@ -835,6 +807,7 @@ int main(int argc, char **argv)
 	struct opts o;
 	int c, rc, nargs;
 
+	cairn_cli_init(PROG);
 	memset(&o, 0, sizeof(o));
 	o.color = -1;
 	o.ignore = cairn_ignore_new();
@@ -851,14 +824,14 @@ int main(int argc, char **argv)
 		case OPT_PUBKEY: o.pubkey = optarg; break;
 		case OPT_IGNORE:
 			if (cairn_ignore_add_pattern(o.ignore, optarg) < 0) {
-				lib_err();
+				cairn_cli_fail();
 				rc = 2;
 				goto out;
 			}
 			break;
 		case OPT_IGNORE_FILE:
 			if (cairn_ignore_add_file(o.ignore, "", optarg) < 0) {
-				lib_err();
+				cairn_cli_fail();
 				rc = 2;
 				goto out;
 			}
@@ -867,16 +840,9 @@ int main(int argc, char **argv)
 		case OPT_FINDINGS: o.findings = 1; break;
 		case OPT_JSON: o.json = 1; break;
 		case OPT_COLOR:
-			if (!optarg || !strcmp(optarg, "always"))
-				o.color = 1;
-			else if (!strcmp(optarg, "never"))
-				o.color = 0;
-			else if (!strcmp(optarg, "auto"))
-				o.color = -1;
-			else {
-				usage_error("--color: expected auto, always or never, not '%s'",
-					    optarg);
-				rc = 2;
+			if (cairn_cli_color_parse(&o.color, optarg) < 0) {
+				rc = cairn_cli_usage_error(usage_text, "%s",
+							   cairn_error_last());
 				goto out;
 			}
 			break;
@@ -887,8 +853,7 @@ int main(int argc, char **argv)
 			rc = 0;
 			goto out;
 		case OPT_VERSION:
-			printf("cairn-diff %s\n", CAIRN_VERSION);
-			rc = 0;
+			rc = cairn_cli_version();
 			goto out;
 		default:
 			fputs(usage_text, stderr);
@@ -896,44 +861,44 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	color_on = o.json ? 0 : o.color >= 0 ? o.color : isatty(STDOUT_FILENO);
+	color_on = o.json ? 0 : cairn_cli_color_enabled(o.color, STDOUT_FILENO);
 	nargs = argc - optind;
 	rc = 2;
 	if ((o.git != NULL) + (o.store != NULL) + (o.live != NULL) > 1) {
-		usage_error("%s", "--git, --store and --live exclude each other");
+		cairn_cli_usage_error(usage_text, "--git, --store and --live exclude each other");
 	} else if (o.patch && !o.store) {
-		usage_error("%s", "--patch needs --store (the content lives there)");
+		cairn_cli_usage_error(usage_text, "--patch needs --store (the content lives there)");
 	} else if ((o.history || o.gitignore || o.path) && !o.git) {
-		usage_error("%s", "--history, --gitignore and --path need --git");
+		cairn_cli_usage_error(usage_text, "--history, --gitignore and --path need --git");
 	} else if (o.rev && !o.git) {
-		usage_error("%s", "--rev needs --git");
+		cairn_cli_usage_error(usage_text, "--rev needs --git");
 	} else if (o.git && o.history) {
 		if (nargs != 0 || o.path || o.gitignore)
-			usage_error("%s", "--history takes no ROOT, --path or --gitignore");
+			cairn_cli_usage_error(usage_text, "--history takes no ROOT, --path or --gitignore");
 		else
 			rc = cmd_history(&o);
 	} else if (o.git) {
 		if (nargs != 1)
-			usage_error("%s", "--git needs exactly one ROOT");
+			cairn_cli_usage_error(usage_text, "--git needs exactly one ROOT");
 		else
 			rc = cmd_git(argv[optind], &o);
 	} else if (o.store) {
 		if (nargs != 2)
-			usage_error("%s", "--store needs OLDREV and NEWREV");
+			cairn_cli_usage_error(usage_text, "--store needs OLDREV and NEWREV");
 		else
 			rc = cmd_store(argv[optind], argv[optind + 1], &o);
 	} else if (o.live) {
 		if (nargs != 1)
-			usage_error("%s", "--live needs exactly one snapshot (OLD)");
+			cairn_cli_usage_error(usage_text, "--live needs exactly one snapshot (OLD)");
 		else
 			rc = cmd_snapshots(argv[optind], NULL, &o);
 	} else if (nargs != 2) {
-		usage_error("%s", "expected two snapshots");
+		cairn_cli_usage_error(usage_text, "expected two snapshots");
 	} else {
 		rc = cmd_snapshots(argv[optind], argv[optind + 1], &o);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		err("cannot write the output: %s", strerror(errno));
+		cairn_cli_error("cannot write the output: %s", strerror(errno));
 		rc = 2;
 	}
 out:

@@ -4,7 +4,8 @@
  * Errors: every fallible function returns 0 (or a non-negative count) on
  * success and a negative CAIRN_E* code on failure, after recording a one-line
  * message with cairn_error_set().  The message carries context (file, record,
- * offset) and is read with cairn_error_last().  The library never prints and
+ * offset) but no program name (the tools' one reporter, lib/cli.h, puts
+ * "cairn-snap: " in front), and is read with cairn_error_last().  The library never prints and
  * never exits; the one exception is memory exhaustion, which aborts through
  * cairn_oom() the way git's xmalloc() dies: a forensic tool that cannot
  * allocate cannot produce a trustworthy result either.

@@ -430,7 +430,7 @@ int cairn_capture_add_local(cairn_capture *c, const char *s)
 	struct cidr x;
 
 	if (parse_cidr(&x, s) < 0)
-		return cairn_error_set(CAIRN_EUSAGE, "cairn: --local '%s': not an address or CIDR", s);
+		return cairn_error_set(CAIRN_EUSAGE, "--local '%s': not an address or CIDR", s);
 	c->locals = cairn_realloc(c->locals, (c->nlocals + 1) * sizeof(x));
 	c->locals[c->nlocals++] = x;
 	return 0;
@@ -1664,10 +1664,10 @@ int cairn_capture_parse_duration(int64_t *out, const char *s)
 	int64_t mul = 1;
 
 	if (!s || !*s || *s == '-' || *s == '+')
-		return cairn_error_set(CAIRN_EUSAGE, "cairn: bad duration '%s'", s ? s : "");
+		return cairn_error_set(CAIRN_EUSAGE, "bad duration '%s'", s ? s : "");
 	v = strtoll(s, &end, 10);
 	if (end == s)
-		return cairn_error_set(CAIRN_EUSAGE, "cairn: bad duration '%s'", s);
+		return cairn_error_set(CAIRN_EUSAGE, "bad duration '%s'", s);
 	if (!strcmp(end, "") || !strcmp(end, "s"))
 		mul = 1;
 	else if (!strcmp(end, "m"))
@@ -1677,9 +1677,9 @@ int cairn_capture_parse_duration(int64_t *out, const char *s)
 	else if (!strcmp(end, "d"))
 		mul = 86400;
 	else
-		return cairn_error_set(CAIRN_EUSAGE, "cairn: bad duration '%s' (use 30s, 1m, 5m, 1h, 1d)", s);
+		return cairn_error_set(CAIRN_EUSAGE, "bad duration '%s' (use 30s, 1m, 5m, 1h, 1d)", s);
 	if (v <= 0 || v > 366LL * 86400 / mul)
-		return cairn_error_set(CAIRN_EUSAGE, "cairn: duration '%s' out of range", s);
+		return cairn_error_set(CAIRN_EUSAGE, "duration '%s' out of range", s);
 	*out = (int64_t)v * mul * 1000000000LL;
 	return 0;
 }

@@ -5,6 +5,7 @@
  * the clock or the locale.
  */
 #include "capture.h"
+#include "jsonutil.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -80,7 +81,7 @@ int cairn_capture_allow_parse(cairn_capture_allow **out, const char *text, size_
 			continue;
 		if (l >= sizeof(entry)) {
 			cairn_capture_allow_free(a);
-			return cairn_error_set(CAIRN_EFORMAT, "cairn: allowlist '%s': line %zu: entry too long",
+			return cairn_error_set(CAIRN_EFORMAT, "allowlist '%s': line %zu: entry too long",
 				origin, line);
 		}
 		for (i = 0; i < l; i++)
@@ -94,7 +95,7 @@ int cairn_capture_allow_parse(cairn_capture_allow **out, const char *text, size_
 			if (cap_parse_cidr(a->cidrs + a->cidr_count * cap_cidr_size(), entry) < 0) {
 				cairn_capture_allow_free(a);
 				return cairn_error_set(CAIRN_EFORMAT,
-					"cairn: allowlist '%s': line %zu: bad address or CIDR", origin, line);
+					"allowlist '%s': line %zu: bad address or CIDR", origin, line);
 			}
 			a->cidr_count++;
 			continue;
@@ -111,7 +112,7 @@ int cairn_capture_allow_parse(cairn_capture_allow **out, const char *text, size_
 			if (!*h || h[i] || h[0] == '.' || strstr(h, "..")) {
 				cairn_capture_allow_free(a);
 				return cairn_error_set(CAIRN_EFORMAT,
-					"cairn: allowlist '%s': line %zu: not a host name, *.domain or CIDR",
+					"allowlist '%s': line %zu: not a host name, *.domain or CIDR",
 					origin, line);
 			}
 			if (wild) {
@@ -137,23 +138,23 @@ int cairn_capture_allow_load(cairn_capture_allow **out, const char *path)
 
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
-		return cairn_error_set(CAIRN_EIO, "cairn: cannot open allowlist '%s': %s", path, strerror(errno));
+		return cairn_error_set(CAIRN_EIO, "cannot open allowlist '%s': %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return cairn_error_set(CAIRN_EIO, "cairn: allowlist '%s': not a regular file", path);
+		return cairn_error_set(CAIRN_EIO, "allowlist '%s': not a regular file", path);
 	}
 	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
 		cairn_buf_add(&b, chunk, (size_t)n);
 		if (b.len > ALLOW_FILE_MAX) {
 			close(fd);
 			cairn_buf_release(&b);
-			return cairn_error_set(CAIRN_ELIMIT, "cairn: allowlist '%s': larger than 16 MiB", path);
+			return cairn_error_set(CAIRN_ELIMIT, "allowlist '%s': larger than 16 MiB", path);
 		}
 	}
 	close(fd);
 	if (n < 0) {
 		cairn_buf_release(&b);
-		return cairn_error_set(CAIRN_EIO, "cairn: cannot read allowlist '%s': %s", path, strerror(errno));
+		return cairn_error_set(CAIRN_EIO, "cannot read allowlist '%s': %s", path, strerror(errno));
 	}
 	rc = cairn_capture_allow_parse(out, b.data ? b.data : "", b.len, path);
 	cairn_buf_release(&b);
@@ -608,7 +609,7 @@ int cairn_capture_write_json(cairn_buf *out, const cairn_capture_result *r,
 {
 	json_t *root = json_object(), *a, *st;
 	size_t i;
-	char *s;
+	int rc;
 
 	json_object_set_new(root, "format", json_string("cairn-capture"));
 	json_object_set_new(root, "version", json_integer(1));
@@ -663,12 +664,10 @@ int cairn_capture_write_json(cairn_buf *out, const cairn_capture_result *r,
 	}
 	json_object_set_new(root, "dns", a);
 	json_object_set_new(root, "warnings", jstrv(r->warnings, r->warning_count));
-	s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	rc = cairn_json_dump(out, root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(root);
-	if (!s)
-		return cairn_error_set(CAIRN_EEXTERNAL, "cairn: cannot encode JSON");
-	cairn_buf_addstr(out, s);
+	if (rc < 0)
+		return rc;
 	cairn_buf_addch(out, '\n');
-	free(s);
 	return 0;
 }

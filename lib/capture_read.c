@@ -141,16 +141,16 @@ static int open_stream(FILE **out, struct zin **zout, const char *path)
 	*zout = NULL;
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
-		return cairn_error_set(CAIRN_EIO, "cairn: cannot open '%s': %s", path, strerror(errno));
+		return cairn_error_set(CAIRN_EIO, "cannot open '%s': %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return cairn_error_set(CAIRN_EIO, "cairn: '%s': not a regular file", path);
+		return cairn_error_set(CAIRN_EIO, "'%s': not a regular file", path);
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	n = pread(fd, magic, 4, 0);
 	if (n < 0) {
 		close(fd);
-		return cairn_error_set(CAIRN_EIO, "cairn: cannot read '%s': %s", path, strerror(errno));
+		return cairn_error_set(CAIRN_EIO, "cannot read '%s': %s", path, strerror(errno));
 	}
 	if (n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
 		z = cairn_calloc(1, sizeof(*z));
@@ -177,7 +177,7 @@ static int open_stream(FILE **out, struct zin **zout, const char *path)
 		fp = fdopen(fd, "rb");
 		if (!fp) {
 			close(fd);
-			return cairn_error_set(CAIRN_EIO, "cairn: cannot open '%s': %s", path, strerror(errno));
+			return cairn_error_set(CAIRN_EIO, "cannot open '%s': %s", path, strerror(errno));
 		}
 		setvbuf(fp, NULL, _IOFBF, 1 << 18);
 		*out = fp;
@@ -186,7 +186,7 @@ static int open_stream(FILE **out, struct zin **zout, const char *path)
 	fp = fopencookie(z, "rb", io);
 	if (!fp) {
 		zin_close(z);
-		return cairn_error_set(CAIRN_EIO, "cairn: cannot open '%s': %s", path, strerror(errno));
+		return cairn_error_set(CAIRN_EIO, "cannot open '%s': %s", path, strerror(errno));
 	}
 	setvbuf(fp, NULL, _IOFBF, 1 << 18);
 	*zout = z;
@@ -263,10 +263,10 @@ static int ng_iface(struct ngreader *r, const uint8_t *b, size_t len, const char
 	size_t off = 8;
 
 	if (len < 8)
-		return cairn_error_set(CAIRN_EFORMAT, "cairn: '%s': offset %llu: short interface block",
+		return cairn_error_set(CAIRN_EFORMAT, "'%s': offset %llu: short interface block",
 			path, (unsigned long long)r->offset);
 	if (r->nifs >= NG_MAX_IFACES)
-		return cairn_error_set(CAIRN_ELIMIT, "cairn: '%s': more than %d interfaces",
+		return cairn_error_set(CAIRN_ELIMIT, "'%s': more than %d interfaces",
 			path, NG_MAX_IFACES);
 	r->ifs = cairn_realloc(r->ifs, (r->nifs + 1) * sizeof(*r->ifs));
 	f = &r->ifs[r->nifs++];
@@ -286,11 +286,11 @@ static int ng_iface(struct ngreader *r, const uint8_t *b, size_t len, const char
 
 			if (v & 0x80) {
 				if (e > 63)
-					return cairn_error_set(CAIRN_EFORMAT, "cairn: '%s': bad if_tsresol", path);
+					return cairn_error_set(CAIRN_EFORMAT, "'%s': bad if_tsresol", path);
 				u = (uint64_t)1 << e;
 			} else {
 				if (e > 19)
-					return cairn_error_set(CAIRN_EFORMAT, "cairn: '%s': bad if_tsresol", path);
+					return cairn_error_set(CAIRN_EFORMAT, "'%s': bad if_tsresol", path);
 				for (i = 0; i < e; i++)
 					u *= 10;
 			}
@@ -312,7 +312,7 @@ static int ng_iface(struct ngreader *r, const uint8_t *b, size_t len, const char
 		if (!f->dead)
 			cairn_oom();
 		if (pcap_compile(f->dead, &f->prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
-			return cairn_error_set(CAIRN_EUSAGE, "cairn: '%s': filter for link type %d: %s",
+			return cairn_error_set(CAIRN_EUSAGE, "'%s': filter for link type %d: %s",
 				path, f->linktype, pcap_geterr(f->dead));
 		f->have_prog = 1;
 	}
@@ -333,7 +333,7 @@ static int ng_next(struct ngreader *r, const char *path, const char *filter, int
 		if (n == 0 && feof(r->fp))
 			return 0;
 		if (n < 8)
-			return ferror(r->fp) ? cairn_error_set(CAIRN_EIO, "cairn: cannot read '%s'", path) : 2;
+			return ferror(r->fp) ? cairn_error_set(CAIRN_EIO, "cannot read '%s'", path) : 2;
 		memcpy(&type, hdr, 4);
 		if (type == 0x0A0D0D0A) {
 			uint32_t bom;
@@ -346,17 +346,17 @@ static int ng_next(struct ngreader *r, const char *path, const char *filter, int
 			else if (bom == 0x4D3C2B1A)
 				r->swap = 1;
 			else
-				return cairn_error_set(CAIRN_EFORMAT, "cairn: '%s': offset %llu: bad pcapng byte-order magic",
+				return cairn_error_set(CAIRN_EFORMAT, "'%s': offset %llu: bad pcapng byte-order magic",
 					path, (unsigned long long)r->offset);
 			r->have_shb = 1;
 			ng_reset_ifaces(r);
 		} else if (!r->have_shb) {
-			return cairn_error_set(CAIRN_EFORMAT, "cairn: '%s': not a pcapng file", path);
+			return cairn_error_set(CAIRN_EFORMAT, "'%s': not a pcapng file", path);
 		}
 		type = ng32(r, hdr);
 		len = ng32(r, hdr + 4);
 		if (len < 12 || len % 4 || len > NG_BLOCK_MAX)
-			return cairn_error_set(CAIRN_EFORMAT, "cairn: '%s': offset %llu: bogus block length %u",
+			return cairn_error_set(CAIRN_EFORMAT, "'%s': offset %llu: bogus block length %u",
 				path, (unsigned long long)r->offset, len);
 		if (r->blkcap < len) {
 			r->blkcap = len;
@@ -367,10 +367,10 @@ static int ng_next(struct ngreader *r, const char *path, const char *filter, int
 			size_t have = type == 0x0A0D0D0A ? 12 : 8;
 
 			if (fread(r->blk + have, 1, len - have, r->fp) < len - have)
-				return ferror(r->fp) ? cairn_error_set(CAIRN_EIO, "cairn: cannot read '%s'", path) : 2;
+				return ferror(r->fp) ? cairn_error_set(CAIRN_EIO, "cannot read '%s'", path) : 2;
 		}
 		if (ng32(r, r->blk + len - 4) != len)
-			return cairn_error_set(CAIRN_EFORMAT, "cairn: '%s': offset %llu: block lengths differ",
+			return cairn_error_set(CAIRN_EFORMAT, "'%s': offset %llu: block lengths differ",
 				path, (unsigned long long)r->offset);
 		r->offset += len;
 		b = r->blk + 8;
@@ -407,7 +407,7 @@ static int ng_next(struct ngreader *r, const char *path, const char *filter, int
 					goto bad;
 			}
 			if (ifn >= r->nifs)
-				return cairn_error_set(CAIRN_EFORMAT, "cairn: '%s': offset %llu: packet for undeclared interface %u",
+				return cairn_error_set(CAIRN_EFORMAT, "'%s': offset %llu: packet for undeclared interface %u",
 					path, (unsigned long long)(r->offset - len), ifn);
 			f = &r->ifs[ifn];
 			if (f->snaplen && type == 3 && cl > f->snaplen)
@@ -437,7 +437,7 @@ static int ng_next(struct ngreader *r, const char *path, const char *filter, int
 		}
 		continue; /* statistics, name resolution, custom ... */
 bad:
-		return cairn_error_set(CAIRN_EFORMAT, "cairn: '%s': offset %llu: packet block shorter than its header",
+		return cairn_error_set(CAIRN_EFORMAT, "'%s': offset %llu: packet block shorter than its header",
 			path, (unsigned long long)(r->offset - len));
 	}
 }
@@ -518,26 +518,26 @@ static int source_open(cairn_capture *c, struct source *s)
 		s->fp = NULL;
 		s->z = NULL;
 		if (zerr[0])
-			return cairn_error_set(CAIRN_EFORMAT, "cairn: '%s': %s", s->path, zerr);
+			return cairn_error_set(CAIRN_EFORMAT, "'%s': %s", s->path, zerr);
 		/* an empty or cut header is no capture at all */
 		if (trunc)
-			return cairn_error_set(CAIRN_EFORMAT, "cairn: '%s': truncated capture header", s->path);
+			return cairn_error_set(CAIRN_EFORMAT, "'%s': truncated capture header", s->path);
 		/* a pcapng libpcap will not open: the block reader may */
 		if (is_pcapng(s->path))
 			return source_fallback(c, s);
-		return cairn_error_set(CAIRN_EFORMAT, "cairn: '%s': not a pcap/pcapng capture (%s)",
+		return cairn_error_set(CAIRN_EFORMAT, "'%s': not a pcap/pcapng capture (%s)",
 			s->path, errbuf);
 	}
 	if (cap_filter(c)) {
 		struct bpf_program prog;
 
 		if (pcap_compile(s->pcap, &prog, cap_filter(c), 1, PCAP_NETMASK_UNKNOWN) < 0)
-			return cairn_error_set(CAIRN_EUSAGE, "cairn: bad filter '%s': %s",
+			return cairn_error_set(CAIRN_EUSAGE, "bad filter '%s': %s",
 				cap_filter(c), pcap_geterr(s->pcap));
 		rc = pcap_setfilter(s->pcap, &prog);
 		pcap_freecode(&prog);
 		if (rc < 0)
-			return cairn_error_set(CAIRN_EEXTERNAL, "cairn: '%s': filter: %s",
+			return cairn_error_set(CAIRN_EEXTERNAL, "'%s': filter: %s",
 				s->path, pcap_geterr(s->pcap));
 	}
 	return 0;
@@ -562,7 +562,7 @@ static int source_fallback(cairn_capture *c, struct source *s)
 		rc = ng_next(s->ng, s->path, cap_filter(c), &s->linktype, &s->ts, &s->data, &s->caplen);
 		if (rc != 1)
 			return rc < 0 ? rc : cairn_error_set(CAIRN_EFORMAT,
-				"cairn: '%s': pcapng reread ended early", s->path);
+				"'%s': pcapng reread ended early", s->path);
 	}
 	return 0;
 }
@@ -616,7 +616,7 @@ static int source_next(cairn_capture *c, struct source *s)
 			const char *e = pcap_geterr(s->pcap);
 
 			if (s->z && s->z->failed)
-				return cairn_error_set(CAIRN_EFORMAT, "cairn: '%s': %s", s->path, s->z->err);
+				return cairn_error_set(CAIRN_EFORMAT, "'%s': %s", s->path, s->z->err);
 			if (strstr(e, "truncated")) {
 				truncated_warning(c, s, "partial last record");
 				return 0;
@@ -628,7 +628,7 @@ static int source_next(cairn_capture *c, struct source *s)
 					return frc;
 				return source_next(c, s);
 			}
-			return cairn_error_set(CAIRN_EFORMAT, "cairn: '%s': after packet %llu: %s",
+			return cairn_error_set(CAIRN_EFORMAT, "'%s': after packet %llu: %s",
 				s->path, (unsigned long long)s->delivered, e);
 		}
 	}

@@ -411,7 +411,7 @@ static int prefetch_start(struct prefetch *pf, struct source *src)
 	if (src->r)
 		cairn_snap_reader_set_raw(src->r, 1);
 	if (pthread_create(&pf->th, NULL, prefetch_main, pf) != 0)
-		return cairn_error_set(CAIRN_EIO, "cairn: cannot start a reader "
+		return cairn_error_set(CAIRN_EIO, "cannot start a reader "
 				       "thread: %s", strerror(errno));
 	pf->started = 1;
 	return 0;
@@ -594,7 +594,7 @@ static int spool_change(cairn_diff *d, int kind, unsigned what,
 	if (!d->spool[kind]) {
 		d->spool[kind] = tmpfile();
 		if (!d->spool[kind])
-			return cairn_error_set(CAIRN_EIO, "cairn: cannot create a temporary "
+			return cairn_error_set(CAIRN_EIO, "cannot create a temporary "
 					       "file for the diff: %s", strerror(errno));
 	}
 	cairn_buf_clear(b);
@@ -619,7 +619,7 @@ static int spool_change(cairn_diff *d, int kind, unsigned what,
 	cairn_buf_addstr(b, "}\n");
 	d->counts.kind[kind]++;
 	if (fwrite(b->data, 1, b->len, d->spool[kind]) != b->len)
-		return cairn_error_set(CAIRN_EIO, "cairn: cannot write the diff's "
+		return cairn_error_set(CAIRN_EIO, "cannot write the diff's "
 				       "temporary file: %s", strerror(errno));
 	return 0;
 }
@@ -1104,7 +1104,7 @@ static int live_records(struct source *sn)
 
 	cairn_buf_addf(&dir, "%s/cairn-diff-live.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir.data)) {
-		rc = cairn_error_set(CAIRN_EIO, "cairn: cannot create a temporary "
+		rc = cairn_error_set(CAIRN_EIO, "cannot create a temporary "
 				     "folder in '%s': %s", tmp && *tmp ? tmp : "/tmp",
 				     strerror(errno));
 		goto done;
@@ -1377,7 +1377,7 @@ static int spool_replay(const cairn_diff *d, int kind,
 	if (!f)
 		return 0;
 	if (fflush(f) != 0 || fseeko(f, 0, SEEK_SET) != 0)
-		return cairn_error_set(CAIRN_EIO, "cairn: cannot read back the diff's "
+		return cairn_error_set(CAIRN_EIO, "cannot read back the diff's "
 				       "temporary file: %s", strerror(errno));
 	while ((n = getline(&line, &cap, f)) > 0) {
 		if (line[n - 1] == '\n')
@@ -1386,7 +1386,7 @@ static int spool_replay(const cairn_diff *d, int kind,
 			break;
 	}
 	if (!rc && ferror(f))
-		rc = cairn_error_set(CAIRN_EIO, "cairn: cannot read back the diff's "
+		rc = cairn_error_set(CAIRN_EIO, "cannot read back the diff's "
 				     "temporary file");
 	free(line);
 	fseeko(f, 0, SEEK_END);
@@ -1409,7 +1409,7 @@ static int foreach_line(void *vctx, int kind, const char *line, size_t len)
 
 	j = json_loadb(line, len, 0, NULL);
 	if (!j)
-		return cairn_error_set(CAIRN_EIO, "cairn: the diff's temporary file "
+		return cairn_error_set(CAIRN_EIO, "the diff's temporary file "
 				       "is corrupt");
 	memset(&c, 0, sizeof(c));
 	cairn_entry_init(&old);
@@ -1511,7 +1511,7 @@ static int collect_line(void *ctx, int kind, const char *line, size_t len)
 
 	(void)kind;
 	if (!j)
-		return cairn_error_set(CAIRN_EIO, "cairn: the diff's temporary file "
+		return cairn_error_set(CAIRN_EIO, "the diff's temporary file "
 				       "is corrupt");
 	json_array_append_new(ctx, j);
 	return 0;
@@ -1583,7 +1583,7 @@ int cairn_diff_write_json(const cairn_diff *d, FILE *f)
 	put_kv(f, "records", records_json(d), 1);
 	fputs("}\n", f);
 	if (fflush(f) != 0 || ferror(f))
-		return cairn_error_set(CAIRN_EIO, "cairn: cannot write the JSON "
+		return cairn_error_set(CAIRN_EIO, "cannot write the JSON "
 				       "document: %s", strerror(errno));
 	return 0;
 }

@@ -40,7 +40,7 @@ static int git_fail(const char *what, const char *name)
 {
 	const git_error *e = git_error_last();
 
-	return cairn_error_set(CAIRN_EEXTERNAL, "cairn: %s '%s': %s", what, name,
+	return cairn_error_set(CAIRN_EEXTERNAL, "%s '%s': %s", what, name,
 			       e && e->message ? e->message : "libgit2 error");
 }
 
@@ -227,13 +227,13 @@ static int open_tree(git_repository *repo, const char *repo_path, const char *re
 
 	*out = NULL;
 	if (git_revparse_single(&obj, repo, rev) < 0) {
-		rc = cairn_error_set(CAIRN_ENOTFOUND, "cairn: git repository '%s': "
+		rc = cairn_error_set(CAIRN_ENOTFOUND, "git repository '%s': "
 				     "revision '%s' not found: %s", repo_path, rev,
 				     git_error_last() ? git_error_last()->message : "?");
 		goto done;
 	}
 	if (git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
-		rc = cairn_error_set(CAIRN_ENOTFOUND, "cairn: git repository '%s': "
+		rc = cairn_error_set(CAIRN_ENOTFOUND, "git repository '%s': "
 				     "'%s' is not a commit", repo_path, rev);
 		goto done;
 	}
@@ -247,7 +247,7 @@ static int open_tree(git_repository *repo, const char *repo_path, const char *re
 
 		if (git_tree_entry_bypath(&te, tree, subdir) < 0 ||
 		    git_tree_entry_type(te) != GIT_OBJECT_TREE) {
-			rc = cairn_error_set(CAIRN_ENOTFOUND, "cairn: git repository '%s': "
+			rc = cairn_error_set(CAIRN_ENOTFOUND, "git repository '%s': "
 					     "no folder '%s' at '%s'", repo_path, subdir, rev);
 			goto done;
 		}
@@ -993,7 +993,7 @@ int cairn_git_history(cairn_history **out, const char *repo_path,
 		goto done;
 	}
 	if (git_revparse_single(&start, repo, h->rev) < 0) {
-		rc = cairn_error_set(CAIRN_ENOTFOUND, "cairn: git repository '%s': "
+		rc = cairn_error_set(CAIRN_ENOTFOUND, "git repository '%s': "
 				     "revision '%s' not found", repo_path, h->rev);
 		goto done;
 	}
@@ -1008,7 +1008,7 @@ int cairn_git_history(cairn_history **out, const char *repo_path,
 		if (git_object_peel(&c, start, GIT_OBJECT_COMMIT) < 0 ||
 		    git_revwalk_push(walk, git_object_id(c)) < 0) {
 			git_object_free(c);
-			rc = cairn_error_set(CAIRN_ENOTFOUND, "cairn: git repository '%s': "
+			rc = cairn_error_set(CAIRN_ENOTFOUND, "git repository '%s': "
 					     "'%s' is not a commit", repo_path, h->rev);
 			goto done;
 		}

@@ -239,7 +239,7 @@ static int add_line(cairn_ignore *ig, const char *base, const char *s,
 	if (n && s[n - 1] == '\r')
 		n--;
 	if (n > CAIRN_IGNORE_MAX_LINE)
-		return cairn_error_set(CAIRN_ELIMIT, "cairn: ignore file '%s': line %u: "
+		return cairn_error_set(CAIRN_ELIMIT, "ignore file '%s': line %u: "
 				       "longer than %d bytes", source, lineno,
 				       CAIRN_IGNORE_MAX_LINE);
 	if (!n || s[0] == '#')
@@ -278,7 +278,7 @@ static int add_line(cairn_ignore *ig, const char *base, const char *s,
 	if (!n)
 		return 0;
 	if (ig->count >= CAIRN_IGNORE_MAX_RULES)
-		return cairn_error_set(CAIRN_ELIMIT, "cairn: ignore file '%s': more "
+		return cairn_error_set(CAIRN_ELIMIT, "ignore file '%s': more "
 				       "than %d rules", source, CAIRN_IGNORE_MAX_RULES);
 	if (ig->count == ig->cap) {
 		ig->cap = ig->cap ? ig->cap * 2 : 16;
@@ -304,7 +304,7 @@ int cairn_ignore_add_buffer(cairn_ignore *ig, const char *base,
 	int rc;
 
 	if (len > CAIRN_IGNORE_MAX_FILE)
-		return cairn_error_set(CAIRN_ELIMIT, "cairn: ignore file '%s': larger "
+		return cairn_error_set(CAIRN_ELIMIT, "ignore file '%s': larger "
 				       "than %u bytes", source, CAIRN_IGNORE_MAX_FILE);
 	while (start < len) {
 		const char *nl = memchr(data + start, '\n', len - start);
@@ -330,24 +330,24 @@ int cairn_ignore_add_file(cairn_ignore *ig, const char *base, const char *path)
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		rc = errno == ENOENT ? CAIRN_ENOTFOUND : CAIRN_EIO;
-		return cairn_error_set(rc, "cairn: cannot open ignore file '%s': %s",
+		return cairn_error_set(rc, "cannot open ignore file '%s': %s",
 				       path, strerror(errno));
 	}
 	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
 		close(fd);
-		return cairn_error_set(CAIRN_EIO, "cairn: ignore file '%s': not a "
+		return cairn_error_set(CAIRN_EIO, "ignore file '%s': not a "
 				       "regular file", path);
 	}
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			rc = cairn_error_set(CAIRN_EIO, "cairn: cannot read ignore file "
+			rc = cairn_error_set(CAIRN_EIO, "cannot read ignore file "
 					     "'%s': %s", path, strerror(errno));
 			goto done;
 		}
 		if (b.len + (size_t)n > CAIRN_IGNORE_MAX_FILE) {
-			rc = cairn_error_set(CAIRN_ELIMIT, "cairn: ignore file '%s': "
+			rc = cairn_error_set(CAIRN_ELIMIT, "ignore file '%s': "
 					     "larger than %u bytes", path,
 					     CAIRN_IGNORE_MAX_FILE);
 			goto done;

@@ -6,6 +6,7 @@
  * Untrusted prose uses cairn_esc_md_text.  Patches go in fenced blocks whose
  * fence is longer than any backtick or tilde run inside.
  */
+#include "jsonutil.h"
 #include "report.h"
 
 #include <stdlib.h>
@@ -363,11 +364,6 @@ void cairn_render_md(cairn_buf *o, const json_t *doc)
 
 void cairn_render_json(cairn_buf *o, const json_t *doc)
 {
-	char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-
-	if (s) {
-		cairn_buf_addstr(o, s);
-		free(s);
-	}
+	cairn_json_dump(o, doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	cairn_buf_addch(o, '\n');
 }

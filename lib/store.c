@@ -28,7 +28,7 @@ static int git_fail(const char *what, const char *name)
 {
 	const git_error *e = git_error_last();
 
-	return cairn_error_set(CAIRN_EEXTERNAL, "cairn: %s '%s': %s", what, name,
+	return cairn_error_set(CAIRN_EEXTERNAL, "%s '%s': %s", what, name,
 			       e && e->message ? e->message : "libgit2 error");
 }
 
@@ -378,13 +378,13 @@ int cairn_store_commit(const char *repo_path, const char *snapshot_path,
 	}
 	if (with_content) {
 		if (!root) {
-			rc = cairn_error_set(CAIRN_EUSAGE, "cairn: --store-content needs the "
+			rc = cairn_error_set(CAIRN_EUSAGE, "--store-content needs the "
 					     "root folder");
 			goto done;
 		}
 		rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (rootfd < 0) {
-			rc = cairn_error_set(CAIRN_EIO, "cairn: cannot open '%s': %s", root,
+			rc = cairn_error_set(CAIRN_EIO, "cannot open '%s': %s", root,
 					     strerror(errno));
 			goto done;
 		}
@@ -551,7 +551,7 @@ static int commit_tree(cairn_store *s, const char *rev, git_tree **tree,
 	    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
 		const git_error *e = git_error_last();
 
-		rc = cairn_error_set(CAIRN_ENOTFOUND, "cairn: store '%s': revision '%s' "
+		rc = cairn_error_set(CAIRN_ENOTFOUND, "store '%s': revision '%s' "
 				     "not found%s%s", s->path, rev, e ? ": " : "",
 				     e && e->message ? e->message : "");
 		goto done;
@@ -581,7 +581,7 @@ int cairn_store_read(cairn_store *s, const char *rev, void **out_data,
 	if (git_tree_entry_bypath(&te, tree, CAIRN_STORE_SNAPSHOT_NAME) < 0 ||
 	    git_tree_entry_type(te) != GIT_OBJECT_BLOB ||
 	    git_blob_lookup(&blob, s->repo, git_tree_entry_id(te)) < 0) {
-		rc = cairn_error_set(CAIRN_ENOTFOUND, "cairn: store '%s': revision '%s' "
+		rc = cairn_error_set(CAIRN_ENOTFOUND, "store '%s': revision '%s' "
 				     "holds no %s", s->path, rev, CAIRN_STORE_SNAPSHOT_NAME);
 		goto done;
 	}

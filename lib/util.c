@@ -43,7 +43,7 @@ void cairn_error_clear(void)
 
 void cairn_oom(void)
 {
-	static const char msg[] = "cairn: out of memory\n";
+	static const char msg[] = "out of memory\n";
 
 	/* write(2) rather than stdio: the heap may be what failed. */
 	fwrite(msg, 1, sizeof(msg) - 1, stderr);

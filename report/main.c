@@ -6,6 +6,7 @@
  */
 #include "capture.h"
 #include "cairn.h"
+#include "cli.h"
 #include "diff.h"
 #include "report.h"
 #include "rules.h"
@@ -59,7 +60,7 @@ static void help(void)
 static int usage(const char *msg)
 {
 	if (msg)
-		fprintf(stderr, PROG ": %s\n", msg);
+		return cairn_cli_usage_error(usage_line, "%s", msg);
 	fputs(usage_line, stderr);
 	return 2;
 }
@@ -119,7 +120,7 @@ static json_t *load_capture(const char *const *files, size_t n,
 	if (cairn_capture_read(c, files, n) < 0)
 		goto done;
 	for (i = 0; i < cairn_capture_warning_count(c); i++)
-		fprintf(stderr, PROG ": warning: %s\n", cairn_capture_warning(c, i));
+		cairn_cli_warn("%s", cairn_capture_warning(c, i));
 	if (cairn_capture_finish(&r, c) < 0)
 		goto done;
 	if (allow)
@@ -183,6 +184,7 @@ int main(int argc, char **argv)
 	cairn_buf out = CAIRN_BUF_INIT, detail_snap = CAIRN_BUF_INIT, detail_base = CAIRN_BUF_INIT;
 	int have_base = 0, have_snap = 0;
 
+	cairn_cli_init(PROG);
 	memset(&snap, 0, sizeof(snap));
 	memset(&base, 0, sizeof(base));
 	captures = cairn_calloc((size_t)argc, sizeof(*captures));
@@ -207,7 +209,7 @@ int main(int argc, char **argv)
 			goto done;
 		}
 		case 'h': help(); rc = 0; goto done;
-		case OPT_VERSION: printf(PROG " " CAIRN_VERSION "\n"); rc = 0; goto done;
+		case OPT_VERSION: rc = cairn_cli_version(); goto done;
 		default: rc = usage(NULL); goto done;
 		}
 	}
@@ -305,14 +307,14 @@ int main(int argc, char **argv)
 
 		capture = json_load_file(capture_json_path, 0, &err);
 		if (!capture) {
-			fprintf(stderr, PROG ": capture JSON '%s': line %d: %s\n",
-				capture_json_path, err.line, err.text);
+			cairn_cli_error("capture JSON '%s': line %d: %s",
+					capture_json_path, err.line, err.text);
 			goto out_err;
 		}
 		f = json_string_value(json_object_get(capture, "format"));
 		if (!f || strcmp(f, "cairn-capture")) {
-			fprintf(stderr, PROG ": capture JSON '%s': not a cairn-capture document\n",
-				capture_json_path);
+			cairn_cli_error("capture JSON '%s': not a cairn-capture document",
+					capture_json_path);
 			goto out_err;
 		}
 	}
@@ -390,26 +392,15 @@ int main(int argc, char **argv)
 	else
 		cairn_render_json(&out, doc);
 
-	if (out_path && strcmp(out_path, "-")) {
-		if (cairn_write_file_atomic(out_path, out.data, out.len) < 0)
-			goto fail;
-	} else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout)) {
-		fprintf(stderr, PROG ": cannot write the report to standard output\n");
+	if (cairn_cli_emit(out_path && strcmp(out_path, "-") ? out_path : NULL,
+			   out.data, out.len) != 0)
 		goto out_err;
-	}
 	/* like diff(1): 1 when there are findings (at --fail-on or above) */
 	rc = cairn_findings_max(&findings) >= fail_sev ? 1 : 0;
 	goto done;
 
 fail:
-	{
-		/* library messages may carry their own "cairn: " prefix */
-		const char *msg = cairn_error_last();
-
-		if (!strncmp(msg, "cairn: ", 7))
-			msg += 7;
-		fprintf(stderr, PROG ": %s\n", *msg ? msg : "failed");
-	}
+	cairn_cli_fail();
 out_err:
 	rc = 2;
 done:

@@ -13,6 +13,8 @@
  */
 #include "analyze.h"
 #include "cairn.h"
+#include "cli.h"
+#include "jsonutil.h"
 #include "scan.h"
 #include "snapshot.h"
 #include "store.h"
@@ -70,21 +72,6 @@ static void usage(FILE *f)
 	      "unreadable or changed while read; 2 trouble, nothing written.\n", f);
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, PROG ": ");
-	fprintf(stderr, fmt, arg ? arg : "");
-	fputc('\n', stderr);
-	fputs(usage_line, stderr);
-	return 2;
-}
-
-static int fail(void)
-{
-	fprintf(stderr, PROG ": %s\n", cairn_error_last());
-	return 2;
-}
-
 /* ------------------------------------------------------------ signals */
 
 static void on_signal(int sig)
@@ -110,59 +97,34 @@ static void install_signals(void)
 
 struct ui {
 	int quiet;
-	int tty;
-	int line_shown;
-	struct timespec start;
+	cairn_progress progress;
 };
-
-static void human_bytes(char *out, size_t n, double v)
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	int u = 0;
-
-	while (v >= 1024 && u < 4) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(out, n, u ? "%.1f %s" : "%.0f %s", v, units[u]);
-}
 
 static void on_progress(void *ctx, const cairn_scan_stats *s, int final)
 {
 	struct ui *ui = ctx;
-	struct timespec now;
-	double secs;
+	double secs = cairn_progress_elapsed(&ui->progress);
 	char total[32], rate[32];
 
-	if (ui->quiet || !ui->tty)
+	if (!ui->progress.enabled)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	secs = (double)(now.tv_sec - ui->start.tv_sec) +
-	       (double)(now.tv_nsec - ui->start.tv_nsec) / 1e9;
-	human_bytes(total, sizeof(total), (double)s->bytes);
-	human_bytes(rate, sizeof(rate), secs > 0 ? (double)s->bytes_read / secs : 0);
-	fprintf(stderr, "\r" PROG ": %llu entries, %llu files, %s, %s/s    ",
-		(unsigned long long)s->entries, (unsigned long long)s->files,
-		total, rate);
-	ui->line_shown = 1;
-	if (final) {
-		fputc('\n', stderr);
-		ui->line_shown = 0;
-	}
-	fflush(stderr);
+	cairn_cli_human_bytes(total, sizeof(total), (double)s->bytes);
+	cairn_cli_human_bytes(rate, sizeof(rate),
+			      secs > 0 ? (double)s->bytes_read / secs : 0);
+	cairn_progress_show(&ui->progress, final,
+			    "%llu entries, %llu files, %s, %s/s",
+			    (unsigned long long)s->entries,
+			    (unsigned long long)s->files, total, rate);
+	if (final)
+		cairn_progress_clear(&ui->progress);
 }
 
 static void on_warn(void *ctx, const char *msg)
 {
 	struct ui *ui = ctx;
 
-	if (ui->quiet)
-		return;
-	if (ui->line_shown) {
-		fputc('\n', stderr);
-		ui->line_shown = 0;
-	}
-	fprintf(stderr, PROG ": warning: %s\n", msg);
+	if (!ui->quiet)
+		cairn_cli_warn("%s", msg);
 }
 
 /* ------------------------------------------------------------ snapshot */
@@ -389,7 +351,7 @@ static int cmd_snapshot(int argc, char **argv)
 		case 'o': output = optarg; break;
 		case 'j':
 			if (parse_jobs(optarg, &jobs) < 0)
-				return usage_error("bad --jobs '%s' (1..256)", optarg);
+				return cairn_cli_usage_error(usage_line, "bad --jobs '%s' (1..256)", optarg);
 			break;
 		case 'x': one_fs = 1; break;
 		case OPT_EXCLUDE: strv_push(&excludes, optarg); break;
@@ -409,30 +371,29 @@ static int cmd_snapshot(int argc, char **argv)
 		case OPT_STORE: store = optarg; break;
 		case OPT_STORE_CONTENT: store_content = 1; break;
 		case 'h': usage(stdout); return 0;
-		case OPT_VERSION: printf(PROG " " CAIRN_VERSION "\n"); return 0;
+		case OPT_VERSION: return cairn_cli_version();
 		default: fputs(usage_line, stderr); return 2;
 		}
 	}
 	if (optind + 1 != argc)
-		return usage_error("%s", optind >= argc ? "missing ROOT" :
+		return cairn_cli_usage_error(usage_line, "%s", optind >= argc ? "missing ROOT" :
 				   "more than one ROOT");
 	root = argv[optind];
 	if (!output)
-		return usage_error("%s", "missing -o FILE.cairn");
+		return cairn_cli_usage_error(usage_line, "missing -o FILE.cairn");
 	if (store_content && !store)
-		return usage_error("%s", "--store-content needs --store REPO");
+		return cairn_cli_usage_error(usage_line, "--store-content needs --store REPO");
 	if (store && !strcmp(output, "-"))
-		return usage_error("%s", "--store needs a file, not '-o -'");
+		return cairn_cli_usage_error(usage_line, "--store needs a file, not '-o -'");
 	if (pubkey_path && !reuse)
-		return usage_error("%s", "--pubkey (for a snapshot) needs --reuse");
+		return cairn_cli_usage_error(usage_line, "--pubkey (for a snapshot) needs --reuse");
 	aopts.pids = pids.v;
 	aopts.pid_count = pids.n;
 	aopts.env_clear = env_clear.v;
 	aopts.env_clear_count = env_clear.n;
 	aopts.mcp_configs = mcp.v;
 	aopts.mcp_config_count = mcp.n;
-	ui.tty = isatty(STDERR_FILENO);
-	clock_gettime(CLOCK_MONOTONIC, &ui.start);
+	cairn_progress_init(&ui.progress, ui.quiet);
 	raise_fd_limit();
 
 	if (sign_path && cairn_key_load_private(&sign_key, sign_path) < 0)
@@ -488,21 +449,18 @@ static int cmd_snapshot(int argc, char **argv)
 		if (cairn_store_commit(store, output, root, store_content, commit,
 				       &sst, &branch) < 0)
 			goto trouble;
-		if (!ui.quiet)
-			fprintf(stderr, PROG ": stored as %s on %s\n", commit,
-				branch ? branch : "?");
+		cairn_cli_note(ui.quiet, "stored as %s on %s", commit,
+			       branch ? branch : "?");
 		free(branch);
 	}
 	status = st.errors || st.changed ? 1 : 0;
-	if (status && !ui.quiet)
-		fprintf(stderr, PROG ": snapshot written, but %llu entries could not be "
-			"read and %llu changed while read\n",
+	if (status)
+		cairn_cli_note(ui.quiet, "snapshot written, but %llu entries could not be "
+			       "read and %llu changed while read",
 			(unsigned long long)st.errors, (unsigned long long)st.changed);
 	goto done;
 trouble:
-	if (ui.line_shown)
-		fputc('\n', stderr);
-	fail();
+	cairn_cli_fail();
 	status = 2;
 done:
 	cairn_snap_writer_abort(w);
@@ -584,16 +542,24 @@ static int dump_json(FILE *out, const json_t *j)
 	       fputc('\n', out) == EOF ? -1 : 0;
 }
 
-static int copy_out(FILE *tmp)
+/* The verified listing to stdout; JSON through the terminal-safe filter
+ * (records are stored with DEL and C1 controls raw). */
+static int copy_out(FILE *tmp, int json)
 {
 	char buf[65536];
 	size_t n;
+	FILE *out = json ? cairn_json_safe_stream(stdout) : stdout;
+	int rc = 0;
 
+	if (!out)
+		return -1;
 	rewind(tmp);
 	while ((n = fread(buf, 1, sizeof(buf), tmp)) > 0)
-		if (fwrite(buf, 1, n, stdout) != n)
-			return -1;
-	return fflush(stdout) == 0 && !ferror(tmp) ? 0 : -1;
+		if (fwrite(buf, 1, n, out) != n)
+			rc = -1;
+	if (json && fclose(out) != 0)
+		rc = -1;
+	return fflush(stdout) == 0 && !ferror(tmp) ? rc : -1;
 }
 
 static int cmd_show(int argc, char **argv)
@@ -620,12 +586,12 @@ static int cmd_show(int argc, char **argv)
 		case OPT_JSON: json = 1; break;
 		case OPT_PUBKEY: pubkey_path = optarg; break;
 		case 'h': usage(stdout); return 0;
-		case OPT_VERSION: printf(PROG " " CAIRN_VERSION "\n"); return 0;
+		case OPT_VERSION: return cairn_cli_version();
 		default: fputs(usage_line, stderr); return 2;
 		}
 	}
 	if (optind + 1 != argc)
-		return usage_error("%s", "show needs exactly one FILE");
+		return cairn_cli_usage_error(usage_line, "show needs exactly one FILE");
 	path = argv[optind];
 	if (pubkey_path && cairn_key_load_public(&pubkey, pubkey_path) < 0)
 		goto trouble;
@@ -666,7 +632,7 @@ static int cmd_show(int argc, char **argv)
 			(pubkey ? "signature verified" : "signed (not checked: no --pubkey)")
 			: "unsigned");
 	}
-	if (ferror(tmp) || copy_out(tmp) < 0) {
+	if (ferror(tmp) || copy_out(tmp, json) < 0) {
 		cairn_error_set(CAIRN_EIO, "cannot write the listing: %s",
 				strerror(errno));
 		goto trouble;
@@ -674,7 +640,7 @@ static int cmd_show(int argc, char **argv)
 	status = 0;
 	goto done;
 trouble:
-	fail();
+	cairn_cli_fail();
 done:
 	if (tmp)
 		fclose(tmp);
@@ -707,12 +673,12 @@ static int cmd_verify(int argc, char **argv)
 		case OPT_PUBKEY: pubkey_path = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
-		case OPT_VERSION: printf(PROG " " CAIRN_VERSION "\n"); return 0;
+		case OPT_VERSION: return cairn_cli_version();
 		default: fputs(usage_line, stderr); return 2;
 		}
 	}
 	if (optind + 1 != argc)
-		return usage_error("%s", "verify needs exactly one FILE");
+		return cairn_cli_usage_error(usage_line, "verify needs exactly one FILE");
 	path = argv[optind];
 	if (pubkey_path && cairn_key_load_public(&pubkey, pubkey_path) < 0)
 		goto trouble;
@@ -732,7 +698,7 @@ static int cmd_verify(int argc, char **argv)
 	status = 0;
 	goto done;
 trouble:
-	fail();
+	cairn_cli_fail();
 done:
 	cairn_buf_release(&shown);
 	json_decref(trailer);
@@ -761,12 +727,12 @@ static int cmd_keygen(int argc, char **argv)
 		switch (c) {
 		case 'o': base = optarg; break;
 		case 'h': usage(stdout); return 0;
-		case OPT_VERSION: printf(PROG " " CAIRN_VERSION "\n"); return 0;
+		case OPT_VERSION: return cairn_cli_version();
 		default: fputs(usage_line, stderr); return 2;
 		}
 	}
 	if (optind != argc)
-		return usage_error("%s", "keygen takes no operand (use -o BASENAME)");
+		return cairn_cli_usage_error(usage_line, "keygen takes no operand (use -o BASENAME)");
 	cairn_buf_addf(&priv, "%s.key", base);
 	cairn_buf_addf(&pub, "%s.pub", base);
 	if (access(pub.data, F_OK) == 0) {
@@ -782,7 +748,7 @@ static int cmd_keygen(int argc, char **argv)
 	status = 0;
 	goto done;
 trouble:
-	fail();
+	cairn_cli_fail();
 done:
 	cairn_key_free(k);
 	cairn_buf_release(&priv);
@@ -792,6 +758,7 @@ done:
 
 int main(int argc, char **argv)
 {
+	cairn_cli_init(PROG);
 	if (argc >= 2 && !strcmp(argv[1], "show"))
 		return cmd_show(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "verify"))

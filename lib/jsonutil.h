@@ -1,0 +1,45 @@
+/*
+ * jsonutil.h - small helpers around jansson that every module needs:
+ * typed getters that tolerate missing or mistyped fields (records come
+ * from files an attacker may have written), and JSON output that is safe
+ * to show on a terminal.
+ *
+ * Terminal-safe JSON: jansson escapes C0 controls but writes DEL (U+007F)
+ * and the C1 controls (U+0080..U+009F, e.g. U+009B, a one-byte CSI on
+ * some terminals) raw.  Every JSON document a tool prints goes through
+ * cairn_json_safe_append() or cairn_json_dump(), which write them as \u
+ * escapes: the same JSON value, no raw control byte.  Outside strings a
+ * JSON text has no such bytes, so the filter is exact.
+ */
+#ifndef CAIRN_JSONUTIL_H
+#define CAIRN_JSONUTIL_H
+
+#include "cairn.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+/* o[key] as a string, or NULL when o is not an object, the key is absent
+ * or not a string. */
+const char *cairn_json_str(const json_t *o, const char *key);
+/* The same with a default. */
+const char *cairn_json_str_or(const json_t *o, const char *key, const char *def);
+/* o[key] as an integer, or def when absent or not an integer. */
+long long cairn_json_int(const json_t *o, const char *key, long long def);
+/* 1 when o[key] is true, else 0. */
+int cairn_json_true(const json_t *o, const char *key);
+
+/* Append the JSON text p[0..n) to out with DEL and C1 controls written as
+ * \u escapes (see above). */
+void cairn_json_safe_append(cairn_buf *out, const char *p, size_t n);
+/* Serialise j (jansson flags) into out through cairn_json_safe_append;
+ * 0, or CAIRN_EEXTERNAL when jansson cannot encode it. */
+int cairn_json_dump(cairn_buf *out, const json_t *j, size_t flags);
+/*
+ * A stream that writes to dst through the same filter, for writers that
+ * stream large documents.  Closing it flushes but does not close dst.
+ * NULL (errno set) when the stream cannot be made.
+ */
+FILE *cairn_json_safe_stream(FILE *dst);
+
+#endif

@@ -1,0 +1,112 @@
+/*
+ * check_jsonutil.c - typed getters and terminal-safe JSON output.
+ */
+#include "jsonutil.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *safe(const char *in, size_t n)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	cairn_buf_addstr(&b, "");
+	cairn_json_safe_append(&b, in, n);
+	return cairn_buf_detach(&b, NULL);
+}
+
+START_TEST(test_jsonutil_safe_escapes_del_and_c1)
+{
+	static const struct { const char *in, *want; } cases[] = {
+		{ "\"a\x7f" "b\"", "\"a\\u007fb\"" },
+		{ "\"\xc2\x80\xc2\x9b\xc2\x9f\"", "\"\\u0080\\u009b\\u009f\"" },
+		/* U+00A0 and U+00A9 share the 0xC2 lead byte: kept */
+		{ "\"\xc2\xa0\xc2\xa9\"", "\"\xc2\xa0\xc2\xa9\"" },
+		/* a lead byte at the very end is kept as it was */
+		{ "\xc2", "\xc2" },
+		{ "{\"k\":[1,2]}", "{\"k\":[1,2]}" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = safe(cases[i].in, strlen(cases[i].in));
+
+		ck_assert_str_eq(got, cases[i].want);
+		free(got);
+	}
+}
+END_TEST
+
+START_TEST(test_jsonutil_dump_round_trips)
+{
+	json_t *j = json_pack("{s:s}", "name", "n\x7f\xc2\x85m"), *back;
+	cairn_buf b = CAIRN_BUF_INIT;
+	json_error_t err;
+
+	ck_assert_int_eq(cairn_json_dump(&b, j, JSON_COMPACT), 0);
+	ck_assert_str_eq(b.data, "{\"name\":\"n\\u007f\\u0085m\"}");
+	back = json_loadb(b.data, b.len, 0, &err);
+	ck_assert_ptr_nonnull(back);
+	ck_assert_str_eq(cairn_json_str(back, "name"), "n\x7f\xc2\x85m");
+	json_decref(back);
+	json_decref(j);
+	cairn_buf_release(&b);
+}
+END_TEST
+
+/* The stream keeps the 0xC2 lead byte across writes. */
+START_TEST(test_jsonutil_stream_split_writes)
+{
+	char *mem = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&mem, &len), *f;
+
+	ck_assert_ptr_nonnull(m);
+	f = cairn_json_safe_stream(m);
+	ck_assert_ptr_nonnull(f);
+	setvbuf(f, NULL, _IONBF, 0);
+	fputs("\"a\xc2", f);
+	fputs("\x9b" "b\xc2", f);
+	fputs("\xa9\x7f\"", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(fclose(m), 0);
+	ck_assert_str_eq(mem, "\"a\\u009bb\xc2\xa9\\u007f\"");
+	free(mem);
+}
+END_TEST
+
+START_TEST(test_jsonutil_getters_tolerate_wrong_types)
+{
+	json_t *o = json_pack("{s:s,s:i,s:b,s:i}", "s", "x", "i", 7, "t", 1, "n", 3);
+
+	ck_assert_str_eq(cairn_json_str(o, "s"), "x");
+	ck_assert_ptr_null(cairn_json_str(o, "i"));
+	ck_assert_ptr_null(cairn_json_str(o, "absent"));
+	ck_assert_ptr_null(cairn_json_str(NULL, "s"));
+	ck_assert_str_eq(cairn_json_str_or(o, "i", "def"), "def");
+	ck_assert_int_eq(cairn_json_int(o, "i", -1), 7);
+	ck_assert_int_eq(cairn_json_int(o, "s", -1), -1);
+	ck_assert_int_eq(cairn_json_true(o, "t"), 1);
+	ck_assert_int_eq(cairn_json_true(o, "n"), 0);
+	json_decref(o);
+}
+END_TEST
+
+Suite *jsonutil_suite(void);
+
+Suite *jsonutil_suite(void)
+{
+	Suite *s = suite_create("jsonutil");
+	TCase *c = tcase_create("safe-output");
+
+	tcase_add_test(c, test_jsonutil_safe_escapes_del_and_c1);
+	tcase_add_test(c, test_jsonutil_dump_round_trips);
+	tcase_add_test(c, test_jsonutil_stream_split_writes);
+	suite_add_tcase(s, c);
+	c = tcase_create("getters");
+	tcase_add_test(c, test_jsonutil_getters_tolerate_wrong_types);
+	suite_add_tcase(s, c);
+	return s;
+}
