@@ -34,12 +34,26 @@ else
 Q := @
 endif
 
+# The libraries are found with pkg-config when make reads this file, so when
+# one is missing no rule below can work yet.  Every goal then runs the deps
+# step first (scripts/deps.sh: as root it installs what is missing; otherwise
+# it prints the one command to run and stops) and starts make again, which
+# finds them.  CAIRN_DEPS_RAN marks that second make.
 ifneq ($(filter-out clean deps help,$(or $(MAKECMDGOALS),all)),)
-PKG_MISSING := $(strip $(foreach p,$(PKGS) check,$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,$(p))))
+PKG_MISSING := $(strip $(foreach p,$(PKGS) check,$(if $(shell $(PKG_CONFIG) --exists $(p) 2>/dev/null && echo y),,$(p))))
+endif
 ifneq ($(PKG_MISSING),)
-$(error missing libraries: $(PKG_MISSING); run 'sh scripts/deps.sh' (as root it installs them))
+ifeq ($(CAIRN_DEPS_RAN),1)
+$(error missing libraries after 'sh scripts/deps.sh': $(PKG_MISSING) ($(PKG_CONFIG) --exists finds none of them))
 endif
-endif
+.PHONY: $(or $(MAKECMDGOALS),all) deps-then-make
+$(or $(MAKECMDGOALS),all): deps-then-make
+	@:
+deps-then-make:
+	@echo "make: missing libraries: $(PKG_MISSING); running 'sh scripts/deps.sh' first" >&2
+	@sh scripts/deps.sh
+	@$(MAKE) --no-print-directory CAIRN_DEPS_RAN=1 $(MAKECMDGOALS)
+else # the libraries are there: the build
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wvla -Wformat=2
@@ -76,7 +90,7 @@ MANPAGES := $(wildcard docs/*.1)
 all: $(BINS) $(HELPER_BINS)
 
 deps:
-	@sh scripts/deps.sh
+	@$(if $(CAIRN_DEPS_RAN),:,sh scripts/deps.sh)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h)
 	@mkdir -p $(dir $@)
@@ -156,3 +170,5 @@ clean:
 
 help:
 	@sed -n '3,14p' Makefile
+
+endif # PKG_MISSING
