@@ -20,6 +20,7 @@
 
 struct cairn_analyzer {
 	char *root;
+	char *root_real;           /* realpath of root, NULL if it has none */
 	int rootfd;
 	cairn_analyze_opts opts;
 	cairn_pkg_files files;
@@ -38,6 +39,7 @@ int cairn_analyzer_new(cairn_analyzer **out, const char *root,
 	*out = NULL;
 	a = cairn_calloc(1, sizeof(*a));
 	a->root = cairn_strdup(root);
+	a->root_real = fd >= 0 ? realpath(root, NULL) : NULL;
 	a->rootfd = fd;
 	if (opts)
 		a->opts = *opts;
@@ -314,10 +316,96 @@ static void npx_trees(cairn_analyzer *a, int cachefd)
 	close(npmfd);
 }
 
+/* Claude Code settings in the tree that tree_text_files() reads. */
+static int tree_claude_settings(const char *p)
+{
+	size_t n = strlen(p);
+
+	return !strstr(p, "node_modules/") &&
+	       (!strcmp(p, ".claude/settings.json") || !strcmp(p, ".claude/settings.local.json") ||
+		(n > 22 && !strcmp(p + n - 22, "/.claude/settings.json")));
+}
+
+/*
+ * How a config named on the command line or found in a per-user place is
+ * written, the key of its records (docs/RECORDS.md §Keys): relative to the
+ * root when it lies inside it, as the walk writes it, so one file gives one
+ * set of records however it was named and wherever the tree is.  Else a
+ * config named on the command line is written by its absolute path ("~/..."
+ * below $HOME), the same whatever folder cairn-snap ran in (outside is
+ * set); a per-user place keeps its "~/place" name (outside NULL).  The
+ * folder is resolved (realpath), the last component is not: it is read
+ * without following a symlink.  NULL when the folder cannot be resolved
+ * (reading it fails and says why).  New string.
+ */
+static char *config_label(const cairn_analyzer *a, const char *path, int outside)
+{
+	char *d = cairn_strdup(path), *s = strrchr(d, '/'), *dir, *label = NULL;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t n;
+
+	if (s == d)
+		d[1] = '\0';
+	else if (s)
+		*s = '\0';
+	else
+		strcpy(d, ".");
+	dir = realpath(d, NULL);
+	free(d);
+	if (!dir || !*base)
+		goto done;
+	n = a->root_real ? strlen(a->root_real) : 0;
+	if (n && !strcmp(dir, a->root_real)) {
+		label = cairn_strdup(base);
+	} else if (n && !strncmp(dir, a->root_real, n) &&
+		   (dir[n] == '/' || !strcmp(a->root_real, "/"))) {
+		label = cairn_path_join(dir + n + (dir[n] == '/'), base);
+	} else if (outside) {
+		const char *home = getenv("HOME");
+		char *abs = cairn_path_join(dir, base);
+		char *rhome = home && *home ? realpath(home, NULL) : NULL;
+		size_t h = rhome ? strlen(rhome) : 0;
+
+		/* dir is resolved: compare with the resolved $HOME too */
+		if (h > 1 && !strncmp(abs, rhome, h) && abs[h] == '/')
+			label = cairn_path_join("~", abs + h + 1);
+		else
+			label = tilde(abs);
+		free(rhome);
+		free(abs);
+	}
+done:
+	free(dir);
+	return label;
+}
+
+/* The walk of the tree reads this config itself (mcp_all, tree_text_files). */
+static int walk_reads(const cairn_analyzer *a, const char *label)
+{
+	if (!a->opts.packages || label[0] == '/' || label[0] == '~' ||
+	    !cairn_pkg_files_find(&a->files, label))
+		return 0;
+	return (cairn_mcp_config_client(label) && !strstr(label, "node_modules/")) ||
+	       tree_claude_settings(label);
+}
+
+static int label_seen(char ***seen, size_t *n, const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp((*seen)[i], label))
+			return 1;
+	*seen = cairn_realloc(*seen, (*n + 1) * sizeof(char *));
+	(*seen)[(*n)++] = cairn_strdup(label);
+	return 0;
+}
+
 /* MCP configs and Claude settings found in the tree, given, or per user. */
 static void mcp_all(cairn_analyzer *a, int npx_fd, const char *npx_label)
 {
-	size_t i;
+	size_t i, nseen = 0;
+	char **seen = NULL;
 	cairn_buf b = CAIRN_BUF_INIT;
 
 	if (a->opts.packages) {
@@ -335,15 +423,24 @@ static void mcp_all(cairn_analyzer *a, int npx_fd, const char *npx_label)
 		}
 	}
 	for (i = 0; i < a->opts.mcp_config_count; i++) {
-		const char *p = a->opts.mcp_configs[i];
-		const char *client = cairn_mcp_config_client(p);
+		char *label = config_label(a, a->opts.mcp_configs[i], 1);
+		const char *p = label ? label : a->opts.mcp_configs[i];
+		const char *client = cairn_mcp_config_client(a->opts.mcp_configs[i]);
 		int dfd;
 
+		if (!client)
+			client = cairn_mcp_config_client(p);
+
+		/* one file, one set of records: the walk's, or the first name */
+		if (walk_reads(a, p) || label_seen(&seen, &nseen, p)) {
+			free(label);
+			continue;
+		}
 		/* an explicit path may be anywhere: read it through its folder,
 		 * without following a symlink at the last component */
 		{
-			char *d = cairn_strdup(p), *s = strrchr(d, '/');
-			const char *base = s ? s + 1 : p;
+			char *d = cairn_strdup(a->opts.mcp_configs[i]), *s = strrchr(d, '/');
+			const char *base = s ? s + 1 : a->opts.mcp_configs[i];
 
 			if (s == d)
 				d[1] = '\0';
@@ -365,14 +462,27 @@ static void mcp_all(cairn_analyzer *a, int npx_fd, const char *npx_label)
 				close(dfd);
 			free(d);
 		}
+		free(label);
 	}
 	if (a->opts.mcp_discover) {
 		int home = open_home();
 		const char *const *places = cairn_mcp_user_places();
+		const char *hdir = getenv("HOME");
 
 		for (i = 0; home >= 0 && places[i]; i++) {
-			char *label = home_label(places[i]);
-			int rc = cairn_safe_read(&b, home, places[i], CAIRN_CAP_MANIFEST, label);
+			char *abs = cairn_path_join(hdir, places[i]);
+			char *label = config_label(a, abs, 0);
+			int rc;
+
+			free(abs);
+			if (!label)
+				label = home_label(places[i]);
+			/* a home inside the snapshot root: the walk has it */
+			if (walk_reads(a, label) || label_seen(&seen, &nseen, label)) {
+				free(label);
+				continue;
+			}
+			rc = cairn_safe_read(&b, home, places[i], CAIRN_CAP_MANIFEST, label);
 
 			if (rc == 0) {
 				if (!strcmp(places[i], ".claude/settings.json"))
@@ -388,6 +498,9 @@ static void mcp_all(cairn_analyzer *a, int npx_fd, const char *npx_label)
 		if (home >= 0)
 			close(home);
 	}
+	for (i = 0; i < nseen; i++)
+		free(seen[i]);
+	free(seen);
 	cairn_buf_release(&b);
 }
 
@@ -403,9 +516,7 @@ static void tree_text_files(cairn_analyzer *a)
 			  !strstr(p, "node_modules/") && !strstr(p, "site-packages/") &&
 			  !strstr(p, "dist-packages/");
 		int ci = cairn_pipeline_wanted(p);
-		int claude = !strstr(p, "node_modules/") &&
-			     (!strcmp(p, ".claude/settings.json") || !strcmp(p, ".claude/settings.local.json") ||
-			      (strlen(p) > 22 && (!strcmp(p + strlen(p) - 22, "/.claude/settings.json"))));
+		int claude = tree_claude_settings(p);
 
 		if (!req && !ci && !claude)
 			continue;
@@ -550,5 +661,6 @@ void cairn_analyzer_free(cairn_analyzer *a)
 	cairn_recs_release(&a->recs);
 	cairn_env_key_free(a->key);
 	free(a->root);
+	free(a->root_real);
 	free(a);
 }

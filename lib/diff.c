@@ -789,11 +789,66 @@ static void key_part(cairn_buf *b, const json_t *v)
 struct keyed {
 	const char *type;
 	char *key;
-	char *canon;       /* tie-breaker: the whole record, canonical */
+	char *canon;       /* tie-breaker: the whole record, canonical, less
+	                    * the recorder's own fields */
 	json_t *rec;
+	int skip;          /* left out of the comparison */
 };
 
-static void keyed_fill(struct keyed *k, json_t *rec)
+/*
+ * What describes cairn-snap's own run rather than the system it records
+ * (docs/RECORDS.md §Keys): the --env process ("self") has the recorder's
+ * pid, command line (which names the output file), working folder and
+ * executable, and env_count counts the variables below; of its
+ * environment, the variables a shell sets from the command it runs and the
+ * folder it runs in.  They stay in the snapshot as evidence of how it was
+ * made; the comparison leaves them out, or two snapshots of an unchanged
+ * tree would always differ.
+ */
+static const char *const self_process_fields[] = {
+	"pid", "cmdline", "cwd", "exe", "exe_sha256", "env_count", NULL
+};
+static const char *const self_env_names[] = { "_", "PWD", "OLDPWD", NULL };
+
+static int str_in(const char *s, const char *const *list)
+{
+	size_t i;
+
+	for (i = 0; s && list[i]; i++)
+		if (!strcmp(s, list[i]))
+			return 1;
+	return 0;
+}
+
+static int is_self(const json_t *rec)
+{
+	const char *src = json_string_value(json_object_get(rec, "source"));
+
+	return src && !strcmp(src, "self");
+}
+
+/* Canonical text of rec as compared: without the recorder's own fields. */
+static char *canon_of(const char *type, json_t *rec)
+{
+	json_t *copy = NULL;
+	char *s;
+	size_t i;
+
+	if (!strcmp(type, "process") && is_self(rec)) {
+		copy = json_copy(rec);
+		for (i = 0; self_process_fields[i]; i++)
+			json_object_del(copy, self_process_fields[i]);
+	}
+	s = json_dumps(copy ? copy : rec, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(copy);
+	if (!s)
+		cairn_oom();
+	return s;
+}
+
+/* live: the new side is a tree walked now, whose process environments are
+ * not read again (they belong to the moment of the snapshot). */
+static void keyed_fill(struct keyed *k, json_t *rec, int live)
 {
 	const char *type = json_string_value(json_object_get(rec, "type"));
 	const struct rec_kind *rk = rec_kind_of(type ? type : "");
@@ -802,9 +857,11 @@ static void keyed_fill(struct keyed *k, json_t *rec)
 
 	k->type = type ? type : "";
 	k->rec = rec;
-	k->canon = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS);
-	if (!k->canon)
-		cairn_oom();
+	k->canon = canon_of(k->type, rec);
+	if (!strcmp(k->type, "env") || !strcmp(k->type, "process"))
+		k->skip = live || (!strcmp(k->type, "env") && is_self(rec) &&
+				   str_in(json_string_value(json_object_get(rec, "name")),
+					  self_env_names));
 	if (rk) {
 		for (i = 0; rk->key_fields[i]; i++) {
 			const json_t *v = json_object_get(rec, rk->key_fields[i]);
@@ -834,13 +891,13 @@ static int keyed_cmp(const void *pa, const void *pb)
 	return c;
 }
 
-static struct keyed *keyed_array(json_t *records, size_t *n)
+static struct keyed *keyed_array(json_t *records, int live, size_t *n)
 {
 	size_t i, count = json_array_size(records);
 	struct keyed *k = cairn_calloc(count ? count : 1, sizeof(*k));
 
 	for (i = 0; i < count; i++)
-		keyed_fill(&k[i], json_array_get(records, i));
+		keyed_fill(&k[i], json_array_get(records, i), live);
 	qsort(k, count, sizeof(*k), keyed_cmp);
 	*n = count;
 	return k;
@@ -957,11 +1014,15 @@ static void classify(cairn_diff *d, const struct keyed *a, const struct keyed *b
 	json_t *v;
 	int added = 0;
 
+	int self = !strcmp(a->type, "process") && is_self(a->rec);
+
 	json_object_foreach(a->rec, f, v)
-		if (field_differs(a->rec, b->rec, f))
+		if (field_differs(a->rec, b->rec, f) &&
+		    !(self && str_in(f, self_process_fields)))
 			json_array_append_new(fields, json_string(f));
 	json_object_foreach(b->rec, f, v)
-		if (!json_object_get(a->rec, f))
+		if (!json_object_get(a->rec, f) &&
+		    !(self && str_in(f, self_process_fields)))
 			json_array_append_new(fields, json_string(f));
 	sort_names(fields);
 	if (!strcmp(a->type, "package")) {
@@ -1034,15 +1095,24 @@ static int red_flag_added(const json_t *rec)
 	return type && !strcmp(type, "package") && runs_at_install(rec);
 }
 
-static void diff_records(cairn_diff *d, json_t *old_recs, json_t *new_recs)
+static void diff_records(cairn_diff *d, json_t *old_recs, json_t *new_recs,
+			 int live)
 {
 	size_t na, nb, i = 0, j = 0;
-	struct keyed *a = keyed_array(old_recs, &na);
-	struct keyed *b = keyed_array(new_recs, &nb);
+	struct keyed *a = keyed_array(old_recs, live, &na);
+	struct keyed *b = keyed_array(new_recs, live, &nb);
 
 	while (i < na || j < nb) {
 		int c;
 
+		if (i < na && a[i].skip) {
+			i++;
+			continue;
+		}
+		if (j < nb && b[j].skip) {
+			j++;
+			continue;
+		}
 		if (i < na && j < nb) {
 			c = strcmp(a[i].type, b[j].type);
 			if (!c)
@@ -1176,7 +1246,7 @@ static int run(cairn_diff **out, struct source *so, struct source *sn,
 		rc = live_records(sn);
 	if (rc == 0) {
 		if (!sn->w || sn->an)
-			diff_records(d, so->records, sn->records);
+			diff_records(d, so->records, sn->records, sn->w != NULL);
 		publish_records(d);
 	}
 	d->records[0] = so->records;
