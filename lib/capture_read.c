@@ -1,9 +1,9 @@
 /*
  * capture_read.c - capture files in, packets out, merged by time.
  *
- * Files are read with libpcap (pcap and pcapng, nanosecond timestamps).
- * gzip and zstd compressed files are decompressed on the fly through a
- * stdio cookie, so libpcap never sees the difference.  libpcap 1.10 stops
+ * Files are read with libpcap (pcap and pcapng, nanosecond timestamps),
+ * through lib/capture_input.c, which undoes gzip and zstd on the fly so
+ * libpcap never sees the difference.  libpcap 1.10 stops
  * on a pcapng file whose interfaces have different link types ("an
  * interface has a type ... different from the type of the first
  * interface"); such a file is then read again with the block reader below
@@ -12,6 +12,7 @@
  * every other kind of damage is an error naming the file.
  */
 #include "capture.h"
+#include "capture_input.h"
 #include "capture_int.h"
 
 #include <errno.h>
@@ -21,8 +22,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
-#include <zstd.h>
 
 #define NG_BLOCK_MAX (16u << 20)   /* larger blocks are bogus, not packets */
 #define NG_MAX_IFACES 4096
@@ -30,169 +29,6 @@
 
 void cap_warn(cairn_capture *c, const char *msg);
 const char *cap_filter(const cairn_capture *c);
-
-/* ---- decompressing FILE cookies ---- */
-
-struct zin {
-	int fd;
-	int kind;               /* 1 gzip, 2 zstd */
-	gzFile gz;
-	ZSTD_DStream *zs;
-	uint8_t *in;
-	ZSTD_inBuffer ib;
-	size_t last_ret;        /* zstd: 0 when a frame ended cleanly */
-	int eof, truncated, failed;
-	char err[128];
-};
-
-static ssize_t zin_read(void *cookie, char *buf, size_t size)
-{
-	struct zin *z = cookie;
-
-	if (z->kind == 1) {
-		int n;
-
-		if (size > (1u << 30))
-			size = 1u << 30;
-		n = gzread(z->gz, buf, (unsigned)size);
-		if (n >= 0)
-			return n;
-		{
-			int code = 0;
-			const char *m = gzerror(z->gz, &code);
-
-			if (code == Z_BUF_ERROR) {
-				z->truncated = 1;
-				return 0;
-			}
-			z->failed = 1;
-			snprintf(z->err, sizeof(z->err), "gzip: %s", m ? m : "error");
-			errno = EIO;
-			return -1;
-		}
-	}
-	{
-		ZSTD_outBuffer ob = { buf, size, 0 };
-
-		while (ob.pos == 0) {
-			size_t r;
-
-			if (z->ib.pos == z->ib.size) {
-				ssize_t n;
-
-				if (z->eof) {
-					if (z->last_ret != 0)
-						z->truncated = 1;
-					return 0;
-				}
-				n = read(z->fd, z->in, ZSTD_DStreamInSize());
-				if (n < 0) {
-					z->failed = 1;
-					snprintf(z->err, sizeof(z->err), "%s", strerror(errno));
-					return -1;
-				}
-				if (n == 0) {
-					z->eof = 1;
-					continue;
-				}
-				z->ib.src = z->in;
-				z->ib.size = (size_t)n;
-				z->ib.pos = 0;
-			}
-			r = ZSTD_decompressStream(z->zs, &ob, &z->ib);
-			if (ZSTD_isError(r)) {
-				z->failed = 1;
-				snprintf(z->err, sizeof(z->err), "zstd: %s", ZSTD_getErrorName(r));
-				errno = EIO;
-				return -1;
-			}
-			z->last_ret = r;
-		}
-		return (ssize_t)ob.pos;
-	}
-}
-
-static int zin_close(void *cookie)
-{
-	struct zin *z = cookie;
-
-	if (z->gz)
-		gzclose(z->gz); /* closes fd */
-	else
-		close(z->fd);
-	ZSTD_freeDStream(z->zs);
-	free(z->in);
-	free(z);
-	return 0;
-}
-
-/* Open path for reading, refusing what is not a regular file (a FIFO or a
- * device would block or never end).  *zout is set for compressed files. */
-static int open_stream(FILE **out, struct zin **zout, const char *path)
-{
-	struct stat st;
-	uint8_t magic[4] = { 0 };
-	ssize_t n;
-	int fd;
-	FILE *fp;
-	struct zin *z;
-	cookie_io_functions_t io = { zin_read, NULL, NULL, zin_close };
-
-	*zout = NULL;
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return cairn_error_set(CAIRN_EIO, "cannot open '%s': %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return cairn_error_set(CAIRN_EIO, "'%s': not a regular file", path);
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	n = pread(fd, magic, 4, 0);
-	if (n < 0) {
-		close(fd);
-		return cairn_error_set(CAIRN_EIO, "cannot read '%s': %s", path, strerror(errno));
-	}
-	if (n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
-		z = cairn_calloc(1, sizeof(*z));
-		z->fd = fd;
-		z->kind = 1;
-		z->gz = gzdopen(fd, "rb");
-		if (!z->gz)
-			cairn_oom();
-		gzbuffer(z->gz, 1 << 17);
-	} else if (n == 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f &&
-	           magic[3] == 0xfd) {
-		z = cairn_calloc(1, sizeof(*z));
-		z->fd = fd;
-		z->kind = 2;
-		z->zs = ZSTD_createDStream();
-		if (!z->zs)
-			cairn_oom();
-		ZSTD_initDStream(z->zs);
-		/* a window larger than 128 MiB is refused rather than allocated */
-		ZSTD_DCtx_setParameter(z->zs, ZSTD_d_windowLogMax, 27);
-		z->in = cairn_malloc(ZSTD_DStreamInSize());
-		z->last_ret = 1;
-	} else {
-		fp = fdopen(fd, "rb");
-		if (!fp) {
-			close(fd);
-			return cairn_error_set(CAIRN_EIO, "cannot open '%s': %s", path, strerror(errno));
-		}
-		setvbuf(fp, NULL, _IOFBF, 1 << 18);
-		*out = fp;
-		return 0;
-	}
-	fp = fopencookie(z, "rb", io);
-	if (!fp) {
-		zin_close(z);
-		return cairn_error_set(CAIRN_EIO, "cannot open '%s': %s", path, strerror(errno));
-	}
-	setvbuf(fp, NULL, _IOFBF, 1 << 18);
-	*zout = z;
-	*out = fp;
-	return 0;
-}
 
 /* ---- pcapng block reader ---- */
 
@@ -447,7 +283,8 @@ bad:
 struct source {
 	const char *path;
 	FILE *fp;
-	struct zin *z;
+	struct cairn_input_stream in;
+	enum cairn_input_kind kind;
 	pcap_t *pcap;
 	struct ngreader *ng;
 	uint64_t delivered;
@@ -466,7 +303,8 @@ static void source_close(struct source *s)
 		fclose(s->fp);
 	s->pcap = NULL;
 	s->fp = NULL;
-	s->z = NULL;
+	s->in.fp = NULL;
+	s->in.z = NULL;
 	ng_free(s->ng);
 	s->ng = NULL;
 }
@@ -480,21 +318,6 @@ static void truncated_warning(cairn_capture *c, struct source *s, const char *wh
 	cap_warn(c, msg);
 }
 
-/* 1 when the (decompressed) file starts with a pcapng section header */
-static int is_pcapng(const char *path)
-{
-	struct zin *z;
-	FILE *fp;
-	uint8_t m[4];
-	int yes;
-
-	if (open_stream(&fp, &z, path) < 0)
-		return 0;
-	yes = fread(m, 1, 4, fp) == 4 && !memcmp(m, "\x0a\x0d\x0d\x0a", 4);
-	fclose(fp);
-	return yes;
-}
-
 static int source_fallback(cairn_capture *c, struct source *s);
 
 static int source_open(cairn_capture *c, struct source *s)
@@ -502,28 +325,30 @@ static int source_open(cairn_capture *c, struct source *s)
 	char errbuf[PCAP_ERRBUF_SIZE];
 	int rc;
 
-	rc = open_stream(&s->fp, &s->z, s->path);
+	rc = cairn_input_open(&s->in, s->path);
 	if (rc < 0)
 		return rc;
+	s->fp = s->in.fp;
 	errbuf[0] = '\0';
 	s->pcap = pcap_fopen_offline_with_tstamp_precision(s->fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (!s->pcap) {
 		int trunc = strstr(errbuf, "truncated") != NULL;
-		char zerr[sizeof(s->z->err)] = "";
+		char zerr[128] = "";
 
-		/* fclose frees the cookie: keep its message first */
-		if (s->z && s->z->failed)
-			memcpy(zerr, s->z->err, sizeof(zerr));
+		/* fclose frees the decompressor: keep its message first */
+		if (cairn_input_error(&s->in))
+			snprintf(zerr, sizeof(zerr), "%s", cairn_input_error(&s->in));
 		fclose(s->fp);
 		s->fp = NULL;
-		s->z = NULL;
+		s->in.fp = NULL;
+		s->in.z = NULL;
 		if (zerr[0])
 			return cairn_error_set(CAIRN_EFORMAT, "'%s': %s", s->path, zerr);
 		/* an empty or cut header is no capture at all */
 		if (trunc)
 			return cairn_error_set(CAIRN_EFORMAT, "'%s': truncated capture header", s->path);
 		/* a pcapng libpcap will not open: the block reader may */
-		if (is_pcapng(s->path))
+		if (s->kind == CAIRN_INPUT_PCAPNG)
 			return source_fallback(c, s);
 		return cairn_error_set(CAIRN_EFORMAT, "'%s': not a pcap/pcapng capture (%s)",
 			s->path, errbuf);
@@ -553,9 +378,10 @@ static int source_fallback(cairn_capture *c, struct source *s)
 		pcap_close(s->pcap);
 	s->pcap = NULL;
 	s->fp = NULL;
-	rc = open_stream(&s->fp, &s->z, s->path);
+	rc = cairn_input_open(&s->in, s->path);
 	if (rc < 0)
 		return rc;
+	s->fp = s->in.fp;
 	s->ng = cairn_calloc(1, sizeof(*s->ng));
 	s->ng->fp = s->fp;
 	for (i = 0; i < skip; i++) {
@@ -582,7 +408,7 @@ static int source_next(cairn_capture *c, struct source *s)
 		}
 		if (rc == 2)
 			truncated_warning(c, s, "partial last record");
-		else if (rc == 0 && s->z && s->z->truncated)
+		else if (rc == 0 && cairn_input_truncated(&s->in))
 			truncated_warning(c, s, "compressed stream cut short");
 		return rc < 0 ? rc : 0;
 	}
@@ -608,15 +434,16 @@ static int source_next(cairn_capture *c, struct source *s)
 			return 0;
 		}
 		if (rc == PCAP_ERROR_BREAK) {
-			if (s->z && s->z->truncated)
+			if (cairn_input_truncated(&s->in))
 				truncated_warning(c, s, "compressed stream cut short");
 			return 0;
 		}
 		{
 			const char *e = pcap_geterr(s->pcap);
 
-			if (s->z && s->z->failed)
-				return cairn_error_set(CAIRN_EFORMAT, "'%s': %s", s->path, s->z->err);
+			if (cairn_input_error(&s->in))
+				return cairn_error_set(CAIRN_EFORMAT, "'%s': %s", s->path,
+					cairn_input_error(&s->in));
 			if (strstr(e, "truncated")) {
 				truncated_warning(c, s, "partial last record");
 				return 0;
@@ -641,8 +468,30 @@ int cairn_capture_read(cairn_capture *c, const char *const *paths, size_t n)
 	int rc = 0;
 
 	for (i = 0; i < n; i++) {
+		struct cairn_input_info info;
+
 		src[i].path = paths[i];
-		rc = source_open(c, &src[i]);
+		rc = cairn_input_sniff(&info, paths[i]);
+		if (rc < 0)
+			goto done;
+		src[i].kind = info.kind;
+		switch (info.kind) {
+		case CAIRN_INPUT_PCAP:
+		case CAIRN_INPUT_PCAPNG:
+			/* a header cut short is no capture at all */
+			if (info.head_truncated) {
+				rc = cairn_error_set(CAIRN_EFORMAT, "'%s': truncated capture header",
+					paths[i]);
+				goto done;
+			}
+			rc = source_open(c, &src[i]);
+			break;
+		default:
+			rc = cairn_error_set(CAIRN_EFORMAT,
+				"'%s': not a pcap/pcapng capture%s", paths[i],
+				info.head_len ? "" : " (empty file)");
+			break;
+		}
 		if (rc < 0)
 			goto done;
 	}
