@@ -26,6 +26,7 @@
 #include "rules.h"
 #include "snapshot.h"
 #include "store.h"
+#include "rfc3339.h"
 
 #define PROG "cairn-diff"
 
@@ -173,8 +174,8 @@ static void describe_change(cairn_buf *out, const cairn_diff_change *c)
 	if (c->what & CAIRN_DW_MTIME) {
 		char t1[48], t2[48];
 
-		cairn_time_rfc3339(t1, sizeof(t1), a->mtime_sec, a->mtime_nsec);
-		cairn_time_rfc3339(t2, sizeof(t2), b->mtime_sec, b->mtime_nsec);
+		cairn_rfc3339_format(t1, sizeof(t1), a->mtime_sec, a->mtime_nsec);
+		cairn_rfc3339_format(t2, sizeof(t2), b->mtime_sec, b->mtime_nsec);
 		cairn_buf_addf(out, "; mtime %s -> %s", t1, t2);
 	}
 	if (c->what & CAIRN_DW_ERROR) {
@@ -750,7 +751,7 @@ static int cmd_history(const struct opts *o)
 		const cairn_history_commit *c = &h->v[i];
 		char when[48];
 
-		cairn_time_rfc3339(when, sizeof(when), c->time, -1);
+		cairn_rfc3339_format(when, sizeof(when), c->time, -1);
 		printf("\n%scommit %s%s  %s\n", col(C_YELLOW), c->oid, reset(), when);
 		printf("  author: %s", cairn_cli_esc_str(&b, c->author_name));
 		printf(" <%s>\n", cairn_cli_esc_str(&b, c->author_email));

@@ -11,6 +11,7 @@
 #include "pip.h"
 #include "pipeline.h"
 #include "pkgfs.h"
+#include "rfc3339.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -214,7 +215,7 @@ static void fetch_cb(void *ctx, const json_t *e, const char *bucket)
 		else if (!strncmp(key, "make-fetch-happen:request-cache:", 32))
 			kind = "packument";
 	}
-	cairn_time_rfc3339(ts, sizeof(ts), (int64_t)(ms / 1000), (long)((ms % 1000) * 1000000));
+	cairn_rfc3339_format(ts, sizeof(ts), (int64_t)(ms / 1000), (long)((ms % 1000) * 1000000));
 	json_object_set_new(rec, "type", json_string("npm_fetch"));
 	json_object_set_new(rec, "time", json_is_integer(t) ? json_string(ts) : json_null());
 	json_object_set_new(rec, "time_ms", json_is_integer(t) ? json_integer(ms) : json_null());

@@ -106,8 +106,4 @@ void cairn_escape_display(cairn_buf *out, const char *p, size_t n);
  */
 int cairn_write_file_atomic(const char *path, const void *data, size_t len);
 
-/* Format a UTC time (seconds, nanoseconds) as RFC 3339, e.g.
- * "2026-11-22T11:48:14.123456789Z" (ns omitted when ns < 0). out >= 40 bytes. */
-void cairn_time_rfc3339(char *out, size_t outlen, int64_t sec, long nsec);
-
 #endif

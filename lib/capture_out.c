@@ -6,6 +6,7 @@
  */
 #include "capture.h"
 #include "jsonutil.h"
+#include "rfc3339.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -245,7 +246,7 @@ static void fmt_time(char *out, size_t len, int64_t ns)
 		s--;
 		frac += 1000000000L;
 	}
-	cairn_time_rfc3339(out, len, s, frac);
+	cairn_rfc3339_format(out, len, s, frac);
 }
 
 static void fmt_time_s(char *out, size_t len, int64_t ns)
@@ -254,7 +255,7 @@ static void fmt_time_s(char *out, size_t len, int64_t ns)
 
 	if (ns % 1000000000LL < 0)
 		s--;
-	cairn_time_rfc3339(out, len, s, -1);
+	cairn_rfc3339_format(out, len, s, -1);
 }
 
 static void fmt_duration(char *out, size_t len, int64_t ns)

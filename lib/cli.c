@@ -36,6 +36,8 @@ static void erase_line(void)
 
 /* The one place that writes a message: tool name, escaped text, newline. */
 static void vreport(const char *kind, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static void vreport(const char *kind, const char *fmt, va_list ap)
 {
 	cairn_buf raw = CAIRN_BUF_INIT, shown = CAIRN_BUF_INIT;
 	va_list cp;

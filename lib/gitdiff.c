@@ -12,6 +12,8 @@
 #include "npm.h"
 #include "snapshot.h"
 #include "walk.h"
+#include "rfc3339.h"
+#include "url.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -839,16 +841,14 @@ static int str_eq(const char *a, const char *b)
 	return !strcmp(a, b);
 }
 
+/* The host of a "resolved" URL, any scheme ("" when it has none). */
 static void url_host(const char *url, char *host, size_t n)
 {
-	const char *p, *e;
+	cairn_url u;
 
 	host[0] = '\0';
-	if (!url || !(p = strstr(url, "://")))
-		return;
-	p += 3;
-	e = p + strcspn(p, "/:?#");
-	snprintf(host, n, "%.*s", (int)(e - p), p);
+	if (url && cairn_url_parse(&u, url) == 0)
+		snprintf(host, n, "%s", u.host);
 }
 
 /* An exact version: digits.digits.digits with an optional pre-release,
@@ -913,7 +913,7 @@ static void diff_deps(cairn_history_commit *c, const struct deps *a,
 					       exact_version(x->version) &&
 					       !exact_version(y->version));
 			} else {
-				char h1[256], h2[256];
+				char h1[CAIRN_URL_HOST_MAX], h2[CAIRN_URL_HOST_MAX];
 				int same_version = str_eq(x->version, y->version);
 
 				url_host(x->resolved, h1, sizeof(h1));
@@ -1153,7 +1153,7 @@ json_t *cairn_history_to_json(const cairn_history *h)
 		json_t *x = json_object(), *ch = json_array();
 		char when[48];
 
-		cairn_time_rfc3339(when, sizeof(when), c->time, -1);
+		cairn_rfc3339_format(when, sizeof(when), c->time, -1);
 		json_object_set_new(x, "commit", json_string(c->oid));
 		json_object_set_new(x, "author", json_string(c->author_name));
 		json_object_set_new(x, "email", json_string(c->author_email));

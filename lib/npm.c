@@ -9,6 +9,7 @@
 #include "npm.h"
 #include "cacache.h"
 #include "tarball.h"
+#include "url.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -125,33 +126,6 @@ static int entry_cmp(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
-int cairn_url_host(const char *url, char *host, size_t size)
-{
-	const char *p, *end;
-	size_t n;
-
-	if (!strncmp(url, "https://", 8))
-		p = url + 8;
-	else if (!strncmp(url, "http://", 7))
-		p = url + 7;
-	else
-		return -1;
-	end = p + strcspn(p, "/?#");
-	{
-		/* drop userinfo */
-		const char *at = memchr(p, '@', (size_t)(end - p));
-
-		if (at)
-			p = at + 1;
-	}
-	n = (size_t)(end - p);
-	if (n == 0 || n >= size)
-		return -1;
-	memcpy(host, p, n);
-	host[n] = '\0';
-	return 0;
-}
-
 static int str_ptr_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -164,9 +138,9 @@ static char *majority_host(const cairn_npm_lock_entry *v, size_t n)
 	char *best = NULL;
 
 	for (i = 0; i < n; i++) {
-		char host[256];
+		char host[CAIRN_URL_HOST_MAX];
 
-		if (v[i].resolved && cairn_url_host(v[i].resolved, host, sizeof(host)) == 0)
+		if (v[i].resolved && cairn_url_http_host(host, sizeof(host), v[i].resolved) == 0)
 			hosts[h++] = cairn_strdup(host);
 	}
 	if (h > 1)
@@ -830,7 +804,7 @@ static const char *lifecycle[] = { "preinstall", "install", "postinstall", "prep
 static void lock_flags(json_t *flags, const cairn_npm_lock_entry *le,
 		       const char *registry_host, const char *folder_name)
 {
-	char host[256];
+	char host[CAIRN_URL_HOST_MAX];
 	const char *r = le->resolved;
 	const char *v = le->version;
 
@@ -838,7 +812,7 @@ static void lock_flags(json_t *flags, const cairn_npm_lock_entry *le,
 		add_flag(flags, "no_integrity");
 	if (!r && !le->link)
 		add_flag(flags, "no_resolved");
-	if (r && registry_host && cairn_url_host(r, host, sizeof(host)) == 0 &&
+	if (r && registry_host && cairn_url_http_host(host, sizeof(host), r) == 0 &&
 	    strcmp(host, registry_host))
 		add_flag(flags, "resolved_other_host");
 	if ((r && (!strncmp(r, "git+", 4) || !strncmp(r, "git:", 4) || !strncmp(r, "github:", 7) ||

@@ -36,9 +36,6 @@ const cairn_npm_lock_entry *cairn_npm_lock_find(const cairn_npm_lock *l,
 						const char *key);
 void cairn_npm_lock_free(cairn_npm_lock *l);
 
-/* Host of an http(s) URL into host (size >= 256); 0 or -1. */
-int cairn_url_host(const char *url, char *host, size_t size);
-
 /*
  * Analyze every npm project of a tree: files is the sorted index of the
  * tree whose root is open on rootfd.  label_prefix: NULL for the snapshot

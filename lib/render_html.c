@@ -9,6 +9,7 @@
  * (fluid, tables scroll sideways), printable (@media print).
  */
 #include "report.h"
+#include "rfc3339.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -229,7 +230,7 @@ static void fmt_time(char *buf, size_t len, json_int_t ns)
 
 	if (ns < 0 && ns % 1000000000)
 		sec--;
-	cairn_time_rfc3339(buf, len, sec, -1);
+	cairn_rfc3339_format(buf, len, sec, -1);
 }
 
 /*

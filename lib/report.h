@@ -63,10 +63,6 @@ void cairn_report_snap_release(cairn_report_snap *s);
 /* Hex SHA-256 of a file's bytes; 0 or CAIRN_EIO / CAIRN_EEXTERNAL. */
 int cairn_report_hash_file(char hex[65], const char *path);
 
-/* RFC 3339 UTC ("2026-11-22T11:48:14.123456789Z", fraction optional) to
- * nanoseconds since the epoch; 0 or CAIRN_EFORMAT. */
-int cairn_report_parse_time(int64_t *out_ns, const char *s);
-
 typedef struct cairn_report_input {
 	const char *role;          /* "snapshot", "baseline", "capture", ... */
 	const char *path;          /* as given on the command line */

@@ -7,6 +7,7 @@
  * order or sorted with total orders.
  */
 #include "report.h"
+#include "rfc3339.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -142,34 +143,6 @@ int cairn_report_snap_load_mem(cairn_report_snap *out, const void *data, size_t 
 	return snap_read(out, r, pubkey);
 }
 
-int cairn_report_parse_time(int64_t *out_ns, const char *s)
-{
-	struct tm tm;
-	const char *p;
-	int64_t frac = 0, scale = 100000000;
-	time_t t;
-
-	if (!s)
-		return CAIRN_EFORMAT;
-	memset(&tm, 0, sizeof(tm));
-	p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!p)
-		return CAIRN_EFORMAT;
-	if (*p == '.') {
-		for (p++; *p >= '0' && *p <= '9'; p++) {
-			if (scale) {
-				frac += (*p - '0') * scale;
-				scale /= 10;
-			}
-		}
-	}
-	if (*p != 'Z' || p[1])
-		return CAIRN_EFORMAT;
-	t = timegm(&tm);
-	*out_ns = (int64_t)t * 1000000000 + frac;
-	return 0;
-}
-
 /* ---------------------------------------------------------------- helpers */
 
 static const char *jstr(const json_t *o, const char *k)
@@ -243,7 +216,7 @@ static void add_event(json_t *events, struct range *r, const char *time, const c
 	int64_t ns;
 	json_t *e;
 
-	if (!time || cairn_report_parse_time(&ns, time) < 0)
+	if (!time || cairn_rfc3339_parse_ns(&ns, time) < 0)
 		return;
 	range_add(r, ns);
 	e = json_object();
@@ -356,7 +329,7 @@ static json_t *build_timeline(const cairn_report_opts *o)
 		mt = jint(nw, "mtime", -1);
 		if (mt < 0)
 			continue;
-		cairn_time_rfc3339(t, sizeof(t), mt, jint(nw, "mtime_ns", 0));
+		cairn_rfc3339_format(t, sizeof(t), mt, jint(nw, "mtime_ns", 0));
 		cairn_buf_clear(&label);
 		cairn_buf_addf(&label, "%s %s", kind, path);
 		add_event(events, &r, t, "change", label.data);
@@ -381,7 +354,7 @@ static json_t *build_timeline(const cairn_report_opts *o)
 			int64_t ns;
 			int allowed;
 
-			if (!ws || cairn_report_parse_time(&ns, ws) < 0)
+			if (!ws || cairn_rfc3339_parse_ns(&ns, ws) < 0)
 				continue;
 			if (!cur || strcmp(cur_start, ws)) {
 				cur = json_object();

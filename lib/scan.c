@@ -3,6 +3,7 @@
  */
 #include "scan.h"
 #include "hash.h"
+#include "rfc3339.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -103,67 +104,6 @@ struct scan {
 	pthread_mutex_t cb_mu;    /* serialises the warn callback */
 };
 
-/* ------------------------------------------------------------ RFC 3339 */
-
-static int digits(const char *s, int n, int *out)
-{
-	int v = 0, i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-int cairn_parse_rfc3339(const char *s, int64_t *sec, long *nsec)
-{
-	struct tm tm;
-	int y, mo, d, h, mi, se;
-	long ns = 0;
-	int scale = 100000000;
-	const char *p;
-	time_t t;
-
-	if (!s || strlen(s) < 20 || digits(s, 4, &y) || s[4] != '-' ||
-	    digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d) ||
-	    (s[10] != 'T' && s[10] != 't') || digits(s + 11, 2, &h) ||
-	    s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' ||
-	    digits(s + 17, 2, &se))
-		return CAIRN_EFORMAT;
-	/* A snapshot's start time: nothing before the epoch is plausible. */
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-	    mi > 59 || se > 59)
-		return CAIRN_EFORMAT;
-	p = s + 19;
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return CAIRN_EFORMAT;
-		for (; *p >= '0' && *p <= '9'; p++) {
-			if (scale) {
-				ns += (long)(*p - '0') * scale;
-				scale /= 10;
-			}
-		}
-	}
-	if ((*p != 'Z' && *p != 'z') || p[1])
-		return CAIRN_EFORMAT;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	t = timegm(&tm);
-	*sec = (int64_t)t;
-	*nsec = ns;
-	return 0;
-}
-
 /* ------------------------------------------------------------ reuse */
 
 int cairn_scan_reuse_info(json_t **out, const char *path,
@@ -184,7 +124,7 @@ int cairn_scan_reuse_info(json_t **out, const char *path,
 		return rc;
 	created = json_string_value(json_object_get(cairn_snap_reader_header(r),
 						    "created"));
-	if (!created || cairn_parse_rfc3339(created, &sec, &nsec) < 0) {
+	if (!created || cairn_rfc3339_parse(&sec, &nsec, created) < 0) {
 		rc = cairn_error_set(CAIRN_EFORMAT,
 				     "snapshot '%s': header has no valid \"created\" time",
 				     path);
@@ -210,8 +150,8 @@ static int prev_open(struct prev *p, const char *path, const cairn_key *pubkey)
 		return rc;
 	created = json_string_value(json_object_get(cairn_snap_reader_header(p->r),
 						    "created"));
-	if (!created || cairn_parse_rfc3339(created, &p->created_sec,
-					    &p->created_nsec) < 0)
+	if (!created || cairn_rfc3339_parse(&p->created_sec, &p->created_nsec,
+					    created) < 0)
 		return cairn_error_set(CAIRN_EFORMAT,
 				       "snapshot '%s': header has no valid \"created\" time",
 				       path);

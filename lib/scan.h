@@ -99,9 +99,5 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *opts,
 json_t *cairn_scan_trailer_extra(const cairn_scan_opts *opts,
 				 const cairn_scan_stats *s);
 
-/* Parse an RFC 3339 UTC time "YYYY-MM-DDTHH:MM:SS[.fraction]Z" (years
- * 1970-9999; digits past nanoseconds are dropped).
- * 0 or CAIRN_EFORMAT (no message set). */
-int cairn_parse_rfc3339(const char *s, int64_t *sec, long *nsec);
 
 #endif

@@ -11,6 +11,7 @@
  */
 #include "store.h"
 #include "scan.h"
+#include "rfc3339.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -302,7 +303,7 @@ static int parse_time(const char *s, int64_t *out)
 {
 	long nsec;
 
-	return s ? cairn_parse_rfc3339(s, out, &nsec) : -1;
+	return cairn_rfc3339_parse(out, &nsec, s);
 }
 
 static int open_or_init(git_repository **repo, const char *path)

@@ -418,23 +418,6 @@ void cairn_escape_display(cairn_buf *out, const char *s, size_t n)
 	}
 }
 
-void cairn_time_rfc3339(char *out, size_t outlen, int64_t sec, long nsec)
-{
-	struct tm tm;
-	time_t t = (time_t)sec;
-	char base[32];
-
-	if (!gmtime_r(&t, &tm)) {
-		snprintf(out, outlen, "invalid-time(%lld)", (long long)sec);
-		return;
-	}
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	if (nsec >= 0)
-		snprintf(out, outlen, "%s.%09ldZ", base, nsec);
-	else
-		snprintf(out, outlen, "%sZ", base);
-}
-
 int cairn_write_file_atomic(const char *path, const void *data, size_t len)
 {
 	cairn_buf tmp = CAIRN_BUF_INIT;

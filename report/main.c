@@ -12,6 +12,7 @@
 #include "rules.h"
 #include "snapshot.h"
 #include "store.h"
+#include "rfc3339.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -368,7 +369,7 @@ int main(int argc, char **argv)
 	if (!no_ts) {
 		time_t now = time(NULL);
 
-		cairn_time_rfc3339(gen, sizeof(gen), (int64_t)now, -1);
+		cairn_rfc3339_format(gen, sizeof(gen), (int64_t)now, -1);
 	}
 
 	memset(&ro, 0, sizeof(ro));

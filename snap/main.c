@@ -18,6 +18,7 @@
 #include "scan.h"
 #include "snapshot.h"
 #include "store.h"
+#include "rfc3339.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -246,7 +247,7 @@ static json_t *build_header(const char *root, const struct strv *excludes,
 		cairn_json_set_bytes(h, "root_realpath", real, strlen(real));
 		free(real);
 	}
-	cairn_time_rfc3339(when, sizeof(when), (int64_t)created->tv_sec,
+	cairn_rfc3339_format(when, sizeof(when), (int64_t)created->tv_sec,
 			   created->tv_nsec);
 	json_object_set_new(h, "created", json_string(when));
 	/* Raw bytes: all plain strings when valid UTF-8, otherwise every

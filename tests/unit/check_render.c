@@ -265,19 +265,6 @@ START_TEST(test_render_empty_document)
 }
 END_TEST
 
-START_TEST(test_render_parse_time)
-{
-	int64_t ns = 0;
-
-	ck_assert_int_eq(cairn_report_parse_time(&ns, "1970-01-01T00:00:01.5Z"), 0);
-	ck_assert(ns == 1500000000LL);
-	ck_assert_int_eq(cairn_report_parse_time(&ns, "2026-11-22T11:48:14Z"), 0);
-	ck_assert(ns == 1795348094LL * 1000000000LL);
-	ck_assert_int_lt(cairn_report_parse_time(&ns, "yesterday"), 0);
-	ck_assert_int_lt(cairn_report_parse_time(&ns, "2026-11-22T11:48:14+01:00"), 0);
-}
-END_TEST
-
 Suite *render_suite(void);
 Suite *render_suite(void)
 {
@@ -297,7 +284,6 @@ Suite *render_suite(void)
 	tc = tcase_create("document");
 	tcase_add_test(tc, test_render_deterministic);
 	tcase_add_test(tc, test_render_empty_document);
-	tcase_add_test(tc, test_render_parse_time);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,6 +6,7 @@
  */
 #include "scan.h"
 #include "treeutil.h"
+#include "rfc3339.h"
 
 #include <check.h>
 #include <openssl/evp.h>
@@ -292,7 +293,7 @@ START_TEST(test_scan_reuse_racy_rehashed)
 	ck_assert_int_eq(stat(m, &st), 0);
 	ck_assert_int_eq(utimensat(AT_FDCWD, m, NULL, 0), 0);   /* mtime = ctime-ish */
 	ck_assert_int_eq(stat(m, &st), 0);
-	cairn_time_rfc3339(created, sizeof(created), st.st_ctim.tv_sec,
+	cairn_rfc3339_format(created, sizeof(created), st.st_ctim.tv_sec,
 			   st.st_ctim.tv_nsec);
 	ck_assert_int_eq(snap(prev, created, 2, NULL, 0, &sp, NULL), 0);
 	ck_assert_int_eq(snap(inc, future, 2, prev, 0, &si, NULL), 0);
@@ -653,30 +654,6 @@ START_TEST(test_scan_low_descriptor_limit)
 }
 END_TEST
 
-START_TEST(test_scan_rfc3339)
-{
-	int64_t s;
-	long ns;
-
-	ck_assert_int_eq(cairn_parse_rfc3339("2026-11-22T11:48:14.123456789Z", &s, &ns), 0);
-	ck_assert_int_eq(s, 1795348094);
-	ck_assert_int_eq(ns, 123456789);
-	ck_assert_int_eq(cairn_parse_rfc3339("1970-01-01T00:00:01.5Z", &s, &ns), 0);
-	ck_assert_int_eq(s, 1);
-	ck_assert_int_eq(ns, 500000000);
-	ck_assert_int_eq(cairn_parse_rfc3339("2026-11-22T11:48:14Z", &s, &ns), 0);
-	ck_assert_int_eq(ns, 0);
-	ck_assert_int_lt(cairn_parse_rfc3339("2026-11-22 11:48:14Z", &s, &ns), 0);
-	ck_assert_int_lt(cairn_parse_rfc3339("2026-11-22T11:48:14+01:00", &s, &ns), 0);
-	ck_assert_int_lt(cairn_parse_rfc3339("2026-13-22T11:48:14Z", &s, &ns), 0);
-	ck_assert_int_lt(cairn_parse_rfc3339("", &s, &ns), 0);
-	ck_assert_int_lt(cairn_parse_rfc3339("2026-11-22T11:48:14.Z", &s, &ns), 0);
-	ck_assert_int_lt(cairn_parse_rfc3339("2016-12-31T23:59:60Z", &s, &ns), 0);
-	ck_assert_int_lt(cairn_parse_rfc3339("1969-12-31T23:59:59Z", &s, &ns), 0);
-	ck_assert_int_lt(cairn_parse_rfc3339("2026-11-22T11:48:14Zjunk", &s, &ns), 0);
-}
-END_TEST
-
 Suite *scan_suite(void);
 
 static TCase *tc(const char *name, const TTest *t)
@@ -703,6 +680,5 @@ Suite *scan_suite(void)
 	suite_add_tcase(s, tc("paranoid-mismatch", test_scan_paranoid_counts_mismatch));
 	suite_add_tcase(s, tc("low-fd-limit", test_scan_low_descriptor_limit));
 	suite_add_tcase(s, tc("write-failure", test_scan_write_failure_is_fatal));
-	suite_add_tcase(s, tc("rfc3339", test_scan_rfc3339));
 	return s;
 }
