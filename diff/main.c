@@ -766,6 +766,12 @@ static int cmd_history(const struct opts *o)
 			printf("    %s%s%s %s: %s", x->red_flag ? col(C_BOLDRED) : "",
 			       x->red_flag ? "!!" : "  ", x->red_flag ? reset() : "",
 			       cairn_cli_esc_str(&b, x->key), x->change);
+			if (!strncmp(x->change, "install-script", 14)) {
+				/* the versions it came (or went) with */
+				printf(" (hasInstallScript) at %s\n",
+				       cairn_cli_esc_str(&b, x->new_value ? x->new_value : "(none)"));
+				continue;
+			}
 			if (x->old_value || x->new_value) {
 				printf(" %s", cairn_cli_esc_str(&b, x->old_value ? x->old_value : "(none)"));
 				printf(" -> %s", cairn_cli_esc_str(&b2, x->new_value ? x->new_value : "(none)"));

@@ -688,6 +688,7 @@ struct dep {
 	char *version;     /* lockfile version; manifest: the range */
 	char *resolved;
 	char *integrity;
+	int install_script;  /* lockfile: hasInstallScript */
 };
 
 struct deps {
@@ -726,6 +727,7 @@ static void deps_add(struct deps *d, const char *key, const json_t *o)
 	}
 	x = &d->v[d->n++];
 	x->key = cairn_strdup(key);
+	x->install_script = 0;
 	if (json_is_string(o)) {
 		x->version = cairn_strdup(json_string_value(o));
 		x->resolved = x->integrity = NULL;
@@ -819,6 +821,7 @@ static int parse_lockfile(struct deps *d, const char *data, size_t len, char *er
 		x->version = e->version ? cairn_strdup(e->version) : NULL;
 		x->resolved = e->resolved ? cairn_strdup(e->resolved) : NULL;
 		x->integrity = e->integrity ? cairn_strdup(e->integrity) : NULL;
+		x->install_script = e->has_install_script;
 	}
 	cairn_npm_lock_free(l);
 	if (d->n)
@@ -903,6 +906,10 @@ static void diff_deps(cairn_history_commit *c, const struct deps *a,
 			i++;
 		} else if (cmp > 0) {
 			hc_add(c, b->v[j].key, "added", NULL, b->v[j].version, 0);
+			/* a new package that runs code at install */
+			if (b->v[j].install_script)
+				hc_add(c, b->v[j].key, "install-script", NULL,
+				       b->v[j].version, 1);
 			j++;
 		} else {
 			const struct dep *x = &a->v[i], *y = &b->v[j];
@@ -929,6 +936,14 @@ static void diff_deps(cairn_history_commit *c, const struct deps *a,
 					 * republished or substituted tarball */
 					hc_add(c, x->key, "integrity-same-version",
 					       x->integrity, y->integrity, 1);
+				/* a release that brings an install script: the
+				 * worm's signature, beside the version change */
+				if (!x->install_script && y->install_script)
+					hc_add(c, x->key, "install-script", x->version,
+					       y->version, 1);
+				else if (x->install_script && !y->install_script)
+					hc_add(c, x->key, "install-script-removed",
+					       x->version, y->version, 0);
 			}
 			i++;
 			j++;

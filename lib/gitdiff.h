@@ -85,12 +85,14 @@ int cairn_git_hash_path(char hex[41], const char *path);
 typedef struct cairn_history_change {
 	char *key;       /* lockfile: "node_modules/a"; package.json: "dependencies:a" */
 	char *change;    /* "added", "removed", "version", "resolved",
-	                  * "integrity-same-version", "integrity", "range" */
-	char *old_value; /* NULL when none */
+	                  * "integrity-same-version", "integrity", "range",
+	                  * "install-script" (the entry gains hasInstallScript,
+	                  * or is new with it), "install-script-removed" */
+	char *old_value; /* NULL when none; install-script*: the versions */
 	char *new_value; /* NULL when none */
 	int red_flag;    /* integrity changed at the same version; a range
 	                  * loosened from an exact version; a resolved URL on
-	                  * another host */
+	                  * another host; an install script gained */
 } cairn_history_change;
 
 typedef struct cairn_history_commit {
@@ -115,7 +117,8 @@ typedef struct cairn_history {
  * Walk the first-parent-independent history from rev (NULL: HEAD) and, for
  * each commit whose FILE blob differs from every parent's (or that adds or
  * deletes it), list what changed: package-lock.json v1/v2/v3 and
- * npm-shrinkwrap.json by package key (version, resolved, integrity), parsed
+ * npm-shrinkwrap.json by package key (version, resolved, integrity,
+ * hasInstallScript), parsed
  * with lib/npm.h's cairn_npm_lock_parse(); package.json by dependency
  * section and name (range).  A file that does
  * not parse at a commit gets an error line, not a failure.
