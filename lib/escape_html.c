@@ -110,13 +110,6 @@ void cairn_esc_md_code(cairn_buf *out, const char *s, size_t n, int in_table)
 	cairn_buf_release(&tmp);
 }
 
-const char *cairn_report_str(const json_t *obj, const char *key, const char *def)
-{
-	const json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
-
-	return json_is_string(v) ? json_string_value(v) : def;
-}
-
 void cairn_report_evidence_fields(const json_t *ev, cairn_evidence_field_fn *fn,
 				  void *ctx)
 {

@@ -1,10 +1,10 @@
 /*
- * keys_int.h - internals shared by keys.c and format.c.
+ * keys_int.h - internals shared by keys.c and snapshot.c.
  */
 #ifndef CAIRN_KEYS_INT_H
 #define CAIRN_KEYS_INT_H
 
-#include "snapshot.h"
+#include "keys.h"
 
 #include <openssl/evp.h>
 

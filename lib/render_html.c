@@ -8,6 +8,7 @@
  * text and in quoted title attributes.  Layout: readable on a phone
  * (fluid, tables scroll sideways), printable (@media print).
  */
+#include "jsonutil.h"
 #include "report.h"
 #include "rfc3339.h"
 
@@ -22,7 +23,7 @@ static void esc(cairn_buf *out, const char *s)
 
 static const char *str(const json_t *o, const char *k)
 {
-	return cairn_report_str(o, k, NULL);
+	return cairn_json_str(o, k);
 }
 
 static json_int_t num(const json_t *o, const char *k, json_int_t def)

@@ -14,7 +14,7 @@
 
 static const char *str(const json_t *o, const char *k)
 {
-	return cairn_report_str(o, k, NULL);
+	return cairn_json_str(o, k);
 }
 
 static const json_t *arr(const json_t *o, const char *k)

@@ -98,8 +98,6 @@ void cairn_render_md(cairn_buf *out, const json_t *doc);
 void cairn_render_json(cairn_buf *out, const json_t *doc);
 
 /* Helpers shared by the renderers. */
-/* A JSON value's string, or def when it is not a string. */
-const char *cairn_report_str(const json_t *obj, const char *key, const char *def);
 /*
  * The labelled fields of an evidence object, in the order both renderers
  * show them: fn(ctx, key, value, literal, first) for each one present.

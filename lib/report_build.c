@@ -6,6 +6,7 @@
  * inputs (plus the optional generation time), arrays are built in input
  * order or sorted with total orders.
  */
+#include "jsonutil.h"
 #include "report.h"
 #include "rfc3339.h"
 
@@ -147,7 +148,7 @@ int cairn_report_snap_load_mem(cairn_report_snap *out, const void *data, size_t 
 
 static const char *jstr(const json_t *o, const char *k)
 {
-	return cairn_report_str(o, k, NULL);
+	return cairn_json_str(o, k);
 }
 
 static const json_t *jarr(const json_t *o, const char *k)

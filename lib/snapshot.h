@@ -16,6 +16,7 @@
 #define CAIRN_SNAPSHOT_H
 
 #include "cairn.h"
+#include "keys.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -96,16 +97,6 @@ int cairn_entry_from_json(cairn_entry *out, const json_t *rec);
  * neither is present. */
 void cairn_json_set_bytes(json_t *obj, const char *key, const char *p, size_t n);
 int cairn_json_get_bytes(const json_t *obj, const char *key, cairn_buf *out);
-
-/* ---- keys (Ed25519, PEM files) ---- */
-typedef struct cairn_key cairn_key;
-/* Write a new key pair: private key PEM (mode 0600) and public key PEM. */
-int cairn_key_generate(const char *priv_path, const char *pub_path);
-int cairn_key_load_private(cairn_key **out, const char *path);
-int cairn_key_load_public(cairn_key **out, const char *path);
-/* Hex SHA-256 of the raw 32-byte public key; buf >= 65 bytes. */
-void cairn_key_id(const cairn_key *k, char *buf);
-void cairn_key_free(cairn_key *k);
 
 /* ---- writer ---- */
 typedef struct cairn_snap_writer cairn_snap_writer;

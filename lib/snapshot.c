@@ -1,8 +1,9 @@
 /*
- * format.c - snapshot format v1 (docs/FORMAT.md): entry records, the
+ * snapshot.c - snapshot format v1 (docs/FORMAT.md): entry records, the
  * atomic zstd writer with its checksummed and optionally signed trailer,
  * and the streaming reader that verifies all of it.
  */
+#include "snapshot.h"
 #include "keys_int.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * check_format.c - snapshot format v1: round trip of every entry type and
+ * check_snapshot.c - snapshot format v1: round trip of every entry type and
  * of hostile names, and rejection of truncated, bit-flipped, reordered and
  * wrongly signed snapshots.
  */
@@ -16,7 +16,7 @@
 
 #include "scratch.h"
 
-SCRATCH_FIXTURE("check_format")
+SCRATCH_FIXTURE("check_snapshot")
 
 static void make_entry(cairn_entry *e, const char *path, size_t len, int type)
 {
@@ -94,7 +94,7 @@ static void write_sample(const char *path, const cairn_key *key)
 }
 
 /* _i: 0 reads entries through the fast path, 1 through jansson. */
-START_TEST(test_format_round_trip)
+START_TEST(test_snapshot_round_trip)
 {
 	cairn_snap_reader *r;
 	cairn_record rec;
@@ -149,7 +149,7 @@ START_TEST(test_format_round_trip)
 }
 END_TEST
 
-START_TEST(test_format_escape_reversible)
+START_TEST(test_snapshot_escape_reversible)
 {
 	const char raw[] = "ok\\x\xff\xc3\xa9\xed\xa0\x80" "end";
 	cairn_buf esc = CAIRN_BUF_INIT, back = CAIRN_BUF_INIT;
@@ -171,7 +171,7 @@ START_TEST(test_format_escape_reversible)
 }
 END_TEST
 
-START_TEST(test_format_writer_rejects_disorder)
+START_TEST(test_snapshot_writer_rejects_disorder)
 {
 	cairn_snap_writer *w;
 	json_t *h = json_object();
@@ -225,7 +225,7 @@ static void spill(const char *path, const unsigned char *p, size_t n)
 	fclose(f);
 }
 
-START_TEST(test_format_rejects_truncated)
+START_TEST(test_snapshot_rejects_truncated)
 {
 	unsigned char *data;
 	size_t n = 0, cut;
@@ -241,7 +241,7 @@ START_TEST(test_format_rejects_truncated)
 }
 END_TEST
 
-START_TEST(test_format_rejects_bit_flips)
+START_TEST(test_snapshot_rejects_bit_flips)
 {
 	unsigned char *data;
 	size_t n, i, passed = 0;
@@ -272,7 +272,7 @@ END_TEST
 
 /* Re-compress altered plain text: the zstd checksum is then valid, so only
  * cairn's own checksum can catch it. */
-START_TEST(test_format_rejects_edited_records)
+START_TEST(test_snapshot_rejects_edited_records)
 {
 	char cmd[1024];
 
@@ -293,7 +293,7 @@ START_TEST(test_format_rejects_edited_records)
 }
 END_TEST
 
-START_TEST(test_format_signature)
+START_TEST(test_snapshot_signature)
 {
 	cairn_key *priv, *pub, *other;
 	char cmd[1024];
@@ -327,7 +327,7 @@ START_TEST(test_format_signature)
 }
 END_TEST
 
-START_TEST(test_format_reader_mem_and_junk)
+START_TEST(test_snapshot_reader_mem_and_junk)
 {
 	unsigned char *data;
 	cairn_snap_reader *r;
@@ -379,7 +379,7 @@ static void write_versioned(const char *path, const char *version, const char *e
 	ck_assert_int_eq(pclose(f), 0);
 }
 
-START_TEST(test_format_versions)
+START_TEST(test_snapshot_versions)
 {
 	cairn_snap_reader *r;
 	cairn_record rec;
@@ -402,22 +402,22 @@ START_TEST(test_format_versions)
 }
 END_TEST
 
-Suite *format_suite(void)
+Suite *snapshot_suite(void)
 {
-	Suite *s = suite_create("format");
+	Suite *s = suite_create("snapshot");
 	TCase *tc = tcase_create("format");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
-	tcase_add_loop_test(tc, test_format_round_trip, 0, 2);
-	tcase_add_test(tc, test_format_escape_reversible);
-	tcase_add_test(tc, test_format_writer_rejects_disorder);
-	tcase_add_test(tc, test_format_rejects_truncated);
-	tcase_add_test(tc, test_format_rejects_bit_flips);
-	tcase_add_test(tc, test_format_rejects_edited_records);
-	tcase_add_test(tc, test_format_signature);
-	tcase_add_test(tc, test_format_reader_mem_and_junk);
-	tcase_add_test(tc, test_format_versions);
+	tcase_add_loop_test(tc, test_snapshot_round_trip, 0, 2);
+	tcase_add_test(tc, test_snapshot_escape_reversible);
+	tcase_add_test(tc, test_snapshot_writer_rejects_disorder);
+	tcase_add_test(tc, test_snapshot_rejects_truncated);
+	tcase_add_test(tc, test_snapshot_rejects_bit_flips);
+	tcase_add_test(tc, test_snapshot_rejects_edited_records);
+	tcase_add_test(tc, test_snapshot_signature);
+	tcase_add_test(tc, test_snapshot_reader_mem_and_junk);
+	tcase_add_test(tc, test_snapshot_versions);
 	suite_add_tcase(s, tc);
 	return s;
 }
