@@ -130,6 +130,14 @@ int cairn_scan_reuse_info(json_t **out, const char *path,
 				     path);
 		goto done;
 	}
+	/* a time given with --created was never the start of a run: the
+	 * racy check would trust entries it never saw */
+	if (json_is_true(json_object_get(cairn_snap_reader_header(r), "created_set"))) {
+		rc = cairn_error_set(CAIRN_EUSAGE,
+				     "snapshot '%s': its time was set with --created, not read "
+				     "from the clock; --reuse cannot build on it", path);
+		goto done;
+	}
 	info = json_object();
 	cairn_json_set_bytes(info, "from", path, strlen(path));
 	json_object_set_new(info, "prev_created", json_string(created));

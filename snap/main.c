@@ -53,6 +53,8 @@ static void usage(FILE *f)
 	      "                         matches GLOB (repeatable)\n"
 	      "      --reuse PREV       take hashes of unchanged files from PREV\n"
 	      "      --paranoid         with --reuse: read every file anyway\n"
+	      "      --created TIME     record TIME (RFC 3339) as the creation time, not\n"
+	      "                         the clock (replays, demos); the header says so\n"
 	      "      --pubkey KEY.pub   with --reuse: PREV must be signed by this key\n"
 	      "      --sign KEY         sign the snapshot with this private key\n"
 	      "  -q, --quiet            no progress, no warnings\n"
@@ -227,7 +229,7 @@ static void raise_fd_limit(void)
 
 static json_t *build_header(const char *root, const struct strv *excludes,
 			    int one_fs, const cairn_analyze_opts *aopts,
-			    json_t *reuse, const struct timespec *created)
+			    json_t *reuse, const struct timespec *created, int created_set)
 {
 	json_t *h = json_object(), *opts = json_object(), *ex = json_array();
 	json_t *algs = json_array(), *aj;
@@ -250,6 +252,8 @@ static json_t *build_header(const char *root, const struct strv *excludes,
 	cairn_rfc3339_format(when, sizeof(when), (int64_t)created->tv_sec,
 			   created->tv_nsec);
 	json_object_set_new(h, "created", json_string(when));
+	if (created_set)
+		json_object_set_new(h, "created_set", json_true());
 	/* Raw bytes: all plain strings when valid UTF-8, otherwise every
 	 * pattern escaped under "exclude_esc" (the *_esc convention). */
 	for (i = 0; i < excludes->n; i++)
@@ -301,7 +305,7 @@ static int cmd_snapshot(int argc, char **argv)
 		OPT_EXCLUDE = 256, OPT_REUSE, OPT_PARANOID, OPT_PUBKEY, OPT_SIGN,
 		OPT_NO_PACKAGES, OPT_NPM_CACHE, OPT_ENV, OPT_PID, OPT_ENV_KEY,
 		OPT_ENV_CLEAR, OPT_MCP_CONFIG, OPT_MCP_DISCOVER, OPT_STORE,
-		OPT_STORE_CONTENT, OPT_VERSION
+		OPT_STORE_CONTENT, OPT_CREATED, OPT_VERSION
 	};
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -323,6 +327,7 @@ static int cmd_snapshot(int argc, char **argv)
 		{ "mcp-discover", no_argument, NULL, OPT_MCP_DISCOVER },
 		{ "store", required_argument, NULL, OPT_STORE },
 		{ "store-content", no_argument, NULL, OPT_STORE_CONTENT },
+		{ "created", required_argument, NULL, OPT_CREATED },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -342,6 +347,7 @@ static int cmd_snapshot(int argc, char **argv)
 	cairn_scan_stats st;
 	json_t *reuse_info = NULL, *header = NULL, *extra = NULL;
 	struct timespec created;
+	const char *created_arg = NULL;
 	struct ui ui;
 
 	memset(&aopts, 0, sizeof(aopts));
@@ -371,6 +377,7 @@ static int cmd_snapshot(int argc, char **argv)
 		case OPT_MCP_DISCOVER: aopts.mcp_discover = 1; break;
 		case OPT_STORE: store = optarg; break;
 		case OPT_STORE_CONTENT: store_content = 1; break;
+		case OPT_CREATED: created_arg = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case OPT_VERSION: return cairn_cli_version();
 		default: fputs(usage_line, stderr); return 2;
@@ -388,6 +395,19 @@ static int cmd_snapshot(int argc, char **argv)
 		return cairn_cli_usage_error(usage_line, "--store needs a file, not '-o -'");
 	if (pubkey_path && !reuse)
 		return cairn_cli_usage_error(usage_line, "--pubkey (for a snapshot) needs --reuse");
+	if (created_arg) {
+		int64_t sec;
+		long nsec;
+
+		/* --reuse's racy check needs the real start of the run */
+		if (reuse)
+			return cairn_cli_usage_error(usage_line, "--created and --reuse exclude each other");
+		if (cairn_parse_rfc3339(created_arg, &sec, &nsec) < 0)
+			return cairn_cli_usage_error(usage_line, "--created: '%s' is not an RFC 3339 time",
+						     created_arg);
+		created.tv_sec = (time_t)sec;
+		created.tv_nsec = nsec;
+	}
 	aopts.pids = pids.v;
 	aopts.pid_count = pids.n;
 	aopts.env_clear = env_clear.v;
@@ -409,8 +429,10 @@ static int cmd_snapshot(int argc, char **argv)
 
 	/* "created" is the start: --reuse's racy check relies on every
 	 * recorded time before it having been seen by this run. */
-	clock_gettime(CLOCK_REALTIME, &created);
-	header = build_header(root, &excludes, one_fs, &aopts, reuse_info, &created);
+	if (!created_arg)
+		clock_gettime(CLOCK_REALTIME, &created);
+	header = build_header(root, &excludes, one_fs, &aopts, reuse_info, &created,
+			      created_arg != NULL);
 	if (cairn_analyzer_new(&an, root, &aopts) < 0)
 		goto trouble;
 	install_signals();
