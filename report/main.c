@@ -138,6 +138,18 @@ done:
 	return j;
 }
 
+/* The provenance line of a snapshot; a time given with cairn-snap
+ * --created is said to be one. */
+static void snap_detail(cairn_buf *b, const cairn_report_snap *s)
+{
+	const char *created = json_string_value(json_object_get(s->header, "created"));
+
+	cairn_buf_addf(b, "created %s%s, %llu entries, %zu records", created ? created : "?",
+		       json_is_true(json_object_get(s->header, "created_set")) ?
+		       " (time given with --created)" : "",
+		       (unsigned long long)s->entries, json_array_size(s->records));
+}
+
 int main(int argc, char **argv)
 {
 	enum { OPT_FAIL_ON = 256, OPT_NO_TS, OPT_RULES, OPT_VERSION, OPT_STORE };
@@ -333,17 +345,11 @@ int main(int argc, char **argv)
 	cairn_rules_eval(&findings, &rin);
 
 	/* Provenance. */
-	cairn_buf_addf(&detail_snap, "created %s, %llu entries, %zu records",
-		       json_string_value(json_object_get(snap.header, "created")) ?
-		       json_string_value(json_object_get(snap.header, "created")) : "?",
-		       (unsigned long long)snap.entries, json_array_size(snap.records));
+	snap_detail(&detail_snap, &snap);
 	inputs[nin++] = (cairn_report_input){ "snapshot", store ? label_snap.data : snap_path, snap.sha256,
 					      snap.signature, detail_snap.data };
 	if (have_base) {
-		cairn_buf_addf(&detail_base, "created %s, %llu entries, %zu records",
-			       json_string_value(json_object_get(base.header, "created")) ?
-			       json_string_value(json_object_get(base.header, "created")) : "?",
-			       (unsigned long long)base.entries, json_array_size(base.records));
+		snap_detail(&detail_base, &base);
 		inputs[nin++] = (cairn_report_input){ "baseline", store ? label_base.data : baseline_path, base.sha256,
 						      base.signature, detail_base.data };
 	}

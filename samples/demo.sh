@@ -11,6 +11,15 @@
 #      allowlist (samples/egress.pcap, samples/allow.txt);
 #   5. cairn-report: out/report.html, out/report.md, out/report.json.
 #
+# The story has one clock (UTC), the same on every run: 1.0.0 installed on
+# 2026-11-20 09:14 (the npm cache's fetch times); the nightly snapshot of
+# 2026-11-21 02:00; the reinstall that pulled 1.0.1 on 2026-11-22 at 14:03,
+# its postinstall posting to the unknown host seconds later and the server
+# again six minutes later (samples/egress.pcap); the next nightly snapshot
+# on 2026-11-23 02:00, which shows the change.  File times are set with
+# touch -d and the snapshots' with cairn-snap --created, so the report's
+# timeline reads: baseline snapshot, install, exfiltration, snapshot.
+#
 # Environment: CAIRN_BIN (default ./bin), CAIRN_TOOLS (test helpers),
 # DEMO_OUT (default ./out).
 set -eu
@@ -36,16 +45,40 @@ store=$out/store
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" 2>/dev/null || printf '\n== %s\n' "$*"; }
 [ -t 1 ] || step() { printf '\n== %s\n' "$*"; }
 
+installed_good=2026-11-20T09:14:02Z     # npm install, 1.0.0
+nightly_before=2026-11-21T02:00:00Z     # the baseline
+installed_bad=2026-11-22T14:03:04Z      # npm install pulls 1.0.1
+nightly_after=2026-11-23T02:00:00Z      # the snapshot that shows it
+# The HMAC key of the environment values: fixed, so that two runs of the
+# demo write the same snapshots (a real key is random, made on first use).
+printf 'cairn demo env key: not secret!!' > "$out/work/env.key"
+
+# stamp TIME PATH...: set the mtime of every file and folder below PATH
+stamp() {
+	t=$1
+	shift
+	find "$@" -exec touch -h -d "$t" {} +
+}
+
 step "1. snapshot of the known-good install (@acme/mcp-server 1.0.0)"
 cp -a "$samples/good" "$host"
+stamp "$installed_good" "$host"
 "$bin/cairn-snap" -q --npm-cache "$cache" --env-key "$out/work/env.key" \
+	--created "$nightly_before" \
 	--store "$store" --store-content "$host" -o "$out/baseline.cairn"
 echo "wrote $out/baseline.cairn"
 
 step "2. the same host after a reinstall pulled @acme/mcp-server 1.0.1"
 rm -rf "$host"
 cp -a "$samples/compromised" "$host"
+stamp "$installed_good" "$host"
+# what the reinstall wrote carries its time
+(cd "$samples/compromised" && find . -type f) | while IFS= read -r f; do
+	cmp -s "$samples/compromised/$f" "$samples/good/$f" ||
+		touch -d "$installed_bad" "$host/$f" "$(dirname "$host/$f")"
+done
 "$bin/cairn-snap" -q --npm-cache "$cache" --env-key "$out/work/env.key" \
+	--created "$nightly_after" \
 	--store "$store" --store-content "$host" -o "$out/snapshot.cairn"
 echo "wrote $out/snapshot.cairn"
 branch=$(git -C "$store" for-each-ref --format='%(refname:short)' refs/heads/cairn | head -n 1)

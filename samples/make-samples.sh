@@ -4,7 +4,13 @@
 # 127.0.0.1), real `npm install` runs writing real package-lock.json files
 # (integrity computed by npm from the tarballs), and a real npm cache.
 # Install scripts are never run (--ignore-scripts): 1.0.1's postinstall is
-# the malicious part of the story.  Needs node and npm; no internet.
+# the malicious part of the story.  Needs node, npm and faketime (Debian
+# package faketime); no internet.
+#
+# The installs run at the story's times (faketime), so that the times npm
+# writes into its cache index fit the demo's timeline: 1.0.0 installed on
+# 2026-11-20, the reinstall that pulled 1.0.1 on 2026-11-22 at 14:03 UTC
+# (samples/egress.pcap starts then; samples/demo.sh dates the snapshots).
 #
 #   good/          agent host installed while @acme/mcp-server 1.0.0 was latest
 #   compromised/   the same host reinstalled after 1.0.1 was published
@@ -17,6 +23,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 port=${PORT:-4873}
 reg=http://127.0.0.1:$port/
+command -v faketime >/dev/null || { echo "make-samples: needs faketime (apt-get install faketime)" >&2; exit 2; }
 work=$(mktemp -d)
 pid=
 cleanup() {
@@ -27,8 +34,11 @@ trap cleanup EXIT INT TERM
 
 export npm_config_userconfig="$work/npmrc"
 export npm_config_update_notifier=false npm_config_audit=false npm_config_fund=false
+# npmi TIME ARGS...: npm install with the clock starting at TIME (UTC)
 npmi() {
-	npm install --registry "$reg" --cache "$here/npm-cache" --ignore-scripts \
+	t=$1
+	shift
+	TZ=UTC faketime "$t" npm install --registry "$reg" --cache "$here/npm-cache" --ignore-scripts \
 		--no-audit --no-fund --loglevel=warn "$@"
 }
 
@@ -107,22 +117,24 @@ J
 
 publish @acme+mcp-server 1.0.0 acme-mcp-server-1.0.0.tgz acme-mcp-server-1.0.0
 host_tree "$here/good"
-(cd "$here/good" && npmi)
+(cd "$here/good" && npmi '2026-11-20 09:14:00')
 
 publish @acme+mcp-server 1.0.1 acme-mcp-server-1.0.1.tgz acme-mcp-server-1.0.1
 host_tree "$here/compromised"
-(cd "$here/compromised" && npmi)
+(cd "$here/compromised" && npmi '2026-11-22 14:03:00')
 
 # (a) a deliberate, pinned upgrade of a mail MCP server whose patch release
 # adds one BCC line: no script, no new host, same tool descriptions.
 publish @acme+mail-mcp 2.3.0 acme-mail-mcp-2.3.0.tgz acme-mail-mcp-2.3.0
 publish @acme+mail-mcp 2.3.1 acme-mail-mcp-2.3.1.tgz acme-mail-mcp-2.3.1
-for v in 2.3.0:before 2.3.1:after; do
+for v in 2.3.0:before:2026-11-24 2.3.1:after:2026-11-25; do
+	day=${v##*:}
+	v=${v%:*}
 	d="$here/incidents/bcc/${v#*:}"
 	mkdir -p "$d"
 	(cd "$d" && npm init -y >/dev/null && npm pkg set name=mail-agent private=true \
 		&& npm pkg delete scripts main keywords author license description \
-		&& npmi --save-exact "@acme/mail-mcp@${v%%:*}")
+		&& npmi "$day 10:00:00" --save-exact "@acme/mail-mcp@${v%%:*}")
 done
 
 # (c) same version, different content: the good install edited on disk.

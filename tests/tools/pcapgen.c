@@ -1047,7 +1047,11 @@ static void scen_tcpdns(void)
 }
 
 /* The demo: an agent host installs a package from the registry; minutes
- * later the patched MCP server posts data to a host nobody allowed. */
+ * later the patched MCP server posts data to a host nobody allowed.  The
+ * clock is the samples' story: the reinstall that pulled 1.0.1 fetched it
+ * at 14:03:03 (samples/npm-cache), so the registry connections start at
+ * 14:03:02 and the postinstall's post follows at 14:03:07. */
+#define DEMO_T0 1795356178LL /* 2026-11-22T14:02:58Z */
 static void scen_demo(void)
 {
 	static const char *const reg[] = { "registry.npmjs.org" };
@@ -1058,7 +1062,7 @@ static void scen_demo(void)
 	static const char *const ex_a[] = { "203.0.113.66" };
 	struct conn k;
 	const char *host = "10.20.0.15", *res = "10.20.0.2";
-	int64_t t = (T0 + 2 * 3600) * SEC; /* 12:00:00Z */
+	int64_t t = DEMO_T0 * SEC;
 	int i;
 
 	pcap_begin(1);
@@ -1078,9 +1082,9 @@ static void scen_demo(void)
 	tls_conn(&k, t + 9 * SEC + 220 * MS, "telemetry.acme-cdn.example", 0, 0, 48000, 500);
 	conn_close(&k, t + 12 * SEC);
 	/* and again from the running server, in the next window */
-	conn_open(&k, t + 7 * 60 * SEC, host, 52201, ex_a[0], 443);
-	tls_conn(&k, t + 7 * 60 * SEC + 20 * MS, "telemetry.acme-cdn.example", 0, 0, 120000, 500);
-	conn_close(&k, t + 7 * 60 * SEC + 5 * SEC);
+	conn_open(&k, t + 6 * 60 * SEC, host, 52201, ex_a[0], 443);
+	tls_conn(&k, t + 6 * 60 * SEC + 20 * MS, "telemetry.acme-cdn.example", 0, 0, 120000, 500);
+	conn_close(&k, t + 6 * 60 * SEC + 5 * SEC);
 }
 
 /* about n packets: per round a DNS exchange (2), a TLS connection

@@ -11,7 +11,7 @@ rc=$?
 [ "$(jq -r '[.totals[]|select(.allowed==false)|.host]|join(",")' r.json)" = telemetry.acme-cdn.example ] ||
 	fail "not-allowed hosts: $(jq -c '[.totals[]|select(.allowed==false)|.host]' r.json)"
 [ "$(jq -r '[.windows[]|select(.host=="telemetry.acme-cdn.example")|.window_start]|join(",")' r.json)" = \
-	"2026-01-01T12:00:00.000000000Z,2026-01-01T12:05:00.000000000Z" ] || fail "exfil windows"
+	"2026-11-22T14:00:00.000000000Z,2026-11-22T14:05:00.000000000Z" ] || fail "exfil windows"
 [ "$(jq '.totals[]|select(.host=="telemetry.acme-cdn.example")|.bytes_out' r.json)" -gt 100000 ] ||
 	fail "exfil bytes"
 cairn-capture --allow "$s/allow.txt" --only-unknown "$s/egress.pcap" >r.txt
