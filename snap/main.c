@@ -402,7 +402,7 @@ static int cmd_snapshot(int argc, char **argv)
 		/* --reuse's racy check needs the real start of the run */
 		if (reuse)
 			return cairn_cli_usage_error(usage_line, "--created and --reuse exclude each other");
-		if (cairn_parse_rfc3339(created_arg, &sec, &nsec) < 0)
+		if (cairn_rfc3339_parse(&sec, &nsec, created_arg) < 0)
 			return cairn_cli_usage_error(usage_line, "--created: '%s' is not an RFC 3339 time",
 						     created_arg);
 		created.tv_sec = (time_t)sec;
