@@ -37,6 +37,11 @@ enum name_src {
 	SRC_NONE = 0, SRC_TLS, SRC_TLS_ECH, SRC_QUIC, SRC_QUIC_ECH
 };
 
+/* What the capture's DNS said of a name (the answered map's bits). */
+#define ANS_A 1               /* A records of it were answered */
+#define ANS_AAAA 2            /* AAAA records of it were answered */
+#define ANS_NX 4              /* NXDOMAIN: the name does not exist */
+
 struct fwin {
 	int64_t start, first, last;
 	uint64_t bytes[2];
@@ -71,6 +76,7 @@ struct flow {
 	int64_t first, last;
 	const char *dns_name, *dns_chain; /* interned; chain: names joined by ' ' */
 	const char *sni, *http_host;      /* interned */
+	uint8_t ev_sni, ev_http;          /* enum cairn_capture_evidence (finish) */
 	struct fwin *w;
 	uint32_t nw, cw;
 	struct inspect *ins;
@@ -138,6 +144,8 @@ struct cairn_capture {
 	struct dnslog *logs;
 	size_t nlogs, clogs;
 	struct kmap observed;   /* addresses seen sending DNS queries */
+	struct kmap answered;   /* interned name -> ANS_* bits: what DNS said of it */
+	struct kmap pairs;      /* (interned name, address) a DNS answer joined */
 	struct cidr *locals;
 	size_t nlocals;
 	struct cairn_capture_stats st;
@@ -280,6 +288,8 @@ int cairn_capture_new(cairn_capture **out, const struct cairn_capture_opts *opts
 	kmap_init(&c->addr2bind, 17);
 	kmap_init(&c->name2log, sizeof(char *));
 	kmap_init(&c->observed, 17);
+	kmap_init(&c->answered, sizeof(char *));
+	kmap_init(&c->pairs, sizeof(char *) + 16);
 	c->dnsmsg = cairn_malloc(sizeof(*c->dnsmsg));
 	c->st.first_ns = c->st.last_ns = -1;
 	*out = c;
@@ -317,6 +327,8 @@ void cairn_capture_free(cairn_capture *c)
 	kmap_release(&c->addr2bind);
 	kmap_release(&c->name2log);
 	kmap_release(&c->observed);
+	kmap_release(&c->answered);
+	kmap_release(&c->pairs);
 	free(c->binds);
 	for (i = 0; i < c->nlogs; i++)
 		free(c->logs[i].addr);
@@ -677,6 +689,60 @@ static void dns_bind(cairn_capture *c, const char *name, const char *chain,
 	dnslog_add(c, name, chain, ver, a, ts);
 }
 
+/* The interned copy of a DNS name, or NULL when the name budget is spent
+ * (then counted: the evidence of names is partial, and said so). */
+static const char *dns_intern(cairn_capture *c, const char *name)
+{
+	const char *s = intern_find(&c->strs, name);
+
+	if (s)
+		return s;
+	if (c->strs.count >= NAMES_MAX) {
+		c->names_dropped++;
+		return NULL;
+	}
+	return intern(&c->strs, name);
+}
+
+/* A v4 address is keyed as ::ffff:a.b.c.d: one 16-byte key for both. */
+static void pair_key(uint8_t key[sizeof(char *) + 16], const char *name, uint8_t ver,
+	const uint8_t *a)
+{
+	memcpy(key, &name, sizeof(name));
+	memset(key + sizeof(name), 0, 16);
+	if (ver == 4) {
+		key[sizeof(name) + 10] = key[sizeof(name) + 11] = 0xff;
+		memcpy(key + sizeof(name) + 12, a, 4);
+	} else {
+		memcpy(key + sizeof(name), a, 16);
+	}
+}
+
+static void dns_answered(cairn_capture *c, const char *name, uint32_t bits)
+{
+	const char *n = dns_intern(c, name);
+
+	if (n) {
+		uint32_t *v = kmap_find(&c->answered, &n, 1);
+
+		*v = (*v == UINT32_MAX ? 0 : *v) | bits;
+	}
+}
+
+/* A DNS answer put name on address a: that backs a client's claim of the
+ * name on a connection to a. */
+static void dns_pair(cairn_capture *c, const char *name, uint8_t ver, const uint8_t *a)
+{
+	uint8_t key[sizeof(char *) + 16];
+	const char *n = dns_intern(c, name);
+
+	if (!n)
+		return;
+	pair_key(key, n, ver, a);
+	*kmap_find(&c->pairs, key, 1) = 0;
+	dns_answered(c, n, ver == 4 ? ANS_A : ANS_AAAA);
+}
+
 static void dns_message(cairn_capture *c, const uint8_t *msg, size_t len,
 	const struct cap_pkt *p, int from_client, int64_t ts)
 {
@@ -690,8 +756,14 @@ static void dns_message(cairn_capture *c, const uint8_t *msg, size_t len,
 			observe_local(c, p->ipver, p->src);
 		return;
 	}
-	if (m->rcode != 0 || !m->qname[0])
+	if (!m->qname[0] || (m->rcode != 0 && m->rcode != 3))
 		return;
+	/* a name is said to live elsewhere only by addresses really given
+	 * (dns_pair) or by NXDOMAIN; an empty or cut answer says nothing */
+	if (m->rcode == 3) {
+		dns_answered(c, m->qname, ANS_NX);
+		return;
+	}
 	for (i = 0; i < m->rr_count; i++) {
 		const struct cap_dns_rr *rr = &m->rr[i];
 		cairn_buf chain = CAIRN_BUF_INIT;
@@ -701,9 +773,11 @@ static void dns_message(cairn_capture *c, const uint8_t *msg, size_t len,
 
 		if (rr->type != 1 && rr->type != 28)
 			continue;
-		/* follow CNAMEs from the asked name to this record's owner */
+		/* follow CNAMEs from the asked name to this record's owner;
+		 * every name on the way is joined to the address */
 		cairn_buf_addstr(&chain, m->qname);
 		for (hops = 0; hops <= CHAIN_MAX; hops++) {
+			dns_pair(c, cur, rr->type == 1 ? 4 : 6, rr->addr);
 			if (!strcmp(cur, rr->owner)) {
 				found = 1;
 				break;
@@ -720,6 +794,7 @@ static void dns_message(cairn_capture *c, const uint8_t *msg, size_t len,
 		if (found) {
 			name = m->qname;
 		} else {
+			dns_pair(c, rr->owner, rr->type == 1 ? 4 : 6, rr->addr);
 			cairn_buf_clear(&chain);
 			cairn_buf_addstr(&chain, rr->owner);
 		}
@@ -1205,8 +1280,28 @@ static void split_chain(char ***v, size_t *n, const char *chain)
 	}
 }
 
-static void host_add_name(struct cairn_capture_host *h, const char *name,
-	const char *source, const char *chain)
+/* Where the capture's DNS put a name (for a contradicted one). */
+static void dns_said(cairn_capture *c, struct cairn_capture_name *nm, const char *name)
+{
+	uint32_t *v = kmap_find(&c->name2log, &name, 0), *bits;
+	char buf[64];
+	uint32_t k;
+
+	if (v) {
+		const struct dnslog *l = &c->logs[*v];
+
+		for (k = 0; k < l->naddr; k++) {
+			addr_str(buf, sizeof(buf), l->addr[k][0], l->addr[k] + 1);
+			set_add(&nm->dns_addresses, &nm->dns_address_count, buf);
+		}
+	}
+	bits = kmap_find(&c->answered, &name, 0);
+	if (bits && (*bits & ANS_NX))
+		set_add(&nm->dns_addresses, &nm->dns_address_count, "NXDOMAIN");
+}
+
+static void host_add_name(cairn_capture *c, struct cairn_capture_host *h, const char *name,
+	const char *source, const char *chain, int evidence)
 {
 	struct cairn_capture_name *nm = NULL;
 	size_t i;
@@ -1219,17 +1314,46 @@ static void host_add_name(struct cairn_capture_host *h, const char *name,
 		nm = &h->names[h->name_count++];
 		memset(nm, 0, sizeof(*nm));
 		nm->name = cairn_strdup(name);
+		nm->evidence = evidence;
 	}
+	/* the weakest evidence of the connections that carry the name */
+	if (evidence < nm->evidence)
+		nm->evidence = evidence;
+	if (evidence == CAIRN_CAPTURE_CONTRADICTED && !nm->dns_address_count)
+		dns_said(c, nm, name);
 	set_add(&nm->sources, &nm->source_count, source);
 	if (chain && !nm->chain_count && strchr(chain, ' '))
 		split_chain(&nm->chain, &nm->chain_count, chain);
 }
 
+/*
+ * How the capture backs a name the client sent on a connection: a DNS
+ * answer joined it to the responder address (confirmed), or DNS gave it
+ * addresses of that family and not this one, or NXDOMAIN (contradicted),
+ * or DNS said nothing of it (claimed).  When names were dropped (the
+ * NAMES_MAX budget) the answers are incomplete: nothing is contradicted.
+ */
+static int name_evidence(cairn_capture *c, const struct flow *f, const char *name)
+{
+	uint8_t key[sizeof(char *) + 16];
+	uint32_t *bits;
+
+	pair_key(key, name, f->ipver, f->b);
+	if (kmap_find(&c->pairs, key, 0))
+		return CAIRN_CAPTURE_CONFIRMED;
+	bits = kmap_find(&c->answered, &name, 0);
+	if (bits && !c->names_dropped &&
+	    (*bits & (ANS_NX | (f->ipver == 4 ? ANS_A : ANS_AAAA))))
+		return CAIRN_CAPTURE_CONTRADICTED;
+	return CAIRN_CAPTURE_CLAIMED;
+}
+
+/* The strongest name of a flow that the capture does not contradict. */
 static const char *flow_host(cairn_capture *c, const struct flow *f, char *buf, size_t len)
 {
-	if (f->sni)
+	if (f->sni && f->ev_sni != CAIRN_CAPTURE_CONTRADICTED)
 		return f->sni;
-	if (f->http_host)
+	if (f->http_host && f->ev_http != CAIRN_CAPTURE_CONTRADICTED)
 		return f->http_host;
 	if (f->dns_name)
 		return f->dns_name;
@@ -1258,14 +1382,14 @@ static void host_add_flow(cairn_capture *c, struct cairn_capture_host *h,
 			f->name_src == SRC_QUIC ? "quic-sni" :
 			f->name_src == SRC_QUIC_ECH ? "quic-sni-ech-outer" : "tls-sni-ech-outer";
 
-		host_add_name(h, f->sni, src, NULL);
+		host_add_name(c, h, f->sni, src, NULL, f->ev_sni);
 		if (f->name_src == SRC_TLS_ECH || f->name_src == SRC_QUIC_ECH)
 			h->ech_outer = 1;
 	}
 	if (f->http_host)
-		host_add_name(h, f->http_host, "http-host", NULL);
+		host_add_name(c, h, f->http_host, "http-host", NULL, f->ev_http);
 	if (f->dns_name)
-		host_add_name(h, f->dns_name, "dns", f->dns_chain);
+		host_add_name(c, h, f->dns_name, "dns", f->dns_chain, CAIRN_CAPTURE_CONFIRMED);
 	if (!f->sni && !f->http_host && !f->dns_name && f->app != APP_DNS)
 		h->direct_ip = 1;
 	addr_str(buf, sizeof(buf), f->ipver, f->b);
@@ -1280,7 +1404,6 @@ static void host_add_flow(cairn_capture *c, struct cairn_capture_host *h,
 	default: proto = f->proto == 6 ? "tcp" : "udp"; break;
 	}
 	set_add(&h->protocols, &h->protocol_count, proto);
-	(void)c;
 }
 
 static void host_add_win(struct cairn_capture_host *h, const struct fwin *w)
@@ -1304,8 +1427,14 @@ static void host_sort(struct cairn_capture_host *h)
 	set_finish(h->addresses, &h->address_count, str_cmp);
 	set_finish(h->ports, &h->port_count, port_cmp);
 	set_finish(h->protocols, &h->protocol_count, str_cmp);
-	for (i = 0; i < h->name_count; i++)
+	for (i = 0; i < h->name_count; i++) {
 		set_finish(h->names[i].sources, &h->names[i].source_count, str_cmp);
+		set_finish(h->names[i].dns_addresses, &h->names[i].dns_address_count, str_cmp);
+		if (h->names[i].evidence == CAIRN_CAPTURE_CONFIRMED)
+			h->confirmed = 1;
+		if (h->names[i].evidence == CAIRN_CAPTURE_CONTRADICTED)
+			h->contradicted = 1;
+	}
 	/* the host name first, the others by name */
 	for (i = 0; i < h->name_count; i++) {
 		if (!strcmp(h->names[i].name, h->host) && i) {
@@ -1442,6 +1571,16 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 		}
 	}
 	set_finish(r->locals, &r->local_count, str_cmp);
+
+	/* every DNS answer is known now: judge the names clients sent */
+	for (i = 0; i < c->nflows; i++) {
+		struct flow *f = &c->flows[i];
+
+		if (f->sni)
+			f->ev_sni = (uint8_t)name_evidence(c, f, f->sni);
+		if (f->http_host)
+			f->ev_http = (uint8_t)name_evidence(c, f, f->http_host);
+	}
 
 	for (i = 0; i < c->nflows; i++) {
 		struct flow *f = &c->flows[i];
@@ -1626,6 +1765,7 @@ static void host_release(struct cairn_capture_host *h)
 		free(h->names[i].name);
 		strv_free(h->names[i].sources, h->names[i].source_count);
 		strv_free(h->names[i].chain, h->names[i].chain_count);
+		strv_free(h->names[i].dns_addresses, h->names[i].dns_address_count);
 	}
 	free(h->names);
 	strv_free(h->addresses, h->address_count);

@@ -27,6 +27,11 @@
  *   DNS answer for the responder address seen before the flow started
  *   ("last answer wins", no TTL expiry).  The name a flow gets when it is
  *   created holds for its whole life.
+ * - Evidence: a name the client sent (SNI, Host) is confirmed when a DNS
+ *   answer anywhere in the capture put it on the responder address,
+ *   contradicted when the capture's DNS gave it addresses of that family
+ *   and not this one (or NXDOMAIN), claimed otherwise.  A contradicted name
+ *   never names a host: the DNS name or the address does.
  * - Bytes are IP-layer bytes (IP header length field).  IPv4 header
  *   checksums are checked on every packet, TCP/UDP checksums on the packets
  *   whose content is read; bad ones are counted and processed all the same.
@@ -85,6 +90,21 @@ void cairn_capture_feed(cairn_capture *c, int linktype, int64_t ts_ns,
 size_t cairn_capture_warning_count(const cairn_capture *c);
 const char *cairn_capture_warning(const cairn_capture *c, size_t i);
 
+/*
+ * How well a name of a host is backed (docs/cairn-capture.1, "Evidence").
+ * A client states the name it wants (SNI, Host); only the capture's DNS
+ * can back the statement.  Ordered: a host's name takes the weakest
+ * evidence of the connections that carry it.
+ */
+enum cairn_capture_evidence {
+	CAIRN_CAPTURE_CONTRADICTED = 0, /* DNS in this capture put the name on
+	                                 * other addresses (or said NXDOMAIN) */
+	CAIRN_CAPTURE_CLAIMED = 1,      /* only the client's word: no DNS answer
+	                                 * for the name in this capture */
+	CAIRN_CAPTURE_CONFIRMED = 2     /* a DNS answer in this capture put the
+	                                 * name on the address connected to */
+};
+
 /* One name of a host with where it came from. */
 struct cairn_capture_name {
 	char *name;          /* presentation form: printable ASCII, \DDD escapes */
@@ -94,6 +114,22 @@ struct cairn_capture_name {
 	size_t source_count;
 	char **chain;        /* DNS: asked name, CNAME targets..., owner of the A/AAAA */
 	size_t chain_count;
+	int evidence;        /* enum cairn_capture_evidence */
+	char **dns_addresses; /* contradicted: where this capture's DNS put the
+	                       * name, sorted ("NXDOMAIN" when it has none) */
+	size_t dns_address_count;
+};
+
+/* The allowlist's verdict on a host. */
+enum cairn_capture_verdict {
+	CAIRN_ALLOW_UNJUDGED = 0,        /* no allowlist applied */
+	CAIRN_ALLOW_YES,             /* every name allowed and one of them
+	                                    * confirmed, or every address allowed */
+	CAIRN_ALLOW_UNCONFIRMED, /* allowed only by names the client
+	                                    * claimed and nothing confirms */
+	CAIRN_ALLOW_NO,
+	CAIRN_ALLOW_CONTRADICTED         /* an allowed name is contradicted by
+	                                    * the capture's DNS: not allowed */
 };
 
 /* One outbound host, in one window (rows) or over the capture (totals). */
@@ -115,7 +151,11 @@ struct cairn_capture_host {
 	uint64_t opened;      /* flows that started in the window */
 	uint64_t packets_out, packets_in, bytes_out, bytes_in;
 	int64_t first_ns, last_ns; /* first and last packet; -1 when none */
-	int allowed;          /* -1 no allowlist applied, 0 not allowed, 1 allowed */
+	int confirmed;        /* a name is confirmed on all its connections */
+	int contradicted;     /* a name is contradicted */
+	int allowed;          /* -1 no allowlist applied, 0 not allowed, 1 allowed
+	                       * (confirmed or not) */
+	int verdict;          /* enum cairn_capture_verdict */
 };
 
 /* A DNS answer seen in the capture (aggregated per asked name). */
@@ -168,8 +208,10 @@ void cairn_capture_result_free(cairn_capture_result *r);
  * name ("registry.npmjs.org", matched exactly, case-insensitively), a
  * wildcard ("*.npmjs.org": npmjs.org and any name below it)
  * or an address / CIDR ("192.0.2.0/24", "2001:db8::/32").
- * A host is allowed when all of its names match a name entry, or when all
- * of its addresses fall in an address entry.
+ * A host is allowed when all of its names match a name entry and none of
+ * them is contradicted, or when all of its addresses fall in an address
+ * entry; allowed by names of which none is confirmed, it is "allowed
+ * (unconfirmed)".
  * _load: CAIRN_EIO / CAIRN_EFORMAT (message names file and line).
  */
 int cairn_capture_allow_load(cairn_capture_allow **out, const char *path);
@@ -180,8 +222,9 @@ void cairn_capture_allow_free(cairn_capture_allow *a);
 int cairn_capture_allow_name(const cairn_capture_allow *a, const char *name);
 int cairn_capture_allow_address(const cairn_capture_allow *a, const char *addr);
 
-/* Mark every row and total; returns the number of hosts (totals) that are
- * not allowed. */
+/* Mark every row and total (allowed and verdict); returns the number of
+ * hosts (totals) that are not allowed, contradicted ones included.  A
+ * contradicted name never counts as allowed. */
 size_t cairn_capture_result_apply_allow(cairn_capture_result *r,
 	const cairn_capture_allow *a);
 

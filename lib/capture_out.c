@@ -201,23 +201,42 @@ int cairn_capture_allow_address(const cairn_capture_allow *a, const char *addr)
 	return 0;
 }
 
-static int host_allowed(const cairn_capture_allow *a, const struct cairn_capture_host *h)
+static int host_verdict(const cairn_capture_allow *a, const struct cairn_capture_host *h)
 {
+	int names_ok = h->name_count > 0, addrs_ok = h->address_count > 0;
+	int confirmed = 0, lie = 0;
 	size_t i;
-	int all = h->name_count > 0;
 
 	/* every name must be allowed: an allowed SNI must not hide a DNS name
-	 * (or the other way round) that is not */
-	for (i = 0; i < h->name_count && all; i++)
-		if (!cairn_capture_allow_name(a, h->names[i].name))
-			all = 0;
-	if (all)
-		return 1;
-	all = h->address_count > 0;
-	for (i = 0; i < h->address_count && all; i++)
+	 * (or the other way round) that is not; and a name the capture's DNS
+	 * contradicts is a claim shown false, never a pass */
+	for (i = 0; i < h->name_count; i++) {
+		const struct cairn_capture_name *nm = &h->names[i];
+
+		if (!cairn_capture_allow_name(a, nm->name)) {
+			names_ok = 0;
+		} else if (nm->evidence == CAIRN_CAPTURE_CONTRADICTED) {
+			names_ok = 0;
+			lie = 1;
+		}
+		if (nm->evidence == CAIRN_CAPTURE_CONFIRMED)
+			confirmed = 1;
+	}
+	for (i = 0; i < h->address_count && addrs_ok; i++)
 		if (!cairn_capture_allow_address(a, h->addresses[i]))
-			all = 0;
-	return all;
+			addrs_ok = 0;
+	if (addrs_ok)
+		return CAIRN_ALLOW_YES;
+	if (names_ok)
+		return confirmed ? CAIRN_ALLOW_YES : CAIRN_ALLOW_UNCONFIRMED;
+	return lie ? CAIRN_ALLOW_CONTRADICTED : CAIRN_ALLOW_NO;
+}
+
+static void judge(const cairn_capture_allow *a, struct cairn_capture_host *h)
+{
+	h->verdict = host_verdict(a, h);
+	h->allowed = h->verdict == CAIRN_ALLOW_YES ||
+		h->verdict == CAIRN_ALLOW_UNCONFIRMED;
 }
 
 size_t cairn_capture_result_apply_allow(cairn_capture_result *r, const cairn_capture_allow *a)
@@ -225,14 +244,38 @@ size_t cairn_capture_result_apply_allow(cairn_capture_result *r, const cairn_cap
 	size_t i, bad = 0;
 
 	for (i = 0; i < r->row_count; i++)
-		r->rows[i].allowed = host_allowed(a, &r->rows[i]);
+		judge(a, &r->rows[i]);
 	for (i = 0; i < r->total_count; i++) {
-		r->totals[i].allowed = host_allowed(a, &r->totals[i]);
+		judge(a, &r->totals[i]);
 		if (!r->totals[i].allowed)
 			bad++;
 	}
 	r->allow_applied = 1;
 	return bad;
+}
+
+static const char *const verdict_names[] = {
+	[CAIRN_ALLOW_UNJUDGED] = NULL,
+	[CAIRN_ALLOW_YES] = "allowed",
+	[CAIRN_ALLOW_UNCONFIRMED] = "allowed-unconfirmed",
+	[CAIRN_ALLOW_NO] = "not-allowed",
+	[CAIRN_ALLOW_CONTRADICTED] = "contradicted",
+};
+
+static const char *const evidence_names[] = {
+	[CAIRN_CAPTURE_CONTRADICTED] = "contradicted",
+	[CAIRN_CAPTURE_CLAIMED] = "claimed",
+	[CAIRN_CAPTURE_CONFIRMED] = "confirmed",
+};
+
+static const char *verdict_name(int v)
+{
+	return v > 0 && v <= CAIRN_ALLOW_CONTRADICTED ? verdict_names[v] : NULL;
+}
+
+static const char *evidence_name(int e)
+{
+	return e >= 0 && e <= CAIRN_CAPTURE_CONFIRMED ? evidence_names[e] : "claimed";
 }
 
 /* ---- helpers ---- */
@@ -299,6 +342,16 @@ static void names_with_sources(cairn_buf *b, const struct cairn_capture_host *h)
 		cairn_buf_addstr(b, h->names[i].name);
 		cairn_buf_addstr(b, " (");
 		join(b, h->names[i].sources, h->names[i].source_count, "+");
+		/* a name nothing backs says so; a contradicted one says where
+		 * the capture's DNS put it */
+		if (h->names[i].evidence != CAIRN_CAPTURE_CONFIRMED) {
+			cairn_buf_addstr(b, ", ");
+			cairn_buf_addstr(b, evidence_name(h->names[i].evidence));
+		}
+		if (h->names[i].dns_address_count) {
+			cairn_buf_addstr(b, ": DNS says ");
+			join(b, h->names[i].dns_addresses, h->names[i].dns_address_count, " ");
+		}
 		cairn_buf_addch(b, ')');
 		if (h->names[i].chain_count > 1) {
 			cairn_buf_addstr(b, " cname ");
@@ -307,9 +360,15 @@ static void names_with_sources(cairn_buf *b, const struct cairn_capture_host *h)
 	}
 }
 
-static const char *allow_word(int allowed)
+static const char *allow_word(const struct cairn_capture_host *h)
 {
-	return allowed < 0 ? "-" : allowed ? "allowed" : "NOT ALLOWED";
+	switch (h->verdict) {
+	case CAIRN_ALLOW_YES: return "allowed";
+	case CAIRN_ALLOW_UNCONFIRMED: return "allowed (unconfirmed)";
+	case CAIRN_ALLOW_NO: return "NOT ALLOWED";
+	case CAIRN_ALLOW_CONTRADICTED: return "NOT ALLOWED (contradicted)";
+	default: return "-";
+	}
 }
 
 static void human_bytes(char *out, size_t len, uint64_t v)
@@ -353,6 +412,10 @@ static void text_table(cairn_buf *out, const struct cairn_capture_host *rows, si
 			join(&c[1], h->names[0].sources, h->names[0].source_count, "+");
 		else
 			cairn_buf_addstr(&c[1], "address");
+		if (h->name_count && h->names[0].evidence == CAIRN_CAPTURE_CLAIMED)
+			cairn_buf_addstr(&c[1], ",claimed");
+		if (h->contradicted)
+			cairn_buf_addstr(&c[1], ",contradicted");
 		if (h->direct_ip)
 			cairn_buf_addstr(&c[1], ",direct-ip");
 		if (h->ech_outer)
@@ -379,7 +442,7 @@ static void text_table(cairn_buf *out, const struct cairn_capture_host *rows, si
 		} else {
 			cairn_buf_addstr(&c[8], "(idle)");
 		}
-		cairn_buf_addstr(&c[9], allow_word(h->allowed));
+		cairn_buf_addstr(&c[9], allow_word(h));
 		for (k = 0; k < NCOL; k++)
 			if (c[k].len > width[k])
 				width[k] = c[k].len;
@@ -403,7 +466,8 @@ static void text_table(cairn_buf *out, const struct cairn_capture_host *rows, si
 		for (k = 0; k + 1 < NCOL; k++)
 			cairn_buf_addf(out, "%-*s  ", (int)width[k], c[k].data ? c[k].data : "");
 		cairn_buf_addf(out, "%s\n", c[NCOL - 1].data ? c[NCOL - 1].data : "");
-		if (h->name_count > 1 || (h->name_count == 1 && h->names[0].chain_count > 1)) {
+		if (h->name_count > 1 || (h->name_count == 1 && (h->names[0].chain_count > 1 ||
+		    h->names[0].dns_address_count))) {
 			cairn_buf tmp = CAIRN_BUF_INIT;
 
 			names_with_sources(&tmp, h);
@@ -448,11 +512,21 @@ void cairn_capture_write_text(cairn_buf *out, const cairn_capture_result *r, int
 	cairn_buf_addstr(out, "\ntotals\n");
 	text_table(out, r->totals, r->total_count, only_unknown);
 	if (r->allow_applied) {
-		size_t bad = 0;
+		size_t bad = 0, lies = 0, unconfirmed = 0;
 
-		for (i = 0; i < r->total_count; i++)
+		for (i = 0; i < r->total_count; i++) {
 			bad += r->totals[i].allowed == 0;
+			lies += r->totals[i].verdict == CAIRN_ALLOW_CONTRADICTED;
+			unconfirmed += r->totals[i].verdict == CAIRN_ALLOW_UNCONFIRMED;
+		}
 		cairn_buf_addf(out, "\n%zu of %zu hosts not on the allowlist\n", bad, r->total_count);
+		if (lies)
+			cairn_buf_addf(out, "%zu of them by a name on the allowlist that the capture's "
+				"DNS contradicts\n", lies);
+		if (unconfirmed)
+			cairn_buf_addf(out, "%zu allowed (unconfirmed): only the client's word (SNI, "
+				"Host) names %s, no DNS answer in the capture\n", unconfirmed,
+				unconfirmed == 1 ? "it" : "them");
 	}
 }
 
@@ -515,8 +589,9 @@ static void csv_row(cairn_buf *out, const struct cairn_capture_host *h, int tota
 	} else {
 		cairn_buf_addch(out, ',');
 	}
-	cairn_buf_addf(out, ",%d,%d,%s\n", h->direct_ip, h->ech_outer,
-		h->allowed < 0 ? "" : h->allowed ? "yes" : "no");
+	cairn_buf_addf(out, ",%d,%d,%s,%s\n", h->direct_ip, h->ech_outer,
+		h->allowed < 0 ? "" : h->allowed ? "yes" : "no",
+		verdict_name(h->verdict) ? verdict_name(h->verdict) : "");
 }
 
 void cairn_capture_write_csv(cairn_buf *out, const cairn_capture_result *r, int only_unknown)
@@ -525,7 +600,7 @@ void cairn_capture_write_csv(cairn_buf *out, const cairn_capture_result *r, int 
 
 	cairn_buf_addstr(out, "scope,window_start,host,names,addresses,ports,protocols,"
 		"connections,opened,packets_out,packets_in,bytes_out,bytes_in,"
-		"first_seen,last_seen,direct_ip,ech_outer,allowed\n");
+		"first_seen,last_seen,direct_ip,ech_outer,allowed,verdict\n");
 	for (i = 0; i < r->row_count; i++)
 		if (shown(&r->rows[i], only_unknown))
 			csv_row(out, &r->rows[i], 0);
@@ -587,6 +662,9 @@ static json_t *jhost(const struct cairn_capture_host *h, int total)
 		json_object_set_new(n, "name", jstr(h->names[i].name));
 		json_object_set_new(n, "sources", jstrv(h->names[i].sources, h->names[i].source_count));
 		json_object_set_new(n, "cname_chain", jstrv(h->names[i].chain, h->names[i].chain_count));
+		json_object_set_new(n, "evidence", json_string(evidence_name(h->names[i].evidence)));
+		json_object_set_new(n, "dns_addresses", jstrv(h->names[i].dns_addresses,
+			h->names[i].dns_address_count));
 		json_array_append_new(names, n);
 	}
 	json_object_set_new(o, "names", names);
@@ -601,7 +679,11 @@ static json_t *jhost(const struct cairn_capture_host *h, int total)
 	json_object_set_new(o, "bytes_in", json_integer((json_int_t)h->bytes_in));
 	json_object_set_new(o, "first_seen", jtime(h->first_ns));
 	json_object_set_new(o, "last_seen", jtime(h->last_ns));
+	json_object_set_new(o, "confirmed", json_boolean(h->confirmed));
+	json_object_set_new(o, "contradicted", json_boolean(h->contradicted));
 	json_object_set_new(o, "allowed", h->allowed < 0 ? json_null() : json_boolean(h->allowed));
+	json_object_set_new(o, "verdict", verdict_name(h->verdict) ?
+		json_string(verdict_name(h->verdict)) : json_null());
 	return o;
 }
 

@@ -626,15 +626,22 @@ static json_t *build_egress(const cairn_report_opts *o)
 	size_t i;
 
 	for (i = 0; i < json_array_size(totals); i++) {
+		static const char *const status[] = {
+			[CAIRN_ALLOW_UNJUDGED] = "no allowlist",
+			[CAIRN_ALLOW_YES] = "allowed",
+			[CAIRN_ALLOW_UNCONFIRMED] = "allowed (unconfirmed)",
+			[CAIRN_ALLOW_NO] = "NOT ALLOWED",
+			[CAIRN_ALLOW_CONTRADICTED] = "NOT ALLOWED (contradicted)",
+		};
+		static const cairn_rules_input marks_only; /* no allowlist: the capture's marks */
 		const json_t *h = json_array_get(totals, i);
-		int allowed = o->rules_in ? cairn_rules_host_allowed(o->rules_in, h) :
-			      json_is_boolean(json_object_get(h, "allowed")) ?
-			      json_is_true(json_object_get(h, "allowed")) : -1;
+		int verdict = cairn_rules_host_verdict(o->rules_in ? o->rules_in : &marks_only, h);
+		int allowed = verdict == CAIRN_ALLOW_UNJUDGED ? -1 :
+			      verdict == CAIRN_ALLOW_YES || verdict == CAIRN_ALLOW_UNCONFIRMED;
 		json_t *row = json_object();
 
 		set_str(row, "host", jstr(h, "host"));
-		json_object_set_new(row, "status", json_string(allowed < 0 ? "no allowlist" :
-							       allowed ? "allowed" : "NOT ALLOWED"));
+		json_object_set_new(row, "status", json_string(status[verdict]));
 		json_object_set(row, "addresses", json_object_get(h, "addresses") ?
 				json_object_get(h, "addresses") : json_array());
 		json_object_set(row, "ports", json_object_get(h, "ports") ?

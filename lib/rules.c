@@ -24,7 +24,7 @@
 
 enum {
 	R_P01, R_P02, R_P03, R_P04, R_P05, R_P06, R_P07, R_P08, R_P09, R_P10,
-	R_P11, R_E01, R_D01, R_D02, R_D03, R_D04, R_D05, R_X01, R__COUNT
+	R_P11, R_E01, R_E02, R_E03, R_D01, R_D02, R_D03, R_D04, R_D05, R_X01, R__COUNT
 };
 
 static const cairn_rule rules[R__COUNT] = {
@@ -127,6 +127,24 @@ static const cairn_rule rules[R__COUNT] = {
 		"Block egress at the OS or network level except for the allowlist (nftables, a "
 		"proxy with an allowlist, Kubernetes NetworkPolicy); find the process that "
 		"connected; rotate what it could read." },
+	[R_E02] = { "CAIRN-E02", "contradicted-egress-name", CAIRN_SEV_HIGH, CAPT,
+		"A connection names an allowlisted host (TLS SNI, HTTP Host) while going to an "
+		"address that the capture's own DNS never gave that name (it gave others, or "
+		"said the name does not exist).",
+		"The client's word is the only thing that puts the name there: malware that "
+		"spoofs an allowed name in its Host header or SNI passes a name-based allowlist "
+		"while its data goes to an address of its choice.",
+		"Treat the address as an unknown destination: block it, find the process that "
+		"connected, rotate what it could read; enforce egress by resolved address (a "
+		"proxy or firewall that resolves the allowlisted names itself)." },
+	[R_E03] = { "CAIRN-E03", "unconfirmed-egress-name", CAIRN_SEV_INFO, CAPT,
+		"Hosts pass the allowlist only by names the client sent (TLS SNI, HTTP Host) that "
+		"no DNS answer in the capture confirms: allowed (unconfirmed).",
+		"A claimed name proves nothing about where the data went; without the DNS "
+		"lookups the allowlist verdict on these hosts rests on the client's word.",
+		"Capture from before the agent starts, so its DNS lookups are recorded (or flush "
+		"the resolver cache first: resolvectl flush-caches); or allowlist these "
+		"destinations by address." },
 	[R_D01] = { "CAIRN-D01", "same-version-different-content", CAIRN_SEV_CRITICAL, DIFF,
 		"A package keeps its version between the baseline and the snapshot but its "
 		"files or integrity changed.",
@@ -1312,37 +1330,97 @@ static void new_destinations(struct ctx *c, const json_t *files)
 
 /* ------------------------------------------------------------ capture */
 
-int cairn_rules_host_allowed(const cairn_rules_input *in, const json_t *h)
+int cairn_rules_host_verdict(const cairn_rules_input *in, const json_t *h)
 {
 	const json_t *addrs = jarr(h, "addresses"), *names = jarr(h, "names");
 	const json_t *allowed = json_object_get(h, "allowed");
-	int all_names, all_addrs;
+	const char *v = jstr(h, "verdict");
+	int names_ok, all_addrs, confirmed = 0, lie = 0;
 	size_t j;
 
-	if (!in->allow)
-		return json_is_boolean(allowed) ? json_is_true(allowed) : -1;
+	if (!in->allow) {
+		if (!json_is_boolean(allowed))
+			return CAIRN_ALLOW_UNJUDGED;
+		if (v && !strcmp(v, "allowed-unconfirmed"))
+			return CAIRN_ALLOW_UNCONFIRMED;
+		if (v && !strcmp(v, "contradicted"))
+			return CAIRN_ALLOW_CONTRADICTED;
+		return json_is_true(allowed) ? CAIRN_ALLOW_YES : CAIRN_ALLOW_NO;
+	}
+	if (!json_array_size(names) && !json_array_size(addrs) && jstr(h, "host"))
+		return in->allow(in->allow_ctx, jstr(h, "host")) ? CAIRN_ALLOW_YES : CAIRN_ALLOW_NO;
 	/* The capture's semantics (lib/capture.h): allowed when every name
-	 * is allowed, or every address is. */
-	all_names = json_array_size(names) > 0;
+	 * is allowed and none is contradicted, or every address is allowed;
+	 * by names only claimed, "allowed (unconfirmed)". */
+	names_ok = json_array_size(names) > 0;
 	all_addrs = json_array_size(addrs) > 0;
-	for (j = 0; j < json_array_size(names); j++)
-		if (!in->allow(in->allow_ctx, jstr_or(json_array_get(names, j), "name", "")))
-			all_names = 0;
+	for (j = 0; j < json_array_size(names); j++) {
+		const json_t *nm = json_array_get(names, j);
+		const char *ev = jstr(nm, "evidence");
+
+		if (!in->allow(in->allow_ctx, jstr_or(nm, "name", ""))) {
+			names_ok = 0;
+		} else if (ev && !strcmp(ev, "contradicted")) {
+			names_ok = 0;
+			lie = 1;
+		}
+		/* a capture JSON without evidence marks is taken as it was */
+		if (!ev || !strcmp(ev, "confirmed"))
+			confirmed = 1;
+	}
 	for (j = 0; j < json_array_size(addrs); j++) {
 		const char *a = json_string_value(json_array_get(addrs, j));
 
 		if (!a || !in->allow(in->allow_ctx, a))
 			all_addrs = 0;
 	}
-	if (!json_array_size(names) && !json_array_size(addrs) && jstr(h, "host"))
-		return in->allow(in->allow_ctx, jstr(h, "host")) ? 1 : 0;
-	return all_names || all_addrs;
+	if (all_addrs)
+		return CAIRN_ALLOW_YES;
+	if (names_ok)
+		return confirmed ? CAIRN_ALLOW_YES : CAIRN_ALLOW_UNCONFIRMED;
+	return lie ? CAIRN_ALLOW_CONTRADICTED : CAIRN_ALLOW_NO;
+}
+
+int cairn_rules_host_allowed(const cairn_rules_input *in, const json_t *h)
+{
+	switch (cairn_rules_host_verdict(in, h)) {
+	case CAIRN_ALLOW_UNJUDGED: return -1;
+	case CAIRN_ALLOW_YES:
+	case CAIRN_ALLOW_UNCONFIRMED: return 1;
+	default: return 0;
+	}
+}
+
+/* E02's evidence: each contradicted name, where DNS put it. */
+static void contradicted_evidence(struct ctx *c, json_t *evl, const json_t *names)
+{
+	size_t j, k;
+
+	for (j = 0; j < json_array_size(names); j++) {
+		const json_t *nm = json_array_get(names, j), *da = jarr(nm, "dns_addresses");
+		const char *evidence = jstr(nm, "evidence");
+
+		if (!evidence || strcmp(evidence, "contradicted"))
+			continue;
+		cairn_buf_clear(&c->tmp2);
+		cairn_buf_addstr(&c->tmp2, "claimed in ");
+		for (k = 0; k < json_array_size(jarr(nm, "sources")); k++)
+			cairn_buf_addf(&c->tmp2, "%s%s", k ? ", " : "",
+				       json_string_value(json_array_get(jarr(nm, "sources"), k)));
+		cairn_buf_addstr(&c->tmp2, "; the capture's DNS put it on");
+		for (k = 0; k < json_array_size(da); k++)
+			cairn_buf_addf(&c->tmp2, " %s", json_string_value(json_array_get(da, k)));
+		json_array_append_new(evl, ev("source", "capture", "host", jstr(nm, "name"),
+					      "detail", c->tmp2.data, NULL));
+	}
 }
 
 static void capture_rules(struct ctx *c, const json_t *cap)
 {
 	const json_t *totals = jarr(cap, "totals");
-	size_t i, j;
+	json_t *unconfirmed = NULL;
+	cairn_buf uhosts = CAIRN_BUF_INIT;
+	size_t i, j, nunconfirmed = 0;
 
 	for (i = 0; i < json_array_size(totals); i++) {
 		const json_t *h = json_array_get(totals, i);
@@ -1353,10 +1431,24 @@ static void capture_rules(struct ctx *c, const json_t *cap)
 
 		if (!host)
 			continue;
-		ok = cairn_rules_host_allowed(c->in, h);
-		if (ok < 0)
+		ok = cairn_rules_host_verdict(c->in, h);
+		if (ok == CAIRN_ALLOW_UNJUDGED)
 			continue;   /* no allowlist anywhere: nothing to judge */
-		if (ok)
+		if (ok == CAIRN_ALLOW_UNCONFIRMED) {
+			/* one informational finding for all of them */
+			if (!unconfirmed)
+				unconfirmed = json_array();
+			cairn_buf_clear(&c->tmp2);
+			for (j = 0; j < json_array_size(names); j++)
+				cairn_buf_addf(&c->tmp2, "%s%s", j ? ", " : "name claimed by ",
+					       jstr_or(json_array_get(names, j), "name", "?"));
+			json_array_append_new(unconfirmed, ev("source", "capture", "host", host,
+				"detail", c->tmp2.data, NULL));
+			if (++nunconfirmed <= 3)
+				cairn_buf_addf(&uhosts, "%s%s", nunconfirmed > 1 ? ", " : "", host);
+			continue;
+		}
+		if (ok == CAIRN_ALLOW_YES)
 			continue;
 		cairn_buf_clear(&c->tmp);
 		cairn_buf_addf(&c->tmp, "%" JSON_INTEGER_FORMAT " connection(s), %" JSON_INTEGER_FORMAT
@@ -1394,9 +1486,23 @@ static void capture_rules(struct ctx *c, const json_t *cap)
 			c->x01_evidence = json_array();
 		json_array_append(c->x01_evidence, e);
 		json_decref(e);
-		cairn_findings_add(c->out, &rules[R_E01], evl,
-				   "outbound connections to %s, which is not on the allowlist", host);
+		if (ok == CAIRN_ALLOW_CONTRADICTED) {
+			/* the name is on the allowlist: the lie is the finding */
+			contradicted_evidence(c, evl, names);
+			cairn_findings_add(c->out, &rules[R_E02], evl,
+					   "connections to %s under an allowlisted name the capture's DNS "
+					   "contradicts", host);
+		} else {
+			cairn_findings_add(c->out, &rules[R_E01], evl,
+					   "outbound connections to %s, which is not on the allowlist", host);
+		}
 	}
+	if (unconfirmed)
+		cairn_findings_add(c->out, &rules[R_E03], unconfirmed,
+				   "%zu host%s allowed only by names nothing in the capture confirms: %s%s",
+				   nunconfirmed, nunconfirmed == 1 ? "" : "s", uhosts.data,
+				   nunconfirmed > 3 ? ", ..." : "");
+	cairn_buf_release(&uhosts);
 }
 
 int cairn_rules_eval(cairn_findings *out, const cairn_rules_input *in)

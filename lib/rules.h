@@ -18,6 +18,7 @@
 #define CAIRN_RULES_H
 
 #include "cairn.h"
+#include "capture.h"
 
 #include <jansson.h>
 
@@ -123,8 +124,12 @@ int cairn_rules_eval(cairn_findings *out, const cairn_rules_input *in);
 
 /* Is a capture host object (an element of "totals" or "windows") allowed?
  * 1 / 0, or -1 when there is no allowlist (neither in->allow nor the
- * capture's own "allowed" marks). */
+ * capture's own "allowed" marks).  Allowed (unconfirmed) counts as 1. */
 int cairn_rules_host_allowed(const cairn_rules_input *in, const json_t *host);
+/* The same as an enum cairn_capture_verdict (lib/capture.h): a name the
+ * capture marks contradicted never passes; a pass by names none of which
+ * is confirmed is CAIRN_ALLOW_UNCONFIRMED. */
+int cairn_rules_host_verdict(const cairn_rules_input *in, const json_t *host);
 
 /* 1 when an npm dependency spec names exact content: an exact version,
  * a local file:/link:/workspace: source, a git URL with a full commit. */

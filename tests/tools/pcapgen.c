@@ -15,6 +15,9 @@
  *   pcapgen hostile OUT        compression loops, lying lengths, junk QUIC
  *   pcapgen truncated OUT      basic with the last record cut in half
  *   pcapgen demo OUT           the samples/ story (agent host egress)
+ *   pcapgen spoof OUT          allowed names claimed on other addresses (Host,
+ *                              SNI) against the capture's DNS; NXDOMAIN
+ *   pcapgen spoof-nodns OUT    the same connections, no DNS in the capture
  *   pcapgen bench N [B] OUT    N packets of DNS, TLS handshakes, bulk data
  *                              (B bulk packets per connection, default 40)
  */
@@ -584,6 +587,22 @@ static void dns_exchange(int64_t ts, const char *client, uint16_t cport, const c
 	udp(ts + 5 * MS, &r, &c, app, l);
 }
 
+/* a query and its NXDOMAIN answer */
+static void dns_nxdomain(int64_t ts, const char *client, uint16_t cport, const char *resolver,
+	const char *name)
+{
+	struct ep c = ep4(client, cport), r = ep4(resolver, 53);
+	size_t l;
+	static uint16_t id = 0x2000;
+
+	id++;
+	l = dns_query(app, id, name, 1);
+	udp(ts, &c, &r, app, l);
+	app[2] = 0x81;
+	app[3] = 0x83; /* RA, rcode 3 */
+	udp(ts + 5 * MS, &r, &c, app, l);
+}
+
 /* ---------- QUIC Initial (RFC 9001 §5) ---------- */
 
 static void expand_label(uint8_t *o, size_t ol, const uint8_t *secret, const char *label)
@@ -1046,6 +1065,50 @@ static void scen_tcpdns(void)
 	conn_close(&k2, t + 9 * SEC);
 }
 
+/* A client names api.openai.com in its Host header and in its SNI while
+ * connecting to addresses the capture's DNS never gave that name; one
+ * genuine connection; a name DNS said does not exist; a name nothing in
+ * the capture answers.  With dns = 0 the same connections, no DNS. */
+static void scen_spoof(int dns)
+{
+	static const char *const oa[] = { "api.openai.com" };
+	static const char *const oa_a[] = { "162.159.140.245" };
+	static const char post[] = "POST /v1/chat/completions HTTP/1.1\r\nHost: api.openai.com\r\n"
+		"Content-Type: application/json\r\nContent-Length: 13\r\n\r\n{\"k\":\"v\"}";
+	static const char post2[] = "POST /upload HTTP/1.1\r\nHost: ghost.example.org\r\n"
+		"Content-Length: 2\r\n\r\nhi";
+	static const char get3[] = "GET / HTTP/1.1\r\nHost: api.anthropic.com\r\n\r\n";
+	struct conn k;
+	int64_t t = T0 * SEC;
+
+	pcap_begin(1);
+	if (dns) {
+		dns_exchange(t, CLIENT, 40001, RESOLVER, oa, 1, oa_a, 1);
+		dns_nxdomain(t + 100 * MS, CLIENT, 40002, RESOLVER, "ghost.example.org");
+	}
+	/* the genuine one */
+	conn_open(&k, t + SEC, CLIENT, 50001, oa_a[0], 443);
+	tls_conn(&k, t + SEC + 10 * MS, "api.openai.com", 0, 0, 500, 900);
+	conn_close(&k, t + 2 * SEC);
+	/* plain HTTP to an arbitrary address, Host: api.openai.com */
+	conn_open(&k, t + 3 * SEC, CLIENT, 50002, "203.0.113.50", 80);
+	conn_send(&k, t + 3 * SEC + 5 * MS, 1, (const uint8_t *)post, sizeof(post) - 1);
+	conn_bulk(&k, t + 3 * SEC + 10 * MS, 1, 6000, MS);
+	conn_close(&k, t + 4 * SEC);
+	/* TLS to another arbitrary address, SNI api.openai.com */
+	conn_open(&k, t + 5 * SEC, CLIENT, 50003, "203.0.113.51", 443);
+	tls_conn(&k, t + 5 * SEC + 10 * MS, "api.openai.com", 0, 0, 4000, 200);
+	conn_close(&k, t + 6 * SEC);
+	/* a Host that DNS said does not exist */
+	conn_open(&k, t + 7 * SEC, CLIENT, 50004, "198.51.100.77", 80);
+	conn_send(&k, t + 7 * SEC + 5 * MS, 1, (const uint8_t *)post2, sizeof(post2) - 1);
+	conn_close(&k, t + 8 * SEC);
+	/* a Host nothing in the capture answers */
+	conn_open(&k, t + 9 * SEC, CLIENT, 50005, "198.51.100.78", 80);
+	conn_send(&k, t + 9 * SEC + 5 * MS, 1, (const uint8_t *)get3, sizeof(get3) - 1);
+	conn_close(&k, t + 10 * SEC);
+}
+
 /* The demo: an agent host installs a package from the registry; minutes
  * later the patched MCP server posts data to a host nobody allowed.  The
  * clock is the samples' story: the reinstall that pulled 1.0.1 fetched it
@@ -1150,6 +1213,10 @@ int main(int argc, char **argv)
 		scen_hostile();
 	else if (!strcmp(what, "demo"))
 		scen_demo();
+	else if (!strcmp(what, "spoof"))
+		scen_spoof(1);
+	else if (!strcmp(what, "spoof-nodns"))
+		scen_spoof(0);
 	else if (!strcmp(what, "bench") && argc == 4)
 		scen_bench(atol(argv[2]), 40);
 	else if (!strcmp(what, "bench") && argc == 5)
