@@ -2,6 +2,8 @@
 #
 #   make            build bin/cairn-{snap,diff,capture,report}
 #   make check      unit (check) suites, fuzz-corpus replay, end-to-end scripts
+#   make cli        the end-to-end scripts only (CASES="snap/usage ..." for some)
+#   make cli-update rewrite their golden files (review: git diff tests/cli)
 #   make asan       the whole check suite again under ASan+UBSan
 #   make demo       the incident story on samples/, report in out/
 #   make bench      benchmarks against the tools people use instead
@@ -83,7 +85,7 @@ HELPER_SRC := $(sort $(wildcard tests/tools/*.c))
 HELPER_BINS := $(HELPER_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 MANPAGES := $(wildcard docs/*.1)
 
-.PHONY: all check unit cli replay asan demo bench fuzz install clean deps help
+.PHONY: all check unit cli cli-update replay asan demo bench fuzz install clean deps help
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -138,7 +140,13 @@ replay: $(REPLAY_BINS)
 
 cli: all
 	$(Q)CAIRN_SRC=$(CURDIR) CAIRN_BIN=$(CURDIR)/$(BIN) \
-		CAIRN_TOOLS=$(CURDIR)/$(BUILD)/tests/tools sh tests/run-cli.sh
+		CAIRN_TOOLS=$(CURDIR)/$(BUILD)/tests/tools sh tests/run-cli.sh $(CASES)
+
+# Rewrite the golden files of the CLI cases (all, or CASES="snap/usage ...")
+# from this build; review with git diff tests/cli (tests/run-cli.sh).
+cli-update: all
+	$(Q)CAIRN_SRC=$(CURDIR) CAIRN_BIN=$(CURDIR)/$(BIN) \
+		CAIRN_TOOLS=$(CURDIR)/$(BUILD)/tests/tools sh tests/run-cli.sh --update $(CASES)
 
 asan: deps
 	$(Q)$(MAKE) --no-print-directory check BUILD=build/asan BIN=build/asan/bin \
@@ -169,6 +177,6 @@ clean:
 	rm -rf build bin out
 
 help:
-	@sed -n '3,14p' Makefile
+	@sed -n '3,16p' Makefile
 
 endif # PKG_MISSING

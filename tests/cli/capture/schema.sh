@@ -1,12 +1,9 @@
 #!/bin/sh
 # --json output of several captures validates against docs/capture-schema.json
-# (with python3-jsonschema; skipped with a message when it is missing).
+# (python3-jsonschema, which scripts/deps.sh installs).
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
-if ! python3 -c 'import jsonschema' 2>/dev/null; then
-	echo "skip: python3 jsonschema module absent"
-	exit 0
-fi
+. "$CAIRN_SRC/tests/cli/lib.sh"
+need_py jsonschema python3-jsonschema
 fx="$CAIRN_SRC/tests/fixtures/capture"
 i=0
 for args in "-w 1m $fx/basic.pcap" "--allow $CAIRN_SRC/samples/allow.txt $CAIRN_SRC/samples/egress.pcap" \

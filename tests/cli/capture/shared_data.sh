@@ -2,12 +2,9 @@
 # The real captures in ../shared/data/pcaps (Zeek's test traces): the host
 # names their README lists.  Skipped when the data is not there.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 d="$CAIRN_SRC/../shared/data/pcaps"
-if [ ! -d "$d" ]; then
-	echo "skip: $d absent"
-	exit 0
-fi
+[ -d "$d" ] || skip "$d absent"
 host_source() { # file, host, source, extra options
 	f=$1 h=$2 s=$3
 	shift 3

@@ -4,12 +4,9 @@
 # package changed after install shows the file and names the package
 # "same-version-different-content" and "files-mismatch-appeared".
 set -eu
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 data="$CAIRN_SRC/../shared/data/npm"
-if [ ! -f "$data/server-filesystem-2025.8.21.tar.zst" ]; then
-	echo "skip: $data not present"
-	exit 0
-fi
+[ -f "$data/server-filesystem-2025.8.21.tar.zst" ] || skip "$data not present"
 mkdir v1 v2 cache
 tar --zstd -xf "$data/server-filesystem-2025.8.21.tar.zst" -C v1
 tar --zstd -xf "$data/server-filesystem-2026.8.31.tar.zst" -C v2

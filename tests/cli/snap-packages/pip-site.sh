@@ -4,10 +4,10 @@
 # on which listed files are modified or missing, per distribution.
 # Skips when python3 has no site-packages with dist-info folders.
 set -eu
+. "$CAIRN_SRC/tests/cli/lib.sh"
 site=$(python3 -c 'import site; print(site.getsitepackages()[0])' 2>/dev/null || true)
 if [ -z "$site" ] || ! ls "$site" | grep -q '\.dist-info$'; then
-	echo "skip: no site-packages with dist-info"
-	exit 0
+	skip "python3 has no site-packages with dist-info folders"
 fi
 echo "site-packages: $site"
 cairn-snap -q -o s.cairn "$site" || test $? -eq 1

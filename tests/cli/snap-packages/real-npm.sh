@@ -4,11 +4,9 @@
 # tarball; then one installed file modified and one added: exactly those
 # are named.  Skips when the shared data is absent.
 set -eu
+. "$CAIRN_SRC/tests/cli/lib.sh"
 data="$CAIRN_SRC/../shared/data/npm"
-if [ ! -f "$data/server-filesystem-2025.8.21.tar.zst" ]; then
-	echo "skip: $data absent"
-	exit 0
-fi
+[ -f "$data/server-filesystem-2025.8.21.tar.zst" ] || skip "$data absent"
 mkdir app
 tar --zstd -xf "$data/server-filesystem-2025.8.21.tar.zst" -C app
 tar --zstd -xf "$data/npm-cache.tar.zst"

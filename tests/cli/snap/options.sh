@@ -20,11 +20,9 @@ zstdcat s.cairn | head -n 1 | jq -e '.options.exclude == ["*.log", "keep/skip", 
 	and .hash_algorithms == ["sha256", "xxh3-128"] and (.created | test("^[0-9-]+T[0-9:]+\\.[0-9]{9}Z$"))' > /dev/null
 
 # progress on a terminal (script(1) provides one), not with --quiet
-if command -v script > /dev/null 2>&1; then
-	script -qec "$snap tree -o t.cairn" /dev/null > tty.txt
-	grep -q 'entries, .* files' tty.txt || { echo "no progress on a terminal"; cat tty.txt; exit 1; }
-	script -qec "$snap -q tree -o q.cairn" /dev/null > tty.txt
-	if grep -q 'entries' tty.txt; then echo "progress despite --quiet"; exit 1; fi
-else
-	echo "script(1) missing: progress check skipped"
-fi
+. "$CAIRN_SRC/tests/cli/lib.sh"
+need script bsdutils
+script -qec "$snap tree -o t.cairn" /dev/null > tty.txt
+grep -q 'entries, .* files' tty.txt || { echo "no progress on a terminal"; cat tty.txt; exit 1; }
+script -qec "$snap -q tree -o q.cairn" /dev/null > tty.txt
+if grep -q 'entries' tty.txt; then echo "progress despite --quiet"; exit 1; fi

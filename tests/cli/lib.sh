@@ -1,0 +1,84 @@
+# tests/cli/lib.sh: helpers for the CLI cases, sourced as
+#   . "$CAIRN_SRC/tests/cli/lib.sh"
+# (POSIX sh).  tests/run-cli.sh explains how cases run and are counted.
+#
+# Assertions: never `[ ... ] && ...` or `[ ... ] || ...` chains whose
+# failure set -e ignores; write `[ ... ] || fail "why"` or
+# `if ...; then fail "why"; fi`: a failed check must end the case.
+
+# fail WHY: the case failed
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# skip WHY: the case cannot run here for a reason scripts/deps.sh cannot
+# fix (no ../shared/data, not root); counted as a skip, never a pass
+skip() {
+	echo "skip: $*"
+	exit 77
+}
+
+# need COMMAND PACKAGE: COMMAND must be on PATH; PACKAGE is the Debian
+# package scripts/deps.sh installs for it.  Without it the case is a
+# dependency skip (exit 78), which the runner counts as a failure when
+# CAIRN_NO_SKIP=1 or CI=true (.ci/run): CI must never go green because a
+# tool was missing.
+need() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	echo "skip: $1 not installed (Debian package $2: sh scripts/deps.sh)"
+	exit 78
+}
+
+# need_py MODULE PACKAGE: python3 must import MODULE (Debian PACKAGE)
+need_py() {
+	python3 -c "import $1" 2>/dev/null && return 0
+	echo "skip: python3 module $1 missing (Debian package $2: sh scripts/deps.sh)"
+	exit 78
+}
+
+# expect_exit WANT CMD ARGS...: run CMD; its exit status must be WANT
+# (stdout and stderr left in out.txt and err.txt for further checks)
+expect_exit() {
+	_want=$1
+	shift
+	_rc=0
+	"$@" >out.txt 2>err.txt || _rc=$?
+	[ "$_rc" -eq "$_want" ] ||
+		fail "$*: exit $_rc, want $_want; stderr: $(head -c 600 err.txt)"
+}
+
+# ---- golden cases (a case with .stdout/.stderr/.exit files beside it) ----
+
+# run CMD ARGS...: run one command of a golden case.  stdout gets
+# "$ CMD ARGS", the command's stdout and "[exit N]"; stderr gets, when the
+# command wrote any, "$ CMD ARGS" and the command's stderr.  So one pair of
+# golden files pins the exit status, output and messages of every command
+# in the case, each under the command that produced it.
+run() {
+	printf '$ %s\n' "$*"
+	_rc=0
+	"$@" 2>"$CAIRN_AUX/run.err" || _rc=$?
+	if [ -s "$CAIRN_AUX/run.err" ]; then
+		printf '$ %s\n' "$*" >&2
+		cat "$CAIRN_AUX/run.err" >&2
+	fi
+	printf '[exit %d]\n' "$_rc"
+}
+
+# mask VALUE NAME: VALUE (a hash of a file made during the run, a store
+# commit) depends on the time; it is shown as <NAME> in the compared
+# output (tests/cli/normalise.py)
+mask() {
+	[ -n "$1" ] || fail "mask $2: empty value"
+	printf '%s\t%s\n' "$2" "$1" >>"$CAIRN_AUX/masks"
+}
+
+# fixture_copy SRC DST: copy a committed fixture tree and give every entry
+# the same fixed time and ordinary modes, so that snapshots of it do not
+# depend on when or with which umask it was checked out
+fixture_copy() {
+	cp -R "$1" "$2" || fail "cannot copy $1"
+	find "$2" ! -type l -exec chmod u+rw,go+r,go-w {} + || fail "chmod $2"
+	find "$2" -exec touch -h -d '2026-01-01 00:00:00 UTC' {} + || fail "touch $2"
+}
