@@ -329,42 +329,53 @@ static void print_records(const cairn_diff *d)
 		       c->type, cairn_cli_esc_str(&k, c->key));
 		if (name_field && json_is_string(json_object_get(any, "name")))
 			printf(" (%s)", rec_value(&v1, any, "name"));
-		printf(": %s%s%s", c->red_flag ? col(C_BOLDRED) : "", c->change,
-		       c->red_flag ? reset() : "");
-		if (!strcmp(c->change, "version-changed"))
+		printf(": %s%s%s", c->red_flag ? col(C_BOLDRED) : "",
+		       cairn_rec_change_name(c->change), c->red_flag ? reset() : "");
+		switch (c->change) {
+		case CAIRN_RC_VERSION_CHANGED:
 			printf(" %s -> %s", rec_value(&v1, c->old, "version"),
 			       rec_value(&v2, c->new, "version"));
-		else if (!strcmp(c->change, "same-version-different-content")) {
+			break;
+		case CAIRN_RC_SAME_VERSION_DIFFERENT_CONTENT:
 			printf(" %s:", rec_value(&k, c->new, "version"));
 			printf(" integrity %s -> %s", rec_value(&v1, c->old, "integrity"),
 			       rec_value(&v2, c->new, "integrity"));
 			printf(", content %s -> %s", rec_value(&v1, c->old, "content_sha256"),
 			       rec_value(&v2, c->new, "content_sha256"));
-		}
-		else if (!strcmp(c->change, "resolved-changed"))
+			break;
+		case CAIRN_RC_RESOLVED_CHANGED:
 			printf(" %s -> %s", rec_value(&v1, c->old, "resolved"),
 			       rec_value(&v2, c->new, "resolved"));
-		else if (!strcmp(c->change, "scripts-changed"))
+			break;
+		case CAIRN_RC_SCRIPTS_CHANGED:
 			printf(" %s -> %s", rec_value(&v1, c->old, "scripts"),
 			       rec_value(&v2, c->new, "scripts"));
-		else if (!strcmp(c->change, "lock-drift-appeared") ||
-			 !strcmp(c->change, "files-mismatch-appeared"))
+			break;
+		case CAIRN_RC_LOCK_DRIFT_APPEARED:
+		case CAIRN_RC_FILES_MISMATCH_APPEARED:
 			printf(" flags %s -> %s", rec_value(&v1, c->old, "flags"),
 			       rec_value(&v2, c->new, "flags"));
-		else if (!strcmp(c->change, "command-changed")) {
+			break;
+		case CAIRN_RC_COMMAND_CHANGED:
 			printf(" %s", rec_value(&k, c->old, "command"));
 			printf(" %s ->", rec_value(&v1, c->old, "args"));
 			printf(" %s", rec_value(&k, c->new, "command"));
 			printf(" %s", rec_value(&v2, c->new, "args"));
-		}
-		else if (!strcmp(c->change, "added") && c->new &&
-			 json_object_get(c->new, "version"))
-			printf(" %s", rec_value(&v1, c->new, "version"));
-		else if (!strcmp(c->change, "changed") || !strcmp(c->change, "value-changed")) {
+			break;
+		case CAIRN_RC_ADDED:
+			if (c->new && json_object_get(c->new, "version"))
+				printf(" %s", rec_value(&v1, c->new, "version"));
+			break;
+		case CAIRN_RC_CHANGED:
+		case CAIRN_RC_VALUE_CHANGED: {
 			json_t *f = json_pack("{s:O}", "f", c->fields);
 
 			printf(" fields %s", rec_value(&v1, f, "f"));
 			json_decref(f);
+			break;
+		}
+		default:
+			break;
 		}
 		printf("\n");
 	}

@@ -28,6 +28,12 @@ static const char *const kind_names[CAIRN_DIFF__KINDS] = {
 	"added", "removed", "modified", "metadata", "unreadable"
 };
 
+static const char *const rec_change_names[CAIRN_RC__COUNT] = {
+	"added", "removed", "version-changed", "same-version-different-content",
+	"resolved-changed", "scripts-changed", "lock-drift-appeared",
+	"files-mismatch-appeared", "value-changed", "command-changed", "changed"
+};
+
 static const char *const what_names[CAIRN_DW__COUNT] = {
 	"content", "type", "mode", "owner", "target", "mtime", "xattr", "rdev",
 	"error"
@@ -38,6 +44,33 @@ const char *cairn_diff_kind_name(int kind)
 	if (kind < 0 || kind >= CAIRN_DIFF__KINDS)
 		return NULL;
 	return kind_names[kind];
+}
+
+static int name_index(const char *const *names, int count, const char *name)
+{
+	int i;
+
+	for (i = 0; name && i < count; i++)
+		if (!strcmp(names[i], name))
+			return i;
+	return -1;
+}
+
+int cairn_diff_kind_parse(const char *name)
+{
+	return name_index(kind_names, CAIRN_DIFF__KINDS, name);
+}
+
+const char *cairn_rec_change_name(int change)
+{
+	if (change < 0 || change >= CAIRN_RC__COUNT)
+		return NULL;
+	return rec_change_names[change];
+}
+
+int cairn_rec_change_parse(const char *name)
+{
+	return name_index(rec_change_names, CAIRN_RC__COUNT, name);
 }
 
 const char *cairn_diff_what_name(unsigned bit)
@@ -51,7 +84,8 @@ const char *cairn_diff_what_name(unsigned bit)
 }
 
 struct rec_change {
-	char *type, *key, *change;
+	char *type, *key;
+	int change;               /* enum cairn_rec_change */
 	int red_flag;
 	json_t *old, *new, *fields;
 };
@@ -555,7 +589,6 @@ void cairn_diff_free(cairn_diff *d)
 	for (i = 0; i < d->rec_count; i++) {
 		free(d->recs[i].type);
 		free(d->recs[i].key);
-		free(d->recs[i].change);
 		json_decref(d->recs[i].old);
 		json_decref(d->recs[i].new);
 		json_decref(d->recs[i].fields);
@@ -915,7 +948,7 @@ static void keyed_free(struct keyed *k, size_t n)
 }
 
 static void add_rec_change(cairn_diff *d, const char *type, const char *key,
-			   const char *change, int red_flag, json_t *old,
+			   int change, int red_flag, json_t *old,
 			   json_t *new, json_t *fields)
 {
 	struct rec_change *c;
@@ -927,7 +960,7 @@ static void add_rec_change(cairn_diff *d, const char *type, const char *key,
 	c = &d->recs[d->rec_count++];
 	c->type = cairn_strdup(type);
 	c->key = cairn_strdup(key);
-	c->change = cairn_strdup(change);
+	c->change = change;
 	c->red_flag = red_flag;
 	c->old = old ? json_incref(old) : NULL;
 	c->new = new ? json_incref(new) : NULL;
@@ -1032,41 +1065,41 @@ static void classify(cairn_diff *d, const struct keyed *a, const struct keyed *b
 #define PKG_CHANGE(name, red) do { add_rec_change(d, a->type, a->key, name, red, \
 		a->rec, b->rec, json_incref(fields)); added = 1; } while (0)
 		if (field_differs(a->rec, b->rec, "version")) {
-			PKG_CHANGE("version-changed", 0);
+			PKG_CHANGE(CAIRN_RC_VERSION_CHANGED, 0);
 		} else if (json_is_string(ov) && json_is_string(nv) &&
 			   (nonnull_differs(a->rec, b->rec, "integrity") ||
 			    nonnull_differs(a->rec, b->rec, "content_sha256"))) {
 			/* same version, other bytes: a republished or tampered
 			 * package */
-			PKG_CHANGE("same-version-different-content", 1);
+			PKG_CHANGE(CAIRN_RC_SAME_VERSION_DIFFERENT_CONTENT, 1);
 		}
 		/* a new version has a new tarball URL: only a URL that moves at
 		 * the same version, or to another host, is news */
 		if (field_differs(a->rec, b->rec, "resolved") &&
 		    (!field_differs(a->rec, b->rec, "version") ||
 		     flag_appeared(a->rec, b->rec, "resolved_other_host")))
-			PKG_CHANGE("resolved-changed",
+			PKG_CHANGE(CAIRN_RC_RESOLVED_CHANGED,
 				   flag_appeared(a->rec, b->rec, "resolved_other_host"));
 		if (field_differs(a->rec, b->rec, "scripts") ||
 		    field_differs(a->rec, b->rec, "has_install_script"))
-			PKG_CHANGE("scripts-changed", runs_at_install(b->rec));
+			PKG_CHANGE(CAIRN_RC_SCRIPTS_CHANGED, runs_at_install(b->rec));
 		if (flag_appeared(a->rec, b->rec, "version_mismatch") ||
 		    flag_appeared(a->rec, b->rec, "not_locked") ||
 		    flag_appeared(a->rec, b->rec, "install_script_not_in_lock"))
-			PKG_CHANGE("lock-drift-appeared", 1);
+			PKG_CHANGE(CAIRN_RC_LOCK_DRIFT_APPEARED, 1);
 		if (flag_appeared(a->rec, b->rec, "files_modified") ||
 		    flag_appeared(a->rec, b->rec, "files_added") ||
 		    flag_appeared(a->rec, b->rec, "files_missing") ||
 		    flag_appeared(a->rec, b->rec, "record_mismatch") ||
 		    flag_appeared(a->rec, b->rec, "record_missing") ||
 		    flag_appeared(a->rec, b->rec, "record_unlisted"))
-			PKG_CHANGE("files-mismatch-appeared", 1);
+			PKG_CHANGE(CAIRN_RC_FILES_MISMATCH_APPEARED, 1);
 #undef PKG_CHANGE
 	} else if (!strcmp(a->type, "env")) {
 		if (field_differs(a->rec, b->rec, "hmac_sha256") ||
 		    field_differs(a->rec, b->rec, "length") ||
 		    field_differs(a->rec, b->rec, "value")) {
-			add_rec_change(d, a->type, a->key, "value-changed", 0, a->rec,
+			add_rec_change(d, a->type, a->key, CAIRN_RC_VALUE_CHANGED, 0, a->rec,
 				       b->rec, json_incref(fields));
 			added = 1;
 		}
@@ -1076,13 +1109,13 @@ static void classify(cairn_diff *d, const struct keyed *a, const struct keyed *b
 		    field_differs(a->rec, b->rec, "url") ||
 		    field_differs(a->rec, b->rec, "package") ||
 		    field_differs(a->rec, b->rec, "pin")) {
-			add_rec_change(d, a->type, a->key, "command-changed", 1, a->rec,
+			add_rec_change(d, a->type, a->key, CAIRN_RC_COMMAND_CHANGED, 1, a->rec,
 				       b->rec, json_incref(fields));
 			added = 1;
 		}
 	}
 	if (!added)
-		add_rec_change(d, a->type, a->key, "changed", 0, a->rec, b->rec,
+		add_rec_change(d, a->type, a->key, CAIRN_RC_CHANGED, 0, a->rec, b->rec,
 			       json_incref(fields));
 	json_decref(fields);
 }
@@ -1121,11 +1154,11 @@ static void diff_records(cairn_diff *d, json_t *old_recs, json_t *new_recs,
 			c = i < na ? -1 : 1;
 		}
 		if (c < 0) {
-			add_rec_change(d, a[i].type, a[i].key, "removed", 0, a[i].rec,
+			add_rec_change(d, a[i].type, a[i].key, CAIRN_RC_REMOVED, 0, a[i].rec,
 				       NULL, NULL);
 			i++;
 		} else if (c > 0) {
-			add_rec_change(d, b[j].type, b[j].key, "added",
+			add_rec_change(d, b[j].type, b[j].key, CAIRN_RC_ADDED,
 				       red_flag_added(b[j].rec), NULL, b[j].rec, NULL);
 			j++;
 		} else {
@@ -1565,7 +1598,7 @@ static json_t *records_json(const cairn_diff *d)
 
 		json_object_set_new(o, "type", json_string(c->type));
 		json_object_set_new(o, "key", json_string(c->key));
-		json_object_set_new(o, "change", json_string(c->change));
+		json_object_set_new(o, "change", json_string(rec_change_names[c->change]));
 		json_object_set_new(o, "red_flag", json_boolean(c->red_flag));
 		json_object_set(o, "fields", c->fields);
 		json_object_set(o, "old", c->old ? c->old : json_null());

@@ -36,6 +36,8 @@ enum cairn_diff_kind {
 
 /* "added", "removed", "modified", "metadata", "unreadable" */
 const char *cairn_diff_kind_name(int kind);
+/* Inverse of cairn_diff_kind_name; -1 when unknown. */
+int cairn_diff_kind_parse(const char *name);
 
 /* What differs (bits of cairn_diff_change.what). */
 #define CAIRN_DW_CONTENT    0x001  /* sha256 or size differ */
@@ -75,14 +77,36 @@ typedef struct cairn_diff_counts {
 	uint64_t records;          /* record changes (packages, env, mcp ...) */
 } cairn_diff_counts;
 
+/* Kinds of change of a non-entry record; the names are those of the JSON
+ * document's "change" (docs/diff-schema.json). */
+enum cairn_rec_change {
+	CAIRN_RC_ADDED = 0,
+	CAIRN_RC_REMOVED,
+	CAIRN_RC_VERSION_CHANGED,
+	CAIRN_RC_SAME_VERSION_DIFFERENT_CONTENT,
+	CAIRN_RC_RESOLVED_CHANGED,
+	CAIRN_RC_SCRIPTS_CHANGED,
+	CAIRN_RC_LOCK_DRIFT_APPEARED,
+	CAIRN_RC_FILES_MISMATCH_APPEARED,
+	CAIRN_RC_VALUE_CHANGED,
+	CAIRN_RC_COMMAND_CHANGED,
+	CAIRN_RC_CHANGED,
+	CAIRN_RC__COUNT
+};
+
+/* "added", "removed", "version-changed", "same-version-different-content",
+ * "resolved-changed", "scripts-changed", "lock-drift-appeared",
+ * "files-mismatch-appeared", "value-changed", "command-changed",
+ * "changed"; NULL for others. */
+const char *cairn_rec_change_name(int change);
+/* Inverse of cairn_rec_change_name; -1 when unknown. */
+int cairn_rec_change_parse(const char *name);
+
 /* One change of a non-entry record.  Strings and JSON owned by the diff. */
 typedef struct cairn_diff_record_change {
 	const char *type;     /* record type: "package", "env", "mcp_server" ... */
 	const char *key;      /* what identifies it, e.g. "npm:node_modules/x" */
-	const char *change;   /* "added", "removed", "version-changed",
-	                       * "same-version-different-content", "scripts-changed",
-	                       * "lock-drift-appeared", "files-mismatch-appeared",
-	                       * "value-changed", "command-changed", "changed" */
+	int change;           /* enum cairn_rec_change */
 	int red_flag;         /* 1 for a change that is suspicious by itself */
 	const json_t *old;    /* the old record or NULL */
 	const json_t *new;    /* the new record or NULL */

@@ -6,6 +6,7 @@
  * inputs (plus the optional generation time), arrays are built in input
  * order or sorted with total orders.
  */
+#include "diff.h"
 #include "jsonutil.h"
 #include "report.h"
 #include "rfc3339.h"
@@ -324,7 +325,8 @@ static json_t *build_timeline(const cairn_report_opts *o)
 		char t[48];
 		json_int_t mt;
 
-		if (!kind || !path || (strcmp(kind, "modified") && strcmp(kind, "added")) ||
+		if (!kind || !path || (cairn_diff_kind_parse(kind) != CAIRN_DIFF_MODIFIED &&
+				       cairn_diff_kind_parse(kind) != CAIRN_DIFF_ADDED) ||
 		    !json_is_object(nw) || (jstr(nw, "kind") && strcmp(jstr(nw, "kind"), "file")))
 			continue;
 		mt = jint(nw, "mtime", -1);

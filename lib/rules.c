@@ -7,6 +7,7 @@
  * tolerates missing or mistyped fields (a hostile snapshot must not crash
  * the report): it skips what it cannot read.
  */
+#include "diff.h"
 #include "rules.h"
 
 #include <ctype.h>
@@ -993,13 +994,14 @@ static void changed_files(const json_t *diff, const char *dir, json_t *evl,
 		const json_t *ch = json_array_get(changes, i);
 		const char *path = jstr(ch, "path");
 		const char *kind = jstr(ch, "change");
+		int k = cairn_diff_kind_parse(kind);
 
 		if (!path || !kind || strncmp(path, dir, dl) || path[dl] != '/')
 			continue;
 		/* nested node_modules belong to other packages */
 		if (strstr(path + dl, "/node_modules/"))
 			continue;
-		if (strcmp(kind, "added") && strcmp(kind, "removed") && strcmp(kind, "modified"))
+		if (k != CAIRN_DIFF_ADDED && k != CAIRN_DIFF_REMOVED && k != CAIRN_DIFF_MODIFIED)
 			continue;
 		if (!strcmp(jstr_or(json_object_get(ch, "new"), "kind",
 				    jstr_or(json_object_get(ch, "old"), "kind", "file")), "dir"))
@@ -1025,12 +1027,12 @@ static void diff_rules(struct ctx *c, const json_t *diff)
 	for (i = 0; i < json_array_size(recs); i++) {
 		const json_t *rc = json_array_get(recs, i);
 		const char *type = jstr_or(rc, "type", "");
-		const char *change = jstr_or(rc, "change", "");
+		int change = cairn_rec_change_parse(jstr(rc, "change"));
 		const json_t *old = json_object_get(rc, "old"), *new = json_object_get(rc, "new");
 
 		if (strcmp(type, "package"))
 			continue;
-		if (!strcmp(change, "same-version-different-content")) {
+		if (change == CAIRN_RC_SAME_VERSION_DIFFERENT_CONTENT) {
 			json_t *evl = json_array();
 			size_t count = 0, dropped = 0;
 
@@ -1049,8 +1051,8 @@ static void diff_rules(struct ctx *c, const json_t *diff)
 					   "%s@%s: same version, different content (%zu file%s changed)",
 					   pkg_label(new), jstr_or(new, "version", "?"), count,
 					   count == 1 ? "" : "s");
-		} else if (!strcmp(change, "scripts-changed") ||
-			   (!strcmp(change, "added") && json_object_size(jobj(new, "scripts")))) {
+		} else if (change == CAIRN_RC_SCRIPTS_CHANGED ||
+			   (change == CAIRN_RC_ADDED && json_object_size(jobj(new, "scripts")))) {
 			const json_t *os = jobj(old, "scripts"), *ns = jobj(new, "scripts");
 			const char *k;
 			json_t *v;
@@ -1078,7 +1080,7 @@ static void diff_rules(struct ctx *c, const json_t *diff)
 				if (!c->x01_evidence)
 					c->x01_evidence = json_array();
 				json_array_extend(c->x01_evidence, evl);
-				if (!strcmp(change, "added"))
+				if (change == CAIRN_RC_ADDED)
 					cairn_findings_add(c->out, &rules[R_D02], evl,
 							   "new package %s@%s arrived with an install script",
 							   pkg_label(new), jstr_or(new, "version", "?"));
@@ -1091,7 +1093,7 @@ static void diff_rules(struct ctx *c, const json_t *diff)
 				json_decref(evl);
 			}
 		}
-		if (!strcmp(change, "added")) {
+		if (change == CAIRN_RC_ADDED) {
 			n_new++;
 			if (n_new <= 3)
 				cairn_buf_addf(&names, "%s%s@%s", n_new > 1 ? ", " : "",
@@ -1099,7 +1101,7 @@ static void diff_rules(struct ctx *c, const json_t *diff)
 			pkg_dir(&c->tmp, new);
 			ev_add(ev_new, ev("source", "diff", "file", c->tmp.data, "package", pkg_label(new),
 					  "version", jstr(new, "version"), NULL), &d_new);
-		} else if (!strcmp(change, "version-changed")) {
+		} else if (change == CAIRN_RC_VERSION_CHANGED) {
 			json_t *evl = json_array();
 			size_t count = 0, dropped = 0;
 

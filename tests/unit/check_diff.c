@@ -322,25 +322,25 @@ START_TEST(test_diff_package_env_mcp_records)
 		      "%s", cairn_error_last());
 	rc = cairn_diff_records(d, &n);
 	for (i = 0; i < n; i++) {
-		if (!strcmp(rc[i].change, "version-changed") &&
+		if (rc[i].change == CAIRN_RC_VERSION_CHANGED &&
 		    strstr(rc[i].key, "node_modules/a"))
 			seen_ver = !rc[i].red_flag;
-		if (!strcmp(rc[i].change, "same-version-different-content") &&
+		if (rc[i].change == CAIRN_RC_SAME_VERSION_DIFFERENT_CONTENT &&
 		    strstr(rc[i].key, "node_modules/b"))
 			seen_same = rc[i].red_flag;
-		if (!strcmp(rc[i].change, "scripts-changed") &&
+		if (rc[i].change == CAIRN_RC_SCRIPTS_CHANGED &&
 		    strstr(rc[i].key, "node_modules/c"))
 			seen_scripts = rc[i].red_flag;
-		if (!strcmp(rc[i].change, "lock-drift-appeared"))
+		if (rc[i].change == CAIRN_RC_LOCK_DRIFT_APPEARED)
 			seen_drift = 1;
-		if (!strcmp(rc[i].type, "env") && !strcmp(rc[i].change, "value-changed"))
+		if (!strcmp(rc[i].type, "env") && rc[i].change == CAIRN_RC_VALUE_CHANGED)
 			seen_env = 1;
 		if (!strcmp(rc[i].type, "mcp_server") &&
-		    !strcmp(rc[i].change, "command-changed"))
+		    rc[i].change == CAIRN_RC_COMMAND_CHANGED)
 			seen_mcp = rc[i].red_flag;
-		if (!strcmp(rc[i].change, "added") && strstr(rc[i].key, "new"))
+		if (rc[i].change == CAIRN_RC_ADDED && strstr(rc[i].key, "new"))
 			seen_add = 1;
-		if (!strcmp(rc[i].change, "removed") && strstr(rc[i].key, "old"))
+		if (rc[i].change == CAIRN_RC_REMOVED && strstr(rc[i].key, "old"))
 			seen_rm = 1;
 	}
 	ck_assert(seen_ver);
@@ -632,6 +632,38 @@ START_TEST(test_diff_spool_matches_change_json)
 }
 END_TEST
 
+/* One name table per kind: every name parses back to its kind, and the
+ * record change names are exactly the schema's enum. */
+START_TEST(test_diff_change_names)
+{
+	const char *src = getenv("CAIRN_SRC");
+	char path[4096];
+	json_error_t err;
+	json_t *schema, *en;
+	int k;
+
+	for (k = 0; k < CAIRN_DIFF__KINDS; k++)
+		ck_assert_int_eq(cairn_diff_kind_parse(cairn_diff_kind_name(k)), k);
+	ck_assert_int_eq(cairn_diff_kind_parse("nope"), -1);
+	ck_assert_int_eq(cairn_diff_kind_parse(NULL), -1);
+	for (k = 0; k < CAIRN_RC__COUNT; k++)
+		ck_assert_int_eq(cairn_rec_change_parse(cairn_rec_change_name(k)), k);
+	ck_assert_ptr_null(cairn_rec_change_name(CAIRN_RC__COUNT));
+	ck_assert_int_eq(cairn_rec_change_parse("version_changed"), -1);
+	snprintf(path, sizeof(path), "%s/docs/diff-schema.json", src ? src : ".");
+	schema = json_load_file(path, 0, &err);
+	ck_assert_msg(schema != NULL, "%s: %s", path, err.text);
+	en = json_object_get(json_object_get(json_object_get(json_object_get(
+		json_object_get(schema, "$defs"), "record_change"), "properties"),
+		"change"), "enum");
+	ck_assert_uint_eq(json_array_size(en), CAIRN_RC__COUNT);
+	for (k = 0; k < (int)json_array_size(en); k++)
+		ck_assert_msg(cairn_rec_change_parse(json_string_value(json_array_get(en, (size_t)k))) >= 0,
+			      "schema name '%s' has no kind", json_string_value(json_array_get(en, (size_t)k)));
+	json_decref(schema);
+}
+END_TEST
+
 Suite *diff_suite(void)
 {
 	Suite *s = suite_create("diff");
@@ -650,6 +682,7 @@ Suite *diff_suite(void)
 	tcase_add_test(tc, test_diff_hostile_names_round_trip);
 	tcase_add_test(tc, test_diff_identical_malformed_rejected);
 	tcase_add_test(tc, test_diff_spool_matches_change_json);
+	tcase_add_test(tc, test_diff_change_names);
 	suite_add_tcase(s, tc);
 	return s;
 }
