@@ -6,6 +6,7 @@
  * inputs (plus the optional generation time), arrays are built in input
  * order or sorted with total orders.
  */
+#include "changetime.h"
 #include "diff.h"
 #include "jsonutil.h"
 #include "report.h"
@@ -212,14 +213,15 @@ static void range_add(struct range *r, int64_t t)
 	r->any = 1;
 }
 
-static void add_event(json_t *events, struct range *r, const char *time, const char *kind,
-		      const char *label)
+/* The event added (borrowed), or NULL when time does not parse. */
+static json_t *add_event(json_t *events, struct range *r, const char *time, const char *kind,
+			 const char *label)
 {
 	int64_t ns;
 	json_t *e;
 
 	if (!time || cairn_rfc3339_parse_ns(&ns, time) < 0)
-		return;
+		return NULL;
 	range_add(r, ns);
 	e = json_object();
 	json_object_set_new(e, "t_ns", json_integer(ns));
@@ -227,6 +229,7 @@ static void add_event(json_t *events, struct range *r, const char *time, const c
 	json_object_set_new(e, "kind", json_string(kind));
 	set_str(e, "label", label);
 	json_array_append_new(events, e);
+	return e;
 }
 
 static int event_cmp(const void *a, const void *b)
@@ -317,26 +320,35 @@ static json_t *build_timeline(const cairn_report_opts *o)
 			add_event(events, &r, jstr(rec, "started"), "install", label.data);
 		}
 	}
-	/* Content changes with their new mtime. */
-	for (i = 0; o->diff && i < json_array_size(jarr(o->diff, "changes")) && n_files < 8; i++) {
-		const json_t *ch = json_array_get(jarr(o->diff, "changes"), i);
-		const json_t *nw = json_object_get(ch, "new");
-		const char *kind = jstr(ch, "change"), *path = jstr(ch, "path");
-		char t[48];
-		json_int_t mt;
+	/* Content changes, placed by the ctime the snapshot recorded (bounded
+	 * by the two snapshots' creation), the mtime beside it: an mtime can
+	 * be set by anyone, a ctime only by the kernel (lib/changetime.h). */
+	if (o->diff) {
+		cairn_change_time *ct = NULL;
+		size_t n = 0;
 
-		if (!kind || !path || (cairn_diff_kind_parse(kind) != CAIRN_DIFF_MODIFIED &&
-				       cairn_diff_kind_parse(kind) != CAIRN_DIFF_ADDED) ||
-		    !json_is_object(nw) || (jstr(nw, "kind") && strcmp(jstr(nw, "kind"), "file")))
-			continue;
-		mt = jint(nw, "mtime", -1);
-		if (mt < 0)
-			continue;
-		cairn_rfc3339_format(t, sizeof(t), mt, jint(nw, "mtime_ns", 0));
-		cairn_buf_clear(&label);
-		cairn_buf_addf(&label, "%s %s", kind, path);
-		add_event(events, &r, t, "change", label.data);
-		n_files++;
+		cairn_change_times(&ct, &n, o->diff, NULL, NULL);
+		for (i = 0; i < n && n_files < 8; i++) {
+			char t[CAIRN_RFC3339_MAX], mt[CAIRN_RFC3339_MAX];
+			const char *forged = cairn_forged_name(ct[i].forged);
+			json_t *e;
+
+			cairn_rfc3339_format(t, sizeof(t), ct[i].at_ns / 1000000000,
+					     (long)(ct[i].at_ns % 1000000000));
+			cairn_rfc3339_format(mt, sizeof(mt), ct[i].mtime_ns / 1000000000,
+					     (long)(ct[i].mtime_ns % 1000000000));
+			cairn_buf_clear(&label);
+			cairn_buf_addf(&label, "%s %s (mtime %s%s%s)", ct[i].added ? "added" : "modified",
+				       ct[i].path, mt, forged ? ", forged: " : "", forged ? forged : "");
+			e = add_event(events, &r, t, "change", label.data);
+			if (e) {
+				set_str(e, "mtime", mt);
+				if (forged)
+					set_str(e, "forged", forged);
+			}
+			n_files++;
+		}
+		free(ct);
 	}
 	sort_array(events, event_cmp);
 	while (json_array_size(events) > MAX_EVENTS)

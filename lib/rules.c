@@ -9,6 +9,8 @@
  */
 #include "diff.h"
 #include "rules.h"
+#include "changetime.h"
+#include "rfc3339.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -25,7 +27,7 @@
 
 enum {
 	R_P01, R_P02, R_P03, R_P04, R_P05, R_P06, R_P07, R_P08, R_P09, R_P10,
-	R_P11, R_E01, R_E02, R_E03, R_D01, R_D02, R_D03, R_D04, R_D05, R_X01, R__COUNT
+	R_P11, R_E01, R_E02, R_E03, R_D01, R_D02, R_D03, R_D04, R_D05, R_X01, R_T01, R__COUNT
 };
 
 static const cairn_rule rules[R__COUNT] = {
@@ -189,6 +191,20 @@ static const cairn_rule rules[R__COUNT] = {
 		"Isolate the host, rotate every secret it held (tokens in env, npm and cloud "
 		"credentials), reinstall from a known-good lockfile with npm ci "
 		"--ignore-scripts, and block the host at the egress allowlist." },
+	[R_T01] = { "CAIRN-T01", "forged-mtime", CAIRN_SEV_HIGH, DIFF,
+		"A file's content changed since the baseline but its mtime says otherwise: the "
+		"mtime is the old one to the nanosecond, moved back before the old content's, "
+		"or older than the baseline that still held the old content and than the moment "
+		"that content was written (its ctime). Files an installer rewrote (a package "
+		"added, removed or upgraded) are not judged.",
+		"Anyone who can write a file can set its mtime (touch -r), and attackers do, so "
+		"that a tampered file looks untouched; the ctime, which only the kernel sets, "
+		"shows when the inode really changed. A copy that keeps the times of older "
+		"content (a rollback with rsync -a, tar x, cp -a) looks the same.",
+		"Treat the file as tampered until explained: the report's timeline places the "
+		"change at its ctime; look for what ran then (shell history, auth and package "
+		"logs, the capture), compare the file with a known-good copy, and restore it "
+		"from the package or the repository." },
 };
 
 const cairn_rule *cairn_rules_table(size_t *count)
@@ -1507,6 +1523,52 @@ static void capture_rules(struct ctx *c, const json_t *cap)
 	cairn_buf_release(&uhosts);
 }
 
+/* T01 over the content changes whose mtime contradicts them
+ * (lib/changetime.h). */
+static void forged_times(struct ctx *c, const json_t *diff)
+{
+	cairn_change_time *t = NULL;
+	size_t i, n = 0, count = 0, dropped = 0;
+	int64_t base_ns = 0;
+	json_t *evl = json_array();
+	cairn_buf names = CAIRN_BUF_INIT;
+
+	cairn_change_times(&t, &n, diff, &base_ns, NULL);
+	for (i = 0; i < n; i++) {
+		char mt[CAIRN_RFC3339_MAX], ct[CAIRN_RFC3339_MAX], bt[CAIRN_RFC3339_MAX];
+
+		if (!t[i].forged)
+			continue;
+		count++;
+		if (count <= 3)
+			cairn_buf_addf(&names, "%s%s", count > 1 ? ", " : "", t[i].path);
+		cairn_rfc3339_format(mt, sizeof(mt), t[i].mtime_ns / 1000000000,
+				     (long)(t[i].mtime_ns % 1000000000));
+		cairn_rfc3339_format(ct, sizeof(ct), t[i].ctime_ns / 1000000000,
+				     (long)(t[i].ctime_ns % 1000000000));
+		cairn_buf_clear(&c->tmp);
+		cairn_buf_addf(&c->tmp, "%s: content changed after the baseline", cairn_forged_name(t[i].forged));
+		if (base_ns) {
+			cairn_rfc3339_format(bt, sizeof(bt), base_ns / 1000000000,
+					     (long)(base_ns % 1000000000));
+			cairn_buf_addf(&c->tmp, " (%s)", bt);
+		}
+		cairn_buf_addf(&c->tmp, ", mtime %s, ctime %s", mt, ct);
+		ev_add(evl, ev("source", "diff", "file", t[i].path, "detail", c->tmp.data, NULL),
+		       &dropped);
+	}
+	if (count) {
+		ev_close(evl, dropped);
+		cairn_findings_add(c->out, &rules[R_T01], evl,
+				   "%zu file%s changed after the baseline with a forged mtime: %s%s",
+				   count, count == 1 ? "" : "s", names.data, count > 3 ? ", ..." : "");
+	} else {
+		json_decref(evl);
+	}
+	cairn_buf_release(&names);
+	free(t);
+}
+
 int cairn_rules_eval(cairn_findings *out, const cairn_rules_input *in)
 {
 	struct ctx c;
@@ -1525,6 +1587,7 @@ int cairn_rules_eval(cairn_findings *out, const cairn_rules_input *in)
 		posture(&c, in->records);
 	if (json_is_object(in->diff)) {
 		diff_rules(&c, in->diff);
+		forged_times(&c, in->diff);
 	}
 	if (json_is_array(in->patches))
 		new_destinations(&c, in->patches);
