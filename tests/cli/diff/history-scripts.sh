@@ -5,7 +5,8 @@
 # samples/good and samples/compromised: @acme/mcp-server 1.0.0 -> 1.0.1,
 # which adds a postinstall).
 set -eu
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
+need_py jsonschema python3-jsonschema
 export GIT_AUTHOR_NAME=Alice GIT_AUTHOR_EMAIL=alice@example.org
 export GIT_COMMITTER_NAME=Alice GIT_COMMITTER_EMAIL=alice@example.org
 export GIT_CONFIG_NOSYSTEM=1 HOME=$PWD
@@ -62,12 +63,9 @@ jq -e '[.commits[1].changes[] | select(.change == "install-script")] ==
 	fail "JSON of the new entry: $(jq -c '.commits[1].changes' h.json)"
 jq -e '[.commits[0].changes[] | select(.change == "install-script-removed") | .red_flag] == [false]' h.json > /dev/null ||
 	fail "JSON of the revert: $(jq -c '.commits[0].changes' h.json)"
-if command -v python3 > /dev/null && python3 -c 'import jsonschema' 2> /dev/null; then
-	python3 - "$CAIRN_SRC/docs/diff-schema.json" h.json <<'PY'
+python3 - "$CAIRN_SRC/docs/diff-schema.json" h.json <<'PY' ||
 import json, sys, jsonschema
 jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))
 PY
-else
-	echo "skip: schema check (python3 jsonschema missing)"
-fi
+	fail "h.json does not match docs/diff-schema.json"
 echo ok

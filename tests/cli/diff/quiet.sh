@@ -6,7 +6,7 @@
 # two copies of a tree at different absolute paths (docs/RECORDS.md §Keys).
 # Real differences in the same records still show.
 set -eu
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 FIX=$CAIRN_SRC/tests/fixtures/packages
 
 # quiet OLD NEW WHAT: exit 0 and "no differences" in text, --json and

@@ -58,7 +58,8 @@ snap=$(jq '.timeline.events[] | select(.label == "snapshot") | .t_ns' r.json)
 ev_js=$(jq -c --arg p "$js" '.timeline.events[] | select(.kind == "change" and (.label | startswith("modified " + $p + " ")))' r.json)
 [ -n "$ev_js" ] || fail "no change event for $js: $(jq -c .timeline.events r.json)"
 t=$(echo "$ev_js" | jq .t_ns)
-[ "$t" -gt "$base" ] && [ "$t" -le "$snap" ] || fail "tamper placed at $t, not between $base and $snap"
+[ "$t" -gt "$base" ] || fail "tamper placed at $t, before the baseline at $base"
+[ "$t" -le "$snap" ] || fail "tamper placed at $t, after the snapshot at $snap"
 ctime=$(zstd -dcq after.cairn | jq -r --arg p "$js" 'select(.path == $p) | "\(.ctime).\(.ctime_ns)"')
 time=$(echo "$ev_js" | jq -r .time)
 [ "$(date -u -d "$time" +%s)" = "${ctime%.*}" ] || fail "placed at $time, ctime $ctime"
