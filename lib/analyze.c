@@ -70,7 +70,7 @@ static int wanted(const char *p, size_t len)
 
 	(void)len;
 	if (strstr(p, "node_modules") || strstr(p, "site-packages") ||
-	    strstr(p, "dist-packages") || strstr(p, ".dist-info"))
+	    strstr(p, "dist-packages") || strstr(p, ".dist-info") || strstr(p, ".egg-info"))
 		return 1;
 	if (!strcmp(base, "package.json") || !strcmp(base, "package-lock.json") ||
 	    !strcmp(base, "npm-shrinkwrap.json"))
@@ -549,8 +549,13 @@ static int run(cairn_analyzer *a)
 		}
 	}
 	if (a->opts.packages) {
+		/* the root's real path: where dpkg would have put the files */
+		char *real = realpath(a->root, NULL);
+		cairn_pip_opts po = { real, a->opts.dpkg_root };
+
 		cairn_npm_analyze(&a->recs, a->rootfd, &a->files, NULL, cachefd);
-		cairn_pip_analyze(&a->recs, a->rootfd, &a->files);
+		cairn_pip_analyze(&a->recs, a->rootfd, &a->files, &po);
+		free(real);
 		tree_text_files(a);
 	}
 	if (cachefd >= 0)
@@ -632,6 +637,8 @@ json_t *cairn_analyze_opts_json(const cairn_analyze_opts *o)
 		json_array_append_new(arr, json_string(o->mcp_configs[i]));
 	json_object_set_new(j, "mcp_configs", arr);
 	json_object_set_new(j, "mcp_discover", json_boolean(o->mcp_discover));
+	if (o->dpkg_root)
+		cairn_json_set_bytes(j, "dpkg_root", o->dpkg_root, strlen(o->dpkg_root));
 	if (o->env_self || o->pid_count) {
 		char *path = o->env_key_path ? cairn_strdup(o->env_key_path)
 					     : cairn_env_default_key_path();

@@ -25,6 +25,9 @@ typedef struct cairn_analyze_opts {
 	const char **mcp_configs;  /* --mcp-config PATH (repeatable) */
 	size_t mcp_config_count;
 	int mcp_discover;          /* --mcp-discover: per-user config places */
+	const char *dpkg_root;     /* root of the system whose dpkg database
+	                            * describes the tree (NULL = "/"); cairn-snap
+	                            * takes it from $CAIRN_DPKG_ROOT, for tests */
 } cairn_analyze_opts;
 
 typedef struct cairn_analyzer cairn_analyzer;

@@ -49,13 +49,11 @@ int cairn_integrity_parse(const char *sri, char algo[8],
 			q = memchr(dash, '?', (size_t)(end - dash));
 			if (!q)
 				q = end;
-			if ((size_t)(q - dash - 1) > 100)
-				continue;
-			n = cairn_b64_decode(tmp, dash + 1, (size_t)(q - dash - 1));
+			n = cairn_b64_decode(tmp, sizeof(tmp), dash + 1, (size_t)(q - dash - 1));
 			if (n != (long)algos[i].len)
 				continue;
 			best = algos[i].rank;
-			strcpy(algo, algos[i].name);
+			snprintf(algo, 8, "%s", algos[i].name);
 			memcpy(digest, tmp, (size_t)n);
 			*digest_len = (size_t)n;
 		}

@@ -4,6 +4,7 @@
  * (METADATA is RFC 822-style headers).
  */
 #include "pip.h"
+#include "dpkg.h"
 
 #include <ctype.h>
 #include <openssl/evp.h>
@@ -96,11 +97,19 @@ done:
 	return rc;
 }
 
-/* ---- dist-info ---- */
+/* ---- installed distributions ---- */
+
+/* What describes the distribution: a PEP 376 .dist-info folder, a
+ * setuptools .egg-info folder, or an .egg-info file (distutils: PKG-INFO
+ * written as a single file). */
+enum { DIST_INFO, EGG_INFO, EGG_FILE };
+
+/* How its files are checked. */
+enum { V_RECORD, V_DPKG, V_NONE };
 
 typedef struct row {
 	char *path;        /* normalised, relative to the tree root; NULL = outside */
-	char *raw;         /* as written in RECORD */
+	char *raw;         /* as written (egg-info: relative to the site folder) */
 	char *hash;
 	char *size;
 } row;
@@ -108,55 +117,51 @@ typedef struct row {
 typedef struct dist {
 	char *dir;         /* ".../site-packages/x-1.0.dist-info" */
 	char *site;        /* ".../site-packages" ("" at the root) */
+	int kind;
 	row *rows;
 	size_t nrows, crows;
-	int have_record;
+	int have_record;   /* RECORD (egg-info: a file list) was read */
+	int resolve;       /* rows name installed files (not SOURCES.txt) */
+	const char *list_name;
 	char *record_error;
+	long bad_hashes;   /* RECORD hashes that are not base64 of 32 bytes */
+	char *first_bad_hash;
 } dist;
 
-/* Normalise site + "/" + p; NULL when it leaves the root. */
-static char *norm_path(const char *site, const char *p)
-{
-	cairn_buf in = CAIRN_BUF_INIT, out = CAIRN_BUF_INIT;
-	char *save = NULL, *c;
-	size_t *stack = NULL, depth = 0;
+/* One analysis: the root and, for system packages, the dpkg database. */
+typedef struct pipctx {
+	cairn_recs *recs;
+	int rootfd;
+	const char *root_path;   /* real absolute path of the root, or NULL */
+	char *root_sys;          /* the root as a path of the dpkg system, or NULL */
+	cairn_dpkg *db;
+	char *db_error;          /* why there is no db (NULL when there is) */
+	int db_tried;
+	char **verified_pkgs;    /* dpkg packages whose md5sums were checked */
+	size_t nverified;
+} pipctx;
 
-	if (p[0] == '/')
-		return NULL;
-	if (*site) {
-		cairn_buf_addstr(&in, site);
-		cairn_buf_addch(&in, '/');
-	}
-	cairn_buf_addstr(&in, p);
-	stack = cairn_malloc((in.len + 1) * sizeof(size_t));
-	cairn_buf_add(&out, "", 0);
-	for (c = strtok_r(in.data, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(c, "."))
-			continue;
-		if (!strcmp(c, "..")) {
-			if (!depth) {
-				free(stack);
-				cairn_buf_release(&in);
-				cairn_buf_release(&out);
-				return NULL;
-			}
-			out.len = stack[--depth];
-			out.data[out.len] = '\0';
-			continue;
-		}
-		stack[depth++] = out.len;
-		if (out.len)
-			cairn_buf_addch(&out, '/');
-		cairn_buf_addstr(&out, c);
-	}
-	free(stack);
-	cairn_buf_release(&in);
-	return cairn_buf_detach(&out, NULL);
+/* rel (relative to the root) written relative to site, the way RECORD
+ * writes paths: "pkg/x.py", or "../../../bin/x" for a file outside it. */
+static char *site_relative(const char *site, const char *rel)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	size_t sl = strlen(site);
+	const char *p;
+
+	if (!sl)
+		return cairn_strdup(rel);
+	if (!strncmp(rel, site, sl) && rel[sl] == '/')
+		return cairn_strdup(rel + sl + 1);
+	cairn_buf_addstr(&b, "../");
+	for (p = site; (p = strchr(p, '/')); p++)
+		cairn_buf_addstr(&b, "../");
+	cairn_buf_addstr(&b, rel);
+	return cairn_buf_detach(&b, NULL);
 }
 
-static int row_cb(void *ctx, const char *path, const char *hash, const char *size)
+static void row_add(dist *d, const char *path, const char *hash, const char *size)
 {
-	dist *d = ctx;
 	row *r;
 
 	if (d->nrows == d->crows) {
@@ -164,10 +169,26 @@ static int row_cb(void *ctx, const char *path, const char *hash, const char *siz
 		d->rows = cairn_realloc(d->rows, d->crows * sizeof(*d->rows));
 	}
 	r = &d->rows[d->nrows++];
-	r->raw = cairn_strdup(path);
-	r->path = norm_path(d->site, path);
 	r->hash = cairn_strdup(hash);
 	r->size = cairn_strdup(size);
+	if (d->kind == DIST_INFO) {
+		/* PEP 376: relative to the folder that holds the .dist-info */
+		r->raw = cairn_strdup(path);
+		r->path = cairn_path_resolve(d->site, path);
+	} else if (d->resolve) {
+		/* installed-files.txt: relative to the .egg-info folder */
+		r->path = cairn_path_resolve(d->dir, path);
+		r->raw = r->path ? site_relative(d->site, r->path) : cairn_strdup(path);
+	} else {
+		/* SOURCES.txt names files of the source tree, not installed ones */
+		r->raw = cairn_strdup(path);
+		r->path = NULL;
+	}
+}
+
+static int row_cb(void *ctx, const char *path, const char *hash, const char *size)
+{
+	row_add(ctx, path, hash, size);
 	return 0;
 }
 
@@ -232,17 +253,286 @@ static int listed(char **set, size_t n, const char *p)
 	return n && bsearch(&p, set, n, sizeof(char *), cstr_cmp) != NULL;
 }
 
-static void verify_dist(cairn_recs *recs, int rootfd, const cairn_pkg_files *files,
-			dist *d, char **set, size_t nset)
+static int is_bytecode(const char *p)
+{
+	size_t n = strlen(p);
+
+	return strstr(p, "/__pycache__/") && n > 4 && !strcmp(p + n - 4, ".pyc");
+}
+
+/* Add the folder top (relative to the root) to *tops unless there. */
+static void top_add(char ***tops, size_t *ntops, const char *top, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < *ntops; k++)
+		if (strlen((*tops)[k]) == len && !memcmp((*tops)[k], top, len))
+			return;
+	*tops = cairn_realloc(*tops, (*ntops + 1) * sizeof(char *));
+	(*tops)[(*ntops)++] = cairn_strndup(top, len);
+}
+
+/* The top-level folder of rel (relative to the root) inside site, if any. */
+static void top_of(char ***tops, size_t *ntops, const char *site, const char *rel)
+{
+	size_t sl = strlen(site);
+	const char *in, *slash;
+
+	if (sl && (strncmp(rel, site, sl) || rel[sl] != '/'))
+		return;
+	in = rel + (sl ? sl + 1 : 0);
+	slash = strchr(in, '/');
+	if (slash)
+		top_add(tops, ntops, rel, (size_t)(slash - rel));
+}
+
+/* ---- the system package manager ---- */
+
+/* Is site (relative to the root) where Debian's python3 packages live:
+ * /usr/lib/python3/dist-packages or /usr/lib/python3.N/dist-packages
+ * (never /usr/local: that is pip's)? */
+static int system_location(const pipctx *c, const char *site)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	const char *p, *q;
+	int yes = 0;
+
+	if (c->root_path)
+		cairn_buf_addstr(&b, c->root_path);
+	if (*site) {
+		cairn_buf_addch(&b, '/');
+		cairn_buf_addstr(&b, site);
+	}
+	if (!b.data)
+		cairn_buf_addstr(&b, "");
+	p = b.data;
+	while (*p == '/')
+		p++;
+	/* ...usr/lib/python3[.N]/dist-packages at the end */
+	q = strstr(p, "usr/lib/python3");
+	while (q) {
+		const char *r = q + 15;
+
+		if ((q == p || q[-1] == '/')) {
+			if (*r == '.') {
+				r++;
+				while (*r >= '0' && *r <= '9')
+					r++;
+			}
+			if (!strcmp(r, "/dist-packages") || !strcmp(r, "/dist-packages/")) {
+				yes = 1;
+				break;
+			}
+		}
+		q = strstr(q + 1, "usr/lib/python3");
+	}
+	cairn_buf_release(&b);
+	return yes;
+}
+
+/* The root's path on the dpkg system (realpath of root below realpath of
+ * dpkg_root), or NULL when it is not below it. */
+static char *root_on_system(const char *root_path, const char *dpkg_root)
+{
+	char *sys = realpath(dpkg_root ? dpkg_root : "/", NULL);
+	char *out = NULL;
+	size_t n;
+
+	if (!sys || !root_path)
+		goto done;
+	n = strlen(sys);
+	if (!strcmp(sys, "/"))
+		out = cairn_strdup(root_path);
+	else if (!strncmp(root_path, sys, n) && (root_path[n] == '/' || !root_path[n]))
+		out = cairn_strdup(root_path[n] ? root_path + n : "/");
+done:
+	free(sys);
+	return out;
+}
+
+/* rel (relative to the root) as an absolute path of the dpkg system. */
+static void sys_path(cairn_buf *b, const pipctx *c, const char *rel)
+{
+	cairn_buf_clear(b);
+	if (strcmp(c->root_sys, "/"))
+		cairn_buf_addstr(b, c->root_sys);
+	cairn_buf_addch(b, '/');
+	cairn_buf_addstr(b, rel);
+}
+
+/* Open and index the dpkg database once, for the site folders of dists. */
+static void dpkg_load(pipctx *c, const char *dpkg_root, const dist *dists, size_t nd)
+{
+	const char **prefixes;
+	size_t np = 0, i, bad = 0;
+	cairn_buf b = CAIRN_BUF_INIT;
+	long rc;
+
+	c->db_tried = 1;
+	if (cairn_dpkg_open(&c->db, dpkg_root ? dpkg_root : "/") < 0) {
+		c->db_error = cairn_strdup(cairn_error_last());
+		return;
+	}
+	if (!c->root_sys) {
+		cairn_buf_addf(&b, "the root is not below the dpkg root '%s'", dpkg_root ? dpkg_root : "/");
+		c->db_error = cairn_buf_detach(&b, NULL);
+		cairn_dpkg_free(c->db);
+		c->db = NULL;
+		return;
+	}
+	prefixes = cairn_malloc((nd + 1) * sizeof(*prefixes));
+	for (i = 0; i < nd; i++) {
+		char *p;
+
+		sys_path(&b, c, dists[i].site);
+		while (b.len > 1 && b.data[b.len - 1] == '/')
+			b.data[--b.len] = '\0';
+		p = cairn_buf_detach(&b, NULL);
+		if (np && !strcmp(prefixes[np - 1], p))
+			free(p);
+		else
+			prefixes[np++] = p;
+	}
+	rc = cairn_dpkg_index(c->db, prefixes, np, &bad);
+	if (rc < 0) {
+		c->db_error = cairn_strdup(cairn_error_last());
+		cairn_dpkg_free(c->db);
+		c->db = NULL;
+	} else if (bad) {
+		cairn_buf_addf(&b, "%zu package file list%s could not be read", bad, bad == 1 ? "" : "s");
+		cairn_recs_parse_error(c->recs, cairn_dpkg_admindir(c->db), "pip", b.data);
+	}
+	for (i = 0; i < np; i++)
+		free((char *)prefixes[i]);
+	free(prefixes);
+	cairn_buf_release(&b);
+}
+
+/* The dpkg package that installed d, or NULL. */
+static const char *dpkg_owner(const pipctx *c, const dist *d)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	const char *o;
+
+	if (!c->db)
+		return NULL;
+	sys_path(&b, c, d->dir);
+	o = cairn_dpkg_owner(c->db, b.data);
+	cairn_buf_release(&b);
+	return o;
+}
+
+typedef struct dpkg_check {
+	const pipctx *c;
+	const dist *d;
+	json_t *mod, *miss, *unreadable;
+	long matching, outside;
+	char ***tops;
+	size_t *ntops;
+	cairn_buf rel;
+} dpkg_check;
+
+static int dpkg_file_cb(void *ctx, const char *path, const unsigned char md5[16])
+{
+	dpkg_check *k = ctx;
+	const char *rs = k->c->root_sys;
+	size_t n = strcmp(rs, "/") ? strlen(rs) : 0;
+	unsigned char got[16];
+	char *shown;
+	int rc;
+
+	if (n && (strncmp(path, rs, n) || path[n] != '/')) {
+		k->outside++;   /* e.g. /usr/share/doc when the root is the site folder */
+		return 0;
+	}
+	cairn_buf_clear(&k->rel);
+	cairn_buf_addstr(&k->rel, path + n + 1);
+	shown = site_relative(k->d->site, k->rel.data);
+	top_of(k->tops, k->ntops, k->d->site, k->rel.data);
+	rc = cairn_safe_md5(got, k->c->rootfd, k->rel.data);
+	if (rc == 0 && !memcmp(got, md5, 16))
+		k->matching++;
+	else if (rc == 0 || rc == CAIRN_EUSAGE)
+		arr_add(k->mod, shown);        /* other bytes, a symlink, not a file */
+	else if (rc == CAIRN_ENOTFOUND)
+		arr_add(k->miss, shown);
+	else
+		arr_add(k->unreadable, shown);
+	free(shown);
+	return 0;
+}
+
+static int pkg_verified(pipctx *c, const char *pkg)
+{
+	size_t i;
+
+	for (i = 0; i < c->nverified; i++)
+		if (!strcmp(c->verified_pkgs[i], pkg))
+			return 1;
+	c->verified_pkgs = cairn_realloc(c->verified_pkgs, (c->nverified + 1) * sizeof(char *));
+	c->verified_pkgs[c->nverified++] = cairn_strdup(pkg);
+	return 0;
+}
+
+/* ---- one distribution ---- */
+
+static void sort_flags(json_t *flags)
+{
+	const char *v[32];
+	size_t n = json_array_size(flags), i;
+	json_t *copy;
+
+	if (n < 2 || n > 32)
+		return;
+	copy = json_deep_copy(flags);
+	for (i = 0; i < n; i++)
+		v[i] = json_string_value(json_array_get(copy, i));
+	qsort(v, n, sizeof(v[0]), cstr_cmp);
+	json_array_clear(flags);
+	for (i = 0; i < n; i++)
+		json_array_append_new(flags, json_string(v[i]));
+	json_decref(copy);
+}
+
+static void set_coverage(json_t *rec, int verified, const char *reason, const char *detail)
+{
+	json_t *cov = json_object();
+
+	json_object_set_new(cov, "verified", json_boolean(verified));
+	json_object_set_new(cov, "reason", reason ? json_string(reason) : json_null());
+	if (detail)
+		cairn_json_set_bytes(cov, "detail", detail, strlen(detail));
+	else
+		json_object_set_new(cov, "detail", json_null());
+	json_object_set_new(rec, "coverage", cov);
+}
+
+/* The file a row names: from the index when the walk kept it, else looked
+ * at directly (launchers in bin/, data files: RECORD may name any path
+ * inside the root, the analyzer only keeps package folders).  0 or
+ * CAIRN_ENOTFOUND / another negative code. */
+static int row_file(const pipctx *c, const cairn_pkg_files *files, const char *path,
+		    cairn_pkg_file *out)
+{
+	const cairn_pkg_file *pf = cairn_pkg_files_find(files, path);
+
+	if (pf) {
+		*out = *pf;
+		return 0;
+	}
+	return cairn_pkg_file_stat(out, c->rootfd, path);
+}
+
+static void verify_dist(pipctx *c, const cairn_pkg_files *files, dist *d,
+			char **set, size_t nset)
 {
 	json_t *rec = json_object(), *flags = json_array(), *f = json_object();
 	json_t *mod = json_array(), *miss = json_array(), *add = json_array();
 	json_t *unh = json_array(), *out = json_array();
-	cairn_buf b = CAIRN_BUF_INIT;
-	char *meta_rel = cairn_path_join(d->dir, "METADATA");
-	char *inst_rel = cairn_path_join(d->dir, "INSTALLER");
-	char *du_rel = cairn_path_join(d->dir, "direct_url.json");
+	cairn_buf b = CAIRN_BUF_INIT, msg = CAIRN_BUF_INIT;
+	char *meta_rel, *inst_rel, *du_rel;
 	char *name = NULL, *version = NULL, *installer = NULL;
+	const char *owner = NULL, *reason = NULL;
 	json_t *direct = NULL;
 	long matching = 0, bytecode = 0, count = 0;
 	char **tops = NULL;
@@ -252,67 +542,106 @@ static void verify_dist(cairn_recs *recs, int rootfd, const cairn_pkg_files *fil
 	unsigned int dl = 0;
 	char hex[65];
 	const char *base = cairn_path_base(d->dir);
+	int mode, verified = 0, shared = 0;
 
-	if (cairn_safe_read(&b, rootfd, meta_rel, CAIRN_CAP_MANIFEST, meta_rel) == 0) {
+	meta_rel = d->kind == EGG_FILE ? cairn_strdup(d->dir) :
+		   cairn_path_join(d->dir, d->kind == DIST_INFO ? "METADATA" : "PKG-INFO");
+	inst_rel = cairn_path_join(d->dir, "INSTALLER");
+	du_rel = cairn_path_join(d->dir, "direct_url.json");
+	if (cairn_safe_read(&b, c->rootfd, meta_rel, CAIRN_CAP_MANIFEST, meta_rel) == 0) {
 		name = header(b.data, "Name");
 		version = header(b.data, "Version");
 	} else {
-		cairn_recs_parse_error(recs, meta_rel, "pip", cairn_error_last());
+		cairn_recs_parse_error(c->recs, meta_rel, "pip", cairn_error_last());
 		json_array_append_new(flags, json_string("bad_manifest"));
 	}
-	if (cairn_safe_read(&b, rootfd, inst_rel, CAIRN_CAP_MANIFEST, inst_rel) == 0) {
+	if (d->kind != EGG_FILE &&
+	    cairn_safe_read(&b, c->rootfd, inst_rel, CAIRN_CAP_MANIFEST, inst_rel) == 0) {
 		size_t n = b.len;
 
 		while (n && isspace((unsigned char)b.data[n - 1]))
 			n--;
 		installer = cairn_strndup(b.data, n);
 	}
-	if (cairn_safe_read(&b, rootfd, du_rel, CAIRN_CAP_MANIFEST, du_rel) == 0) {
+	if (d->kind == DIST_INFO &&
+	    cairn_safe_read(&b, c->rootfd, du_rel, CAIRN_CAP_MANIFEST, du_rel) == 0) {
 		json_error_t err;
 
 		direct = json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, &err);
 		if (!direct)
-			cairn_recs_parse_error(recs, du_rel, "pip", err.text);
+			cairn_recs_parse_error(c->recs, du_rel, "pip", err.text);
+	}
+
+	/* Which authority the files are checked against.  A distribution
+	 * the system package manager installed is checked against dpkg's
+	 * md5sums, never its RECORD: Debian rebuilds and patches modules
+	 * after the wheel was made, and RECORD keeps the wheel's hashes. */
+	owner = dpkg_owner(c, d);
+	if (owner) {
+		mode = V_DPKG;
+		shared = pkg_verified(c, owner);
+	} else if ((installer && !strcmp(installer, "debian")) ||
+		   (!installer && system_location(c, d->site))) {
+		const char *why = installer ? "INSTALLER says debian" :
+				  "in the system's python3 dist-packages";
+
+		mode = V_NONE;
+		reason = "system_package";
+		if (c->db)
+			cairn_buf_addf(&msg, "%s, but not listed by any package in %s "
+				       "(files copied from another system?)", why,
+				       cairn_dpkg_admindir(c->db));
+		else
+			cairn_buf_addf(&msg, "%s; no dpkg database to check it against: %s",
+				       why, c->db_error ? c->db_error : "none");
+	} else if (d->kind != DIST_INFO) {
+		mode = V_NONE;
+		reason = "egg_info";
+		if (d->list_name && d->resolve)
+			cairn_buf_addf(&msg, "setuptools .egg-info: %s lists %zu files without hashes",
+				       d->list_name, d->nrows);
+		else if (d->list_name)
+			cairn_buf_addf(&msg, "setuptools .egg-info: only %s (source files, no hashes)",
+				       d->list_name);
+		else
+			cairn_buf_addstr(&msg, "setuptools .egg-info: no list of installed files");
+	} else if (d->record_error) {
+		/* the rows read before the damage are still checked: a broken
+		 * RECORD must not hide a modified file */
+		mode = V_RECORD;
+		reason = "record_error";
+		cairn_buf_addstr(&msg, d->record_error);
+	} else if (!d->have_record) {
+		mode = V_NONE;
+		reason = "no_record";
+		cairn_buf_addstr(&msg, "no RECORD file: nothing says what the installer wrote");
+	} else {
+		mode = V_RECORD;
 	}
 
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 	/* rows in path order for a stable digest */
 	for (i = 0; i < d->nrows; i++) {
 		row *r = &d->rows[i];
-		const cairn_pkg_file *pf;
+		cairn_pkg_file pf;
 
 		if (!r->path) {
-			arr_add(out, r->raw);
+			if (mode == V_RECORD || (mode == V_NONE && d->kind != DIST_INFO))
+				arr_add(d->resolve || d->kind == DIST_INFO ? out : unh, r->raw);
 			continue;
 		}
-		/* top-level folders of the distribution */
-		{
-			const char *rel = r->path + (*d->site ? strlen(d->site) + 1 : 0);
-			const char *sl = strchr(rel, '/');
-
-			if (sl && !strncmp(r->path, d->site, strlen(d->site))) {
-				char *top = cairn_strndup(r->path, (size_t)(sl - r->path));
-				size_t k;
-
-				for (k = 0; k < ntops; k++)
-					if (!strcmp(tops[k], top))
-						break;
-				if (k == ntops) {
-					tops = cairn_realloc(tops, (ntops + 1) * sizeof(char *));
-					tops[ntops++] = top;
-				} else {
-					free(top);
-				}
-			}
-		}
-		pf = cairn_pkg_files_find(files, r->path);
-		if (!pf) {
-			arr_add(miss, r->raw);
+		if (mode == V_RECORD)
+			top_of(&tops, &ntops, d->site, r->path);
+		if (mode == V_NONE && d->kind != DIST_INFO)
+			arr_add(unh, r->raw);   /* listed, present or not */
+		if (row_file(c, files, r->path, &pf) < 0) {
+			if (mode == V_RECORD)
+				arr_add(miss, r->raw);
 			continue;
 		}
-		if (pf->hashed) {
-			cairn_hex(hex, pf->sha256, 32);
-			EVP_DigestUpdate(md, pf->type == CAIRN_T_SYMLINK ? "l " : "f ", 2);
+		if (pf.hashed) {
+			cairn_hex(hex, pf.sha256, 32);
+			EVP_DigestUpdate(md, pf.type == CAIRN_T_SYMLINK ? "l " : "f ", 2);
 			EVP_DigestUpdate(md, hex, 64);
 		} else {
 			EVP_DigestUpdate(md, "f -", 3);
@@ -321,21 +650,30 @@ static void verify_dist(cairn_recs *recs, int rootfd, const cairn_pkg_files *fil
 		EVP_DigestUpdate(md, r->path, strlen(r->path));
 		EVP_DigestUpdate(md, "\n", 1);
 		count++;
-		if (!*r->hash) {
-			arr_add(unh, r->raw);
+		if (mode != V_RECORD)
 			continue;
-		}
-		if (strncmp(r->hash, "sha256=", 7)) {
+		if (!*r->hash || strncmp(r->hash, "sha256=", 7)) {
 			arr_add(unh, r->raw);
 			continue;
 		}
 		{
-			unsigned char want[64];
-			long n = cairn_b64_decode(want, r->hash + 7, strlen(r->hash + 7));
-			int ok = n == 32 && pf->hashed && pf->type == CAIRN_T_FILE &&
-				 !memcmp(want, pf->sha256, 32);
+			unsigned char want[32];
+			long n = cairn_b64_decode(want, sizeof(want), r->hash + 7, strlen(r->hash + 7));
+			int ok = n == 32 && pf.hashed && pf.type == CAIRN_T_FILE &&
+				 !memcmp(want, pf.sha256, 32);
 
-			if (ok && *r->size && strtoull(r->size, NULL, 10) != pf->size)
+			/* a hash that is not 32 bytes of base64 cannot vouch
+			 * for the file: it counts as not matching, and the
+			 * RECORD as damaged */
+			if (n != 32) {
+				if (!d->bad_hashes++) {
+					cairn_buf_clear(&b);
+					cairn_buf_addf(&b, "%s: %s", r->raw,
+						       n < 0 ? cairn_error_last() : "sha256 value is not 32 bytes");
+					d->first_bad_hash = cairn_buf_detach(&b, NULL);
+				}
+			}
+			if (ok && *r->size && strtoull(r->size, NULL, 10) != pf.size)
 				ok = 0;
 			if (ok)
 				matching++;
@@ -346,23 +684,58 @@ static void verify_dist(cairn_recs *recs, int rootfd, const cairn_pkg_files *fil
 	EVP_DigestFinal_ex(md, dg, &dl);
 	EVP_MD_CTX_free(md);
 	cairn_hex(hex, dg, 32);
-	/* the dist-info folder itself */
-	{
-		size_t k;
 
-		for (k = 0; k < ntops; k++)
-			if (!strcmp(tops[k], d->dir))
-				break;
-		if (k == ntops) {
-			tops = cairn_realloc(tops, (ntops + 1) * sizeof(char *));
-			tops[ntops++] = cairn_strdup(d->dir);
+	if (mode == V_DPKG && !shared) {
+		dpkg_check k;
+		json_t *unread = json_array();
+		long rc;
+
+		memset(&k, 0, sizeof(k));
+		k.c = c;
+		k.d = d;
+		k.mod = mod;
+		k.miss = miss;
+		k.unreadable = unread;
+		k.tops = &tops;
+		k.ntops = &ntops;
+		rc = cairn_dpkg_md5sums(c->db, owner, dpkg_file_cb, &k);
+		cairn_buf_release(&k.rel);
+		matching = k.matching;
+		if (rc < 0) {
+			/* no md5sums: dpkg --verify cannot check it either */
+			if (rc != CAIRN_ENOTFOUND)
+				cairn_recs_parse_error(c->recs, cairn_dpkg_admindir(c->db), "pip",
+						       cairn_error_last());
+			cairn_buf_addf(&msg, "system package %s: %s", owner,
+				       rc == CAIRN_ENOTFOUND ? "the dpkg database has no md5sums for it"
+							     : cairn_error_last());
+			reason = "system_package";
+			json_array_clear(mod);
+			json_array_clear(miss);
+			matching = 0;
+		} else {
+			verified = 1;
+			cairn_buf_addf(&msg, "dpkg md5sums of %s", owner);
+			if (json_array_size(unread))
+				cairn_buf_addf(&msg, "; %zu files could not be read", json_array_size(unread));
+			json_array_extend(unh, unread);
 		}
+		json_decref(unread);
+	} else if (mode == V_DPKG) {
+		verified = 1;
+		cairn_buf_addf(&msg, "dpkg md5sums of %s, checked with an earlier record of that package", owner);
+	} else if (mode == V_RECORD) {
+		verified = reason == NULL;
 	}
-	if (d->have_record) {
+
+	/* files in the distribution's folders that nothing lists */
+	if (mode == V_RECORD || (mode == V_DPKG && verified && !shared)) {
+		cairn_buf sys = CAIRN_BUF_INIT;
+
+		top_add(&tops, &ntops, d->dir, strlen(d->dir));
 		if (ntops > 1)
 			qsort(tops, ntops, sizeof(char *), cstr_cmp);
 		for (i = 0; i < ntops; i++) {
-			char *pre = cairn_path_join(tops[i], "");
 			size_t lo, hi, k;
 			cairn_buf pb = CAIRN_BUF_INIT;
 
@@ -374,19 +747,39 @@ static void verify_dist(cairn_recs *recs, int rootfd, const cairn_pkg_files *fil
 
 				if (listed(set, nset, p))
 					continue;
-				if (strstr(p, "/__pycache__/") && strlen(p) > 4 &&
-				    !strcmp(p + strlen(p) - 4, ".pyc"))
+				if (mode == V_DPKG) {
+					sys_path(&sys, c, p);
+					if (cairn_dpkg_owner(c->db, sys.data))
+						continue;
+				}
+				if (is_bytecode(p))
 					bytecode++;
-				else
-					arr_add(add, p + (*d->site ? strlen(d->site) + 1 : 0));
+				else {
+					char *s = site_relative(d->site, p);
+
+					arr_add(add, s);
+					free(s);
+				}
 			}
 			cairn_buf_release(&pb);
-			free(pre);
 		}
+		cairn_buf_release(&sys);
 	}
 	for (i = 0; i < ntops; i++)
 		free(tops[i]);
 	free(tops);
+	if (d->bad_hashes) {
+		cairn_buf_clear(&b);
+		cairn_buf_addf(&b, "%ld RECORD hash%s not a base64 sha256 (first: %s)", d->bad_hashes,
+			       d->bad_hashes == 1 ? " is" : "es are", d->first_bad_hash);
+		{
+			char *rrel = cairn_path_join(d->dir, "RECORD");
+
+			cairn_recs_parse_error(c->recs, rrel, "pip", b.data);
+			free(rrel);
+		}
+		json_array_append_new(flags, json_string("bad_record_hash"));
+	}
 
 	json_object_set_new(rec, "type", json_string("package"));
 	json_object_set_new(rec, "ecosystem", json_string("pypi"));
@@ -412,21 +805,56 @@ static void verify_dist(cairn_recs *recs, int rootfd, const cairn_pkg_files *fil
 	json_object_set_new(rec, "installer", str_or_null(installer));
 	json_object_set_new(rec, "direct_url", direct ? direct : json_null());
 	json_object_set_new(rec, "file_count", json_integer(count));
-	json_object_set_new(rec, "content_sha256", d->have_record ? json_string(hex) : json_null());
-	if (json_array_size(mod))
-		json_array_append_new(flags, json_string("record_mismatch"));
-	if (json_array_size(miss))
-		json_array_append_new(flags, json_string("record_missing"));
-	if (json_array_size(add))
-		json_array_append_new(flags, json_string("record_unlisted"));
+	json_object_set_new(rec, "content_sha256",
+			    d->have_record && d->resolve ? json_string(hex) : json_null());
+	if (mode == V_DPKG || (reason && !strcmp(reason, "system_package")))
+		json_array_append_new(flags, json_string("system_package"));
+	if (mode == V_RECORD) {
+		if (json_array_size(mod))
+			json_array_append_new(flags, json_string("record_mismatch"));
+		if (json_array_size(miss))
+			json_array_append_new(flags, json_string("record_missing"));
+		if (json_array_size(add))
+			json_array_append_new(flags, json_string("record_unlisted"));
+	} else if (mode == V_DPKG) {
+		if (json_array_size(add))
+			json_array_append_new(flags, json_string("files_added"));
+		if (json_array_size(miss))
+			json_array_append_new(flags, json_string("files_missing"));
+		if (json_array_size(mod))
+			json_array_append_new(flags, json_string("files_modified"));
+	}
+	if (d->kind != DIST_INFO)
+		json_array_append_new(flags, json_string("egg_info"));
+	sort_flags(flags);
 	json_object_set_new(rec, "flags", flags);
 	{
-		char *src = cairn_path_join(d->dir, "RECORD");
+		char *src;
+		const char *status;
 
-		json_object_set_new(f, "status", json_string(d->have_record ? "verified" : "no_record"));
-		cairn_json_set_bytes(f, "source", src, strlen(src));
+		if (mode == V_DPKG) {
+			cairn_buf_clear(&b);
+			cairn_buf_addf(&b, "%s/info/%s.md5sums", cairn_dpkg_admindir(c->db), owner);
+			src = cairn_buf_detach(&b, NULL);
+			status = verified ? "verified" : "system_package";
+		} else if (d->kind == DIST_INFO) {
+			src = cairn_path_join(d->dir, "RECORD");
+			status = reason ? reason : "verified";
+		} else {
+			src = d->list_name ? cairn_path_join(d->dir, d->list_name) : NULL;
+			status = reason;
+		}
+		json_object_set_new(f, "status", json_string(status));
+		if (src)
+			cairn_json_set_bytes(f, "source", src, strlen(src));
+		else
+			json_object_set_new(f, "source", json_null());
 		free(src);
 	}
+	json_object_set_new(f, "authority", json_string(mode == V_DPKG ? "dpkg" :
+							 d->kind == DIST_INFO ? "record" : "egg_info"));
+	if (owner)
+		json_object_set_new(f, "system_package", json_string(owner));
 	json_object_set_new(f, "matching", json_integer(matching));
 	json_object_set_new(f, "modified", mod);
 	json_object_set_new(f, "added", add);
@@ -434,9 +862,10 @@ static void verify_dist(cairn_recs *recs, int rootfd, const cairn_pkg_files *fil
 	json_object_set_new(f, "unhashed", unh);
 	json_object_set_new(f, "outside_root", out);
 	json_object_set_new(f, "added_bytecode", json_integer(bytecode));
-	json_object_set_new(f, "message", d->record_error ? json_string(d->record_error) : json_null());
+	json_object_set_new(f, "message", str_or_null(d->record_error));
 	json_object_set_new(rec, "files", f);
-	cairn_recs_add(recs, rec, cairn_recs_key("pypi", d->site, base, (char *)NULL));
+	set_coverage(rec, verified, verified ? NULL : reason, msg.len ? msg.data : NULL);
+	cairn_recs_add(c->recs, rec, cairn_recs_key("pypi", d->site, base, (char *)NULL));
 
 	free(name);
 	free(version);
@@ -445,6 +874,7 @@ static void verify_dist(cairn_recs *recs, int rootfd, const cairn_pkg_files *fil
 	free(inst_rel);
 	free(du_rel);
 	cairn_buf_release(&b);
+	cairn_buf_release(&msg);
 }
 
 static void dist_release(dist *d)
@@ -461,6 +891,7 @@ static void dist_release(dist *d)
 	free(d->dir);
 	free(d->site);
 	free(d->record_error);
+	free(d->first_bad_hash);
 }
 
 static int row_cmp(const void *a, const void *b)
@@ -470,6 +901,14 @@ static int row_cmp(const void *a, const void *b)
 	if (!x->path || !y->path)
 		return (x->path == NULL) - (y->path == NULL);
 	return strcmp(x->path, y->path);
+}
+
+static int dist_cmp(const void *a, const void *b)
+{
+	const dist *x = a, *y = b;
+	int c = strcmp(x->site, y->site);
+
+	return c ? c : strcmp(x->dir, y->dir);
 }
 
 static int site_indexed(const char *site)
@@ -503,38 +942,129 @@ static void walk_site(cairn_recs *recs, int rootfd, const char *site, cairn_pkg_
 	*out = tmp;
 }
 
-int cairn_pip_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files)
+/* Is the folder site (relative to the root) a place Python installs
+ * distributions into?  An .egg-info elsewhere is a build artefact of a
+ * source tree (`setup.py egg_info`, `pip install -e`), not an install. */
+static int egg_site(const pipctx *c, const char *site, const dist *dists, size_t nd)
+{
+	const char *b = *site ? cairn_path_base(site) : (c->root_path ? cairn_path_base(c->root_path) : "");
+	size_t i;
+
+	if (!strcmp(b, "site-packages") || !strcmp(b, "dist-packages"))
+		return 1;
+	for (i = 0; i < nd; i++)
+		if (dists[i].kind == DIST_INFO && !strcmp(dists[i].site, site))
+			return 1;
+	return 0;
+}
+
+/* Found a distribution folder (or file) at dir[0..n). */
+static void dist_push(dist **dists, size_t *nd, const char *p, size_t n, int kind)
+{
+	dist *d;
+	const char *sl;
+
+	if (*nd && strlen((*dists)[*nd - 1].dir) == n && !memcmp((*dists)[*nd - 1].dir, p, n))
+		return;
+	*dists = cairn_realloc(*dists, (*nd + 1) * sizeof(**dists));
+	d = &(*dists)[(*nd)++];
+	memset(d, 0, sizeof(*d));
+	d->dir = cairn_strndup(p, n);
+	d->kind = kind;
+	d->resolve = 1;
+	sl = strrchr(d->dir, '/');
+	d->site = sl ? cairn_strndup(d->dir, (size_t)(sl - d->dir)) : cairn_strdup("");
+}
+
+/* installed-files.txt (paths relative to the .egg-info folder, one a line)
+ * or SOURCES.txt (source tree paths). */
+static void egg_list(pipctx *c, dist *d, cairn_buf *b)
+{
+	static const char *const lists[] = { "installed-files.txt", "SOURCES.txt" };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		char *rel = cairn_path_join(d->dir, lists[i]);
+		int rc = cairn_safe_read(b, c->rootfd, rel, CAIRN_CAP_TEXT, rel);
+		size_t off = 0;
+
+		if (rc == CAIRN_ENOTFOUND) {
+			free(rel);
+			continue;
+		}
+		d->list_name = lists[i];
+		d->resolve = i == 0;
+		if (rc == 0 && memchr(b->data, '\0', b->len))
+			rc = cairn_error_set(CAIRN_EFORMAT, "%s: NUL byte", rel);
+		if (rc < 0) {
+			cairn_recs_parse_error(c->recs, rel, "pip", cairn_error_last());
+			free(rel);
+			return;
+		}
+		d->have_record = 1;
+		while (off < b->len) {
+			char *line = b->data + off, *nl = memchr(line, '\n', b->len - off);
+			size_t n = nl ? (size_t)(nl - line) : b->len - off;
+
+			off += n + 1;
+			while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
+				n--;
+			if (!n)
+				continue;
+			line[n] = '\0';
+			row_add(d, line, "", "");
+		}
+		free(rel);
+		return;
+	}
+}
+
+int cairn_pip_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files,
+		      const cairn_pip_opts *opts)
 {
 	dist *dists = NULL;
 	size_t nd = 0, i, j;
 	cairn_buf b = CAIRN_BUF_INIT;
+	pipctx c;
 
+	memset(&c, 0, sizeof(c));
+	c.recs = recs;
+	c.rootfd = rootfd;
+	c.root_path = opts ? opts->root_path : NULL;
+	if (c.root_path)
+		c.root_sys = root_on_system(c.root_path, opts->dpkg_root);
 	for (i = 0; i < files->n; i++) {
 		const char *p = files->v[i].path, *e;
-		char *dir;
 
-		e = strstr(p, ".dist-info/");
-		if (!e)
-			continue;
-		dir = cairn_strndup(p, (size_t)(e - p) + 10);
-		if (nd && !strcmp(dists[nd - 1].dir, dir)) {
-			free(dir);
-			continue;
-		}
-		dists = cairn_realloc(dists, (nd + 1) * sizeof(*dists));
-		memset(&dists[nd], 0, sizeof(*dists));
-		dists[nd].dir = dir;
-		{
-			const char *sl = strrchr(dir, '/');
-
-			dists[nd].site = sl ? cairn_strndup(dir, (size_t)(sl - dir)) : cairn_strdup("");
-		}
-		nd++;
+		if ((e = strstr(p, ".dist-info/")))
+			dist_push(&dists, &nd, p, (size_t)(e - p) + 10, DIST_INFO);
+		else if ((e = strstr(p, ".egg-info/")))
+			dist_push(&dists, &nd, p, (size_t)(e - p) + 9, EGG_INFO);
+		else if (files->v[i].path_len > 9 && files->v[i].type == CAIRN_T_FILE &&
+			 !strcmp(p + files->v[i].path_len - 9, ".egg-info"))
+			dist_push(&dists, &nd, p, files->v[i].path_len, EGG_FILE);
 	}
+	if (nd > 1)
+		qsort(dists, nd, sizeof(*dists), dist_cmp);
+	/* .egg-info only where Python installs (keep the order) */
+	for (i = 0, j = 0; i < nd; i++) {
+		if (dists[i].kind != DIST_INFO && !egg_site(&c, dists[i].site, dists, nd)) {
+			dist_release(&dists[i]);
+			continue;
+		}
+		dists[j++] = dists[i];
+	}
+	nd = j;
 	for (i = 0; i < nd; i++) {
-		char *rel = cairn_path_join(dists[i].dir, "RECORD");
-		int rc = cairn_safe_read(&b, rootfd, rel, CAIRN_CAP_TEXT, rel);
+		char *rel;
+		int rc;
 
+		if (dists[i].kind == EGG_INFO)
+			egg_list(&c, &dists[i], &b);
+		if (dists[i].kind != DIST_INFO)
+			goto sort;
+		rel = cairn_path_join(dists[i].dir, "RECORD");
+		rc = cairn_safe_read(&b, rootfd, rel, CAIRN_CAP_TEXT, rel);
 		if (rc == 0) {
 			rc = cairn_pip_record_parse(b.data, b.len, row_cb, &dists[i], rel);
 			dists[i].have_record = 1;
@@ -543,10 +1073,13 @@ int cairn_pip_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files
 			cairn_recs_parse_error(recs, rel, "pip", cairn_error_last());
 			dists[i].record_error = cairn_strdup(cairn_error_last());
 		}
+		free(rel);
+sort:
 		if (dists[i].nrows > 1)
 			qsort(dists[i].rows, dists[i].nrows, sizeof(row), row_cmp);
-		free(rel);
 	}
+	if (nd)
+		dpkg_load(&c, opts ? opts->dpkg_root : NULL, dists, nd);
 	/* per site-packages folder: every path any RECORD lists, so that a
 	 * shared namespace folder is not reported as added */
 	for (i = 0; i < nd;) {
@@ -565,7 +1098,7 @@ int cairn_pip_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files
 			qsort(set, nset, sizeof(char *), cstr_cmp);
 		if (site_indexed(dists[i].site)) {
 			for (j = i; j < end; j++)
-				verify_dist(recs, rootfd, files, &dists[j], set, nset);
+				verify_dist(&c, files, &dists[j], set, nset);
 		} else {
 			/* the analyzer keeps only files below site-packages folders
 			 * (and the dist-info folders): walk this one ourselves */
@@ -574,7 +1107,7 @@ int cairn_pip_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files
 			cairn_pkg_files_init(&local);
 			walk_site(recs, rootfd, dists[i].site, &local);
 			for (j = i; j < end; j++)
-				verify_dist(recs, rootfd, &local, &dists[j], set, nset);
+				verify_dist(&c, &local, &dists[j], set, nset);
 			cairn_pkg_files_release(&local);
 		}
 		free(set);
@@ -583,6 +1116,12 @@ int cairn_pip_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files
 	for (i = 0; i < nd; i++)
 		dist_release(&dists[i]);
 	free(dists);
+	for (i = 0; i < c.nverified; i++)
+		free(c.verified_pkgs[i]);
+	free(c.verified_pkgs);
+	cairn_dpkg_free(c.db);
+	free(c.db_error);
+	free(c.root_sys);
 	cairn_buf_release(&b);
 	return 0;
 }

@@ -22,9 +22,25 @@ typedef int (*cairn_pip_record_cb)(void *ctx, const char *path,
 int cairn_pip_record_parse(const char *data, size_t len, cairn_pip_record_cb cb,
 			   void *ctx, const char *label);
 
-/* Every *.dist-info folder of the tree indexed in files (root on rootfd)
- * into package records; problems become parse_error records.  0. */
-int cairn_pip_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files);
+/* Where the tree is, for distributions the system package manager
+ * installed (docs/RECORDS.md §System packages). */
+typedef struct cairn_pip_opts {
+	const char *root_path;   /* real absolute path of the root; NULL =
+	                          * unknown (no dpkg lookups) */
+	const char *dpkg_root;   /* root folder of the system whose dpkg
+	                          * database describes the tree; NULL = "/" */
+} cairn_pip_opts;
+
+/*
+ * Every installed distribution of the tree indexed in files (root on
+ * rootfd) into package records: *.dist-info folders checked against
+ * RECORD, or against dpkg's md5sums when the system package manager
+ * installed them; *.egg-info folders and files in site folders recorded
+ * as not verifiable by hash.  Problems become parse_error records.  opts
+ * may be NULL.  Returns 0.
+ */
+int cairn_pip_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files,
+		      const cairn_pip_opts *opts);
 
 /* requirements*.txt contents into requirement records; returns the count. */
 int cairn_pip_requirements(cairn_recs *recs, const char *file, const char *data,

@@ -293,9 +293,117 @@ int cairn_safe_open_abs_dir(const char *path)
 	return fd;
 }
 
+static int hash_fd_md(int fd, const EVP_MD *md, unsigned char *out, uint64_t *size);
+static int hash_fd(int fd, unsigned char out[32], uint64_t *size);
+
+/* Open relpath below dirfd for reading without following a symlink at any
+ * component.  *fd gets the open file (regular or not: the caller fstats);
+ * a symlink as the last component gives *fd = -1 and its target in
+ * *target (if non-NULL).  0 or negative. */
+static int safe_open_any(int dirfd, const char *relpath, int *fd, cairn_buf *target)
+{
+	char *copy = cairn_strdup(relpath), *last = NULL;
+	int pfd, rc = 0;
+
+	*fd = -1;
+	pfd = open_parent(dirfd, copy, &last);
+	if (pfd < 0) {
+		free(copy);
+		return pfd;
+	}
+	if (!*last || !strcmp(last, "..") || !strcmp(last, ".")) {
+		rc = cairn_error_set(CAIRN_EUSAGE, "'%s': not a file name", relpath);
+		goto done;
+	}
+	*fd = openat(pfd, last, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (*fd < 0) {
+		int err = errno;
+
+		if (err == ELOOP) {
+			char buf[4096];
+			ssize_t n = readlinkat(pfd, last, buf, sizeof(buf));
+
+			if (n < 0) {
+				rc = cairn_error_set(CAIRN_EIO, "'%s': readlink: %s", relpath, strerror(errno));
+			} else if (target) {
+				cairn_buf_clear(target);
+				cairn_buf_add(target, buf, (size_t)n);
+			}
+			goto done;
+		}
+		rc = cairn_error_set(err == ENOENT || err == ENOTDIR ? CAIRN_ENOTFOUND : CAIRN_EIO,
+				     "'%s': %s", relpath, strerror(err));
+	}
+done:
+	close(pfd);
+	free(copy);
+	return rc;
+}
+
+int cairn_pkg_file_stat(cairn_pkg_file *out, int dirfd, const char *relpath)
+{
+	cairn_buf target = CAIRN_BUF_INIT;
+	struct stat st;
+	int fd, rc;
+
+	out->type = CAIRN_T_UNKNOWN;
+	out->size = 0;
+	out->hashed = 0;
+	memset(out->sha256, 0, sizeof(out->sha256));
+	rc = safe_open_any(dirfd, relpath, &fd, &target);
+	if (rc < 0)
+		goto done;
+	if (fd < 0) {
+		out->type = CAIRN_T_SYMLINK;
+		out->size = target.len;
+		out->hashed = cairn_pkg_sha256(out->sha256, target.data ? target.data : "",
+					       target.len) == 0;
+		goto done;
+	}
+	if (fstat(fd, &st) < 0) {
+		rc = cairn_error_set(CAIRN_EIO, "'%s': fstat: %s", relpath, strerror(errno));
+	} else if (S_ISREG(st.st_mode)) {
+		uint64_t size = 0;
+
+		out->type = CAIRN_T_FILE;
+		out->size = (uint64_t)st.st_size;
+		if (hash_fd(fd, out->sha256, &size) == 0) {
+			out->hashed = 1;
+			out->size = size;
+		}
+	} else {
+		out->type = S_ISDIR(st.st_mode) ? CAIRN_T_DIR : S_ISFIFO(st.st_mode) ? CAIRN_T_FIFO :
+			    S_ISSOCK(st.st_mode) ? CAIRN_T_SOCKET : S_ISCHR(st.st_mode) ? CAIRN_T_CHR :
+			    S_ISBLK(st.st_mode) ? CAIRN_T_BLK : CAIRN_T_UNKNOWN;
+	}
+	close(fd);
+done:
+	cairn_buf_release(&target);
+	return rc;
+}
+
+int cairn_safe_md5(unsigned char out[16], int dirfd, const char *relpath)
+{
+	struct stat st;
+	uint64_t size = 0;
+	int fd, rc;
+
+	rc = safe_open_any(dirfd, relpath, &fd, NULL);
+	if (rc < 0)
+		return rc;
+	if (fd < 0)
+		return cairn_error_set(CAIRN_EUSAGE, "'%s': is a symlink", relpath);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		rc = cairn_error_set(CAIRN_EUSAGE, "'%s': not a regular file", relpath);
+	else if (hash_fd_md(fd, EVP_md5(), out, &size) < 0)
+		rc = cairn_error_set(CAIRN_EIO, "'%s': read: %s", relpath, strerror(errno));
+	close(fd);
+	return rc;
+}
+
 /* ---- walker ---- */
 
-static int hash_fd(int fd, unsigned char out[32], uint64_t *size)
+static int hash_fd_md(int fd, const EVP_MD *md, unsigned char *out, uint64_t *size)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	unsigned char buf[65536];
@@ -304,7 +412,7 @@ static int hash_fd(int fd, unsigned char out[32], uint64_t *size)
 	int rc = 0;
 
 	*size = 0;
-	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+	if (!ctx || !EVP_DigestInit_ex(ctx, md, NULL)) {
 		EVP_MD_CTX_free(ctx);
 		return CAIRN_EEXTERNAL;
 	}
@@ -321,6 +429,11 @@ static int hash_fd(int fd, unsigned char out[32], uint64_t *size)
 	EVP_DigestFinal_ex(ctx, out, &len);
 	EVP_MD_CTX_free(ctx);
 	return rc;
+}
+
+static int hash_fd(int fd, unsigned char out[32], uint64_t *size)
+{
+	return hash_fd_md(fd, EVP_sha256(), out, size);
 }
 
 static int walk_dir(cairn_pkg_files *out, int dfd, cairn_buf *path, int depth,
@@ -525,20 +638,24 @@ static int b64val(int c)
 	return -1;
 }
 
-long cairn_b64_decode(unsigned char *out, const char *in, size_t len)
+long cairn_b64_decode(unsigned char *out, size_t cap, const char *in, size_t len)
 {
 	unsigned acc = 0;
 	int bits = 0;
-	long n = 0;
-	size_t i;
+	size_t i, n = 0;
 
 	while (len && in[len - 1] == '=')
 		len--;
+	/* the input is attacker text (RECORD, SRI): the size it decodes to is
+	 * checked against the room there is before a byte is written */
+	if (len / 4 * 3 + (len % 4 ? len % 4 - 1 : 0) > cap)
+		return cairn_error_set(CAIRN_ELIMIT, "base64 value of %zu characters "
+				       "decodes to more than %zu bytes", len, cap);
 	for (i = 0; i < len; i++) {
 		int v = b64val((unsigned char)in[i]);
 
 		if (v < 0)
-			return -1;
+			return cairn_error_set(CAIRN_EFORMAT, "base64 value: bad character at offset %zu", i);
 		acc = (acc << 6) | (unsigned)v;
 		bits += 6;
 		if (bits >= 8) {
@@ -548,8 +665,8 @@ long cairn_b64_decode(unsigned char *out, const char *in, size_t len)
 		}
 	}
 	if (bits >= 6)
-		return -1;
-	return n;
+		return cairn_error_set(CAIRN_EFORMAT, "base64 value: %zu characters is not a whole number of bytes", len);
+	return (long)n;
 }
 
 void cairn_b64url_encode(char *out, const unsigned char *in, size_t n)
@@ -580,6 +697,45 @@ void cairn_b64url_encode(char *out, const unsigned char *in, size_t n)
 		*o++ = tab[(v >> 6) & 63];
 	}
 	*o = '\0';
+}
+
+char *cairn_path_resolve(const char *base, const char *p)
+{
+	cairn_buf in = CAIRN_BUF_INIT, out = CAIRN_BUF_INIT;
+	char *save = NULL, *c;
+	size_t *stack = NULL, depth = 0;
+
+	if (p[0] == '/')
+		return NULL;
+	if (*base) {
+		cairn_buf_addstr(&in, base);
+		cairn_buf_addch(&in, '/');
+	}
+	cairn_buf_addstr(&in, p);
+	stack = cairn_malloc((in.len + 1) * sizeof(size_t));
+	cairn_buf_add(&out, "", 0);
+	for (c = strtok_r(in.data, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, "."))
+			continue;
+		if (!strcmp(c, "..")) {
+			if (!depth) {
+				free(stack);
+				cairn_buf_release(&in);
+				cairn_buf_release(&out);
+				return NULL;
+			}
+			out.len = stack[--depth];
+			out.data[out.len] = '\0';
+			continue;
+		}
+		stack[depth++] = out.len;
+		if (out.len)
+			cairn_buf_addch(&out, '/');
+		cairn_buf_addstr(&out, c);
+	}
+	free(stack);
+	cairn_buf_release(&in);
+	return cairn_buf_detach(&out, NULL);
 }
 
 const char *cairn_path_base(const char *path)

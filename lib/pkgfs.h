@@ -61,6 +61,19 @@ int cairn_safe_read(cairn_buf *out, int dirfd, const char *relpath,
 /* Open the folder relpath below dirfd ("" = dirfd itself, dup'ed) without
  * following symlinks; returns the fd or a negative CAIRN_E*. */
 int cairn_safe_opendir(int dirfd, const char *relpath);
+/*
+ * Look at relpath below dirfd the way the walker does: no symlink is
+ * followed at any component; a symlink as the last one is described as
+ * such (size and sha256 of its target).  Fills out's type, size, hashed
+ * and sha256 (path is left alone); only regular files are read (FIFOs and
+ * devices are opened non-blocking and never read).  0, CAIRN_ENOTFOUND,
+ * CAIRN_EUSAGE for a symlink or non-folder on the way, CAIRN_EIO.
+ */
+int cairn_pkg_file_stat(cairn_pkg_file *out, int dirfd, const char *relpath);
+/* MD5 of the regular file relpath below dirfd (the digest dpkg's md5sums
+ * record), same no-symlink rules: 0, CAIRN_ENOTFOUND, CAIRN_EUSAGE (a
+ * symlink or not a regular file), CAIRN_EIO. */
+int cairn_safe_md5(unsigned char out[16], int dirfd, const char *relpath);
 /* Open an absolute path: the folder must exist; used for $HOME places.
  * Returns fd or negative. */
 int cairn_safe_open_abs_dir(const char *path);
@@ -95,14 +108,19 @@ char *cairn_recs_key(const char *first, ...);
 void cairn_recs_parse_error(cairn_recs *r, const char *file,
 			    const char *analyzer, const char *message);
 
-/* Base64 (standard or url-safe, padding optional) decode; returns length
- * or -1. out must hold 3*len/4+3 bytes. */
-long cairn_b64_decode(unsigned char *out, const char *in, size_t len);
+/* Base64 (standard or url-safe, padding optional) decode of in[0..len) into
+ * out, which has room for cap bytes.  Returns the decoded length;
+ * CAIRN_ELIMIT when it would exceed cap (nothing written), CAIRN_EFORMAT for
+ * a character outside the alphabets or a dangling 6 bits. */
+long cairn_b64_decode(unsigned char *out, size_t cap, const char *in, size_t len);
 /* Base64 url-safe without padding (pip RECORD); out >= 4*n/3+4. */
 void cairn_b64url_encode(char *out, const unsigned char *in, size_t n);
 
 /* Path helpers. */
 const char *cairn_path_base(const char *path);
+/* base + "/" + p with "." and ".." components resolved (base may be "");
+ * NULL when p is absolute or climbs above base's root.  New string. */
+char *cairn_path_resolve(const char *base, const char *p);
 /* Join a and b with '/', a may be "" (returns copy of b). New string. */
 char *cairn_path_join(const char *a, const char *b);
 

@@ -10,6 +10,7 @@
 #include "diff.h"
 #include "rules.h"
 #include "changetime.h"
+#include "pkgfs.h"
 #include "rfc3339.h"
 
 #include <ctype.h>
@@ -845,7 +846,16 @@ static void pkg_rules(struct ctx *c, struct proj *p, const json_t *rec)
 					continue;
 				count++;
 				cairn_buf_clear(&c->tmp2);
-				cairn_buf_addf(&c->tmp2, "%s/%s", c->tmp.data, f);
+				if (!strcmp(jstr_or(rec, "ecosystem", "npm"), "pypi")) {
+					/* pypi lists paths as RECORD does: relative
+					 * to the site folder (project), "../../../bin/x" */
+					char *res = cairn_path_resolve(jstr_or(rec, "project", ""), f);
+
+					cairn_buf_addstr(&c->tmp2, res ? res : f);
+					free(res);
+				} else {
+					cairn_buf_addf(&c->tmp2, "%s/%s", c->tmp.data, f);
+				}
 				ev_add(evl, ev("source", "snapshot", "file", c->tmp2.data,
 					       "package", name, "version", version,
 					       "detail", kinds[k], NULL), &dropped);

@@ -352,6 +352,8 @@ static int cmd_snapshot(int argc, char **argv)
 
 	memset(&aopts, 0, sizeof(aopts));
 	aopts.packages = 1;
+	/* for tests: a fixture system's dpkg database (docs/RECORDS.md) */
+	aopts.dpkg_root = getenv("CAIRN_DPKG_ROOT");
 	memset(&ui, 0, sizeof(ui));
 	while ((c = getopt_long(argc, argv, "o:j:xqh", longopts, NULL)) != -1) {
 		switch (c) {

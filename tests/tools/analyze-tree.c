@@ -6,7 +6,7 @@
  *
  *   analyze-tree [--npm-cache DIR] [--mcp-config F]... [--mcp-discover]
  *                [--env] [--pid PID]... [--env-key F] [--env-clear N]...
- *                [--no-packages] ROOT
+ *                [--no-packages] [--dpkg-root DIR] ROOT
  */
 #include "analyze.h"
 #include "pkgfs.h"
@@ -22,7 +22,7 @@ static void usage(void)
 {
 	fputs("usage: analyze-tree [--npm-cache DIR] [--mcp-config F] [--mcp-discover]\n"
 	      "                    [--env] [--pid PID] [--env-key F] [--env-clear N]\n"
-	      "                    [--no-packages] ROOT\n", stderr);
+	      "                    [--no-packages] [--dpkg-root DIR] ROOT\n", stderr);
 	exit(2);
 }
 
@@ -37,6 +37,7 @@ int main(int argc, char **argv)
 		{ "env-key", required_argument, NULL, 'k' },
 		{ "env-clear", required_argument, NULL, 'C' },
 		{ "no-packages", no_argument, NULL, 'n' },
+		{ "dpkg-root", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *mcp[32], *pids[32], *clear[32];
@@ -58,6 +59,7 @@ int main(int argc, char **argv)
 		case 'm': if (o.mcp_config_count < 32) mcp[o.mcp_config_count++] = optarg; break;
 		case 'd': o.mcp_discover = 1; break;
 		case 'e': o.env_self = 1; break;
+		case 'D': o.dpkg_root = optarg; break;
 		case 'p': if (o.pid_count < 32) pids[o.pid_count++] = optarg; break;
 		case 'k': o.env_key_path = optarg; break;
 		case 'C': if (o.env_clear_count < 32) clear[o.env_clear_count++] = optarg; break;

@@ -118,6 +118,93 @@ START_TEST(test_pip_dist_info_missing_and_modified)
 }
 END_TEST
 
+/* The decoder writes nothing past its capacity: a value one byte too
+ * long is CAIRN_ELIMIT with the canary after the room intact. */
+START_TEST(test_pip_b64_capacity)
+{
+	unsigned char out[33];
+	char in[3001];
+
+	memset(out, 0xa5, sizeof(out));
+	/* 43 chars = 32 bytes: fits exactly */
+	ck_assert_int_eq(cairn_b64_decode(out, 32, "9vP9xwiksNciZ2f6TJstNg57dn8_lMDEOFMrPqUiygA", 43), 32);
+	ck_assert_uint_eq(out[32], 0xa5);
+	/* 44 chars = 33 bytes: one over */
+	memset(out, 0xa5, sizeof(out));
+	ck_assert_int_eq(cairn_b64_decode(out, 32, "9vP9xwiksNciZ2f6TJstNg57dn8_lMDEOFMrPqUiygAA", 44), CAIRN_ELIMIT);
+	ck_assert_uint_eq(out[0], 0xa5);
+	ck_assert_ptr_nonnull(strstr(cairn_error_last(), "more than 32 bytes"));
+	/* the 3,000-character RECORD value */
+	memset(in, 'A', 3000);
+	in[3000] = '\0';
+	ck_assert_int_eq(cairn_b64_decode(out, 32, in, 3000), CAIRN_ELIMIT);
+	ck_assert_uint_eq(out[0], 0xa5);
+	/* padding, both alphabets, bad characters, a dangling 6 bits */
+	ck_assert_int_eq(cairn_b64_decode(out, 32, "+/8=", 4), 2);
+	ck_assert_int_eq(cairn_b64_decode(out, 32, "-_8", 3), 2);
+	ck_assert_uint_eq(out[0], 0xfb);
+	ck_assert_int_eq(cairn_b64_decode(out, 32, "AA*A", 4), CAIRN_EFORMAT);
+	ck_assert_int_eq(cairn_b64_decode(out, 32, "AAAAA", 5), CAIRN_EFORMAT);
+	ck_assert_int_eq(cairn_b64_decode(out, 0, "", 0), 0);
+}
+END_TEST
+
+/* setuptools .egg-info in a site folder: a package record, its files
+ * listed (installed-files.txt, relative to the .egg-info folder) but not
+ * verifiable by hash; an .egg-info in a source tree is not an install. */
+START_TEST(test_pip_egg_info)
+{
+	char *dir = pt_mkdtemp();
+	json_t *recs, *r, *f, *cov;
+
+	ck_assert_int_eq(pt_sh("cd '%s' && mkdir -p lib/site-packages/foo-1.0-py3.11.egg-info "
+			       "lib/site-packages/foo src/bar.egg-info && "
+			       "printf 'Metadata-Version: 1.1\nName: foo\nVersion: 1.0\n' > "
+			       "lib/site-packages/foo-1.0-py3.11.egg-info/PKG-INFO && "
+			       "printf '../foo/__init__.py\n../foo/gone.py\nPKG-INFO\n../../../bin/foo\n' > "
+			       "lib/site-packages/foo-1.0-py3.11.egg-info/installed-files.txt && "
+			       "echo x > lib/site-packages/foo/__init__.py && "
+			       "printf 'Name: bar\nVersion: 2\n' > src/bar.egg-info/PKG-INFO && "
+			       "printf 'Metadata-Version: 1.0\nName: old\nVersion: 0.1\n' > "
+			       "lib/site-packages/old-0.1.egg-info", dir), 0);
+	recs = pt_analyze(dir, NULL);
+	ck_assert_ptr_null(pt_find(recs, "package", "name", "bar"));
+	r = pt_find(recs, "package", "path", "foo-1.0-py3.11.egg-info");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(json_string_value(json_object_get(r, "name")), "foo");
+	ck_assert_str_eq(json_string_value(json_object_get(r, "version")), "1.0");
+	ck_assert_str_eq(json_string_value(json_object_get(r, "project")), "lib/site-packages");
+	ck_assert_str_eq(pt_flags(r), "egg_info");
+	f = json_object_get(r, "files");
+	ck_assert_str_eq(json_string_value(json_object_get(f, "status")), "egg_info");
+	ck_assert_str_eq(json_string_value(json_object_get(f, "source")),
+			 "lib/site-packages/foo-1.0-py3.11.egg-info/installed-files.txt");
+	/* present files are listed as unchecked; nothing is "missing" or
+	 * "modified" (that would be a P10 from a list without hashes) */
+	ck_assert(pt_has(json_object_get(f, "unhashed"), "foo/__init__.py"));
+	ck_assert(pt_has(json_object_get(f, "unhashed"), "foo-1.0-py3.11.egg-info/PKG-INFO"));
+	ck_assert(pt_has(json_object_get(f, "unhashed"), "../../bin/foo"));
+	ck_assert_uint_eq(json_array_size(json_object_get(f, "missing")), 0);
+	ck_assert_uint_eq(json_array_size(json_object_get(f, "modified")), 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "file_count")), 2);
+	ck_assert(pt_has(json_object_get(f, "unhashed"), "foo/gone.py"));
+	cov = json_object_get(r, "coverage");
+	ck_assert(json_is_false(json_object_get(cov, "verified")));
+	ck_assert_str_eq(json_string_value(json_object_get(cov, "reason")), "egg_info");
+	ck_assert_str_eq(json_string_value(json_object_get(cov, "detail")),
+			 "setuptools .egg-info: installed-files.txt lists 4 files without hashes");
+	/* distutils: PKG-INFO as a file named *.egg-info */
+	r = pt_find(recs, "package", "path", "old-0.1.egg-info");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(json_string_value(json_object_get(r, "version")), "0.1");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(r, "coverage"), "detail")),
+			 "setuptools .egg-info: no list of installed files");
+	json_decref(recs);
+	pt_rm_rf(dir);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_pip_requirements)
 {
 	static const char req[] =
@@ -173,6 +260,8 @@ Suite *pip_suite(void)
 	tc = tcase_create("dist-info");
 	tcase_add_test(tc, test_pip_dist_info_tampered);
 	tcase_add_test(tc, test_pip_dist_info_missing_and_modified);
+	tcase_add_test(tc, test_pip_b64_capacity);
+	tcase_add_test(tc, test_pip_egg_info);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("requirements");
 	tcase_add_test(tc, test_pip_requirements);
