@@ -156,6 +156,7 @@ START_TEST(test_pip_egg_info)
 {
 	char *dir = pt_mkdtemp();
 	json_t *recs, *r, *f, *cov;
+	char *flags;
 
 	ck_assert_int_eq(pt_sh("cd '%s' && mkdir -p lib/site-packages/foo-1.0-py3.11.egg-info "
 			       "lib/site-packages/foo src/bar.egg-info && "
@@ -174,7 +175,9 @@ START_TEST(test_pip_egg_info)
 	ck_assert_str_eq(json_string_value(json_object_get(r, "name")), "foo");
 	ck_assert_str_eq(json_string_value(json_object_get(r, "version")), "1.0");
 	ck_assert_str_eq(json_string_value(json_object_get(r, "project")), "lib/site-packages");
-	ck_assert_str_eq(pt_flags(r), "egg_info");
+	flags = pt_flags(r);
+	ck_assert_str_eq(flags, "egg_info");
+	free(flags);
 	f = json_object_get(r, "files");
 	ck_assert_str_eq(json_string_value(json_object_get(f, "status")), "egg_info");
 	ck_assert_str_eq(json_string_value(json_object_get(f, "source")),
