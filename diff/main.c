@@ -55,23 +55,27 @@ static const char help_text[] =
 	"  --ignore-file FILE   read ignore rules (e.g. .cairnignore)\n"
 	"  --mtime              also report changes of mtime alone\n"
 	"  --findings           print the rules' findings on the change\n"
+	"  --fail-on SEV        a CI gate: exit 1 only when a finding reaches SEV\n"
+	"                       (info, low, medium, high, critical); implies --findings\n"
 	"  --json               one JSON document on stdout (docs/diff-schema.json)\n"
 	"  --color=WHEN         auto (default: only on a terminal), always, never\n"
 	"  -q, --quiet          print nothing; only the exit status\n"
 	"  -h, --help           this help\n"
 	"      --version        version\n"
 	"\n"
-	"Exit status: 0 no differences, 1 differences, 2 trouble.\n";
+	"Exit status: 0 no differences, 1 differences, 2 trouble; with --fail-on,\n"
+	"0 no finding at or above SEV, 1 at least one, 2 trouble.\n";
 
 enum {
 	OPT_LIVE = 256, OPT_STORE, OPT_PATCH, OPT_GIT, OPT_REV, OPT_PATH,
 	OPT_GITIGNORE, OPT_HISTORY, OPT_PUBKEY, OPT_IGNORE, OPT_IGNORE_FILE,
-	OPT_MTIME, OPT_FINDINGS, OPT_JSON, OPT_COLOR, OPT_VERSION
+	OPT_MTIME, OPT_FINDINGS, OPT_JSON, OPT_COLOR, OPT_VERSION, OPT_FAIL_ON
 };
 
 struct opts {
 	const char *live, *store, *git, *rev, *path, *history, *pubkey;
 	int patch, gitignore, mtime, findings, json, quiet, color;
+	int fail_on;              /* severity of --fail-on, -1 without */
 	cairn_ignore *ignore;
 };
 
@@ -462,10 +466,11 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 {
 	const cairn_diff_counts *n = cairn_diff_get_counts(d);
 	int changed = cairn_diff_has_changes(d), rc = 0;
+	int status = changed;      /* the exit status when nothing fails */
 	cairn_findings findings = CAIRN_FINDINGS_INIT;
 	json_t *doc = NULL;
 
-	if (o->quiet)
+	if (o->quiet && o->fail_on < 0)
 		return changed;
 	if (o->findings) {
 		doc = cairn_diff_to_json(d);
@@ -477,6 +482,13 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 			json_object_set_new(doc, "mode", json_string("store"));
 		}
 		eval_findings(&findings, d, doc, store, old_commit, new_commit);
+		/* the gate: findings at or above --fail-on, not mere differences */
+		if (o->fail_on >= 0)
+			status = cairn_findings_max(&findings) >= o->fail_on;
+		if (o->quiet) {
+			rc = status;
+			goto done;
+		}
 	}
 	if (o->json) {
 		if (doc || o->store) {
@@ -508,7 +520,7 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 			cairn_cli_fail();
 			rc = 2;
 		} else {
-			rc = changed;
+			rc = status;
 		}
 		goto done;
 	}
@@ -552,7 +564,7 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 		cairn_buf_release(&t.b2);
 		cairn_buf_release(&t.patches);
 		if (!rc)
-			rc = changed;
+			rc = status;
 	}
 done:
 	cairn_findings_release(&findings);
@@ -814,6 +826,7 @@ int main(int argc, char **argv)
 		{ "ignore-file", required_argument, NULL, OPT_IGNORE_FILE },
 		{ "mtime", no_argument, NULL, OPT_MTIME },
 		{ "findings", no_argument, NULL, OPT_FINDINGS },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "color", optional_argument, NULL, OPT_COLOR },
 		{ "colour", optional_argument, NULL, OPT_COLOR },
@@ -828,6 +841,7 @@ int main(int argc, char **argv)
 	cairn_cli_init(PROG);
 	memset(&o, 0, sizeof(o));
 	o.color = -1;
+	o.fail_on = -1;
 	o.ignore = cairn_ignore_new();
 	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -856,6 +870,15 @@ int main(int argc, char **argv)
 			break;
 		case OPT_MTIME: o.mtime = 1; break;
 		case OPT_FINDINGS: o.findings = 1; break;
+		case OPT_FAIL_ON:
+			o.fail_on = cairn_severity_parse(optarg);
+			if (o.fail_on < 0) {
+				rc = cairn_cli_usage_error(usage_text, "--fail-on takes info, "
+							   "low, medium, high or critical");
+				goto out;
+			}
+			o.findings = 1;
+			break;
 		case OPT_JSON: o.json = 1; break;
 		case OPT_COLOR:
 			if (cairn_cli_color_parse(&o.color, optarg) < 0) {
@@ -888,6 +911,8 @@ int main(int argc, char **argv)
 		cairn_cli_usage_error(usage_text, "--patch needs --store (the content lives there)");
 	} else if ((o.history || o.gitignore || o.path) && !o.git) {
 		cairn_cli_usage_error(usage_text, "--history, --gitignore and --path need --git");
+	} else if (o.fail_on >= 0 && o.git) {
+		cairn_cli_usage_error(usage_text, "--fail-on compares snapshots, not --git");
 	} else if (o.rev && !o.git) {
 		cairn_cli_usage_error(usage_text, "--rev needs --git");
 	} else if (o.git && o.history) {

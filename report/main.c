@@ -28,7 +28,7 @@ static const char usage_line[] =
 	"usage: cairn-report [--baseline OLD.cairn] --snapshot NEW.cairn\n"
 	"                    [--capture FILE.pcap]... [--capture-json FILE] [--allow FILE]\n"
 	"                    [--pubkey KEY.pub] [--format html|md|json] [--fail-on SEVERITY]\n"
-	"                    [--no-timestamp] [-o FILE]\n"
+	"                    [--no-timestamp] [-q] [-o FILE]\n"
 	"       cairn-report --store REPO [--baseline OLDREV] --snapshot NEWREV ...\n"
 	"       cairn-report --rules\n";
 
@@ -51,6 +51,7 @@ static void help(void)
 	      "      --fail-on SEV       exit 1 only when a finding reaches SEV (info, low,\n"
 	      "                          medium, high, critical; default info: any finding)\n"
 	      "      --no-timestamp      leave out the generation time: same inputs, same bytes\n"
+	      "  -q, --quiet             with -o: no verdict summary on stderr\n"
 	      "      --rules             print the rule table (Markdown) and exit\n"
 	      "  -h, --help              this help\n"
 	      "      --version           version\n\n"
@@ -150,6 +151,41 @@ static void snap_detail(cairn_buf *b, const cairn_report_snap *s)
 		       (unsigned long long)s->entries, json_array_size(s->records));
 }
 
+/*
+ * With -o FILE the report is not on the terminal: say on stderr what it
+ * says, so that a CI log or a cron mail shows the verdict without opening
+ * the file.  Three lines, from the report's own verdict object:
+ *
+ *   cairn-report: verdict: <headline>
+ *   cairn-report: N findings: C critical, H high, M medium, L low, I info; fails at SEV
+ *   cairn-report: report written to FILE
+ */
+static void print_summary(const json_t *doc, const char *out_path, int fail_sev,
+			  int fails)
+{
+	const json_t *v = json_object_get(doc, "verdict");
+	const json_t *counts = json_object_get(v, "counts");
+	const char *headline = json_string_value(json_object_get(v, "headline"));
+	cairn_buf b = CAIRN_BUF_INIT;
+	json_int_t total = 0;
+	int s;
+
+	for (s = CAIRN_SEV__COUNT - 1; s >= 0; s--) {
+		json_int_t n = json_integer_value(json_object_get(counts,
+						  cairn_severity_name(s)));
+
+		total += n;
+		cairn_buf_addf(&b, "%s%lld %s", s == CAIRN_SEV__COUNT - 1 ? "" : ", ",
+			       (long long)n, cairn_severity_name(s));
+	}
+	cairn_cli_note(0, "verdict: %s", headline ? headline : "?");
+	cairn_cli_note(0, "%lld finding%s: %s; %s at --fail-on %s", (long long)total,
+		       total == 1 ? "" : "s", b.data, fails ? "fails" : "passes",
+		       cairn_severity_name(fail_sev));
+	cairn_cli_note(0, "report written to %s", out_path);
+	cairn_buf_release(&b);
+}
+
 int main(int argc, char **argv)
 {
 	enum { OPT_FAIL_ON = 256, OPT_NO_TS, OPT_RULES, OPT_VERSION, OPT_STORE };
@@ -166,6 +202,7 @@ int main(int argc, char **argv)
 		{ "no-timestamp", no_argument, NULL, OPT_NO_TS },
 		{ "rules", no_argument, NULL, OPT_RULES },
 		{ "store", required_argument, NULL, OPT_STORE },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -181,7 +218,7 @@ int main(int argc, char **argv)
 	cairn_buf label_snap = CAIRN_BUF_INIT, label_base = CAIRN_BUF_INIT;
 	const char **captures = NULL;
 	size_t ncap = 0, nin = 0, i;
-	int no_ts = 0, opt, rc = 2, fail_sev = CAIRN_SEV_INFO;
+	int no_ts = 0, quiet = 0, opt, rc = 2, fail_sev = CAIRN_SEV_INFO;
 	enum fmt fmt;
 	cairn_key *pubkey = NULL;
 	cairn_capture_allow *allow = NULL;
@@ -201,7 +238,7 @@ int main(int argc, char **argv)
 	memset(&snap, 0, sizeof(snap));
 	memset(&base, 0, sizeof(base));
 	captures = cairn_calloc((size_t)argc, sizeof(*captures));
-	while ((opt = getopt_long(argc, argv, "b:s:c:j:a:k:f:o:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "b:s:c:j:a:k:f:o:qh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'b': baseline_path = optarg; break;
 		case 's': snap_path = optarg; break;
@@ -213,6 +250,7 @@ int main(int argc, char **argv)
 		case 'o': out_path = optarg; break;
 		case OPT_FAIL_ON: fail_on = optarg; break;
 		case OPT_NO_TS: no_ts = 1; break;
+		case 'q': quiet = 1; break;
 		case OPT_STORE: store_path = optarg; break;
 		case OPT_RULES: {
 			cairn_buf_addstr(&out, "");
@@ -404,6 +442,9 @@ int main(int argc, char **argv)
 		goto out_err;
 	/* like diff(1): 1 when there are findings (at --fail-on or above) */
 	rc = cairn_findings_max(&findings) >= fail_sev ? 1 : 0;
+	/* the report went to a file: the terminal (a CI log) gets the verdict */
+	if (out_path && strcmp(out_path, "-") && !quiet)
+		print_summary(doc, out_path, fail_sev, rc);
 	goto done;
 
 fail:
