@@ -96,6 +96,11 @@ void cairn_render_html(cairn_buf *out, const json_t *doc);
 void cairn_render_md(cairn_buf *out, const json_t *doc);
 /* The document as JSON text, keys in a fixed order, newline-terminated. */
 void cairn_render_json(cairn_buf *out, const json_t *doc);
+/* The findings as a SARIF 2.1.0 log (lib/render_sarif.c): one run, the
+ * rules that fired, one result per finding with its evidence files as
+ * locations (relative to %SRCROOT%, the snapshot root), the verdict in the
+ * run's properties.  For code-scanning uploads (GitHub, GitLab). */
+void cairn_render_sarif(cairn_buf *out, const json_t *doc);
 
 /* Helpers shared by the renderers. */
 /*

@@ -22,12 +22,12 @@
 
 #define PROG "cairn-report"
 
-enum fmt { FMT_HTML, FMT_MD, FMT_JSON };
+enum fmt { FMT_HTML, FMT_MD, FMT_JSON, FMT_SARIF };
 
 static const char usage_line[] =
 	"usage: cairn-report [--baseline OLD.cairn] --snapshot NEW.cairn\n"
 	"                    [--capture FILE.pcap]... [--capture-json FILE] [--allow FILE]\n"
-	"                    [--pubkey KEY.pub] [--format html|md|json] [--fail-on SEVERITY]\n"
+	"                    [--pubkey KEY.pub] [--format html|md|json|sarif] [--fail-on SEVERITY]\n"
 	"                    [--no-timestamp] [-q] [-o FILE]\n"
 	"       cairn-report --store REPO [--baseline OLDREV] --snapshot NEWREV ...\n"
 	"       cairn-report --rules\n";
@@ -46,7 +46,8 @@ static void help(void)
 	      "      --store REPO        --baseline/--snapshot are revisions of a cairn store;\n"
 	      "                          adds patch excerpts of changed text files\n"
 	      "  -k, --pubkey FILE       require snapshots signed by this Ed25519 key\n"
-	      "  -f, --format FMT        html, md or json (default: from -o's extension, else html)\n"
+	      "  -f, --format FMT        html, md, json or sarif (SARIF 2.1.0: the findings, for\n"
+	      "                          code scanning; default: from -o's extension, else html)\n"
 	      "  -o, --output FILE       write here, atomically (default: standard output)\n"
 	      "      --fail-on SEV       exit 1 only when a finding reaches SEV (info, low,\n"
 	      "                          medium, high, critical; default info: any finding)\n"
@@ -90,6 +91,8 @@ static int fmt_from_name(const char *s, enum fmt *out)
 		*out = FMT_MD;
 	else if (!strcmp(s, "json"))
 		*out = FMT_JSON;
+	else if (!strcmp(s, "sarif"))
+		*out = FMT_SARIF;
 	else
 		return -1;
 	return 0;
@@ -104,6 +107,8 @@ static enum fmt fmt_from_path(const char *path)
 		f = FMT_MD;
 	else if (dot && !strcmp(dot, ".json"))
 		f = FMT_JSON;
+	else if (dot && !strcmp(dot, ".sarif"))
+		f = FMT_SARIF;
 	return f;
 }
 
@@ -286,7 +291,7 @@ int main(int argc, char **argv)
 	}
 	if (format) {
 		if (fmt_from_name(format, &fmt) < 0) {
-			rc = usage("--format takes html, md or json");
+			rc = usage("--format takes html, md, json or sarif");
 			goto done;
 		}
 	} else {
@@ -434,6 +439,8 @@ int main(int argc, char **argv)
 		cairn_render_html(&out, doc);
 	else if (fmt == FMT_MD)
 		cairn_render_md(&out, doc);
+	else if (fmt == FMT_SARIF)
+		cairn_render_sarif(&out, doc);
 	else
 		cairn_render_json(&out, doc);
 

@@ -1,7 +1,7 @@
 /*
  * fuzz_report_render - the report's escapers and renderers on arbitrary
  * bytes: the input is escaped in every context, and when it parses as JSON
- * it is rendered as a report document (HTML, Markdown, JSON).  Checks the
+ * it is rendered as a report document (HTML, Markdown, JSON, SARIF).  Checks the
  * invariants the report's safety rests on: no raw control byte, no raw
  * '<' from the input in HTML text, code spans closed.
  */
@@ -59,6 +59,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_no_controls(&b);
 		cairn_buf_clear(&b);
 		cairn_render_json(&b, doc);
+		cairn_buf_clear(&b);
+		/* SARIF: valid JSON whatever the document held */
+		cairn_render_sarif(&b, doc);
+		check_no_controls(&b);
+		{
+			json_t *back = json_loadb(b.data, b.len, 0, NULL);
+
+			if (!back)
+				abort();
+			json_decref(back);
+		}
 		cairn_buf_release(&b);
 		json_decref(doc);
 	}
