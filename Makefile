@@ -8,7 +8,11 @@
 #   make demo       the incident story on samples/, report in out/
 #   make bench      benchmarks against the tools people use instead
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (install-strip: stripped;
+#                   uninstall: removes what install wrote)
+#   make dist       cairn-VERSION.tar.gz from git HEAD (distcheck: it
+#                   builds, passes make check, installs and uninstalls
+#                   cleanly in a fresh folder); make deb: the Debian package
 #
 # V=1 shows commands; DEVELOPER=1 (CI) adds -Werror.
 # Sources are discovered: lib/*.c is the library, TOOL/*.c a tool,
@@ -17,6 +21,9 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/cairn
+DATADIR ?= $(PREFIX)/share/cairn
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
 CC ?= cc
 PKG_CONFIG ?= pkg-config
@@ -65,9 +72,9 @@ endif
 OPT ?= -O2
 CFLAGS ?= $(OPT) -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -pthread \
-	-Ilib $(WARN) $(CFLAGS) $(SAN) \
+	-Ilib $(CPPFLAGS) $(WARN) $(CFLAGS) $(SAN) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -pthread -lm
+LIBS := $(LDFLAGS) $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -pthread -lm
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
@@ -85,7 +92,8 @@ HELPER_SRC := $(sort $(wildcard tests/tools/*.c))
 HELPER_BINS := $(HELPER_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 MANPAGES := $(wildcard docs/*.1)
 
-.PHONY: all check unit cli cli-update replay asan demo bench fuzz install clean deps help
+.PHONY: all check unit cli cli-update replay asan demo bench fuzz install install-strip \
+	uninstall dist distcheck deb clean deps help
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -168,15 +176,96 @@ fuzz: deps
 		build/fuzz/fuzz-$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 			build/fuzz/corpus-$$n tests/fuzz/corpus/$$n; done
 
+# ---- install
+# The tools, the two job wrappers (samples/cron/cairn-nightly,
+# samples/ci/cairn-gate), man pages, the documentation and JSON schemas,
+# the systemd units (their ExecStart pointed at BINDIR; not enabled), and
+# the cron/CI samples as examples.
+SCRIPTS := samples/cron/cairn-nightly samples/ci/cairn-gate
+DOCS := README.md $(wildcard docs/*.md)
+SCHEMAS := $(wildcard docs/*-schema.json)
+UNITS := samples/systemd/cairn-snap@.service samples/systemd/cairn-snap@.timer
+EXAMPLES := samples/cron/crontab samples/cron/nightly.conf \
+	samples/ci/github-actions.yml samples/ci/gitlab-ci.yml
+INSTALL ?= install
+STRIP ?= strip
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)/examples \
+		$(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(SYSTEMDUNITDIR)
+	$(INSTALL) $(INSTALL_STRIP) -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 755 $(SCRIPTS) $(DESTDIR)$(BINDIR)
 	$(if $(MANPAGES),install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1)
+	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)
+	install -m 644 $(SCHEMAS) $(DESTDIR)$(DATADIR)/schemas
+	install -m 644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples
+	for u in $(UNITS); do \
+		sed 's|^ExecStart=/usr/local/bin/|ExecStart=$(BINDIR)/|' $$u \
+			> $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} && \
+		chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} || exit 1; done
+
+install-strip:
+	$(Q)$(MAKE) --no-print-directory install INSTALL_STRIP="-s --strip-program=$(STRIP)"
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(BINS) $(SCRIPTS))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MANPAGES))) \
+		$(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS))) \
+		$(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(EXAMPLES))) \
+		$(addprefix $(DESTDIR)$(DATADIR)/schemas/,$(notdir $(SCHEMAS))) \
+		$(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(UNITS)))
+	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR) 2>/dev/null
+
+# ---- release
+# make dist: the tree of git HEAD as cairn-VERSION/ in a gzip'd tar with
+# fixed owner and times (git archive), so the same commit gives the same
+# bytes.  make distcheck: unpack it in an empty folder (no ../shared, no
+# build/, no git), build it, run make check there, install into a staging
+# folder, uninstall, and fail if anything was left behind.  make deb: the
+# Debian package (debian/) built by dpkg-buildpackage from the dist tree,
+# checked with lintian; the .deb lands in build/deb/.
+VERSION := $(shell sed -n 's/^\#define CAIRN_VERSION "\(.*\)"/\1/p' lib/cairn.h)
+DIST := cairn-$(VERSION)
+
+dist:
+	$(Q)git rev-parse --verify -q HEAD > /dev/null || \
+		{ echo "make dist: needs a git checkout (it packs HEAD)" >&2; exit 2; }
+	$(Q)if [ -n "$$(git status --porcelain --untracked-files=no)" ]; then \
+		echo "make dist: warning: uncommitted changes are not in $(DIST).tar.gz (HEAD is packed)" >&2; fi
+	$(Q)git archive --format=tar --prefix=$(DIST)/ HEAD | gzip -9n > $(DIST).tar.gz.tmp
+	$(Q)mv $(DIST).tar.gz.tmp $(DIST).tar.gz
+	@echo "$(DIST).tar.gz"
+
+distcheck: dist
+	$(Q)set -e; t=$$(mktemp -d "$${TMPDIR:-/tmp}/cairn-distcheck.XXXXXX"); \
+	trap 'chmod -R u+rwx "$$t"; rm -rf "$$t"' EXIT; \
+	tar -xzf $(DIST).tar.gz -C "$$t"; \
+	$(MAKE) -C "$$t/$(DIST)" -j2 all; \
+	$(MAKE) -C "$$t/$(DIST)" check $(if $(DEVELOPER),DEVELOPER=$(DEVELOPER)); \
+	$(MAKE) -C "$$t/$(DIST)" install-strip DESTDIR="$$t/stage" PREFIX=/usr/local; \
+	test -x "$$t/stage/usr/local/bin/cairn-snap"; \
+	if readelf -S "$$t/stage/usr/local/bin/cairn-snap" | grep -q '\.symtab'; then \
+		echo "distcheck: install-strip left symbols" >&2; exit 1; fi; \
+	"$$t/stage/usr/local/bin/cairn-snap" --version; \
+	$(MAKE) -C "$$t/$(DIST)" uninstall DESTDIR="$$t/stage" PREFIX=/usr/local; \
+	left=$$(find "$$t/stage" -type f); \
+	if [ -n "$$left" ]; then echo "distcheck: uninstall left: $$left" >&2; exit 1; fi; \
+	echo "distcheck: $(DIST).tar.gz builds, passes make check, installs and uninstalls"
+
+deb: dist
+	$(Q)set -e; t=$$(mktemp -d "$${TMPDIR:-/tmp}/cairn-deb.XXXXXX"); \
+	trap 'chmod -R u+rwx "$$t"; rm -rf "$$t"' EXIT; \
+	tar -xzf $(DIST).tar.gz -C "$$t"; \
+	(cd "$$t/$(DIST)" && dpkg-buildpackage -us -uc $(DEB_FLAGS)); \
+	mkdir -p build/deb; cp "$$t"/*.deb "$$t"/*.changes "$$t"/*.buildinfo build/deb/; \
+	lintian --fail-on error --info "$$t"/*.changes; \
+	ls build/deb/*.deb
 
 clean:
 	rm -rf build bin out
 
 help:
-	@sed -n '3,16p' Makefile
+	@sed -n '3,19p' Makefile
 
 endif # PKG_MISSING
