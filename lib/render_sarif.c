@@ -21,7 +21,7 @@
 
 static const char *str(const json_t *o, const char *k)
 {
-	return cairn_report_str(o, k, NULL);
+	return cairn_json_str(o, k);
 }
 
 /* A JSON string of s (valid UTF-8 in a report; escaped if not). */
