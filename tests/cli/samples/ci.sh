@@ -7,12 +7,13 @@
 # baseline made by cairn-gate --baseline and the HMAC key from
 # CAIRN_ENV_KEY as the workflows pass it.
 set -eu
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
+need_py yaml python3-yaml
 S=$CAIRN_SRC/samples
 export PATH="$S/ci:$PATH"
 
 # the gate commands, and the checks of the two files' structure
-/usr/bin/python3 - "$S/ci/github-actions.yml" "$S/ci/gitlab-ci.yml" > cmds.sh <<'PY'
+python3 - "$S/ci/github-actions.yml" "$S/ci/gitlab-ci.yml" > cmds.sh <<'PY'
 import sys, yaml
 gh = yaml.safe_load(open(sys.argv[1]))
 steps = gh["jobs"]["cairn-gate"]["steps"]

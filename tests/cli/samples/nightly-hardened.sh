@@ -6,11 +6,11 @@
 # 0600/0700, are still read and hashed, and the run succeeds.  Needs root
 # (a mount namespace, and a capability to drop).
 set -eu
-fail() { echo "FAIL: $*" >&2; exit 1; }
-if [ "$(id -u)" != 0 ]; then
-	echo "skip: needs root (mount namespace, capabilities)"
-	exit 77
-fi
+. "$CAIRN_SRC/tests/cli/lib.sh"
+[ "$(id -u)" = 0 ] || skip "needs root (a mount namespace, capabilities to drop)"
+need unshare util-linux
+need setpriv util-linux
+need git git
 S=$CAIRN_SRC/samples
 W=$S/cron/cairn-nightly
 grep -qx 'CapabilityBoundingSet=CAP_DAC_READ_SEARCH' "$S/systemd/cairn-snap@.service" ||

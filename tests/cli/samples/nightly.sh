@@ -8,7 +8,11 @@
 # diff written), a journal line with its level under systemd, and trouble
 # (a forged previous snapshot, --accept before any run) as exit 2.
 set -eu
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
+need systemd-analyze systemd
+need git git
+need logger bsdutils
+need flock util-linux
 S=$CAIRN_SRC/samples
 W=$S/cron/cairn-nightly
 
