@@ -167,6 +167,13 @@ static int package_path(const char *path)
 	return 0;
 }
 
+/* The snapshot's creation time was given (--created), not read from the
+ * clock that stamps ctimes. */
+static int clock_given(const json_t *side)
+{
+	return cairn_json_true(json_object_get(side, "header"), "created_set");
+}
+
 static int has_package_records(const json_t *side)
 {
 	const json_t *opts = json_object_get(json_object_get(side, "header"), "options");
@@ -182,6 +189,8 @@ void cairn_change_times(cairn_change_time **out, size_t *n, const json_t *diff,
 	int64_t hi = header_created(json_object_get(diff, "new"));
 	int records = has_package_records(json_object_get(diff, "old")) &&
 		      has_package_records(json_object_get(diff, "new"));
+	int given = clock_given(json_object_get(diff, "old")) ||
+		    clock_given(json_object_get(diff, "new"));
 	size_t i, nf = 0, nfiles = 0, k = 0;
 	char **files = NULL, **folders = installer_folders(diff, &nf, &files, &nfiles);
 	cairn_change_time *v = NULL;
@@ -216,7 +225,8 @@ void cairn_change_times(cairn_change_time **out, size_t *n, const json_t *diff,
 		t.mtime_ns = entry_ns(nw, "mtime", "mtime_ns", &ok);
 		if (!ok)
 			continue;
-		t.at_ns = t.ctime_ns;
+		t.at_ns = given ? t.mtime_ns : t.ctime_ns;
+		t.by_mtime = given;
 		if (lo && t.at_ns < lo) {
 			t.at_ns = lo;
 			t.bounded = 1;

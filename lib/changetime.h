@@ -10,7 +10,11 @@
  * snapshot recorded (the last inode change, on or after the content
  * change), bounded by the two snapshots' creation times: the change came
  * after the baseline read the old content and before the new snapshot
- * started.  The mtime is shown beside it, and judged:
+ * started.  When a snapshot's creation time was given (cairn-snap
+ * --created: a replay, the demo) rather than read from the clock, the
+ * ctime is on another clock than the bounds, and the change is placed by
+ * its mtime instead (bounded the same way).  The mtime is shown beside
+ * it, and judged:
  *
  *   kept      the content changed and the mtime is the old one, to the
  *             nanosecond (touch -r FILE with the file's own old time);
@@ -51,6 +55,8 @@ typedef struct cairn_change_time {
 	int added;               /* 1: added, 0: modified */
 	int64_t at_ns;           /* where it is placed: new ctime, bounded */
 	int bounded;             /* at_ns was moved to a snapshot's creation */
+	int by_mtime;            /* placed by the mtime: a creation time was
+	                          * given, not read from the clock */
 	int64_t ctime_ns, mtime_ns;          /* of the new entry */
 	int64_t old_ctime_ns, old_mtime_ns;  /* of the old one (modified) */
 	int forged;              /* enum cairn_forged */

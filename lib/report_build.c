@@ -342,6 +342,7 @@ static json_t *build_timeline(const cairn_report_opts *o)
 				       ct[i].path, mt, forged ? ", forged: " : "", forged ? forged : "");
 			e = add_event(events, &r, t, "change", label.data);
 			if (e) {
+				set_str(e, "placed_by", ct[i].by_mtime ? "mtime" : "ctime");
 				set_str(e, "mtime", mt);
 				if (forged)
 					set_str(e, "forged", forged);

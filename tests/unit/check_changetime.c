@@ -105,6 +105,25 @@ START_TEST(test_changetime_bounded_by_snapshots)
 }
 END_TEST
 
+START_TEST(test_changetime_given_clock)
+{
+	/* --created on the baseline: its time is not on the clock that
+	 * stamped the ctime; the change is placed by its mtime */
+	size_t n;
+	char *c = modified("x", 10, 10, 1200, 90000);
+	json_t *d = doc(c, NULL, 1);
+	cairn_change_time t;
+
+	json_object_set_new(json_object_get(json_object_get(d, "old"), "header"),
+			    "created_set", json_true());
+	t = one(d, &n);
+	ck_assert(t.by_mtime && !t.bounded && t.at_ns == (T0 + 1200) * S);
+	ck_assert(t.ctime_ns == (T0 + 90000) * S);
+	json_decref(d);
+	free(c);
+}
+END_TEST
+
 START_TEST(test_changetime_installer_exempt)
 {
 	static const char *const recs =
@@ -206,6 +225,7 @@ Suite *changetime_suite(void)
 
 	tcase_add_test(c, test_changetime_judges_mtime);
 	tcase_add_test(c, test_changetime_bounded_by_snapshots);
+	tcase_add_test(c, test_changetime_given_clock);
 	tcase_add_test(c, test_changetime_installer_exempt);
 	suite_add_tcase(s, c);
 	c = tcase_create("hostile");

@@ -16,16 +16,17 @@ r=one/report.json
 [ "$(jq -r .verdict.headline "$r")" = "Compromise indicators found: act now" ] ||
 	fail "headline: $(jq -r .verdict.headline "$r")"
 
-# the events in time order, by kind and label
+# the events in time order, by kind and label (the snapshot times were
+# given with --created: changes are placed by their mtime, shown beside)
 jq -r '.timeline.events[] | "\(.kind) \(.label)"' "$r" > events.txt
 cat > events.want <<'T'
 snapshot baseline snapshot
 install fetched mcp-server-1.0.1.tgz
-change added node_modules/@acme/mcp-server/scripts/setup.js
-change modified node_modules/.package-lock.json
-change modified node_modules/@acme/mcp-server/index.js
-change modified node_modules/@acme/mcp-server/package.json
-change modified package-lock.json
+change added node_modules/@acme/mcp-server/scripts/setup.js (mtime 2026-11-22T14:03:04.000000000Z)
+change modified node_modules/.package-lock.json (mtime 2026-11-22T14:03:04.000000000Z)
+change modified node_modules/@acme/mcp-server/index.js (mtime 2026-11-22T14:03:04.000000000Z)
+change modified node_modules/@acme/mcp-server/package.json (mtime 2026-11-22T14:03:04.000000000Z)
+change modified package-lock.json (mtime 2026-11-22T14:03:04.000000000Z)
 snapshot snapshot
 T
 diff -u events.want events.txt >&2 || fail "timeline events out of the story's order"
