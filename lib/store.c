@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -306,6 +307,32 @@ static int parse_time(const char *s, int64_t *out)
 	return cairn_rfc3339_parse(out, &nsec, s);
 }
 
+int cairn_store_lock(const char *git_dir, int exclusive)
+{
+	cairn_buf p = CAIRN_BUF_INIT;
+	int fd, rc;
+
+	cairn_buf_addf(&p, "%s%scairn.lock", git_dir,
+		       *git_dir && git_dir[strlen(git_dir) - 1] == '/' ? "" : "/");
+	fd = open(p.data, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 && !exclusive)
+		fd = open(p.data, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	cairn_buf_release(&p);
+	if (fd < 0)
+		return -1;
+	do
+		rc = flock(fd, exclusive ? LOCK_EX : LOCK_SH);
+	while (rc < 0 && errno == EINTR);
+	if (rc < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
 static int open_or_init(git_repository **repo, const char *path)
 {
 	struct stat st;
@@ -347,7 +374,7 @@ int cairn_store_commit(const char *repo_path, const char *snapshot_path,
 	char *branch = NULL;
 	git_oid snap_oid, files_oid, tree_oid, commit_oid;
 	int64_t when = 0;
-	int rootfd = -1, rc, have_files = 0;
+	int rootfd = -1, lock = -1, rc, have_files = 0;
 
 	out_commit_hex[0] = '\0';
 	if (out_branch)
@@ -373,6 +400,14 @@ int cairn_store_commit(const char *repo_path, const char *snapshot_path,
 	branch = cairn_store_branch_name(host ? host : "unknown", sroot ? sroot : "");
 	if ((rc = open_or_init(&repo, repo_path)) < 0)
 		goto done;
+	/* a prune running now would remove the objects written below before
+	 * the branch points at them: wait for it */
+	lock = cairn_store_lock(git_repository_path(repo), 0);
+	if (lock < 0) {
+		rc = cairn_error_set(CAIRN_EIO, "store '%s': cannot lock it: %s", repo_path,
+				     strerror(errno));
+		goto done;
+	}
 	if (git_repository_odb(&odb, repo) < 0) {
 		rc = git_fail("cannot open the objects of", repo_path);
 		goto done;
@@ -488,6 +523,8 @@ done:
 	}
 	if (rootfd >= 0)
 		close(rootfd);
+	if (lock >= 0)
+		close(lock);
 	free(branch);
 	cairn_buf_release(&msg);
 	cairn_buf_release(&refname);
@@ -509,6 +546,7 @@ done:
 struct cairn_store {
 	git_repository *repo;
 	char *path;
+	int lock;              /* shared; -1 on a read-only store */
 };
 
 int cairn_store_open(cairn_store **out, const char *repo_path)
@@ -518,6 +556,7 @@ int cairn_store_open(cairn_store **out, const char *repo_path)
 	*out = NULL;
 	git_libgit2_init();
 	s = cairn_calloc(1, sizeof(*s));
+	s->lock = -1;
 	s->path = cairn_strdup(repo_path);
 	if (git_repository_open_ext(&s->repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH,
 				    NULL) < 0) {
@@ -526,6 +565,7 @@ int cairn_store_open(cairn_store **out, const char *repo_path)
 		cairn_store_close(s);
 		return rc;
 	}
+	s->lock = cairn_store_lock(git_repository_path(s->repo), 0);
 	*out = s;
 	return 0;
 }
@@ -535,6 +575,8 @@ void cairn_store_close(cairn_store *s)
 	if (!s)
 		return;
 	git_repository_free(s->repo);
+	if (s->lock >= 0)
+		close(s->lock);
 	free(s->path);
 	free(s);
 	git_libgit2_shutdown();

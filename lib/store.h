@@ -72,6 +72,17 @@ char *cairn_store_branch_name(const char *host, const char *root);
 int cairn_store_load(void **out_data, size_t *out_len, char *out_commit_hex,
 		     const char *repo_path, const char *rev);
 
+/*
+ * The store's lock, the file cairn.lock in the repository's git folder
+ * (git_dir, as git_repository_path() gives it), taken with flock(2):
+ * shared by cairn_store_commit() and cairn_store_open(), exclusive by
+ * cairn_store_prune() (prune.h), which removes objects.  Blocks until
+ * granted.  Returns the descriptor to close(2) to release it, or -1 with
+ * errno set when the lock file can be neither created nor opened (a
+ * read-only store: readers go on without it).
+ */
+int cairn_store_lock(const char *git_dir, int exclusive);
+
 /* ---- reading a store (cairn-diff --store, --patch) ---- */
 typedef struct cairn_store cairn_store;
 

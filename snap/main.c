@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "jsonutil.h"
 #include "scan.h"
+#include "snap.h"
 #include "snapshot.h"
 #include "store.h"
 #include "rfc3339.h"
@@ -37,7 +38,8 @@ static const char usage_line[] =
 	"usage: cairn-snap [options] ROOT -o FILE.cairn\n"
 	"       cairn-snap show [--json] [--pubkey KEY.pub] FILE\n"
 	"       cairn-snap verify [--pubkey KEY.pub] FILE\n"
-	"       cairn-snap keygen [-o BASENAME]\n";
+	"       cairn-snap keygen [-o BASENAME]\n"
+	"       cairn-snap prune --store REPO --keep-daily N ... [--dry-run]\n";
 
 static void usage(FILE *f)
 {
@@ -790,5 +792,7 @@ int main(int argc, char **argv)
 		return cmd_verify(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "keygen"))
 		return cmd_keygen(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "prune"))
+		return cairn_snap_cmd_prune(argc - 1, argv + 1);
 	return cmd_snapshot(argc, argv);
 }

@@ -106,10 +106,19 @@ want=0 night -v host
 grep -q "^cairn-nightly: $root: clean at critical (compared with $tag): .*; passes at --fail-on critical; report $PWD/state/reports/.*\.html\$" err.txt ||
 	fail "-v: $(cat err.txt)"
 
-# the tampered night: an installed file edited on disk
+# the tampered night: an installed file edited on disk; retention runs
+# after it (everything on one day: the newest, and the tagged baseline)
 rm -rf host
 cp -a "$S/incidents/tampered/after" host
-want=1 night host
+commits_before=$(git --git-dir=state/store.git rev-list --count --all)
+CAIRN_PRUNE="--keep-daily 1" want=1 night host
+[ "$(git --git-dir=state/store.git rev-list --count --all)" -lt "$((commits_before + 1))" ] ||
+	fail "CAIRN_PRUNE did not prune"
+git --git-dir=state/store.git merge-base --is-ancestor "$tag" \
+	"$(git --git-dir=state/store.git for-each-ref --format='%(refname)' refs/heads/cairn)" ||
+	fail "prune dropped the baseline"
+out=$(git --git-dir=state/store.git fsck --full --strict 2>&1) && [ -z "$out" ] ||
+	fail "git fsck after the nightly prune: $out"
 [ "$(wc -l < err.txt)" = 1 ] || fail "tampered night: $(cat err.txt)"
 grep -q "^cairn-nightly: $root: FINDINGS (compared with $tag): Compromise indicators found: act now; [0-9]* findings: [1-9][0-9]* critical, .*; fails at --fail-on critical; report $PWD/state/reports/.*\.html\$" err.txt ||
 	fail "tampered night: $(cat err.txt)"
