@@ -93,8 +93,9 @@ int cairn_unescape_bytes(cairn_buf *out, const char *p, size_t n);
 
 /*
  * Make untrusted bytes safe for a terminal or plain-text report: valid
- * printable UTF-8 is copied; control characters (C0, DEL, C1), invalid bytes
- * and '\\' are written as \n, \t, \\, \xNN or \u{XXXX}.  Never emits ESC.
+ * printable UTF-8 is copied; control characters (C0, DEL, C1), invalid
+ * bytes, '\\', bidi controls, zero-width characters and Unicode tags are
+ * written as \n, \t, \\, \xNN or \u{XXXX}.  Never emits ESC.
  */
 void cairn_escape_display(cairn_buf *out, const char *p, size_t n);
 

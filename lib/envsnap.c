@@ -2,6 +2,7 @@
  * envsnap.c - process environments with values under HMAC (envsnap.h).
  */
 #include "envsnap.h"
+#include "secret.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -51,7 +52,7 @@ static void mkparents(const char *path)
 	free(d);
 }
 
-int cairn_env_key_load(cairn_env_key **out, const char *path)
+static int key_load(cairn_env_key **out, const char *path, int create)
 {
 	cairn_env_key *k;
 	struct stat st;
@@ -60,6 +61,8 @@ int cairn_env_key_load(cairn_env_key **out, const char *path)
 
 	*out = NULL;
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && !create)
+		return cairn_error_set(CAIRN_ENOTFOUND, "env key '%s': no such file", path);
 	if (fd < 0 && errno == ENOENT) {
 		unsigned char buf[KEY_LEN];
 
@@ -108,6 +111,16 @@ int cairn_env_key_load(cairn_env_key **out, const char *path)
 	return 0;
 }
 
+int cairn_env_key_load(cairn_env_key **out, const char *path)
+{
+	return key_load(out, path, 1);
+}
+
+int cairn_env_key_open(cairn_env_key **out, const char *path)
+{
+	return key_load(out, path, 0);
+}
+
 void cairn_env_key_free(cairn_env_key *k)
 {
 	if (!k)
@@ -123,6 +136,11 @@ static void hmac_hex(const cairn_env_key *k, const void *p, size_t n, char *out)
 
 	HMAC(EVP_sha256(), k->k, KEY_LEN, p, n, d, &dl);
 	cairn_hex(out, d, 32);
+}
+
+void cairn_env_hmac(const cairn_env_key *k, const void *p, size_t n, char *out)
+{
+	hmac_hex(k, p, n, out);
 }
 
 void cairn_env_key_id(const cairn_env_key *k, char *out)
@@ -188,7 +206,8 @@ json_t *cairn_env_redact(const cairn_env_key *k, const char *name,
 {
 	json_t *o = json_object();
 	const char *rule = cairn_env_secret_rule(name);
-	char hex[65];
+	const char *shape = rule ? NULL : cairn_secret_shape(value, len);
+	char hex[65], shape_rule[64];
 
 	cairn_json_set_bytes(o, "name", name, strlen(name));
 	json_object_set_new(o, "length", json_integer((json_int_t)len));
@@ -197,6 +216,11 @@ json_t *cairn_env_redact(const cairn_env_key *k, const char *name,
 		json_object_set_new(o, "hmac_sha256", json_string(hex));
 	} else {
 		json_object_set_new(o, "hmac_sha256", json_null());
+	}
+	/* a value with a credential's shape is secret whatever its name */
+	if (shape) {
+		snprintf(shape_rule, sizeof(shape_rule), "shape:%s", shape);
+		rule = shape_rule;
 	}
 	json_object_set_new(o, "secret", json_boolean(rule != NULL));
 	json_object_set_new(o, "rule", rule ? json_string(rule) : json_null());
@@ -254,8 +278,9 @@ static int env_cmp(const void *a, const void *b)
 }
 
 /* A command-line argument "--name=value" / "NAME=value" with a secret name
- * has its value replaced. */
-static json_t *cmd_arg(const cairn_env_key *k, const char *arg, size_t len)
+ * has its value replaced; one holding a token of a known shape
+ * (secret.h) is replaced whole. */
+json_t *cairn_env_redact_arg(const cairn_env_key *k, const char *arg, size_t len)
 {
 	const char *eq = memchr(arg, '=', len);
 
@@ -290,6 +315,16 @@ static json_t *cmd_arg(const cairn_env_key *k, const char *arg, size_t len)
 			if (j)
 				return j;
 		}
+	}
+	/* "--api-key sk-...": a value with a credential's shape is replaced
+	 * whole, whatever came before it */
+	if (cairn_secret_shape(arg, len)) {
+		char hex[65] = "-", buf[96];
+
+		if (k)
+			hmac_hex(k, arg, len, hex);
+		snprintf(buf, sizeof(buf), "<redacted:hmac:%s>", hex);
+		return json_string(buf);
 	}
 	if (cairn_utf8_valid(arg, len)) {
 		json_t *j = json_stringn(arg, len);
@@ -395,7 +430,7 @@ int cairn_env_snapshot(cairn_recs *recs, const cairn_env_key *k, const char *pid
 		while (off < b.len) {
 			size_t n = strnlen(b.data + off, b.len - off);
 
-			json_array_append_new(cmd, cmd_arg(k, b.data + off, n));
+			json_array_append_new(cmd, cairn_env_redact_arg(k, b.data + off, n));
 			off += n + 1;
 		}
 	} else if (!err) {

@@ -17,7 +17,14 @@ typedef struct cairn_env_key cairn_env_key;
  * bytes.  Free with cairn_env_key_free() (wipes the key).
  */
 int cairn_env_key_load(cairn_env_key **out, const char *path);
+/* The same for a key that must exist already (readers: cairn-capture,
+ * cairn-report): CAIRN_ENOTFOUND when there is no file at path, nothing
+ * is created. */
+int cairn_env_key_open(cairn_env_key **out, const char *path);
 void cairn_env_key_free(cairn_env_key *k);
+/* Hex HMAC-SHA256(key, p[0..n)): the hmac_sha256 of a redacted value;
+ * out >= 65 bytes. */
+void cairn_env_hmac(const cairn_env_key *k, const void *p, size_t n, char *out);
 /* Hex HMAC-SHA256(key, "cairn env key id"); out >= 65 bytes. */
 void cairn_env_key_id(const cairn_env_key *k, char *out);
 /* Default key path: $XDG_CONFIG_HOME/cairn/env.key or
@@ -34,6 +41,15 @@ const char *cairn_env_secret_rule(const char *name);
  */
 json_t *cairn_env_redact(const cairn_env_key *k, const char *name,
 			 const char *value, size_t len, int clear);
+
+/*
+ * A command-line argument as recorded: "--name=value" / "NAME=value" with
+ * a secret name becomes "--name=<redacted:hmac:HEX>", an argument holding
+ * a token of a known shape (secret.h) becomes "<redacted:hmac:HEX>" (HEX
+ * is "-" without a key), one that is not UTF-8 "esc:...", any other is
+ * kept.  New reference.
+ */
+json_t *cairn_env_redact_arg(const cairn_env_key *k, const char *arg, size_t len);
 
 /*
  * Record the environment of pid ("1234"; NULL = this process): a process

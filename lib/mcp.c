@@ -450,6 +450,14 @@ static void one_server(cairn_recs *recs, const cairn_env_key *key, const char *l
 	json_object_set_new(rec, "env", redact_object(key, json_object_get(s, "env")));
 	json_object_set_new(rec, "headers", redact_object(key, json_object_get(s, "headers")));
 	cairn_mcp_launch(rec, command, args);
+	/* arguments carry keys as often as env does ("--api-key=sk-..."):
+	 * recorded like a process's command line */
+	for (i = 0; i < json_array_size(args); i++) {
+		const json_t *x = json_array_get(args, i);
+
+		json_array_set_new(args, i, cairn_env_redact_arg(key, json_string_value(x),
+								  json_string_length(x)));
+	}
 	json_object_set_new(rec, "args", args);
 	{
 		const char *k = json_string_value(json_object_get(rec, "npx_cache"));

@@ -10,6 +10,7 @@
 #include "diff.h"
 #include "rules.h"
 #include "changetime.h"
+#include "destscan.h"
 #include "pkgfs.h"
 #include "rfc3339.h"
 
@@ -1153,113 +1154,33 @@ static void diff_rules(struct ctx *c, const json_t *diff)
 	cairn_buf_release(&names);
 }
 
+struct dest_line {
+	const char *line;
+	json_t *out;
+};
+
 /* D05 over the file changes that carry a patch excerpt ("patch", added by
- * the report when the store has both contents; lib/report_build.c). */
-static int host_char(int ch)
+ * the report when the store has both contents; lib/report_build.c).
+ * Destinations in one line (lib/destscan.c): URLs' hosts, e-mail
+ * addresses, and quoted dotted names with a letter TLD. */
+static void destination_found(void *ctx, int kind, size_t off, size_t len)
 {
-	return isalnum(ch) || ch == '-' || ch == '.' || ch == '_';
+	struct dest_line *d = ctx;
+	char *h;
+
+	if (kind == CAIRN_DEST_ADDR)
+		return;
+	h = cairn_strndup(d->line + off, len);
+	if (!has_str(d->out, h))
+		json_array_append_new(d->out, json_string(h));
+	free(h);
 }
 
-/* "name.js" is a file, not a host: TLDs that are common file extensions
- * (none of them is a delegated TLD that matters here, except .sh/.py/.pl/
- * .rs/.md, which attackers rarely use for exfiltration in code). */
-static int file_ext_tld(const char *t, size_t n)
-{
-	static const char *const ext[] = {
-		"js", "mjs", "cjs", "ts", "tsx", "jsx", "json", "tgz", "gz", "zip", "tar",
-		"md", "txt", "html", "htm", "css", "map", "py", "pyc", "sh", "yml", "yaml",
-		"lock", "node", "wasm", "png", "jpg", "svg", "env", "log", "exe", "dll",
-		"so", "rs", "go", "rb", "pl", "c", "h", "cc", "cpp", "java", "class", "jar",
-		"xml", "toml", "ini", "cfg", "conf", "csv", "pem", "key", "pub", "crt",
-		"then", "catch", "length", "push", "join", "map", "from", "prototype", NULL
-	};
-	size_t i;
-
-	for (i = 0; ext[i]; i++)
-		if (strlen(ext[i]) == n && !strncasecmp(t, ext[i], n))
-			return 1;
-	return 0;
-}
-
-/* 2: a generic TLD attackers use; 1: two lowercase letters (a ccTLD);
- * 0: not a TLD as far as this heuristic goes (uppercase, a file
- * extension, a long word such as a JavaScript member). */
-static int tld_class(const char *t, size_t n)
-{
-	static const char *const generic[] = {
-		"com", "net", "org", "io", "dev", "ai", "xyz", "biz", "club", "site",
-		"online", "tech", "cloud", "link", "click", "example", "test", "invalid",
-		"onion", "workers", "pages", "ngrok", "webhook", "shop", "store", "live",
-		"email", "support", "zone", "space", "fun", "icu", "cyou", "buzz", NULL
-	};
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (t[i] < 'a' || t[i] > 'z')
-			return 0;
-	if (file_ext_tld(t, n))
-		return 0;
-	for (i = 0; generic[i]; i++)
-		if (strlen(generic[i]) == n && !strncmp(t, generic[i], n))
-			return 2;
-	return n == 2 ? 1 : 0;
-}
-
-/* Destinations in one line: URLs' hosts, e-mail addresses, and quoted
- * dotted names with a letter TLD ("telemetry.acme-cdn.example"). */
 static void destinations(const char *line, size_t len, json_t *out)
 {
-	size_t i = 0;
+	struct dest_line d = { line, out };
 
-	while (i < len) {
-		size_t s = i, e, dots = 0, at = 0, k;
-		int alpha_tld = 0;
-
-		if (!host_char((unsigned char)line[i]) && line[i] != '@') {
-			i++;
-			continue;
-		}
-		while (i < len && (host_char((unsigned char)line[i]) || line[i] == '@')) {
-			if (line[i] == '@')
-				at++;
-			i++;
-		}
-		e = i;
-		while (e > s && line[e - 1] == '.')
-			e--;
-		for (k = s; k < e; k++)
-			if (line[k] == '.')
-				dots++;
-		for (k = e; k > s && line[k - 1] != '.'; k--)
-			;
-		if (k > s && k < e) {
-			size_t t;
-
-			alpha_tld = 1;
-			for (t = k; t < e; t++)
-				if (!isalpha((unsigned char)line[t]))
-					alpha_tld = 0;
-			if (e - k < 2 || file_ext_tld(line + k, e - k))
-				alpha_tld = 0;
-		}
-		if (dots >= 1 && alpha_tld && at <= 1 && e - s < 256 &&
-		    line[s] != '.' && line[s] != '@' && tld_class(line + k, e - k)) {
-			/* A known generic TLD is enough ("evil.com"); a two-letter
-			 * one needs more to tell it from member access ("a.b.cd"):
-			 * a '-', a second dot, an '@' or a preceding "//". */
-			int urlish = s >= 2 && line[s - 1] == '/' && line[s - 2] == '/';
-			int looks = tld_class(line + k, e - k) == 2 || at || dots >= 2 || urlish ||
-				    memchr(line + s, '-', e - s);
-
-			if (looks) {
-				char *h = cairn_strndup(line + s, e - s);
-
-				if (!has_str(out, h))
-					json_array_append_new(out, json_string(h));
-				free(h);
-			}
-		}
-	}
+	cairn_dest_scan(line, len, destination_found, &d);
 }
 
 /* Lockfiles and docs list URLs by nature; their changes are judged by the

@@ -408,9 +408,14 @@ void cairn_escape_display(cairn_buf *out, const char *s, size_t n)
 			cairn_buf_addf(out, "\\x%02x", cp);
 		else if ((cp >= 0x80 && cp < 0xa0) || cp == 0x2028 ||
 			 cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
-			 (cp >= 0x2066 && cp <= 0x2069))
-			/* C1 controls, line separators and bidi overrides
-			 * (Trojan Source) can disguise what a name says. */
+			 (cp >= 0x2066 && cp <= 0x2069) ||
+			 (cp >= 0x200b && cp <= 0x200f) ||
+			 (cp >= 0x2060 && cp <= 0x2064) || cp == 0xfeff ||
+			 (cp >= 0xe0000 && cp <= 0xe007f))
+			/* C1 controls, line separators, bidi overrides
+			 * (Trojan Source), zero-width characters and Unicode
+			 * tags (text hidden from a reader, seen by a model)
+			 * can disguise what a name says. */
 			cairn_buf_addf(out, "\\u{%04x}", cp);
 		else
 			cairn_buf_add(out, p + i, k);
