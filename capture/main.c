@@ -3,6 +3,7 @@
  * and which of them are not on the allowlist.  Argument handling only; the
  * work is in lib/capture*.c.
  */
+#include "agentlog.h"
 #include "capture.h"
 #include "cli.h"
 
@@ -16,19 +17,27 @@
 
 static const char usage_line[] =
 	"usage: cairn-capture [-w DUR] [-f FILTER] [--local CIDR]... [--all] [--allow FILE]\n"
+	"                     [--expect-tools FILE] [--env-key FILE]\n"
 	"                     [--only-unknown] [--json | --csv] [--dns] [-o FILE] FILE...\n";
 
 static void help(void)
 {
 	fputs(usage_line, stdout);
 	fputs("\n"
-	      "Outbound hosts per time window from pcap/pcapng files (gzip/zstd too).\n"
+	      "Outbound hosts per time window from pcap/pcapng files (gzip/zstd too);\n"
+	      "tool calls, tool manifests, secrets and hosts from MCP clients' logs\n"
+	      "(Claude Desktop, Claude Code transcripts, JSON-RPC NDJSON), told apart\n"
+	      "by content.\n"
 	      "\n"
 	      "  -w, --window DUR     window length: 30s, 1m, 5m (default), 1h, 1d\n"
 	      "  -f, --filter EXPR    BPF filter, as in tcpdump\n"
 	      "      --local CIDR     local network (repeatable); default: sources of\n"
 	      "                       DNS queries and TCP SYNs, else private ranges\n"
 	      "      --allow FILE     allowlist: host, *.domain or CIDR per line\n"
+	      "      --expect-tools FILE  agent logs: server/tool, server/* or tool\n"
+	      "                       per line; a call outside it is a finding\n"
+	      "      --env-key FILE   agent logs: HMAC key for secrets found (default\n"
+	      "                       that of cairn-snap; never created here)\n"
 	      "      --only-unknown   show only hosts not on the allowlist\n"
 	      "      --json           JSON (docs/capture-schema.json) on stdout\n"
 	      "      --csv            CSV on stdout\n"
@@ -39,8 +48,10 @@ static void help(void)
 	      "  -h, --help           this help\n"
 	      "      --version        print the version\n"
 	      "\n"
-	      "Exit status: 0 no host outside the allowlist (or no allowlist),\n"
-	      "1 a host outside the allowlist was contacted, 2 trouble.\n", stdout);
+	      "Exit status: 0 nothing found; 1 a host outside the allowlist was\n"
+	      "contacted, or an agent log shows a call outside --expect-tools, a\n"
+	      "destination outside the allowlist in call arguments, a manifest change,\n"
+	      "a suspicious description or a secret in tool traffic; 2 trouble.\n", stdout);
 }
 
 static int usage(const char *msg)
@@ -76,10 +87,78 @@ static void dns_text(cairn_buf *out, const cairn_capture_result *r)
 	}
 }
 
+/* hosts named in tool traffic: names and addresses to their matcher */
+static int agent_allow(void *ctx, const char *host)
+{
+	const cairn_capture_allow *a = ctx;
+
+	if (strspn(host, "0123456789.") == strlen(host) || strchr(host, ':'))
+		return cairn_capture_allow_address(a, host);
+	return cairn_capture_allow_name(a, host);
+}
+
+/* The agent-log analysis, with the key cairn-snap made (never created
+ * here; an explicit --env-key must exist). */
+static int agent_new(cairn_agentlog **out, cairn_env_key **key, int64_t window_ns,
+		     const char *key_path)
+{
+	struct cairn_agentlog_opts ao = { window_ns, NULL };
+	char *path = key_path ? cairn_strdup(key_path) : cairn_env_default_key_path();
+
+	*key = NULL;
+	if (path) {
+		int krc = cairn_env_key_open(key, path);
+
+		if (krc < 0 && (key_path || krc != CAIRN_ENOTFOUND)) {
+			free(path);
+			return cairn_cli_fail();
+		}
+		cairn_error_clear();
+	}
+	free(path);
+	ao.key = *key;
+	return cairn_agentlog_new(out, &ao);
+}
+
+/* Findings of the agent logs: what makes the exit status 1. */
+static size_t agent_findings(const cairn_agentlog_result *r)
+{
+	size_t n = cairn_agentlog_result_unexpected(r) + cairn_agentlog_result_unlisted(r) +
+		   r->change_count + r->secret_count, i, j, k;
+
+	for (i = 0; i < r->server_count; i++)
+		for (j = 0; j < r->servers[i].item_count; j++)
+			for (k = 0; k < r->servers[i].items[j].version_count; k++)
+				n += r->servers[i].items[j].versions[k].hit_count;
+	return n;
+}
+
+/* The capture document with the agent-log object added ("agent"). */
+static int add_agent_json(cairn_buf *out, const cairn_agentlog_result *agent)
+{
+	json_t *doc = json_loadb(out->data, out->len, 0, NULL);
+	char *s;
+
+	if (!doc)
+		return cairn_error_set(CAIRN_EFORMAT, "internal JSON error");
+	json_object_set_new(doc, "agent", cairn_agentlog_to_json(agent));
+	/* descriptions and arguments are attacker text: no raw bidi or
+	 * zero-width character reaches a terminal through the JSON either */
+	s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	json_decref(doc);
+	if (!s)
+		return cairn_error_set(CAIRN_EEXTERNAL, "cannot encode JSON");
+	cairn_buf_clear(out);
+	cairn_buf_addstr(out, s);
+	cairn_buf_addch(out, '\n');
+	free(s);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	enum { OPT_LOCAL = 256, OPT_ALLOW, OPT_ONLY_UNKNOWN, OPT_JSON, OPT_CSV, OPT_DNS,
-	       OPT_NOCSUM, OPT_ALL, OPT_VERSION };
+	       OPT_NOCSUM, OPT_ALL, OPT_VERSION, OPT_EXPECT, OPT_ENV_KEY };
 	static const struct option longopts[] = {
 		{ "window", required_argument, NULL, 'w' },
 		{ "filter", required_argument, NULL, 'f' },
@@ -91,13 +170,20 @@ int main(int argc, char **argv)
 		{ "dns", no_argument, NULL, OPT_DNS },
 		{ "no-checksum", no_argument, NULL, OPT_NOCSUM },
 		{ "all", no_argument, NULL, OPT_ALL },
+		{ "expect-tools", required_argument, NULL, OPT_EXPECT },
+		{ "env-key", required_argument, NULL, OPT_ENV_KEY },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cairn_capture_opts opts = { 0, NULL, 0, 0 };
-	const char *allow_path = NULL, *output = NULL;
+	const char *allow_path = NULL, *output = NULL, *expect_path = NULL, *key_path = NULL;
+	cairn_agentlog *agent = NULL;
+	cairn_agentlog_result *ares = NULL;
+	cairn_agentlog_expect *expect = NULL;
+	cairn_env_key *key = NULL;
+	size_t nlogs = 0, afind = 0;
 	const char **locals = NULL;
 	size_t nlocals = 0, i, not_allowed = 0;
 	int only_unknown = 0, json = 0, csv = 0, dns = 0, opt, rc = 2;
@@ -146,6 +232,12 @@ int main(int argc, char **argv)
 		case OPT_ALL:
 			opts.all_flows = 1;
 			break;
+		case OPT_EXPECT:
+			expect_path = optarg;
+			break;
+		case OPT_ENV_KEY:
+			key_path = optarg;
+			break;
 		case 'o':
 			output = optarg;
 			break;
@@ -177,6 +269,12 @@ int main(int argc, char **argv)
 		cairn_cli_fail();
 		goto done;
 	}
+	if (expect_path && cairn_agentlog_expect_load(&expect, expect_path) < 0) {
+		cairn_cli_fail();
+		goto done;
+	}
+	if (agent_new(&agent, &key, opts.window_ns, key_path) < 0)
+		goto done;
 	cairn_capture_new(&cap, &opts);
 	for (i = 0; i < nlocals; i++) {
 		if (cairn_capture_add_local(cap, locals[i]) < 0) {
@@ -185,33 +283,58 @@ int main(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (cairn_capture_read(cap, (const char *const *)argv + optind,
-	                       (size_t)(argc - optind)) < 0) {
+	if (cairn_capture_read_all(cap, agent, (const char *const *)argv + optind,
+	                           (size_t)(argc - optind)) < 0) {
 		cairn_cli_fail();
 		goto done;
 	}
 	for (i = 0; i < cairn_capture_warning_count(cap); i++)
 		cairn_cli_warn("%s", cairn_capture_warning(cap, i));
+	for (i = 0; i < cairn_agentlog_warning_count(agent); i++)
+		cairn_cli_warn("%s", cairn_agentlog_warning(agent, i));
 	cairn_capture_finish(&res, cap);
+	cairn_agentlog_finish(&ares, agent);
+	nlogs = ares->file_count;
+	if (expect && !nlogs) {
+		rc = usage("--expect-tools needs an agent log among the files");
+		goto done;
+	}
 	if (allow)
 		not_allowed = cairn_capture_result_apply_allow(res, allow);
+	if (expect)
+		cairn_agentlog_result_apply_expect(ares, expect);
+	if (allow)
+		cairn_agentlog_result_apply_allow(ares, agent_allow, allow);
+	afind = agent_findings(ares);
 	if (json) {
 		if (cairn_capture_write_json(&out, res, (const char *const *)argv + optind,
-		                             (size_t)(argc - optind), only_unknown) < 0) {
+		                             (size_t)(argc - optind), only_unknown) < 0 ||
+		    (nlogs && add_agent_json(&out, ares) < 0)) {
 			cairn_cli_fail();
 			goto done;
 		}
 	} else if (csv) {
 		cairn_capture_write_csv(&out, res, only_unknown);
 	} else {
-		cairn_capture_write_text(&out, res, only_unknown);
+		/* the network part only when there were packet captures */
+		if (nlogs < (size_t)(argc - optind))
+			cairn_capture_write_text(&out, res, only_unknown);
 		if (dns)
 			dns_text(&out, res);
+		if (nlogs) {
+			if (out.len)
+				cairn_buf_addch(&out, '\n');
+			cairn_agentlog_write_text(&out, ares);
+		}
 	}
 	if (cairn_cli_emit(output, out.data, out.len) != 0)
 		goto done;
-	rc = not_allowed ? 1 : 0;
+	rc = not_allowed || afind ? 1 : 0;
 done:
+	cairn_agentlog_result_free(ares);
+	cairn_agentlog_free(agent);
+	cairn_agentlog_expect_free(expect);
+	cairn_env_key_free(key);
 	cairn_buf_release(&out);
 	cairn_capture_result_free(res);
 	cairn_capture_free(cap);

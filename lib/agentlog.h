@@ -58,14 +58,10 @@ enum cairn_agentlog_kind {
 /* "claude-desktop", "claude-code", "jsonrpc"; "none". */
 const char *cairn_agentlog_kind_name(int kind);
 
-/* The kind of a file from its first bytes (pass at least the first 64 KiB
- * when the file has them); CAIRN_AGENTLOG_NONE when it is none of them. */
-int cairn_agentlog_sniff(const char *head, size_t n);
-
-/* The kind of the file at path (regular files only, opened without
- * blocking); CAIRN_AGENTLOG_NONE when it is not an agent log or cannot be
- * read (the caller's other readers then say why). */
-int cairn_agentlog_sniff_file(const char *path);
+/* The kind of a log from its first n bytes (eof: they are the whole
+ * file); CAIRN_AGENTLOG_NONE when it is none of them.  Pure.  Files are
+ * classified by cairn_input_sniff() (capture_input.h), which asks this. */
+int cairn_agentlog_sniff(const char *head, size_t n, int eof);
 
 typedef struct cairn_agentlog cairn_agentlog;
 
@@ -97,7 +93,8 @@ int cairn_agentlog_watch_add(cairn_agentlog *a, const char *label, size_t length
  * covers (counted as duplicates).  Errors: a file that cannot be opened or
  * is not a regular file (CAIRN_EIO), one that is none of the known kinds
  * (CAIRN_EFORMAT); the message names the file.  May be called more than
- * once; the duplicate rule holds within one call.
+ * once; the duplicate rule holds within one call.  gzip and zstd files
+ * are read through their decompressor (capture_input.h).
  */
 int cairn_agentlog_read(cairn_agentlog *a, const char *const *paths, size_t n);
 

@@ -7,6 +7,7 @@
  */
 #include "agentlog_int.h"
 #include "destscan.h"
+#include "rfc3339.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@ static void fmt_ms(char *out, size_t len, int64_t ns)
 		snprintf(out, len, "-");
 		return;
 	}
-	cairn_time_rfc3339(t, sizeof(t), ns / 1000000000LL, (long)(ns % 1000000000LL));
+	cairn_rfc3339_format(t, sizeof(t), ns / 1000000000LL, (long)(ns % 1000000000LL));
 	/* "...:SS.mmmZ": milliseconds are what the logs carry */
 	t[23] = 'Z';
 	t[24] = '\0';
@@ -34,7 +35,7 @@ static json_t *jtime(int64_t ns)
 
 	if (ns < 0)
 		return json_null();
-	cairn_time_rfc3339(t, sizeof(t), ns / 1000000000LL, (long)(ns % 1000000000LL));
+	cairn_rfc3339_format(t, sizeof(t), ns / 1000000000LL, (long)(ns % 1000000000LL));
 	return json_string(t);
 }
 
@@ -470,7 +471,7 @@ void cairn_agentlog_write_text(cairn_buf *out, const cairn_agentlog_result *r)
 	for (i = 0; i < r->window_count; i++) {
 		const struct cairn_agentlog_window *w = &r->windows[i];
 
-		cairn_time_rfc3339(t1, sizeof(t1), w->window_ns / 1000000000LL, -1);
+		cairn_rfc3339_format(t1, sizeof(t1), w->window_ns / 1000000000LL, -1);
 		cairn_buf_addf(out, "  %s  ", t1);
 		tool_label(out, w->server, w->tool);
 		fmt_ms(t1, sizeof(t1), w->first_ns);

@@ -8,7 +8,8 @@
  * hands each line to jansson, which bounds nesting depth.
  */
 #include "agentlog_int.h"
-#include "scan.h"
+#include "capture_input.h"
+#include "rfc3339.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -18,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SNIFF_MAX (64u << 10)
+#define SNIFF_MAX CAIRN_INPUT_SNIFF_MAX  /* what cairn_input_sniff saw */
 #define CHUNK (1u << 20)
 #define WARN_LINES 5     /* malformed lines named per file */
 
@@ -27,32 +28,15 @@
 int64_t al_parse_time_str(const char *s, size_t n)
 {
 	char buf[64];
-	int64_t sec;
-	long nsec, off = 0;
+	int64_t ns;
 
 	if (n < 20 || n >= sizeof(buf))
 		return -1;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	/* a numeric offset: parse as UTC, then move by the offset */
-	if (n >= 25 && (buf[n - 6] == '+' || buf[n - 6] == '-') && buf[n - 3] == ':' &&
-	    isdigit((unsigned char)buf[n - 5]) && isdigit((unsigned char)buf[n - 4]) &&
-	    isdigit((unsigned char)buf[n - 2]) && isdigit((unsigned char)buf[n - 1])) {
-		int hh = (buf[n - 5] - '0') * 10 + (buf[n - 4] - '0');
-		int mm = (buf[n - 2] - '0') * 10 + (buf[n - 1] - '0');
-
-		if (hh > 23 || mm > 59)
-			return -1;
-		off = (hh * 60L + mm) * 60L * (buf[n - 6] == '-' ? -1 : 1);
-		buf[n - 6] = 'Z';
-		buf[n - 5] = '\0';
-	}
-	if (cairn_parse_rfc3339(buf, &sec, &nsec) < 0)
+	if (cairn_rfc3339_parse_ns(&ns, buf) < 0 || !al_time_ok(ns))
 		return -1;
-	sec -= off;
-	if (sec < 0 || sec >= 4102444800LL)
-		return -1;
-	return sec * 1000000000LL + nsec;
+	return ns;
 }
 
 int64_t al_parse_time(const json_t *v)
@@ -273,7 +257,7 @@ static int contains(const char *p, size_t n, const char *lit)
 	return memmem(p, n, lit, strlen(lit)) != NULL;
 }
 
-int cairn_agentlog_sniff(const char *head, size_t n)
+int cairn_agentlog_sniff(const char *head, size_t n, int eof)
 {
 	size_t pos = 0, lines = 0;
 
@@ -296,7 +280,7 @@ int cairn_agentlog_sniff(const char *head, size_t n)
 			json_t *j;
 			int kind;
 
-			j = nl || n < SNIFF_MAX ? json_loadb(p, len, 0, NULL) : NULL;
+			j = nl || eof ? json_loadb(p, len, 0, NULL) : NULL;
 			kind = classify(j);
 			json_decref(j);
 			if (kind != CAIRN_AGENTLOG_NONE || j)
@@ -550,6 +534,10 @@ static void derive_server(struct al_stream *s, const char *path)
 	base = base ? base + 1 : path;
 	d = cairn_strdup(base);
 	n = strlen(d);
+	if (n > 3 && !strcasecmp(d + n - 3, ".gz"))
+		d[n -= 3] = '\0';
+	else if (n > 4 && !strcasecmp(d + n - 4, ".zst"))
+		d[n -= 4] = '\0';
 	for (i = 0; ext[i]; i++) {
 		size_t l = strlen(ext[i]);
 
@@ -561,13 +549,21 @@ static void derive_server(struct al_stream *s, const char *path)
 	s->default_server = d;
 }
 
-static int read_fd(cairn_agentlog *a, int fd, const char *path, int kind, int combined)
+/* Stream one file (gzip/zstd undone by the capture input layer) line by
+ * line; a line is held whole up to the line limit, past it skipped. */
+static int read_file(cairn_agentlog *a, const char *path, int kind, int combined)
 {
 	struct reader r;
 	cairn_buf ln = CAIRN_BUF_INIT;
-	char *chunk = cairn_malloc(CHUNK);
-	int skipping = 0, rc = 0;
+	struct cairn_input_stream in;
+	char *chunk;
+	int skipping = 0, rc;
 	uint64_t skipped_bytes = 0;
+
+	rc = cairn_input_open(&in, path);
+	if (rc < 0)
+		return rc;
+	chunk = cairn_malloc(CHUNK);
 
 	memset(&r, 0, sizeof(r));
 	al_stream_init(&r.s, a, kind, path);
@@ -576,20 +572,22 @@ static int read_fd(cairn_agentlog *a, int fd, const char *path, int kind, int co
 	if (kind == CAIRN_AGENTLOG_JSONRPC)
 		derive_server(&r.s, path);
 	for (;;) {
-		ssize_t got = read(fd, chunk, CHUNK);
-		size_t pos = 0;
+		size_t got = fread(chunk, 1, CHUNK, in.fp), pos = 0;
 
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			rc = cairn_error_set(CAIRN_EIO, "cannot read '%s': %s", path, strerror(errno));
+		if (got == 0) {
+			if (ferror(in.fp)) {
+				const char *e = cairn_input_error(&in);
+
+				rc = cairn_error_set(CAIRN_EIO, "cannot read '%s': %s", path,
+						     e ? e : strerror(errno));
+			} else if (cairn_input_truncated(&in)) {
+				al_warn(a, "'%s': compressed stream cut short", path);
+			}
 			break;
 		}
-		if (got == 0)
-			break;
-		while (pos < (size_t)got) {
-			char *nl = memchr(chunk + pos, '\n', (size_t)got - pos);
-			size_t take = nl ? (size_t)(nl - (chunk + pos)) : (size_t)got - pos;
+		while (pos < got) {
+			char *nl = memchr(chunk + pos, '\n', got - pos);
+			size_t take = nl ? (size_t)(nl - (chunk + pos)) : got - pos;
 
 			if (skipping) {
 				skipped_bytes += take;
@@ -636,6 +634,7 @@ static int read_fd(cairn_agentlog *a, int fd, const char *path, int kind, int co
 	al_stream_release(&r.s);
 	cairn_buf_release(&ln);
 	free(chunk);
+	fclose(in.fp);
 	return rc;
 }
 
@@ -672,86 +671,42 @@ void cairn_agentlog_feed(cairn_agentlog *a, int kind, const char *label, const c
 
 struct input {
 	const char *path;
-	int fd;
 	int kind;
 	int per_server;   /* a Claude Desktop mcp-server-<name>.log */
 };
 
-static int open_input(struct input *in, cairn_agentlog *a)
+/* The kind of the file and, for Claude Desktop, which of its two logs it
+ * is (per-server logs write "[server] [level]"). */
+static int open_input(struct input *in)
 {
-	struct stat st;
-	char *head = cairn_malloc(SNIFF_MAX);
-	size_t got = 0;
-	int rc = 0;
+	struct cairn_input_stream st;
+	char *head;
+	size_t got = 0, r, pos = 0;
+	int rc = cairn_input_open(&st, in->path);
 
-	(void)a;
-	in->fd = open(in->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (in->fd < 0) {
-		rc = cairn_error_set(CAIRN_EIO, "cannot open '%s': %s", in->path, strerror(errno));
-		goto done;
-	}
-	if (fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		rc = cairn_error_set(CAIRN_EIO, "'%s': not a regular file", in->path);
-		goto done;
-	}
-	while (got < SNIFF_MAX) {
-		ssize_t n = pread(in->fd, head + got, SNIFF_MAX - got, (off_t)got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = cairn_error_set(CAIRN_EIO, "cannot read '%s': %s", in->path, strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	in->kind = cairn_agentlog_sniff(head, got);
-	if (in->kind == CAIRN_AGENTLOG_NONE) {
+	if (rc < 0)
+		return rc;
+	head = cairn_malloc(SNIFF_MAX);
+	while (got < SNIFF_MAX && (r = fread(head + got, 1, SNIFF_MAX - got, st.fp)) > 0)
+		got += r;
+	in->kind = cairn_agentlog_sniff(head, got, got < SNIFF_MAX);
+	if (in->kind == CAIRN_AGENTLOG_NONE)
 		rc = cairn_error_set(CAIRN_EFORMAT, "'%s': not an agent log (Claude Desktop, "
 				     "Claude Code transcript or JSON-RPC)", in->path);
-		goto done;
-	}
-	if (in->kind == CAIRN_AGENTLOG_DESKTOP) {
-		/* per-server logs write "[server] [level]" */
-		size_t pos = 0;
+	while (in->kind == CAIRN_AGENTLOG_DESKTOP && pos < got) {
+		const char *nl = memchr(head + pos, '\n', got - pos);
+		size_t len = nl ? (size_t)(nl - head - pos) : got - pos;
+		struct desktop_line d;
 
-		while (pos < got) {
-			const char *nl = memchr(head + pos, '\n', got - pos);
-			size_t len = nl ? (size_t)(nl - head - pos) : got - pos;
-			struct desktop_line d;
-
-			if (desktop_parse(&d, head + pos, len) == 1) {
-				in->per_server = d.per_server;
-				break;
-			}
-			pos += len + 1;
+		if (desktop_parse(&d, head + pos, len) == 1) {
+			in->per_server = d.per_server;
+			break;
 		}
+		pos += len + 1;
 	}
-done:
 	free(head);
-	if (rc < 0 && in->fd >= 0) {
-		close(in->fd);
-		in->fd = -1;
-	}
+	fclose(st.fp);
 	return rc;
-}
-
-int cairn_agentlog_sniff_file(const char *path)
-{
-	struct input in;
-	int kind;
-
-	memset(&in, 0, sizeof(in));
-	in.path = path;
-	if (open_input(&in, NULL) < 0) {
-		cairn_error_clear();
-		return CAIRN_AGENTLOG_NONE;
-	}
-	kind = in.kind;
-	close(in.fd);
-	return kind;
 }
 
 int cairn_agentlog_read(cairn_agentlog *a, const char *const *paths, size_t n)
@@ -760,11 +715,9 @@ int cairn_agentlog_read(cairn_agentlog *a, const char *const *paths, size_t n)
 	size_t i, pass;
 	int rc = 0;
 
-	for (i = 0; i < n; i++)
-		in[i].fd = -1;
 	for (i = 0; i < n && rc == 0; i++) {
 		in[i].path = paths[i];
-		rc = open_input(&in[i], a);
+		rc = open_input(&in[i]);
 	}
 	/* per-server Claude Desktop logs first: they decide which lines of
 	 * mcp.log are duplicates */
@@ -774,12 +727,9 @@ int cairn_agentlog_read(cairn_agentlog *a, const char *const *paths, size_t n)
 
 			if (first != (pass == 0))
 				continue;
-			rc = read_fd(a, in[i].fd, in[i].path, in[i].kind,
-				     in[i].kind == CAIRN_AGENTLOG_DESKTOP && !in[i].per_server);
+			rc = read_file(a, in[i].path, in[i].kind,
+				       in[i].kind == CAIRN_AGENTLOG_DESKTOP && !in[i].per_server);
 		}
-	for (i = 0; i < n; i++)
-		if (in[i].fd >= 0)
-			close(in[i].fd);
 	free(in);
 	return rc;
 }

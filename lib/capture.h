@@ -73,6 +73,17 @@ int cairn_capture_add_local(cairn_capture *c, const char *cidr);
  */
 int cairn_capture_read(cairn_capture *c, const char *const *paths, size_t n);
 
+/*
+ * The same, where files may also be agent logs (lib/agentlog.h: Claude
+ * Desktop, Claude Code transcripts, JSON-RPC NDJSON): those are read into
+ * agent (cairn_agentlog_read(), in the order given), the captures into c.
+ * agent NULL: an agent log is an error naming it, as with
+ * cairn_capture_read().
+ */
+typedef struct cairn_agentlog cairn_agentlog;
+int cairn_capture_read_all(cairn_capture *c, cairn_agentlog *agent,
+	const char *const *paths, size_t n);
+
 /* Packet times that can be placed in a window: 1970-01-01 up to (not
  * including) 2100-01-01 UTC, in nanoseconds.  A capture file says what its
  * times are, so a crafted one can say anything; a packet outside this span

@@ -4,6 +4,7 @@
  * included) sees plain bytes.
  */
 #include "capture_input.h"
+#include "agentlog.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -197,6 +198,9 @@ static const char *const kind_names[CAIRN_INPUT__COUNT] = {
 	[CAIRN_INPUT_ZEEK_TSV] = "zeek-tsv",
 	[CAIRN_INPUT_ZEEK_JSON] = "zeek-json",
 	[CAIRN_INPUT_SURICATA_EVE] = "suricata-eve",
+	[CAIRN_INPUT_AGENT_DESKTOP] = "claude-desktop",
+	[CAIRN_INPUT_AGENT_TRANSCRIPT] = "claude-code",
+	[CAIRN_INPUT_AGENT_JSONRPC] = "jsonrpc",
 };
 
 const char *cairn_input_kind_name(enum cairn_input_kind k)
@@ -242,9 +246,24 @@ static enum cairn_input_kind json_line_kind(const char *line, size_t n)
 	return k;
 }
 
+/* The agent-log kinds (lib/agentlog.h), or UNKNOWN. */
+static enum cairn_input_kind agent_kind(const uint8_t *p, size_t n, int eof)
+{
+	switch (cairn_agentlog_sniff((const char *)p, n, eof)) {
+	case CAIRN_AGENTLOG_DESKTOP:
+		return CAIRN_INPUT_AGENT_DESKTOP;
+	case CAIRN_AGENTLOG_TRANSCRIPT:
+		return CAIRN_INPUT_AGENT_TRANSCRIPT;
+	case CAIRN_AGENTLOG_JSONRPC:
+		return CAIRN_INPUT_AGENT_JSONRPC;
+	}
+	return CAIRN_INPUT_UNKNOWN;
+}
+
 enum cairn_input_kind cairn_input_sniff_buf(const uint8_t *p, size_t n, int eof)
 {
 	size_t i = 0, e;
+	enum cairn_input_kind k;
 
 	if (n >= 4 && is_pcap_magic(p))
 		return CAIRN_INPUT_PCAP;
@@ -259,12 +278,13 @@ enum cairn_input_kind cairn_input_sniff_buf(const uint8_t *p, size_t n, int eof)
 	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
 		i++;
 	if (i >= n || p[i] != '{')
-		return CAIRN_INPUT_UNKNOWN;
+		return agent_kind(p, n, eof);
 	for (e = i; e < n && p[e] != '\n'; e++)
 		;
 	if (e == n && !eof)
-		return CAIRN_INPUT_UNKNOWN; /* a first line longer than we look at */
-	return json_line_kind((const char *)p + i, e - i);
+		return agent_kind(p, n, eof); /* a first line longer than we look at */
+	k = json_line_kind((const char *)p + i, e - i);
+	return k != CAIRN_INPUT_UNKNOWN ? k : agent_kind(p, n, eof);
 }
 
 /* pcapng §4.1: the Section Header Block is type, total length, byte-order

@@ -25,6 +25,10 @@ enum cairn_input_kind {
 	CAIRN_INPUT_ZEEK_TSV,      /* Zeek ASCII log: "#separator", "#fields" */
 	CAIRN_INPUT_ZEEK_JSON,     /* Zeek JSON log: one object a line, "id.orig_h" */
 	CAIRN_INPUT_SURICATA_EVE,  /* Suricata eve.json: "event_type", "timestamp" */
+	/* MCP clients' own logs (lib/agentlog.h) */
+	CAIRN_INPUT_AGENT_DESKTOP,    /* Claude Desktop mcp.log, mcp-server-<name>.log */
+	CAIRN_INPUT_AGENT_TRANSCRIPT, /* Claude Code session transcript (.jsonl) */
+	CAIRN_INPUT_AGENT_JSONRPC,    /* JSON-RPC 2.0 NDJSON, bare or wrapped */
 	CAIRN_INPUT__COUNT
 };
 
@@ -52,7 +56,8 @@ enum cairn_input_kind cairn_input_sniff_buf(const uint8_t *p, size_t n, int eof)
  * when it cannot be opened or decompressed. */
 int cairn_input_sniff(struct cairn_input_info *out, const char *path);
 
-/* "pcap", "pcapng", "zeek-tsv", "zeek-json", "suricata-eve", "unknown". */
+/* "pcap", "pcapng", "zeek-tsv", "zeek-json", "suricata-eve",
+ * "claude-desktop", "claude-code", "jsonrpc", "unknown". */
 const char *cairn_input_kind_name(enum cairn_input_kind k);
 
 /*

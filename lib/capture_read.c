@@ -11,6 +11,7 @@
  * already delivered.  A partial last record ends a file with a warning;
  * every other kind of damage is an error naming the file.
  */
+#include "agentlog.h"
 #include "capture.h"
 #include "capture_input.h"
 #include "capture_int.h"
@@ -463,8 +464,15 @@ static int source_next(cairn_capture *c, struct source *s)
 
 int cairn_capture_read(cairn_capture *c, const char *const *paths, size_t n)
 {
+	return cairn_capture_read_all(c, NULL, paths, n);
+}
+
+int cairn_capture_read_all(cairn_capture *c, cairn_agentlog *agent,
+	const char *const *paths, size_t n)
+{
 	struct source *src = cairn_calloc(n ? n : 1, sizeof(*src));
-	size_t i;
+	const char **logs = cairn_calloc(n ? n : 1, sizeof(*logs));
+	size_t i, nlogs = 0;
 	int rc = 0;
 
 	for (i = 0; i < n; i++) {
@@ -486,6 +494,18 @@ int cairn_capture_read(cairn_capture *c, const char *const *paths, size_t n)
 			}
 			rc = source_open(c, &src[i]);
 			break;
+		case CAIRN_INPUT_AGENT_DESKTOP:
+		case CAIRN_INPUT_AGENT_TRANSCRIPT:
+		case CAIRN_INPUT_AGENT_JSONRPC:
+			/* the MCP clients' logs feed their own analysis */
+			if (!agent) {
+				rc = cairn_error_set(CAIRN_EFORMAT, "'%s': an agent log (%s), "
+					"not a packet capture", paths[i], cairn_input_kind_name(info.kind));
+				break;
+			}
+			src[i].kind = CAIRN_INPUT_UNKNOWN;   /* no packets from here */
+			logs[nlogs++] = paths[i];
+			break;
 		default:
 			rc = cairn_error_set(CAIRN_EFORMAT,
 				"'%s': not a pcap/pcapng capture%s", paths[i],
@@ -495,7 +515,11 @@ int cairn_capture_read(cairn_capture *c, const char *const *paths, size_t n)
 		if (rc < 0)
 			goto done;
 	}
+	if (nlogs && (rc = cairn_agentlog_read(agent, logs, nlogs)) < 0)
+		goto done;
 	for (i = 0; i < n; i++) {
+		if (src[i].kind == CAIRN_INPUT_UNKNOWN)
+			continue;
 		rc = source_next(c, &src[i]);
 		if (rc < 0)
 			goto done;
@@ -519,5 +543,6 @@ done:
 	for (i = 0; i < n; i++)
 		source_close(&src[i]);
 	free(src);
+	free(logs);
 	return rc;
 }

@@ -59,7 +59,7 @@ static void fuzz_agentlog(int kind, const char *label, const uint8_t *data, size
 	size_t i;
 
 	o.key = fuzz_key();
-	(void)cairn_agentlog_sniff((const char *)data, size);
+	(void)cairn_agentlog_sniff((const char *)data, size, 1);
 	cairn_agentlog_new(&a, &o);
 	if (o.key) {
 		cairn_env_hmac(o.key, "hunter2hunter2", 14, h);

@@ -6,6 +6,7 @@
  * clear, --expect-tools, hostile lines.
  */
 #include "agentlog.h"
+#include "capture_input.h"
 #include "pkgtest.h"
 
 #include <check.h>
@@ -136,12 +137,12 @@ static char *dump(const cairn_agentlog_result *r)
 START_TEST(test_agentlog_sniff)
 {
 	static const struct { const char *rel; int kind; } t[] = {
-		{ "claude-desktop/mcp.log", CAIRN_AGENTLOG_DESKTOP },
-		{ "claude-desktop/mcp-server-memory.log", CAIRN_AGENTLOG_DESKTOP },
-		{ TRANSCRIPT, CAIRN_AGENTLOG_TRANSCRIPT },
-		{ "jsonrpc/memory.ndjson", CAIRN_AGENTLOG_JSONRPC },
-		{ "jsonrpc/wrapped.ndjson", CAIRN_AGENTLOG_JSONRPC },
-		{ "SOURCE", CAIRN_AGENTLOG_NONE },
+		{ "claude-desktop/mcp.log", CAIRN_INPUT_AGENT_DESKTOP },
+		{ "claude-desktop/mcp-server-memory.log", CAIRN_INPUT_AGENT_DESKTOP },
+		{ TRANSCRIPT, CAIRN_INPUT_AGENT_TRANSCRIPT },
+		{ "jsonrpc/memory.ndjson", CAIRN_INPUT_AGENT_JSONRPC },
+		{ "jsonrpc/wrapped.ndjson", CAIRN_INPUT_AGENT_JSONRPC },
+		{ "SOURCE", CAIRN_INPUT_UNKNOWN },
 	};
 	static const char *const junk[] = {
 		"\xd4\xc3\xb2\xa1\x02\x00\x04\x00", "#separator \\x09\n#fields\tts\n",
@@ -152,12 +153,16 @@ START_TEST(test_agentlog_sniff)
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		char *p = fx(t[i].rel);
+		struct cairn_input_info info;
 
-		ck_assert_msg(cairn_agentlog_sniff_file(p) == t[i].kind, "%s", t[i].rel);
+		/* the one sniffer of capture inputs knows them */
+		ck_assert_int_eq(cairn_input_sniff(&info, p), 0);
+		ck_assert_msg((int)info.kind == t[i].kind, "%s: %s", t[i].rel,
+			      cairn_input_kind_name(info.kind));
 		free(p);
 	}
 	for (i = 0; i < sizeof(junk) / sizeof(junk[0]); i++)
-		ck_assert_int_eq(cairn_agentlog_sniff(junk[i], strlen(junk[i])), CAIRN_AGENTLOG_NONE);
+		ck_assert_int_eq(cairn_agentlog_sniff(junk[i], strlen(junk[i]), 1), CAIRN_AGENTLOG_NONE);
 	/* a first line longer than the head read: told by its keys */
 	{
 		size_t n = 70000;
@@ -165,9 +170,9 @@ START_TEST(test_agentlog_sniff)
 
 		memset(big, 'a', n);
 		memcpy(big, "{\"parentUuid\":null,\"x\":\"", 24);
-		ck_assert_int_eq(cairn_agentlog_sniff(big, 65536), CAIRN_AGENTLOG_TRANSCRIPT);
+		ck_assert_int_eq(cairn_agentlog_sniff(big, 65536, 0), CAIRN_AGENTLOG_TRANSCRIPT);
 		memcpy(big, "{\"jsonrpc\":\"2.0\",\"x\":\"aaaa", 26);
-		ck_assert_int_eq(cairn_agentlog_sniff(big, 65536), CAIRN_AGENTLOG_JSONRPC);
+		ck_assert_int_eq(cairn_agentlog_sniff(big, 65536, 0), CAIRN_AGENTLOG_JSONRPC);
 		free(big);
 	}
 }

@@ -44,8 +44,15 @@ START_TEST(test_capture_input_kinds_by_content)
 		CAIRN_INPUT_ZEEK_JSON);
 	ck_assert_int_eq(sniff_str("\n\n{\"timestamp\":\"2026-01-01T00:00:00.000000+0000\","
 		"\"flow_id\":1,\"event_type\":\"dns\"}\n{", 0), CAIRN_INPUT_SURICATA_EVE);
-	/* JSON that is neither, text, a first line longer than what was read */
-	ck_assert_int_eq(sniff_str("{\"jsonrpc\":\"2.0\",\"id\":1}\n", 1), CAIRN_INPUT_UNKNOWN);
+	/* the MCP clients' logs (lib/agentlog.c decides which) */
+	ck_assert_int_eq(sniff_str("{\"jsonrpc\":\"2.0\",\"id\":1}\n", 1), CAIRN_INPUT_AGENT_JSONRPC);
+	ck_assert_int_eq(sniff_str("2026-03-02T08:00:00.000Z [info] [memory] Message from client: {}\n", 1),
+		CAIRN_INPUT_AGENT_DESKTOP);
+	ck_assert_int_eq(sniff_str("{\"parentUuid\":null,\"sessionId\":\"s\",\"type\":\"user\"}\n", 1),
+		CAIRN_INPUT_AGENT_TRANSCRIPT);
+	ck_assert_str_eq(cairn_input_kind_name(CAIRN_INPUT_AGENT_TRANSCRIPT), "claude-code");
+	/* JSON that is none of them, text, a first line longer than what was read */
+	ck_assert_int_eq(sniff_str("{\"hello\":\"world\",\"id\":1}\n", 1), CAIRN_INPUT_UNKNOWN);
 	ck_assert_int_eq(sniff_str("[1,2]\n", 1), CAIRN_INPUT_UNKNOWN);
 	ck_assert_int_eq(sniff_str("# a README\n", 1), CAIRN_INPUT_UNKNOWN);
 	ck_assert_int_eq(sniff_str("{\"ts\":1,\"uid\":\"C", 0), CAIRN_INPUT_UNKNOWN);
