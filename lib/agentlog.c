@@ -1402,6 +1402,13 @@ void al_transcript(struct al_stream *s, json_t *line)
 
 /* ------------------------------------------------------------ finish */
 
+/* qsort() wants a non-NULL base even for no elements */
+static void sort_n(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 static int ver_cmp(const void *x, const void *y)
 {
 	const struct ver *a = x, *b = y;
@@ -1610,7 +1617,7 @@ int cairn_agentlog_finish(cairn_agentlog_result **out, cairn_agentlog *a)
 				o->kinds = cairn_realloc(o->kinds, (o->kind_count + 1) * sizeof(char *));
 				o->kinds[o->kind_count++] = cairn_strdup(cairn_agentlog_kind_name(kind));
 			}
-		qsort(o->kinds, o->kind_count, sizeof(char *), str_cmp);
+		sort_n(o->kinds, o->kind_count, sizeof(char *), str_cmp);
 		o->listings = sv->listings;
 		o->unnamed_calls = sv->unnamed_calls;
 		o->item_count = sv->nit;
@@ -1630,7 +1637,7 @@ int cairn_agentlog_finish(cairn_agentlog_result **out, cairn_agentlog *a)
 			oi->expected = -1;
 			oi->is_new = it->first_call >= 0 && earliest >= 0 &&
 				     window_of(a, it->first_call) > earliest;
-			qsort(it->v, it->nv, sizeof(*it->v), ver_cmp);
+			sort_n(it->v, it->nv, sizeof(*it->v), ver_cmp);
 			oi->version_count = it->nv;
 			oi->versions = cairn_calloc(it->nv, sizeof(*oi->versions));
 			for (k = 0; k < it->nv; k++) {
@@ -1682,7 +1689,7 @@ int cairn_agentlog_finish(cairn_agentlog_result **out, cairn_agentlog *a)
 				}
 			}
 		}
-		qsort(o->items, o->item_count, sizeof(*o->items), item_cmp);
+		sort_n(o->items, o->item_count, sizeof(*o->items), item_cmp);
 	}
 	r->change_count = nch;
 	/* windows */
@@ -1715,7 +1722,7 @@ int cairn_agentlog_finish(cairn_agentlog_result **out, cairn_agentlog *a)
 		o->rules = cairn_calloc(x->nrules, sizeof(char *));
 		for (k = 0; k < x->nrules; k++)
 			o->rules[k] = cairn_strdup(x->rules[k]);
-		qsort(o->rules, o->rule_count, sizeof(char *), str_cmp);
+		sort_n(o->rules, o->rule_count, sizeof(char *), str_cmp);
 		o->length = x->length;
 		o->hmac_sha256 = x->hmac[0] ? cairn_strdup(x->hmac) : NULL;
 		o->count = x->count;
@@ -1751,11 +1758,11 @@ int cairn_agentlog_finish(cairn_agentlog_result **out, cairn_agentlog *a)
 		r->warnings = cairn_realloc(r->warnings, (r->warning_count + 1) * sizeof(char *));
 		r->warnings[r->warning_count++] = cairn_strdup(msg);
 	}
-	qsort(r->servers, r->server_count, sizeof(*r->servers), server_cmp);
-	qsort(r->changes, r->change_count, sizeof(*r->changes), change_cmp);
-	qsort(r->windows, r->window_count, sizeof(*r->windows), window_cmp);
-	qsort(r->secrets, r->secret_count, sizeof(*r->secrets), secret_cmp);
-	qsort(r->hosts, r->host_count, sizeof(*r->hosts), host_cmp);
+	sort_n(r->servers, r->server_count, sizeof(*r->servers), server_cmp);
+	sort_n(r->changes, r->change_count, sizeof(*r->changes), change_cmp);
+	sort_n(r->windows, r->window_count, sizeof(*r->windows), window_cmp);
+	sort_n(r->secrets, r->secret_count, sizeof(*r->secrets), secret_cmp);
+	sort_n(r->hosts, r->host_count, sizeof(*r->hosts), host_cmp);
 	*out = r;
 	return 0;
 }
