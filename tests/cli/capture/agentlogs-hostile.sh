@@ -5,7 +5,8 @@
 # raw control byte on stdout or stderr; malformed lines counted; memory
 # bounded by the line limit, not by the log.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
+need jq jq
 fx="$CAIRN_SRC/tests/fixtures/agentlogs"
 tr="$fx/claude-code/5f0c2a9e-3b1d-4c8e-9a7f-2d6b1e0c4a51.jsonl"
 
@@ -34,8 +35,15 @@ with open("big.jsonl", "w") as f:
         f.write(l + "\n")
 PY
 [ "$(wc -c <big.jsonl)" -gt 104857600 ] || fail "big line not made"
-/usr/bin/time -f '%M' -o rss cairn-capture --json big.jsonl >big.json 2>big.err
-rc=$?
+# peak RSS of the child (KiB), through python3 (no time(1) needed)
+python3 - <<'PY' >rss
+import resource, subprocess, sys
+with open("big.json", "wb") as out, open("big.err", "wb") as err:
+    rc = subprocess.call(["cairn-capture", "--json", "big.jsonl"], stdout=out, stderr=err)
+open("rc", "w").write(str(rc))
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PY
+rc=$(cat rc)
 [ $rc -eq 1 ] || fail "big: exit $rc"
 grep -q "'big.jsonl': line 1: 104857[0-9]* bytes, over the 64 MiB line limit (line skipped)" big.err ||
 	fail "big: warning: $(cat big.err)"

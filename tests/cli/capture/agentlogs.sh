@@ -5,7 +5,10 @@
 # allowlist on call arguments, secrets found by shape and name but never
 # printed, exit codes, JSON schema, byte-identical runs.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
+need jq jq
+need zstd zstd
+need_py jsonschema python3-jsonschema
 here="$CAIRN_SRC/tests/cli/capture"
 fx="$CAIRN_SRC/tests/fixtures/agentlogs"
 out=$PWD
@@ -110,9 +113,8 @@ jq -S 'del(.files) | del(.agent.files)' b.json >b.norm
 cmp -s a.norm b.norm || fail "result depends on file order"
 
 # the JSON validates against docs/capture-schema.json
-if python3 -c 'import jsonschema' 2>/dev/null; then
-	python3 - "$CAIRN_SRC/docs/capture-schema.json" mcp.log.json all.json a.json \
-		5f0c2a9e-3b1d-4c8e-9a7f-2d6b1e0c4a51.jsonl.json <<'PY' || fail "schema"
+python3 - "$CAIRN_SRC/docs/capture-schema.json" mcp.log.json all.json a.json z.json \
+	5f0c2a9e-3b1d-4c8e-9a7f-2d6b1e0c4a51.jsonl.json <<'PY' || fail "schema"
 import json, sys, jsonschema
 v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
 bad = 0
@@ -122,7 +124,4 @@ for f in sys.argv[2:]:
         bad = 1
 sys.exit(bad)
 PY
-else
-	echo "skip: schema check (python3 jsonschema module absent)"
-fi
 exit 0
