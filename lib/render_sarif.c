@@ -165,13 +165,14 @@ void cairn_render_sarif(cairn_buf *out, const json_t *doc)
 		const json_t *f = json_array_get(findings, i);
 		const char *id = str(f, "id"), *title = str(f, "title");
 		const char *sev = str(f, "severity");
-		json_t *res = json_object(), *locs;
+		json_t *res, *locs;
 		unsigned char md[32];
 		char hex[65];
 		cairn_buf fp = CAIRN_BUF_INIT;
 
 		if (!id || !title)
 			continue;
+		res = json_object();
 		for (k = 0; k < json_array_size(rules); k++)
 			if (!strcmp(json_string_value(json_object_get(json_array_get(rules, k),
 								      "id")), id))
