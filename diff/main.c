@@ -3,7 +3,7 @@
  *
  *   cairn-diff [options] OLD.cairn NEW.cairn
  *   cairn-diff [options] OLD.cairn --live ROOT
- *   cairn-diff [options] --store REPO OLDREV NEWREV [--patch]
+ *   cairn-diff [options] --store REPO OLDREV NEWREV
  *   cairn-diff [options] --git REPO [--rev REV] [--path SUBDIR] [--gitignore] ROOT
  *   cairn-diff [options] --git REPO --history FILE [--rev REV]
  *
@@ -23,6 +23,7 @@
 #include "gitdiff.h"
 #include "jsonutil.h"
 #include "ignore.h"
+#include "pkgpatch.h"
 #include "rules.h"
 #include "snapshot.h"
 #include "store.h"
@@ -33,7 +34,7 @@
 static const char usage_text[] =
 	"usage: cairn-diff [options] OLD.cairn NEW.cairn\n"
 	"       cairn-diff [options] OLD.cairn --live ROOT\n"
-	"       cairn-diff [options] --store REPO OLDREV NEWREV [--patch]\n"
+	"       cairn-diff [options] --store REPO OLDREV NEWREV\n"
 	"       cairn-diff [options] --git REPO [--rev REV] [--path SUBDIR] [--gitignore] ROOT\n"
 	"       cairn-diff [options] --git REPO --history FILE [--rev REV]\n";
 
@@ -44,7 +45,11 @@ static const char help_text[] =
 	"\n"
 	"  --live ROOT          compare OLD with the tree at ROOT as it is now\n"
 	"  --store REPO         OLDREV and NEWREV are revisions of a cairn store\n"
-	"  --patch              with --store: unified diffs of changed text files\n"
+	"  --patch              unified diffs of changed text files: stored content\n"
+	"                       (--store), and of npm packages the published tarballs\n"
+	"                       in the npm cache (release diffs, edits on disk)\n"
+	"  --npm-cache DIR      the npm cache for --patch (root or _cacache; default:\n"
+	"                       the one the snapshots recorded)\n"
 	"  --git REPO           compare ROOT with a git revision (by blob id)\n"
 	"  --rev REV            git revision (default HEAD)\n"
 	"  --path SUBDIR        folder of the git tree that ROOT holds\n"
@@ -69,11 +74,12 @@ static const char help_text[] =
 enum {
 	OPT_LIVE = 256, OPT_STORE, OPT_PATCH, OPT_GIT, OPT_REV, OPT_PATH,
 	OPT_GITIGNORE, OPT_HISTORY, OPT_PUBKEY, OPT_IGNORE, OPT_IGNORE_FILE,
-	OPT_MTIME, OPT_FINDINGS, OPT_JSON, OPT_COLOR, OPT_VERSION, OPT_FAIL_ON
+	OPT_MTIME, OPT_FINDINGS, OPT_JSON, OPT_COLOR, OPT_VERSION, OPT_FAIL_ON,
+	OPT_NPM_CACHE
 };
 
 struct opts {
-	const char *live, *store, *git, *rev, *path, *history, *pubkey;
+	const char *live, *store, *git, *rev, *path, *history, *pubkey, *npm_cache;
 	int patch, gitignore, mtime, findings, json, quiet, color;
 	int fail_on;              /* severity of --fail-on, -1 without */
 	cairn_ignore *ignore;
@@ -115,6 +121,7 @@ struct text_ctx {
 	cairn_store *store;       /* --patch */
 	const char *old_commit, *new_commit;
 	cairn_buf patches;        /* collected patches, printed at the end */
+	json_t *patched;          /* paths with a stored patch: {path: true} */
 };
 
 static const char *const kind_mark[CAIRN_DIFF__KINDS] = { "+", "-", "~", "m", "!" };
@@ -209,6 +216,30 @@ static void escape_keep_tabs(cairn_buf *out, const char *p, size_t n)
 	}
 }
 
+/* A patch for the terminal, line by line (it holds untrusted bytes),
+ * coloured like git's. */
+static void add_patch_lines(cairn_buf *out, const char *p, size_t n)
+{
+	size_t start = 0;
+
+	while (start < n) {
+		const char *nl = memchr(p + start, '\n', n - start);
+		size_t end = nl ? (size_t)(nl - p) : n;
+		const char *cc = "";
+
+		if (p[start] == '+' && (end - start < 3 || memcmp(p + start, "+++", 3)))
+			cc = col(C_GREEN);
+		else if (p[start] == '-' && (end - start < 3 || memcmp(p + start, "---", 3)))
+			cc = col(C_RED);
+		else if (p[start] == '@')
+			cc = col(C_CYAN);
+		cairn_buf_addstr(out, cc);
+		escape_keep_tabs(out, p + start, end - start);
+		cairn_buf_addf(out, "%s\n", *cc ? reset() : "");
+		start = end + 1;
+	}
+}
+
 static void add_patch(struct text_ctx *t, const cairn_diff_change *c)
 {
 	cairn_buf p = CAIRN_BUF_INIT;
@@ -221,28 +252,10 @@ static void add_patch(struct text_ctx *t, const cairn_diff_change *c)
 		return;
 	rc = cairn_store_patch(t->store, t->old_commit, t->new_commit, e->path,
 			       e->path_len, &p);
+	if (rc >= 1 && t->patched)
+		json_object_setn_new(t->patched, e->path, e->path_len, json_true());
 	if (rc == 1) {
-		size_t start = 0;
-
-		/* escape line by line: the patch holds untrusted bytes */
-		while (start < p.len) {
-			const char *nl = memchr(p.data + start, '\n', p.len - start);
-			size_t end = nl ? (size_t)(nl - p.data) : p.len;
-			const char *cc = "";
-
-			if (p.data[start] == '+' && (end - start < 3 ||
-						     memcmp(p.data + start, "+++", 3)))
-				cc = col(C_GREEN);
-			else if (p.data[start] == '-' && (end - start < 3 ||
-							  memcmp(p.data + start, "---", 3)))
-				cc = col(C_RED);
-			else if (p.data[start] == '@')
-				cc = col(C_CYAN);
-			cairn_buf_addstr(&t->patches, cc);
-			escape_keep_tabs(&t->patches, p.data + start, end - start);
-			cairn_buf_addf(&t->patches, "%s\n", *cc ? reset() : "");
-			start = end + 1;
-		}
+		add_patch_lines(&t->patches, p.data, p.len);
 	} else if (rc == 2) {
 		char h1[65], h2[65];
 
@@ -441,38 +454,117 @@ static int print_findings_text(const cairn_findings *f)
 	return 0;
 }
 
+/* The patches the code-level rules (D05) and --json see: excerpts of the
+ * stored content, then the package patches of the paths it does not cover.
+ * New reference. */
+static json_t *all_patches(json_t *doc, cairn_store *store, const char *old_commit,
+			   const char *new_commit, const json_t *pkg)
+{
+	json_t *patches = store ? cairn_store_patches_json(store, old_commit, new_commit, doc) :
+			  json_array();
+
+	cairn_pkgpatch_merge(patches, pkg);
+	return patches;
+}
+
 static int eval_findings(cairn_findings *f, const cairn_diff *d, json_t *doc,
-			 cairn_store *store, const char *old_commit, const char *new_commit)
+			 const json_t *patches)
 {
 	cairn_rules_input in;
-	json_t *patches = NULL;
-	int rc;
 
 	memset(&in, 0, sizeof(in));
 	in.records = cairn_diff_side_records(d, 1);
 	in.baseline_records = cairn_diff_side_records(d, 0);
 	in.diff = doc;
-	/* with stored content, the code-level rules (D05) see the patches too */
-	if (store)
-		in.patches = patches = cairn_store_patches_json(store, old_commit,
-								new_commit, doc);
-	rc = cairn_rules_eval(f, &in);
-	json_decref(patches);
-	return rc;
+	in.patches = patches;
+	return cairn_rules_eval(f, &in);
+}
+
+/* The package patches, grouped under their origin (one per package and
+ * kind), left out for paths whose stored content was shown. */
+static void print_package_patches(const json_t *items, const json_t *patched)
+{
+	cairn_buf out = CAIRN_BUF_INIT, raw = CAIRN_BUF_INIT;
+	const char *last = "";
+	size_t i;
+
+	for (i = 0; i < json_array_size(items); i++) {
+		const json_t *it = json_array_get(items, i);
+		const char *origin = cairn_json_str_or(it, "origin", "");
+		const char *patch = cairn_json_str_or(it, "patch", "");
+
+		if (patched && json_object_get(patched, cairn_json_str_or(it, "path", "")))
+			continue;
+		if (*origin && strcmp(origin, last)) {
+			cairn_buf_addf(&out, "%s== ", col(C_BOLD));
+			cairn_escape_display(&out, origin, strlen(origin));
+			cairn_buf_addf(&out, "%s\n", reset());
+			last = origin;
+		}
+		cairn_buf_clear(&raw);
+		/* the bytes themselves, escaped once for the terminal */
+		if (!json_is_true(json_object_get(it, "escaped")) ||
+		    cairn_unescape_bytes(&raw, patch, strlen(patch)) < 0) {
+			cairn_buf_clear(&raw);
+			cairn_buf_addstr(&raw, patch);
+		}
+		if (!strcmp(cairn_json_str_or(it, "kind", ""), "note")) {
+			escape_keep_tabs(&out, raw.data, raw.len);
+			cairn_buf_addch(&out, '\n');
+		} else {
+			add_patch_lines(&out, raw.data, raw.len);
+		}
+	}
+	if (out.len) {
+		printf("\n%spackage patches:%s\n", col(C_BOLD), reset());
+		fwrite(out.data, 1, out.len, stdout);
+	}
+	cairn_buf_release(&out);
+	cairn_buf_release(&raw);
+}
+
+/* Package patches for --patch (and the rules): the npm cache, and the
+ * installed bytes from the store, the live tree or the snapshot's root. */
+static json_t *package_patches(const cairn_diff *d, const json_t *doc, const struct opts *o,
+			       cairn_store *store, const char *new_commit, int for_rules,
+			       int *trouble)
+{
+	cairn_pkgpatch_opts po;
+	json_t *out;
+
+	cairn_pkgpatch_opts_init(&po, for_rules);
+	if (cairn_pkgpatch_use_cache(&po, o->npm_cache, cairn_diff_header(d, 1),
+				     cairn_diff_header(d, 0)) < 0) {
+		cairn_cli_fail();
+		*trouble = 1;
+		return NULL;
+	}
+	if (store) {
+		po.store = store;
+		po.new_commit = new_commit;
+	}
+	if (o->live)
+		cairn_pkgpatch_use_root(&po, o->live, 1);
+	else
+		cairn_pkgpatch_use_root(&po, cairn_json_str(cairn_diff_header(d, 1),
+							    "root_realpath"), 0);
+	out = cairn_pkgpatch_json(doc, &po);
+	cairn_pkgpatch_opts_release(&po);
+	return out;
 }
 
 static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 		       const char *old_commit, const char *new_commit)
 {
 	const cairn_diff_counts *n = cairn_diff_get_counts(d);
-	int changed = cairn_diff_has_changes(d), rc = 0;
+	int changed = cairn_diff_has_changes(d), rc = 0, trouble = 0;
 	int status = changed;      /* the exit status when nothing fails */
 	cairn_findings findings = CAIRN_FINDINGS_INIT;
-	json_t *doc = NULL;
+	json_t *doc = NULL, *pkg = NULL, *patches = NULL;
 
 	if (o->quiet && o->fail_on < 0)
 		return changed;
-	if (o->findings) {
+	if (o->findings || o->patch) {
 		doc = cairn_diff_to_json(d);
 		if (!doc) {
 			cairn_cli_fail();
@@ -481,7 +573,18 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 		if (o->store) {
 			json_object_set_new(doc, "mode", json_string("store"));
 		}
-		eval_findings(&findings, d, doc, store, old_commit, new_commit);
+	}
+	/* the code of the packages that changed, from the npm cache */
+	if (o->patch) {
+		pkg = package_patches(d, doc, o, store, new_commit, o->json || o->findings, &trouble);
+		if (trouble) {
+			json_decref(doc);
+			return 2;
+		}
+		patches = all_patches(doc, store, old_commit, new_commit, pkg);
+	}
+	if (o->findings) {
+		eval_findings(&findings, d, doc, patches);
 		/* the gate: findings at or above --fail-on, not mere differences */
 		if (o->fail_on >= 0)
 			status = cairn_findings_max(&findings) >= o->fail_on;
@@ -491,7 +594,7 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 		}
 	}
 	if (o->json) {
-		if (doc || o->store) {
+		if (doc || o->store || o->patch) {
 			if (!doc)
 				doc = cairn_diff_to_json(d);
 			if (!doc) {
@@ -507,6 +610,8 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 			if (o->findings)
 				json_object_set_new(doc, "findings",
 						    cairn_findings_to_json(&findings));
+			if (patches)
+				json_object_set(doc, "patches", patches);
 			rc = print_json_doc(doc);
 			doc = NULL;
 		} else {
@@ -534,6 +639,7 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 		t.store = store;
 		t.old_commit = old_commit;
 		t.new_commit = new_commit;
+		t.patched = json_object();
 		print_side(&b, "old", d, 0);
 		print_side(&b, "new", d, 1);
 		if (store)
@@ -558,17 +664,21 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 			printf("\n%spatches:%s\n", col(C_BOLD), reset());
 			fwrite(t.patches.data, 1, t.patches.len, stdout);
 		}
+		print_package_patches(pkg, t.patched);
 		if (o->findings)
 			print_findings_text(&findings);
 		cairn_buf_release(&t.b1);
 		cairn_buf_release(&t.b2);
 		cairn_buf_release(&t.patches);
+		json_decref(t.patched);
 		if (!rc)
 			rc = status;
 	}
 done:
 	cairn_findings_release(&findings);
 	json_decref(doc);
+	json_decref(pkg);
+	json_decref(patches);
 	return rc;
 }
 
@@ -816,6 +926,7 @@ int main(int argc, char **argv)
 		{ "live", required_argument, NULL, OPT_LIVE },
 		{ "store", required_argument, NULL, OPT_STORE },
 		{ "patch", no_argument, NULL, OPT_PATCH },
+		{ "npm-cache", required_argument, NULL, OPT_NPM_CACHE },
 		{ "git", required_argument, NULL, OPT_GIT },
 		{ "rev", required_argument, NULL, OPT_REV },
 		{ "path", required_argument, NULL, OPT_PATH },
@@ -848,6 +959,7 @@ int main(int argc, char **argv)
 		case OPT_LIVE: o.live = optarg; break;
 		case OPT_STORE: o.store = optarg; break;
 		case OPT_PATCH: o.patch = 1; break;
+		case OPT_NPM_CACHE: o.npm_cache = optarg; break;
 		case OPT_GIT: o.git = optarg; break;
 		case OPT_REV: o.rev = optarg; break;
 		case OPT_PATH: o.path = optarg; break;
@@ -907,8 +1019,10 @@ int main(int argc, char **argv)
 	rc = 2;
 	if ((o.git != NULL) + (o.store != NULL) + (o.live != NULL) > 1) {
 		cairn_cli_usage_error(usage_text, "--git, --store and --live exclude each other");
-	} else if (o.patch && !o.store) {
-		cairn_cli_usage_error(usage_text, "--patch needs --store (the content lives there)");
+	} else if ((o.patch || o.npm_cache) && o.git) {
+		cairn_cli_usage_error(usage_text, "--patch and --npm-cache do not go with --git");
+	} else if (o.npm_cache && !o.patch) {
+		cairn_cli_usage_error(usage_text, "--npm-cache needs --patch");
 	} else if ((o.history || o.gitignore || o.path) && !o.git) {
 		cairn_cli_usage_error(usage_text, "--history, --gitignore and --path need --git");
 	} else if (o.fail_on >= 0 && o.git) {

@@ -609,6 +609,11 @@ static void render_changes(cairn_buf *o, const json_t *doc)
 			cairn_buf_addstr(o, "<h3>Patch excerpt: <code>");
 			esc(o, str(f, "path"));
 			cairn_buf_addstr(o, "</code></h3>\n");
+			if (str(f, "origin") && *str(f, "origin")) {
+				cairn_buf_addstr(o, "<p class=\"meta\">");
+				esc(o, str(f, "origin"));
+				cairn_buf_addstr(o, "</p>\n");
+			}
 			render_patch(o, patch);
 		}
 	}

@@ -326,6 +326,10 @@ void cairn_render_md(cairn_buf *o, const json_t *doc)
 			cairn_buf_addstr(o, "Patch excerpt, ");
 			code(o, str(f, "path"), 0);
 			cairn_buf_addstr(o, ":\n\n");
+			if (str(f, "origin") && *str(f, "origin")) {
+				text(o, str(f, "origin"));
+				cairn_buf_addstr(o, "\n\n");
+			}
 			fenced(o, str(f, "patch"), "diff");
 		}
 	}

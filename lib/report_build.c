@@ -483,6 +483,18 @@ static json_t *build_patches(const cairn_report_opts *o)
 			row = json_object();
 			set_str(row, "path", jstr(p, "path"));
 			set_str(row, "patch", jstr(p, "patch"));
+			/* package patches (pkgpatch.h) say where both sides come from */
+			if (jstr(p, "kind")) {
+				set_str(row, "kind", jstr(p, "kind"));
+				if (jstr(p, "package"))
+					set_str(row, "package", jstr(p, "package"));
+				if (jstr(p, "version"))
+					set_str(row, "version", jstr(p, "version"));
+				if (jstr(p, "origin"))
+					set_str(row, "origin", jstr(p, "origin"));
+				if (json_is_true(json_object_get(p, "escaped")))
+					json_object_set_new(row, "escaped", json_true());
+			}
 			json_array_append_new(out, row);
 		}
 	}

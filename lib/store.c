@@ -10,6 +10,7 @@
  * folder are contiguous, so a folder is complete when the walk leaves it.
  */
 #include "store.h"
+#include "patch.h"
 #include "scan.h"
 #include "rfc3339.h"
 
@@ -675,18 +676,19 @@ static int content_blob(cairn_store *s, const char *commit, const char *path,
 	return rc;
 }
 
-static int patch_line(const git_diff_delta *delta, const git_diff_hunk *hunk,
-		      const git_diff_line *line, void *payload)
+int cairn_store_file(cairn_store *s, const char *commit, const char *path,
+		     cairn_buf *out)
 {
-	cairn_buf *out = payload;
+	git_blob *blob = NULL;
+	int rc;
 
-	(void)delta;
-	(void)hunk;
-	if (line->origin == GIT_DIFF_LINE_CONTEXT || line->origin == GIT_DIFF_LINE_ADDITION ||
-	    line->origin == GIT_DIFF_LINE_DELETION)
-		cairn_buf_addch(out, line->origin);
-	cairn_buf_add(out, line->content, line->content_len);
-	return 0;
+	if ((rc = content_blob(s, commit, path, &blob)) < 0)
+		return rc;
+	if (!blob)
+		return 0;
+	cairn_buf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	git_blob_free(blob);
+	return 1;
 }
 
 int cairn_store_patch(cairn_store *s, const char *old_commit,
@@ -694,9 +696,6 @@ int cairn_store_patch(cairn_store *s, const char *old_commit,
 		      size_t path_len, cairn_buf *out)
 {
 	git_blob *a = NULL, *b = NULL;
-	git_patch *patch = NULL;
-	git_diff_options opts;
-	cairn_buf pa = CAIRN_BUF_INIT, pb = CAIRN_BUF_INIT;
 	char *p = cairn_strndup(path, path_len);
 	int rc;
 
@@ -716,23 +715,12 @@ int cairn_store_patch(cairn_store *s, const char *old_commit,
 		rc = 2;
 		goto done;
 	}
-	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-	opts.context_lines = 3;
-	/* libgit2 adds the a/ and b/ prefixes */
-	cairn_buf_addstr(&pa, p);
-	cairn_buf_addstr(&pb, p);
-	if (git_patch_from_blobs(&patch, a, pa.data, b, pb.data, &opts) < 0 ||
-	    git_patch_print(patch, patch_line, out) < 0) {
-		rc = git_fail("cannot make a patch for", p);
-		goto done;
-	}
-	rc = 1;
+	rc = cairn_patch_texts(out, p, a ? git_blob_rawcontent(a) : NULL,
+			       a ? (size_t)git_blob_rawsize(a) : 0, p,
+			       git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
 done:
-	git_patch_free(patch);
 	git_blob_free(a);
 	git_blob_free(b);
-	cairn_buf_release(&pa);
-	cairn_buf_release(&pb);
 	free(p);
 	return rc;
 }
@@ -743,6 +731,7 @@ done:
 json_t *cairn_store_patches_json(cairn_store *st, const char *old_commit,
 				 const char *new_commit, const json_t *diff)
 {
+	static const cairn_patch_caps caps = { MAX_PATCH_LINES, CAIRN_PATCH_LINE_BYTES };
 	const json_t *changes = json_object_get(diff, "changes");
 	json_t *out = json_array();
 	cairn_buf p = CAIRN_BUF_INIT, e = CAIRN_BUF_INIT;
@@ -753,7 +742,6 @@ json_t *cairn_store_patches_json(cairn_store *st, const char *old_commit,
 		const char *kind = json_string_value(json_object_get(ch, "change"));
 		const char *path = json_string_value(json_object_get(ch, "path"));
 		const char *nk = json_string_value(json_object_get(json_object_get(ch, "new"), "kind"));
-		size_t lines = 0, cut = 0;
 		json_t *item;
 
 		if (!kind || !path || (strcmp(kind, "modified") && strcmp(kind, "added")) ||
@@ -762,16 +750,8 @@ json_t *cairn_store_patches_json(cairn_store *st, const char *old_commit,
 		cairn_buf_clear(&p);
 		if (cairn_store_patch(st, old_commit, new_commit, path, strlen(path), &p) != 1)
 			continue;
-		for (cut = 0; cut < p.len; cut++)
-			if (p.data[cut] == '\n' && ++lines == MAX_PATCH_LINES)
-				break;
 		cairn_buf_clear(&e);
-		if (cairn_utf8_valid(p.data, cut))
-			cairn_buf_add(&e, p.data, cut);
-		else
-			cairn_escape_bytes(&e, p.data, cut);
-		if (cut < p.len)
-			cairn_buf_addstr(&e, "\n[... patch cut at 80 lines ...]");
+		cairn_patch_excerpt(&e, p.data, p.len, &caps, NULL);
 		item = json_object();
 		json_object_set_new(item, "path", json_string(path));
 		json_object_set_new(item, "patch", json_string(e.data ? e.data : ""));

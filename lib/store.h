@@ -92,6 +92,11 @@ void cairn_store_close(cairn_store *s);
 /* As cairn_store_load() on an open store. */
 int cairn_store_read(cairn_store *s, const char *rev, void **out_data,
 		     size_t *out_len, char *out_commit_hex);
+/* The content stored for path in commit (a hex id) appended to out:
+ * 1, or 0 when not stored (a symlink's blob is its target); negative on
+ * failure. */
+int cairn_store_file(cairn_store *s, const char *commit, const char *path,
+		     cairn_buf *out);
 /*
  * Unified diff (3 lines of context, libgit2) of the content stored for path
  * in the commits old_commit and new_commit (hex ids, as returned by

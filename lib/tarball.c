@@ -263,10 +263,17 @@ static const char *strip_path(const char *p, int strip)
 int cairn_tarball_scan(const void *data, size_t len, int strip,
 		       cairn_tar_cb cb, void *ctx, const char *label)
 {
+	return cairn_tarball_read(data, len, strip, 0, cb, ctx, label);
+}
+
+int cairn_tarball_read(const void *data, size_t len, int strip, size_t keep,
+		       cairn_tar_cb cb, void *ctx, const char *label)
+{
 	src *s = cairn_calloc(1, sizeof(*s));
 	unsigned char h[512];
 	cairn_buf pax_path = CAIRN_BUF_INIT, pax_link = CAIRN_BUF_INIT;
 	cairn_buf name = CAIRN_BUF_INIT, link = CAIRN_BUF_INIT, meta = CAIRN_BUF_INIT;
+	cairn_buf body = CAIRN_BUF_INIT;
 	uint64_t pax_size = 0;
 	int have_pax_size = 0, zeros = 0, rc = 0;
 	unsigned long entries = 0;
@@ -429,7 +436,15 @@ int cairn_tarball_scan(const void *data, size_t len, int strip,
 			unsigned int dl = 0;
 
 			EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-			rc = src_read(s, NULL, size, md);
+			if (keep && size <= keep) {
+				/* the size is bounded by keep, never by the header alone */
+				cairn_buf_clear(&body);
+				cairn_buf_grow(&body, (size_t)size + 1);
+				rc = src_read(s, (unsigned char *)body.data, size, md);
+				m.data = (const unsigned char *)body.data;
+			} else {
+				rc = src_read(s, NULL, size, md);
+			}
 			if (rc < 0)
 				break;
 			EVP_DigestFinal_ex(md, m.sha256, &dl);
@@ -456,5 +471,6 @@ done:
 	cairn_buf_release(&name);
 	cairn_buf_release(&link);
 	cairn_buf_release(&meta);
+	cairn_buf_release(&body);
 	return rc;
 }

@@ -31,6 +31,9 @@ typedef struct cairn_tar_member {
 	uint64_t size;
 	unsigned char sha256[32]; /* contents, for CAIRN_TAR_FILE */
 	const char *link;     /* link target or NULL */
+	const unsigned char *data; /* contents of a CAIRN_TAR_FILE no larger than
+	                       * cairn_tarball_read()'s keep (valid during the
+	                       * callback only), else NULL */
 } cairn_tar_member;
 
 /* Called per member; a negative return stops the scan with that code. */
@@ -43,6 +46,12 @@ typedef int (*cairn_tar_cb)(void *ctx, const cairn_tar_member *m);
  * label names the tarball in messages.  0 or negative CAIRN_E*.
  */
 int cairn_tarball_scan(const void *data, size_t len, int strip,
+		       cairn_tar_cb cb, void *ctx, const char *label);
+/*
+ * The same, and each regular file of at most keep bytes is also handed to
+ * the callback in memory (m->data): nothing is extracted to disk.
+ */
+int cairn_tarball_read(const void *data, size_t len, int strip, size_t keep,
 		       cairn_tar_cb cb, void *ctx, const char *label);
 
 #endif

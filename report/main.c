@@ -8,6 +8,7 @@
 #include "cairn.h"
 #include "cli.h"
 #include "diff.h"
+#include "pkgpatch.h"
 #include "report.h"
 #include "rules.h"
 #include "snapshot.h"
@@ -45,6 +46,8 @@ static void help(void)
 	      "  -a, --allow FILE        egress allowlist (one host, *.domain or CIDR per line)\n"
 	      "      --store REPO        --baseline/--snapshot are revisions of a cairn store;\n"
 	      "                          adds patch excerpts of changed text files\n"
+	      "      --npm-cache DIR     npm cache (root or _cacache) for the code of changed\n"
+	      "                          packages (default: the one the snapshots recorded)\n"
 	      "  -k, --pubkey FILE       require snapshots signed by this Ed25519 key\n"
 	      "  -f, --format FMT        html, md, json or sarif (SARIF 2.1.0: the findings, for\n"
 	      "                          code scanning; default: from -o's extension, else html)\n"
@@ -144,6 +147,33 @@ done:
 	return j;
 }
 
+/* The code of the npm packages that changed, from the npm cache: release
+ * diffs, and edits on disk against the published bytes (installed bytes
+ * from the store, else from the snapshot's root when they still have the
+ * recorded hash), after the stored patches of the same paths. */
+static int package_patches(json_t *patches, const json_t *diff_json, const char *npm_cache,
+			   const cairn_report_snap *snap, const cairn_report_snap *base,
+			   cairn_store *store, const char *snap_commit)
+{
+	cairn_pkgpatch_opts po;
+	json_t *pkg;
+
+	cairn_pkgpatch_opts_init(&po, 1);
+	if (cairn_pkgpatch_use_cache(&po, npm_cache, snap->header, base->header) < 0)
+		return -1;
+	if (store) {
+		po.store = store;
+		po.new_commit = snap_commit;
+	}
+	cairn_pkgpatch_use_root(&po, json_string_value(json_object_get(snap->header,
+								       "root_realpath")), 0);
+	pkg = cairn_pkgpatch_json(diff_json, &po);
+	cairn_pkgpatch_merge(patches, pkg);
+	json_decref(pkg);
+	cairn_pkgpatch_opts_release(&po);
+	return 0;
+}
+
 /* The provenance line of a snapshot; a time given with cairn-snap
  * --created is said to be one. */
 static void snap_detail(cairn_buf *b, const cairn_report_snap *s)
@@ -193,7 +223,7 @@ static void print_summary(const json_t *doc, const char *out_path, int fail_sev,
 
 int main(int argc, char **argv)
 {
-	enum { OPT_FAIL_ON = 256, OPT_NO_TS, OPT_RULES, OPT_VERSION, OPT_STORE };
+	enum { OPT_FAIL_ON = 256, OPT_NO_TS, OPT_RULES, OPT_VERSION, OPT_STORE, OPT_NPM_CACHE };
 	static const struct option longopts[] = {
 		{ "baseline", required_argument, NULL, 'b' },
 		{ "snapshot", required_argument, NULL, 's' },
@@ -208,13 +238,14 @@ int main(int argc, char **argv)
 		{ "rules", no_argument, NULL, OPT_RULES },
 		{ "store", required_argument, NULL, OPT_STORE },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "npm-cache", required_argument, NULL, OPT_NPM_CACHE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *baseline_path = NULL, *snap_path = NULL, *capture_json_path = NULL;
 	const char *allow_path = NULL, *pubkey_path = NULL, *out_path = NULL;
-	const char *fail_on = NULL, *format = NULL, *store_path = NULL;
+	const char *fail_on = NULL, *format = NULL, *store_path = NULL, *npm_cache = NULL;
 	cairn_store *store = NULL;
 	void *snap_data = NULL, *base_data = NULL;
 	size_t snap_len = 0, base_len = 0;
@@ -257,6 +288,7 @@ int main(int argc, char **argv)
 		case OPT_NO_TS: no_ts = 1; break;
 		case 'q': quiet = 1; break;
 		case OPT_STORE: store_path = optarg; break;
+		case OPT_NPM_CACHE: npm_cache = optarg; break;
 		case OPT_RULES: {
 			cairn_buf_addstr(&out, "");
 			cairn_rules_table_md(&out);
@@ -350,8 +382,11 @@ int main(int argc, char **argv)
 		diff_json = cairn_diff_to_json(diff);
 		if (!diff_json)
 			goto fail;
-		if (store)
-			patches = cairn_store_patches_json(store, base_commit, snap_commit, diff_json);
+		patches = store ? cairn_store_patches_json(store, base_commit, snap_commit, diff_json) :
+			  json_array();
+		if (package_patches(patches, diff_json, npm_cache, &snap, &base, store,
+				    snap_commit) < 0)
+			goto fail;
 	}
 	if (ncap) {
 		capture = load_capture(captures, ncap, allow);

@@ -94,7 +94,7 @@ grep -q '^findings (' f.out || fail "--findings text"
 jq -e '(.findings | type) == "array"' f.json > /dev/null || fail "--findings JSON"
 
 # usage errors: exit 2, usage on stderr, nothing on stdout
-for args in "a.cairn" "--bogus a.cairn b.cairn" "--patch a.cairn b.cairn" "--live x a.cairn b.cairn"; do
+for args in "a.cairn" "--bogus a.cairn b.cairn" "--npm-cache x a.cairn b.cairn" "--patch --git . ." "--live x a.cairn b.cairn"; do
 	set +e; cairn-diff $args > u.out 2> u.err; rc=$?; set -e
 	[ "$rc" = 2 ] || fail "usage '$args': exit $rc"
 	[ ! -s u.out ] || fail "usage '$args': stdout not empty"
