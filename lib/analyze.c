@@ -167,8 +167,10 @@ static int open_npm_dir(const cairn_analyzer *a, char **label)
 			s[1] = '\0';
 		else if (s)
 			*s = '\0';
-		else
-			strcpy(d, ".");
+		else {
+			free(d);   /* "" has no room for "." */
+			d = cairn_strdup(".");
+		}
 		fd = cairn_safe_open_abs_dir(d);
 		if (fd >= 0)
 			*label = tilde(d);
@@ -349,8 +351,10 @@ static char *config_label(const cairn_analyzer *a, const char *path, int outside
 		d[1] = '\0';
 	else if (s)
 		*s = '\0';
-	else
-		strcpy(d, ".");
+	else {
+		free(d);   /* "" has no room for "." */
+		d = cairn_strdup(".");
+	}
 	dir = realpath(d, NULL);
 	free(d);
 	if (!dir || !*base)
@@ -447,8 +451,10 @@ static void mcp_all(cairn_analyzer *a, int npx_fd, const char *npx_label)
 				d[1] = '\0';
 			else if (s)
 				*s = '\0';
-			else
-				strcpy(d, ".");
+			else {
+				free(d);   /* "" has no room for "." */
+				d = cairn_strdup(".");
+			}
 			dfd = cairn_safe_open_abs_dir(d);
 			if (dfd < 0 || cairn_safe_read(&b, dfd, base, CAIRN_CAP_MANIFEST, p) < 0) {
 				cairn_recs_parse_error(&a->recs, p, "mcp", cairn_error_last());

@@ -1287,13 +1287,18 @@ static void one_log(cairn_recs *recs, const char *logname, const char *started,
 			char pkg[512], event[64];
 			int off = 0;
 
-			if (sscanf(t + 4, "%511s %63s %n", pkg, event, &off) < 2 || off <= 0)
+			/* a field longer than its buffer is cut by sscanf, maybe
+			 * inside a UTF-8 sequence: not a line npm wrote */
+			if (sscanf(t + 4, "%511s %63s %n", pkg, event, &off) < 2 || off <= 0 ||
+			    strlen(pkg) >= sizeof(pkg) - 1 || strlen(event) >= sizeof(event) - 1 ||
+			    !cairn_utf8_valid(pkg, strlen(pkg)) || !cairn_utf8_valid(event, strlen(event)))
 				continue;
 			if (t[4 + off] == '{') {
 				const char *c = strstr(t + 4 + off, "code: ");
+				const char *pp = pending ? json_string_value(json_object_get(pending, "package")) : NULL;
+				const char *pe = pending ? json_string_value(json_object_get(pending, "event")) : NULL;
 
-				if (pending && c && !strcmp(json_string_value(json_object_get(pending, "package")), pkg) &&
-				    !strcmp(json_string_value(json_object_get(pending, "event")), event)) {
+				if (pp && pe && c && !strcmp(pp, pkg) && !strcmp(pe, event)) {
 					json_object_set_new(pending, "exit_code",
 							    isdigit((unsigned char)c[6]) ? json_integer(atoi(c + 6)) :
 							    json_null());
