@@ -367,6 +367,68 @@ static int sha256_path(const char *path, char *hex)
 	return 0;
 }
 
+json_t *cairn_env_parse_cmdline(const cairn_env_key *k, const char *data, size_t len)
+{
+	json_t *cmd = json_array();
+	size_t off = 0;
+
+	while (off < len) {
+		size_t n = strnlen(data + off, len - off);
+
+		json_array_append_new(cmd, cairn_env_redact_arg(k, data + off, n));
+		off += n + 1;
+	}
+	return cmd;
+}
+
+/* One env record per "NAME=value" of vars (taken: wiped and freed), in
+ * name order; returns nvars. */
+static size_t env_records(cairn_recs *recs, const cairn_env_key *k, const char *source,
+			  char **vars, size_t nvars, const char **clear, size_t clear_count)
+{
+	size_t i;
+
+	if (nvars > 1)
+		qsort(vars, nvars, sizeof(char *), env_cmp);
+	for (i = 0; i < nvars; i++) {
+		char *eq = strchr(vars[i], '=');
+		const char *val = eq ? eq + 1 : "";
+		json_t *rec;
+
+		if (eq)
+			*eq = '\0';
+		rec = cairn_env_redact(k, vars[i], val, strlen(val),
+				       in_list(vars[i], clear, clear_count));
+		json_object_set_new(rec, "type", json_string("env"));
+		cairn_json_set_bytes(rec, "source", source, strlen(source));
+		cairn_recs_add(recs, rec, cairn_recs_key(source, vars[i], (char *)NULL));
+		OPENSSL_cleanse(vars[i], strlen(vars[i]) + (eq ? strlen(val) + 1 : 0));
+		free(vars[i]);
+	}
+	free(vars);
+	return nvars;
+}
+
+size_t cairn_env_parse_block(cairn_recs *recs, const cairn_env_key *k, const char *source,
+			     const char *data, size_t len, const char **clear,
+			     size_t clear_count)
+{
+	char **vars = NULL;
+	size_t nvars = 0, off = 0;
+
+	while (off < len) {
+		size_t n = strnlen(data + off, len - off);
+
+		/* an empty string between two NULs is no variable */
+		if (n) {
+			vars = cairn_realloc(vars, (nvars + 1) * sizeof(char *));
+			vars[nvars++] = cairn_strndup(data + off, n);
+		}
+		off += n + 1;
+	}
+	return env_records(recs, k, source, vars, nvars, clear, clear_count);
+}
+
 int cairn_env_snapshot(cairn_recs *recs, const cairn_env_key *k, const char *pid,
 		       const char **clear, size_t clear_count)
 {
@@ -425,14 +487,8 @@ int cairn_env_snapshot(cairn_recs *recs, const cairn_env_key *k, const char *pid
 	}
 	snprintf(link, sizeof(link), "%s/cmdline", base);
 	if (read_proc(&b, link) == 0) {
-		size_t off = 0;
-
-		while (off < b.len) {
-			size_t n = strnlen(b.data + off, b.len - off);
-
-			json_array_append_new(cmd, cairn_env_redact_arg(k, b.data + off, n));
-			off += n + 1;
-		}
+		json_decref(cmd);
+		cmd = cairn_env_parse_cmdline(k, b.data, b.len);
 	} else if (!err) {
 		err = cairn_strdup(cairn_error_last());
 	}
@@ -443,40 +499,15 @@ int cairn_env_snapshot(cairn_recs *recs, const cairn_env_key *k, const char *pid
 			vars = cairn_realloc(vars, (nvars + 1) * sizeof(char *));
 			vars[nvars++] = cairn_strdup(environ[i]);
 		}
+		nvars = env_records(recs, k, source, vars, nvars, clear, clear_count);
 	} else {
 		snprintf(link, sizeof(link), "%s/environ", base);
-		if (read_proc(&b, link) == 0) {
-			size_t off = 0;
-
-			while (off < b.len) {
-				size_t n = strnlen(b.data + off, b.len - off);
-
-				vars = cairn_realloc(vars, (nvars + 1) * sizeof(char *));
-				vars[nvars++] = cairn_strndup(b.data + off, n);
-				off += n + 1;
-			}
-		} else if (!err) {
+		if (read_proc(&b, link) == 0)
+			nvars = cairn_env_parse_block(recs, k, source, b.data, b.len,
+						      clear, clear_count);
+		else if (!err)
 			err = cairn_strdup(cairn_error_last());
-		}
 	}
-	if (nvars > 1)
-		qsort(vars, nvars, sizeof(char *), env_cmp);
-	for (i = 0; i < nvars; i++) {
-		char *eq = strchr(vars[i], '=');
-		const char *val = eq ? eq + 1 : "";
-		json_t *rec;
-
-		if (eq)
-			*eq = '\0';
-		rec = cairn_env_redact(k, vars[i], val, strlen(val),
-				       in_list(vars[i], clear, clear_count));
-		json_object_set_new(rec, "type", json_string("env"));
-		json_object_set_new(rec, "source", json_string(source));
-		cairn_recs_add(recs, rec, cairn_recs_key(source, vars[i], (char *)NULL));
-		OPENSSL_cleanse(vars[i], strlen(vars[i]) + (eq ? strlen(val) + 1 : 0));
-		free(vars[i]);
-	}
-	free(vars);
 	json_object_set_new(proc, "env_count", json_integer((json_int_t)nvars));
 	json_object_set_new(proc, "error", err ? json_string(err) : json_null());
 	free(err);

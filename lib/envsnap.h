@@ -52,6 +52,20 @@ json_t *cairn_env_redact(const cairn_env_key *k, const char *name,
 json_t *cairn_env_redact_arg(const cairn_env_key *k, const char *arg, size_t len);
 
 /*
+ * Env records for a NUL-separated environment block as /proc/PID/environ
+ * holds it ("NAME=value\0..."; a string without '=' is a name with an
+ * empty value, an empty string is skipped), source naming the process
+ * ("pid:42").  Values are kept as keyed hashes (clear: names recorded in
+ * clear); the copies made are wiped.  Returns the number of variables.
+ */
+size_t cairn_env_parse_block(cairn_recs *recs, const cairn_env_key *k, const char *source,
+			     const char *data, size_t len, const char **clear,
+			     size_t clear_count);
+/* A NUL-separated command line (/proc/PID/cmdline) as a JSON array, each
+ * argument as cairn_env_redact_arg() records it.  New reference. */
+json_t *cairn_env_parse_cmdline(const cairn_env_key *k, const char *data, size_t len);
+
+/*
  * Record the environment of pid ("1234"; NULL = this process): a process
  * record and one env record per variable.  clear: names kept in clear.
  * Unreadable parts are noted in the process record's "error".
