@@ -7,6 +7,7 @@
  * work is a decode, one hash lookup and a counter update.
  */
 #include "capture.h"
+#include "capture_engine.h"
 #include "capture_int.h"
 
 #include <arpa/inet.h>
@@ -17,163 +18,23 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#define INSPECT_MAX 32768     /* client bytes gathered to find a hello */
-#define INSPECT_BUDGET (256u << 20) /* all inspection buffers together */
-#define INSPECT_PKTS 32       /* client packets looked at before giving up */
-#define DNS_TCP_MAX 65537     /* one TCP DNS message and its length prefix */
-#define FRAG_SLOTS 4096
-#define CHAIN_MAX 16          /* CNAME hops followed */
-#define DNSLOG_ADDR_MAX 64    /* addresses kept per asked name */
-#define NAMES_MAX 2000000     /* distinct names / answered addresses kept
-                               * (DNS tunnels mint them by the million) */
-#define IDLE_WINDOWS_MAX 2000 /* idle windows one connection may fill */
-#define IDLE_TOTAL_MAX 1000000 /* ... and all of them together */
-
-enum app {
-	APP_NONE = 0, APP_DNS, APP_TLS, APP_QUIC, APP_HTTP
-};
-
-enum name_src {
-	SRC_NONE = 0, SRC_TLS, SRC_TLS_ECH, SRC_QUIC, SRC_QUIC_ECH
-};
-
-/* What the capture's DNS said of a name (the answered map's bits). */
-#define ANS_A 1               /* A records of it were answered */
-#define ANS_AAAA 2            /* AAAA records of it were answered */
-#define ANS_NX 4              /* NXDOMAIN: the name does not exist */
-
-struct fwin {
-	int64_t start, first, last;
-	uint64_t bytes[2];
-	uint64_t pkts[2];
-};
-
-struct inspect {
-	uint8_t *buf;           /* client stream / CRYPTO stream prefix */
-	size_t cap;             /* grows with the data, up to INSPECT_MAX */
-	size_t *held;           /* the analysis' count of buffered bytes */
-	size_t contig;          /* bytes in order from offset 0 */
-	struct { uint32_t s, e; } pend[8];
-	int npend;
-	uint32_t base;          /* TCP sequence number of stream offset 0 */
-	uint8_t have_base;
-	uint8_t have_dcid;
-	uint8_t dcid_len;
-	uint8_t dcid[CAP_QUIC_CID_MAX];
-	uint32_t client_pkts;
-	/* DNS over TCP, server to client */
-	uint8_t *srv;
-	size_t srv_len, srv_cap;
-	uint32_t srv_next;
-	uint8_t srv_have;
-};
-
-struct flow {
-	uint8_t ipver, proto, closed, app;
-	uint8_t name_src, inspect_done, syn_seen, quic_client;
-	uint8_t a[16], b[16];   /* a: initiator, b: responder */
-	uint16_t ap, bp;
-	int64_t first, last;
-	const char *dns_name, *dns_chain; /* interned; chain: names joined by ' ' */
-	const char *sni, *http_host;      /* interned */
-	uint8_t ev_sni, ev_http;          /* enum cairn_capture_evidence (finish) */
-	struct fwin *w;
-	uint32_t nw, cw;
-	struct inspect *ins;
-	uint32_t syn_isn;
-};
-
-/* Open addressing map from a fixed-size key to a uint32 value. */
-struct kent {
-	uint64_t h;
-	uint32_t val;
-	uint32_t used;
-	uint8_t key[24];
-};
-
-struct kmap {
-	struct kent *e;
-	size_t cap, count, klen;
-};
-
-struct strtab {
-	char **slot;
-	uint64_t *hash;
-	size_t cap, count;
-};
-
-struct dnsbind {
-	const char *name, *chain;
-};
-
-struct dnslog {
-	const char *name, *chain;
-	int64_t first;
-	uint64_t answers;
-	uint8_t (*addr)[17];
-	uint32_t naddr;
-};
-
-struct cidr {
-	uint8_t ver, bits;
-	uint8_t a[16];
-};
-
-struct fragent {
-	uint8_t used, ver, proto;
-	uint8_t src[16], dst[16];
-	uint32_t id;
-	uint32_t flow;
-	uint8_t dir;
-};
-
-struct cairn_capture {
-	int64_t window;
-	int no_checksum, all_flows;
-	char *filter;
-	struct flow *flows;
-	size_t nflows, cflows;
-	uint32_t *ftab;         /* flow index + 1, 0 empty */
-	size_t ftab_cap, ftab_used;
-	struct fragent *frag;
-	struct strtab strs;
-	struct kmap addr2bind;  /* addr -> index into binds */
-	struct dnsbind *binds;
-	size_t nbinds, cbinds;
-	struct kmap name2log;   /* interned name pointer -> index into logs */
-	struct dnslog *logs;
-	size_t nlogs, clogs;
-	struct kmap observed;   /* addresses seen sending DNS queries */
-	struct kmap answered;   /* interned name -> ANS_* bits: what DNS said of it */
-	struct kmap pairs;      /* (interned name, address) a DNS answer joined */
-	struct cidr *locals;
-	size_t nlocals;
-	struct cairn_capture_stats st;
-	char **warnings;
-	size_t nwarn;
-	struct cap_dns_msg *dnsmsg;
-	size_t held;            /* bytes in inspection buffers (INSPECT_BUDGET) */
-	uint64_t names_dropped; /* DNS answers not kept: NAMES_MAX reached */
-	int read_done;
-};
-
 /* ---- small containers ---- */
 
-static void kmap_init(struct kmap *m, size_t klen)
+void cap_kmap_init(struct kmap *m, size_t klen)
 {
 	m->e = NULL;
 	m->cap = m->count = 0;
 	m->klen = klen;
 }
 
-static void kmap_release(struct kmap *m)
+void cap_kmap_release(struct kmap *m)
 {
 	free(m->e);
 	m->e = NULL;
 	m->cap = m->count = 0;
 }
 
-static uint32_t *kmap_find(struct kmap *m, const void *key, int insert)
+uint32_t *cap_kmap_find(struct kmap *m, const void *key, int insert)
 {
 	uint64_t h = XXH3_64bits(key, m->klen);
 	size_t i;
@@ -213,7 +74,7 @@ static uint32_t *kmap_find(struct kmap *m, const void *key, int insert)
 }
 
 /* The interned string equal to s, or NULL. */
-static const char *intern_find(const struct strtab *t, const char *s)
+const char *cap_intern_find(const struct strtab *t, const char *s)
 {
 	uint64_t h;
 	size_t i;
@@ -227,7 +88,7 @@ static const char *intern_find(const struct strtab *t, const char *s)
 	return NULL;
 }
 
-static const char *intern(struct strtab *t, const char *s)
+const char *cap_intern(struct strtab *t, const char *s)
 {
 	size_t n = strlen(s), i;
 	uint64_t h = XXH3_64bits(s, n);
@@ -261,14 +122,14 @@ static const char *intern(struct strtab *t, const char *s)
 	return t->slot[i];
 }
 
-static void addr_key(uint8_t key[17], uint8_t ver, const uint8_t *a)
+void cap_addr_key(uint8_t key[17], uint8_t ver, const uint8_t *a)
 {
 	memset(key, 0, 17);
 	key[0] = ver;
 	memcpy(key + 1, a, ver == 4 ? 4 : 16);
 }
 
-static void addr_str(char *out, size_t outlen, uint8_t ver, const uint8_t *a)
+void cap_addr_str(char *out, size_t outlen, uint8_t ver, const uint8_t *a)
 {
 	if (!inet_ntop(ver == 4 ? AF_INET : AF_INET6, a, out, (socklen_t)outlen))
 		snprintf(out, outlen, "?");
@@ -285,11 +146,11 @@ int cairn_capture_new(cairn_capture **out, const struct cairn_capture_opts *opts
 	c->all_flows = opts ? opts->all_flows : 0;
 	c->filter = opts && opts->filter ? cairn_strdup(opts->filter) : NULL;
 	c->frag = cairn_calloc(FRAG_SLOTS, sizeof(*c->frag));
-	kmap_init(&c->addr2bind, 17);
-	kmap_init(&c->name2log, sizeof(char *));
-	kmap_init(&c->observed, 17);
-	kmap_init(&c->answered, sizeof(char *));
-	kmap_init(&c->pairs, sizeof(char *) + 16);
+	cap_kmap_init(&c->addr2bind, 17);
+	cap_kmap_init(&c->name2log, sizeof(char *));
+	cap_kmap_init(&c->observed, 17);
+	cap_kmap_init(&c->answered, sizeof(char *));
+	cap_kmap_init(&c->pairs, sizeof(char *) + 16);
 	c->dnsmsg = cairn_malloc(sizeof(*c->dnsmsg));
 	c->st.first_ns = c->st.last_ns = -1;
 	*out = c;
@@ -324,11 +185,11 @@ void cairn_capture_free(cairn_capture *c)
 		free(c->strs.slot[i]);
 	free(c->strs.slot);
 	free(c->strs.hash);
-	kmap_release(&c->addr2bind);
-	kmap_release(&c->name2log);
-	kmap_release(&c->observed);
-	kmap_release(&c->answered);
-	kmap_release(&c->pairs);
+	cap_kmap_release(&c->addr2bind);
+	cap_kmap_release(&c->name2log);
+	cap_kmap_release(&c->observed);
+	cap_kmap_release(&c->answered);
+	cap_kmap_release(&c->pairs);
 	free(c->binds);
 	for (i = 0; i < c->nlogs; i++)
 		free(c->logs[i].addr);
@@ -536,8 +397,8 @@ static const struct dnsbind *dns_binding(cairn_capture *c, uint8_t ver, const ui
 	uint8_t key[17];
 	uint32_t *v;
 
-	addr_key(key, ver, a);
-	v = kmap_find(&c->addr2bind, key, 0);
+	cap_addr_key(key, ver, a);
+	v = cap_kmap_find(&c->addr2bind, key, 0);
 	return v ? &c->binds[*v] : NULL;
 }
 
@@ -628,14 +489,14 @@ static void observe_local(cairn_capture *c, uint8_t ver, const uint8_t *a)
 {
 	uint8_t key[17];
 
-	addr_key(key, ver, a);
-	*kmap_find(&c->observed, key, 1) = 0;
+	cap_addr_key(key, ver, a);
+	*cap_kmap_find(&c->observed, key, 1) = 0;
 }
 
 static void dnslog_add(cairn_capture *c, const char *name, const char *chain,
 	uint8_t ver, const uint8_t *a, int64_t ts)
 {
-	uint32_t *v = kmap_find(&c->name2log, &name, 1);
+	uint32_t *v = cap_kmap_find(&c->name2log, &name, 1);
 	struct dnslog *l;
 	uint8_t key[17];
 	uint32_t i;
@@ -654,7 +515,7 @@ static void dnslog_add(cairn_capture *c, const char *name, const char *chain,
 	l = &c->logs[*v];
 	l->chain = chain;
 	l->answers++;
-	addr_key(key, ver, a);
+	cap_addr_key(key, ver, a);
 	for (i = 0; i < l->naddr; i++)
 		if (!memcmp(l->addr[i], key, 17))
 			return;
@@ -670,12 +531,12 @@ static void dns_bind(cairn_capture *c, const char *name, const char *chain,
 	uint8_t key[17];
 	uint32_t *v;
 
-	addr_key(key, ver, a);
-	if (c->nbinds >= NAMES_MAX && !kmap_find(&c->addr2bind, key, 0)) {
+	cap_addr_key(key, ver, a);
+	if (c->nbinds >= NAMES_MAX && !cap_kmap_find(&c->addr2bind, key, 0)) {
 		c->names_dropped++;
 		return;
 	}
-	v = kmap_find(&c->addr2bind, key, 1);
+	v = cap_kmap_find(&c->addr2bind, key, 1);
 	if (*v == UINT32_MAX) {
 		if (c->nbinds == c->cbinds) {
 			c->cbinds = c->cbinds ? c->cbinds * 2 : 64;
@@ -693,7 +554,7 @@ static void dns_bind(cairn_capture *c, const char *name, const char *chain,
  * (then counted: the evidence of names is partial, and said so). */
 static const char *dns_intern(cairn_capture *c, const char *name)
 {
-	const char *s = intern_find(&c->strs, name);
+	const char *s = cap_intern_find(&c->strs, name);
 
 	if (s)
 		return s;
@@ -701,7 +562,7 @@ static const char *dns_intern(cairn_capture *c, const char *name)
 		c->names_dropped++;
 		return NULL;
 	}
-	return intern(&c->strs, name);
+	return cap_intern(&c->strs, name);
 }
 
 /* A v4 address is keyed as ::ffff:a.b.c.d: one 16-byte key for both. */
@@ -723,7 +584,7 @@ static void dns_answered(cairn_capture *c, const char *name, uint32_t bits)
 	const char *n = dns_intern(c, name);
 
 	if (n) {
-		uint32_t *v = kmap_find(&c->answered, &n, 1);
+		uint32_t *v = cap_kmap_find(&c->answered, &n, 1);
 
 		*v = (*v == UINT32_MAX ? 0 : *v) | bits;
 	}
@@ -739,7 +600,7 @@ static void dns_pair(cairn_capture *c, const char *name, uint8_t ver, const uint
 	if (!n)
 		return;
 	pair_key(key, n, ver, a);
-	*kmap_find(&c->pairs, key, 1) = 0;
+	*cap_kmap_find(&c->pairs, key, 1) = 0;
 	dns_answered(c, n, ver == 4 ? ANS_A : ANS_AAAA);
 }
 
@@ -799,10 +660,10 @@ static void dns_message(cairn_capture *c, const uint8_t *msg, size_t len,
 			cairn_buf_addstr(&chain, rr->owner);
 		}
 		if (c->strs.count >= NAMES_MAX &&
-		    (!intern_find(&c->strs, name) || !intern_find(&c->strs, chain.data))) {
+		    (!cap_intern_find(&c->strs, name) || !cap_intern_find(&c->strs, chain.data))) {
 			c->names_dropped++; /* memory stays bounded; reported */
 		} else {
-			dns_bind(c, intern(&c->strs, name), intern(&c->strs, chain.data),
+			dns_bind(c, cap_intern(&c->strs, name), cap_intern(&c->strs, chain.data),
 				rr->type == 1 ? 4 : 6, rr->addr, ts);
 		}
 		cairn_buf_release(&chain);
@@ -906,7 +767,7 @@ static void tcp_client_data(cairn_capture *c, struct flow *f, const struct cap_p
 		f->app = APP_TLS;
 		r = cap_tls_client_hello(&hello, in->buf, in->contig);
 		if (r == CAP_HELLO_FOUND && hello.sni[0]) {
-			f->sni = intern(&c->strs, hello.sni);
+			f->sni = cap_intern(&c->strs, hello.sni);
 			f->name_src = hello.ech ? SRC_TLS_ECH : SRC_TLS;
 		}
 	} else {
@@ -914,7 +775,7 @@ static void tcp_client_data(cairn_capture *c, struct flow *f, const struct cap_p
 		if (r == CAP_HELLO_FOUND) {
 			f->app = APP_HTTP;
 			if (host[0])
-				f->http_host = intern(&c->strs, host);
+				f->http_host = cap_intern(&c->strs, host);
 		}
 	}
 	if (r != CAP_HELLO_MORE || in->contig >= INSPECT_MAX)
@@ -958,7 +819,7 @@ static void udp_client_data(cairn_capture *c, struct flow *f, const struct cap_p
 		return;
 	r = cap_tls_handshake_hello(&hello, in->buf, in->contig);
 	if (r == CAP_HELLO_FOUND && hello.sni[0]) {
-		f->sni = intern(&c->strs, hello.sni);
+		f->sni = cap_intern(&c->strs, hello.sni);
 		f->name_src = hello.ech ? SRC_QUIC_ECH : SRC_QUIC;
 	}
 	if (r != CAP_HELLO_MORE)
@@ -1283,7 +1144,7 @@ static void split_chain(char ***v, size_t *n, const char *chain)
 /* Where the capture's DNS put a name (for a contradicted one). */
 static void dns_said(cairn_capture *c, struct cairn_capture_name *nm, const char *name)
 {
-	uint32_t *v = kmap_find(&c->name2log, &name, 0), *bits;
+	uint32_t *v = cap_kmap_find(&c->name2log, &name, 0), *bits;
 	char buf[64];
 	uint32_t k;
 
@@ -1291,11 +1152,11 @@ static void dns_said(cairn_capture *c, struct cairn_capture_name *nm, const char
 		const struct dnslog *l = &c->logs[*v];
 
 		for (k = 0; k < l->naddr; k++) {
-			addr_str(buf, sizeof(buf), l->addr[k][0], l->addr[k] + 1);
+			cap_addr_str(buf, sizeof(buf), l->addr[k][0], l->addr[k] + 1);
 			set_add(&nm->dns_addresses, &nm->dns_address_count, buf);
 		}
 	}
-	bits = kmap_find(&c->answered, &name, 0);
+	bits = cap_kmap_find(&c->answered, &name, 0);
 	if (bits && (*bits & ANS_NX))
 		set_add(&nm->dns_addresses, &nm->dns_address_count, "NXDOMAIN");
 }
@@ -1339,9 +1200,9 @@ static int name_evidence(cairn_capture *c, const struct flow *f, const char *nam
 	uint32_t *bits;
 
 	pair_key(key, name, f->ipver, f->b);
-	if (kmap_find(&c->pairs, key, 0))
+	if (cap_kmap_find(&c->pairs, key, 0))
 		return CAIRN_CAPTURE_CONFIRMED;
-	bits = kmap_find(&c->answered, &name, 0);
+	bits = cap_kmap_find(&c->answered, &name, 0);
 	if (bits && !c->names_dropped &&
 	    (*bits & (ANS_NX | (f->ipver == 4 ? ANS_A : ANS_AAAA))))
 		return CAIRN_CAPTURE_CONTRADICTED;
@@ -1357,8 +1218,8 @@ static const char *flow_host(cairn_capture *c, const struct flow *f, char *buf, 
 		return f->http_host;
 	if (f->dns_name)
 		return f->dns_name;
-	addr_str(buf, len, f->ipver, f->b);
-	return intern(&c->strs, buf);
+	cap_addr_str(buf, len, f->ipver, f->b);
+	return cap_intern(&c->strs, buf);
 }
 
 static int port_cmp(const void *x, const void *y)
@@ -1392,7 +1253,7 @@ static void host_add_flow(cairn_capture *c, struct cairn_capture_host *h,
 		host_add_name(c, h, f->dns_name, "dns", f->dns_chain, CAIRN_CAPTURE_CONFIRMED);
 	if (!f->sni && !f->http_host && !f->dns_name && f->app != APP_DNS)
 		h->direct_ip = 1;
-	addr_str(buf, sizeof(buf), f->ipver, f->b);
+	cap_addr_str(buf, sizeof(buf), f->ipver, f->b);
 	set_add(&h->addresses, &h->address_count, buf);
 	snprintf(buf, sizeof(buf), "%s/%u", f->proto == 6 ? "tcp" : "udp", f->bp);
 	set_add(&h->ports, &h->port_count, buf);
@@ -1466,8 +1327,8 @@ static int is_local(cairn_capture *c, const struct cidr *set, size_t n, int obse
 	if (observed) {
 		uint8_t key[17];
 
-		addr_key(key, ver, a);
-		return kmap_find(&c->observed, key, 0) != NULL;
+		cap_addr_key(key, ver, a);
+		return cap_kmap_find(&c->observed, key, 0) != NULL;
 	}
 	for (i = 0; i < n; i++)
 		if (cidr_match(&set[i], ver, a))
@@ -1503,31 +1364,31 @@ static size_t observe_initiators(cairn_capture *c)
 	struct kmap add;
 	size_t i, n = 0;
 
-	kmap_init(&add, 17);
+	cap_kmap_init(&add, 17);
 	for (i = 0; i < c->nflows; i++) {
 		const struct flow *f = &c->flows[i];
 		uint8_t key[17];
 
 		if (!f->syn_seen && !f->quic_client)
 			continue;
-		addr_key(key, f->ipver, f->b);
-		if (dnsq.count && kmap_find(&dnsq, key, 0))
+		cap_addr_key(key, f->ipver, f->b);
+		if (dnsq.count && cap_kmap_find(&dnsq, key, 0))
 			continue;
-		addr_key(key, f->ipver, f->a);
-		kmap_find(&add, key, 1);
+		cap_addr_key(key, f->ipver, f->a);
+		cap_kmap_find(&add, key, 1);
 	}
 	for (i = 0; i < add.cap; i++) {
 		uint32_t *v;
 
 		if (!add.e[i].used)
 			continue;
-		v = kmap_find(&c->observed, add.e[i].key, 1);
+		v = cap_kmap_find(&c->observed, add.e[i].key, 1);
 
 		if (*v == UINT32_MAX)
 			n++;
 		*v = 0;
 	}
-	kmap_release(&add);
+	cap_kmap_release(&add);
 	return n;
 }
 
@@ -1548,7 +1409,7 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 	} else if (nset) {
 		r->local_rule = cairn_strdup("given");
 		for (i = 0; i < nset; i++) {
-			addr_str(buf, sizeof(buf), set[i].ver, set[i].a);
+			cap_addr_str(buf, sizeof(buf), set[i].ver, set[i].a);
 			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "/%u", set[i].bits);
 			set_add(&r->locals, &r->local_count, buf);
 		}
@@ -1558,7 +1419,7 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 		for (i = 0; i < c->observed.cap; i++) {
 			if (!c->observed.e[i].used)
 				continue;
-			addr_str(buf, sizeof(buf), c->observed.e[i].key[0], c->observed.e[i].key + 1);
+			cap_addr_str(buf, sizeof(buf), c->observed.e[i].key[0], c->observed.e[i].key + 1);
 			set_add(&r->locals, &r->local_count, buf);
 		}
 	} else {
@@ -1733,7 +1594,7 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 		d->answers = l->answers;
 		split_chain(&d->chain, &d->chain_count, l->chain);
 		for (k = 0; k < l->naddr; k++) {
-			addr_str(buf, sizeof(buf), l->addr[k][0], l->addr[k] + 1);
+			cap_addr_str(buf, sizeof(buf), l->addr[k][0], l->addr[k] + 1);
 			set_add(&d->addresses, &d->address_count, buf);
 		}
 		set_finish(d->addresses, &d->address_count, str_cmp);

@@ -1,0 +1,170 @@
+/*
+ * capture_engine.h - the state of one cairn-capture analysis, shared by the
+ * files that fill it (lib/capture.c from packets, the log readers) and
+ * read it (the result).  Not a public header: tools use capture.h.
+ */
+#ifndef CAIRN_CAPTURE_ENGINE_H
+#define CAIRN_CAPTURE_ENGINE_H
+
+#include "capture.h"
+#include "capture_int.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define INSPECT_MAX 32768     /* client bytes gathered to find a hello */
+#define INSPECT_BUDGET (256u << 20) /* all inspection buffers together */
+#define INSPECT_PKTS 32       /* client packets looked at before giving up */
+#define DNS_TCP_MAX 65537     /* one TCP DNS message and its length prefix */
+#define FRAG_SLOTS 4096
+#define CHAIN_MAX 16          /* CNAME hops followed */
+#define DNSLOG_ADDR_MAX 64    /* addresses kept per asked name */
+#define NAMES_MAX 2000000     /* distinct names / answered addresses kept
+                               * (DNS tunnels mint them by the million) */
+#define IDLE_WINDOWS_MAX 2000 /* idle windows one connection may fill */
+#define IDLE_TOTAL_MAX 1000000 /* ... and all of them together */
+
+enum app {
+	APP_NONE = 0, APP_DNS, APP_TLS, APP_QUIC, APP_HTTP
+};
+
+enum name_src {
+	SRC_NONE = 0, SRC_TLS, SRC_TLS_ECH, SRC_QUIC, SRC_QUIC_ECH
+};
+
+/* What the capture's DNS said of a name (the answered map's bits). */
+#define ANS_A 1               /* A records of it were answered */
+#define ANS_AAAA 2            /* AAAA records of it were answered */
+#define ANS_NX 4              /* NXDOMAIN: the name does not exist */
+
+struct fwin {
+	int64_t start, first, last;
+	uint64_t bytes[2];
+	uint64_t pkts[2];
+};
+
+struct inspect {
+	uint8_t *buf;           /* client stream / CRYPTO stream prefix */
+	size_t cap;             /* grows with the data, up to INSPECT_MAX */
+	size_t *held;           /* the analysis' count of buffered bytes */
+	size_t contig;          /* bytes in order from offset 0 */
+	struct { uint32_t s, e; } pend[8];
+	int npend;
+	uint32_t base;          /* TCP sequence number of stream offset 0 */
+	uint8_t have_base;
+	uint8_t have_dcid;
+	uint8_t dcid_len;
+	uint8_t dcid[CAP_QUIC_CID_MAX];
+	uint32_t client_pkts;
+	/* DNS over TCP, server to client */
+	uint8_t *srv;
+	size_t srv_len, srv_cap;
+	uint32_t srv_next;
+	uint8_t srv_have;
+};
+
+struct flow {
+	uint8_t ipver, proto, closed, app;
+	uint8_t name_src, inspect_done, syn_seen, quic_client;
+	uint8_t a[16], b[16];   /* a: initiator, b: responder */
+	uint16_t ap, bp;
+	int64_t first, last;
+	const char *dns_name, *dns_chain; /* interned; chain: names joined by ' ' */
+	const char *sni, *http_host;      /* interned */
+	uint8_t ev_sni, ev_http;          /* enum cairn_capture_evidence (finish) */
+	struct fwin *w;
+	uint32_t nw, cw;
+	struct inspect *ins;
+	uint32_t syn_isn;
+};
+
+/* Open addressing map from a fixed-size key to a uint32 value. */
+struct kent {
+	uint64_t h;
+	uint32_t val;
+	uint32_t used;
+	uint8_t key[24];
+};
+
+struct kmap {
+	struct kent *e;
+	size_t cap, count, klen;
+};
+
+struct strtab {
+	char **slot;
+	uint64_t *hash;
+	size_t cap, count;
+};
+
+struct dnsbind {
+	const char *name, *chain;
+};
+
+struct dnslog {
+	const char *name, *chain;
+	int64_t first;
+	uint64_t answers;
+	uint8_t (*addr)[17];
+	uint32_t naddr;
+};
+
+struct cidr {
+	uint8_t ver, bits;
+	uint8_t a[16];
+};
+
+struct fragent {
+	uint8_t used, ver, proto;
+	uint8_t src[16], dst[16];
+	uint32_t id;
+	uint32_t flow;
+	uint8_t dir;
+};
+
+struct cairn_capture {
+	int64_t window;
+	int no_checksum, all_flows;
+	char *filter;
+	struct flow *flows;
+	size_t nflows, cflows;
+	uint32_t *ftab;         /* flow index + 1, 0 empty */
+	size_t ftab_cap, ftab_used;
+	struct fragent *frag;
+	struct strtab strs;
+	struct kmap addr2bind;  /* addr -> index into binds */
+	struct dnsbind *binds;
+	size_t nbinds, cbinds;
+	struct kmap name2log;   /* interned name pointer -> index into logs */
+	struct dnslog *logs;
+	size_t nlogs, clogs;
+	struct kmap observed;   /* addresses seen sending DNS queries */
+	struct kmap answered;   /* interned name -> ANS_* bits: what DNS said of it */
+	struct kmap pairs;      /* (interned name, address) a DNS answer joined */
+	struct cidr *locals;
+	size_t nlocals;
+	struct cairn_capture_stats st;
+	char **warnings;
+	size_t nwarn;
+	struct cap_dns_msg *dnsmsg;
+	size_t held;            /* bytes in inspection buffers (INSPECT_BUDGET) */
+	uint64_t names_dropped; /* DNS answers not kept: NAMES_MAX reached */
+	int read_done;
+};
+
+/* ---- small containers (lib/capture.c) ---- */
+
+void cap_kmap_init(struct kmap *m, size_t klen);
+void cap_kmap_release(struct kmap *m);
+/* The value slot of key; insert: add it (value UINT32_MAX) when absent,
+ * else NULL when absent. */
+uint32_t *cap_kmap_find(struct kmap *m, const void *key, int insert);
+/* The interned string equal to s, or NULL. */
+const char *cap_intern_find(const struct strtab *t, const char *s);
+/* The interned copy of s (one per distinct string, freed with the analysis). */
+const char *cap_intern(struct strtab *t, const char *s);
+/* 17-byte map key of an address: version, then 16 bytes. */
+void cap_addr_key(uint8_t key[17], uint8_t ver, const uint8_t *a);
+void cap_addr_str(char *out, size_t outlen, uint8_t ver, const uint8_t *a);
+
+#endif
