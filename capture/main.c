@@ -49,9 +49,11 @@ static void help(void)
 	      "      --version        print the version\n"
 	      "\n"
 	      "Exit status: 0 nothing found; 1 a host outside the allowlist was\n"
-	      "contacted, or an agent log shows a call outside --expect-tools, a\n"
-	      "destination outside the allowlist in call arguments, a manifest change,\n"
-	      "a suspicious description or a secret in tool traffic; 2 trouble.\n", stdout);
+	      "contacted (an allowed name the capture's DNS contradicts, an unusual\n"
+	      "resolver not on it, a possible DNS tunnel even without one), or an\n"
+	      "agent log shows a call outside --expect-tools, a destination outside\n"
+	      "the allowlist in call arguments, a manifest change, a suspicious\n"
+	      "description or a secret in tool traffic; 2 trouble.\n", stdout);
 }
 
 static int usage(const char *msg)
@@ -299,8 +301,9 @@ int main(int argc, char **argv)
 		rc = usage("--expect-tools needs an agent log among the files");
 		goto done;
 	}
-	if (allow)
-		not_allowed = cairn_capture_result_apply_allow(res, allow);
+	/* a possible DNS tunnel is a finding with or without an allowlist */
+	not_allowed = allow ? cairn_capture_result_apply_allow(res, allow) :
+		cairn_capture_result_tunnels(res);
 	if (expect)
 		cairn_agentlog_result_apply_expect(ares, expect);
 	if (allow)

@@ -151,6 +151,7 @@ int cairn_capture_new(cairn_capture **out, const struct cairn_capture_opts *opts
 	cap_kmap_init(&c->observed, 17);
 	cap_kmap_init(&c->answered, sizeof(char *));
 	cap_kmap_init(&c->pairs, sizeof(char *) + 16);
+	cap_kmap_init(&c->asked_map, sizeof(char *) + 16);
 	c->dnsmsg = cairn_malloc(sizeof(*c->dnsmsg));
 	c->st.first_ns = c->st.last_ns = -1;
 	*out = c;
@@ -190,6 +191,7 @@ void cairn_capture_free(cairn_capture *c)
 	cap_kmap_release(&c->observed);
 	cap_kmap_release(&c->answered);
 	cap_kmap_release(&c->pairs);
+	cap_lookups_free(c);
 	free(c->binds);
 	for (i = 0; i < c->nlogs; i++)
 		free(c->logs[i].addr);
@@ -204,7 +206,6 @@ void cairn_capture_free(cairn_capture *c)
 }
 
 /* internal: used by capture_read.c */
-void cap_warn(cairn_capture *c, const char *msg);
 const char *cap_filter(const cairn_capture *c);
 
 void cap_warn(cairn_capture *c, const char *msg)
@@ -613,8 +614,10 @@ static void dns_message(cairn_capture *c, const uint8_t *msg, size_t len,
 	if (cap_dns_parse(m, msg, len) < 0)
 		return;
 	if (!m->is_response) {
-		if (from_client)
+		if (from_client) {
 			observe_local(c, p->ipver, p->src);
+			cap_lookup_record(c, p, m->qname, ts);
+		}
 		return;
 	}
 	if (!m->qname[0] || (m->rcode != 0 && m->rcode != 3))
@@ -1015,8 +1018,10 @@ void cairn_capture_feed(cairn_capture *c, int linktype, int64_t ts,
 
 			/* the client's first query marks it local */
 			if (cap_dns_parse(m, p.payload + 2, p.payload_len - 2) == 0 &&
-			    !m->is_response)
+			    !m->is_response) {
 				observe_local(c, p.ipver, p.src);
+				cap_lookup_record(c, &p, m->qname, ts);
+			}
 		}
 		return;
 	}
@@ -1336,6 +1341,12 @@ static int is_local(cairn_capture *c, const struct cidr *set, size_t n, int obse
 	return 0;
 }
 
+int cap_is_local(cairn_capture *c, const void *set, size_t n, int observed,
+	uint8_t ver, const uint8_t *a)
+{
+	return is_local(c, set, n, observed, ver, a);
+}
+
 static int is_group(uint8_t ver, const uint8_t *a)
 {
 	static const uint8_t bcast[4] = { 255, 255, 255, 255 };
@@ -1399,6 +1410,7 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 	size_t nset = c->nlocals, i, ncontrib = 0, ccontrib = 0, nprivate;
 	size_t idle_total = 0, idle_dropped = 0;
 	struct contrib *con = NULL;
+	uint8_t *resolver_flow;
 	int observed = 0;
 	char buf[128];
 
@@ -1443,6 +1455,12 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 			f->ev_http = (uint8_t)name_evidence(c, f, f->http_host);
 	}
 
+	/* DNS to the resolvers the local side asked: listed apart */
+	resolver_flow = cairn_calloc(c->nflows ? c->nflows : 1, 1);
+	cap_lookups_finish(c, r, resolver_flow, set, nset, observed);
+	for (i = 0; i < c->nflows; i++)
+		c->st.resolver_flows += resolver_flow[i];
+
 	for (i = 0; i < c->nflows; i++) {
 		struct flow *f = &c->flows[i];
 		const char *host;
@@ -1450,6 +1468,8 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 		uint32_t k;
 		int idle_ok;
 
+		if (resolver_flow[i])
+			continue;
 		if (!c->all_flows &&
 		    (!is_local(c, set, nset, observed, f->ipver, f->a) ||
 		     is_local(c, set, nset, observed, f->ipver, f->b) || is_group(f->ipver, f->b)))
@@ -1510,6 +1530,12 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 	}
 	if (set != c->locals)
 		free(set);
+	free(resolver_flow);
+	if (c->asked_dropped) {
+		snprintf(buf, sizeof(buf), "%llu DNS queries not kept: more than %d names asked",
+			(unsigned long long)c->asked_dropped, NAMES_MAX);
+		cap_warn(c, buf);
+	}
 	if (c->names_dropped) {
 		snprintf(buf, sizeof(buf), "%llu DNS answers not kept: more than %d names or addresses",
 			(unsigned long long)c->names_dropped, NAMES_MAX);
@@ -1640,6 +1666,24 @@ void cairn_capture_result_free(cairn_capture_result *r)
 
 	if (!r)
 		return;
+	for (i = 0; i < r->resolver_count; i++) {
+		struct cairn_capture_resolver *o = &r->resolvers[i];
+
+		free(o->address);
+		strv_free(o->ports, o->port_count);
+		strv_free(o->clients, o->client_count);
+		strv_free(o->asked, o->asked_count);
+	}
+	free(r->resolvers);
+	for (i = 0; i < r->lookup_count; i++) {
+		struct cairn_capture_lookup *l = &r->lookups[i];
+
+		free(l->domain);
+		strv_free(l->all, l->all_count);
+		free(l->all_off);
+		strv_free(l->sample, l->sample_count);
+	}
+	free(r->lookups);
 	for (i = 0; i < r->row_count; i++)
 		host_release(&r->rows[i]);
 	free(r->rows);

@@ -180,6 +180,47 @@ struct cairn_capture_dns {
 	uint64_t answers;
 };
 
+/*
+ * A DNS server the local side asked (docs/cairn-capture.1, "Resolvers"):
+ * listed here, not as an outbound host.  The resolver the host normally
+ * uses is infrastructure; one it does not (8.8.8.8 beside the LAN
+ * resolver) is "unusual", and judged by the allowlist's addresses.
+ */
+struct cairn_capture_resolver {
+	char *address;
+	char **ports;         /* "udp/53", "tcp/53" */
+	size_t port_count;
+	char **clients;       /* local addresses that asked it (at most 64) */
+	size_t client_count;
+	uint64_t queries;     /* DNS queries seen to it */
+	uint64_t names;       /* distinct names asked */
+	uint64_t connections, packets_out, packets_in, bytes_out, bytes_in;
+	int64_t first_ns, last_ns;
+	int unusual;          /* not a resolver the host normally uses */
+	char **asked;         /* unusual: the names asked of it (first 20) */
+	size_t asked_count;
+	int allowed;          /* -1 no allowlist; usual ones are 1 */
+};
+
+/* The names looked up under one registrable domain (Public Suffix List). */
+struct cairn_capture_lookup {
+	char *domain;         /* registrable domain, else the name itself */
+	uint64_t names;       /* distinct names asked */
+	uint64_t lookups;     /* queries */
+	int64_t first_ns, last_ns;
+	uint64_t peak_names;  /* most distinct names first asked within 60 s */
+	uint64_t peak_long;   /* ... of them with a label of 24+ characters */
+	int tunnel;           /* a burst of distinct names: possible DNS tunnel */
+	char **all;           /* every name asked, sorted */
+	size_t all_count;
+	unsigned char *all_off; /* after the allowlist: 1 for a name of all
+	                         * that is not on it */
+	char **sample;        /* the first 5 names asked */
+	size_t sample_count;
+	int allowed;          /* -1 no allowlist, 0 a name not on it, 1 all on it */
+	uint64_t not_allowed; /* names not on the allowlist */
+};
+
 struct cairn_capture_stats {
 	uint64_t packets, ip_packets, non_ip, malformed;
 	uint64_t bad_checksums;  /* IPv4 header, or TCP/UDP of a checked packet */
@@ -188,6 +229,7 @@ struct cairn_capture_stats {
 	uint64_t fragments, unattributed_fragments;
 	uint64_t uninspected;    /* flows not inspected: buffer budget spent */
 	uint64_t flows, outbound_flows;
+	uint64_t resolver_flows;  /* DNS flows to the resolvers (not outbound hosts) */
 	uint64_t bad_timestamps; /* outside 1970..2099: counted, not analysed */
 	int64_t first_ns, last_ns; /* -1 when the capture was empty */
 };
@@ -204,6 +246,10 @@ typedef struct cairn_capture_result {
 	size_t total_count;
 	struct cairn_capture_dns *dns;     /* by name */
 	size_t dns_count;
+	struct cairn_capture_resolver *resolvers; /* by address */
+	size_t resolver_count;
+	struct cairn_capture_lookup *lookups;     /* by domain */
+	size_t lookup_count;
 	char **warnings;
 	size_t warning_count;
 	int allow_applied;
@@ -233,11 +279,17 @@ void cairn_capture_allow_free(cairn_capture_allow *a);
 int cairn_capture_allow_name(const cairn_capture_allow *a, const char *name);
 int cairn_capture_allow_address(const cairn_capture_allow *a, const char *addr);
 
-/* Mark every row and total (allowed and verdict); returns the number of
- * hosts (totals) that are not allowed, contradicted ones included.  A
- * contradicted name never counts as allowed. */
+/* Mark every row and total (allowed and verdict), resolver and lookup;
+ * returns the number of what is not allowed: hosts (totals, contradicted
+ * ones included), unusual resolvers whose address is not allowed, and
+ * possible DNS tunnels under a domain not allowed.  A contradicted name
+ * never counts as allowed. */
 size_t cairn_capture_result_apply_allow(cairn_capture_result *r,
 	const cairn_capture_allow *a);
+
+/* Possible DNS tunnels under a domain the allowlist does not cover (all
+ * of them without an allowlist): a finding like a host not allowed. */
+size_t cairn_capture_result_tunnels(const cairn_capture_result *r);
 
 /* Output (deterministic).  only_unknown: leave out allowed hosts.
  * files: the input names for the JSON header (may be NULL). */

@@ -122,6 +122,15 @@ struct fragent {
 	uint8_t dir;
 };
 
+/* A name a client asked a server for (lib/capture_lookups.c). */
+struct asked {
+	const char *name;       /* interned */
+	uint8_t ver;
+	uint8_t addr[16];       /* the server asked */
+	int64_t first, last;
+	uint64_t count;
+};
+
 struct cairn_capture {
 	int64_t window;
 	int no_checksum, all_flows;
@@ -149,8 +158,31 @@ struct cairn_capture {
 	struct cap_dns_msg *dnsmsg;
 	size_t held;            /* bytes in inspection buffers (INSPECT_BUDGET) */
 	uint64_t names_dropped; /* DNS answers not kept: NAMES_MAX reached */
+	struct kmap asked_map;  /* (interned name, server address) -> asked[] */
+	struct asked *asked;
+	size_t nasked, casked;
+	uint64_t asked_dropped; /* queries not kept: NAMES_MAX reached */
 	int read_done;
 };
+
+/* ---- lib/capture.c, for the other capture files ---- */
+
+void cap_warn(cairn_capture *c, const char *msg);
+/* Is address a local (by the rule chosen at finish)?  set/n: the CIDRs,
+ * observed: use the observed addresses instead. */
+int cap_is_local(cairn_capture *c, const void *set, size_t n, int observed,
+	uint8_t ver, const uint8_t *a);
+
+/* ---- lib/capture_lookups.c: the DNS seen from the clients' side ---- */
+
+/* A client (p->src) asked p->dst for qname. */
+void cap_lookup_record(cairn_capture *c, const struct cap_pkt *p, const char *qname, int64_t ts);
+/* Fill r->resolvers and r->lookups from the flows that are DNS and were
+ * started by a local address (every DNS flow with all_flows); returns, per
+ * flow, 1 when it went into a resolver (so it is no outbound host). */
+void cap_lookups_finish(cairn_capture *c, cairn_capture_result *r, uint8_t *is_resolver_flow,
+	const void *set, size_t n, int observed);
+void cap_lookups_free(cairn_capture *c);
 
 /* ---- small containers (lib/capture.c) ---- */
 

@@ -201,6 +201,13 @@ int cairn_capture_allow_address(const cairn_capture_allow *a, const char *addr)
 	return 0;
 }
 
+static int is_arpa(const char *d)
+{
+	size_t l = strlen(d);
+
+	return l >= 4 && !strcmp(d + l - 4, "arpa") && (l == 4 || d[l - 5] == '.');
+}
+
 static int host_verdict(const cairn_capture_allow *a, const struct cairn_capture_host *h)
 {
 	int names_ok = h->name_count > 0, addrs_ok = h->address_count > 0;
@@ -250,8 +257,41 @@ size_t cairn_capture_result_apply_allow(cairn_capture_result *r, const cairn_cap
 		if (!r->totals[i].allowed)
 			bad++;
 	}
+	/* the resolvers the host normally uses are infrastructure; another
+	 * one is a destination like any, judged by its address */
+	for (i = 0; i < r->resolver_count; i++) {
+		struct cairn_capture_resolver *o = &r->resolvers[i];
+
+		o->allowed = !o->unusual || cairn_capture_allow_address(a, o->address);
+		bad += !o->allowed;
+	}
+	/* names looked up: shown when not on the list; a tunnel under a
+	 * domain not on it is a finding (reverse lookups are not judged) */
+	for (i = 0; i < r->lookup_count; i++) {
+		struct cairn_capture_lookup *l = &r->lookups[i];
+		size_t k;
+
+		l->not_allowed = 0;
+		free(l->all_off);
+		l->all_off = cairn_calloc(l->all_count ? l->all_count : 1, 1);
+		if (!is_arpa(l->domain))
+			for (k = 0; k < l->all_count; k++) {
+				l->all_off[k] = !cairn_capture_allow_name(a, l->all[k]);
+				l->not_allowed += l->all_off[k];
+			}
+		l->allowed = l->not_allowed == 0;
+	}
 	r->allow_applied = 1;
-	return bad;
+	return bad + cairn_capture_result_tunnels(r);
+}
+
+size_t cairn_capture_result_tunnels(const cairn_capture_result *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->lookup_count; i++)
+		n += r->lookups[i].tunnel && r->lookups[i].allowed != 1;
+	return n;
 }
 
 static const char *const verdict_names[] = {
@@ -482,16 +522,171 @@ static void text_table(cairn_buf *out, const struct cairn_capture_host *rows, si
 	free(cells);
 }
 
+/* A plain table: ncol headings, rows of ncol cells (escaped already),
+ * columns padded to their widest cell; the last column is not padded. */
+static void table_print(cairn_buf *out, const char *const *head, size_t ncol, cairn_buf *cells,
+	size_t nrows)
+{
+	size_t width[16], i, k;
+
+	for (k = 0; k < ncol; k++)
+		width[k] = strlen(head[k]);
+	for (i = 0; i < nrows; i++)
+		for (k = 0; k < ncol; k++)
+			if (cells[i * ncol + k].len > width[k])
+				width[k] = cells[i * ncol + k].len;
+	cairn_buf_addstr(out, "  ");
+	for (k = 0; k + 1 < ncol; k++)
+		cairn_buf_addf(out, "%-*s  ", (int)width[k], head[k]);
+	cairn_buf_addf(out, "%s\n", head[ncol - 1]);
+	for (i = 0; i < nrows; i++) {
+		cairn_buf_addstr(out, "  ");
+		for (k = 0; k + 1 < ncol; k++)
+			cairn_buf_addf(out, "%-*s  ", (int)width[k],
+				cells[i * ncol + k].data ? cells[i * ncol + k].data : "");
+		cairn_buf_addf(out, "%s\n", cells[i * ncol + ncol - 1].data ?
+			cells[i * ncol + ncol - 1].data : "");
+	}
+}
+
+static void fmt_span(cairn_buf *b, int64_t first, int64_t last)
+{
+	char t1[48], t2[48];
+
+	if (first < 0)
+		return;
+	fmt_time_s(t1, sizeof(t1), first);
+	fmt_time_s(t2, sizeof(t2), last);
+	cairn_buf_addf(b, "%.8s-%.8s", t1 + 11, t2 + 11);
+}
+
+#define RCOL 9
+
+static void text_resolvers(cairn_buf *out, const cairn_capture_result *r, int only_unknown)
+{
+	static const char *const head[RCOL] = {
+		"RESOLVER", "PORTS", "CLIENTS", "QUERIES", "NAMES", "PKTS OUT/IN", "FIRST-LAST",
+		"USE", "ALLOW"
+	};
+	cairn_buf *cells = cairn_calloc(r->resolver_count * RCOL + 1, sizeof(cairn_buf));
+	size_t i, k, n = 0, names = 0;
+
+	for (i = 0; i < r->lookup_count; i++)
+		names += r->lookups[i].names;
+	cairn_buf_addf(out, "\nresolvers (%zu name%s looked up under %zu domain%s)\n", names,
+		names == 1 ? "" : "s", r->lookup_count, r->lookup_count == 1 ? "" : "s");
+	for (i = 0; i < r->resolver_count; i++) {
+		const struct cairn_capture_resolver *o = &r->resolvers[i];
+		cairn_buf *c = &cells[n * RCOL];
+
+		if (only_unknown && o->allowed == 1)
+			continue;
+		n++;
+		cairn_buf_addstr(&c[0], o->address);
+		join(&c[1], o->ports, o->port_count, ",");
+		cairn_buf_addf(&c[2], "%zu", o->client_count);
+		cairn_buf_addf(&c[3], "%llu", (unsigned long long)o->queries);
+		cairn_buf_addf(&c[4], "%llu", (unsigned long long)o->names);
+		cairn_buf_addf(&c[5], "%llu/%llu", (unsigned long long)o->packets_out,
+			(unsigned long long)o->packets_in);
+		fmt_span(&c[6], o->first_ns, o->last_ns);
+		cairn_buf_addstr(&c[7], o->unusual ? "UNUSUAL" : "usual");
+		cairn_buf_addstr(&c[8], o->allowed < 0 ? "-" : o->allowed ? "allowed" : "NOT ALLOWED");
+	}
+	if (!n)
+		cairn_buf_addstr(out, "  (none)\n");
+	else
+		table_print(out, head, RCOL, cells, n);
+	for (i = 0; i < r->resolver_count; i++) {
+		const struct cairn_capture_resolver *o = &r->resolvers[i];
+		cairn_buf tmp = CAIRN_BUF_INIT;
+
+		if (!o->unusual || (only_unknown && o->allowed == 1))
+			continue;
+		join(&tmp, o->asked, o->asked_count, ", ");
+		cairn_buf_addf(out, "  %s is not a resolver this host normally uses; asked: ", o->address);
+		cairn_escape_display(out, tmp.data ? tmp.data : "", tmp.len);
+		if (o->names > o->asked_count)
+			cairn_buf_addf(out, ", +%llu", (unsigned long long)(o->names - o->asked_count));
+		cairn_buf_addch(out, '\n');
+		cairn_buf_release(&tmp);
+	}
+	for (k = 0; k < r->resolver_count * RCOL; k++)
+		cairn_buf_release(&cells[k]);
+	free(cells);
+}
+
+/* Possible tunnels, and (with an allowlist) names looked up off it. */
+static void text_lookups(cairn_buf *out, const cairn_capture_result *r)
+{
+	size_t i, k, off = 0, offnames = 0;
+	char t1[48], t2[48];
+
+	for (i = 0; i < r->lookup_count; i++) {
+		const struct cairn_capture_lookup *l = &r->lookups[i];
+		cairn_buf tmp = CAIRN_BUF_INIT;
+
+		if (l->allowed == 0) {
+			off++;
+			offnames += l->not_allowed;
+		}
+		if (!l->tunnel)
+			continue;
+		fmt_time_s(t1, sizeof(t1), l->first_ns);
+		fmt_time_s(t2, sizeof(t2), l->last_ns);
+		cairn_buf_addstr(out, "possible DNS tunnel under ");
+		cairn_escape_display(out, l->domain, strlen(l->domain));
+		cairn_buf_addf(out, "%s: %llu distinct names (%llu within 60 s, %llu of them with a "
+			"label of 24+ characters), %llu lookups, %.8s-%.8s\n",
+			l->allowed == 1 ? " (allowed)" : "",
+			(unsigned long long)l->names, (unsigned long long)l->peak_names,
+			(unsigned long long)l->peak_long, (unsigned long long)l->lookups, t1 + 11, t2 + 11);
+		join(&tmp, l->sample, l->sample_count, ", ");
+		cairn_buf_addstr(out, "      first: ");
+		cairn_escape_display(out, tmp.data ? tmp.data : "", tmp.len);
+		cairn_buf_addch(out, '\n');
+		cairn_buf_release(&tmp);
+	}
+	if (!off)
+		return;
+	cairn_buf_addf(out, "lookups not on the allowlist: %zu name%s under %zu domain%s\n", offnames,
+		offnames == 1 ? "" : "s", off, off == 1 ? "" : "s");
+	for (i = 0; i < r->lookup_count; i++) {
+		const struct cairn_capture_lookup *l = &r->lookups[i];
+		cairn_buf tmp = CAIRN_BUF_INIT;
+		size_t shown = 0;
+
+		if (l->allowed != 0)
+			continue;
+		for (k = 0; k < l->all_count && shown < 5; k++) {
+			if (!l->all_off || !l->all_off[k])
+				continue;
+			cairn_buf_addf(&tmp, "%s%s", shown ? ", " : "", l->all[k]);
+			shown++;
+		}
+		cairn_buf_addstr(out, "  ");
+		cairn_escape_display(out, l->domain, strlen(l->domain));
+		cairn_buf_addstr(out, ": ");
+		cairn_escape_display(out, tmp.data ? tmp.data : "", tmp.len);
+		if (l->not_allowed > shown)
+			cairn_buf_addf(out, ", +%llu", (unsigned long long)(l->not_allowed - shown));
+		cairn_buf_addch(out, '\n');
+		cairn_buf_release(&tmp);
+	}
+}
+
 void cairn_capture_write_text(cairn_buf *out, const cairn_capture_result *r, int only_unknown)
 {
 	char t1[48], t2[48], d[32];
 	size_t i, j;
 
 	fmt_duration(d, sizeof(d), r->window_ns);
-	cairn_buf_addf(out, "cairn-capture: %llu packets (%llu IP, %llu bad checksums), %llu flows, %llu outbound\n",
+	cairn_buf_addf(out, "cairn-capture: %llu packets (%llu IP, %llu bad checksums), %llu flows, "
+		"%llu outbound, %llu to resolvers\n",
 		(unsigned long long)r->stats.packets, (unsigned long long)r->stats.ip_packets,
 		(unsigned long long)r->stats.bad_checksums, (unsigned long long)r->stats.flows,
-		(unsigned long long)r->stats.outbound_flows);
+		(unsigned long long)r->stats.outbound_flows,
+		(unsigned long long)r->stats.resolver_flows);
 	if (r->stats.first_ns >= 0) {
 		fmt_time(t1, sizeof(t1), r->stats.first_ns);
 		fmt_time(t2, sizeof(t2), r->stats.last_ns);
@@ -511,6 +706,8 @@ void cairn_capture_write_text(cairn_buf *out, const cairn_capture_result *r, int
 	}
 	cairn_buf_addstr(out, "\ntotals\n");
 	text_table(out, r->totals, r->total_count, only_unknown);
+	text_resolvers(out, r, only_unknown);
+	text_lookups(out, r);
 	if (r->allow_applied) {
 		size_t bad = 0, lies = 0, unconfirmed = 0;
 
@@ -527,7 +724,16 @@ void cairn_capture_write_text(cairn_buf *out, const cairn_capture_result *r, int
 			cairn_buf_addf(out, "%zu allowed (unconfirmed): only the client's word (SNI, "
 				"Host) names %s, no DNS answer in the capture\n", unconfirmed,
 				unconfirmed == 1 ? "it" : "them");
+		for (i = bad = 0; i < r->resolver_count; i++)
+			bad += r->resolvers[i].allowed == 0;
+		if (bad)
+			cairn_buf_addf(out, "%zu unusual resolver%s not on the allowlist\n", bad,
+				bad == 1 ? "" : "s");
 	}
+	if (cairn_capture_result_tunnels(r))
+		cairn_buf_addf(out, "%zu possible DNS tunnel%s under a domain %s\n",
+			cairn_capture_result_tunnels(r), cairn_capture_result_tunnels(r) == 1 ? "" : "s",
+			r->allow_applied ? "not on the allowlist" : "(no allowlist)");
 }
 
 /* ---- CSV (RFC 4180) ---- */
@@ -720,6 +926,7 @@ int cairn_capture_write_json(cairn_buf *out, const cairn_capture_result *r,
 	json_object_set_new(st, "uninspected", json_integer((json_int_t)r->stats.uninspected));
 	json_object_set_new(st, "flows", json_integer((json_int_t)r->stats.flows));
 	json_object_set_new(st, "outbound_flows", json_integer((json_int_t)r->stats.outbound_flows));
+	json_object_set_new(st, "resolver_flows", json_integer((json_int_t)r->stats.resolver_flows));
 	json_object_set_new(st, "bad_timestamps", json_integer((json_int_t)r->stats.bad_timestamps));
 	json_object_set_new(st, "first_seen", jtime(r->stats.first_ns));
 	json_object_set_new(st, "last_seen", jtime(r->stats.last_ns));
@@ -746,6 +953,59 @@ int cairn_capture_write_json(cairn_buf *out, const cairn_capture_result *r,
 		json_array_append_new(a, d);
 	}
 	json_object_set_new(root, "dns", a);
+	a = json_array();
+	for (i = 0; i < r->resolver_count; i++) {
+		const struct cairn_capture_resolver *o = &r->resolvers[i];
+		json_t *d;
+
+		if (only_unknown && o->allowed == 1)
+			continue;
+		d = json_object();
+		json_object_set_new(d, "address", json_string(o->address));
+		json_object_set_new(d, "ports", jstrv(o->ports, o->port_count));
+		json_object_set_new(d, "clients", jstrv(o->clients, o->client_count));
+		json_object_set_new(d, "queries", json_integer((json_int_t)o->queries));
+		json_object_set_new(d, "names", json_integer((json_int_t)o->names));
+		json_object_set_new(d, "connections", json_integer((json_int_t)o->connections));
+		json_object_set_new(d, "packets_out", json_integer((json_int_t)o->packets_out));
+		json_object_set_new(d, "packets_in", json_integer((json_int_t)o->packets_in));
+		json_object_set_new(d, "bytes_out", json_integer((json_int_t)o->bytes_out));
+		json_object_set_new(d, "bytes_in", json_integer((json_int_t)o->bytes_in));
+		json_object_set_new(d, "first_seen", jtime(o->first_ns));
+		json_object_set_new(d, "last_seen", jtime(o->last_ns));
+		json_object_set_new(d, "unusual", json_boolean(o->unusual));
+		json_object_set_new(d, "asked", jstrv(o->asked, o->asked_count));
+		json_object_set_new(d, "allowed", o->allowed < 0 ? json_null() : json_boolean(o->allowed));
+		json_array_append_new(a, d);
+	}
+	json_object_set_new(root, "resolvers", a);
+	a = json_array();
+	for (i = 0; i < r->lookup_count; i++) {
+		const struct cairn_capture_lookup *l = &r->lookups[i];
+		json_t *d, *off = json_array();
+		size_t k;
+
+		if (only_unknown && l->allowed == 1)
+			continue;
+		d = json_object();
+		json_object_set_new(d, "domain", jstr(l->domain));
+		json_object_set_new(d, "names", json_integer((json_int_t)l->names));
+		json_object_set_new(d, "lookups", json_integer((json_int_t)l->lookups));
+		json_object_set_new(d, "first_seen", jtime(l->first_ns));
+		json_object_set_new(d, "last_seen", jtime(l->last_ns));
+		json_object_set_new(d, "peak_names_60s", json_integer((json_int_t)l->peak_names));
+		json_object_set_new(d, "peak_long_label_names_60s", json_integer((json_int_t)l->peak_long));
+		json_object_set_new(d, "tunnel", json_boolean(l->tunnel));
+		json_object_set_new(d, "sample", jstrv(l->sample, l->sample_count));
+		for (k = 0; l->all_off && k < l->all_count && json_array_size(off) < 20; k++)
+			if (l->all_off[k])
+				json_array_append_new(off, jstr(l->all[k]));
+		json_object_set_new(d, "not_allowed", json_integer((json_int_t)l->not_allowed));
+		json_object_set_new(d, "not_allowed_names", off);
+		json_object_set_new(d, "allowed", l->allowed < 0 ? json_null() : json_boolean(l->allowed));
+		json_array_append_new(a, d);
+	}
+	json_object_set_new(root, "lookups", a);
 	json_object_set_new(root, "warnings", jstrv(r->warnings, r->warning_count));
 	rc = cairn_json_dump(out, root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(root);

@@ -680,6 +680,33 @@ static json_t *build_egress(const cairn_report_opts *o)
 		json_object_set_new(row, "flag", json_boolean(allowed == 0));
 		json_array_append_new(rows, row);
 	}
+	/* the resolvers asked: infrastructure, unless unusual (CAIRN-E05) */
+	totals = o->capture ? jarr(o->capture, "resolvers") : NULL;
+	for (i = 0; i < json_array_size(totals); i++) {
+		const json_t *h = json_array_get(totals, i);
+		const char *addr = jstr(h, "address");
+		int unusual = json_is_true(json_object_get(h, "unusual")), ok;
+		json_t *row;
+
+		if (!addr)
+			continue;
+		ok = !unusual || (o->rules_in && o->rules_in->allow ?
+				  o->rules_in->allow(o->rules_in->allow_ctx, addr) :
+				  json_is_true(json_object_get(h, "allowed")));
+		row = json_object();
+		set_str(row, "host", addr);
+		json_object_set_new(row, "status", json_string(!unusual ? "resolver" :
+			ok ? "allowed (unusual resolver)" : "UNUSUAL RESOLVER"));
+		json_object_set_new(row, "addresses", json_pack("[s]", addr));
+		json_object_set_new(row, "ports", json_object_get(h, "ports") ?
+				    json_incref(json_object_get(h, "ports")) : json_array());
+		json_object_set_new(row, "connections", json_integer(jint(h, "connections", 0)));
+		json_object_set_new(row, "bytes_out", json_integer(jint(h, "bytes_out", 0)));
+		json_object_set_new(row, "bytes_in", json_integer(jint(h, "bytes_in", 0)));
+		set_str(row, "first", jstr(h, "first_seen"));
+		json_object_set_new(row, "flag", json_boolean(!ok));
+		json_array_append_new(rows, row);
+	}
 	return rows;
 }
 

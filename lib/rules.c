@@ -29,7 +29,7 @@
 
 enum {
 	R_P01, R_P02, R_P03, R_P04, R_P05, R_P06, R_P07, R_P08, R_P09, R_P10,
-	R_P11, R_E01, R_E02, R_E03, R_D01, R_D02, R_D03, R_D04, R_D05, R_X01, R_T01, R__COUNT
+	R_P11, R_E01, R_E02, R_E03, R_E04, R_E05, R_D01, R_D02, R_D03, R_D04, R_D05, R_X01, R_T01, R__COUNT
 };
 
 static const cairn_rule rules[R__COUNT] = {
@@ -150,6 +150,23 @@ static const cairn_rule rules[R__COUNT] = {
 		"Capture from before the agent starts, so its DNS lookups are recorded (or flush "
 		"the resolver cache first: resolvectl flush-caches); or allowlist these "
 		"destinations by address." },
+	[R_E04] = { "CAIRN-E04", "dns-tunnel-suspected", CAIRN_SEV_HIGH, CAPT,
+		"Many distinct names under one registrable domain were looked up in a burst (50 "
+		"within 60 seconds, or 10 with a label of 24 characters or more), under a domain "
+		"the allowlist does not cover.",
+		"Data encoded into the names of DNS queries leaves through the resolver, past any "
+		"allowlist of connections: the shape of DNS tunnels and of exfiltration by lookup.",
+		"Block the domain at the resolver (RPZ, a DNS firewall), find the process that "
+		"looked the names up, decode the labels to see what left, and rotate what it "
+		"could read." },
+	[R_E05] = { "CAIRN-E05", "unusual-resolver", CAIRN_SEV_MEDIUM, CAPT,
+		"DNS queries went to a resolver the host does not normally use (not the one it "
+		"asks most, not beside it, not a LAN resolver like it), which the allowlist does "
+		"not list.",
+		"A hard-coded public resolver bypasses the site's DNS logging and filtering, and "
+		"its answers can point allowed names anywhere.",
+		"Allow DNS only to the site's resolvers at the firewall (port 53 and DoT 853), find "
+		"the process that asked, and list a resolver on the allowlist only on purpose." },
 	[R_D01] = { "CAIRN-D01", "same-version-different-content", CAIRN_SEV_CRITICAL, DIFF,
 		"A package keeps its version between the baseline and the snapshot but its "
 		"files or integrity changed.",
@@ -1364,6 +1381,69 @@ static void contradicted_evidence(struct ctx *c, json_t *evl, const json_t *name
 	}
 }
 
+/* E04 and E05 from the capture's resolvers and lookups. */
+static void dns_rules(struct ctx *c, const json_t *cap)
+{
+	const json_t *res = jarr(cap, "resolvers"), *lk = jarr(cap, "lookups");
+	size_t i, j;
+
+	for (i = 0; i < json_array_size(res); i++) {
+		const json_t *o = json_array_get(res, i), *asked = jarr(o, "asked");
+		const char *addr = jstr(o, "address");
+		json_t *evl;
+
+		if (!addr || !json_is_true(json_object_get(o, "unusual")))
+			continue;
+		if (c->in->allow ? c->in->allow(c->in->allow_ctx, addr) :
+		    json_is_true(json_object_get(o, "allowed")))
+			continue;
+		cairn_buf_clear(&c->tmp);
+		cairn_buf_addf(&c->tmp, "%" JSON_INTEGER_FORMAT " quer%s for %" JSON_INTEGER_FORMAT
+			       " name(s), first %s, last %s", jint(o, "queries", 0),
+			       jint(o, "queries", 0) == 1 ? "y" : "ies", jint(o, "names", 0),
+			       jstr_or(o, "first_seen", "?"), jstr_or(o, "last_seen", "?"));
+		cairn_buf_clear(&c->tmp2);
+		for (j = 0; j < json_array_size(asked); j++)
+			cairn_buf_addf(&c->tmp2, "%s%s", j ? ", " : "asked: ",
+				       json_string_value(json_array_get(asked, j)));
+		evl = json_array();
+		json_array_append_new(evl, ev("source", "capture", "host", addr,
+					      "text", c->tmp2.len ? c->tmp2.data : NULL,
+					      "detail", c->tmp.data, NULL));
+		cairn_findings_add(c->out, &rules[R_E05], evl,
+				   "DNS queries to %s, a resolver this host does not normally use", addr);
+	}
+	for (i = 0; i < json_array_size(lk); i++) {
+		const json_t *l = json_array_get(lk, i), *sample = jarr(l, "sample");
+		const char *dom = jstr(l, "domain");
+		json_t *evl;
+
+		if (!dom || !json_is_true(json_object_get(l, "tunnel")))
+			continue;
+		if (c->in->allow ? c->in->allow(c->in->allow_ctx, dom) :
+		    json_is_true(json_object_get(l, "allowed")))
+			continue;
+		cairn_buf_clear(&c->tmp);
+		cairn_buf_addf(&c->tmp, "%" JSON_INTEGER_FORMAT " distinct names, %" JSON_INTEGER_FORMAT
+			       " within 60 s (%" JSON_INTEGER_FORMAT " with a label of 24+ characters), %"
+			       JSON_INTEGER_FORMAT " lookups, first %s, last %s",
+			       jint(l, "names", 0), jint(l, "peak_names_60s", 0),
+			       jint(l, "peak_long_label_names_60s", 0), jint(l, "lookups", 0),
+			       jstr_or(l, "first_seen", "?"), jstr_or(l, "last_seen", "?"));
+		cairn_buf_clear(&c->tmp2);
+		for (j = 0; j < json_array_size(sample); j++)
+			cairn_buf_addf(&c->tmp2, "%s%s", j ? ", " : "first: ",
+				       json_string_value(json_array_get(sample, j)));
+		evl = json_array();
+		json_array_append_new(evl, ev("source", "capture", "host", dom,
+					      "text", c->tmp2.len ? c->tmp2.data : NULL,
+					      "detail", c->tmp.data, NULL));
+		cairn_findings_add(c->out, &rules[R_E04], evl,
+				   "possible DNS tunnel: %" JSON_INTEGER_FORMAT " distinct names looked up "
+				   "under %s", jint(l, "names", 0), dom);
+	}
+}
+
 static void capture_rules(struct ctx *c, const json_t *cap)
 {
 	const json_t *totals = jarr(cap, "totals");
@@ -1446,6 +1526,7 @@ static void capture_rules(struct ctx *c, const json_t *cap)
 					   "outbound connections to %s, which is not on the allowlist", host);
 		}
 	}
+	dns_rules(c, cap);
 	if (unconfirmed)
 		cairn_findings_add(c->out, &rules[R_E03], unconfirmed,
 				   "%zu host%s allowed only by names nothing in the capture confirms: %s%s",

@@ -7,11 +7,13 @@
 # python3-venv: the fresh-venv test makes a real venv (ensurepip, offline).
 # systemd: systemd-analyze verifies the sample units; python3-yaml reads the
 # sample CI files; debhelper and lintian: make deb (dpkg-buildpackage).
+# libpsl-dev: the Public Suffix List (cairn-capture groups DNS lookups by
+# registrable domain to see DNS tunnels).
 # Optional (bench): set CAIRN_DEPS_EXTRA=1 or run with --all.
 set -eu
 
 BASE="build-essential pkg-config libgit2-dev libzstd-dev libssl-dev libxxhash-dev
-libpcap-dev libjansson-dev zlib1g-dev check jq zstd git gzip coreutils python3 xxhash
+libpcap-dev libjansson-dev zlib1g-dev libpsl-dev check jq zstd git gzip coreutils python3 xxhash
 python3-jsonschema python3-venv python3-yaml systemd debhelper lintian
 chromium"
 EXTRA="hyperfine aide tshark time"

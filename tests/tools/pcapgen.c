@@ -18,6 +18,9 @@
  *   pcapgen spoof OUT          allowed names claimed on other addresses (Host,
  *                              SNI) against the capture's DNS; NXDOMAIN
  *   pcapgen spoof-nodns OUT    the same connections, no DNS in the capture
+ *   pcapgen resolver-only OUT  DNS lookups to the LAN resolver, nothing else
+ *   pcapgen resolvers OUT      the LAN resolver, 8.8.8.8 asked once, a burst
+ *                              of long names under one domain (a tunnel)
  *   pcapgen bench N [B] OUT    N packets of DNS, TLS handshakes, bulk data
  *                              (B bulk packets per connection, default 40)
  */
@@ -1109,6 +1112,66 @@ static void scen_spoof(int dns)
 	conn_close(&k, t + 10 * SEC);
 }
 
+/* Only DNS: the agent host looks up three allowed names at its LAN
+ * resolver and connects to none of them (yet). */
+static void scen_resolver_only(void)
+{
+	static const char *const n1[] = { "registry.npmjs.org" };
+	static const char *const n2[] = { "api.anthropic.com" };
+	static const char *const n3[] = { "api.github.com" };
+	static const char *const a1[] = { "104.16.1.34" };
+	static const char *const a2[] = { "160.79.104.10" };
+	static const char *const a3[] = { "140.82.112.6" };
+	int64_t t = T0 * SEC;
+
+	pcap_begin(1);
+	dns_exchange(t, CLIENT, 40001, RESOLVER, n1, 1, a1, 1);
+	dns_exchange(t + SEC, CLIENT, 40002, RESOLVER, n2, 1, a2, 1);
+	dns_exchange(t + 2 * SEC, CLIENT, 40003, RESOLVER, n3, 1, a3, 1);
+}
+
+/* The LAN resolver for the usual lookups (and a connection); 8.8.8.8
+ * asked once, behind its back; 60 lookups of long distinct names under
+ * one domain in six seconds (data leaving through the resolver); a name
+ * looked up that nobody allowed. */
+static void scen_resolvers(void)
+{
+	static const char *const reg[] = { "registry.npmjs.org" };
+	static const char *const reg_a[] = { "104.16.1.34" };
+	static const char *const api[] = { "api.anthropic.com" };
+	static const char *const api_a[] = { "160.79.104.10" };
+	static const char *const ex[] = { "exfil.example" };
+	static const char *const ex_a[] = { "203.0.113.70" };
+	static const char *const tel[] = { "telemetry.vendor.example" };
+	static const char *const tel_a[] = { "198.51.100.90" };
+	static const char *const sink[] = { "192.0.2.1" };
+	struct conn k;
+	int64_t t = T0 * SEC;
+	char name[128];
+	const char *nm[1] = { name };
+	int i, j;
+
+	pcap_begin(1);
+	dns_exchange(t, CLIENT, 40001, RESOLVER, reg, 1, reg_a, 1);
+	conn_open(&k, t + 100 * MS, CLIENT, 50001, reg_a[0], 443);
+	tls_conn(&k, t + 110 * MS, "registry.npmjs.org", 0, 0, 300, 3000);
+	conn_close(&k, t + SEC);
+	for (i = 0; i < 4; i++)
+		dns_exchange(t + (2 + i) * SEC, CLIENT, (uint16_t)(40010 + i), RESOLVER, api, 1, api_a, 1);
+	dns_exchange(t + 7 * SEC, CLIENT, 40020, "8.8.8.8", ex, 1, ex_a, 1);
+	dns_exchange(t + 8 * SEC, CLIENT, 40021, RESOLVER, tel, 1, tel_a, 1);
+	/* 60 names like 3f2a...c1.17.t.tunnel.example: hex data, a counter */
+	for (i = 0; i < 60; i++) {
+		int o = 0;
+
+		for (j = 0; j < 40; j++)
+			o += snprintf(name + o, sizeof(name) - (size_t)o, "%x", (i * 7 + j * 13) & 15);
+		snprintf(name + o, sizeof(name) - (size_t)o, ".%d.t.tunnel.example", i);
+		dns_exchange(t + 10 * SEC + i * 100 * MS, CLIENT, (uint16_t)(41000 + i), RESOLVER,
+			nm, 1, sink, 1);
+	}
+}
+
 /* The demo: an agent host installs a package from the registry; minutes
  * later the patched MCP server posts data to a host nobody allowed.  The
  * clock is the samples' story: the reinstall that pulled 1.0.1 fetched it
@@ -1217,6 +1280,10 @@ int main(int argc, char **argv)
 		scen_spoof(1);
 	else if (!strcmp(what, "spoof-nodns"))
 		scen_spoof(0);
+	else if (!strcmp(what, "resolver-only"))
+		scen_resolver_only();
+	else if (!strcmp(what, "resolvers"))
+		scen_resolvers();
 	else if (!strcmp(what, "bench") && argc == 4)
 		scen_bench(atol(argv[2]), 40);
 	else if (!strcmp(what, "bench") && argc == 5)

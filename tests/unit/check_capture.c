@@ -674,9 +674,13 @@ START_TEST(test_capture_allowlist_rules)
 	ck_assert(cairn_capture_allow_address(a, "2001:db8:140::5"));
 
 	r = analyse1(fx("basic.pcap"), 300, 0);
-	/* 10.1.0.1, 2001:db8:1::1 (allowed by CIDR), docs, plain, ech, npm (allowed),
-	 * api.github.com (allowed by address), 203.0.113.9 (allowed) */
-	ck_assert_uint_eq(cairn_capture_result_apply_allow(r, a), 4);
+	/* docs, plain, ech, npm (allowed), api.github.com (allowed by
+	 * address), 203.0.113.9 (allowed); the resolvers 10.1.0.1 and
+	 * 2001:db8:1::1 are the usual ones: infrastructure, allowed */
+	ck_assert_uint_eq(cairn_capture_result_apply_allow(r, a), 3);
+	ck_assert_uint_eq(r->resolver_count, 2);
+	ck_assert_int_eq(r->resolvers[0].allowed, 1);
+	ck_assert_int_eq(r->resolvers[0].unusual, 0);
 	ck_assert_int_eq(total(r, "registry.npmjs.org")->allowed, 1);
 	ck_assert_int_eq(total(r, "api.github.com")->allowed, 1);
 	ck_assert_int_eq(total(r, "docs.example.org")->allowed, 0);

@@ -19,7 +19,6 @@ sed -n '/^totals/,$p' out >totals.out
 cat >totals.want <<'T'
 totals
   HOST               VIA                     ADDRESS          PORTS    PROTO  CONN  PKTS OUT/IN  BYTES OUT/IN  FIRST-LAST         ALLOW
-  10.1.0.1           address                 10.1.0.1         udp/53   dns    2     2/2          123/139       10:00:00-10:00:00  allowed
   198.51.100.77      http-host,contradicted  198.51.100.77    tcp/80   http   1     5/2          271/80        10:00:07-10:00:08  NOT ALLOWED (contradicted)
       names: ghost.example.org (http-host, contradicted: DNS says NXDOMAIN)
   203.0.113.50       http-host,contradicted  203.0.113.50     tcp/80   http   1     10/2         6521/80       10:00:03-10:00:04  NOT ALLOWED (contradicted)
@@ -29,7 +28,11 @@ totals
   api.anthropic.com  http-host,claimed       198.51.100.78    tcp/80   http   1     5/2          243/80        10:00:09-10:00:10  allowed (unconfirmed)
   api.openai.com     dns+tls-sni             162.159.140.245  tcp/443  tls    1     6/4          849/1069      10:00:01-10:00:02  allowed
 
-3 of 6 hosts not on the allowlist
+resolvers (2 names looked up under 2 domains)
+  RESOLVER  PORTS   CLIENTS  QUERIES  NAMES  PKTS OUT/IN  FIRST-LAST         USE    ALLOW
+  10.1.0.1  udp/53  1        2        2      2/2          10:00:00-10:00:00  usual  allowed
+
+3 of 5 hosts not on the allowlist
 3 of them by a name on the allowlist that the capture's DNS contradicts
 1 allowed (unconfirmed): only the client's word (SNI, Host) names it, no DNS answer in the capture
 T

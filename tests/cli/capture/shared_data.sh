@@ -40,7 +40,7 @@ cairn-capture --json "$d/dns-two-responses.pcap" >r.json || fail "cmu exit"
 	fail "www.cmu.edu"
 
 cairn-capture --json "$d/ipv6-fragmented-dns.pcap" >r.json || fail "v6 frag exit"
-[ "$(jq -r '[.totals[].ports[]]|unique|join(",")' r.json)" = udp/53 ] || fail "bogus ports"
+[ "$(jq -r '[.totals[].ports[],.resolvers[].ports[]]|unique|join(",")' r.json)" = udp/53 ] || fail "bogus ports"
 
 cairn-capture --json "$d/linux_dlt_sll2.pcap" >r.json || fail "sll2 exit"
 [ "$(jq '.totals|length' r.json)" = 0 ] || fail "sll2: something outbound"

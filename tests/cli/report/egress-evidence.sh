@@ -23,7 +23,7 @@ jq -e '.findings[]|select(.id=="CAIRN-E02")|.evidence[]|select(.host=="api.opena
 	"1 host allowed only by names nothing in the capture confirms: api.anthropic.com" ] ||
 	fail "E03 title: $(jq -r '.findings[]|select(.id=="CAIRN-E03")|.title' r.json)"
 [ "$(jq -r '[.egress[]|.host+"="+.status]|join(" ")' r.json)" = \
-	"10.1.0.1=allowed 198.51.100.77=NOT ALLOWED (contradicted) 203.0.113.50=NOT ALLOWED (contradicted) 203.0.113.51=NOT ALLOWED (contradicted) api.anthropic.com=allowed (unconfirmed) api.openai.com=allowed" ] ||
+	"198.51.100.77=NOT ALLOWED (contradicted) 203.0.113.50=NOT ALLOWED (contradicted) 203.0.113.51=NOT ALLOWED (contradicted) api.anthropic.com=allowed (unconfirmed) api.openai.com=allowed 10.1.0.1=resolver" ] ||
 	fail "egress statuses: $(jq -c '[.egress[]|.status]' r.json)"
 
 # the same judgement from the capture's own JSON (no --allow at report time)
