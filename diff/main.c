@@ -79,6 +79,7 @@ enum {
 };
 
 struct opts {
+	cairn_progress progress;  /* --live, --git: on a terminal, unless -q */
 	const char *live, *store, *git, *rev, *path, *history, *pubkey, *npm_cache;
 	int patch, gitignore, mtime, findings, json, quiet, color;
 	int fail_on;              /* severity of --fail-on, -1 without */
@@ -694,8 +695,33 @@ static int load_pubkey(cairn_key **key, const char *path)
 	return 0;
 }
 
+/* ------------------------------------------------------------ progress */
+
+static void live_progress(void *ctx, uint64_t compared, int final)
+{
+	cairn_progress *p = ctx;
+	double secs = cairn_progress_elapsed(p);
+
+	cairn_progress_show(p, final, "%llu entries compared, %.0f/s",
+			    (unsigned long long)compared,
+			    secs > 0 ? (double)compared / secs : 0.0);
+	if (final)
+		cairn_progress_clear(p);
+}
+
+static void git_progress(void *ctx, uint64_t done, uint64_t total, int final)
+{
+	cairn_progress *p = ctx;
+
+	cairn_progress_show(p, final, "%llu of %llu paths of the tree compared (%.0f%%)",
+			    (unsigned long long)done, (unsigned long long)total,
+			    total ? 100.0 * (double)done / (double)total : 100.0);
+	if (final)
+		cairn_progress_clear(p);
+}
+
 static int cmd_snapshots(const char *old_path, const char *new_path,
-			 const struct opts *o)
+			 struct opts *o)
 {
 	cairn_diff_opts dopts;
 	cairn_diff *d = NULL;
@@ -708,6 +734,10 @@ static int cmd_snapshots(const char *old_path, const char *new_path,
 	dopts.mtime = o->mtime;
 	dopts.ignore = o->ignore;
 	dopts.pubkey = key;
+	if (o->live && o->progress.enabled) {
+		dopts.progress = live_progress;
+		dopts.progress_ctx = &o->progress;
+	}
 	if (o->live)
 		rc = cairn_diff_live(&d, old_path, o->live, &dopts);
 	else
@@ -781,7 +811,7 @@ static const char *git_mode_str(char buf[16], unsigned mode)
 	return buf;
 }
 
-static int cmd_git(const char *root, const struct opts *o)
+static int cmd_git(const char *root, struct opts *o)
 {
 	static const char *const mark[CAIRN_GD__KINDS] = { "+", "-", "~", "m", "T", "!" };
 	static const char *const colr[CAIRN_GD__KINDS] = {
@@ -798,6 +828,10 @@ static int cmd_git(const char *root, const struct opts *o)
 	gopts.subdir = o->path;
 	gopts.gitignore = o->gitignore;
 	gopts.ignore = o->ignore;
+	if (o->progress.enabled) {
+		gopts.progress = git_progress;
+		gopts.progress_ctx = &o->progress;
+	}
 	if (cairn_gitdiff_tree(&g, o->git, root, &gopts) < 0) {
 		cairn_cli_fail();
 		return 2;
@@ -1015,6 +1049,7 @@ int main(int argc, char **argv)
 		}
 	}
 	color_on = o.json ? 0 : cairn_cli_color_enabled(o.color, STDOUT_FILENO);
+	cairn_progress_init(&o.progress, o.quiet);
 	nargs = argc - optind;
 	rc = 2;
 	if ((o.git != NULL) + (o.store != NULL) + (o.live != NULL) > 1) {

@@ -2,8 +2,10 @@
  * cli.c - the tools' reporter, usage/version, colour, progress line.
  */
 #include "cli.h"
+#include "meter.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,8 @@
 static const char *prog_name = "cairn";
 /* A progress line is on the terminal: messages erase it first. */
 static int line_shown;
+/* Messages and the progress line: one writer at a time. */
+static pthread_mutex_t out_mu = PTHREAD_MUTEX_INITIALIZER;
 
 void cairn_cli_init(const char *prog)
 {
@@ -52,10 +56,12 @@ static void vreport(const char *kind, const char *fmt, va_list ap)
 		raw.len = (size_t)n;
 	}
 	cairn_escape_display(&shown, raw.data ? raw.data : "", raw.len);
+	pthread_mutex_lock(&out_mu);
 	erase_line();
 	fprintf(stderr, "%s: %s%s\n", prog_name, kind,
 		shown.data ? shown.data : "");
 	fflush(stderr);
+	pthread_mutex_unlock(&out_mu);
 	cairn_buf_release(&raw);
 	cairn_buf_release(&shown);
 }
@@ -170,6 +176,7 @@ void cairn_progress_init(cairn_progress *p, int quiet)
 	p->enabled = !quiet && isatty(STDERR_FILENO);
 	p->start_ns = now_ns();
 	p->last_ns = 0;
+	p->meter = NULL;
 }
 
 double cairn_progress_elapsed(const cairn_progress *p)
@@ -201,9 +208,11 @@ void cairn_progress_show(cairn_progress *p, int force, const char *fmt, ...)
 		raw.len = (size_t)n;
 	}
 	cairn_escape_display(&shown, raw.data ? raw.data : "", raw.len);
+	pthread_mutex_lock(&out_mu);
 	fprintf(stderr, "\r\033[K%s: %s", prog_name, shown.data ? shown.data : "");
 	fflush(stderr);
 	line_shown = 1;
+	pthread_mutex_unlock(&out_mu);
 	cairn_buf_release(&raw);
 	cairn_buf_release(&shown);
 }
@@ -211,8 +220,95 @@ void cairn_progress_show(cairn_progress *p, int force, const char *fmt, ...)
 void cairn_progress_clear(cairn_progress *p)
 {
 	(void)p;
+	pthread_mutex_lock(&out_mu);
 	erase_line();
 	fflush(stderr);
+	pthread_mutex_unlock(&out_mu);
+}
+
+struct cairn_progress_meter {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop;
+	uint64_t base, total;
+	const char *what;
+	cairn_progress *p;
+};
+
+static void meter_draw(struct cairn_progress_meter *m, int force)
+{
+	uint64_t done = cairn_meter_get() - m->base;
+	char a[32], b[32];
+
+	if (done > m->total)
+		done = m->total;     /* the total is what the run plans to read */
+	cairn_cli_human_bytes(a, sizeof(a), (double)done);
+	cairn_cli_human_bytes(b, sizeof(b), (double)m->total);
+	cairn_progress_show(m->p, force, "%s: %s of %s (%.0f%%)", m->what, a, b,
+			    m->total ? 100.0 * (double)done / (double)m->total : 100.0);
+}
+
+static void *meter_main(void *arg)
+{
+	struct cairn_progress_meter *m = arg;
+	struct timespec until;
+
+	pthread_mutex_lock(&m->mu);
+	while (!m->stop) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 100000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&m->cv, &m->mu, &until);
+		if (!m->stop)
+			meter_draw(m, 0);
+	}
+	pthread_mutex_unlock(&m->mu);
+	return NULL;
+}
+
+void cairn_progress_meter_start(cairn_progress *p, uint64_t total, const char *what)
+{
+	struct cairn_progress_meter *m;
+
+	if (!p->enabled || p->meter)
+		return;
+	m = cairn_calloc(1, sizeof(*m));
+	pthread_mutex_init(&m->mu, NULL);
+	pthread_cond_init(&m->cv, NULL);
+	m->base = cairn_meter_get();
+	m->total = total;
+	m->what = what;
+	m->p = p;
+	if (pthread_create(&m->thread, NULL, meter_main, m) != 0) {
+		pthread_mutex_destroy(&m->mu);
+		pthread_cond_destroy(&m->cv);
+		free(m);
+		return;               /* no progress line: not worth failing for */
+	}
+	p->meter = m;
+}
+
+void cairn_progress_meter_stop(cairn_progress *p)
+{
+	struct cairn_progress_meter *m = p->meter;
+
+	if (!m)
+		return;
+	pthread_mutex_lock(&m->mu);
+	m->stop = 1;
+	pthread_cond_signal(&m->cv);
+	pthread_mutex_unlock(&m->mu);
+	pthread_join(m->thread, NULL);
+	meter_draw(m, 1);            /* the last figure, then away */
+	cairn_progress_clear(p);
+	pthread_mutex_destroy(&m->mu);
+	pthread_cond_destroy(&m->cv);
+	free(m);
+	p->meter = NULL;
 }
 
 void cairn_cli_human_bytes(char *out, size_t n, double v)

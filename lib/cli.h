@@ -14,7 +14,9 @@
  * terminal and the tool was not asked to be quiet.  A message printed
  * while the line is shown first erases it.
  *
- * Not thread-safe: tools call these from their main thread only.
+ * The reporter and the progress line share one lock, so a progress line
+ * drawn by a meter thread (cairn_progress_meter_start) and a message from
+ * the main thread never mix; the rest is for the main thread only.
  */
 #ifndef CAIRN_CLI_H
 #define CAIRN_CLI_H
@@ -65,6 +67,7 @@ typedef struct cairn_progress {
 	int enabled;           /* stderr is a TTY and not quiet */
 	int64_t start_ns;      /* CLOCK_MONOTONIC at init */
 	int64_t last_ns;       /* last redraw */
+	struct cairn_progress_meter *meter;  /* cairn_progress_meter_start() */
 } cairn_progress;
 
 void cairn_progress_init(cairn_progress *p, int quiet);
@@ -76,6 +79,15 @@ void cairn_progress_show(cairn_progress *p, int force, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Erase the line if shown (before normal output or at the end). */
 void cairn_progress_clear(cairn_progress *p);
+/*
+ * A meter thread: every 100 ms, "PROG: WHAT: <read> of <total> (<n>%)"
+ * from the input bytes the library's readers consumed since this call
+ * (meter.h); what is borrowed (a string literal).  Nothing when the line
+ * is disabled.  Stop (and erase the line) with cairn_progress_meter_stop()
+ * before printing the output.
+ */
+void cairn_progress_meter_start(cairn_progress *p, uint64_t total, const char *what);
+void cairn_progress_meter_stop(cairn_progress *p);
 /* Human-readable bytes ("1.2 GiB") into out. */
 void cairn_cli_human_bytes(char *out, size_t n, double bytes);
 

@@ -719,6 +719,7 @@ static int merge(cairn_diff *d, struct prefetch *src_old, struct prefetch *src_n
 {
 	struct item *a = NULL, *b = NULL;
 	int a_done = 0, b_done = 0, rc;
+	uint64_t compared = 0;
 
 	for (;;) {
 		const char *pa, *pb;
@@ -764,7 +765,11 @@ static int merge(cairn_diff *d, struct prefetch *src_old, struct prefetch *src_n
 			a = NULL;
 		if (cmp >= 0)
 			b = NULL;
+		if (o->progress && !(++compared & 4095))
+			o->progress(o->progress_ctx, compared, 0);
 	}
+	if (o->progress)
+		o->progress(o->progress_ctx, compared, 1);
 	d->counts.old_entries = src_old->src->entries;
 	d->counts.new_entries = src_new->src->entries;
 	return 0;

@@ -59,6 +59,11 @@ typedef struct cairn_diff_opts {
 	int mtime;                 /* report mtime-only changes */
 	cairn_ignore *ignore;      /* paths to leave out (borrowed, may be NULL) */
 	const cairn_key *pubkey;   /* signatures required by this key (or NULL) */
+	/* Called with the number of paths compared so far, every 4096 paths
+	 * and once at the end (final = 1), on the calling thread (may be
+	 * NULL): a progress line for --live, where the walk hashes files. */
+	void (*progress)(void *ctx, uint64_t compared, int final);
+	void *progress_ctx;
 } cairn_diff_opts;
 
 /* One entry change, valid during the callback only. */

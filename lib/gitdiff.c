@@ -414,11 +414,15 @@ static int compare(struct walkctx *c, const struct tree_list *t)
 	char hex[41], detail[256];
 	char *skip = NULL;           /* disk prefix below a submodule */
 	size_t skip_len = 0;
+	uint64_t steps = 0;
 
 	cairn_entry_init(&e);
 	for (;;) {
 		const struct tree_item *ti = i < t->n ? &t->v[i] : NULL;
 		int cmp;
+
+		if (c->opts->progress && !(++steps & 1023))
+			c->opts->progress(c->opts->progress_ctx, i, t->n, 0);
 
 		if (!have && !done) {
 			rc = cairn_walker_next(c->w, &e);
@@ -516,6 +520,8 @@ static int compare(struct walkctx *c, const struct tree_list *t)
 		}
 	}
 out:
+	if (rc >= 0 && c->opts->progress)
+		c->opts->progress(c->opts->progress_ctx, t->n, t->n, 1);
 	free(skip);
 	cairn_entry_release(&e);
 	return rc;

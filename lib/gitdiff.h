@@ -51,6 +51,11 @@ typedef struct cairn_gitdiff_opts {
 	                         * .git/info/exclude of REPO) for untracked
 	                         * files only, like git status */
 	cairn_ignore *ignore;   /* --ignore / --ignore-file rules (borrowed) */
+	/* Called with the paths of the tree compared so far and their number,
+	 * every 1024 paths and once at the end (final = 1), on the calling
+	 * thread (may be NULL). */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total, int final);
+	void *progress_ctx;
 } cairn_gitdiff_opts;
 
 typedef struct cairn_gitdiff {

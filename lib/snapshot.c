@@ -5,6 +5,7 @@
  */
 #include "snapshot.h"
 #include "keys_int.h"
+#include "meter.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -1164,7 +1165,12 @@ static int refill_output(cairn_snap_reader *r)
 				return 0;
 			}
 		}
-		ret = ZSTD_decompressStream(r->dctx, &out, &r->in);
+		{
+			size_t in_before = r->in.pos;
+
+			ret = ZSTD_decompressStream(r->dctx, &out, &r->in);
+			cairn_meter_add(r->in.pos - in_before);   /* progress lines */
+		}
 		if (ZSTD_isError(ret))
 			return rd_fail(r, CAIRN_EFORMAT, "corrupt or not zstd: ",
 				       ZSTD_getErrorName(ret));

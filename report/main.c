@@ -16,9 +16,11 @@
 #include "rfc3339.h"
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define PROG "cairn-report"
@@ -186,6 +188,21 @@ static void snap_detail(cairn_buf *b, const cairn_report_snap *s)
 		       (unsigned long long)s->entries, json_array_size(s->records));
 }
 
+static uint64_t file_size(const char *path)
+{
+	struct stat st;
+
+	return path && stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+}
+
+/* The progress line counts the snapshot bytes read: the snapshot, with a
+ * baseline the baseline, then both again for the comparison. */
+static void start_meter(cairn_progress *p, uint64_t snap, uint64_t base, int has_base)
+{
+	cairn_progress_meter_start(p, has_base ? 2 * snap + 2 * base : snap,
+				   "snapshots read");
+}
+
 /*
  * With -o FILE the report is not on the terminal: say on stderr what it
  * says, so that a CI log or a cron mail shows the verdict without opening
@@ -269,8 +286,10 @@ int main(int argc, char **argv)
 	char gen[48], allow_hash[65], cj_hash[65];
 	cairn_buf out = CAIRN_BUF_INIT, detail_snap = CAIRN_BUF_INIT, detail_base = CAIRN_BUF_INIT;
 	int have_base = 0, have_snap = 0;
+	cairn_progress progress;
 
 	cairn_cli_init(PROG);
+	memset(&progress, 0, sizeof(progress));
 	memset(&snap, 0, sizeof(snap));
 	memset(&base, 0, sizeof(base));
 	captures = cairn_calloc((size_t)argc, sizeof(*captures));
@@ -330,6 +349,8 @@ int main(int argc, char **argv)
 		fmt = fmt_from_path(out_path);
 	}
 
+	/* a report to stdout keeps the terminal for itself */
+	cairn_progress_init(&progress, quiet || !out_path || !strcmp(out_path, "-"));
 	if (pubkey_path && cairn_key_load_public(&pubkey, pubkey_path) < 0)
 		goto fail;
 	if (allow_path && cairn_capture_allow_load(&allow, allow_path) < 0)
@@ -337,13 +358,19 @@ int main(int argc, char **argv)
 
 	if (store_path) {
 		if (cairn_store_open(&store, store_path) < 0 ||
-		    cairn_store_read(store, snap_path, &snap_data, &snap_len, snap_commit) < 0)
+		    cairn_store_read(store, snap_path, &snap_data, &snap_len, snap_commit) < 0 ||
+		    (baseline_path && cairn_store_read(store, baseline_path, &base_data,
+						       &base_len, base_commit) < 0))
 			goto fail;
+		start_meter(&progress, snap_len, baseline_path ? base_len : 0, baseline_path != NULL);
 		cairn_buf_addf(&label_snap, "%s@%s", store_path, snap_path);
 		if (cairn_report_snap_load_mem(&snap, snap_data, snap_len, label_snap.data, pubkey) < 0)
 			goto fail;
-	} else if (cairn_report_snap_load(&snap, snap_path, pubkey) < 0) {
-		goto fail;
+	} else {
+		start_meter(&progress, file_size(snap_path), file_size(baseline_path),
+			    baseline_path != NULL);
+		if (cairn_report_snap_load(&snap, snap_path, pubkey) < 0)
+			goto fail;
 	}
 	have_snap = 1;
 	if (baseline_path) {
@@ -355,8 +382,6 @@ int main(int argc, char **argv)
 			cairn_snap_reader *ro_ = NULL, *rn_ = NULL;
 			int drc;
 
-			if (cairn_store_read(store, baseline_path, &base_data, &base_len, base_commit) < 0)
-				goto fail;
 			cairn_buf_addf(&label_base, "%s@%s", store_path, baseline_path);
 			if (cairn_report_snap_load_mem(&base, base_data, base_len, label_base.data, pubkey) < 0)
 				goto fail;
@@ -470,6 +495,7 @@ int main(int argc, char **argv)
 	ro.fail_on = fail_on;
 	cairn_report_build(&doc, &ro);
 
+	cairn_progress_meter_stop(&progress);
 	if (fmt == FMT_HTML)
 		cairn_render_html(&out, doc);
 	else if (fmt == FMT_MD)
@@ -490,10 +516,12 @@ int main(int argc, char **argv)
 	goto done;
 
 fail:
+	cairn_progress_meter_stop(&progress);
 	cairn_cli_fail();
 out_err:
 	rc = 2;
 done:
+	cairn_progress_meter_stop(&progress);
 	json_decref(doc);
 	json_decref(patches);
 	cairn_store_close(store);
