@@ -34,6 +34,7 @@ struct slot {
 	int reused;               /* hashes taken from it */
 	int queued;               /* producer: to be QUEUED when published */
 	cairn_entry prev;         /* have_prev: a hashed regular file */
+	cairn_buf prev_line;      /* have_prev: its record line, as written */
 	unsigned char prev_sha256[32];
 	unsigned char prev_xxh128[16];
 	uint64_t bytes_read;
@@ -99,6 +100,11 @@ struct scan {
 	int emitter_started;
 	struct prev prev;
 	int use_prev;
+	/* The previous snapshot was written by this format and library
+	 * version: a reused file's line is the previous line, byte for byte
+	 * (emitter's; checked on the first RAW_CHECK lines, off on a miss). */
+	int raw_lines;
+	unsigned raw_checked;
 	struct timespec last_progress;
 	cairn_buf msg;            /* emitter's scratch */
 	pthread_mutex_t cb_mu;    /* serialises the warn callback */
@@ -240,6 +246,22 @@ static void prev_checksum(struct prev *p, char out[65])
 		cairn_snap_reader_trailer(p->r), "sha256"));
 
 	snprintf(out, 65, "%s", sum ? sum : "");
+}
+
+/* The previous snapshot's header names this format version and was written
+ * by this library version ("tool": "<name> <CAIRN_VERSION>"). */
+static int same_writer(const json_t *h)
+{
+	const char *ver = json_string_value(json_object_get(h, "version"));
+	const char *tool = json_string_value(json_object_get(h, "tool"));
+	char want[32];
+	size_t tl, vl = strlen(" " CAIRN_VERSION);
+
+	snprintf(want, sizeof(want), "%d.%d", CAIRN_FORMAT_MAJOR, CAIRN_FORMAT_MINOR);
+	if (!ver || strcmp(ver, want) || !tool)
+		return 0;
+	tl = strlen(tool);
+	return tl > vl && !strcmp(tool + tl - vl, " " CAIRN_VERSION);
 }
 
 static int ts_before(int64_t s, long ns, int64_t ref_s, long ref_ns)
@@ -503,6 +525,49 @@ static void maybe_progress(struct scan *sc, int final)
 	pthread_mutex_unlock(&sc->cb_mu);
 }
 
+/*
+ * A reused file's record is its previous line when nothing it records
+ * changed: dev, ino, size, mtime and ctime are equal (try_reuse), and an
+ * unchanged ctime means mode, owner, links and xattrs are too.  Lines whose
+ * bytes go through escaping (xattrs, names with quotes, backslashes,
+ * controls or non-ASCII) are serialised anyway: that code may differ
+ * between builds of one version, the plain line's layout is checked below.
+ */
+static int plain_entry(const cairn_entry *e)
+{
+	size_t i;
+
+	if (e->xattr_count)
+		return 0;
+	for (i = 0; i < e->path_len; i++) {
+		unsigned char c = (unsigned char)e->path[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			return 0;
+	}
+	return 1;
+}
+
+#define RAW_CHECK 64
+
+static int emit_reused(struct scan *sc, struct slot *s)
+{
+	/* the first lines are serialised and compared: a previous snapshot
+	 * from a build that writes otherwise turns the shortcut off */
+	if (sc->raw_checked < RAW_CHECK) {
+		cairn_buf_clear(&sc->msg);
+		cairn_entry_line(&sc->msg, &s->e);
+		sc->raw_checked++;
+		if (sc->msg.len != s->prev_line.len ||
+		    memcmp(sc->msg.data, s->prev_line.data, sc->msg.len)) {
+			sc->raw_lines = 0;
+			return cairn_snap_writer_entry(sc->w, &s->e);
+		}
+	}
+	return cairn_snap_writer_entry_line(sc->w, &s->e, s->prev_line.data,
+					    s->prev_line.len);
+}
+
 /* Hand a completed slot to the observer and the writer (emitter thread). */
 static int emit_slot(struct scan *sc, struct slot *s)
 {
@@ -548,7 +613,10 @@ static int emit_slot(struct scan *sc, struct slot *s)
 	}
 	if (sc->o->observer)
 		sc->o->observer(sc->o->observer_ctx, e);
-	rc = cairn_snap_writer_entry(sc->w, e);
+	if (s->reused && sc->raw_lines && s->prev_line.len && plain_entry(e))
+		rc = emit_reused(sc, s);
+	else
+		rc = cairn_snap_writer_entry(sc->w, e);
 	cairn_entry_release(e);
 	s->racy = s->reusable = s->reused = 0;
 	s->bytes_read = 0;
@@ -725,6 +793,10 @@ static int dispatch(struct scan *sc, cairn_walker *wk, struct slot *s,
 			/* The walk's next paths are greater: the reader
 			 * never needs this one again. */
 			cairn_snap_reader_take_entry(sc->prev.r, &s->prev);
+			cairn_buf_clear(&s->prev_line);
+			if (sc->raw_lines)
+				cairn_buf_add(&s->prev_line, sc->prev.rec.line,
+					      sc->prev.rec.line_len);
 			sc->prev.have = 0;
 			s->have_prev = 1;
 		}
@@ -815,6 +887,7 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 	for (i = 0; i < sc.cap; i++) {
 		cairn_entry_init(&sc.ring[i].e);
 		cairn_entry_init(&sc.ring[i].prev);
+		cairn_buf_init(&sc.ring[i].prev_line);
 	}
 	pthread_mutex_init(&sc.mu, NULL);
 	pthread_mutex_init(&sc.cb_mu, NULL);
@@ -831,6 +904,7 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 		if ((rc = prev_open(&sc.prev, o->reuse_path, o->reuse_pubkey)) < 0)
 			goto done;
 		sc.use_prev = 1;
+		sc.raw_lines = same_writer(cairn_snap_reader_header(sc.prev.r));
 	}
 	sc.workers = cairn_calloc(jobs, sizeof(*sc.workers));
 	sc.nworkers = jobs;
@@ -918,6 +992,8 @@ done:
 	pthread_cond_destroy(&sc.done_cv);
 	pthread_cond_destroy(&sc.space_cv);
 	pthread_cond_destroy(&sc.quiet_cv);
+	for (k = 0; k < sc.cap; k++)
+		cairn_buf_release(&sc.ring[k].prev_line);
 	free(sc.ring);
 	free(sc.queue);
 	cairn_buf_release(&sc.msg);

@@ -670,7 +670,12 @@ struct cairn_snap_writer {
 	int failed;
 	int in_place;      /* writing straight into a device or FIFO */
 	cairn_buf line;
+	/* Lines wait here and go to SHA-256 and zstd a batch at a time: per
+	 * line, the calls cost more than the hashing and compressing. */
+	cairn_buf batch;
 };
+
+#define WRITE_BATCH (128 * 1024)
 
 static int write_all(int fd, const void *p, size_t n, const char *name)
 {
@@ -709,20 +714,36 @@ static int zwrite(cairn_snap_writer *w, const void *p, size_t n, ZSTD_EndDirecti
 	return 0;
 }
 
-/* A line (newline added here): into the checksum, compressed, written. */
-static int emit_raw(cairn_snap_writer *w, cairn_buf *line)
+/* The batched lines: into the checksum, compressed, written. */
+static int flush_batch(cairn_snap_writer *w)
 {
 	int rc;
 
-	if (w->failed)
-		return cairn_error_set(CAIRN_EUSAGE, "snapshot '%s': writer already failed",
-				       w->final_path);
-	cairn_buf_addch(line, '\n');
-	EVP_DigestUpdate(w->sha, line->data, line->len);
-	rc = zwrite(w, line->data, line->len, ZSTD_e_continue);
+	if (!w->batch.len)
+		return 0;
+	EVP_DigestUpdate(w->sha, w->batch.data, w->batch.len);
+	rc = zwrite(w, w->batch.data, w->batch.len, ZSTD_e_continue);
+	w->batch.len = 0;
 	if (rc < 0)
 		w->failed = 1;
 	return rc;
+}
+
+/* n bytes of complete lines (newlines included) into the batch. */
+static int emit_bytes(cairn_snap_writer *w, const char *p, size_t n)
+{
+	if (w->failed)
+		return cairn_error_set(CAIRN_EUSAGE, "snapshot '%s': writer already failed",
+				       w->final_path);
+	cairn_buf_add(&w->batch, p, n);
+	return w->batch.len >= WRITE_BATCH ? flush_batch(w) : 0;
+}
+
+/* A line (newline added here): into the checksum, compressed, written. */
+static int emit_raw(cairn_snap_writer *w, cairn_buf *line)
+{
+	cairn_buf_addch(line, '\n');
+	return emit_bytes(w, line->data, line->len);
 }
 
 /* A record line: counted into the checksum, compressed, written. */
@@ -741,11 +762,8 @@ static int emit_line(cairn_snap_writer *w, const json_t *rec)
 	len = strlen(s);
 	s = cairn_realloc(s, len + 2);
 	s[len++] = '\n';
-	EVP_DigestUpdate(w->sha, s, len);
-	rc = zwrite(w, s, len, ZSTD_e_continue);
+	rc = emit_bytes(w, s, len);
 	free(s);
-	if (rc < 0)
-		w->failed = 1;
 	return rc;
 }
 
@@ -782,6 +800,7 @@ static void writer_free(cairn_snap_writer *w)
 	free(w->tmp_path);
 	cairn_buf_release(&w->last_path);
 	cairn_buf_release(&w->line);
+	cairn_buf_release(&w->batch);
 	json_decref(w->record_counts);
 	free(w);
 }
@@ -877,7 +896,9 @@ int cairn_snap_writer_open(cairn_snap_writer **out, const char *path,
 	return 0;
 }
 
-int cairn_snap_writer_entry(cairn_snap_writer *w, const cairn_entry *e)
+/* Order and counting around one entry line (line NULL: serialise e). */
+static int writer_entry(cairn_snap_writer *w, const cairn_entry *e,
+			const char *line, size_t len)
 {
 	int rc;
 
@@ -892,7 +913,10 @@ int cairn_snap_writer_entry(cairn_snap_writer *w, const cairn_entry *e)
 	cairn_buf_add(&w->last_path, e->path, e->path_len);
 	w->have_last = 1;
 	cairn_buf_clear(&w->line);
-	cairn_entry_line(&w->line, e);
+	if (line)
+		cairn_buf_add(&w->line, line, len);
+	else
+		cairn_entry_line(&w->line, e);
 	rc = emit_raw(w, &w->line);
 	if (rc == 0) {
 		w->entries++;
@@ -901,6 +925,17 @@ int cairn_snap_writer_entry(cairn_snap_writer *w, const cairn_entry *e)
 			w->errors++;
 	}
 	return rc;
+}
+
+int cairn_snap_writer_entry(cairn_snap_writer *w, const cairn_entry *e)
+{
+	return writer_entry(w, e, NULL, 0);
+}
+
+int cairn_snap_writer_entry_line(cairn_snap_writer *w, const cairn_entry *e,
+				 const char *line, size_t len)
+{
+	return writer_entry(w, e, line, len);
 }
 
 void cairn_snap_writer_count_error(cairn_snap_writer *w)
@@ -978,7 +1013,7 @@ int cairn_snap_writer_close(cairn_snap_writer *w, const json_t *extra,
 	char *line;
 	int rc = 0;
 
-	if (w->failed) {
+	if (w->failed || flush_batch(w) < 0) {
 		rc = cairn_error_set(CAIRN_EIO, "snapshot '%s': an earlier write failed",
 				     w->final_path);
 		goto fail;

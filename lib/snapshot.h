@@ -112,6 +112,15 @@ int cairn_snap_writer_open(cairn_snap_writer **out, const char *path,
 /* Entries must come in strictly increasing cairn_path_cmp() order;
  * an out-of-order or duplicate path is CAIRN_EUSAGE. */
 int cairn_snap_writer_entry(cairn_snap_writer *w, const cairn_entry *e);
+/*
+ * The same, with the record's bytes given: line[0..len) (no newline) must
+ * be exactly what cairn_snap_writer_entry() would write for e, as a line of
+ * an earlier snapshot of this format version and tool version is for an
+ * entry whose every recorded field is unchanged (cairn-snap --reuse).  e
+ * gives the path (order), type and error (counts).  Borrowed.
+ */
+int cairn_snap_writer_entry_line(cairn_snap_writer *w, const cairn_entry *e,
+				 const char *line, size_t len);
 /* Any other record (must have a string "type" that is not header, entry or
  * trailer); written after all entries, in the order given.  Borrowed. */
 int cairn_snap_writer_record(cairn_snap_writer *w, const json_t *rec);

@@ -15,6 +15,7 @@
 #include "cairn.h"
 #include "cli.h"
 #include "jsonutil.h"
+#include "meter.h"
 #include "scan.h"
 #include "snap.h"
 #include "snapshot.h"
@@ -103,6 +104,8 @@ static void install_signals(void)
 struct ui {
 	int quiet;
 	cairn_progress progress;
+	uint64_t prev_bytes;      /* --reuse: size of the previous snapshot */
+	uint64_t meter_base;      /* cairn_meter_get() when the scan began */
 };
 
 static void on_progress(void *ctx, const cairn_scan_stats *s, int final)
@@ -116,6 +119,23 @@ static void on_progress(void *ctx, const cairn_scan_stats *s, int final)
 	cairn_cli_human_bytes(total, sizeof(total), (double)s->bytes);
 	cairn_cli_human_bytes(rate, sizeof(rate),
 			      secs > 0 ? (double)s->bytes_read / secs : 0);
+	if (ui->prev_bytes && !final) {
+		/* --reuse reads the previous snapshot in step with the walk
+		 * (both in path order): the share of it read is the share of
+		 * the tree done, which gives the total and the time left */
+		double f = (double)(cairn_meter_get() - ui->meter_base) /
+			   (double)ui->prev_bytes;
+		double left = f > 0.01 && f < 1 ? secs * (1 - f) / f : 0;
+
+		if (f > 0.01) {
+			cairn_progress_show(&ui->progress, 0, "%llu of ~%.0f entries (%.0f%%), "
+					    "%s, %s/s, ETA %d:%02d",
+					    (unsigned long long)s->entries,
+					    (double)s->entries / (f < 1 ? f : 1), 100 * (f < 1 ? f : 1),
+					    total, rate, (int)left / 60, (int)left % 60);
+			return;
+		}
+	}
 	cairn_progress_show(&ui->progress, final,
 			    "%llu entries, %llu files, %s, %s/s",
 			    (unsigned long long)s->entries,
@@ -427,6 +447,12 @@ static int cmd_snapshot(int argc, char **argv)
 		goto trouble;
 	if (reuse && cairn_scan_reuse_info(&reuse_info, reuse, pubkey) < 0)
 		goto trouble;
+	if (reuse) {
+		struct stat pst;
+
+		if (stat(reuse, &pst) == 0 && S_ISREG(pst.st_mode))
+			ui.prev_bytes = (uint64_t)pst.st_size;
+	}
 	if (reuse_info && paranoid)
 		json_object_set_new(reuse_info, "paranoid", json_true());
 	skip_own_output(&skip, skip_owned, root, output);
@@ -459,6 +485,7 @@ static int cmd_snapshot(int argc, char **argv)
 	so.progress_ctx = &ui;
 	so.warn = on_warn;
 	so.warn_ctx = &ui;
+	ui.meter_base = cairn_meter_get();
 	if (cairn_scan_run(root, &so, w, &st) < 0)
 		goto trouble;
 	if (cairn_analyzer_finish(an, w) < 0)
