@@ -110,6 +110,24 @@ struct scan {
 	pthread_mutex_t cb_mu;    /* serialises the warn callback */
 };
 
+/*
+ * Files in flight by default.  A worker blocks in read() while the disk
+ * fetches its file, so on a cold cache the number of workers is the number
+ * of reads the device sees at once: with one per CPU a 2-core machine kept
+ * two reads in flight and took 1.7x the time of a sequential read of the
+ * same bytes (19.5 s against dd's 11.3 s, 100,000 files, 1.2 GB, virtio
+ * disk); with 8 it took 0.7x (7.7 s), and 16 or 32 were no faster.  On a
+ * warm cache the extra workers cost nothing measurable: the hashing is the
+ * same work, and the CPU time was 2.0 s at -j2, -j8 and -j16 alike.
+ */
+unsigned cairn_scan_default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned jobs = n > 0 ? (unsigned)n * 4 : 8;
+
+	return jobs < 8 ? 8 : jobs > 64 ? 64 : jobs;
+}
+
 /* ------------------------------------------------------------ reuse */
 
 int cairn_scan_reuse_info(json_t **out, const char *path,
@@ -873,12 +891,7 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 	cairn_buf_init(&sc.msg);
 	if (stats)
 		memset(stats, 0, sizeof(*stats));
-	jobs = o->jobs;
-	if (!jobs) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-		jobs = n > 0 ? (unsigned)n : 1;
-	}
+	jobs = o->jobs ? o->jobs : cairn_scan_default_jobs();
 	if (jobs > 256)
 		jobs = 256;
 	sc.cap = ring_size(jobs);

@@ -47,7 +47,8 @@ typedef struct cairn_scan_stats {
 
 typedef struct cairn_scan_opts {
 	cairn_walk_opts walk;
-	unsigned jobs;               /* hashing threads; 0: online CPUs */
+	unsigned jobs;               /* files read and hashed at once; 0:
+	                              * cairn_scan_default_jobs() */
 	const char *reuse_path;      /* previous snapshot or NULL */
 	const cairn_key *reuse_pubkey; /* if set, reuse_path must be signed by it */
 	int paranoid;                /* read every file even with reuse_path */
@@ -68,6 +69,10 @@ typedef struct cairn_scan_opts {
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
 } cairn_scan_opts;
+
+/* The default of cairn_scan_opts.jobs: 4 per online CPU, 8 to 64 (many
+ * reads in flight for a cold cache; see scan.c). */
+unsigned cairn_scan_default_jobs(void);
 
 /*
  * Open a previous snapshot for --reuse before the new one is opened and
