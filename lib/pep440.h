@@ -1,0 +1,37 @@
+/*
+ * pep440.h - Python version identifiers (PEP 440, as the "packaging"
+ * library reads them): validity, normalisation and ordering, for OSV
+ * "ECOSYSTEM" ranges of PyPI packages and for comparing locked with
+ * installed versions.
+ *
+ *   [v] [N!] N(.N)* [{a|b|rc}N] [.postN] [.devN] [+local]
+ *
+ * with PEP 440's normalisation: case-insensitive; alpha/beta/c/pre/preview
+ * are a/b/rc, rev/r are post; ".", "-" and "_" separators optional between
+ * the parts; a missing number is 0 ("1.0a" is "1.0a0"); "1.0-1" is
+ * "1.0.post1"; surrounding whitespace ignored.
+ *
+ * Ordering: epoch, then the release with trailing zeros ignored
+ * (1.0 == 1.0.0), then dev < a < b < rc < final < post, where a dev
+ * release of a pre- or post-release sorts before it, then the local
+ * label (none lowest; segments compared left to right, numeric ones
+ * numerically and above alphanumeric ones, a longer label higher).
+ * Numbers have at most 18 digits here (enough for date versions).
+ */
+#ifndef CAIRN_PEP440_H
+#define CAIRN_PEP440_H
+
+#include "cairn.h"
+
+#define CAIRN_PEP440_MAX 256
+
+/* 1 when v is a valid version. */
+int cairn_pep440_valid(const char *v);
+/* *out < 0, 0 or > 0; 0, or CAIRN_EFORMAT (no message) when either is
+ * not a version. */
+int cairn_pep440_cmp(int *out, const char *a, const char *b);
+/* The normalised form ("1.0.0-ALPHA.1" -> "1.0.0a1") appended to out;
+ * 0 or CAIRN_EFORMAT. */
+int cairn_pep440_normalize(cairn_buf *out, const char *v);
+
+#endif
