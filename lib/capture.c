@@ -745,11 +745,33 @@ static int stream_put(struct inspect *in, uint64_t off, const uint8_t *d, size_t
 	return in->contig > before;
 }
 
+/* The first bytes of a CONNECT tunnel, after the request: a TLS hello's
+ * SNI names what the client asked the tunnelled host for. */
+static int tunnel_data(cairn_capture *c, struct flow *f, struct inspect *in)
+{
+	struct cap_hello_info hello;
+	int r;
+
+	if (in->contig <= in->tunnel_at)
+		return CAP_HELLO_MORE;
+	if (in->buf[in->tunnel_at] != 22)
+		return CAP_HELLO_NOT;
+	r = cap_tls_client_hello(&hello, in->buf + in->tunnel_at, in->contig - in->tunnel_at);
+	if (r == CAP_HELLO_FOUND) {
+		f->app = APP_TLS;
+		if (hello.sni[0]) {
+			f->sni = cap_intern(&c->strs, hello.sni);
+			f->name_src = hello.ech ? SRC_TLS_ECH : SRC_TLS;
+		}
+	}
+	return r;
+}
+
 static void tcp_client_data(cairn_capture *c, struct flow *f, const struct cap_pkt *p)
 {
 	struct inspect *in = inspect_get(c, f);
 	struct cap_hello_info hello;
-	char host[CAP_DNS_NAME_MAX + 1];
+	struct cap_http_req req;
 	uint32_t rel;
 	int r;
 
@@ -766,7 +788,9 @@ static void tcp_client_data(cairn_capture *c, struct flow *f, const struct cap_p
 	}
 	if (r == 0)
 		return;
-	if (in->buf[0] == 22) {
+	if (in->in_tunnel) {
+		r = tunnel_data(c, f, in);
+	} else if (in->buf[0] == 22) {
 		f->app = APP_TLS;
 		r = cap_tls_client_hello(&hello, in->buf, in->contig);
 		if (r == CAP_HELLO_FOUND && hello.sni[0]) {
@@ -774,11 +798,23 @@ static void tcp_client_data(cairn_capture *c, struct flow *f, const struct cap_p
 			f->name_src = hello.ech ? SRC_TLS_ECH : SRC_TLS;
 		}
 	} else {
-		r = cap_http_host(host, in->buf, in->contig);
+		r = cap_http_request(&req, in->buf, in->contig);
 		if (r == CAP_HELLO_FOUND) {
 			f->app = APP_HTTP;
-			if (host[0])
-				f->http_host = cap_intern(&c->strs, host);
+			if (req.host[0])
+				f->http_host = cap_intern(&c->strs, req.host);
+			/* a request to a proxy names the host it is for */
+			if (req.target[0] && (req.connect || req.absolute)) {
+				f->proxy_kind = req.connect ? PROXY_CONNECT : PROXY_ABSOLUTE;
+				f->proxy_host = cap_intern(&c->strs, req.target);
+				f->proxy_port = req.target_port;
+				if (req.connect && req.head_len && req.head_len < INSPECT_MAX) {
+					in->in_tunnel = 1;
+					in->tunnel_at = (uint32_t)req.head_len;
+					f->app = APP_NONE;
+					r = tunnel_data(c, f, in);
+				}
+			}
 		}
 	}
 	if (r != CAP_HELLO_MORE || in->contig >= INSPECT_MAX)
@@ -1217,6 +1253,9 @@ static int name_evidence(cairn_capture *c, const struct flow *f, const char *nam
 /* The strongest name of a flow that the capture does not contradict. */
 static const char *flow_host(cairn_capture *c, const struct flow *f, char *buf, size_t len)
 {
+	/* through a proxy: the host the request asked the proxy for */
+	if (f->proxy_host)
+		return f->proxy_host;
 	if (f->sni && f->ev_sni != CAIRN_CAPTURE_CONTRADICTED)
 		return f->sni;
 	if (f->http_host && f->ev_http != CAIRN_CAPTURE_CONTRADICTED)
@@ -1237,6 +1276,15 @@ static int port_cmp(const void *x, const void *y)
 	return atoi(a + 4) - atoi(b + 4);
 }
 
+/* "192.0.2.1:3128", "[2001:db8::1]:3128" */
+static void proxy_str(char *out, size_t len, const struct flow *f)
+{
+	char a[64];
+
+	cap_addr_str(a, sizeof(a), f->ipver, f->b);
+	snprintf(out, len, f->ipver == 6 ? "[%s]:%u" : "%s:%u", a, f->bp);
+}
+
 static void host_add_flow(cairn_capture *c, struct cairn_capture_host *h,
 	const struct flow *f)
 {
@@ -1252,16 +1300,37 @@ static void host_add_flow(cairn_capture *c, struct cairn_capture_host *h,
 		if (f->name_src == SRC_TLS_ECH || f->name_src == SRC_QUIC_ECH)
 			h->ech_outer = 1;
 	}
-	if (f->http_host)
-		host_add_name(c, h, f->http_host, "http-host", NULL, f->ev_http);
-	if (f->dns_name)
-		host_add_name(c, h, f->dns_name, "dns", f->dns_chain, CAIRN_CAPTURE_CONFIRMED);
-	if (!f->sni && !f->http_host && !f->dns_name && f->app != APP_DNS)
-		h->direct_ip = 1;
-	cap_addr_str(buf, sizeof(buf), f->ipver, f->b);
-	set_add(&h->addresses, &h->address_count, buf);
-	snprintf(buf, sizeof(buf), "%s/%u", f->proto == 6 ? "tcp" : "udp", f->bp);
-	set_add(&h->ports, &h->port_count, buf);
+	if (f->proxy_kind) {
+		/* the proxy's address and DNS name are the proxy's: the host
+		 * is what the request named (an address when it is one) */
+		uint8_t raw[16];
+
+		if (inet_pton(AF_INET, f->proxy_host, raw) == 1 ||
+		    inet_pton(AF_INET6, f->proxy_host, raw) == 1) {
+			set_add(&h->addresses, &h->address_count, f->proxy_host);
+			if (!f->sni)
+				h->direct_ip = 1;
+		} else
+			host_add_name(c, h, f->proxy_host, f->proxy_kind == PROXY_CONNECT ?
+				"connect" : "http-proxy", NULL, CAIRN_CAPTURE_CLAIMED);
+		if (f->http_host && f->proxy_kind == PROXY_ABSOLUTE)
+			host_add_name(c, h, f->http_host, "http-host", NULL, CAIRN_CAPTURE_CLAIMED);
+		snprintf(buf, sizeof(buf), "tcp/%u", f->proxy_port);
+		set_add(&h->ports, &h->port_count, buf);
+		proxy_str(buf, sizeof(buf), f);
+		set_add(&h->proxies, &h->proxy_count, buf);
+	} else {
+		if (f->http_host)
+			host_add_name(c, h, f->http_host, "http-host", NULL, f->ev_http);
+		if (f->dns_name)
+			host_add_name(c, h, f->dns_name, "dns", f->dns_chain, CAIRN_CAPTURE_CONFIRMED);
+		if (!f->sni && !f->http_host && !f->dns_name && f->app != APP_DNS)
+			h->direct_ip = 1;
+		cap_addr_str(buf, sizeof(buf), f->ipver, f->b);
+		set_add(&h->addresses, &h->address_count, buf);
+		snprintf(buf, sizeof(buf), "%s/%u", f->proto == 6 ? "tcp" : "udp", f->bp);
+		set_add(&h->ports, &h->port_count, buf);
+	}
 	switch (f->app) {
 	case APP_DNS: proto = "dns"; break;
 	case APP_TLS: proto = "tls"; break;
@@ -1291,6 +1360,7 @@ static void host_sort(struct cairn_capture_host *h)
 	size_t i;
 
 	set_finish(h->addresses, &h->address_count, str_cmp);
+	set_finish(h->proxies, &h->proxy_count, str_cmp);
 	set_finish(h->ports, &h->port_count, port_cmp);
 	set_finish(h->protocols, &h->protocol_count, str_cmp);
 	for (i = 0; i < h->name_count; i++) {
@@ -1403,6 +1473,153 @@ static size_t observe_initiators(cairn_capture *c)
 	return n;
 }
 
+/* Totals per host from contributions (sorted here by host). */
+static void build_totals(cairn_capture *c, struct contrib *con, size_t ncontrib,
+	struct cairn_capture_host **out, size_t *count)
+{
+	size_t i;
+
+	xsort(con, ncontrib, sizeof(*con), contrib_cmp_host);
+	for (i = 0; i < ncontrib;) {
+		struct cairn_capture_host *h;
+		size_t j;
+		uint32_t last_flow = UINT32_MAX;
+
+		*out = cairn_realloc(*out, (*count + 1) * sizeof(**out));
+		h = &(*out)[(*count)++];
+		memset(h, 0, sizeof(*h));
+		h->window_ns = -1;
+		h->host = cairn_strdup(con[i].host);
+		h->first_ns = h->last_ns = -1;
+		h->allowed = -1;
+		for (j = i; j < ncontrib && con[j].host == con[i].host; j++) {
+			if (con[j].flow != last_flow) {
+				host_add_flow(c, h, &c->flows[con[j].flow]);
+				h->connections++;
+				h->opened++;
+				last_flow = con[j].flow;
+			}
+			host_add_win(h, con[j].w);
+		}
+		h->by_address = h->name_count == 0;
+		host_sort(h);
+		i = j;
+	}
+}
+
+/* A capture with no local-to-remote flow: every flow by its responder
+ * (as --all would), for the record; nothing in it is judged. */
+static void local_totals(cairn_capture *c, cairn_capture_result *r)
+{
+	struct contrib *con = NULL;
+	size_t n = 0, i;
+	char buf[128];
+	uint32_t k;
+
+	for (i = 0; i < c->nflows; i++) {
+		const struct flow *f = &c->flows[i];
+		const char *host = flow_host(c, f, buf, sizeof(buf));
+
+		con = cairn_realloc(con, (n + f->nw + 1) * sizeof(*con));
+		for (k = 0; k < f->nw; k++) {
+			con[n].window = f->w[k].start;
+			con[n].host = host;
+			con[n].flow = (uint32_t)i;
+			con[n].w = &f->w[k];
+			n++;
+		}
+	}
+	build_totals(c, con, n, &r->local_flows, &r->local_flow_count);
+	free(con);
+}
+
+/* The proxies requests went through, by address and port. */
+struct proxyset {
+	struct kmap map;        /* address key + port -> index */
+	struct cairn_capture_proxy *v;
+	size_t n;
+};
+
+#define PROXY_TARGETS_MAX 20
+
+static void proxy_add(cairn_capture *c, struct proxyset *ps, const struct flow *f)
+{
+	uint8_t key[19];
+	struct cairn_capture_proxy *o;
+	uint32_t *v;
+	char buf[CAP_DNS_NAME_MAX + 16];
+	size_t i;
+
+	cap_addr_key(key, f->ipver, f->b);
+	memcpy(key + 17, &f->bp, 2);
+	v = cap_kmap_find(&ps->map, key, 1);
+	if (*v == UINT32_MAX) {
+		ps->v = cairn_realloc(ps->v, (ps->n + 1) * sizeof(*ps->v));
+		o = &ps->v[ps->n];
+		memset(o, 0, sizeof(*o));
+		cap_addr_str(buf, sizeof(buf), f->ipver, f->b);
+		o->address = cairn_strdup(buf);
+		o->port = f->bp;
+		o->first_ns = f->first;
+		o->last_ns = f->last;
+		o->allowed = -1;
+		o->public_address = !cap_is_private(f->ipver, f->b);
+		*v = (uint32_t)ps->n++;
+	}
+	o = &ps->v[*v];
+	if (f->proxy_kind == PROXY_CONNECT)
+		o->tunnels++;
+	else
+		o->requests++;
+	if (f->first < o->first_ns)
+		o->first_ns = f->first;
+	if (f->last > o->last_ns)
+		o->last_ns = f->last;
+	snprintf(buf, sizeof(buf), strchr(f->proxy_host, ':') ? "[%s]:%u" : "%s:%u",
+		f->proxy_host, f->proxy_port);
+	for (i = 0; i < o->target_count; i++)
+		if (!strcmp(o->targets[i], buf))
+			break;
+	if (i == o->target_count) {
+		o->targets_total++;
+		if (o->target_count < PROXY_TARGETS_MAX) {
+			o->targets = cairn_realloc(o->targets, (o->target_count + 1) * sizeof(char *));
+			o->targets[o->target_count++] = cairn_strdup(buf);
+		}
+	}
+	cap_addr_str(buf, sizeof(buf), f->ipver, f->a);
+	for (i = 0; i < o->client_count; i++)
+		if (!strcmp(o->clients[i], buf))
+			break;
+	if (i == o->client_count && o->client_count < 64) {
+		o->clients = cairn_realloc(o->clients, (o->client_count + 1) * sizeof(char *));
+		o->clients[o->client_count++] = cairn_strdup(buf);
+	}
+	(void)c;
+}
+
+static int proxy_cmp(const void *x, const void *y)
+{
+	const struct cairn_capture_proxy *a = x, *b = y;
+	int r = strcmp(a->address, b->address);
+
+	return r ? r : (a->port > b->port) - (a->port < b->port);
+}
+
+static void proxies_finish(cairn_capture_result *r, struct proxyset *ps)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n; i++) {
+		xsort(ps->v[i].targets, ps->v[i].target_count, sizeof(char *), str_cmp);
+		xsort(ps->v[i].clients, ps->v[i].client_count, sizeof(char *), str_cmp);
+	}
+	xsort(ps->v, ps->n, sizeof(*ps->v), proxy_cmp);
+	r->proxies = ps->v;
+	r->proxy_count = ps->n;
+	cap_kmap_release(&ps->map);
+}
+
 int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 {
 	cairn_capture_result *r = cairn_calloc(1, sizeof(*r));
@@ -1410,6 +1627,7 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 	size_t nset = c->nlocals, i, ncontrib = 0, ccontrib = 0, nprivate;
 	size_t idle_total = 0, idle_dropped = 0;
 	struct contrib *con = NULL;
+	struct proxyset proxies;
 	uint8_t *resolver_flow;
 	int observed = 0;
 	char buf[128];
@@ -1449,12 +1667,18 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 	for (i = 0; i < c->nflows; i++) {
 		struct flow *f = &c->flows[i];
 
+		/* through a proxy the address is the proxy's: nothing to
+		 * hold a name against */
 		if (f->sni)
-			f->ev_sni = (uint8_t)name_evidence(c, f, f->sni);
+			f->ev_sni = f->proxy_kind ? CAIRN_CAPTURE_CLAIMED :
+				(uint8_t)name_evidence(c, f, f->sni);
 		if (f->http_host)
-			f->ev_http = (uint8_t)name_evidence(c, f, f->http_host);
+			f->ev_http = f->proxy_kind ? CAIRN_CAPTURE_CLAIMED :
+				(uint8_t)name_evidence(c, f, f->http_host);
 	}
 
+	memset(&proxies, 0, sizeof(proxies));
+	cap_kmap_init(&proxies.map, 19);
 	/* DNS to the resolvers the local side asked: listed apart */
 	resolver_flow = cairn_calloc(c->nflows ? c->nflows : 1, 1);
 	cap_lookups_finish(c, r, resolver_flow, set, nset, observed);
@@ -1470,11 +1694,17 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 
 		if (resolver_flow[i])
 			continue;
-		if (!c->all_flows &&
+		/* a request through a proxy is egress to the host it names,
+		 * wherever the proxy is (a local one included) */
+		if (!c->all_flows && !(f->proxy_kind && is_local(c, set, nset, observed, f->ipver, f->a)) &&
 		    (!is_local(c, set, nset, observed, f->ipver, f->a) ||
 		     is_local(c, set, nset, observed, f->ipver, f->b) || is_group(f->ipver, f->b)))
 			continue;
 		c->st.outbound_flows++;
+		if (f->proxy_kind) {
+			c->st.proxied_flows++;
+			proxy_add(c, &proxies, f);
+		}
 		host = flow_host(c, f, buf, sizeof(buf));
 		xsort(f->w, f->nw, sizeof(*f->w), fwin_cmp);
 		/* an open TCP connection lasts to the end of the capture */
@@ -1531,6 +1761,7 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 	if (set != c->locals)
 		free(set);
 	free(resolver_flow);
+	proxies_finish(r, &proxies);
 	if (c->asked_dropped) {
 		snprintf(buf, sizeof(buf), "%llu DNS queries not kept: more than %d names asked",
 			(unsigned long long)c->asked_dropped, NAMES_MAX);
@@ -1580,33 +1811,13 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 		i = j;
 	}
 	/* totals: per host */
-	xsort(con, ncontrib, sizeof(*con), contrib_cmp_host);
-	for (i = 0; i < ncontrib;) {
-		struct cairn_capture_host *h;
-		size_t j;
-		uint32_t last_flow = UINT32_MAX;
-
-		r->totals = cairn_realloc(r->totals, (r->total_count + 1) * sizeof(*r->totals));
-		h = &r->totals[r->total_count++];
-		memset(h, 0, sizeof(*h));
-		h->window_ns = -1;
-		h->host = cairn_strdup(con[i].host);
-		h->first_ns = h->last_ns = -1;
-		h->allowed = -1;
-		for (j = i; j < ncontrib && con[j].host == con[i].host; j++) {
-			if (con[j].flow != last_flow) {
-				host_add_flow(c, h, &c->flows[con[j].flow]);
-				h->connections++;
-				h->opened++;
-				last_flow = con[j].flow;
-			}
-			host_add_win(h, con[j].w);
-		}
-		h->by_address = h->name_count == 0;
-		host_sort(h);
-		i = j;
-	}
+	build_totals(c, con, ncontrib, &r->totals, &r->total_count);
 	free(con);
+	/* nothing left the machine: say so, and list what is there */
+	if (!c->all_flows && !c->st.outbound_flows && !c->st.resolver_flows && c->nflows) {
+		r->local_only = 1;
+		local_totals(c, r);
+	}
 
 	/* DNS answers */
 	r->dns = cairn_calloc(c->nlogs ? c->nlogs : 1, sizeof(*r->dns));
@@ -1656,6 +1867,7 @@ static void host_release(struct cairn_capture_host *h)
 	}
 	free(h->names);
 	strv_free(h->addresses, h->address_count);
+	strv_free(h->proxies, h->proxy_count);
 	strv_free(h->ports, h->port_count);
 	strv_free(h->protocols, h->protocol_count);
 }
@@ -1675,6 +1887,12 @@ void cairn_capture_result_free(cairn_capture_result *r)
 		strv_free(o->asked, o->asked_count);
 	}
 	free(r->resolvers);
+	for (i = 0; i < r->proxy_count; i++) {
+		free(r->proxies[i].address);
+		strv_free(r->proxies[i].targets, r->proxies[i].target_count);
+		strv_free(r->proxies[i].clients, r->proxies[i].client_count);
+	}
+	free(r->proxies);
 	for (i = 0; i < r->lookup_count; i++) {
 		struct cairn_capture_lookup *l = &r->lookups[i];
 
@@ -1690,6 +1908,9 @@ void cairn_capture_result_free(cairn_capture_result *r)
 	for (i = 0; i < r->total_count; i++)
 		host_release(&r->totals[i]);
 	free(r->totals);
+	for (i = 0; i < r->local_flow_count; i++)
+		host_release(&r->local_flows[i]);
+	free(r->local_flows);
 	for (i = 0; i < r->dns_count; i++) {
 		free(r->dns[i].name);
 		strv_free(r->dns[i].addresses, r->dns[i].address_count);

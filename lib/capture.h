@@ -149,6 +149,9 @@ struct cairn_capture_host {
 	char *host;          /* strongest name, or the address */
 	int by_address;      /* no name at all: host is an address */
 	int direct_ip;       /* a connection had no DNS answer, SNI or Host */
+	char **proxies;      /* "address:port" of the proxies its connections
+	                      * went through (CONNECT, absolute-form), sorted */
+	size_t proxy_count;
 	int ech_outer;       /* a TLS/QUIC SNI was the outer name of an ECH hello */
 	struct cairn_capture_name *names;
 	size_t name_count;
@@ -202,6 +205,25 @@ struct cairn_capture_resolver {
 	int allowed;          /* -1 no allowlist; usual ones are 1 */
 };
 
+/* An HTTP proxy the local side sent CONNECT or absolute-form requests to:
+ * listed here; the connections through it are listed under the host they
+ * asked for, judged by the allowlist by that host. */
+struct cairn_capture_proxy {
+	char *address;
+	unsigned port;
+	uint64_t tunnels;     /* CONNECT requests */
+	uint64_t requests;    /* absolute-form requests (GET http://...) */
+	char **targets;       /* "host:port" asked for, sorted (first 20) */
+	size_t target_count;
+	uint64_t targets_total; /* distinct targets */
+	char **clients;       /* local addresses that used it (at most 64) */
+	size_t client_count;
+	int64_t first_ns, last_ns;
+	int public_address;   /* not private, loopback or link-local */
+	int allowed;          /* -1 no allowlist; a private proxy is 1, a public
+	                       * one is judged by its address */
+};
+
 /* The names looked up under one registrable domain (Public Suffix List). */
 struct cairn_capture_lookup {
 	char *domain;         /* registrable domain, else the name itself */
@@ -230,6 +252,7 @@ struct cairn_capture_stats {
 	uint64_t uninspected;    /* flows not inspected: buffer budget spent */
 	uint64_t flows, outbound_flows;
 	uint64_t resolver_flows;  /* DNS flows to the resolvers (not outbound hosts) */
+	uint64_t proxied_flows;   /* of the outbound, through a proxy */
 	uint64_t bad_timestamps; /* outside 1970..2099: counted, not analysed */
 	int64_t first_ns, last_ns; /* -1 when the capture was empty */
 };
@@ -250,6 +273,13 @@ typedef struct cairn_capture_result {
 	size_t resolver_count;
 	struct cairn_capture_lookup *lookups;     /* by domain */
 	size_t lookup_count;
+	struct cairn_capture_proxy *proxies;      /* by address, port */
+	size_t proxy_count;
+	int local_only;      /* flows, but none from a local address to a remote
+	                      * one (nor DNS, nor a proxy request): nothing was
+	                      * judged; local_flows lists them by responder */
+	struct cairn_capture_host *local_flows;
+	size_t local_flow_count;
 	char **warnings;
 	size_t warning_count;
 	int allow_applied;

@@ -61,6 +61,15 @@ struct inspect {
 	size_t srv_len, srv_cap;
 	uint32_t srv_next;
 	uint8_t srv_have;
+	/* a CONNECT tunnel: the tunnelled stream starts at tunnel_at */
+	uint8_t in_tunnel;
+	uint32_t tunnel_at;
+};
+
+enum proxy_kind {
+	PROXY_NONE = 0,
+	PROXY_CONNECT,        /* CONNECT host:port (RFC 9110 §9.3.6) */
+	PROXY_ABSOLUTE        /* GET http://host/... (RFC 9112 §3.2.2) */
 };
 
 struct flow {
@@ -72,6 +81,9 @@ struct flow {
 	const char *dns_name, *dns_chain; /* interned; chain: names joined by ' ' */
 	const char *sni, *http_host;      /* interned */
 	uint8_t ev_sni, ev_http;          /* enum cairn_capture_evidence (finish) */
+	uint8_t proxy_kind;               /* enum proxy_kind */
+	uint16_t proxy_port;              /* the port the proxy request asks for */
+	const char *proxy_host;           /* interned: the host it asks for */
 	struct fwin *w;
 	uint32_t nw, cw;
 	struct inspect *ins;
@@ -183,6 +195,8 @@ void cap_lookup_record(cairn_capture *c, const struct cap_pkt *p, const char *qn
 void cap_lookups_finish(cairn_capture *c, cairn_capture_result *r, uint8_t *is_resolver_flow,
 	const void *set, size_t n, int observed);
 void cap_lookups_free(cairn_capture *c);
+/* RFC 1918, 100.64/10, loopback, link-local, ULA. */
+int cap_is_private(uint8_t ver, const uint8_t *a);
 
 /* ---- small containers (lib/capture.c) ---- */
 

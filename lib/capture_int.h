@@ -117,6 +117,21 @@ int cap_tls_handshake_hello(struct cap_hello_info *out, const uint8_t *p, size_t
 /* HTTP/1.x request: Host header without port. */
 int cap_http_host(char *host, const uint8_t *p, size_t n);
 
+/* An HTTP/1.x request head (RFC 9112 §3): the Host header and, for a
+ * proxy, the host the request asks for: CONNECT's authority or an
+ * absolute-form URI's host (userinfo dropped, IPv6 without brackets). */
+struct cap_http_req {
+	char host[CAP_DNS_NAME_MAX + 1];   /* Host header, port removed; "" */
+	char target[CAP_DNS_NAME_MAX + 1]; /* CONNECT / absolute-form host; "" */
+	uint16_t target_port;              /* its port (absolute-form: 80/443
+	                                    * by scheme when none); 0 unknown */
+	int connect;                       /* method CONNECT */
+	int absolute;                      /* absolute-form target */
+	size_t head_len;                   /* bytes through the blank line;
+	                                    * 0 when it was not seen */
+};
+int cap_http_request(struct cap_http_req *out, const uint8_t *p, size_t n);
+
 /* --- QUIC Initial packets (RFC 9000 §17.2.2, RFC 9001 §5, RFC 9369) --- */
 #define CAP_QUIC_CID_MAX 20
 

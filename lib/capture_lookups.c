@@ -122,7 +122,7 @@ static void strv_add_unique(char ***v, size_t *n, const char *s, size_t max)
 	(*v)[(*n)++] = cairn_strdup(s);
 }
 
-static int is_private(uint8_t ver, const uint8_t *a)
+int cap_is_private(uint8_t ver, const uint8_t *a)
 {
 	if (ver == 4)
 		return a[0] == 10 || (a[0] == 172 && (a[1] & 0xf0) == 16) ||
@@ -399,8 +399,8 @@ void cap_lookups_finish(cairn_capture *c, cairn_capture_result *r, uint8_t *is_r
 		struct cairn_capture_resolver *o = res[i].out;
 		int usual = i == primary || (total && o->queries * 5 >= total) ||
 			same_net(&res[i], &res[primary]) ||
-			(is_private(res[primary].ver, res[primary].addr) &&
-			 is_private(res[i].ver, res[i].addr));
+			(cap_is_private(res[primary].ver, res[primary].addr) &&
+			 cap_is_private(res[i].ver, res[i].addr));
 
 		o->unusual = !usual;
 	}

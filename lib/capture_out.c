@@ -265,6 +265,15 @@ size_t cairn_capture_result_apply_allow(cairn_capture_result *r, const cairn_cap
 		o->allowed = !o->unusual || cairn_capture_allow_address(a, o->address);
 		bad += !o->allowed;
 	}
+	/* a proxy on a private or loopback address is the site's own; one
+	 * out on the internet carries everything through it: judged by its
+	 * address like any destination */
+	for (i = 0; i < r->proxy_count; i++) {
+		struct cairn_capture_proxy *o = &r->proxies[i];
+
+		o->allowed = !o->public_address || cairn_capture_allow_address(a, o->address);
+		bad += !o->allowed;
+	}
 	/* names looked up: shown when not on the list; a tunnel under a
 	 * domain not on it is a finding (reverse lookups are not judged) */
 	for (i = 0; i < r->lookup_count; i++) {
@@ -506,6 +515,11 @@ static void text_table(cairn_buf *out, const struct cairn_capture_host *rows, si
 		for (k = 0; k + 1 < NCOL; k++)
 			cairn_buf_addf(out, "%-*s  ", (int)width[k], c[k].data ? c[k].data : "");
 		cairn_buf_addf(out, "%s\n", c[NCOL - 1].data ? c[NCOL - 1].data : "");
+		if (h->proxy_count) {
+			cairn_buf_addstr(out, "      via proxy ");
+			join(out, h->proxies, h->proxy_count, ", ");
+			cairn_buf_addch(out, '\n');
+		}
 		if (h->name_count > 1 || (h->name_count == 1 && (h->names[0].chain_count > 1 ||
 		    h->names[0].dns_address_count))) {
 			cairn_buf tmp = CAIRN_BUF_INIT;
@@ -560,6 +574,50 @@ static void fmt_span(cairn_buf *b, int64_t first, int64_t last)
 	cairn_buf_addf(b, "%.8s-%.8s", t1 + 11, t2 + 11);
 }
 
+#define PCOL 6
+
+static void text_proxies(cairn_buf *out, const cairn_capture_result *r)
+{
+	static const char *const head[PCOL] = {
+		"PROXY", "CLIENTS", "CONNECT", "ABSOLUTE", "FIRST-LAST", "ALLOW"
+	};
+	cairn_buf *cells;
+	size_t i, k;
+
+	if (!r->proxy_count)
+		return;
+	cells = cairn_calloc(r->proxy_count * PCOL, sizeof(cairn_buf));
+	cairn_buf_addstr(out, "\nproxies (the hosts above name what was asked of them)\n");
+	for (i = 0; i < r->proxy_count; i++) {
+		const struct cairn_capture_proxy *o = &r->proxies[i];
+		cairn_buf *c = &cells[i * PCOL];
+
+		cairn_buf_addf(&c[0], strchr(o->address, ':') ? "[%s]:%u" : "%s:%u", o->address, o->port);
+		cairn_buf_addf(&c[1], "%zu", o->client_count);
+		cairn_buf_addf(&c[2], "%llu", (unsigned long long)o->tunnels);
+		cairn_buf_addf(&c[3], "%llu", (unsigned long long)o->requests);
+		fmt_span(&c[4], o->first_ns, o->last_ns);
+		cairn_buf_addstr(&c[5], o->allowed < 0 ? "-" : o->allowed ? "allowed" : "NOT ALLOWED");
+	}
+	table_print(out, head, PCOL, cells, r->proxy_count);
+	for (i = 0; i < r->proxy_count; i++) {
+		const struct cairn_capture_proxy *o = &r->proxies[i];
+		cairn_buf tmp = CAIRN_BUF_INIT;
+
+		join(&tmp, o->targets, o->target_count, ", ");
+		cairn_buf_addf(out, strchr(o->address, ':') ? "  [%s]:%u asked for: " : "  %s:%u asked for: ",
+			o->address, o->port);
+		cairn_escape_display(out, tmp.data ? tmp.data : "", tmp.len);
+		if (o->targets_total > o->target_count)
+			cairn_buf_addf(out, ", +%llu", (unsigned long long)(o->targets_total - o->target_count));
+		cairn_buf_addch(out, '\n');
+		cairn_buf_release(&tmp);
+	}
+	for (k = 0; k < r->proxy_count * PCOL; k++)
+		cairn_buf_release(&cells[k]);
+	free(cells);
+}
+
 #define RCOL 9
 
 static void text_resolvers(cairn_buf *out, const cairn_capture_result *r, int only_unknown)
@@ -573,6 +631,11 @@ static void text_resolvers(cairn_buf *out, const cairn_capture_result *r, int on
 
 	for (i = 0; i < r->lookup_count; i++)
 		names += r->lookups[i].names;
+	if (!r->resolver_count && !r->lookup_count) {
+		cairn_buf_addstr(out, "\nresolvers: none (no DNS from the local side in this capture)\n");
+		free(cells);
+		return;
+	}
 	cairn_buf_addf(out, "\nresolvers (%zu name%s looked up under %zu domain%s)\n", names,
 		names == 1 ? "" : "s", r->lookup_count, r->lookup_count == 1 ? "" : "s");
 	for (i = 0; i < r->resolver_count; i++) {
@@ -706,6 +769,13 @@ void cairn_capture_write_text(cairn_buf *out, const cairn_capture_result *r, int
 	}
 	cairn_buf_addstr(out, "\ntotals\n");
 	text_table(out, r->totals, r->total_count, only_unknown);
+	if (r->local_only) {
+		cairn_buf_addf(out, "\nlocal-only capture: no flow from a local address to a remote one; "
+			"its %llu flow%s, by responder, were not judged (--all judges them)\n",
+			(unsigned long long)r->stats.flows, r->stats.flows == 1 ? "" : "s");
+		text_table(out, r->local_flows, r->local_flow_count, 0);
+	}
+	text_proxies(out, r);
 	text_resolvers(out, r, only_unknown);
 	text_lookups(out, r);
 	if (r->allow_applied) {
@@ -722,13 +792,18 @@ void cairn_capture_write_text(cairn_buf *out, const cairn_capture_result *r, int
 				"DNS contradicts\n", lies);
 		if (unconfirmed)
 			cairn_buf_addf(out, "%zu allowed (unconfirmed): only the client's word (SNI, "
-				"Host) names %s, no DNS answer in the capture\n", unconfirmed,
+				"Host, proxy request) names %s, no DNS answer in the capture\n", unconfirmed,
 				unconfirmed == 1 ? "it" : "them");
 		for (i = bad = 0; i < r->resolver_count; i++)
 			bad += r->resolvers[i].allowed == 0;
 		if (bad)
 			cairn_buf_addf(out, "%zu unusual resolver%s not on the allowlist\n", bad,
 				bad == 1 ? "" : "s");
+		for (i = bad = 0; i < r->proxy_count; i++)
+			bad += r->proxies[i].allowed == 0;
+		if (bad)
+			cairn_buf_addf(out, "%zu prox%s on a public address not on the allowlist\n", bad,
+				bad == 1 ? "y" : "ies");
 	}
 	if (cairn_capture_result_tunnels(r))
 		cairn_buf_addf(out, "%zu possible DNS tunnel%s under a domain %s\n",
@@ -875,6 +950,7 @@ static json_t *jhost(const struct cairn_capture_host *h, int total)
 	}
 	json_object_set_new(o, "names", names);
 	json_object_set_new(o, "addresses", jstrv(h->addresses, h->address_count));
+	json_object_set_new(o, "proxies", jstrv(h->proxies, h->proxy_count));
 	json_object_set_new(o, "ports", jstrv(h->ports, h->port_count));
 	json_object_set_new(o, "protocols", jstrv(h->protocols, h->protocol_count));
 	json_object_set_new(o, "connections", json_integer((json_int_t)h->connections));
@@ -927,6 +1003,7 @@ int cairn_capture_write_json(cairn_buf *out, const cairn_capture_result *r,
 	json_object_set_new(st, "flows", json_integer((json_int_t)r->stats.flows));
 	json_object_set_new(st, "outbound_flows", json_integer((json_int_t)r->stats.outbound_flows));
 	json_object_set_new(st, "resolver_flows", json_integer((json_int_t)r->stats.resolver_flows));
+	json_object_set_new(st, "proxied_flows", json_integer((json_int_t)r->stats.proxied_flows));
 	json_object_set_new(st, "bad_timestamps", json_integer((json_int_t)r->stats.bad_timestamps));
 	json_object_set_new(st, "first_seen", jtime(r->stats.first_ns));
 	json_object_set_new(st, "last_seen", jtime(r->stats.last_ns));
@@ -941,6 +1018,11 @@ int cairn_capture_write_json(cairn_buf *out, const cairn_capture_result *r,
 		if (shown(&r->totals[i], only_unknown))
 			json_array_append_new(a, jhost(&r->totals[i], 1));
 	json_object_set_new(root, "totals", a);
+	json_object_set_new(root, "local_only", json_boolean(r->local_only));
+	a = json_array();
+	for (i = 0; i < r->local_flow_count; i++)
+		json_array_append_new(a, jhost(&r->local_flows[i], 1));
+	json_object_set_new(root, "local_flows", a);
 	a = json_array();
 	for (i = 0; i < r->dns_count; i++) {
 		json_t *d = json_object();
@@ -979,6 +1061,25 @@ int cairn_capture_write_json(cairn_buf *out, const cairn_capture_result *r,
 		json_array_append_new(a, d);
 	}
 	json_object_set_new(root, "resolvers", a);
+	a = json_array();
+	for (i = 0; i < r->proxy_count; i++) {
+		const struct cairn_capture_proxy *o = &r->proxies[i];
+		json_t *d = json_object();
+
+		json_object_set_new(d, "address", json_string(o->address));
+		json_object_set_new(d, "port", json_integer((json_int_t)o->port));
+		json_object_set_new(d, "clients", jstrv(o->clients, o->client_count));
+		json_object_set_new(d, "tunnels", json_integer((json_int_t)o->tunnels));
+		json_object_set_new(d, "requests", json_integer((json_int_t)o->requests));
+		json_object_set_new(d, "targets", jstrv(o->targets, o->target_count));
+		json_object_set_new(d, "targets_total", json_integer((json_int_t)o->targets_total));
+		json_object_set_new(d, "first_seen", jtime(o->first_ns));
+		json_object_set_new(d, "last_seen", jtime(o->last_ns));
+		json_object_set_new(d, "public", json_boolean(o->public_address));
+		json_object_set_new(d, "allowed", o->allowed < 0 ? json_null() : json_boolean(o->allowed));
+		json_array_append_new(a, d);
+	}
+	json_object_set_new(root, "proxies", a);
 	a = json_array();
 	for (i = 0; i < r->lookup_count; i++) {
 		const struct cairn_capture_lookup *l = &r->lookups[i];

@@ -8,6 +8,7 @@
  */
 #include "capture_int.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 #define DNS_MAX_HOPS 64     /* compression pointers followed per name */
@@ -327,23 +328,74 @@ static int ci_prefix(const uint8_t *p, size_t n, const char *s)
 	return 1;
 }
 
-int cap_http_host(char *host, const uint8_t *p, size_t n)
+/* host[:port] or [v6]:port of an authority (RFC 3986 §3.2) in p[s..e),
+ * userinfo dropped; the host in presentation form, the port or 0. */
+static void authority(char *host, uint16_t *port, const uint8_t *p, size_t s, size_t e)
+{
+	size_t at, hs, he, c;
+	unsigned long v = 0;
+
+	host[0] = '\0';
+	*port = 0;
+	for (at = s; at < e; at++)
+		if (p[at] == '@')
+			s = at + 1;
+	hs = s;
+	if (hs < e && p[hs] == '[') { /* IPv6 literal: the address, no brackets */
+		for (he = hs; he < e && p[he] != ']'; he++)
+			;
+		if (he == e)
+			return;
+		c = he + 1;
+		hs++;
+	} else {
+		for (he = hs; he < e && p[he] != ':'; he++)
+			;
+		c = he;
+	}
+	if (c < e && p[c] == ':') {
+		for (c++; c < e && p[c] >= '0' && p[c] <= '9' && v <= 65535; c++)
+			v = v * 10 + (unsigned long)(p[c] - '0');
+		if (v <= 65535)
+			*port = (uint16_t)v;
+	}
+	if (hs > s && p[s] == '[') {
+		/* an IPv6 literal: its canonical text, or nothing */
+		char tmp[64];
+		uint8_t a[16];
+
+		if (he - hs < sizeof(tmp)) {
+			memcpy(tmp, p + hs, he - hs);
+			tmp[he - hs] = '\0';
+			if (inet_pton(AF_INET6, tmp, a) == 1)
+				inet_ntop(AF_INET6, a, host, CAP_DNS_NAME_MAX + 1);
+		}
+		return;
+	}
+	if (he > hs && cap_name_present(host, p + hs, he - hs, 1) < 0)
+		host[0] = '\0';
+}
+
+int cap_http_request(struct cap_http_req *out, const uint8_t *p, size_t n)
 {
 	static const char *const methods[] = {
 		"GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ",
 		"CONNECT ", "TRACE "
 	};
-	size_t i, end, line;
+	size_t i, end, line, ml = 0, t, te;
 	int known = 0;
 
-	host[0] = '\0';
+	memset(out, 0, sizeof(*out));
 	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
-		size_t ml = strlen(methods[i]);
+		size_t l = strlen(methods[i]);
 
-		if (n >= ml && memcmp(p, methods[i], ml) == 0)
+		if (n >= l && memcmp(p, methods[i], l) == 0) {
 			known = 1;
-		else if (n < ml && memcmp(p, methods[i], n) == 0)
+			ml = l;
+			out->connect = i == 7;
+		} else if (n < l && memcmp(p, methods[i], n) == 0) {
 			return CAP_HELLO_MORE;
+		}
 	}
 	if (!known)
 		return CAP_HELLO_NOT;
@@ -356,6 +408,33 @@ int cap_http_host(char *host, const uint8_t *p, size_t n)
 		if (n < HTTP_HEAD_MAX)
 			return CAP_HELLO_MORE;
 		end = n;
+	} else {
+		out->head_len = end + 4;
+	}
+	/* the request target (RFC 9112 §3.2): authority-form for CONNECT,
+	 * absolute-form ("http://host:port/...") for a request to a proxy */
+	for (t = ml; t < end && p[t] == ' '; t++)
+		;
+	for (te = t; te < end && p[te] != ' ' && p[te] != '\r'; te++)
+		;
+	if (out->connect) {
+		authority(out->target, &out->target_port, p, t, te);
+	} else {
+		size_t sch;
+
+		for (sch = t; sch < te && ((p[sch] | 0x20) >= 'a' && (p[sch] | 0x20) <= 'z'); sch++)
+			;
+		if (sch > t && sch + 3 <= te && !memcmp(p + sch, "://", 3)) {
+			size_t as = sch + 3, ae;
+			int https = sch - t == 5 && ci_prefix(p + t, 5, "https");
+
+			for (ae = as; ae < te && p[ae] != '/' && p[ae] != '?' && p[ae] != '#'; ae++)
+				;
+			authority(out->target, &out->target_port, p, as, ae);
+			out->absolute = out->target[0] != '\0';
+			if (out->absolute && !out->target_port)
+				out->target_port = https ? 443 : 80;
+		}
 	}
 	/* header lines start after each CRLF */
 	for (line = 0; line < end; line++) {
@@ -387,9 +466,18 @@ int cap_http_host(char *host, const uint8_t *p, size_t n)
 				c++;
 			e = c;
 		}
-		if (e > s && cap_name_present(host, p + s, e - s, 1) < 0)
-			host[0] = '\0';
-		return CAP_HELLO_FOUND;
+		if (e > s && cap_name_present(out->host, p + s, e - s, 1) < 0)
+			out->host[0] = '\0';
+		break;
 	}
 	return CAP_HELLO_FOUND;
+}
+
+int cap_http_host(char *host, const uint8_t *p, size_t n)
+{
+	struct cap_http_req req;
+	int r = cap_http_request(&req, p, n);
+
+	memcpy(host, req.host, sizeof(req.host));
+	return r;
 }

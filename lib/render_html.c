@@ -654,6 +654,8 @@ static void render_posture(cairn_buf *o, const json_t *doc)
 	cairn_buf_addstr(o, "</section>\n");
 
 	section_open(o, "egress", "Egress");
+	if (str(doc, "egress_note"))
+		empty(o, str(doc, "egress_note"));
 	if (!json_is_true(json_object_get(doc, "has_capture")))
 		empty(o, "No capture given: egress needs --capture or --capture-json.");
 	else if (!eg || !json_array_size(eg))

@@ -347,6 +347,10 @@ void cairn_render_md(cairn_buf *o, const json_t *doc)
 		md_table(o, arr(doc, "mcp_servers"), mcp_cols);
 
 	cairn_buf_addstr(o, "## Egress\n\n");
+	if (str(doc, "egress_note")) {
+		text(o, str(doc, "egress_note"));
+		cairn_buf_addstr(o, "\n\n");
+	}
 	if (!json_is_true(json_object_get(doc, "has_capture")))
 		cairn_buf_addstr(o, "_No capture given._\n\n");
 	else if (!arr(doc, "egress") || !json_array_size(arr(doc, "egress")))

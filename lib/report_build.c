@@ -680,6 +680,26 @@ static json_t *build_egress(const cairn_report_opts *o)
 		json_object_set_new(row, "flag", json_boolean(allowed == 0));
 		json_array_append_new(rows, row);
 	}
+	/* a local-only capture: its flows, shown as not judged */
+	totals = o->capture && json_is_true(json_object_get(o->capture, "local_only")) ?
+		 jarr(o->capture, "local_flows") : NULL;
+	for (i = 0; i < json_array_size(totals); i++) {
+		const json_t *h = json_array_get(totals, i);
+		json_t *row = json_object();
+
+		set_str(row, "host", jstr(h, "host"));
+		json_object_set_new(row, "status", json_string("not judged (local-only capture)"));
+		json_object_set_new(row, "addresses", json_object_get(h, "addresses") ?
+				    json_incref(json_object_get(h, "addresses")) : json_array());
+		json_object_set_new(row, "ports", json_object_get(h, "ports") ?
+				    json_incref(json_object_get(h, "ports")) : json_array());
+		json_object_set_new(row, "connections", json_integer(jint(h, "connections", 0)));
+		json_object_set_new(row, "bytes_out", json_integer(jint(h, "bytes_out", 0)));
+		json_object_set_new(row, "bytes_in", json_integer(jint(h, "bytes_in", 0)));
+		set_str(row, "first", jstr(h, "first_seen"));
+		json_object_set_new(row, "flag", json_false());
+		json_array_append_new(rows, row);
+	}
 	/* the resolvers asked: infrastructure, unless unusual (CAIRN-E05) */
 	totals = o->capture ? jarr(o->capture, "resolvers") : NULL;
 	for (i = 0; i < json_array_size(totals); i++) {
@@ -769,6 +789,10 @@ static json_t *build_verdict(const cairn_report_opts *o)
 		cairn_buf_addstr(&b, "High confidence: the critical evidence is recorded fact "
 				 "(content hashes, scripts and connections from checksummed inputs), "
 				 "not a heuristic.");
+	else if (o->capture && json_is_true(json_object_get(o->capture, "local_only")))
+		cairn_buf_addstr(&b, "The capture holds no flow from a local address to a remote "
+				 "one (a local-only capture): egress was not examined; its local "
+				 "flows are listed, not judged (cairn-report --all judges them).");
 	else if (o->baseline && o->capture)
 		cairn_buf_addstr(&b, "Checked against a baseline and a network capture: "
 				 "nothing recorded points to a compromise beyond the findings listed.");
@@ -820,6 +844,12 @@ int cairn_report_build(json_t **out, const cairn_report_opts *o)
 	json_object_set_new(doc, "environment", build_env(o));
 	json_object_set_new(doc, "mcp_servers", build_mcp(o));
 	json_object_set_new(doc, "egress", build_egress(o));
+	if (o->capture && json_is_true(json_object_get(o->capture, "local_only")))
+		json_object_set_new(doc, "egress_note", json_string(
+			"Local-only capture: no flow from a local address to a remote one. "
+			"The flows below stay between local addresses and were not judged "
+			"(cairn-report --all judges them); no outbound connection can be "
+			"ruled out from this capture."));
 
 	pv = json_object();
 	inputs = json_array();

@@ -29,7 +29,7 @@
 
 enum {
 	R_P01, R_P02, R_P03, R_P04, R_P05, R_P06, R_P07, R_P08, R_P09, R_P10,
-	R_P11, R_E01, R_E02, R_E03, R_E04, R_E05, R_D01, R_D02, R_D03, R_D04, R_D05, R_X01, R_T01, R__COUNT
+	R_P11, R_E01, R_E02, R_E03, R_E04, R_E05, R_E06, R_D01, R_D02, R_D03, R_D04, R_D05, R_X01, R_T01, R__COUNT
 };
 
 static const cairn_rule rules[R__COUNT] = {
@@ -167,6 +167,16 @@ static const cairn_rule rules[R__COUNT] = {
 		"its answers can point allowed names anywhere.",
 		"Allow DNS only to the site's resolvers at the firewall (port 53 and DoT 853), find "
 		"the process that asked, and list a resolver on the allowlist only on purpose." },
+	[R_E06] = { "CAIRN-E06", "capture-without-egress", CAIRN_SEV_INFO, CAPT,
+		"The capture holds flows but none from a local address to a remote one (nor DNS, "
+		"nor a proxy request): a loopback or local-only capture, whose traffic was not "
+		"judged as egress.",
+		"Nothing in it can rule an outbound connection in or out: a report that said 'no "
+		"egress' here would be silently wrong.",
+		"Capture on the interface that carries the host's outbound traffic (tcpdump -i any "
+		"or the uplink, not lo), or judge these flows with cairn-report --all / "
+		"cairn-capture --all when the local peers are themselves the egress (a local "
+		"proxy, a forwarder)." },
 	[R_D01] = { "CAIRN-D01", "same-version-different-content", CAIRN_SEV_CRITICAL, DIFF,
 		"A package keeps its version between the baseline and the snapshot but its "
 		"files or integrity changed.",
@@ -1527,6 +1537,25 @@ static void capture_rules(struct ctx *c, const json_t *cap)
 		}
 	}
 	dns_rules(c, cap);
+	if (json_is_true(json_object_get(cap, "local_only"))) {
+		const json_t *lf = jarr(cap, "local_flows");
+		json_t *evl = json_array();
+
+		for (j = 0; j < json_array_size(lf) && j < MAX_EVIDENCE; j++) {
+			const json_t *h = json_array_get(lf, j);
+
+			cairn_buf_clear(&c->tmp);
+			cairn_buf_addf(&c->tmp, "%" JSON_INTEGER_FORMAT " connection(s), %" JSON_INTEGER_FORMAT
+				       " bytes out, first %s", jint(h, "connections", 0),
+				       jint(h, "bytes_out", 0), jstr_or(h, "first_seen", "?"));
+			json_array_append_new(evl, ev("source", "capture", "host", jstr(h, "host"),
+						      "detail", c->tmp.data, NULL));
+		}
+		cairn_findings_add(c->out, &rules[R_E06], evl,
+				   "the capture is local-only: %zu flow%s between local addresses, "
+				   "egress not examined", json_array_size(lf),
+				   json_array_size(lf) == 1 ? "" : "s");
+	}
 	if (unconfirmed)
 		cairn_findings_add(c->out, &rules[R_E03], unconfirmed,
 				   "%zu host%s allowed only by names nothing in the capture confirms: %s%s",

@@ -29,7 +29,7 @@ enum fmt { FMT_HTML, FMT_MD, FMT_JSON, FMT_SARIF };
 
 static const char usage_line[] =
 	"usage: cairn-report [--baseline OLD.cairn] --snapshot NEW.cairn\n"
-	"                    [--capture FILE.pcap]... [--capture-json FILE] [--allow FILE]\n"
+	"                    [--capture FILE.pcap]... [--capture-json FILE] [--all] [--allow FILE]\n"
 	"                    [--pubkey KEY.pub] [--format html|md|json|sarif] [--fail-on SEVERITY]\n"
 	"                    [--no-timestamp] [-q] [-o FILE]\n"
 	"       cairn-report --store REPO [--baseline OLDREV] --snapshot NEWREV ...\n"
@@ -45,6 +45,8 @@ static void help(void)
 	      "  -s, --snapshot FILE     the snapshot to report on (required)\n"
 	      "  -c, --capture FILE      pcap/pcapng capture (repeatable, merged by time)\n"
 	      "  -j, --capture-json FILE output of cairn-capture --json instead of --capture\n"
+	      "      --all               judge every flow of the capture, not only local-to-remote\n"
+	      "                          ones (loopback captures, local proxies)\n"
 	      "  -a, --allow FILE        egress allowlist (one host, *.domain or CIDR per line)\n"
 	      "      --store REPO        --baseline/--snapshot are revisions of a cairn store;\n"
 	      "                          adds patch excerpts of changed text files\n"
@@ -118,8 +120,9 @@ static enum fmt fmt_from_path(const char *path)
 }
 
 static json_t *load_capture(const char *const *files, size_t n,
-			    const cairn_capture_allow *allow)
+			    const cairn_capture_allow *allow, int all_flows)
 {
+	struct cairn_capture_opts opts = { 0, NULL, 0, all_flows };
 	cairn_capture *c = NULL;
 	cairn_capture_result *r = NULL;
 	cairn_buf b = CAIRN_BUF_INIT;
@@ -127,7 +130,7 @@ static json_t *load_capture(const char *const *files, size_t n,
 	json_t *j = NULL;
 	size_t i;
 
-	if (cairn_capture_new(&c, NULL) < 0)
+	if (cairn_capture_new(&c, &opts) < 0)
 		goto done;
 	if (cairn_capture_read(c, files, n) < 0)
 		goto done;
@@ -240,7 +243,8 @@ static void print_summary(const json_t *doc, const char *out_path, int fail_sev,
 
 int main(int argc, char **argv)
 {
-	enum { OPT_FAIL_ON = 256, OPT_NO_TS, OPT_RULES, OPT_VERSION, OPT_STORE, OPT_NPM_CACHE };
+	enum { OPT_FAIL_ON = 256, OPT_NO_TS, OPT_RULES, OPT_VERSION, OPT_STORE, OPT_NPM_CACHE,
+	       OPT_ALL };
 	static const struct option longopts[] = {
 		{ "baseline", required_argument, NULL, 'b' },
 		{ "snapshot", required_argument, NULL, 's' },
@@ -253,6 +257,7 @@ int main(int argc, char **argv)
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "no-timestamp", no_argument, NULL, OPT_NO_TS },
 		{ "rules", no_argument, NULL, OPT_RULES },
+		{ "all", no_argument, NULL, OPT_ALL },
 		{ "store", required_argument, NULL, OPT_STORE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "npm-cache", required_argument, NULL, OPT_NPM_CACHE },
@@ -271,7 +276,7 @@ int main(int argc, char **argv)
 	cairn_buf label_snap = CAIRN_BUF_INIT, label_base = CAIRN_BUF_INIT;
 	const char **captures = NULL;
 	size_t ncap = 0, nin = 0, i;
-	int no_ts = 0, quiet = 0, opt, rc = 2, fail_sev = CAIRN_SEV_INFO;
+	int no_ts = 0, quiet = 0, all_flows = 0, opt, rc = 2, fail_sev = CAIRN_SEV_INFO;
 	enum fmt fmt;
 	cairn_key *pubkey = NULL;
 	cairn_capture_allow *allow = NULL;
@@ -306,6 +311,7 @@ int main(int argc, char **argv)
 		case OPT_FAIL_ON: fail_on = optarg; break;
 		case OPT_NO_TS: no_ts = 1; break;
 		case 'q': quiet = 1; break;
+		case OPT_ALL: all_flows = 1; break;
 		case OPT_STORE: store_path = optarg; break;
 		case OPT_NPM_CACHE: npm_cache = optarg; break;
 		case OPT_RULES: {
@@ -326,6 +332,10 @@ int main(int argc, char **argv)
 	}
 	if (!snap_path) {
 		rc = usage("--snapshot is required");
+		goto done;
+	}
+	if (all_flows && !ncap) {
+		rc = usage("--all needs --capture (a capture JSON was judged when it was made)");
 		goto done;
 	}
 	if (ncap && capture_json_path) {
@@ -414,7 +424,7 @@ int main(int argc, char **argv)
 			goto fail;
 	}
 	if (ncap) {
-		capture = load_capture(captures, ncap, allow);
+		capture = load_capture(captures, ncap, allow, all_flows);
 		if (!capture)
 			goto fail;
 	} else if (capture_json_path) {

