@@ -209,15 +209,18 @@ static int load_tags(struct prune *pr)
 		return git_fail("cannot list the tags of store", pr->path);
 	while ((rc = git_reference_next(&ref, it)) == 0) {
 		git_object *obj = NULL, *peeled = NULL;
+		git_reference *direct = NULL;
 		struct tag *t;
 		const char *name = git_reference_name(ref);
 
-		if (git_reference_resolve(&ref, ref) < 0 ||
-		    git_object_lookup(&obj, pr->repo, git_reference_target(ref),
+		if (git_reference_resolve(&direct, ref) < 0 ||
+		    git_object_lookup(&obj, pr->repo, git_reference_target(direct),
 				      GIT_OBJECT_ANY) < 0) {
+			git_reference_free(direct);
 			git_reference_free(ref);
 			continue;          /* a broken tag: git fsck's business */
 		}
+		git_reference_free(direct);
 		pr->tags = cairn_realloc(pr->tags, (pr->ntags + 1) * sizeof(*pr->tags));
 		t = &pr->tags[pr->ntags++];
 		memset(t, 0, sizeof(*t));
