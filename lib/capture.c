@@ -1021,6 +1021,15 @@ void cairn_capture_feed(cairn_capture *c, int linktype, int64_t ts,
 	}
 	f = &c->flows[fi];
 	flow_count(c, f, dir, ts, p.ip_len);
+	/* NFLOG says which local user sent it: the first mark holds */
+	if (p.has_uid && !f->has_uid) {
+		f->has_uid = 1;
+		f->uid = p.uid;
+	}
+	if (p.has_gid && !f->has_gid) {
+		f->has_gid = 1;
+		f->gid = p.gid;
+	}
 	if (p.frag == CAP_FRAG_FIRST)
 		frag_remember(c, &p, fi, dir);
 
@@ -1266,6 +1275,13 @@ static const char *flow_host(cairn_capture *c, const struct flow *f, char *buf, 
 	return cap_intern(&c->strs, buf);
 }
 
+static int num_cmp(const void *x, const void *y)
+{
+	unsigned long a = strtoul(*(char *const *)x, NULL, 10), b = strtoul(*(char *const *)y, NULL, 10);
+
+	return (a > b) - (a < b);
+}
+
 static int port_cmp(const void *x, const void *y)
 {
 	const char *a = *(char *const *)x, *b = *(char *const *)y;
@@ -1331,6 +1347,14 @@ static void host_add_flow(cairn_capture *c, struct cairn_capture_host *h,
 		snprintf(buf, sizeof(buf), "%s/%u", f->proto == 6 ? "tcp" : "udp", f->bp);
 		set_add(&h->ports, &h->port_count, buf);
 	}
+	if (f->has_uid) {
+		snprintf(buf, sizeof(buf), "%u", f->uid);
+		set_add(&h->uids, &h->uid_count, buf);
+	}
+	if (f->has_gid) {
+		snprintf(buf, sizeof(buf), "%u", f->gid);
+		set_add(&h->gids, &h->gid_count, buf);
+	}
 	switch (f->app) {
 	case APP_DNS: proto = "dns"; break;
 	case APP_TLS: proto = "tls"; break;
@@ -1363,6 +1387,8 @@ static void host_sort(struct cairn_capture_host *h)
 	set_finish(h->proxies, &h->proxy_count, str_cmp);
 	set_finish(h->ports, &h->port_count, port_cmp);
 	set_finish(h->protocols, &h->protocol_count, str_cmp);
+	set_finish(h->uids, &h->uid_count, num_cmp);
+	set_finish(h->gids, &h->gid_count, num_cmp);
 	for (i = 0; i < h->name_count; i++) {
 		set_finish(h->names[i].sources, &h->names[i].source_count, str_cmp);
 		set_finish(h->names[i].dns_addresses, &h->names[i].dns_address_count, str_cmp);
@@ -1870,6 +1896,8 @@ static void host_release(struct cairn_capture_host *h)
 	strv_free(h->proxies, h->proxy_count);
 	strv_free(h->ports, h->port_count);
 	strv_free(h->protocols, h->protocol_count);
+	strv_free(h->uids, h->uid_count);
+	strv_free(h->gids, h->gid_count);
 }
 
 void cairn_capture_result_free(cairn_capture_result *r)

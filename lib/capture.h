@@ -161,6 +161,10 @@ struct cairn_capture_host {
 	size_t port_count;
 	char **protocols;    /* "dns", "http", "quic", "tcp", "tls", "udp" */
 	size_t protocol_count;
+	char **uids;         /* NFLOG captures: the local user and group ids */
+	size_t uid_count;    /* that sent its connections, sorted numerically */
+	char **gids;
+	size_t gid_count;
 	uint64_t connections; /* flows active in the window (totals: all flows) */
 	uint64_t opened;      /* flows that started in the window */
 	uint64_t packets_out, packets_in, bytes_out, bytes_in;

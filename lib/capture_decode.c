@@ -250,6 +250,84 @@ static int decode_by_version(struct cap_pkt *p, const uint8_t *d, size_t n, int 
 	return CAP_DEC_MALFORMED;
 }
 
+/* One NFLOG TLV walk (LINKTYPE_NFLOG, https://www.tcpdump.org/linktypes/
+ * LINKTYPE_NFLOG.html): lengths and types in the byte order of the host that
+ * logged (swap: the other one); each TLV padded to 4 bytes.  Returns 0 when
+ * the chain is well-formed up to its end, -1 otherwise. */
+static int nflog_walk(const uint8_t *d, size_t n, int swap, const uint8_t **pl, size_t *pll,
+	int64_t *uid, int64_t *gid)
+{
+	size_t off = 4;
+
+	*pl = NULL;
+	*pll = 0;
+	*uid = *gid = -1;
+	while (off + 4 <= n) {
+		uint16_t len, type;
+
+		memcpy(&len, d + off, 2);
+		memcpy(&type, d + off + 2, 2);
+		if (swap) {
+			len = (uint16_t)(len >> 8 | len << 8);
+			type = (uint16_t)(type >> 8 | type << 8);
+		}
+		if (len < 4)
+			return -1;
+		/* the last TLV (the payload) may be cut by the snaplen */
+		if (len > n - off)
+			len = (uint16_t)(n - off);
+		switch (type & 0x7fff) { /* NLA_F_NESTED / byte-order bits aside */
+		case 9:  /* NFULA_PAYLOAD: the packet from its network header */
+			*pl = d + off + 4;
+			*pll = len - 4u;
+			break;
+		case 11: /* NFULA_UID, network order */
+			if (len >= 8)
+				*uid = be32(d + off + 4);
+			break;
+		case 14: /* NFULA_GID */
+			if (len >= 8)
+				*gid = be32(d + off + 4);
+			break;
+		default:
+			break;
+		}
+		off += ((size_t)len + 3) & ~(size_t)3;
+	}
+	return 0;
+}
+
+static int decode_nflog(struct cap_pkt *p, const uint8_t *d, size_t n, int verify)
+{
+	const uint8_t *pl;
+	size_t pll;
+	int64_t uid, gid;
+	int rc;
+
+	if (n < 4)
+		return CAP_DEC_MALFORMED;
+	/* libpcap puts the TLV headers of a savefile in our byte order; the
+	 * pcapng block reader does not: try ours, then the other */
+	if ((nflog_walk(d, n, 0, &pl, &pll, &uid, &gid) < 0 || !pl) &&
+	    (nflog_walk(d, n, 1, &pl, &pll, &uid, &gid) < 0 || !pl))
+		return CAP_DEC_NOT_IP;
+	if (d[0] == 2)
+		rc = decode_ipv4(p, pl, pll, verify);
+	else if (d[0] == 10)
+		rc = decode_ipv6(p, pl, pll, verify);
+	else
+		return CAP_DEC_NOT_IP;
+	if (uid >= 0) {
+		p->has_uid = 1;
+		p->uid = (uint32_t)uid;
+	}
+	if (gid >= 0) {
+		p->has_gid = 1;
+		p->gid = (uint32_t)gid;
+	}
+	return rc;
+}
+
 int cap_decode(struct cap_pkt *p, int linktype, const uint8_t *d, size_t n, int verify)
 {
 	uint32_t fam;
@@ -274,6 +352,8 @@ int cap_decode(struct cap_pkt *p, int linktype, const uint8_t *d, size_t n, int 
 		return decode_ipv4(p, d, n, verify);
 	case CAP_LT_IPV6:
 		return decode_ipv6(p, d, n, verify);
+	case CAP_LT_NFLOG:
+		return decode_nflog(p, d, n, verify);
 	case CAP_LT_NULL: case CAP_LT_LOOP:
 		if (n < 4)
 			return CAP_DEC_MALFORMED;

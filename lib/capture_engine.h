@@ -84,6 +84,8 @@ struct flow {
 	uint8_t proxy_kind;               /* enum proxy_kind */
 	uint16_t proxy_port;              /* the port the proxy request asks for */
 	const char *proxy_host;           /* interned: the host it asks for */
+	uint8_t has_uid, has_gid;         /* NFLOG: who sent it */
+	uint32_t uid, gid;
 	struct fwin *w;
 	uint32_t nw, cw;
 	struct inspect *ins;

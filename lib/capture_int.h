@@ -20,6 +20,7 @@
 #define CAP_LT_IPV4 228
 #define CAP_LT_IPV6 229
 #define CAP_LT_SLL2 276
+#define CAP_LT_NFLOG 239
 
 enum cap_frag {
 	CAP_FRAG_NONE = 0,
@@ -40,6 +41,8 @@ struct cap_pkt {
 	uint8_t frag;         /* enum cap_frag */
 	uint8_t tcp_flags;
 	uint8_t bad_checksum; /* verified and wrong (offload is common) */
+	uint8_t has_uid, has_gid; /* NFLOG: the socket owner's uid / gid */
+	uint32_t uid, gid;
 	uint8_t src[16], dst[16]; /* IPv4 uses the first 4 bytes */
 	uint16_t sport, dport;
 	uint32_t frag_id;

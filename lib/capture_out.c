@@ -515,6 +515,17 @@ static void text_table(cairn_buf *out, const struct cairn_capture_host *rows, si
 		for (k = 0; k + 1 < NCOL; k++)
 			cairn_buf_addf(out, "%-*s  ", (int)width[k], c[k].data ? c[k].data : "");
 		cairn_buf_addf(out, "%s\n", c[NCOL - 1].data ? c[NCOL - 1].data : "");
+		if (h->uid_count || h->gid_count) {
+			cairn_buf_addstr(out, "      sent by uid ");
+			join(out, h->uids, h->uid_count, ",");
+			if (!h->uid_count)
+				cairn_buf_addch(out, '-');
+			cairn_buf_addstr(out, " gid ");
+			join(out, h->gids, h->gid_count, ",");
+			if (!h->gid_count)
+				cairn_buf_addch(out, '-');
+			cairn_buf_addch(out, '\n');
+		}
 		if (h->proxy_count) {
 			cairn_buf_addstr(out, "      via proxy ");
 			join(out, h->proxies, h->proxy_count, ", ");
@@ -916,6 +927,17 @@ static json_t *jstrv(char *const *v, size_t n)
 	return a;
 }
 
+/* decimal strings as JSON integers */
+static json_t *juintv(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_integer((json_int_t)strtoull(v[i], NULL, 10)));
+	return a;
+}
+
 static json_t *jtime(int64_t ns)
 {
 	char t[48];
@@ -953,6 +975,8 @@ static json_t *jhost(const struct cairn_capture_host *h, int total)
 	json_object_set_new(o, "proxies", jstrv(h->proxies, h->proxy_count));
 	json_object_set_new(o, "ports", jstrv(h->ports, h->port_count));
 	json_object_set_new(o, "protocols", jstrv(h->protocols, h->protocol_count));
+	json_object_set_new(o, "uids", juintv(h->uids, h->uid_count));
+	json_object_set_new(o, "gids", juintv(h->gids, h->gid_count));
 	json_object_set_new(o, "connections", json_integer((json_int_t)h->connections));
 	json_object_set_new(o, "opened", json_integer((json_int_t)h->opened));
 	json_object_set_new(o, "packets_out", json_integer((json_int_t)h->packets_out));

@@ -25,6 +25,9 @@
  *                              SNI other than its target), absolute-form GET
  *   pcapgen proxy-lo OUT       the same through a proxy on loopback (DLT_NULL)
  *   pcapgen local-only OUT     loopback traffic to local services only
+ *   pcapgen nflog OUT          LINKTYPE_NFLOG (239) as iptables -j NFLOG on
+ *                              OUTPUT logs it: outbound packets only, with
+ *                              the sender's uid/gid TLVs (two users)
  *   pcapgen bench N [B] OUT    N packets of DNS, TLS handshakes, bulk data
  *                              (B bulk packets per connection, default 40)
  */
@@ -235,6 +238,55 @@ static size_t link_hdr(uint8_t *p, int ver)
 	}
 }
 
+/* LINKTYPE_NFLOG: who sends (-1: no uid/gid TLV), and whose packets are
+ * logged at all (the OUTPUT chain sees the local host's only) */
+static long nflog_uid = -1, nflog_gid = -1;
+static uint8_t nflog_from[4];
+
+static size_t nflog_tlv(uint8_t *p, uint16_t type, const void *v, size_t n)
+{
+	uint16_t len = (uint16_t)(4 + n);
+	size_t padded = ((size_t)len + 3) & ~(size_t)3;
+
+	memcpy(p, &len, 2);  /* host byte order, as the kernel writes them */
+	memcpy(p + 2, &type, 2);
+	memcpy(p + 4, v, n);
+	memset(p + 4 + n, 0, padded - len);
+	return padded;
+}
+
+/* Wrap the IP packet at pkt[0..n) (built at offset 0) in NFLOG TLVs. */
+static size_t nflog_wrap(size_t n, int ver)
+{
+	static uint8_t tmp[70000];
+	uint8_t hdr[4] = { 0x08, 0x00, 3, 0 }, v[4];
+	size_t o = 0;
+
+	memcpy(tmp, pkt, n);
+	pkt[o++] = ver == 4 ? 2 : 10; /* AF_INET, AF_INET6 */
+	pkt[o++] = 0;                 /* version */
+	pkt[o++] = 0;
+	pkt[o++] = 5;                 /* resource id (group), network order */
+	if (ver == 6) {
+		hdr[0] = 0x86;
+		hdr[1] = 0xdd;
+	}
+	o += nflog_tlv(pkt + o, 1, hdr, 4);                 /* NFULA_PACKET_HDR */
+	o += nflog_tlv(pkt + o, 10, "cairn-egress", 13);    /* NFULA_PREFIX */
+	if (nflog_uid >= 0) {
+		v[0] = (uint8_t)(nflog_uid >> 24); v[1] = (uint8_t)(nflog_uid >> 16);
+		v[2] = (uint8_t)(nflog_uid >> 8); v[3] = (uint8_t)nflog_uid;
+		o += nflog_tlv(pkt + o, 11, v, 4);              /* NFULA_UID */
+	}
+	if (nflog_gid >= 0) {
+		v[0] = (uint8_t)(nflog_gid >> 24); v[1] = (uint8_t)(nflog_gid >> 16);
+		v[2] = (uint8_t)(nflog_gid >> 8); v[3] = (uint8_t)nflog_gid;
+		o += nflog_tlv(pkt + o, 14, v, 4);              /* NFULA_GID */
+	}
+	o += nflog_tlv(pkt + o, 9, tmp, n);                 /* NFULA_PAYLOAD */
+	return o;
+}
+
 /* Build and write one IP packet; frag: 0 none, else (offset8 | MF<<15). */
 static void ip_emit(int64_t ts, const struct ep *s, const struct ep *d, int proto,
 	const uint8_t *l4, size_t l4len, size_t caplen_cut)
@@ -273,6 +325,11 @@ static void ip_emit(int64_t ts, const struct ep *s, const struct ep *d, int prot
 		memcpy(ip + 24, d->a, 16);
 		memcpy(ip + 40, l4, l4len);
 		n = lh + 40 + l4len;
+	}
+	if (out_link == 239) {
+		if (s->ver != 4 || memcmp(s->a, nflog_from, 4))
+			return; /* only what the local host sends is logged */
+		n = nflog_wrap(n, s->ver);
 	}
 	record(ts, pkt, n, caplen_cut ? caplen_cut : n);
 }
@@ -1229,6 +1286,38 @@ static void scen_proxy(int loopback)
 	proxied(t + 9 * SEC, client, 50005, proxy, "203.0.113.99:8443", 1, NULL, 0);
 }
 
+/* The per-process egress log: iptables -A OUTPUT -m owner --uid-owner
+ * ... -j NFLOG --nflog-group 5.  uid 1000 runs the agent (DNS, TLS to the
+ * model API); uid 1001 runs an MCP server that posts to an unknown host. */
+static void scen_nflog(void)
+{
+	static const char *const api[] = { "api.anthropic.com" };
+	static const char *const api_a[] = { "160.79.104.10" };
+	static const char *const ex[] = { "collect.evil.example" };
+	static const char *const ex_a[] = { "203.0.113.77" };
+	struct conn k;
+	int64_t t = T0 * SEC;
+
+	pcap_begin(239);
+	inet_pton(AF_INET, CLIENT, nflog_from);
+	nflog_uid = 1000;
+	nflog_gid = 1000;
+	dns_exchange(t, CLIENT, 40001, RESOLVER, api, 1, api_a, 1);
+	conn_open(&k, t + SEC, CLIENT, 50001, api_a[0], 443);
+	tls_conn(&k, t + SEC + 10 * MS, "api.anthropic.com", 0, 0, 2000, 8000);
+	conn_close(&k, t + 2 * SEC);
+	nflog_uid = 1001;
+	nflog_gid = 1001;
+	dns_exchange(t + 3 * SEC, CLIENT, 40002, RESOLVER, ex, 1, ex_a, 1);
+	conn_open(&k, t + 4 * SEC, CLIENT, 50002, ex_a[0], 443);
+	tls_conn(&k, t + 4 * SEC + 10 * MS, "collect.evil.example", 0, 0, 30000, 100);
+	conn_close(&k, t + 5 * SEC);
+	/* a rule without --uid-owner logs no uid */
+	nflog_uid = nflog_gid = -1;
+	conn_open(&k, t + 6 * SEC, CLIENT, 50003, "198.51.100.5", 8080);
+	conn_close(&k, t + 7 * SEC);
+}
+
 /* Loopback only: an agent talking to local MCP servers over HTTP and to a
  * local helper; nothing leaves the machine in this capture. */
 static void scen_local_only(void)
@@ -1366,6 +1455,8 @@ int main(int argc, char **argv)
 		scen_proxy(1);
 	else if (!strcmp(what, "local-only"))
 		scen_local_only();
+	else if (!strcmp(what, "nflog"))
+		scen_nflog();
 	else if (!strcmp(what, "bench") && argc == 4)
 		scen_bench(atol(argv[2]), 40);
 	else if (!strcmp(what, "bench") && argc == 5)
