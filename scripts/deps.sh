@@ -13,7 +13,7 @@
 set -eu
 
 BASE="build-essential pkg-config libgit2-dev libzstd-dev libssl-dev libxxhash-dev
-libpcap-dev libjansson-dev zlib1g-dev libpsl-dev check jq zstd git gzip coreutils python3 xxhash
+libpcap-dev libjansson-dev zlib1g-dev libpsl-dev libzip-dev check jq zstd git gzip coreutils python3 xxhash
 python3-jsonschema python3-venv python3-yaml systemd debhelper lintian
 chromium"
 EXTRA="hyperfine aide tshark time"
