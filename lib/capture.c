@@ -145,14 +145,12 @@ int cairn_capture_new(cairn_capture **out, const struct cairn_capture_opts *opts
 	c->no_checksum = opts ? opts->no_checksum : 0;
 	c->all_flows = opts ? opts->all_flows : 0;
 	c->filter = opts && opts->filter ? cairn_strdup(opts->filter) : NULL;
-	c->frag = cairn_calloc(FRAG_SLOTS, sizeof(*c->frag));
 	cap_kmap_init(&c->addr2bind, 17);
 	cap_kmap_init(&c->name2log, sizeof(char *));
 	cap_kmap_init(&c->observed, 17);
 	cap_kmap_init(&c->answered, sizeof(char *));
 	cap_kmap_init(&c->pairs, sizeof(char *) + 16);
 	cap_kmap_init(&c->asked_map, sizeof(char *) + 16);
-	c->dnsmsg = cairn_malloc(sizeof(*c->dnsmsg));
 	c->st.first_ns = c->st.last_ns = -1;
 	*out = c;
 	return 0;
@@ -403,11 +401,9 @@ static const struct dnsbind *dns_binding(cairn_capture *c, uint8_t ver, const ui
 	return v ? &c->binds[*v] : NULL;
 }
 
-static uint32_t flow_new(cairn_capture *c, const struct cap_pkt *p, int initiator_is_src,
-	int64_t ts)
+static struct flow *flow_alloc(cairn_capture *c)
 {
 	struct flow *f;
-	const struct dnsbind *b;
 
 	if (c->nflows == c->cflows) {
 		c->cflows = c->cflows ? c->cflows * 2 : 1024;
@@ -415,6 +411,15 @@ static uint32_t flow_new(cairn_capture *c, const struct cap_pkt *p, int initiato
 	}
 	f = &c->flows[c->nflows];
 	memset(f, 0, sizeof(*f));
+	return f;
+}
+
+static uint32_t flow_new(cairn_capture *c, const struct cap_pkt *p, int initiator_is_src,
+	int64_t ts)
+{
+	struct flow *f = flow_alloc(c);
+	const struct dnsbind *b;
+
 	f->ipver = p->ipver;
 	f->proto = p->proto;
 	if (initiator_is_src) {
@@ -551,6 +556,14 @@ static void dns_bind(cairn_capture *c, const char *name, const char *chain,
 	dnslog_add(c, name, chain, ver, a, ts);
 }
 
+/* The parse buffer of DNS messages (130 KiB): made when the first comes. */
+static struct cap_dns_msg *dnsmsg(cairn_capture *c)
+{
+	if (!c->dnsmsg)
+		c->dnsmsg = cairn_malloc(sizeof(*c->dnsmsg));
+	return c->dnsmsg;
+}
+
 /* The interned copy of a DNS name, or NULL when the name budget is spent
  * (then counted: the evidence of names is partial, and said so). */
 static const char *dns_intern(cairn_capture *c, const char *name)
@@ -608,7 +621,7 @@ static void dns_pair(cairn_capture *c, const char *name, uint8_t ver, const uint
 static void dns_message(cairn_capture *c, const uint8_t *msg, size_t len,
 	const struct cap_pkt *p, int from_client, int64_t ts)
 {
-	struct cap_dns_msg *m = c->dnsmsg;
+	struct cap_dns_msg *m = dnsmsg(c);
 	unsigned i;
 
 	if (cap_dns_parse(m, msg, len) < 0)
@@ -616,7 +629,7 @@ static void dns_message(cairn_capture *c, const uint8_t *msg, size_t len,
 	if (!m->is_response) {
 		if (from_client) {
 			observe_local(c, p->ipver, p->src);
-			cap_lookup_record(c, p, m->qname, ts);
+			cap_lookup_record(c, p->ipver, p->dst, m->qname, ts);
 		}
 		return;
 	}
@@ -670,6 +683,152 @@ static void dns_message(cairn_capture *c, const uint8_t *msg, size_t len,
 				rr->type == 1 ? 4 : 6, rr->addr, ts);
 		}
 		cairn_buf_release(&chain);
+	}
+}
+
+/* ---- what sensors logged (lib/capture_logs.c) ---- */
+
+void cap_dns_query_seen(cairn_capture *c, uint8_t ver, const uint8_t *client,
+	const uint8_t *server, const char *qname, int64_t ts)
+{
+	observe_local(c, ver, client);
+	cap_lookup_record(c, ver, server, qname, ts);
+}
+
+void cap_dns_answer_seen(cairn_capture *c, const char *qname, int rcode,
+	const char *const *cnames, size_t ncnames, const struct cap_addr *addrs, size_t naddrs,
+	int64_t ts)
+{
+	cairn_buf chain = CAIRN_BUF_INIT;
+	size_t i, k;
+
+	if (rcode == 3) {
+		dns_answered(c, qname, ANS_NX);
+		return;
+	}
+	if (rcode != 0)
+		return;
+	/* a log lists the chain's names and the addresses, not which record
+	 * each belongs to: every name of the chain is joined to every address */
+	cairn_buf_addstr(&chain, qname);
+	for (k = 0; k < ncnames && k < CHAIN_MAX; k++) {
+		cairn_buf_addch(&chain, ' ');
+		cairn_buf_addstr(&chain, cnames[k]);
+	}
+	for (i = 0; i < naddrs; i++) {
+		dns_pair(c, qname, addrs[i].ver, addrs[i].a);
+		for (k = 0; k < ncnames && k < CHAIN_MAX; k++)
+			dns_pair(c, cnames[k], addrs[i].ver, addrs[i].a);
+		if (c->strs.count >= NAMES_MAX &&
+		    (!cap_intern_find(&c->strs, qname) || !cap_intern_find(&c->strs, chain.data)))
+			c->names_dropped++;
+		else
+			dns_bind(c, cap_intern(&c->strs, qname), cap_intern(&c->strs, chain.data),
+				addrs[i].ver, addrs[i].a, ts);
+	}
+	cairn_buf_release(&chain);
+}
+
+/*
+ * A logged connection becomes a flow like one built from its packets.  Its
+ * counters are spread over the windows it spans, in proportion to the
+ * time in each (a log has totals, not packets); a span longer than
+ * IDLE_WINDOWS_MAX windows puts them in its first and last.
+ */
+void cap_flow_from_log(cairn_capture *c, const struct cap_logflow *lf)
+{
+	struct flow *f = flow_alloc(c);
+	const struct dnsbind *b;
+	int64_t ws, span = lf->last - lf->first, w0 = window_of(lf->first, c->window);
+	int64_t nwin = (window_of(lf->last, c->window) - w0) / c->window + 1;
+	uint64_t left_p[2], left_b[2];
+	int d;
+
+	f->ipver = lf->ver;
+	f->proto = lf->proto;
+	memcpy(f->a, lf->a, 16);
+	memcpy(f->b, lf->b, 16);
+	f->ap = lf->ap;
+	f->bp = lf->bp;
+	f->first = lf->first;
+	f->last = lf->last;
+	f->closed = 1;
+	f->inspect_done = 1;
+	f->syn_seen = lf->syn;
+	f->quic_client = lf->quic;
+	if (lf->dns)
+		f->app = APP_DNS;
+	else if (lf->quic)
+		f->app = APP_QUIC;
+	else if (lf->tls)
+		f->app = APP_TLS;
+	else if (lf->http || lf->http_host || lf->proxy_kind == PROXY_ABSOLUTE)
+		f->app = APP_HTTP;
+	b = dns_binding(c, f->ipver, f->b);
+	if (b) {
+		f->dns_name = b->name;
+		f->dns_chain = b->chain;
+	}
+	if (lf->sni) {
+		f->sni = cap_intern(&c->strs, lf->sni);
+		f->name_src = lf->quic ? SRC_QUIC : SRC_TLS;
+	}
+	if (lf->http_host)
+		f->http_host = cap_intern(&c->strs, lf->http_host);
+	if (lf->proxy_kind && lf->proxy_host) {
+		f->proxy_kind = lf->proxy_kind;
+		f->proxy_host = cap_intern(&c->strs, lf->proxy_host);
+		f->proxy_port = lf->proxy_port;
+	}
+	c->st.flows++;
+	c->nflows++;
+	if (c->st.first_ns < 0 || lf->first < c->st.first_ns)
+		c->st.first_ns = lf->first;
+	if (lf->last > c->st.last_ns)
+		c->st.last_ns = lf->last;
+	c->st.packets += lf->pkts[0] + lf->pkts[1];
+	c->st.ip_packets += lf->pkts[0] + lf->pkts[1];
+	for (d = 0; d < 2; d++) {
+		left_p[d] = lf->pkts[d];
+		left_b[d] = lf->bytes[d];
+	}
+	if (nwin > IDLE_WINDOWS_MAX)
+		nwin = 2;
+	for (ws = w0; nwin > 0; nwin--, ws += c->window) {
+		struct fwin *w;
+		int64_t lo, hi;
+
+		if (nwin == 1)
+			ws = window_of(lf->last, c->window);
+		lo = lf->first > ws ? lf->first : ws;
+		hi = lf->last < ws + c->window - 1 ? lf->last : ws + c->window - 1;
+		if (f->nw == f->cw) {
+			f->cw = f->cw ? f->cw * 2 : 2;
+			f->w = cairn_realloc(f->w, f->cw * sizeof(*f->w));
+		}
+		w = &f->w[f->nw++];
+		memset(w, 0, sizeof(*w));
+		w->start = ws;
+		w->first = lo;
+		w->last = hi;
+		for (d = 0; d < 2; d++) {
+			/* the share of the span in this window; the last takes the rest */
+			uint64_t p = nwin == 1 || span <= 0 ? left_p[d] :
+				(uint64_t)((__int128)lf->pkts[d] * (hi - lo) / span);
+			uint64_t by = nwin == 1 || span <= 0 ? left_b[d] :
+				(uint64_t)((__int128)lf->bytes[d] * (hi - lo) / span);
+
+			if (p > left_p[d])
+				p = left_p[d];
+			if (by > left_b[d])
+				by = left_b[d];
+			w->pkts[d] = p;
+			w->bytes[d] = by;
+			left_p[d] -= p;
+			left_b[d] -= by;
+		}
+		if (nwin == 1)
+			break;
 	}
 }
 
@@ -924,8 +1083,12 @@ static void frag_remember(cairn_capture *c, const struct cap_pkt *p, uint32_t fl
 {
 	size_t al = p->ipver == 4 ? 4 : 16;
 	uint64_t h = XXH3_64bits(p->src, al) ^ (XXH3_64bits(p->dst, al) * 31) ^ p->frag_id;
-	struct fragent *e = &c->frag[h & (FRAG_SLOTS - 1)];
+	struct fragent *e;
 
+	/* most captures have no fragment: the table comes with the first */
+	if (!c->frag)
+		c->frag = cairn_calloc(FRAG_SLOTS, sizeof(*c->frag));
+	e = &c->frag[h & (FRAG_SLOTS - 1)];
 	e->used = 1;
 	e->ver = p->ipver;
 	e->proto = p->proto;
@@ -940,8 +1103,11 @@ static struct fragent *frag_lookup(cairn_capture *c, const struct cap_pkt *p)
 {
 	size_t al = p->ipver == 4 ? 4 : 16;
 	uint64_t h = XXH3_64bits(p->src, al) ^ (XXH3_64bits(p->dst, al) * 31) ^ p->frag_id;
-	struct fragent *e = &c->frag[h & (FRAG_SLOTS - 1)];
+	struct fragent *e;
 
+	if (!c->frag)
+		return NULL;
+	e = &c->frag[h & (FRAG_SLOTS - 1)];
 	if (e->used && e->ver == p->ipver && e->id == p->frag_id && e->proto == p->proto &&
 	    !memcmp(e->src, p->src, 16) && !memcmp(e->dst, p->dst, 16))
 		return e;
@@ -1059,13 +1225,13 @@ void cairn_capture_feed(cairn_capture *c, int linktype, int64_t ts,
 		} else if (dir == 1) {
 			tcp_dns_server_data(c, f, &p, ts);
 		} else if (p.payload_len > 2 && !f->inspect_done) {
-			struct cap_dns_msg *m = c->dnsmsg;
+			struct cap_dns_msg *m = dnsmsg(c);
 
 			/* the client's first query marks it local */
 			if (cap_dns_parse(m, p.payload + 2, p.payload_len - 2) == 0 &&
 			    !m->is_response) {
 				observe_local(c, p.ipver, p.src);
-				cap_lookup_record(c, &p, m->qname, ts);
+				cap_lookup_record(c, p.ipver, p.dst, m->qname, ts);
 			}
 		}
 		return;
@@ -1511,7 +1677,9 @@ static void build_totals(cairn_capture *c, struct contrib *con, size_t ncontrib,
 		size_t j;
 		uint32_t last_flow = UINT32_MAX;
 
-		*out = cairn_realloc(*out, (*count + 1) * sizeof(**out));
+		/* grow at powers of two: a capture may have millions of rows */
+		if ((*count & (*count - 1)) == 0)
+			*out = cairn_realloc(*out, (*count ? *count * 2 : 1) * sizeof(**out));
 		h = &(*out)[(*count)++];
 		memset(h, 0, sizeof(*h));
 		h->window_ns = -1;
@@ -1815,7 +1983,9 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 		struct cairn_capture_host *h;
 		size_t j;
 
-		r->rows = cairn_realloc(r->rows, (r->row_count + 1) * sizeof(*r->rows));
+		if ((r->row_count & (r->row_count - 1)) == 0)
+			r->rows = cairn_realloc(r->rows, (r->row_count ? r->row_count * 2 : 1) *
+				sizeof(*r->rows));
 		h = &r->rows[r->row_count++];
 		memset(h, 0, sizeof(*h));
 		h->window_ns = con[i].window;

@@ -257,6 +257,8 @@ struct cairn_capture_stats {
 	uint64_t flows, outbound_flows;
 	uint64_t resolver_flows;  /* DNS flows to the resolvers (not outbound hosts) */
 	uint64_t proxied_flows;   /* of the outbound, through a proxy */
+	uint64_t log_records;     /* Zeek/Suricata log lines read */
+	uint64_t log_bad_lines;   /* ... and not read (counted, warned about) */
 	uint64_t bad_timestamps; /* outside 1970..2099: counted, not analysed */
 	int64_t first_ns, last_ns; /* -1 when the capture was empty */
 };

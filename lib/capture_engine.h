@@ -189,8 +189,9 @@ int cap_is_local(cairn_capture *c, const void *set, size_t n, int observed,
 
 /* ---- lib/capture_lookups.c: the DNS seen from the clients' side ---- */
 
-/* A client (p->src) asked p->dst for qname. */
-void cap_lookup_record(cairn_capture *c, const struct cap_pkt *p, const char *qname, int64_t ts);
+/* A local client asked server for qname. */
+void cap_lookup_record(cairn_capture *c, uint8_t ver, const uint8_t *server, const char *qname,
+	int64_t ts);
 /* Fill r->resolvers and r->lookups from the flows that are DNS and were
  * started by a local address (every DNS flow with all_flows); returns, per
  * flow, 1 when it went into a resolver (so it is no outbound host). */
@@ -199,6 +200,44 @@ void cap_lookups_finish(cairn_capture *c, cairn_capture_result *r, uint8_t *is_r
 void cap_lookups_free(cairn_capture *c);
 /* RFC 1918, 100.64/10, loopback, link-local, ULA. */
 int cap_is_private(uint8_t ver, const uint8_t *a);
+
+/* ---- lib/capture.c, for the log readers (lib/capture_logs.c) ---- */
+
+struct cap_addr {
+	uint8_t ver;
+	uint8_t a[16];
+};
+
+/* One connection as a sensor logged it. */
+struct cap_logflow {
+	uint8_t ver, proto;
+	uint8_t a[16], b[16];     /* originator, responder */
+	uint16_t ap, bp;
+	int64_t first, last;      /* ns */
+	uint8_t syn;              /* the originator sent a SYN */
+	uint8_t dns, quic, tls, http; /* what the sensor recognised */
+	uint8_t have_counts;      /* pkts/bytes known (conn.log, eve flow) */
+	uint64_t pkts[2], bytes[2]; /* [0] originator to responder */
+	const char *sni, *http_host, *proxy_host; /* NULL: none */
+	uint16_t proxy_port;
+	uint8_t proxy_kind;       /* enum proxy_kind */
+};
+
+/* A DNS query from client to server, and an answer (rcode 3: NXDOMAIN;
+ * cnames: the chain's names; addrs: the A/AAAA records), at ts.  Feed
+ * them, and the flows, in time order: a flow is named by the answers
+ * before it, as on the wire. */
+void cap_dns_query_seen(cairn_capture *c, uint8_t ver, const uint8_t *client,
+	const uint8_t *server, const char *qname, int64_t ts);
+void cap_dns_answer_seen(cairn_capture *c, const char *qname, int rcode,
+	const char *const *cnames, size_t ncnames, const struct cap_addr *addrs, size_t naddrs,
+	int64_t ts);
+void cap_flow_from_log(cairn_capture *c, const struct cap_logflow *lf);
+
+/* Zeek logs and Suricata eve.json files (kinds: enum cairn_input_kind)
+ * into c.  Bad lines are counted and warned about; CAIRN_EIO/EFORMAT when
+ * a file cannot be read. */
+int cap_logs_read(cairn_capture *c, const char *const *paths, const int *kinds, size_t n);
 
 /* ---- small containers (lib/capture.c) ---- */
 

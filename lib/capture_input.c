@@ -40,8 +40,17 @@ static ssize_t zin_read(void *cookie, char *buf, size_t size)
 		if (size > (1u << 30))
 			size = 1u << 30;
 		n = gzread(z->gz, buf, (unsigned)size);
-		if (n >= 0)
+		if (n > 0)
 			return n;
+		if (n == 0) {
+			int code = 0;
+
+			/* zlib ends a stream cut short with 0 and Z_BUF_ERROR */
+			gzerror(z->gz, &code);
+			if (code == Z_BUF_ERROR)
+				z->truncated = 1;
+			return 0;
+		}
 		{
 			int code = 0;
 			const char *m = gzerror(z->gz, &code);
@@ -309,7 +318,7 @@ int cairn_input_sniff(struct cairn_input_info *out, const char *path)
 {
 	struct cairn_input_stream s;
 	uint8_t *buf;
-	size_t n = 0, r;
+	size_t n = 0, r, want = 4096;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -317,10 +326,20 @@ int cairn_input_sniff(struct cairn_input_info *out, const char *path)
 	if (rc < 0)
 		return rc;
 	out->compression = s.z ? s.z->kind : 0;
-	buf = cairn_malloc(CAIRN_INPUT_SNIFF_MAX);
-	while (n < CAIRN_INPUT_SNIFF_MAX &&
-	       (r = fread(buf + n, 1, CAIRN_INPUT_SNIFF_MAX - n, s.fp)) > 0)
-		n += r;
+	/* 4 KiB tell a capture and most logs; what they do not tell is read
+	 * further, up to CAIRN_INPUT_SNIFF_MAX (a long first line) */
+	buf = cairn_malloc(want);
+	for (;;) {
+		while (n < want && (r = fread(buf + n, 1, want - n, s.fp)) > 0)
+			n += r;
+		if (n < want || want == CAIRN_INPUT_SNIFF_MAX || ferror(s.fp) ||
+		    cairn_input_sniff_buf(buf, n, 0) != CAIRN_INPUT_UNKNOWN)
+			break;
+		want *= 4;
+		if (want > CAIRN_INPUT_SNIFF_MAX)
+			want = CAIRN_INPUT_SNIFF_MAX;
+		buf = cairn_realloc(buf, want);
+	}
 	if (ferror(s.fp)) {
 		const char *e = cairn_input_error(&s);
 
@@ -329,7 +348,7 @@ int cairn_input_sniff(struct cairn_input_info *out, const char *path)
 		goto done;
 	}
 	out->head_len = n;
-	out->head_complete = n < CAIRN_INPUT_SNIFF_MAX;
+	out->head_complete = n < want;
 	out->kind = cairn_input_sniff_buf(buf, n, out->head_complete);
 	if (out->kind == CAIRN_INPUT_PCAP)
 		out->head_truncated = n < 24;

@@ -36,7 +36,8 @@ static void v4mapped(uint8_t out[16], uint8_t ver, const uint8_t *a)
 	}
 }
 
-void cap_lookup_record(cairn_capture *c, const struct cap_pkt *p, const char *qname, int64_t ts)
+void cap_lookup_record(cairn_capture *c, uint8_t ver, const uint8_t *server, const char *qname,
+	int64_t ts)
 {
 	uint8_t key[sizeof(char *) + 16];
 	const char *name;
@@ -54,7 +55,7 @@ void cap_lookup_record(cairn_capture *c, const struct cap_pkt *p, const char *qn
 		name = cap_intern(&c->strs, qname);
 	}
 	memcpy(key, &name, sizeof(name));
-	v4mapped(key + sizeof(name), p->ipver, p->dst);
+	v4mapped(key + sizeof(name), ver, server);
 	v = cap_kmap_find(&c->asked_map, key, 0);
 	if (!v) {
 		if (c->nasked >= NAMES_MAX) {
@@ -69,8 +70,8 @@ void cap_lookup_record(cairn_capture *c, const struct cap_pkt *p, const char *qn
 		a = &c->asked[c->nasked];
 		memset(a, 0, sizeof(*a));
 		a->name = name;
-		a->ver = p->ipver;
-		memcpy(a->addr, p->dst, 16);
+		a->ver = ver;
+		memcpy(a->addr, server, ver == 4 ? 4 : 16);
 		a->first = a->last = ts;
 		*v = (uint32_t)c->nasked++;
 	}

@@ -761,6 +761,10 @@ void cairn_capture_write_text(cairn_buf *out, const cairn_capture_result *r, int
 		(unsigned long long)r->stats.bad_checksums, (unsigned long long)r->stats.flows,
 		(unsigned long long)r->stats.outbound_flows,
 		(unsigned long long)r->stats.resolver_flows);
+	if (r->stats.log_records || r->stats.log_bad_lines)
+		cairn_buf_addf(out, "logs: %llu records read, %llu lines not read\n",
+			(unsigned long long)r->stats.log_records,
+			(unsigned long long)r->stats.log_bad_lines);
 	if (r->stats.first_ns >= 0) {
 		fmt_time(t1, sizeof(t1), r->stats.first_ns);
 		fmt_time(t2, sizeof(t2), r->stats.last_ns);
@@ -1028,6 +1032,8 @@ int cairn_capture_write_json(cairn_buf *out, const cairn_capture_result *r,
 	json_object_set_new(st, "outbound_flows", json_integer((json_int_t)r->stats.outbound_flows));
 	json_object_set_new(st, "resolver_flows", json_integer((json_int_t)r->stats.resolver_flows));
 	json_object_set_new(st, "proxied_flows", json_integer((json_int_t)r->stats.proxied_flows));
+	json_object_set_new(st, "log_records", json_integer((json_int_t)r->stats.log_records));
+	json_object_set_new(st, "log_bad_lines", json_integer((json_int_t)r->stats.log_bad_lines));
 	json_object_set_new(st, "bad_timestamps", json_integer((json_int_t)r->stats.bad_timestamps));
 	json_object_set_new(st, "first_seen", jtime(r->stats.first_ns));
 	json_object_set_new(st, "last_seen", jtime(r->stats.last_ns));

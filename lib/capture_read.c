@@ -14,6 +14,7 @@
 #include "agentlog.h"
 #include "capture.h"
 #include "capture_input.h"
+#include "capture_engine.h"
 #include "capture_int.h"
 
 #include <errno.h>
@@ -472,7 +473,9 @@ int cairn_capture_read_all(cairn_capture *c, cairn_agentlog *agent,
 {
 	struct source *src = cairn_calloc(n ? n : 1, sizeof(*src));
 	const char **logs = cairn_calloc(n ? n : 1, sizeof(*logs));
-	size_t i, nlogs = 0;
+	const char **netlogs = cairn_calloc(n ? n : 1, sizeof(*netlogs));
+	int *netkinds = cairn_calloc(n ? n : 1, sizeof(*netkinds));
+	size_t i, nlogs = 0, nnet = 0, npcap = 0;
 	int rc = 0;
 
 	for (i = 0; i < n; i++) {
@@ -493,6 +496,15 @@ int cairn_capture_read_all(cairn_capture *c, cairn_agentlog *agent,
 				goto done;
 			}
 			rc = source_open(c, &src[i]);
+			npcap++;
+			break;
+		case CAIRN_INPUT_ZEEK_TSV:
+		case CAIRN_INPUT_ZEEK_JSON:
+		case CAIRN_INPUT_SURICATA_EVE:
+			/* what a sensor logged of the same traffic: flows, not packets */
+			src[i].kind = CAIRN_INPUT_UNKNOWN;
+			netkinds[nnet] = info.kind;
+			netlogs[nnet++] = paths[i];
 			break;
 		case CAIRN_INPUT_AGENT_DESKTOP:
 		case CAIRN_INPUT_AGENT_TRANSCRIPT:
@@ -508,14 +520,31 @@ int cairn_capture_read_all(cairn_capture *c, cairn_agentlog *agent,
 			break;
 		default:
 			rc = cairn_error_set(CAIRN_EFORMAT,
-				"'%s': not a pcap/pcapng capture%s", paths[i],
+				"'%s': not a pcap/pcapng capture, nor a Zeek or Suricata log%s", paths[i],
 				info.head_len ? "" : " (empty file)");
 			break;
 		}
 		if (rc < 0)
 			goto done;
 	}
+	/* a sensor's logs and the packets it saw are the same traffic: read
+	 * together they would count it twice */
+	if (nnet && npcap) {
+		rc = cairn_error_set(CAIRN_EUSAGE, "'%s': a %s log cannot be read together with "
+			"packet captures (the same traffic would count twice); read them apart",
+			netlogs[0], netkinds[0] == CAIRN_INPUT_SURICATA_EVE ? "Suricata" : "Zeek");
+		goto done;
+	}
+	/* a BPF filter selects packets; a log has none to select from */
+	if (nnet && cap_filter(c)) {
+		rc = cairn_error_set(CAIRN_EUSAGE, "'%s': -f selects packets, a %s log has none; "
+			"read the log without -f", netlogs[0],
+			netkinds[0] == CAIRN_INPUT_SURICATA_EVE ? "Suricata" : "Zeek");
+		goto done;
+	}
 	if (nlogs && (rc = cairn_agentlog_read(agent, logs, nlogs)) < 0)
+		goto done;
+	if (nnet && (rc = cap_logs_read(c, netlogs, netkinds, nnet)) < 0)
 		goto done;
 	for (i = 0; i < n; i++) {
 		if (src[i].kind == CAIRN_INPUT_UNKNOWN)
@@ -544,5 +573,7 @@ done:
 		source_close(&src[i]);
 	free(src);
 	free(logs);
+	free(netlogs);
+	free(netkinds);
 	return rc;
 }
