@@ -18,7 +18,7 @@
 static const char usage_line[] =
 	"usage: cairn-capture [-w DUR] [-f FILTER] [--local CIDR]... [--all] [--allow FILE]\n"
 	"                     [--expect-tools FILE] [--env-key FILE]\n"
-	"                     [--only-unknown] [--json | --csv] [--dns] [-o FILE] FILE...\n";
+	"                     [--only-unknown] [--json | --csv] [--dns] [-q] [-o FILE] FILE...\n";
 
 static void help(void)
 {
@@ -45,6 +45,7 @@ static void help(void)
 	      "      --no-checksum    do not verify IP/TCP/UDP checksums\n"
 	      "      --all            every flow, not only local-to-remote ones\n"
 	      "  -o, --output FILE    write the report to FILE (atomically)\n"
+	      "  -q, --quiet          no progress line on a terminal\n"
 	      "  -h, --help           this help\n"
 	      "      --version        print the version\n"
 	      "\n"
@@ -157,6 +158,20 @@ static int add_agent_json(cairn_buf *out, const cairn_agentlog_result *agent)
 	return 0;
 }
 
+/* The progress line's total: the files' sizes as stored (compressed ones
+ * too: the readers count the bytes they take from the file). */
+static uint64_t input_bytes(char *const *paths, int n)
+{
+	uint64_t total = 0;
+	struct stat st;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (stat(paths[i], &st) == 0 && S_ISREG(st.st_mode))
+			total += (uint64_t)st.st_size;
+	return total;
+}
+
 int main(int argc, char **argv)
 {
 	enum { OPT_LOCAL = 256, OPT_ALLOW, OPT_ONLY_UNKNOWN, OPT_JSON, OPT_CSV, OPT_DNS,
@@ -175,6 +190,7 @@ int main(int argc, char **argv)
 		{ "expect-tools", required_argument, NULL, OPT_EXPECT },
 		{ "env-key", required_argument, NULL, OPT_ENV_KEY },
 		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -188,14 +204,16 @@ int main(int argc, char **argv)
 	size_t nlogs = 0, afind = 0;
 	const char **locals = NULL;
 	size_t nlocals = 0, i, not_allowed = 0;
-	int only_unknown = 0, json = 0, csv = 0, dns = 0, opt, rc = 2;
+	int only_unknown = 0, json = 0, csv = 0, dns = 0, quiet = 0, opt, rc = 2;
+	cairn_progress progress;
 	cairn_capture *cap = NULL;
 	cairn_capture_result *res = NULL;
 	cairn_capture_allow *allow = NULL;
 	cairn_buf out = CAIRN_BUF_INIT;
 
 	cairn_cli_init("cairn-capture");
-	while ((opt = getopt_long(argc, argv, "w:f:o:h", longopts, NULL)) != -1) {
+	memset(&progress, 0, sizeof(progress));
+	while ((opt = getopt_long(argc, argv, "w:f:o:qh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'w':
 			if (cairn_capture_parse_duration(&opts.window_ns, optarg) < 0) {
@@ -243,6 +261,9 @@ int main(int argc, char **argv)
 		case 'o':
 			output = optarg;
 			break;
+		case 'q':
+			quiet = 1;
+			break;
 		case 'h':
 			help();
 			rc = 0;
@@ -285,11 +306,16 @@ int main(int argc, char **argv)
 			goto done;
 		}
 	}
+	cairn_progress_init(&progress, quiet);
+	cairn_progress_meter_start(&progress, input_bytes(argv + optind, argc - optind),
+				   "capture read");
 	if (cairn_capture_read_all(cap, agent, (const char *const *)argv + optind,
 	                           (size_t)(argc - optind)) < 0) {
+		cairn_progress_meter_stop(&progress);
 		cairn_cli_fail();
 		goto done;
 	}
+	cairn_progress_meter_stop(&progress);
 	for (i = 0; i < cairn_capture_warning_count(cap); i++)
 		cairn_cli_warn("%s", cairn_capture_warning(cap, i));
 	for (i = 0; i < cairn_agentlog_warning_count(agent); i++)

@@ -682,7 +682,7 @@ static int open_input(struct input *in)
 	struct cairn_input_stream st;
 	char *head;
 	size_t got = 0, r, pos = 0;
-	int rc = cairn_input_open(&st, in->path);
+	int rc = cairn_input_open_peek(&st, in->path);
 
 	if (rc < 0)
 		return rc;

@@ -5,6 +5,7 @@
  */
 #include "capture_input.h"
 #include "agentlog.h"
+#include "meter.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +21,9 @@
 
 struct cairn_input_zin {
 	int fd;
-	int kind;               /* 1 gzip, 2 zstd */
+	int kind;               /* 0 plain, 1 gzip, 2 zstd */
+	int metered;            /* file bytes read count in meter.h */
+	z_off_t gz_raw;         /* gzip: compressed bytes counted so far */
 	gzFile gz;
 	ZSTD_DStream *zs;
 	uint8_t *in;
@@ -34,12 +37,33 @@ static ssize_t zin_read(void *cookie, char *buf, size_t size)
 {
 	struct cairn_input_zin *z = cookie;
 
+	if (z->kind == 0) {
+		ssize_t n = read(z->fd, buf, size);
+
+		if (n < 0) {
+			z->failed = 1;
+			snprintf(z->err, sizeof(z->err), "%s", strerror(errno));
+			return -1;
+		}
+		if (z->metered)
+			cairn_meter_add((uint64_t)n);
+		return n;
+	}
 	if (z->kind == 1) {
 		int n;
 
 		if (size > (1u << 30))
 			size = 1u << 30;
 		n = gzread(z->gz, buf, (unsigned)size);
+		if (n >= 0 && z->metered) {
+			/* gzoffset(): the compressed bytes taken from the file */
+			z_off_t raw = gzoffset(z->gz);
+
+			if (raw > z->gz_raw) {
+				cairn_meter_add((uint64_t)(raw - z->gz_raw));
+				z->gz_raw = raw;
+			}
+		}
 		if (n > 0)
 			return n;
 		if (n == 0) {
@@ -89,6 +113,8 @@ static ssize_t zin_read(void *cookie, char *buf, size_t size)
 					z->eof = 1;
 					continue;
 				}
+				if (z->metered)
+					cairn_meter_add((uint64_t)n);
 				z->ib.src = z->in;
 				z->ib.size = (size_t)n;
 				z->ib.pos = 0;
@@ -120,7 +146,7 @@ static int zin_close(void *cookie)
 	return 0;
 }
 
-int cairn_input_open(struct cairn_input_stream *out, const char *path)
+static int input_open(struct cairn_input_stream *out, const char *path, int metered)
 {
 	struct stat st;
 	uint8_t magic[4] = { 0 };
@@ -168,15 +194,10 @@ int cairn_input_open(struct cairn_input_stream *out, const char *path)
 		z->in = cairn_malloc(ZSTD_DStreamInSize());
 		z->last_ret = 1;
 	} else {
-		fp = fdopen(fd, "rb");
-		if (!fp) {
-			close(fd);
-			return cairn_error_set(CAIRN_EIO, "cannot open '%s': %s", path, strerror(errno));
-		}
-		setvbuf(fp, NULL, _IOFBF, 1 << 18);
-		out->fp = fp;
-		return 0;
+		z = cairn_calloc(1, sizeof(*z));
+		z->fd = fd;
 	}
+	z->metered = metered;
 	fp = fopencookie(z, "rb", io);
 	if (!fp) {
 		zin_close(z);
@@ -186,6 +207,16 @@ int cairn_input_open(struct cairn_input_stream *out, const char *path)
 	out->z = z;
 	out->fp = fp;
 	return 0;
+}
+
+int cairn_input_open(struct cairn_input_stream *out, const char *path)
+{
+	return input_open(out, path, 1);
+}
+
+int cairn_input_open_peek(struct cairn_input_stream *out, const char *path)
+{
+	return input_open(out, path, 0);
 }
 
 int cairn_input_truncated(const struct cairn_input_stream *s)
@@ -322,10 +353,10 @@ int cairn_input_sniff(struct cairn_input_info *out, const char *path)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = cairn_input_open(&s, path);
+	rc = cairn_input_open_peek(&s, path);
 	if (rc < 0)
 		return rc;
-	out->compression = s.z ? s.z->kind : 0;
+	out->compression = s.z->kind;
 	/* 4 KiB tell a capture and most logs; what they do not tell is read
 	 * further, up to CAIRN_INPUT_SNIFF_MAX (a long first line) */
 	buf = cairn_malloc(want);

@@ -71,11 +71,14 @@ const char *cairn_input_kind_name(enum cairn_input_kind k);
 struct cairn_input_zin;
 struct cairn_input_stream {
 	FILE *fp;
-	struct cairn_input_zin *z;  /* NULL for an uncompressed file */
+	struct cairn_input_zin *z;  /* the reader behind fp (plain, gzip or zstd) */
 };
 
-/* Open path (regular files only); CAIRN_EIO with a message naming it. */
+/* Open path (regular files only); CAIRN_EIO with a message naming it.
+ * The bytes read from the file are counted in meter.h (progress lines);
+ * _peek opens for a look at the head that is read again later, uncounted. */
 int cairn_input_open(struct cairn_input_stream *out, const char *path);
+int cairn_input_open_peek(struct cairn_input_stream *out, const char *path);
 int cairn_input_truncated(const struct cairn_input_stream *s);
 const char *cairn_input_error(const struct cairn_input_stream *s);
 

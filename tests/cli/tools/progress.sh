@@ -3,7 +3,9 @@
 # long-running command draws its line on stderr, "\r ESC[K PROG: ...", and
 # erases it before its output: cairn-snap (entries, files, bytes, rate),
 # cairn-diff --live (entries compared) and --git (paths of the tree, %),
-# cairn-report -o (snapshot bytes read of the total, %).  With -q, and
+# cairn-report -o (snapshot bytes read of the total, %), cairn-capture
+# (capture bytes read of the files' sizes, %; compressed ones by their
+# compressed bytes).  With -q, and
 # whenever stderr is a pipe or a file, not one escape byte.
 set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
@@ -47,11 +49,18 @@ total=$(($(stat -c %s base.cairn) * 2 + $(stat -c %s new.cairn) * 2))
 has_line report "cairn-report: snapshots read: .* of .* (100%)\$"
 grep -a -q 'cairn-report: verdict: ' report.lines || fail "report: no verdict"
 echo "report read $total bytes"
+cap="$CAIRN_SRC/tests/fixtures/capture"
+tty capture cairn-capture "$cap/basic.pcap" "$cap/basic.pcap.zst" "$cap/basic.pcap.gz"
+total=$(($(stat -c %s "$cap/basic.pcap") + $(stat -c %s "$cap/basic.pcap.zst") + $(stat -c %s "$cap/basic.pcap.gz")))
+has_line capture "cairn-capture: capture read: .* of .* (100%)\$"
+erased capture
+grep -a -q 'not on' capture.lines || grep -a -q '^window' capture.lines || fail "capture: output: $(cat -v capture.tty | head -c 600)"
 
 # -q on a terminal: no progress escape at all
 for c in "cairn-snap -q --env-key env.key --exclude .git tree -o q.cairn" \
 	 "cairn-diff -q base.cairn --live tree" "cairn-diff -q --git tree tree" \
-	 "cairn-report -q --baseline base.cairn --snapshot new.cairn -o q.html"; do
+	 "cairn-report -q --baseline base.cairn --snapshot new.cairn -o q.html" \
+	 "cairn-capture -q $cap/basic.pcap"; do
 	tty quiet "$c"
 	if grep -a -q "$(printf '\033')" quiet.tty; then fail "-q drew a line: $c: $(cat -v quiet.tty)"; fi
 done
@@ -60,8 +69,10 @@ cairn-snap --env-key env.key --exclude .git tree -o p.cairn 2> snap.err
 cairn-diff base.cairn --live tree > /dev/null 2> live.err || :
 cairn-diff --git tree tree > /dev/null 2> git.err || :
 cairn-report --baseline base.cairn --snapshot new.cairn -o p.html 2> report.err || :
-for f in snap.err live.err git.err report.err; do
+cairn-capture "$cap/basic.pcap" > /dev/null 2> capture.err || :
+for f in snap.err live.err git.err report.err capture.err; do
 	if grep -q "$(printf '\033')" "$f"; then fail "$f: escape bytes in a file"; fi
 done
 [ ! -s snap.err ] || fail "snap printed in a file: $(cat snap.err)"
 [ "$(wc -l < report.err)" = 3 ] || fail "report: $(cat report.err)"
+[ ! -s capture.err ] || fail "capture printed in a file: $(cat capture.err)"
