@@ -6,6 +6,7 @@
 #include "rfc3339.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -1036,4 +1037,66 @@ json_t *cairn_scan_trailer_extra(const cairn_scan_opts *o,
 		json_object_set_new(x, "reuse", r);
 	}
 	return x;
+}
+
+json_t *cairn_scan_header(const char *tool, const char *root,
+			  const cairn_scan_opts *o, json_t *analysis,
+			  const json_t *reuse, int64_t created_sec,
+			  long created_nsec, int created_set)
+{
+	json_t *h = json_object(), *opts = json_object(), *ex = json_array();
+	json_t *algs = json_array();
+	char host[HOST_NAME_MAX + 1], when[64];
+	char *real;
+	size_t i;
+	int esc;
+
+	json_object_set_new(h, "tool", json_string(tool));
+	if (gethostname(host, sizeof(host)) != 0)
+		strcpy(host, "unknown");
+	host[sizeof(host) - 1] = '\0';
+	cairn_json_set_bytes(h, "hostname", host, strlen(host));
+	cairn_json_set_bytes(h, "root", root, strlen(root));
+	real = realpath(root, NULL);
+	if (real) {
+		cairn_json_set_bytes(h, "root_realpath", real, strlen(real));
+		free(real);
+	}
+	cairn_rfc3339_format(when, sizeof(when), created_sec, created_nsec);
+	json_object_set_new(h, "created", json_string(when));
+	if (created_set)
+		json_object_set_new(h, "created_set", json_true());
+	/* Raw bytes: all plain strings when valid UTF-8, otherwise every
+	 * pattern escaped under "exclude_esc" (the *_esc convention). */
+	for (i = 0; i < o->walk.exclude_count; i++)
+		if (!cairn_utf8_valid(o->walk.excludes[i], strlen(o->walk.excludes[i])))
+			break;
+	esc = i < o->walk.exclude_count;
+	for (i = 0; i < o->walk.exclude_count; i++) {
+		const char *pat = o->walk.excludes[i];
+		cairn_buf b = CAIRN_BUF_INIT;
+
+		if (esc)
+			cairn_escape_bytes(&b, pat, strlen(pat));
+		else
+			cairn_buf_addstr(&b, pat);
+		json_array_append_new(ex, json_stringn(b.data ? b.data : "", b.len));
+		cairn_buf_release(&b);
+	}
+	json_object_set_new(opts, esc ? "exclude_esc" : "exclude", ex);
+	json_object_set_new(opts, "one_file_system", json_boolean(o->walk.one_file_system));
+	if (analysis)
+		json_object_update(opts, analysis);
+	json_object_set_new(h, "options", opts);
+	json_array_append_new(algs, json_string("sha256"));
+	json_array_append_new(algs, json_string("xxh3-128"));
+	json_object_set_new(h, "hash_algorithms", algs);
+	if (reuse) {
+		json_t *r = json_deep_copy(reuse);
+
+		if (o->paranoid)
+			json_object_set_new(r, "paranoid", json_true());
+		json_object_set_new(h, "reuse", r);
+	}
+	return h;
 }

@@ -104,5 +104,22 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *opts,
 json_t *cairn_scan_trailer_extra(const cairn_scan_opts *opts,
 				 const cairn_scan_stats *s);
 
+/*
+ * The header fields of a snapshot of root scanned with opts, for
+ * cairn_snap_writer_open() (which puts "type", "format" and "version"
+ * first), in the order of docs/FORMAT.md "Header": "tool" (tool, e.g.
+ * "cairn-snap 0.1.0"), "hostname", "root", "root_realpath" (when root
+ * resolves), "created" (RFC 3339, nanoseconds), "created_set" (when
+ * created_set: the time was given, not read from the clock), "options"
+ * (opts' "exclude" or "exclude_esc", "one_file_system", then the fields of
+ * analysis, may be NULL), "hash_algorithms", "reuse" (a copy of reuse from
+ * cairn_scan_reuse_info(), may be NULL, with "paranoid": true when
+ * opts->paranoid).  Arguments are borrowed; returns a new reference.
+ */
+json_t *cairn_scan_header(const char *tool, const char *root,
+			  const cairn_scan_opts *opts, json_t *analysis,
+			  const json_t *reuse, int64_t created_sec,
+			  long created_nsec, int created_set);
+
 
 #endif

@@ -250,65 +250,6 @@ static void raise_fd_limit(void)
 	}
 }
 
-static json_t *build_header(const char *root, const struct strv *excludes,
-			    int one_fs, const cairn_analyze_opts *aopts,
-			    json_t *reuse, const struct timespec *created, int created_set)
-{
-	json_t *h = json_object(), *opts = json_object(), *ex = json_array();
-	json_t *algs = json_array(), *aj;
-	char host[HOST_NAME_MAX + 1], when[64];
-	char *real;
-	size_t i;
-	int esc;
-
-	json_object_set_new(h, "tool", json_string(PROG " " CAIRN_VERSION));
-	if (gethostname(host, sizeof(host)) != 0)
-		strcpy(host, "unknown");
-	host[sizeof(host) - 1] = '\0';
-	cairn_json_set_bytes(h, "hostname", host, strlen(host));
-	cairn_json_set_bytes(h, "root", root, strlen(root));
-	real = realpath(root, NULL);
-	if (real) {
-		cairn_json_set_bytes(h, "root_realpath", real, strlen(real));
-		free(real);
-	}
-	cairn_rfc3339_format(when, sizeof(when), (int64_t)created->tv_sec,
-			   created->tv_nsec);
-	json_object_set_new(h, "created", json_string(when));
-	if (created_set)
-		json_object_set_new(h, "created_set", json_true());
-	/* Raw bytes: all plain strings when valid UTF-8, otherwise every
-	 * pattern escaped under "exclude_esc" (the *_esc convention). */
-	for (i = 0; i < excludes->n; i++)
-		if (!cairn_utf8_valid(excludes->v[i], strlen(excludes->v[i])))
-			break;
-	esc = i < excludes->n;
-	for (i = 0; i < excludes->n; i++) {
-		cairn_buf b = CAIRN_BUF_INIT;
-
-		if (esc)
-			cairn_escape_bytes(&b, excludes->v[i], strlen(excludes->v[i]));
-		else
-			cairn_buf_addstr(&b, excludes->v[i]);
-		json_array_append_new(ex, json_stringn(b.data ? b.data : "", b.len));
-		cairn_buf_release(&b);
-	}
-	json_object_set_new(opts, esc ? "exclude_esc" : "exclude", ex);
-	json_object_set_new(opts, "one_file_system", json_boolean(one_fs));
-	aj = cairn_analyze_opts_json(aopts);
-	if (aj) {
-		json_object_update(opts, aj);
-		json_decref(aj);
-	}
-	json_object_set_new(h, "options", opts);
-	json_array_append_new(algs, json_string("sha256"));
-	json_array_append_new(algs, json_string("xxh3-128"));
-	json_object_set_new(h, "hash_algorithms", algs);
-	if (reuse)
-		json_object_set(h, "reuse", reuse);
-	return h;
-}
-
 static int parse_jobs(const char *s, unsigned *out)
 {
 	char *end;
@@ -368,7 +309,7 @@ static int cmd_snapshot(int argc, char **argv)
 	cairn_snap_writer *w = NULL;
 	cairn_scan_opts so;
 	cairn_scan_stats st;
-	json_t *reuse_info = NULL, *header = NULL, *extra = NULL;
+	json_t *reuse_info = NULL, *header = NULL, *extra = NULL, *analysis = NULL;
 	struct timespec created;
 	const char *created_arg = NULL;
 	struct ui ui;
@@ -454,22 +395,12 @@ static int cmd_snapshot(int argc, char **argv)
 		if (stat(reuse, &pst) == 0 && S_ISREG(pst.st_mode))
 			ui.prev_bytes = (uint64_t)pst.st_size;
 	}
-	if (reuse_info && paranoid)
-		json_object_set_new(reuse_info, "paranoid", json_true());
 	skip_own_output(&skip, skip_owned, root, output);
 
 	/* "created" is the start: --reuse's racy check relies on every
 	 * recorded time before it having been seen by this run. */
 	if (!created_arg)
 		clock_gettime(CLOCK_REALTIME, &created);
-	header = build_header(root, &excludes, one_fs, &aopts, reuse_info, &created,
-			      created_arg != NULL);
-	if (cairn_analyzer_new(&an, root, &aopts) < 0)
-		goto trouble;
-	install_signals();
-	if (cairn_snap_writer_open(&w, output, header) < 0)
-		goto trouble;
-
 	memset(&so, 0, sizeof(so));
 	so.walk.one_file_system = one_fs;
 	so.walk.excludes = excludes.v;
@@ -481,11 +412,21 @@ static int cmd_snapshot(int argc, char **argv)
 	so.reuse_pubkey = pubkey;
 	so.paranoid = paranoid;
 	so.observer = cairn_analyzer_observe;
-	so.observer_ctx = an;
 	so.progress = on_progress;
 	so.progress_ctx = &ui;
 	so.warn = on_warn;
 	so.warn_ctx = &ui;
+	analysis = cairn_analyze_opts_json(&aopts);
+	header = cairn_scan_header(PROG " " CAIRN_VERSION, root, &so, analysis,
+				   reuse_info, (int64_t)created.tv_sec,
+				   created.tv_nsec, created_arg != NULL);
+	if (cairn_analyzer_new(&an, root, &aopts) < 0)
+		goto trouble;
+	install_signals();
+	if (cairn_snap_writer_open(&w, output, header) < 0)
+		goto trouble;
+
+	so.observer_ctx = an;
 	ui.meter_base = cairn_meter_get();
 	if (cairn_scan_run(root, &so, w, &st) < 0)
 		goto trouble;
@@ -524,6 +465,7 @@ done:
 	cairn_key_free(pubkey);
 	json_decref(reuse_info);
 	json_decref(header);
+	json_decref(analysis);
 	json_decref(extra);
 	free(excludes.v);
 	free(pids.v);

@@ -654,6 +654,50 @@ START_TEST(test_scan_low_descriptor_limit)
 }
 END_TEST
 
+/* docs/FORMAT.md "Header": the fields in the documented order; a pattern
+ * that is not UTF-8 puts every pattern under "exclude_esc"; reuse is
+ * copied, with "paranoid" added to the copy only. */
+START_TEST(test_scan_header_fields_in_format_order)
+{
+	static const char *const order[] = {
+		"tool", "hostname", "root", "root_realpath", "created",
+		"created_set", "options", "hash_algorithms", "reuse"
+	};
+	const char *excl[] = { "a*", "b\xff" };
+	cairn_scan_opts o;
+	json_t *reuse = json_pack("{s:s}", "from", "prev.cairn");
+	json_t *analysis = json_pack("{s:b}", "packages", 1);
+	json_t *h, *v;
+	const char *key;
+	size_t i = 0;
+	char *s;
+
+	memset(&o, 0, sizeof(o));
+	o.walk.excludes = excl;
+	o.walk.exclude_count = 2;
+	o.paranoid = 1;
+	h = cairn_scan_header("cairn-snap 0", tree, &o, analysis, reuse,
+			      1767225600, 5, 1);
+	json_object_foreach(h, key, v) {
+		ck_assert_uint_lt(i, sizeof(order) / sizeof(order[0]));
+		ck_assert_str_eq(key, order[i]);
+		i++;
+	}
+	ck_assert_uint_eq(i, sizeof(order) / sizeof(order[0]));
+	ck_assert_str_eq(json_string_value(json_object_get(h, "created")),
+			 "2026-01-01T00:00:00.000000005Z");
+	s = json_dumps(json_object_get(h, "options"), JSON_COMPACT | JSON_PRESERVE_ORDER);
+	ck_assert_str_eq(s, "{\"exclude_esc\":[\"a*\",\"b\\\\xff\"],"
+			 "\"one_file_system\":false,\"packages\":true}");
+	free(s);
+	ck_assert(json_is_true(json_object_get(json_object_get(h, "reuse"), "paranoid")));
+	ck_assert_ptr_null(json_object_get(reuse, "paranoid"));
+	json_decref(h);
+	json_decref(reuse);
+	json_decref(analysis);
+}
+END_TEST
+
 Suite *scan_suite(void);
 
 static TCase *tc(const char *name, const TTest *t)
@@ -680,5 +724,6 @@ Suite *scan_suite(void)
 	suite_add_tcase(s, tc("paranoid-mismatch", test_scan_paranoid_counts_mismatch));
 	suite_add_tcase(s, tc("low-fd-limit", test_scan_low_descriptor_limit));
 	suite_add_tcase(s, tc("write-failure", test_scan_write_failure_is_fatal));
+	suite_add_tcase(s, tc("header", test_scan_header_fields_in_format_order));
 	return s;
 }
