@@ -24,10 +24,10 @@
 #include "jsonutil.h"
 #include "ignore.h"
 #include "pkgpatch.h"
+#include "render_diff.h"
 #include "rules.h"
 #include "snapshot.h"
 #include "store.h"
-#include "rfc3339.h"
 
 #define PROG "cairn-diff"
 
@@ -82,341 +82,10 @@ struct opts {
 	cairn_progress progress;  /* --live, --git: on a terminal, unless -q */
 	const char *live, *store, *git, *rev, *path, *history, *pubkey, *npm_cache;
 	int patch, gitignore, mtime, findings, json, quiet, color;
+	int use_color;            /* colour on stdout: --color and a terminal */
 	int fail_on;              /* severity of --fail-on, -1 without */
 	cairn_ignore *ignore;
 };
-
-/* ------------------------------------------------------------ output */
-
-static int color_on;
-
-#define C_RESET "\033[0m"
-#define C_GREEN "\033[32m"
-#define C_RED "\033[31m"
-#define C_YELLOW "\033[33m"
-#define C_CYAN "\033[36m"
-#define C_BOLDRED "\033[1;31m"
-#define C_BOLD "\033[1m"
-
-static const char *col(const char *c)
-{
-	return color_on ? c : "";
-}
-
-static const char *reset(void)
-{
-	return color_on ? C_RESET : "";
-}
-
-static const char *short_hex(char out[13], const unsigned char *p)
-{
-	cairn_hex(out, p, 6);
-	return out;
-}
-
-/* ------------------------------------------------------------ snapshot diff */
-
-struct text_ctx {
-	int kind;                 /* current section */
-	cairn_buf b1, b2;
-	cairn_store *store;       /* --patch */
-	const char *old_commit, *new_commit;
-	cairn_buf patches;        /* collected patches, printed at the end */
-	json_t *patched;          /* paths with a stored patch: {path: true} */
-};
-
-static const char *const kind_mark[CAIRN_DIFF__KINDS] = { "+", "-", "~", "m", "!" };
-static const char *const kind_color[CAIRN_DIFF__KINDS] = {
-	C_GREEN, C_RED, C_YELLOW, C_CYAN, C_BOLDRED
-};
-static const char *const kind_title[CAIRN_DIFF__KINDS] = {
-	"added", "removed", "modified", "metadata only", "became unreadable"
-};
-
-static void describe_entry(cairn_buf *out, const cairn_entry *e)
-{
-	char h[13];
-
-	cairn_buf_addstr(out, cairn_entry_type_name(e->type));
-	if (e->type == CAIRN_T_FILE) {
-		cairn_buf_addf(out, ", %llu bytes", (unsigned long long)e->size);
-		if (e->flags & CAIRN_EF_HASHED)
-			cairn_buf_addf(out, ", sha256 %s..", short_hex(h, e->sha256));
-	}
-	cairn_buf_addf(out, ", mode %04o", e->mode & 07777);
-	if (e->mode & 06000)
-		cairn_buf_addstr(out, e->mode & 04000 ? " (set-uid)" : " (set-gid)");
-	if (e->type == CAIRN_T_SYMLINK && e->target) {
-		cairn_buf_addstr(out, " -> ");
-		cairn_escape_display(out, e->target, e->target_len);
-	}
-}
-
-static void describe_change(cairn_buf *out, const cairn_diff_change *c)
-{
-	const cairn_entry *a = c->old, *b = c->new;
-	char h1[13], h2[13];
-
-	if (c->what & CAIRN_DW_TYPE)
-		cairn_buf_addf(out, "; type %s -> %s", cairn_entry_type_name(a->type),
-			       cairn_entry_type_name(b->type));
-	if (c->what & CAIRN_DW_CONTENT) {
-		cairn_buf_addf(out, "; content: size %llu -> %llu",
-			       (unsigned long long)a->size, (unsigned long long)b->size);
-		if ((a->flags & CAIRN_EF_HASHED) && (b->flags & CAIRN_EF_HASHED))
-			cairn_buf_addf(out, ", sha256 %s.. -> %s..", short_hex(h1, a->sha256),
-				       short_hex(h2, b->sha256));
-	}
-	if (c->what & CAIRN_DW_MODE)
-		cairn_buf_addf(out, "; mode %04o -> %04o", a->mode & 07777, b->mode & 07777);
-	if (c->what & CAIRN_DW_OWNER)
-		cairn_buf_addf(out, "; owner %u:%u -> %u:%u", a->uid, a->gid, b->uid, b->gid);
-	if (c->what & CAIRN_DW_TARGET) {
-		cairn_buf_addstr(out, "; target ");
-		cairn_escape_display(out, a->target ? a->target : "", a->target_len);
-		cairn_buf_addstr(out, " -> ");
-		cairn_escape_display(out, b->target ? b->target : "", b->target_len);
-	}
-	if (c->what & CAIRN_DW_RDEV)
-		cairn_buf_addf(out, "; device %llu -> %llu", (unsigned long long)a->rdev,
-			       (unsigned long long)b->rdev);
-	if (c->what & CAIRN_DW_XATTR)
-		cairn_buf_addf(out, "; xattrs changed (%zu -> %zu)", a->xattr_count,
-			       b->xattr_count);
-	if (c->what & CAIRN_DW_MTIME) {
-		char t1[48], t2[48];
-
-		cairn_rfc3339_format(t1, sizeof(t1), a->mtime_sec, a->mtime_nsec);
-		cairn_rfc3339_format(t2, sizeof(t2), b->mtime_sec, b->mtime_nsec);
-		cairn_buf_addf(out, "; mtime %s -> %s", t1, t2);
-	}
-	if (c->what & CAIRN_DW_ERROR) {
-		if (b->err)
-			cairn_buf_addf(out, "; %s: %s", b->err_op ? b->err_op : "?",
-				       strerror(b->err));
-		else
-			cairn_buf_addstr(out, "; readable again");
-	}
-}
-
-/* Escape a patch line but keep its tabs: code is indented with them and a
- * tab cannot hide anything on a terminal. */
-static void escape_keep_tabs(cairn_buf *out, const char *p, size_t n)
-{
-	size_t start = 0;
-
-	while (start <= n) {
-		const char *tab = memchr(p + start, '\t', n - start);
-		size_t end = tab ? (size_t)(tab - p) : n;
-
-		cairn_escape_display(out, p + start, end - start);
-		if (!tab)
-			break;
-		cairn_buf_addch(out, '\t');
-		start = end + 1;
-	}
-}
-
-/* A patch for the terminal, line by line (it holds untrusted bytes),
- * coloured like git's. */
-static void add_patch_lines(cairn_buf *out, const char *p, size_t n)
-{
-	size_t start = 0;
-
-	while (start < n) {
-		const char *nl = memchr(p + start, '\n', n - start);
-		size_t end = nl ? (size_t)(nl - p) : n;
-		const char *cc = "";
-
-		if (p[start] == '+' && (end - start < 3 || memcmp(p + start, "+++", 3)))
-			cc = col(C_GREEN);
-		else if (p[start] == '-' && (end - start < 3 || memcmp(p + start, "---", 3)))
-			cc = col(C_RED);
-		else if (p[start] == '@')
-			cc = col(C_CYAN);
-		cairn_buf_addstr(out, cc);
-		escape_keep_tabs(out, p + start, end - start);
-		cairn_buf_addf(out, "%s\n", *cc ? reset() : "");
-		start = end + 1;
-	}
-}
-
-static void add_patch(struct text_ctx *t, const cairn_diff_change *c)
-{
-	cairn_buf p = CAIRN_BUF_INIT;
-	const cairn_entry *e = c->new;
-	int rc;
-
-	if (!t->store || e->type != CAIRN_T_FILE)
-		return;
-	if (c->old && (c->old->type != CAIRN_T_FILE || !(c->what & CAIRN_DW_CONTENT)))
-		return;
-	rc = cairn_store_patch(t->store, t->old_commit, t->new_commit, e->path,
-			       e->path_len, &p);
-	if (rc >= 1 && t->patched)
-		json_object_setn_new(t->patched, e->path, e->path_len, json_true());
-	if (rc == 1) {
-		add_patch_lines(&t->patches, p.data, p.len);
-	} else if (rc == 2) {
-		char h1[65], h2[65];
-
-		cairn_hex(h2, e->sha256, 32);
-		cairn_buf_addstr(&t->patches, "Binary file ");
-		cairn_escape_display(&t->patches, e->path, e->path_len);
-		if (c->old) {
-			cairn_hex(h1, c->old->sha256, 32);
-			cairn_buf_addf(&t->patches, ": size %llu -> %llu, sha256 %s -> %s\n",
-				       (unsigned long long)c->old->size,
-				       (unsigned long long)e->size, h1, h2);
-		} else {
-			cairn_buf_addf(&t->patches, " (new): size %llu, sha256 %s\n",
-				       (unsigned long long)e->size, h2);
-		}
-	} else if (rc == 0) {
-		cairn_buf_addstr(&t->patches, "Content not stored: ");
-		cairn_escape_display(&t->patches, e->path, e->path_len);
-		cairn_buf_addch(&t->patches, '\n');
-	} else {
-		cairn_buf_addstr(&t->patches, "Patch failed: ");
-		cairn_escape_display(&t->patches, cairn_error_last(),
-				     strlen(cairn_error_last()));
-		cairn_buf_addch(&t->patches, '\n');
-	}
-	cairn_buf_release(&p);
-}
-
-static int print_change(void *ctx, const cairn_diff_change *c)
-{
-	struct text_ctx *t = ctx;
-	const cairn_entry *e = c->new ? c->new : c->old;
-
-	if (c->kind != t->kind) {
-		t->kind = c->kind;
-		printf("\n%s%s:%s\n", col(C_BOLD), kind_title[c->kind], reset());
-	}
-	cairn_buf_clear(&t->b2);
-	if (c->kind == CAIRN_DIFF_ADDED || c->kind == CAIRN_DIFF_REMOVED)
-		describe_entry(&t->b2, e);
-	else
-		describe_change(&t->b2, c);
-	printf("  %s%s %s%s  %s\n", col(kind_color[c->kind]), kind_mark[c->kind],
-	       cairn_cli_esc(&t->b1, e->path, e->path_len), reset(),
-	       t->b2.data ? (t->b2.data[0] == ';' ? t->b2.data + 2 : t->b2.data) : "");
-	if (c->kind == CAIRN_DIFF_MODIFIED || c->kind == CAIRN_DIFF_ADDED)
-		add_patch(t, c);
-	return 0;
-}
-
-static const char *rec_value(cairn_buf *b, const json_t *rec, const char *field)
-{
-	const json_t *v = rec ? json_object_get(rec, field) : NULL;
-	char *s;
-
-	cairn_buf_clear(b);
-	if (!v || json_is_null(v)) {
-		cairn_buf_addstr(b, "(none)");
-	} else if (json_is_string(v)) {
-		cairn_escape_display(b, json_string_value(v), json_string_length(v));
-	} else {
-		s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-		if (s && strlen(s) > 200)
-			strcpy(s + 197, "...");
-		cairn_escape_display(b, s ? s : "?", s ? strlen(s) : 1);
-		free(s);
-	}
-	return b->data;
-}
-
-static void print_records(const cairn_diff *d)
-{
-	const cairn_diff_record_change *rc;
-	cairn_buf k = CAIRN_BUF_INIT, v1 = CAIRN_BUF_INIT, v2 = CAIRN_BUF_INIT;
-	size_t i, n;
-
-	rc = cairn_diff_records(d, &n);
-	if (!n)
-		return;
-	printf("\n%spackages, environment and configs:%s\n", col(C_BOLD), reset());
-	for (i = 0; i < n; i++) {
-		const cairn_diff_record_change *c = &rc[i];
-		const char *name_field = !strcmp(c->type, "package") ? "name" : NULL;
-		const json_t *any = c->new ? c->new : c->old;
-
-		printf("  %s%s%s %s %s", c->red_flag ? col(C_BOLDRED) : "",
-		       c->red_flag ? "!!" : "  ", c->red_flag ? reset() : "",
-		       c->type, cairn_cli_esc_str(&k, c->key));
-		if (name_field && json_is_string(json_object_get(any, "name")))
-			printf(" (%s)", rec_value(&v1, any, "name"));
-		printf(": %s%s%s", c->red_flag ? col(C_BOLDRED) : "",
-		       cairn_rec_change_name(c->change), c->red_flag ? reset() : "");
-		switch (c->change) {
-		case CAIRN_RC_VERSION_CHANGED:
-			printf(" %s -> %s", rec_value(&v1, c->old, "version"),
-			       rec_value(&v2, c->new, "version"));
-			break;
-		case CAIRN_RC_SAME_VERSION_DIFFERENT_CONTENT:
-			printf(" %s:", rec_value(&k, c->new, "version"));
-			printf(" integrity %s -> %s", rec_value(&v1, c->old, "integrity"),
-			       rec_value(&v2, c->new, "integrity"));
-			printf(", content %s -> %s", rec_value(&v1, c->old, "content_sha256"),
-			       rec_value(&v2, c->new, "content_sha256"));
-			break;
-		case CAIRN_RC_RESOLVED_CHANGED:
-			printf(" %s -> %s", rec_value(&v1, c->old, "resolved"),
-			       rec_value(&v2, c->new, "resolved"));
-			break;
-		case CAIRN_RC_SCRIPTS_CHANGED:
-			printf(" %s -> %s", rec_value(&v1, c->old, "scripts"),
-			       rec_value(&v2, c->new, "scripts"));
-			break;
-		case CAIRN_RC_LOCK_DRIFT_APPEARED:
-		case CAIRN_RC_FILES_MISMATCH_APPEARED:
-			printf(" flags %s -> %s", rec_value(&v1, c->old, "flags"),
-			       rec_value(&v2, c->new, "flags"));
-			break;
-		case CAIRN_RC_COMMAND_CHANGED:
-			printf(" %s", rec_value(&k, c->old, "command"));
-			printf(" %s ->", rec_value(&v1, c->old, "args"));
-			printf(" %s", rec_value(&k, c->new, "command"));
-			printf(" %s", rec_value(&v2, c->new, "args"));
-			break;
-		case CAIRN_RC_ADDED:
-			if (c->new && json_object_get(c->new, "version"))
-				printf(" %s", rec_value(&v1, c->new, "version"));
-			break;
-		case CAIRN_RC_CHANGED:
-		case CAIRN_RC_VALUE_CHANGED: {
-			json_t *f = json_pack("{s:O}", "f", c->fields);
-
-			printf(" fields %s", rec_value(&v1, f, "f"));
-			json_decref(f);
-			break;
-		}
-		default:
-			break;
-		}
-		printf("\n");
-	}
-	cairn_buf_release(&k);
-	cairn_buf_release(&v1);
-	cairn_buf_release(&v2);
-}
-
-static void print_side(cairn_buf *b, const char *which, const cairn_diff *d, int side)
-{
-	const json_t *h = cairn_diff_header(d, side);
-
-	printf("%s: %s", which, cairn_cli_esc_str(b, cairn_diff_label(d, side)));
-	if (json_is_true(json_object_get(h, "live"))) {
-		printf(" (live tree)\n");
-		return;
-	}
-	printf(" (host %s", cairn_cli_esc_str(b, json_string_value(json_object_get(h, "hostname")) ?
-				    json_string_value(json_object_get(h, "hostname")) :
-				    json_string_value(json_object_get(h, "host"))));
-	printf(", root %s", cairn_cli_esc_str(b, json_string_value(json_object_get(h, "root"))));
-	printf(", created %s)\n", cairn_cli_esc_str(b, json_string_value(json_object_get(h, "created"))));
-}
 
 /* One JSON document on stdout, terminal-safe (takes the reference);
  * 0 or -1. */
@@ -434,25 +103,6 @@ static int print_json_doc(json_t *doc)
 	if (rc < 0)
 		cairn_error_set(CAIRN_EIO, "cannot write the JSON output");
 	return rc;
-}
-
-static int print_findings_text(const cairn_findings *f)
-{
-	cairn_buf b = CAIRN_BUF_INIT;
-	size_t i;
-
-	printf("\n%sfindings (%zu):%s\n", col(C_BOLD), f->count, reset());
-	for (i = 0; i < f->count; i++) {
-		const cairn_finding *x = &f->items[i];
-
-		printf("  %s%-8s%s %s %s\n",
-		       x->severity >= CAIRN_SEV_HIGH ? col(C_BOLDRED) : "",
-		       cairn_severity_name(x->severity),
-		       x->severity >= CAIRN_SEV_HIGH ? reset() : "", x->rule->id,
-		       cairn_cli_esc_str(&b, x->title));
-	}
-	cairn_buf_release(&b);
-	return 0;
 }
 
 /* The patches the code-level rules (D05) and --json see: excerpts of the
@@ -479,49 +129,6 @@ static int eval_findings(cairn_findings *f, const cairn_diff *d, json_t *doc,
 	in.diff = doc;
 	in.patches = patches;
 	return cairn_rules_eval(f, &in);
-}
-
-/* The package patches, grouped under their origin (one per package and
- * kind), left out for paths whose stored content was shown. */
-static void print_package_patches(const json_t *items, const json_t *patched)
-{
-	cairn_buf out = CAIRN_BUF_INIT, raw = CAIRN_BUF_INIT;
-	const char *last = "";
-	size_t i;
-
-	for (i = 0; i < json_array_size(items); i++) {
-		const json_t *it = json_array_get(items, i);
-		const char *origin = cairn_json_str_or(it, "origin", "");
-		const char *patch = cairn_json_str_or(it, "patch", "");
-
-		if (patched && json_object_get(patched, cairn_json_str_or(it, "path", "")))
-			continue;
-		if (*origin && strcmp(origin, last)) {
-			cairn_buf_addf(&out, "%s== ", col(C_BOLD));
-			cairn_escape_display(&out, origin, strlen(origin));
-			cairn_buf_addf(&out, "%s\n", reset());
-			last = origin;
-		}
-		cairn_buf_clear(&raw);
-		/* the bytes themselves, escaped once for the terminal */
-		if (!json_is_true(json_object_get(it, "escaped")) ||
-		    cairn_unescape_bytes(&raw, patch, strlen(patch)) < 0) {
-			cairn_buf_clear(&raw);
-			cairn_buf_addstr(&raw, patch);
-		}
-		if (!strcmp(cairn_json_str_or(it, "kind", ""), "note")) {
-			escape_keep_tabs(&out, raw.data, raw.len);
-			cairn_buf_addch(&out, '\n');
-		} else {
-			add_patch_lines(&out, raw.data, raw.len);
-		}
-	}
-	if (out.len) {
-		printf("\n%spackage patches:%s\n", col(C_BOLD), reset());
-		fwrite(out.data, 1, out.len, stdout);
-	}
-	cairn_buf_release(&out);
-	cairn_buf_release(&raw);
 }
 
 /* Package patches for --patch (and the rules): the npm cache, and the
@@ -557,7 +164,6 @@ static json_t *package_patches(const cairn_diff *d, const json_t *doc, const str
 static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 		       const char *old_commit, const char *new_commit)
 {
-	const cairn_diff_counts *n = cairn_diff_get_counts(d);
 	int changed = cairn_diff_has_changes(d), rc = 0, trouble = 0;
 	int status = changed;      /* the exit status when nothing fails */
 	cairn_findings findings = CAIRN_FINDINGS_INIT;
@@ -631,49 +237,22 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 		goto done;
 	}
 	{
-		struct text_ctx t;
-		cairn_buf b = CAIRN_BUF_INIT;
-		int k;
+		cairn_render_diff_opts ro;
 
-		memset(&t, 0, sizeof(t));
-		t.kind = -1;
-		t.store = store;
-		t.old_commit = old_commit;
-		t.new_commit = new_commit;
-		t.patched = json_object();
-		print_side(&b, "old", d, 0);
-		print_side(&b, "new", d, 1);
-		if (store)
-			printf("store: %s, commits %s -> %s\n", cairn_cli_esc_str(&b, o->store),
-			       old_commit, new_commit);
-		cairn_buf_release(&b);
-		printf("%s", changed ? "" : "no differences; ");
-		for (k = 0; k < CAIRN_DIFF__KINDS; k++)
-			printf("%s%llu %s", k ? ", " : "",
-			       (unsigned long long)n->kind[k], cairn_diff_kind_name(k));
-		printf("; %llu package/env/config changes", (unsigned long long)n->records);
-		if (n->ignored)
-			printf("; %llu ignored", (unsigned long long)n->ignored);
-		printf(" (%llu -> %llu entries)\n", (unsigned long long)n->old_entries,
-		       (unsigned long long)n->new_entries);
-		if (cairn_diff_foreach(d, print_change, &t) < 0) {
+		memset(&ro, 0, sizeof(ro));
+		ro.color = o->use_color;
+		ro.store = store;
+		ro.store_label = o->store;
+		ro.old_commit = old_commit;
+		ro.new_commit = new_commit;
+		ro.package_patches = pkg;
+		ro.findings = o->findings ? &findings : NULL;
+		if (cairn_render_diff_text(stdout, d, &ro) < 0) {
 			cairn_cli_fail();
 			rc = 2;
-		}
-		print_records(d);
-		if (t.patches.len) {
-			printf("\n%spatches:%s\n", col(C_BOLD), reset());
-			fwrite(t.patches.data, 1, t.patches.len, stdout);
-		}
-		print_package_patches(pkg, t.patched);
-		if (o->findings)
-			print_findings_text(&findings);
-		cairn_buf_release(&t.b1);
-		cairn_buf_release(&t.b2);
-		cairn_buf_release(&t.patches);
-		json_decref(t.patched);
-		if (!rc)
+		} else {
 			rc = status;
+		}
 	}
 done:
 	cairn_findings_release(&findings);
@@ -803,25 +382,11 @@ done:
 	return rc;
 }
 
-static const char *git_mode_str(char buf[16], unsigned mode)
-{
-	if (!mode)
-		return "-";
-	snprintf(buf, 16, "%06o", mode & 0777777);
-	return buf;
-}
-
 static int cmd_git(const char *root, struct opts *o)
 {
-	static const char *const mark[CAIRN_GD__KINDS] = { "+", "-", "~", "m", "T", "!" };
-	static const char *const colr[CAIRN_GD__KINDS] = {
-		C_GREEN, C_RED, C_YELLOW, C_CYAN, C_YELLOW, C_BOLDRED
-	};
 	cairn_gitdiff_opts gopts;
 	cairn_gitdiff *g = NULL;
-	cairn_buf b = CAIRN_BUF_INIT;
-	size_t i;
-	int rc, k, any = 0, kind = -1;
+	int rc, k, any = 0;
 
 	memset(&gopts, 0, sizeof(gopts));
 	gopts.rev = o->rev;
@@ -846,48 +411,8 @@ static int cmd_git(const char *root, struct opts *o)
 			rc = cairn_cli_fail();
 		goto done;
 	}
-	printf("git: %s", cairn_cli_esc_str(&b, g->repo));
-	printf(" at %s", cairn_cli_esc_str(&b, g->rev));
-	printf(" (commit %s)", g->commit);
-	if (*g->subdir)
-		printf(", folder %s", cairn_cli_esc_str(&b, g->subdir));
-	printf("\ndisk: %s\n", cairn_cli_esc_str(&b, g->root));
-	printf("%s", any ? "" : "no differences; ");
-	for (k = 0; k < CAIRN_GD__KINDS; k++)
-		printf("%s%llu %s", k ? ", " : "", (unsigned long long)g->counts[k],
-		       cairn_gitdiff_kind_name(k));
-	if (g->ignored)
-		printf("; %llu ignored", (unsigned long long)g->ignored);
-	printf(" (%llu files in the tree, %llu on disk)\n",
-	       (unsigned long long)g->tree_files, (unsigned long long)g->disk_files);
-	for (i = 0; i < g->n; i++) {
-		const cairn_gitdiff_change *c = &g->v[i];
-		char m1[16], m2[16];
-
-		if (c->kind != kind) {
-			kind = c->kind;
-			printf("\n%s%s:%s\n", col(C_BOLD), cairn_gitdiff_kind_name(kind), reset());
-		}
-		printf("  %s%s %s%s", col(colr[c->kind]), mark[c->kind],
-		       cairn_cli_esc(&b, c->path, c->path_len), reset());
-		switch (c->kind) {
-		case CAIRN_GD_ADDED:
-			printf("  %s %.12s", git_mode_str(m2, c->new_mode), c->new_oid);
-			break;
-		case CAIRN_GD_REMOVED:
-			printf("  %s %.12s", git_mode_str(m1, c->old_mode), c->old_oid);
-			break;
-		default:
-			printf("  %s %.12s -> %s %.12s", git_mode_str(m1, c->old_mode),
-			       c->old_oid, git_mode_str(m2, c->new_mode),
-			       c->new_oid[0] ? c->new_oid : "-");
-		}
-		if (c->detail)
-			printf(" (%s)", cairn_cli_esc_str(&b, c->detail));
-		printf("\n");
-	}
+	cairn_render_gitdiff_text(stdout, g, o->use_color);
 done:
-	cairn_buf_release(&b);
 	cairn_gitdiff_free(g);
 	return rc;
 }
@@ -895,8 +420,6 @@ done:
 static int cmd_history(const struct opts *o)
 {
 	cairn_history *h = NULL;
-	cairn_buf b = CAIRN_BUF_INIT, b2 = CAIRN_BUF_INIT;
-	size_t i, j;
 	int rc;
 
 	if (cairn_git_history(&h, o->git, o->history, o->rev) < 0) {
@@ -911,44 +434,8 @@ static int cmd_history(const struct opts *o)
 			rc = cairn_cli_fail();
 		goto done;
 	}
-	printf("history of %s", cairn_cli_esc_str(&b, h->file));
-	printf(" in %s", cairn_cli_esc_str(&b, h->repo));
-	printf(" from %s: %zu commits changed it\n", cairn_cli_esc_str(&b, h->rev), h->n);
-	for (i = 0; i < h->n; i++) {
-		const cairn_history_commit *c = &h->v[i];
-		char when[48];
-
-		cairn_rfc3339_format(when, sizeof(when), c->time, -1);
-		printf("\n%scommit %s%s  %s\n", col(C_YELLOW), c->oid, reset(), when);
-		printf("  author: %s", cairn_cli_esc_str(&b, c->author_name));
-		printf(" <%s>\n", cairn_cli_esc_str(&b, c->author_email));
-		printf("  %s\n", cairn_cli_esc_str(&b, c->summary));
-		printf("  file %s", c->status);
-		if (c->error)
-			printf(" (cannot parse: %s)", cairn_cli_esc_str(&b, c->error));
-		printf(", %zu package changes\n", c->n);
-		for (j = 0; j < c->n; j++) {
-			const cairn_history_change *x = &c->v[j];
-
-			printf("    %s%s%s %s: %s", x->red_flag ? col(C_BOLDRED) : "",
-			       x->red_flag ? "!!" : "  ", x->red_flag ? reset() : "",
-			       cairn_cli_esc_str(&b, x->key), x->change);
-			if (!strncmp(x->change, "install-script", 14)) {
-				/* the versions it came (or went) with */
-				printf(" (hasInstallScript) at %s\n",
-				       cairn_cli_esc_str(&b, x->new_value ? x->new_value : "(none)"));
-				continue;
-			}
-			if (x->old_value || x->new_value) {
-				printf(" %s", cairn_cli_esc_str(&b, x->old_value ? x->old_value : "(none)"));
-				printf(" -> %s", cairn_cli_esc_str(&b2, x->new_value ? x->new_value : "(none)"));
-			}
-			printf("\n");
-		}
-	}
+	cairn_render_history_text(stdout, h, o->use_color);
 done:
-	cairn_buf_release(&b);
-	cairn_buf_release(&b2);
 	cairn_history_free(h);
 	return rc;
 }
@@ -1048,7 +535,7 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	color_on = o.json ? 0 : cairn_cli_color_enabled(o.color, STDOUT_FILENO);
+	o.use_color = o.json ? 0 : cairn_cli_color_enabled(o.color, STDOUT_FILENO);
 	cairn_progress_init(&o.progress, o.quiet);
 	nargs = argc - optind;
 	rc = 2;
