@@ -28,6 +28,7 @@
 #include "rules.h"
 #include "snapshot.h"
 #include "store.h"
+#include "storesnap.h"
 
 #define PROG "cairn-diff"
 
@@ -335,48 +336,30 @@ static int cmd_snapshots(const char *old_path, const char *new_path,
 static int cmd_store(const char *old_rev, const char *new_rev, const struct opts *o)
 {
 	cairn_store *s = NULL;
-	cairn_snap_reader *ro = NULL, *rn = NULL;
+	cairn_storesnap so = CAIRN_STORESNAP_INIT, sn = CAIRN_STORESNAP_INIT;
 	cairn_diff_opts dopts;
 	cairn_diff *d = NULL;
 	cairn_key *key = NULL;
-	void *da = NULL, *db = NULL;
-	size_t la, lb;
-	char ca[41], cb[41];
-	cairn_buf na = CAIRN_BUF_INIT, nb = CAIRN_BUF_INIT;
 	int rc = 2;
 
 	if (load_pubkey(&key, o->pubkey) < 0)
 		return 2;
-	if (cairn_store_open(&s, o->store) < 0 ||
-	    cairn_store_read(s, old_rev, &da, &la, ca) < 0 ||
-	    cairn_store_read(s, new_rev, &db, &lb, cb) < 0) {
-		cairn_cli_fail();
-		goto done;
-	}
-	cairn_buf_addf(&na, "%s:%s", o->store, old_rev);
-	cairn_buf_addf(&nb, "%s:%s", o->store, new_rev);
-	if (cairn_snap_reader_open_mem(&ro, da, la, na.data, key) < 0 ||
-	    cairn_snap_reader_open_mem(&rn, db, lb, nb.data, key) < 0) {
-		cairn_cli_fail();
-		goto done;
-	}
 	memset(&dopts, 0, sizeof(dopts));
 	dopts.mtime = o->mtime;
 	dopts.ignore = o->ignore;
 	dopts.pubkey = key;
-	if (cairn_diff_readers(&d, ro, na.data, rn, nb.data, &dopts) < 0) {
+	if (cairn_store_open(&s, o->store) < 0 ||
+	    cairn_storesnap_read(&so, s, o->store, old_rev) < 0 ||
+	    cairn_storesnap_read(&sn, s, o->store, new_rev) < 0 ||
+	    cairn_storesnap_diff(&d, &so, &sn, &dopts) < 0) {
 		cairn_cli_fail();
 		goto done;
 	}
-	rc = output_diff(d, o, o->patch ? s : NULL, ca, cb);
+	rc = output_diff(d, o, o->patch ? s : NULL, so.commit, sn.commit);
 done:
 	cairn_diff_free(d);
-	cairn_snap_reader_free(ro);
-	cairn_snap_reader_free(rn);
-	free(da);
-	free(db);
-	cairn_buf_release(&na);
-	cairn_buf_release(&nb);
+	cairn_storesnap_release(&so);
+	cairn_storesnap_release(&sn);
 	cairn_store_close(s);
 	cairn_key_free(key);
 	return rc;

