@@ -41,6 +41,7 @@
 
 #include "cairn.h"
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -334,6 +335,11 @@ void cairn_capture_write_text(cairn_buf *out, const cairn_capture_result *r,
 void cairn_capture_write_csv(cairn_buf *out, const cairn_capture_result *r,
 	int only_unknown);
 int cairn_capture_write_json(cairn_buf *out, const cairn_capture_result *r,
+	const char *const *files, size_t file_count, int only_unknown);
+/* The document cairn_capture_write_json() writes (docs/capture-schema.json),
+ * as JSON values: for a consumer in the same process (cairn-report
+ * --capture), which needs no text.  New reference. */
+json_t *cairn_capture_result_json(const cairn_capture_result *r,
 	const char *const *files, size_t file_count, int only_unknown);
 
 /* Parse "30s", "1m", "5m", "2h", "1d" or plain seconds; CAIRN_EUSAGE. */

@@ -997,12 +997,11 @@ static json_t *jhost(const struct cairn_capture_host *h, int total)
 	return o;
 }
 
-int cairn_capture_write_json(cairn_buf *out, const cairn_capture_result *r,
+json_t *cairn_capture_result_json(const cairn_capture_result *r,
 	const char *const *files, size_t nfiles, int only_unknown)
 {
 	json_t *root = json_object(), *a, *st;
 	size_t i;
-	int rc;
 
 	json_object_set_new(root, "format", json_string("cairn-capture"));
 	json_object_set_new(root, "version", json_integer(1));
@@ -1138,6 +1137,15 @@ int cairn_capture_write_json(cairn_buf *out, const cairn_capture_result *r,
 	}
 	json_object_set_new(root, "lookups", a);
 	json_object_set_new(root, "warnings", jstrv(r->warnings, r->warning_count));
+	return root;
+}
+
+int cairn_capture_write_json(cairn_buf *out, const cairn_capture_result *r,
+	const char *const *files, size_t nfiles, int only_unknown)
+{
+	json_t *root = cairn_capture_result_json(r, files, nfiles, only_unknown);
+	int rc;
+
 	rc = cairn_json_dump(out, root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	if (rc < 0)

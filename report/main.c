@@ -126,8 +126,6 @@ static json_t *load_capture(const char *const *files, size_t n,
 	struct cairn_capture_opts opts = { 0, NULL, 0, all_flows };
 	cairn_capture *c = NULL;
 	cairn_capture_result *r = NULL;
-	cairn_buf b = CAIRN_BUF_INIT;
-	json_error_t err;
 	json_t *j = NULL;
 	size_t i;
 
@@ -141,15 +139,10 @@ static json_t *load_capture(const char *const *files, size_t n,
 		goto done;
 	if (allow)
 		cairn_capture_result_apply_allow(r, allow);
-	if (cairn_capture_write_json(&b, r, files, n, 0) < 0)
-		goto done;
-	j = json_loadb(b.data ? b.data : "", b.len, 0, &err);
-	if (!j)
-		cairn_error_set(CAIRN_EFORMAT, "capture: internal JSON error: %s", err.text);
+	j = cairn_capture_result_json(r, files, n, 0);
 done:
 	cairn_capture_result_free(r);
 	cairn_capture_free(c);
-	cairn_buf_release(&b);
 	return j;
 }
 
