@@ -18,6 +18,20 @@ const char *cairn_json_str_or(const json_t *o, const char *key, const char *def)
 	return s ? s : def;
 }
 
+const json_t *cairn_json_arr(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_array(v) ? v : NULL;
+}
+
+const json_t *cairn_json_obj(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_object(v) ? v : NULL;
+}
+
 long long cairn_json_int(const json_t *o, const char *key, long long def)
 {
 	const json_t *v = json_object_get(o, key);

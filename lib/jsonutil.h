@@ -24,6 +24,11 @@
 const char *cairn_json_str(const json_t *o, const char *key);
 /* The same with a default. */
 const char *cairn_json_str_or(const json_t *o, const char *key, const char *def);
+/* o[key] as an array, or NULL when o is not an object, the key is absent
+ * or not an array (borrowed). */
+const json_t *cairn_json_arr(const json_t *o, const char *key);
+/* o[key] as an object, likewise. */
+const json_t *cairn_json_obj(const json_t *o, const char *key);
 /* o[key] as an integer, or def when absent or not an integer. */
 long long cairn_json_int(const json_t *o, const char *key, long long def);
 /* 1 when o[key] is true, else 0. */

@@ -9,6 +9,7 @@
 #include "npm.h"
 #include "cacache.h"
 #include "tarball.h"
+#include "jsonutil.h"
 #include "url.h"
 
 #include <ctype.h>
@@ -30,7 +31,7 @@ static char *jdup(const json_t *o, const char *k)
 
 static int jbool(const json_t *o, const char *k)
 {
-	return json_is_true(json_object_get(o, k));
+	return cairn_json_true(o, k);
 }
 
 static const char *key_name(const char *key)

@@ -19,16 +19,12 @@ static const char *str(const json_t *o, const char *k)
 
 static const json_t *arr(const json_t *o, const char *k)
 {
-	const json_t *v = json_is_object(o) ? json_object_get(o, k) : NULL;
-
-	return json_is_array(v) ? v : NULL;
+	return cairn_json_arr(o, k);
 }
 
 static json_int_t num(const json_t *o, const char *k, json_int_t def)
 {
-	const json_t *v = json_is_object(o) ? json_object_get(o, k) : NULL;
-
-	return json_is_integer(v) ? json_integer_value(v) : def;
+	return cairn_json_int(o, k, def);
 }
 
 static void text(cairn_buf *o, const char *s)

@@ -12,6 +12,7 @@
 #include "changetime.h"
 #include "destscan.h"
 #include "pkgfs.h"
+#include "jsonutil.h"
 #include "rfc3339.h"
 
 #include <ctype.h>
@@ -274,42 +275,32 @@ void cairn_rules_table_md(cairn_buf *out)
 
 static const char *jstr(const json_t *o, const char *k)
 {
-	const json_t *v = json_is_object(o) ? json_object_get(o, k) : NULL;
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
+	return cairn_json_str(o, k);
 }
 
 static const char *jstr_or(const json_t *o, const char *k, const char *def)
 {
-	const char *s = jstr(o, k);
-
-	return s ? s : def;
+	return cairn_json_str_or(o, k, def);
 }
 
 static const json_t *jarr(const json_t *o, const char *k)
 {
-	const json_t *v = json_is_object(o) ? json_object_get(o, k) : NULL;
-
-	return json_is_array(v) ? v : NULL;
+	return cairn_json_arr(o, k);
 }
 
 static const json_t *jobj(const json_t *o, const char *k)
 {
-	const json_t *v = json_is_object(o) ? json_object_get(o, k) : NULL;
-
-	return json_is_object(v) ? v : NULL;
+	return cairn_json_obj(o, k);
 }
 
 static int jtrue(const json_t *o, const char *k)
 {
-	return json_is_object(o) && json_is_true(json_object_get(o, k));
+	return cairn_json_true(o, k);
 }
 
 static json_int_t jint(const json_t *o, const char *k, json_int_t def)
 {
-	const json_t *v = json_is_object(o) ? json_object_get(o, k) : NULL;
-
-	return json_is_integer(v) ? json_integer_value(v) : def;
+	return cairn_json_int(o, k, def);
 }
 
 static int type_is(const json_t *rec, const char *type)

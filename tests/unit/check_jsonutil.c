@@ -94,6 +94,26 @@ START_TEST(test_jsonutil_getters_tolerate_wrong_types)
 }
 END_TEST
 
+START_TEST(test_jsonutil_arr_obj_getters_check_types)
+{
+	json_t *o = json_pack("{s:[i],s:{s:i},s:s}", "a", 1, "o", "k", 2, "s", "x");
+	json_t *a = json_array();
+
+	ck_assert_ptr_eq(cairn_json_arr(o, "a"), json_object_get(o, "a"));
+	ck_assert_ptr_null(cairn_json_arr(o, "o"));
+	ck_assert_ptr_null(cairn_json_arr(o, "s"));
+	ck_assert_ptr_eq(cairn_json_obj(o, "o"), json_object_get(o, "o"));
+	ck_assert_ptr_null(cairn_json_obj(o, "a"));
+	ck_assert_ptr_null(cairn_json_obj(o, "absent"));
+	/* not an object: nothing, no crash */
+	ck_assert_ptr_null(cairn_json_arr(a, "a"));
+	ck_assert_ptr_null(cairn_json_obj(NULL, "o"));
+	ck_assert_int_eq(cairn_json_int(a, "a", -5), -5);
+	json_decref(a);
+	json_decref(o);
+}
+END_TEST
+
 Suite *jsonutil_suite(void);
 
 Suite *jsonutil_suite(void)
@@ -107,6 +127,7 @@ Suite *jsonutil_suite(void)
 	suite_add_tcase(s, c);
 	c = tcase_create("getters");
 	tcase_add_test(c, test_jsonutil_getters_tolerate_wrong_types);
+	tcase_add_test(c, test_jsonutil_arr_obj_getters_check_types);
 	suite_add_tcase(s, c);
 	return s;
 }
