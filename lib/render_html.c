@@ -463,15 +463,24 @@ static void render_timeline(cairn_buf *o, const json_t *doc)
 			 "Dashed lines: snapshots. Diamonds: recorded changes and installs. "
 			 "≈: a break in the time axis.</p>\n");
 	if (ne) {
-		cairn_buf_addstr(o, "<div class=\"tw\"><table><tr><th>Time (UTC)</th><th>Event</th></tr>\n");
+		/* the generic table's columns, the time (first) in a fixed font */
+		const cairn_report_col *cols = cairn_report_table_events;
+		size_t c;
+
+		cairn_buf_addstr(o, "<div class=\"tw\"><table><tr>");
+		for (c = 0; cols[c].key; c++)
+			cairn_buf_addf(o, "<th>%s</th>", cols[c].head);
+		cairn_buf_addstr(o, "</tr>\n");
 		for (i = 0; i < ne; i++) {
 			const json_t *e = json_array_get(events, i);
 
-			cairn_buf_addstr(o, "<tr><td class=\"mono\">");
-			esc(o, str(e, "time"));
-			cairn_buf_addstr(o, "</td><td>");
-			esc(o, str(e, "label"));
-			cairn_buf_addstr(o, "</td></tr>\n");
+			cairn_buf_addstr(o, "<tr>");
+			for (c = 0; cols[c].key; c++) {
+				cairn_buf_addstr(o, c ? "<td>" : "<td class=\"mono\">");
+				esc(o, str(e, cols[c].key));
+				cairn_buf_addstr(o, "</td>");
+			}
+			cairn_buf_addstr(o, "</tr>\n");
 		}
 		cairn_buf_addstr(o, "</table></div>\n");
 	}
@@ -482,12 +491,6 @@ static void render_timeline(cairn_buf *o, const json_t *doc)
  * A generic table of an array of objects: columns are (key, heading)
  * pairs; a row whose "flag" key is true gets class "bad".
  */
-struct col {
-	const char *key;
-	const char *head;
-	int code;
-};
-
 static void cell(cairn_buf *o, const json_t *v, int code)
 {
 	size_t i;
@@ -515,7 +518,7 @@ static void cell(cairn_buf *o, const json_t *v, int code)
 	}
 }
 
-static void table(cairn_buf *o, const json_t *rows, const struct col *cols,
+static void table(cairn_buf *o, const json_t *rows, const cairn_report_col *cols,
 		  const char *flag)
 {
 	size_t i, c;
@@ -564,15 +567,6 @@ static void render_patch(cairn_buf *o, const char *patch)
 
 static void render_changes(cairn_buf *o, const json_t *doc)
 {
-	static const struct col pkg_cols[] = {
-		{ "name", "Package", 1 }, { "ecosystem", "Ecosystem", 0 },
-		{ "change", "Change", 0 }, { "old", "Before", 1 }, { "new", "After", 1 },
-		{ "note", "Note", 0 }, { NULL, NULL, 0 }
-	};
-	static const struct col file_cols[] = {
-		{ "path", "Path", 1 }, { "change", "Change", 0 },
-		{ "detail", "Detail", 0 }, { NULL, NULL, 0 }
-	};
 	const json_t *pk = arr(doc, "packages"), *fl = arr(doc, "files");
 	json_int_t more = num(doc, "files_omitted", 0);
 	size_t i;
@@ -583,7 +577,7 @@ static void render_changes(cairn_buf *o, const json_t *doc)
 	else if (!pk || !json_array_size(pk))
 		empty(o, "No package changed.");
 	else
-		table(o, pk, pkg_cols, "flag");
+		table(o, pk, cairn_report_table_packages, "flag");
 	cairn_buf_addstr(o, "</section>\n");
 
 	section_open(o, "files", "File changes");
@@ -592,7 +586,7 @@ static void render_changes(cairn_buf *o, const json_t *doc)
 	} else if (!fl || !json_array_size(fl)) {
 		empty(o, "No file changed.");
 	} else {
-		table(o, fl, file_cols, "flag");
+		table(o, fl, cairn_report_table_files, "flag");
 		if (more > 0)
 			cairn_buf_addf(o, "<p class=\"meta\">%" JSON_INTEGER_FORMAT
 				       " more changes left out; the JSON diff has them all.</p>\n", more);
@@ -618,20 +612,6 @@ static void render_changes(cairn_buf *o, const json_t *doc)
 
 static void render_posture(cairn_buf *o, const json_t *doc)
 {
-	static const struct col env_cols[] = {
-		{ "where", "Where", 1 }, { "name", "Variable", 1 },
-		{ "secret", "Secret-looking", 0 }, { "detail", "Detail", 0 }, { NULL, NULL, 0 }
-	};
-	static const struct col mcp_cols[] = {
-		{ "name", "Server", 1 }, { "config", "Config", 1 }, { "command", "Command", 1 },
-		{ "pinned", "Pinned", 0 }, { "env", "Env names", 1 },
-		{ "secrets", "Secrets in env", 0 }, { NULL, NULL, 0 }
-	};
-	static const struct col egress_cols[] = {
-		{ "host", "Host", 1 }, { "status", "Allowlist", 0 }, { "addresses", "Addresses", 1 },
-		{ "ports", "Ports", 1 }, { "connections", "Conns", 0 }, { "bytes_out", "Bytes out", 0 },
-		{ "bytes_in", "Bytes in", 0 }, { "first", "First seen (UTC)", 0 }, { NULL, NULL, 0 }
-	};
 	const json_t *env = arr(doc, "environment"), *mcp = arr(doc, "mcp_servers");
 	const json_t *eg = arr(doc, "egress");
 
@@ -639,14 +619,14 @@ static void render_posture(cairn_buf *o, const json_t *doc)
 	if (!env || !json_array_size(env))
 		empty(o, "No environment records in the snapshot.");
 	else
-		table(o, env, env_cols, "secret");
+		table(o, env, cairn_report_table_environment, "secret");
 	cairn_buf_addstr(o, "</section>\n");
 
 	section_open(o, "mcp", "MCP servers");
 	if (!mcp || !json_array_size(mcp))
 		empty(o, "No MCP server configuration recorded.");
 	else
-		table(o, mcp, mcp_cols, "flag");
+		table(o, mcp, cairn_report_table_mcp_servers, "flag");
 	cairn_buf_addstr(o, "</section>\n");
 
 	section_open(o, "egress", "Egress");
@@ -657,22 +637,18 @@ static void render_posture(cairn_buf *o, const json_t *doc)
 	else if (!eg || !json_array_size(eg))
 		empty(o, "No outbound connection in the capture.");
 	else
-		table(o, eg, egress_cols, "flag");
+		table(o, eg, cairn_report_table_egress, "flag");
 	cairn_buf_addstr(o, "</section>\n");
 }
 
 static void render_provenance(cairn_buf *o, const json_t *doc)
 {
-	static const struct col in_cols[] = {
-		{ "role", "Input", 0 }, { "file", "File", 1 }, { "sha256", "SHA-256", 1 },
-		{ "signature", "Signature", 0 }, { "detail", "Detail", 0 }, { NULL, NULL, 0 }
-	};
 	const json_t *pv = json_object_get(doc, "provenance");
 	const json_t *in = arr(pv, "inputs");
 
 	section_open(o, "provenance", "Provenance");
 	if (in && json_array_size(in))
-		table(o, in, in_cols, NULL);
+		table(o, in, cairn_report_table_inputs, NULL);
 	cairn_buf_addstr(o, "<p class=\"meta\">Generated by ");
 	esc(o, str(pv, "tool"));
 	if (str(pv, "generated")) {

@@ -72,13 +72,7 @@ static void md_cell(cairn_buf *o, const json_t *v, int as_code)
 	}
 }
 
-struct col {
-	const char *key;
-	const char *head;
-	int code;
-};
-
-static void md_table(cairn_buf *o, const json_t *rows, const struct col *cols)
+static void md_table(cairn_buf *o, const json_t *rows, const cairn_report_col *cols)
 {
 	size_t i, c;
 
@@ -185,41 +179,6 @@ static void md_evidence(cairn_buf *o, const json_t *ev)
 
 void cairn_render_md(cairn_buf *o, const json_t *doc)
 {
-	static const struct col pkg_cols[] = {
-		{ "name", "Package", 1 }, { "ecosystem", "Ecosystem", 0 },
-		{ "change", "Change", 0 }, { "old", "Before", 1 }, { "new", "After", 1 },
-		{ "note", "Note", 0 }, { NULL, NULL, 0 }
-	};
-	static const struct col file_cols[] = {
-		{ "path", "Path", 1 }, { "change", "Change", 0 }, { "detail", "Detail", 0 },
-		{ NULL, NULL, 0 }
-	};
-	static const struct col env_cols[] = {
-		{ "where", "Where", 1 }, { "name", "Variable", 1 },
-		{ "secret", "Secret-looking", 0 }, { "detail", "Detail", 0 }, { NULL, NULL, 0 }
-	};
-	static const struct col mcp_cols[] = {
-		{ "name", "Server", 1 }, { "config", "Config", 1 }, { "command", "Command", 1 },
-		{ "pinned", "Pinned", 0 }, { "env", "Env names", 1 },
-		{ "secrets", "Secrets in env", 0 }, { NULL, NULL, 0 }
-	};
-	static const struct col egress_cols[] = {
-		{ "host", "Host", 1 }, { "status", "Allowlist", 0 }, { "addresses", "Addresses", 1 },
-		{ "ports", "Ports", 1 }, { "connections", "Conns", 0 }, { "bytes_out", "Bytes out", 0 },
-		{ "first", "First seen (UTC)", 0 }, { NULL, NULL, 0 }
-	};
-	static const struct col win_cols[] = {
-		{ "start", "Window start (UTC)", 0 }, { "known", "Allowed conns", 0 },
-		{ "unknown", "Unknown conns", 0 }, { "unknown_hosts", "Unknown hosts", 1 },
-		{ NULL, NULL, 0 }
-	};
-	static const struct col ev_cols[] = {
-		{ "time", "Time (UTC)", 0 }, { "label", "Event", 0 }, { NULL, NULL, 0 }
-	};
-	static const struct col in_cols[] = {
-		{ "role", "Input", 0 }, { "file", "File", 1 }, { "sha256", "SHA-256", 1 },
-		{ "signature", "Signature", 0 }, { "detail", "Detail", 0 }, { NULL, NULL, 0 }
-	};
 	const json_t *v = json_object_get(doc, "verdict");
 	const json_t *counts = json_object_get(v, "counts");
 	const json_t *fs = arr(doc, "findings"), *tl = json_object_get(doc, "timeline");
@@ -287,9 +246,9 @@ void cairn_render_md(cairn_buf *o, const json_t *doc)
 
 	cairn_buf_addstr(o, "## Timeline\n\n");
 	if (arr(tl, "events") && json_array_size(arr(tl, "events")))
-		md_table(o, arr(tl, "events"), ev_cols);
+		md_table(o, arr(tl, "events"), cairn_report_table_events);
 	if (arr(tl, "windows") && json_array_size(arr(tl, "windows")))
-		md_table(o, arr(tl, "windows"), win_cols);
+		md_table(o, arr(tl, "windows"), cairn_report_table_windows);
 	if (!(arr(tl, "events") && json_array_size(arr(tl, "events"))) &&
 	    !(arr(tl, "windows") && json_array_size(arr(tl, "windows"))))
 		cairn_buf_addstr(o, "_No timed inputs._\n\n");
@@ -300,7 +259,7 @@ void cairn_render_md(cairn_buf *o, const json_t *doc)
 	else if (!arr(doc, "packages") || !json_array_size(arr(doc, "packages")))
 		cairn_buf_addstr(o, "_No package changed._\n\n");
 	else
-		md_table(o, arr(doc, "packages"), pkg_cols);
+		md_table(o, arr(doc, "packages"), cairn_report_table_packages);
 
 	cairn_buf_addstr(o, "## File changes\n\n");
 	if (!baseline) {
@@ -310,7 +269,7 @@ void cairn_render_md(cairn_buf *o, const json_t *doc)
 	} else {
 		const json_t *fl = arr(doc, "files");
 
-		md_table(o, fl, file_cols);
+		md_table(o, fl, cairn_report_table_files);
 		if (num(doc, "files_omitted", 0) > 0)
 			cairn_buf_addf(o, "%" JSON_INTEGER_FORMAT " more changes left out; the JSON diff has them all.\n\n",
 				       num(doc, "files_omitted", 0));
@@ -334,13 +293,13 @@ void cairn_render_md(cairn_buf *o, const json_t *doc)
 	if (!arr(doc, "environment") || !json_array_size(arr(doc, "environment")))
 		cairn_buf_addstr(o, "_No environment records._\n\n");
 	else
-		md_table(o, arr(doc, "environment"), env_cols);
+		md_table(o, arr(doc, "environment"), cairn_report_table_environment);
 
 	cairn_buf_addstr(o, "## MCP servers\n\n");
 	if (!arr(doc, "mcp_servers") || !json_array_size(arr(doc, "mcp_servers")))
 		cairn_buf_addstr(o, "_No MCP server configuration recorded._\n\n");
 	else
-		md_table(o, arr(doc, "mcp_servers"), mcp_cols);
+		md_table(o, arr(doc, "mcp_servers"), cairn_report_table_mcp_servers);
 
 	cairn_buf_addstr(o, "## Egress\n\n");
 	if (str(doc, "egress_note")) {
@@ -352,11 +311,11 @@ void cairn_render_md(cairn_buf *o, const json_t *doc)
 	else if (!arr(doc, "egress") || !json_array_size(arr(doc, "egress")))
 		cairn_buf_addstr(o, "_No outbound connection in the capture._\n\n");
 	else
-		md_table(o, arr(doc, "egress"), egress_cols);
+		md_table(o, arr(doc, "egress"), cairn_report_table_egress);
 
 	cairn_buf_addstr(o, "## Provenance\n\n");
 	if (arr(pv, "inputs") && json_array_size(arr(pv, "inputs")))
-		md_table(o, arr(pv, "inputs"), in_cols);
+		md_table(o, arr(pv, "inputs"), cairn_report_table_inputs);
 	cairn_buf_addstr(o, "Generated by ");
 	text(o, str(pv, "tool"));
 	if (str(pv, "generated")) {

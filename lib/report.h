@@ -114,4 +114,26 @@ typedef void cairn_evidence_field_fn(void *ctx, const char *key, const json_t *v
 void cairn_report_evidence_fields(const json_t *ev, cairn_evidence_field_fn *fn,
 				  void *ctx);
 
+/*
+ * The report's tables, each described once (lib/report_tables.c) for every
+ * renderer: for each column the key of the row object (a row of the
+ * document's array), the heading, and code: 1 when the cell is a literal
+ * to show as code (a path, package, host, hash).  Each table ends with a
+ * NULL key.
+ */
+typedef struct cairn_report_col {
+	const char *key;
+	const char *head;
+	int code;
+} cairn_report_col;
+
+extern const cairn_report_col cairn_report_table_packages[];    /* "packages" */
+extern const cairn_report_col cairn_report_table_files[];       /* "files" */
+extern const cairn_report_col cairn_report_table_environment[]; /* "environment" */
+extern const cairn_report_col cairn_report_table_mcp_servers[]; /* "mcp_servers" */
+extern const cairn_report_col cairn_report_table_egress[];      /* "egress" */
+extern const cairn_report_col cairn_report_table_windows[];     /* "timeline"."windows" */
+extern const cairn_report_col cairn_report_table_events[];      /* "timeline"."events" */
+extern const cairn_report_col cairn_report_table_inputs[];      /* "provenance"."inputs" */
+
 #endif
