@@ -3,7 +3,7 @@
 #
 # 1. cairn-snap of the real npm install in ../shared/data/npm
 #    (server-filesystem 2025.8.21: 138 packages, 4,220 files), warm cache:
-#    --no-packages vs default (package records) vs --npm-cache (every
+#    --no-packages vs --no-npm-cache (package records) vs --npm-cache (every
 #    installed file checked against its tarball).  Target: the analysis
 #    adds under 25% (ratio default / --no-packages < 1.25), in wall time
 #    and in CPU time (user + system; steadier on a loaded machine).
@@ -55,7 +55,7 @@ if [ -f "$data/server-filesystem-2025.8.21.tar.zst" ]; then
 	while [ "$r" -le "$RUNS" ]; do
 		hyperfine -N -w 1 -r 3 --export-json "$work/snap-$r.json" \
 			-n no-packages "$snap -q --no-packages -o $work/a.cairn $work/app" \
-			-n packages "$snap -q -o $work/b.cairn $work/app" \
+			-n packages "$snap -q --no-npm-cache -o $work/b.cairn $work/app" \
 			-n npm-cache "$snap -q --npm-cache $work/cache/_cacache -o $work/c.cairn $work/app" \
 			> "$work/snap.txt" 2>&1 || { cat "$work/snap.txt"; exit 1; }
 		r=$((r + 1))

@@ -82,7 +82,7 @@ set -- -n cairn-snap "$snap -q --no-packages $work/tree -o $work/full.cairn" \
 	-n xargs "find $work/tree -type f -print0 | xargs -0 -P$cores sha256sum > /dev/null" \
 	-n reuse "$snap -q --no-packages --reuse $work/prev.cairn $work/tree -o $work/inc.cairn" \
 	-n walk-floor "$TOOLS/walk-floor $work/tree $cores" \
-	-n cairn-snap-analysis "$snap -q $work/tree -o $work/full-analysis.cairn"
+	-n cairn-snap-analysis "$snap -q --no-npm-cache $work/tree -o $work/full-analysis.cairn"
 if [ $have_aide = 1 ]; then
 	set -- "$@" -n aide "rm -f $work/aide.db.new; aide --init --config $work/aide.conf > /dev/null"
 fi

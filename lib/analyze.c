@@ -5,9 +5,11 @@
  */
 #include "analyze.h"
 #include "cacache.h"
+#include "coverage.h"
 #include "envsnap.h"
 #include "mcp.h"
 #include "npm.h"
+#include "npmcache.h"
 #include "pip.h"
 #include "pipeline.h"
 #include "pkgfs.h"
@@ -17,18 +19,57 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct cairn_analyzer {
 	char *root;
 	char *root_real;           /* realpath of root, NULL if it has none */
 	int rootfd;
+	char *root_name;      /* last component of root_real */
+	int parentfd;         /* the root is a node_modules folder: its parent */
+	char *parent_name;
 	cairn_analyze_opts opts;
 	cairn_pkg_files files;
 	cairn_recs recs;
 	cairn_env_key *key;
 	int key_tried;
+	json_t *coverage;
 };
+
+/* Is the root a node_modules folder (a global prefix's lib/node_modules,
+ * or a project's)?  Then its packages are analysed as installed in the
+ * folder above, reached through the root itself ("..") and checked to
+ * hold this very folder as node_modules. */
+static void node_modules_root(cairn_analyzer *a)
+{
+	const char *real = a->root_real;
+	const char *base;
+	struct stat in, up;
+	int pfd;
+
+	if (!real)
+		return;
+	base = cairn_path_base(real);
+	a->root_name = cairn_strdup(base);
+	if (!strcmp(base, "node_modules") &&
+	    (pfd = openat(a->rootfd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		if (fstat(a->rootfd, &in) == 0 &&
+		    fstatat(pfd, "node_modules", &up, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    in.st_dev == up.st_dev && in.st_ino == up.st_ino) {
+			char *parent = cairn_strndup(real, (size_t)(base - real));
+
+			while (strlen(parent) > 1 && parent[strlen(parent) - 1] == '/')
+				parent[strlen(parent) - 1] = '\0';
+			a->parentfd = pfd;
+			a->parent_name = cairn_strdup(cairn_path_base(parent));
+			free(parent);
+		} else {
+			close(pfd);
+		}
+	}
+}
 
 int cairn_analyzer_new(cairn_analyzer **out, const char *root,
 		       const cairn_analyze_opts *opts)
@@ -42,6 +83,7 @@ int cairn_analyzer_new(cairn_analyzer **out, const char *root,
 	a->root = cairn_strdup(root);
 	a->root_real = fd >= 0 ? realpath(root, NULL) : NULL;
 	a->rootfd = fd;
+	a->parentfd = -1;
 	if (opts)
 		a->opts = *opts;
 	else
@@ -56,6 +98,8 @@ int cairn_analyzer_new(cairn_analyzer **out, const char *root,
 		snprintf(msg, sizeof(msg), "cannot open as a folder: %s", strerror(open_err));
 		cairn_recs_parse_error(&a->recs, root, "npm", msg);
 		a->opts.packages = 0;
+	} else {
+		node_modules_root(a);
 	}
 	*out = a;
 	return 0;
@@ -74,6 +118,10 @@ static int wanted(const char *p, size_t len)
 		return 1;
 	if (!strcmp(base, "package.json") || !strcmp(base, "package-lock.json") ||
 	    !strcmp(base, "npm-shrinkwrap.json"))
+		return 1;
+	/* lockfiles cairn does not read: they explain unverified packages */
+	if (!strcmp(base, "yarn.lock") || !strcmp(base, "pnpm-lock.yaml") ||
+	    !strcmp(base, "bun.lock") || !strcmp(base, "bun.lockb"))
 		return 1;
 	if (!strncmp(base, "requirements", 12) && strstr(base, ".txt"))
 		return 1;
@@ -97,7 +145,8 @@ void cairn_analyzer_observe(void *ctx, const cairn_entry *e)
 		return;
 	if (memchr(e->path, '\0', e->path_len))
 		return;
-	if (!wanted(e->path, e->path_len))
+	/* below a node_modules root every file belongs to a package */
+	if (a->parentfd < 0 && !wanted(e->path, e->path_len))
 		return;
 	cairn_pkg_files_add(&a->files, e);
 }
@@ -148,45 +197,6 @@ static char *tilde(const char *path)
 	if (n && !strncmp(path, home, n) && (path[n] == '/' || !path[n]))
 		return cairn_path_join("~", path[n] ? path + n + 1 : "");
 	return cairn_strdup(path);
-}
-
-/* The npm folder holding _cacache, _npx and _logs: dirname of --npm-cache,
- * else ~/.npm.  Returns an fd and its label, or -1. */
-static int open_npm_dir(const cairn_analyzer *a, char **label)
-{
-	*label = NULL;
-	if (a->opts.npm_cache) {
-		char *d = cairn_strdup(a->opts.npm_cache);
-		char *s;
-		int fd;
-
-		while (strlen(d) > 1 && d[strlen(d) - 1] == '/')
-			d[strlen(d) - 1] = '\0';
-		s = strrchr(d, '/');
-		if (s == d)
-			s[1] = '\0';
-		else if (s)
-			*s = '\0';
-		else {
-			free(d);   /* "" has no room for "." */
-			d = cairn_strdup(".");
-		}
-		fd = cairn_safe_open_abs_dir(d);
-		if (fd >= 0)
-			*label = tilde(d);
-		free(d);
-		return fd;
-	} else {
-		int home = open_home(), fd;
-
-		if (home < 0)
-			return -1;
-		fd = cairn_safe_opendir(home, ".npm");
-		close(home);
-		if (fd >= 0)
-			*label = cairn_strdup("~/.npm");
-		return fd;
-	}
 }
 
 static void fetch_cb(void *ctx, const json_t *e, const char *bucket)
@@ -242,11 +252,13 @@ static void fetch_cb(void *ctx, const json_t *e, const char *bucket)
 	cairn_recs_add(recs, rec, cairn_recs_key(num, key, (char *)NULL));
 }
 
-static void npm_timeline(cairn_analyzer *a, int cachefd)
+/* The install timeline: npm_fetch records from the cache index (read once,
+ * also for the tarball lookups) and the logs in the cache root, into
+ * pending until timeline_keep() knows which packages the tree holds. */
+static void npm_timeline(cairn_analyzer *a, cairn_npm_cache *cache, const char *label,
+			 cairn_recs *pending)
 {
-	int bad = cairn_cacache_index(cachefd, fetch_cb, &a->recs);
-	char *label = NULL;
-	int npmfd;
+	int bad = cairn_npm_cache_read_index(cache, fetch_cb, pending);
 
 	if (bad > 0) {
 		char msg[100];
@@ -254,27 +266,162 @@ static void npm_timeline(cairn_analyzer *a, int cachefd)
 		snprintf(msg, sizeof(msg), "%d malformed index lines skipped", bad);
 		cairn_recs_parse_error(&a->recs, a->opts.npm_cache, "cacache", msg);
 	}
-	npmfd = open_npm_dir(a, &label);
-	if (npmfd >= 0) {
-		cairn_npm_logs(&a->recs, npmfd, label);
-		close(npmfd);
-	}
-	free(label);
+	if (cairn_npm_cache_root_fd(cache) >= 0)
+		cairn_npm_logs(pending, cairn_npm_cache_root_fd(cache), label);
 }
 
-/* npx cache trees of the MCP servers found. */
-static void npx_trees(cairn_analyzer *a, int cachefd)
+static int str_cmp(const void *x, const void *y)
 {
-	char *label = NULL;
-	int npmfd = open_npm_dir(a, &label);
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static int in_set(char **set, size_t n, const char *s)
+{
+	return s && n && bsearch(&s, set, n, sizeof(*set), str_cmp) != NULL;
+}
+
+/* "https://registry.npmjs.org/@scope%2fname" names "@scope/name" */
+static int packument_of(const char *url, const char *name)
+{
+	const char *p = url ? strstr(url, "://") : NULL;
+	cairn_buf b = CAIRN_BUF_INIT;
+	size_t nl = strlen(name);
+	int hit;
+
+	if (!p || !(p = strchr(p + 3, '/')))
+		return 0;
+	for (p++; *p && *p != '?' && *p != '#'; p++) {
+		if (*p == '%' && (!strncasecmp(p, "%2f", 3) || !strncmp(p, "%40", 3))) {
+			cairn_buf_addch(&b, p[1] == '4' ? '@' : '/');
+			p += 2;
+		} else {
+			cairn_buf_addch(&b, *p);
+		}
+	}
+	hit = b.len >= nl && !strcmp(b.data + b.len - nl, name) &&
+	      (b.len == nl || b.data[b.len - nl - 1] == '/');
+	cairn_buf_release(&b);
+	return hit;
+}
+
+/* Is the log's cwd the snapshot root, a folder inside it, or (for a
+ * node_modules root) the project folder around it? */
+static int cwd_in_tree(const cairn_analyzer *a, const char *cwd)
+{
+	size_t n = a->root_real ? strlen(a->root_real) : 0;
+
+	if (!cwd || !n)
+		return 0;
+	if (!strncmp(cwd, a->root_real, n) && (!cwd[n] || cwd[n] == '/' || n == 1))
+		return 1;
+	return a->parentfd >= 0 && !strncmp(a->root_real, cwd, strlen(cwd)) &&
+	       !strcmp(a->root_real + strlen(cwd), "/node_modules");
+}
+
+/*
+ * Keep the timeline records: all of them from a cache named with
+ * --npm-cache (the cache is evidence in its own right); from the default
+ * cache only what concerns this tree (fetches of its packages' tarballs
+ * and packuments, logs of npm runs inside it), so that npm use elsewhere
+ * on the machine changes neither the snapshot nor a diff.
+ */
+static void timeline_keep(cairn_analyzer *a, cairn_recs *pending)
+{
+	const char *from = a->opts.npm_cache_from;
+	int all = !from || !strcmp(from, "option");
+	char **set = NULL, **names = NULL, **logs = NULL;
+	size_t nset = 0, nnames = 0, nlogs = 0, i, k;
+
+	for (i = 0; !all && i < a->recs.n; i++) {
+		const json_t *r = a->recs.v[i].rec;
+		const char *t = json_string_value(json_object_get(r, "type"));
+		const char *in = json_string_value(json_object_get(r, "integrity"));
+		const char *name = json_string_value(json_object_get(r, "name"));
+		const char *ver = json_string_value(json_object_get(r, "version"));
+
+		if (!t || strcmp(t, "package") || !name)
+			continue;
+		set = cairn_realloc(set, (nset + 2) * sizeof(*set));
+		names = cairn_realloc(names, (nnames + 1) * sizeof(*names));
+		names[nnames++] = cairn_strdup(name);
+		if (in)
+			set[nset++] = cairn_strdup(in);
+		if (ver) {
+			const char *base = name[0] == '@' && strchr(name, '/') ? strchr(name, '/') + 1 : name;
+			cairn_buf b = CAIRN_BUF_INIT;
+
+			cairn_buf_addf(&b, "%s/-/%s-%s.tgz", name, base, ver);
+			set[nset++] = cairn_buf_detach(&b, NULL);
+		}
+	}
+	if (nset > 1)
+		qsort(set, nset, sizeof(*set), str_cmp);
+	for (i = 0; !all && i < pending->n; i++) {
+		const json_t *r = pending->v[i].rec;
+		const char *t = json_string_value(json_object_get(r, "type"));
+
+		if (t && !strcmp(t, "npm_command") &&
+		    cwd_in_tree(a, json_string_value(json_object_get(r, "cwd")))) {
+			logs = cairn_realloc(logs, (nlogs + 1) * sizeof(*logs));
+			logs[nlogs++] = cairn_strdup(json_string_value(json_object_get(r, "log")) ?
+						     json_string_value(json_object_get(r, "log")) : "");
+		}
+	}
+	if (nlogs > 1)
+		qsort(logs, nlogs, sizeof(*logs), str_cmp);
+	for (i = 0; i < pending->n; i++) {
+		json_t *r = pending->v[i].rec;
+		const char *t = json_string_value(json_object_get(r, "type"));
+		int keep = all;
+
+		if (!keep && t && !strcmp(t, "npm_fetch")) {
+			const char *url = json_string_value(json_object_get(r, "url"));
+			const char *kind = json_string_value(json_object_get(r, "kind"));
+			char *tk = url ? cairn_npm_tarball_key(url) : NULL;
+
+			keep = in_set(set, nset, json_string_value(json_object_get(r, "integrity"))) ||
+			       in_set(set, nset, tk);
+			for (k = 0; !keep && kind && !strcmp(kind, "packument") && k < nnames; k++)
+				keep = packument_of(url, names[k]);
+			free(tk);
+		} else if (!keep && t && (!strcmp(t, "npm_command") || !strcmp(t, "npm_script"))) {
+			keep = in_set(logs, nlogs, json_string_value(json_object_get(r, "log")));
+		} else if (!keep) {
+			keep = 1;   /* parse_error: a log that could not be read */
+		}
+		if (keep)
+			cairn_recs_add(&a->recs, r, pending->v[i].key);
+		else {
+			json_decref(r);
+			free(pending->v[i].key);
+		}
+	}
+	free(pending->v);
+	cairn_recs_init(pending);
+	for (i = 0; i < nset; i++)
+		free(set[i]);
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	for (i = 0; i < nlogs; i++)
+		free(logs[i]);
+	free(set);
+	free(names);
+	free(logs);
+}
+
+/* npx cache trees of the MCP servers found: each written as
+ * "npm-cache:_npx/<key>", relative to the cache, so that it reads the same
+ * whoever's cache and wherever it is. */
+static void npx_trees(cairn_analyzer *a, const cairn_npm_cache *cache,
+		      const cairn_npm_opts *base)
+{
+	int npmfd = cairn_npm_cache_root_fd(cache);
 	size_t i, n = a->recs.n;
 	char **done = NULL;
 	size_t ndone = 0;
 
-	if (npmfd < 0) {
-		free(label);
+	if (npmfd < 0)
 		return;
-	}
 	for (i = 0; i < n; i++) {
 		json_t *r = a->recs.v[i].rec;
 		const char *t = json_string_value(json_object_get(r, "type"));
@@ -300,12 +447,17 @@ static void npx_trees(cairn_analyzer *a, int cachefd)
 		done[ndone++] = cairn_strdup(slash + 1);
 		rel = cairn_path_join("_npx", slash + 1);
 		fd = cairn_safe_opendir(npmfd, rel);
-		tree_label = cairn_path_join(label, rel);
+		tree_label = cairn_path_join("npm-cache:_npx", slash + 1);
 		if (fd >= 0) {
+			cairn_npm_opts o = *base;
+
+			o.label_prefix = tree_label;
+			o.outside_root = 0;
+			o.root_name = NULL;
 			cairn_pkg_files_init(&f);
 			if (cairn_pkg_walk(&f, fd, tree_label) < 0)
 				cairn_recs_parse_error(&a->recs, tree_label, "npm", cairn_error_last());
-			cairn_npm_analyze(&a->recs, fd, &f, tree_label, cachefd);
+			cairn_npm_analyze(&a->recs, fd, &f, &o);
 			cairn_pkg_files_release(&f);
 			close(fd);
 		}
@@ -315,8 +467,6 @@ static void npx_trees(cairn_analyzer *a, int cachefd)
 	for (i = 0; i < ndone; i++)
 		free(done[i]);
 	free(done);
-	free(label);
-	close(npmfd);
 }
 
 /* Claude Code settings in the tree that tree_text_files() reads. */
@@ -413,7 +563,8 @@ static void mcp_all(cairn_analyzer *a, int npx_fd, const char *npx_label)
 	char **seen = NULL;
 	cairn_buf b = CAIRN_BUF_INIT;
 
-	if (a->opts.packages) {
+	/* below a node_modules root every config is a package's own */
+	if (a->opts.packages && a->parentfd < 0) {
 		for (i = 0; i < a->files.n; i++) {
 			const char *p = a->files.v[i].path;
 			const char *client = cairn_mcp_config_client(p);
@@ -542,45 +693,124 @@ static void tree_text_files(cairn_analyzer *a)
 	cairn_buf_release(&b);
 }
 
+/* A copy of the file index with every path below prefix: how a
+ * node_modules root looks from the folder above it. */
+static void files_prefixed(cairn_pkg_files *out, const cairn_pkg_files *in, const char *prefix)
+{
+	size_t i, pl = strlen(prefix);
+
+	cairn_pkg_files_init(out);
+	out->cap = in->n + 1;
+	out->v = cairn_calloc(out->cap, sizeof(*out->v));
+	for (i = 0; i < in->n; i++) {
+		cairn_pkg_file *f = &out->v[out->n++];
+
+		*f = in->v[i];
+		f->path = cairn_malloc(pl + in->v[i].path_len + 1);
+		memcpy(f->path, prefix, pl);
+		memcpy(f->path + pl, in->v[i].path, in->v[i].path_len + 1);
+		f->path_len += pl;
+	}
+}
+
+/* Why packages could not be checked against a cache (coverage detail). */
+static const char *no_cache_detail(const cairn_analyzer *a)
+{
+	const char *from = a->opts.npm_cache_from;
+
+	if (from && !strcmp(from, "off"))
+		return "--no-npm-cache was given";
+	if (a->opts.npm_cache)
+		return "the npm cache could not be opened (see its parse_error)";
+	return "no --npm-cache given, and no npm cache found ($npm_config_cache unset, no ~/.npm)";
+}
+
+static void npm_packages(cairn_analyzer *a, const cairn_npm_opts *base)
+{
+	cairn_npm_opts o = *base;
+
+	if (a->parentfd >= 0) {
+		cairn_pkg_files pf;
+
+		o.label_prefix = "..";
+		o.outside_root = 1;
+		o.root_name = a->parent_name;
+		files_prefixed(&pf, &a->files, "node_modules/");
+		cairn_npm_analyze(&a->recs, a->parentfd, &pf, &o);
+		cairn_pkg_files_release(&pf);
+	} else {
+		o.root_name = a->root_name;
+		cairn_npm_analyze(&a->recs, a->rootfd, &a->files, &o);
+	}
+}
+
+/* The coverage record: counts over the package records. */
+static void coverage_record(cairn_analyzer *a)
+{
+	json_t *pkgs = json_array(), *rec = json_object(), *counts;
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	for (i = 0; i < a->recs.n; i++) {
+		const char *t = json_string_value(json_object_get(a->recs.v[i].rec, "type"));
+
+		if (t && !strcmp(t, "package"))
+			json_array_append(pkgs, a->recs.v[i].rec);
+	}
+	counts = cairn_coverage_count(pkgs);
+	json_object_set_new(rec, "type", json_string("coverage"));
+	json_object_set_new(rec, "analysed", json_boolean(a->opts.packages));
+	json_object_foreach(counts, k, v)
+		json_object_set(rec, k, v);
+	cairn_recs_add(&a->recs, rec, cairn_strdup(""));
+	json_decref(a->coverage);
+	a->coverage = counts;
+	json_decref(pkgs);
+}
+
 static int run(cairn_analyzer *a)
 {
-	int cachefd = -1, npx_fd = -1;
-	char *npm_label = NULL;
+	cairn_npm_cache *cache = NULL;
+	cairn_npm_opts no;
+	char *cache_label = NULL;
+	cairn_recs pending;
+	int npx_fd = -1;
 
+	cairn_recs_init(&pending);
+	memset(&no, 0, sizeof(no));
+	no.cachefd = -1;
 	if (a->opts.npm_cache) {
-		cachefd = cairn_safe_open_abs_dir(a->opts.npm_cache);
-		if (cachefd < 0) {
+		if (cairn_npm_cache_open(&cache, a->opts.npm_cache) < 0) {
 			cairn_recs_parse_error(&a->recs, a->opts.npm_cache, "cacache", cairn_error_last());
-			cachefd = -1;
+		} else {
+			const char *rp = cairn_npm_cache_root_path(cache);
+
+			cache_label = tilde(rp ? rp : a->opts.npm_cache);
+			if (!cairn_npm_cache_is_cache(cache))
+				cairn_recs_parse_error(&a->recs, a->opts.npm_cache, "cacache",
+						       "not an npm cache: no _cacache, content-v2 or "
+						       "index-v5 folder (npm config get cache names it)");
+			no.cachefd = cairn_npm_cache_cacache_fd(cache);
+			no.cache = cache;
+			npm_timeline(a, cache, cache_label, &pending);
 		}
 	}
+	no.no_cache_detail = no_cache_detail(a);
 	if (a->opts.packages) {
 		/* the root's real path: where dpkg would have put the files */
-		char *real = realpath(a->root, NULL);
-		cairn_pip_opts po = { real, a->opts.dpkg_root };
+		cairn_pip_opts po = { a->root_real, a->opts.dpkg_root };
 
-		cairn_npm_analyze(&a->recs, a->rootfd, &a->files, NULL, cachefd);
+		npm_packages(a, &no);
 		cairn_pip_analyze(&a->recs, a->rootfd, &a->files, &po);
-		free(real);
-		tree_text_files(a);
+		/* below a node_modules root every file is a package's own */
+		if (a->parentfd < 0)
+			tree_text_files(a);
 	}
-	if (cachefd >= 0)
-		npm_timeline(a, cachefd);
-	{
-		int npmfd = open_npm_dir(a, &npm_label);
-
-		if (npmfd >= 0) {
-			npx_fd = cairn_safe_opendir(npmfd, "_npx");
-			close(npmfd);
-		}
-	}
-	{
-		char *npx_label = cairn_path_join(npm_label ? npm_label : "~/.npm", "_npx");
-
-		mcp_all(a, npx_fd, npx_label);
-		free(npx_label);
-	}
-	npx_trees(a, cachefd);
+	if (cairn_npm_cache_root_fd(cache) >= 0)
+		npx_fd = cairn_safe_opendir(cairn_npm_cache_root_fd(cache), "_npx");
+	mcp_all(a, npx_fd, "_npx");
+	npx_trees(a, cache, &no);
 	if (a->opts.env_self || a->opts.pid_count) {
 		const cairn_env_key *k = get_key(a);
 		size_t i;
@@ -591,11 +821,12 @@ static int run(cairn_analyzer *a)
 			cairn_env_snapshot(&a->recs, k, a->opts.pids[i], a->opts.env_clear,
 					   a->opts.env_clear_count);
 	}
+	timeline_keep(a, &pending);
+	coverage_record(a);
 	if (npx_fd >= 0)
 		close(npx_fd);
-	if (cachefd >= 0)
-		close(cachefd);
-	free(npm_label);
+	cairn_npm_cache_free(cache);
+	free(cache_label);
 	cairn_recs_sort(&a->recs);
 	return 0;
 }
@@ -622,6 +853,11 @@ int cairn_analyzer_collect(cairn_analyzer *a, json_t **out)
 	return 0;
 }
 
+const json_t *cairn_analyzer_coverage(const cairn_analyzer *a)
+{
+	return a ? a->coverage : NULL;
+}
+
 json_t *cairn_analyze_opts_json(const cairn_analyze_opts *o)
 {
 	json_t *j = json_object(), *arr;
@@ -629,6 +865,8 @@ json_t *cairn_analyze_opts_json(const cairn_analyze_opts *o)
 
 	json_object_set_new(j, "packages", json_boolean(o->packages));
 	json_object_set_new(j, "npm_cache", o->npm_cache ? json_string(o->npm_cache) : json_null());
+	json_object_set_new(j, "npm_cache_from", o->npm_cache_from ? json_string(o->npm_cache_from)
+								  : json_null());
 	json_object_set_new(j, "env", json_boolean(o->env_self));
 	arr = json_array();
 	for (i = 0; i < o->pid_count; i++)
@@ -671,6 +909,11 @@ void cairn_analyzer_free(cairn_analyzer *a)
 		return;
 	if (a->rootfd >= 0)
 		close(a->rootfd);
+	if (a->parentfd >= 0)
+		close(a->parentfd);
+	free(a->root_name);
+	free(a->parent_name);
+	json_decref(a->coverage);
 	cairn_pkg_files_release(&a->files);
 	cairn_recs_release(&a->recs);
 	cairn_env_key_free(a->key);

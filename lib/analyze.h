@@ -14,8 +14,13 @@
 
 typedef struct cairn_analyze_opts {
 	int packages;              /* npm/pip analysis of the tree (default 1) */
-	const char *npm_cache;     /* --npm-cache DIR: tarball verification and
-	                            * install timeline; NULL = off */
+	const char *npm_cache;     /* npm cache root (~/.npm) or its _cacache:
+	                            * tarball verification, install timeline,
+	                            * npx trees; NULL = none */
+	const char *npm_cache_from;/* where npm_cache came from: "option",
+	                            * "npm_config_cache", "home" (~/.npm);
+	                            * "off" for --no-npm-cache; NULL = none
+	                            * found (recorded in the header) */
 	int env_self;              /* --env: cairn-snap's own environment */
 	const char **pids;         /* --pid PID (repeatable) */
 	size_t pid_count;
@@ -50,6 +55,10 @@ int cairn_analyzer_finish(cairn_analyzer *a, cairn_snap_writer *w);
  * writing them: for tests and tools that do not write a snapshot.
  * Call at most once, instead of cairn_analyzer_finish(). */
 int cairn_analyzer_collect(cairn_analyzer *a, json_t **out);
+/* After cairn_analyzer_finish() or _collect(): the coverage counts of the
+ * package records (cairn_coverage_count(), borrowed; NULL before), for the
+ * trailer and the one-line summary. */
+const json_t *cairn_analyzer_coverage(const cairn_analyzer *a);
 /* Options to record in the header's "options" object (new reference). */
 json_t *cairn_analyze_opts_json(const cairn_analyze_opts *opts);
 void cairn_analyzer_free(cairn_analyzer *a);

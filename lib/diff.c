@@ -789,6 +789,7 @@ struct rec_kind {
 
 static const struct rec_kind rec_kinds[] = {
 	{ "claude_hook",  { "config", "event", "index", NULL } },
+	{ "coverage",     { "type", NULL } },   /* one per snapshot */
 	{ "env",          { "source", "name", NULL } },
 	{ "install_cmd",  { "file", "line", "index", NULL } },
 	{ "mcp_server",   { "config", "scope", "server", NULL } },

@@ -464,7 +464,7 @@ static void one_server(cairn_recs *recs, const cairn_env_key *key, const char *l
 		int present = 0;
 
 		if (k) {
-			char *lbl = cairn_path_join(npx_label ? npx_label : "~/.npm/_npx", k);
+			char *lbl = cairn_path_join(npx_label ? npx_label : "_npx", k);
 			struct stat st;
 
 			present = npx_fd >= 0 && fstatat(npx_fd, k, &st, AT_SYMLINK_NOFOLLOW) == 0 &&

@@ -21,7 +21,8 @@ const char *const *cairn_mcp_user_places(void);
  * Parse one config (data[0..len)) named label into mcp_server records.
  * key hashes env/header values (may be NULL).  npx_fd: the _npx folder of
  * the npm cache, or -1, to say whether a server's npx folder exists;
- * npx_label: how that folder is written ("~/.npm/_npx"; NULL = that).
+ * npx_label: how that folder is written, relative to the npm cache root
+ * ("_npx"; NULL = that), so that two copies of a tree read the same.
  * Bad JSON becomes a parse_error record.  Returns the number of servers.
  */
 int cairn_mcp_parse(cairn_recs *recs, const cairn_env_key *key, const char *label,

@@ -8,6 +8,8 @@
  */
 #include "npm.h"
 #include "cacache.h"
+#include "coverage.h"
+#include "npmcache.h"
 #include "tarball.h"
 #include "jsonutil.h"
 #include "url.h"
@@ -71,6 +73,7 @@ static void entry_common(cairn_npm_lock_entry *e, const json_t *o)
 	e->peer = jbool(o, "peer");
 	e->has_install_script = jbool(o, "hasInstallScript");
 	e->link = jbool(o, "link");
+	e->in_bundle = jbool(o, "inBundle");
 }
 
 static void lock_v1(lock_build *b, const json_t *deps, const char *parent, int depth)
@@ -410,6 +413,12 @@ typedef struct installed {
 	char *key;            /* relative to the project */
 	json_t *manifest;     /* NULL when unreadable */
 	json_t *required_by;  /* [{from, range, section}] */
+	/* set once its coverage is known, for the packages it bundles: */
+	const char *tar_integrity;  /* the tarball its files were compared
+	                             * with, NULL when not verified */
+	const char *tar_owner;      /* key of the package that tarball is of */
+	const char *reason;         /* coverage reason when not verified */
+	char *detail;               /* its coverage detail (owned) */
 } installed;
 
 static int installed_cmp(const void *a, const void *b)
@@ -419,8 +428,10 @@ static int installed_cmp(const void *a, const void *b)
 
 static const installed *find_installed(const installed *v, size_t n, const char *key)
 {
-	installed k = { (char *)key, NULL, NULL };
+	installed k;
 
+	memset(&k, 0, sizeof(k));
+	k.key = (char *)key;
 	return n ? bsearch(&k, v, n, sizeof(*v), installed_cmp) : NULL;
 }
 
@@ -558,12 +569,24 @@ static void tlist_release(tlist *t)
 	free(t->v);
 }
 
+/* The members of the last tarball read: the packages a tarball bundles
+ * follow it in key order and are compared with the same members. */
+typedef struct tar_cache {
+	char *integrity;
+	int rc;               /* 0, or why it could not be used */
+	const char *status;   /* when rc < 0 */
+	char *message;
+	tlist t;              /* sorted by path */
+} tar_cache;
+
 typedef struct ctx {
 	cairn_recs *recs;
 	int rootfd;
 	const cairn_pkg_files *files;
 	const char *label_prefix;
 	int cachefd;
+	const cairn_npm_opts *o;
+	tar_cache *tc;
 } ctx;
 
 static char *file_label(const ctx *c, const char *rel)
@@ -650,53 +673,88 @@ static void sort_string_array(json_t *arr)
 	free(v);
 }
 
-/* Verify the package folder against its tarball in the cache. */
+/* The members of the tarball for integrity (cached in c->tc); 0, or a
+ * negative code with *status and *message set. */
+static int tar_members(const ctx *c, const char *integrity, const char *label,
+		       const tlist **out, const char **status, const char **message)
+{
+	tar_cache *tc = c->tc;
+	cairn_buf tgz = CAIRN_BUF_INIT;
+	char *src;
+	int rc;
+
+	if (!tc->integrity || strcmp(tc->integrity, integrity)) {
+		free(tc->integrity);
+		free(tc->message);
+		tlist_release(&tc->t);
+		memset(tc, 0, sizeof(*tc));
+		tc->integrity = cairn_strdup(integrity);
+		src = cairn_cacache_content_path(integrity);
+		rc = cairn_cacache_read(&tgz, c->cachefd, integrity, "npm cache");
+		if (rc == CAIRN_ENOTFOUND) {
+			tc->status = "not_in_cache";
+		} else if (rc < 0) {
+			tc->status = rc == CAIRN_EVERIFY ? "cache_corrupt" : "not_in_cache";
+			tc->message = cairn_strdup(cairn_error_last());
+		} else {
+			rc = cairn_tarball_scan(tgz.data, tgz.len, 1, tlist_cb, &tc->t,
+						src ? src : "tarball");
+			if (rc < 0) {
+				tc->status = "tar_refused";
+				tc->message = cairn_strdup(cairn_error_last());
+				cairn_recs_parse_error(c->recs, label, "tarball", tc->message);
+			} else if (tc->t.n > 1) {
+				qsort(tc->t.v, tc->t.n, sizeof(*tc->t.v), tmember_cmp);
+			}
+		}
+		tc->rc = rc;
+		free(src);
+		cairn_buf_release(&tgz);
+	}
+	*out = &tc->t;
+	*status = tc->status;
+	*message = tc->message;
+	return tc->rc;
+}
+
+/*
+ * Verify the package folder against its tarball in the cache; member_prefix
+ * (NULL: none) selects the members of a bundling package's tarball that
+ * are this package ("node_modules/<name>/").
+ */
 static json_t *verify_pkg(const ctx *c, const char *pkgdir, const char *integrity,
-			  json_t *flags, const char *label)
+			  const char *member_prefix, json_t *flags, const char *label)
 {
 	json_t *f = json_object();
 	json_t *mod = json_array(), *add = json_array(), *miss = json_array();
-	cairn_buf tgz = CAIRN_BUF_INIT, prefix = CAIRN_BUF_INIT;
-	tlist t = { NULL, 0, 0 };
+	cairn_buf prefix = CAIRN_BUF_INIT;
+	const tlist *t = NULL;
 	char *src = integrity ? cairn_cacache_content_path(integrity) : NULL;
-	const char *status = "verified";
-	char *message = NULL;
+	const char *status = "verified", *message = NULL;
+	size_t mpl = member_prefix ? strlen(member_prefix) : 0;
 	long matching = 0;
 	size_t lo, hi;
-	int rc;
 
 	if (!integrity) {
 		status = "no_integrity";
 		goto out;
 	}
-	rc = cairn_cacache_read(&tgz, c->cachefd, integrity, "npm cache");
-	if (rc == CAIRN_ENOTFOUND) {
-		status = "not_in_cache";
+	if (tar_members(c, integrity, label, &t, &status, &message) < 0)
 		goto out;
-	}
-	if (rc < 0) {
-		status = rc == CAIRN_EVERIFY ? "cache_corrupt" : "not_in_cache";
-		message = cairn_strdup(cairn_error_last());
-		goto out;
-	}
-	rc = cairn_tarball_scan(tgz.data, tgz.len, 1, tlist_cb, &t, src ? src : "tarball");
-	if (rc < 0) {
-		status = "tar_refused";
-		message = cairn_strdup(cairn_error_last());
-		cairn_recs_parse_error(c->recs, label, "tarball", message);
-		goto out;
-	}
-	if (t.n > 1)
-		qsort(t.v, t.n, sizeof(*t.v), tmember_cmp);
+	status = "verified";
 	cairn_buf_addstr(&prefix, pkgdir);
 	cairn_buf_addch(&prefix, '/');
 	lo = cairn_pkg_files_range(c->files, prefix.data, &hi);
-	/* both lists sorted by path bytes: merge */
+	/* both lists sorted by path bytes (the members' common prefix keeps
+	 * their order): merge */
 	{
 		size_t a = lo, b = 0;
 
+		/* the first member under member_prefix */
+		while (mpl && b < t->n && strncmp(t->v[b].path, member_prefix, mpl) < 0)
+			b++;
 		for (;;) {
-			const char *fp = NULL;
+			const char *fp = NULL, *tp = NULL;
 			int cmp;
 
 			while (a < hi) {
@@ -706,33 +764,41 @@ static json_t *verify_pkg(const ctx *c, const char *pkgdir, const char *integrit
 				a++;
 				fp = NULL;
 			}
-			while (b < t.n && !strncmp(t.v[b].path, "node_modules/", 13))
-				b++;
-			/* skip duplicate tar members (the last one wins on extract) */
-			while (b + 1 < t.n && !strcmp(t.v[b].path, t.v[b + 1].path))
-				b++;
-			if (a >= hi && b >= t.n)
+			for (; b < t->n; b++) {
+				if (mpl && strncmp(t->v[b].path, member_prefix, mpl)) {
+					b = t->n;   /* past this package's members */
+					break;
+				}
+				tp = t->v[b].path + mpl;
+				/* nested node_modules are other packages; of
+				 * duplicate members the last one wins on extract */
+				if (strncmp(tp, "node_modules/", 13) &&
+				    !(b + 1 < t->n && !strcmp(t->v[b].path, t->v[b + 1].path)))
+					break;
+				tp = NULL;
+			}
+			if (a >= hi && b >= t->n)
 				break;
 			if (a >= hi)
 				cmp = 1;
-			else if (b >= t.n)
+			else if (b >= t->n)
 				cmp = -1;
 			else
-				cmp = strcmp(fp, t.v[b].path);
+				cmp = strcmp(fp, tp);
 			if (cmp < 0) {
 				json_array_append_new(add, jbytes(fp));
 				a++;
 			} else if (cmp > 0) {
-				json_array_append_new(miss, jbytes(t.v[b].path));
+				json_array_append_new(miss, jbytes(tp));
 				b++;
 			} else {
 				const cairn_pkg_file *pf = &c->files->v[a];
 
 				if (pf->type == CAIRN_T_FILE && pf->hashed &&
-				    !memcmp(pf->sha256, t.v[b].sha, 32))
+				    !memcmp(pf->sha256, t->v[b].sha, 32))
 					matching++;
 				else
-					json_array_append_new(mod, jbytes(t.v[b].path));
+					json_array_append_new(mod, jbytes(tp));
 				a++;
 				b++;
 			}
@@ -752,10 +818,7 @@ out:
 	json_object_set_new(f, "added", add);
 	json_object_set_new(f, "missing", miss);
 	set_str(f, "message", message);
-	free(message);
 	free(src);
-	tlist_release(&t);
-	cairn_buf_release(&tgz);
 	cairn_buf_release(&prefix);
 	return f;
 }
@@ -800,6 +863,11 @@ static void content_digest(const ctx *c, const char *pkgdir, char hex[65], long 
 	cairn_buf_release(&prefix);
 }
 
+static int has_str_prefix(const char *s, const char *prefix)
+{
+	return s && !strncmp(s, prefix, strlen(prefix));
+}
+
 static const char *lifecycle[] = { "preinstall", "install", "postinstall", "prepare" };
 
 static void lock_flags(json_t *flags, const cairn_npm_lock_entry *le,
@@ -809,9 +877,11 @@ static void lock_flags(json_t *flags, const cairn_npm_lock_entry *le,
 	const char *r = le->resolved;
 	const char *v = le->version;
 
-	if (!le->integrity && !le->link && !(r && !strncmp(r, "file:", 5)))
+	/* a bundled entry (inBundle) has neither: it comes inside its
+	 * bundler's tarball, which has them */
+	if (!le->integrity && !le->link && !le->in_bundle && !(r && !strncmp(r, "file:", 5)))
 		add_flag(flags, "no_integrity");
-	if (!r && !le->link)
+	if (!r && !le->link && !le->in_bundle)
 		add_flag(flags, "no_resolved");
 	if (r && registry_host && cairn_url_http_host(host, sizeof(host), r) == 0 &&
 	    strcmp(host, registry_host))
@@ -830,6 +900,195 @@ static void lock_flags(json_t *flags, const cairn_npm_lock_entry *le,
 		add_flag(flags, "alias");
 }
 
+/* Does an installed package's manifest bundle dependencies
+ * (bundleDependencies or bundledDependencies: a list of names, or true)? */
+static int bundles(const json_t *manifest)
+{
+	const json_t *b = json_object_get(manifest, "bundleDependencies");
+
+	if (!b)
+		b = json_object_get(manifest, "bundledDependencies");
+	return json_is_true(b) || json_array_size(b) > 0;
+}
+
+/*
+ * The installed package whose tarball shipped key: the nearest enclosing
+ * package that bundles dependencies (npm packs the bundled ones with all
+ * their own dependencies below it); NULL when key came from its own
+ * tarball.
+ */
+static installed *bundled_by(installed *inst, size_t ninst, const char *key)
+{
+	const char *p = key + strlen(key);
+
+	while (p > key) {
+		installed *up;
+		char *anc;
+
+		/* back to the previous "/node_modules/" */
+		do
+			p--;
+		while (p > key && strncmp(p, "/node_modules/", 14));
+		if (p == key)
+			break;
+		anc = cairn_strndup(key, (size_t)(p - key));
+		up = (installed *)find_installed(inst, ninst, anc);
+		free(anc);
+		if (up && bundles(up->manifest))
+			return up;
+	}
+	return NULL;
+}
+
+/* What a project says about packages that have no integrity to look up. */
+struct proj_facts {
+	const char *kind;        /* npm_project "kind" */
+	const char *lock_name;   /* lockfile the entries came from, or NULL */
+	const char *other_lock;  /* a lockfile cairn does not read, or NULL */
+};
+
+/* A lockfile of another package manager in proj, or NULL. */
+static const char *other_lockfile(const ctx *c, const char *proj)
+{
+	static const char *const names[] = {
+		"pnpm-lock.yaml", "yarn.lock", "bun.lock", "bun.lockb", NULL
+	};
+	size_t i;
+
+	for (i = 0; names[i]; i++) {
+		char *p = cairn_path_join(proj, names[i]);
+		int found = cairn_pkg_files_find(c->files, p) != NULL;
+
+		free(p);
+		if (found)
+			return names[i];
+	}
+	return NULL;
+}
+
+/*
+ * "files" and "coverage" of an installed package: compared with its
+ * tarball when one can be found (lockfile integrity, else the cache
+ * index by resolved URL or name and version), else the reason why not
+ * (docs/RECORDS.md §Coverage).
+ */
+static void files_and_coverage(const ctx *c, json_t *rec, json_t *flags, const char *pkgdir,
+			       installed *self, const installed *bundler,
+			       const cairn_npm_lock_entry *le, const char *integrity,
+			       const char *name, const char *version, const struct proj_facts *pf)
+{
+	const char *key = self->key;
+	const char *reason = NULL, *via = NULL, *check = integrity, *status;
+	const char *bname = bundler ? json_string_value(json_object_get(bundler->manifest, "name")) : NULL;
+	char *member_prefix = NULL;
+	cairn_buf d = CAIRN_BUF_INIT;
+	json_t *files = json_null();
+	int verified = 0;
+	/* a link or a folder: local code; a file: tarball has an integrity
+	 * and is checked like any other */
+	int local = le && (le->link || (le->resolved && !strncmp(le->resolved, "file:", 5) &&
+					!le->integrity));
+
+	if (!bname)
+		bname = "its parent";
+	/* a bundled package came inside its bundler's tarball (npm trims
+	 * bundled folders: its own release is no reference): it is compared
+	 * with the members of that tarball, when the bundler was verified */
+	if (bundler && bundler->tar_integrity) {
+		check = bundler->tar_integrity;
+		member_prefix = cairn_strdup(key + strlen(bundler->tar_owner) + 1);
+		member_prefix = cairn_realloc(member_prefix, strlen(member_prefix) + 2);
+		strcat(member_prefix, "/");
+	} else if (bundler || (le && le->in_bundle)) {
+		check = NULL;
+	} else if (!check && !local && c->o->cache) {
+		if (le && le->resolved)
+			check = cairn_npm_cache_find_tarball(c->o->cache, le->resolved, NULL, NULL, &via);
+		if (!check)
+			check = cairn_npm_cache_find_tarball(c->o->cache, NULL, name, version, &via);
+		if (check)
+			add_flag(flags, "integrity_from_cache_index");
+	}
+	if (c->cachefd >= 0) {
+		char *pl = file_label(c, pkgdir);
+
+		files = verify_pkg(c, pkgdir, check, member_prefix, flags, pl);
+		free(pl);
+	}
+	status = json_string_value(json_object_get(files, "status"));
+	if (local) {
+		reason = "link";
+		cairn_buf_addstr(&d, le->link ? "the lockfile entry links a local folder"
+				 : "a file: dependency (a local folder)");
+	} else if (bundler && !bundler->tar_integrity) {
+		/* not verified for the reason its bundler was not */
+		reason = bundler->reason ? bundler->reason : "bundled";
+		cairn_buf_addf(&d, "shipped inside the tarball of %s, not verified: %s", bname,
+			       bundler->detail ? bundler->detail : "?");
+	} else if (!check && (bundler || (le && le->in_bundle))) {
+		reason = "bundled";
+		cairn_buf_addf(&d, "shipped inside the tarball of %s (inBundle)", bname);
+	} else if (!check) {
+		if (pf->kind && !strcmp(pf->kind, "global")) {
+			reason = "global_no_lockfile";
+			cairn_buf_addstr(&d, "a global install: npm keeps no lockfile for them");
+		} else if (!pf->lock_name && pf->other_lock) {
+			reason = "lockfile_unsupported";
+			cairn_buf_addf(&d, "the project has %s, not an npm lockfile", pf->other_lock);
+		} else if (!pf->lock_name && pf->kind && !strcmp(pf->kind, "outside_root")) {
+			reason = "no_lockfile";
+			cairn_buf_addstr(&d, "the snapshot root is a node_modules folder: the project's "
+					 "lockfile is outside it (snapshot the project folder)");
+		} else if (!pf->lock_name) {
+			reason = "no_lockfile";
+			cairn_buf_addstr(&d, "the project has no package-lock.json, npm-shrinkwrap.json "
+					 "or node_modules/.package-lock.json");
+		} else if (!le) {
+			reason = "not_locked";
+			cairn_buf_addf(&d, "%s has no entry %s", pf->lock_name, key);
+		} else {
+			reason = "no_integrity";
+			cairn_buf_addstr(&d, has_str_prefix(le->resolved, "git") || has_str_prefix(le->version, "git") ||
+					 has_str_prefix(le->resolved, "github:") ?
+					 "a git dependency: the lockfile names a commit, not a tarball hash" :
+					 "the lockfile entry has no integrity");
+		}
+		if (c->o->cache)
+			cairn_buf_addf(&d, "; the npm cache index has no tarball for %s@%s",
+				       name ? name : key_name(key), version ? version : "?");
+		else if (c->cachefd < 0 && strcmp(reason, "lockfile_unsupported"))
+			cairn_buf_addstr(&d, "; no npm cache to look the tarball up in");
+	} else if (c->cachefd < 0) {
+		reason = "no_cache";
+		cairn_buf_addstr(&d, c->o->no_cache_detail ? c->o->no_cache_detail : "no npm cache");
+	} else if (status && !strcmp(status, "verified")) {
+		verified = 1;
+		if (bundler)
+			cairn_buf_addf(&d, "compared with the tarball of %s, which bundles it", bname);
+		else if (via)
+			cairn_buf_addf(&d, "integrity from the npm cache index: the tarball npm "
+				       "fetched from %s", via);
+	} else {
+		const char *msg = json_string_value(json_object_get(files, "message"));
+
+		reason = status && cairn_coverage_reason_find(status) ? status : "not_in_cache";
+		if (msg)
+			cairn_buf_addstr(&d, msg);
+		else if (!strcmp(reason, "not_in_cache"))
+			cairn_buf_addstr(&d, "the npm cache has no tarball with this integrity");
+	}
+	json_object_set_new(rec, "files", files);
+	json_object_set_new(rec, "coverage", cairn_coverage_package(verified, reason, d.data));
+	/* what the packages it bundles inherit */
+	if (verified) {
+		self->tar_integrity = bundler ? bundler->tar_integrity : check;
+		self->tar_owner = bundler ? bundler->tar_owner : self->key;
+	}
+	self->reason = reason;
+	self->detail = cairn_buf_detach(&d, NULL);
+	free(member_prefix);
+}
+
 static void analyze_project(const ctx *c, const char *proj)
 {
 	char *pj_rel = cairn_path_join(proj, "package.json");
@@ -840,7 +1099,10 @@ static void analyze_project(const ctx *c, const char *proj)
 	char *project_label = c->label_prefix ? cairn_path_join(c->label_prefix, proj)
 					      : cairn_strdup(proj);
 	int present = 0, hidden_present = 0;
-	json_t *pj = read_json(c, pj_rel, CAIRN_CAP_MANIFEST, &present);
+	/* outside: the folder around a node_modules snapshot root is not part
+	 * of the snapshot: its package.json and lockfiles are not read */
+	int outside = c->o->outside_root && !*proj;
+	json_t *pj = outside ? NULL : read_json(c, pj_rel, CAIRN_CAP_MANIFEST, &present);
 	cairn_npm_lock *lock = NULL, *hidden = NULL;
 	const cairn_npm_lock *used;
 	const char *lock_name = NULL;
@@ -848,14 +1110,31 @@ static void analyze_project(const ctx *c, const char *proj)
 	size_t ninst = 0, cinst = 0, lo, hi, i;
 	size_t plen = *proj ? strlen(proj) + 1 : 0;
 	json_t *prec;
+	struct proj_facts pf;
 
-	lock = read_lock(c, shrink_rel, &present);
-	if (lock)
-		lock_name = "npm-shrinkwrap.json";
-	else if ((lock = read_lock(c, lock_rel, &present)))
-		lock_name = "package-lock.json";
+	if (!outside) {
+		lock = read_lock(c, shrink_rel, &present);
+		if (lock)
+			lock_name = "npm-shrinkwrap.json";
+		else if ((lock = read_lock(c, lock_rel, &present)))
+			lock_name = "package-lock.json";
+	}
 	hidden = read_lock(c, hidden_rel, &hidden_present);
 	used = lock ? lock : hidden;
+	/* A global prefix (<prefix>/lib/node_modules): npm writes neither a
+	 * package.json nor a lockfile there; it is no project to lock. */
+	{
+		const char *dir = *proj ? cairn_path_base(proj) : c->o->root_name;
+		int is_lib = dir && !strcmp(dir, "lib");
+
+		if (outside)
+			pf.kind = is_lib ? "global" : "outside_root";
+		else
+			pf.kind = is_lib && !lock && !hidden && !cairn_pkg_files_find(c->files, pj_rel) ?
+				  "global" : "project";
+	}
+	pf.lock_name = lock ? lock_name : hidden ? "node_modules/.package-lock.json" : NULL;
+	pf.other_lock = outside ? NULL : other_lockfile(c, proj);
 
 	/* installed packages */
 	lo = cairn_pkg_files_range(c->files, nm_prefix, &hi);
@@ -869,8 +1148,8 @@ static void analyze_project(const ctx *c, const char *proj)
 			cinst = cinst ? cinst * 2 : 64;
 			inst = cairn_realloc(inst, cinst * sizeof(*inst));
 		}
+		memset(&inst[ninst], 0, sizeof(inst[ninst]));
 		inst[ninst].key = cairn_strndup(rel, kl);
-		inst[ninst].required_by = NULL;
 		{
 			int pres;
 			char *mrel = cairn_path_join(proj, rel);
@@ -899,7 +1178,7 @@ static void analyze_project(const ctx *c, const char *proj)
 		require_edges(inst, ninst, inst[i].key, inst[i].manifest, 0);
 
 	for (i = 0; i < ninst; i++) {
-		const installed *in = &inst[i];
+		installed *in = &inst[i];
 		const json_t *m = in->manifest;
 		json_t *rec = json_object(), *flags = json_array(), *scripts = json_object();
 		json_t *bin = json_object();
@@ -1040,14 +1319,8 @@ static void analyze_project(const ctx *c, const char *proj)
 			add_flag(flags, "install_script");
 		if (has_script && le && !le->has_install_script)
 			add_flag(flags, "install_script_not_in_lock");
-		if (c->cachefd >= 0) {
-			char *pl = file_label(c, pkgdir);
-
-			json_object_set_new(rec, "files", verify_pkg(c, pkgdir, integrity, flags, pl));
-			free(pl);
-		} else {
-			json_object_set_new(rec, "files", json_null());
-		}
+		files_and_coverage(c, rec, flags, pkgdir, in, bundled_by(inst, ninst, in->key),
+				   le, integrity, name, version, &pf);
 		/* flags: sorted, unique */
 		sort_string_array(flags);
 		for (k = 1; k < json_array_size(flags);) {
@@ -1130,6 +1403,8 @@ static void analyze_project(const ctx *c, const char *proj)
 		} else {
 			json_object_set_new(rec, "files", json_null());
 		}
+		json_object_set_new(rec, "coverage", cairn_coverage_package(0, "not_installed",
+			"the lockfile names it, nothing is installed at this path"));
 		cairn_recs_add(c->recs, rec, cairn_recs_key("npm", project_label, le->key, (char *)NULL));
 	}
 
@@ -1168,10 +1443,12 @@ static void analyze_project(const ctx *c, const char *proj)
 	json_object_set_new(prec, "lock_entries", used ? json_integer((json_int_t)used->n) : json_null());
 	set_str(prec, "registry_host", used ? used->registry_host : NULL);
 	json_object_set_new(prec, "installed", json_integer((json_int_t)ninst));
+	json_object_set_new(prec, "kind", json_string(pf.kind));
 	cairn_recs_add(c->recs, prec, cairn_recs_key(project_label, (char *)NULL));
 
 	for (i = 0; i < ninst; i++) {
 		free(inst[i].key);
+		free(inst[i].detail);
 		json_decref(inst[i].manifest);
 		json_decref(inst[i].required_by);
 	}
@@ -1188,17 +1465,34 @@ static void analyze_project(const ctx *c, const char *proj)
 }
 
 int cairn_npm_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files,
-		      const char *label_prefix, int cachefd)
+		      const cairn_npm_opts *opts)
 {
-	ctx c = { recs, rootfd, files, label_prefix, cachefd };
+	static const cairn_npm_opts none = { NULL, -1, NULL, NULL, 0, NULL };
 	size_t n = 0, i;
-	char **projects = find_projects(files, &n);
+	char **projects;
+	tar_cache tc;
+	ctx c;
 
+	memset(&tc, 0, sizeof(tc));
+
+	if (!opts)
+		opts = &none;
+	c.recs = recs;
+	c.rootfd = rootfd;
+	c.files = files;
+	c.label_prefix = opts->label_prefix;
+	c.cachefd = opts->cachefd;
+	c.o = opts;
+	c.tc = &tc;
+	projects = find_projects(files, &n);
 	for (i = 0; i < n; i++) {
 		analyze_project(&c, projects[i]);
 		free(projects[i]);
 	}
 	free(projects);
+	free(tc.integrity);
+	free(tc.message);
+	tlist_release(&tc.t);
 	return 0;
 }
 

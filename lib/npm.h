@@ -14,6 +14,7 @@ typedef struct cairn_npm_lock_entry {
 	char *version, *resolved, *integrity;   /* NULL when absent */
 	int has_name;       /* the entry carried an explicit "name" */
 	int dev, optional, peer, has_install_script, link;
+	int in_bundle;      /* "inBundle": shipped inside its parent's tarball */
 } cairn_npm_lock_entry;
 
 typedef struct cairn_npm_lock {
@@ -36,15 +37,34 @@ const cairn_npm_lock_entry *cairn_npm_lock_find(const cairn_npm_lock *l,
 						const char *key);
 void cairn_npm_lock_free(cairn_npm_lock *l);
 
+struct cairn_npm_cache;
+
+/* How cairn_npm_analyze() reads a tree. */
+typedef struct cairn_npm_opts {
+	const char *label_prefix;   /* NULL for the snapshot root, else written
+	                             * before project paths in records
+	                             * ("npm-cache:_npx/<key>", "..") */
+	int cachefd;                /* npm cache _cacache folder, or -1 */
+	const struct cairn_npm_cache *cache; /* its tarball index, or NULL */
+	const char *no_cache_detail;/* coverage detail when cachefd < 0 */
+	int outside_root;           /* rootfd is the folder holding the
+	                             * snapshot root, a node_modules folder;
+	                             * files are prefixed "node_modules/"; the
+	                             * folder's own package.json and lockfiles
+	                             * are not part of the snapshot and are not
+	                             * read */
+	const char *root_name;      /* last component of rootfd's real path
+	                             * (a global prefix is ".../lib"), or NULL */
+} cairn_npm_opts;
+
 /*
  * Analyze every npm project of a tree: files is the sorted index of the
- * tree whose root is open on rootfd.  label_prefix: NULL for the snapshot
- * root, else the prefix written in "project" ("~/.npm/_npx/<key>").
- * cachefd: the npm cache folder (_cacache) for tarball verification, or
- * -1.  Problems become parse_error records; returns 0.
+ * tree whose root is open on rootfd.  Every package record gets its
+ * "coverage" (docs/RECORDS.md §Coverage).  Problems become parse_error
+ * records; returns 0.
  */
 int cairn_npm_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files,
-		      const char *label_prefix, int cachefd);
+		      const cairn_npm_opts *opts);
 
 /*
  * The npm debug logs in <npm_dir>/_logs/ (NAME-debug-N.log; npmfd open on the

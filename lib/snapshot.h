@@ -23,7 +23,7 @@
 
 #define CAIRN_FORMAT_NAME "cairn-snapshot"
 #define CAIRN_FORMAT_MAJOR 1
-#define CAIRN_FORMAT_MINOR 2   /* 1.1 added package/env/mcp records, 1.2 moved reuse.prev_sha256 to the trailer */
+#define CAIRN_FORMAT_MINOR 3   /* 1.1 added package/env/mcp records, 1.2 moved reuse.prev_sha256 to the trailer, 1.3 coverage */
 
 enum cairn_entry_type {
 	CAIRN_T_FILE = 0,

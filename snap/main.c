@@ -14,8 +14,10 @@
 #include "analyze.h"
 #include "cairn.h"
 #include "cli.h"
+#include "coverage.h"
 #include "jsonutil.h"
 #include "meter.h"
+#include "npmcache.h"
 #include "scan.h"
 #include "snap.h"
 #include "snapshot.h"
@@ -63,7 +65,10 @@ static void usage(FILE *f)
 	      "      --sign KEY         sign the snapshot with this private key\n"
 	      "  -q, --quiet            no progress, no warnings\n"
 	      "      --no-packages      no npm/pip package records\n"
-	      "      --npm-cache DIR    check packages against this npm cache\n"
+	      "      --npm-cache DIR    check packages against this npm cache (its root,\n"
+	      "                         ~/.npm, or its _cacache; default: the cache of\n"
+	      "                         $npm_config_cache, else ~/.npm, when it exists)\n"
+	      "      --no-npm-cache     use no npm cache (packages are not verified)\n"
 	      "      --env              record cairn-snap's own environment\n"
 	      "      --pid PID          record the environment of process PID (repeatable)\n"
 	      "      --env-key FILE     HMAC key for environment values (created 0600)\n"
@@ -250,6 +255,27 @@ static void raise_fd_limit(void)
 	}
 }
 
+/* The one-line coverage summary (docs/RECORDS.md §Coverage), and a warning
+ * when a cache was used but held none of the tarballs. */
+static void print_coverage(int quiet, const json_t *cov, const cairn_analyze_opts *o)
+{
+	const json_t *reasons = json_object_get(cov, "reasons");
+	json_int_t pk = json_integer_value(json_object_get(cov, "packages"));
+	json_int_t ok = json_integer_value(json_object_get(cov, "verified"));
+	json_int_t miss = json_integer_value(json_object_get(reasons, "not_in_cache"));
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	if (pk <= 0 || quiet)
+		return;
+	cairn_coverage_summary(&b, cov);
+	cairn_cli_note(quiet, "%s", b.data);
+	if (o->npm_cache && !ok && miss)
+		cairn_cli_warn("the npm cache '%s' holds none of the %lld locked tarballs: "
+			       "is it the cache that made the install? (npm config get cache)",
+			       o->npm_cache, (long long)miss);
+	cairn_buf_release(&b);
+}
+
 static int parse_jobs(const char *s, unsigned *out)
 {
 	char *end;
@@ -269,7 +295,7 @@ static int cmd_snapshot(int argc, char **argv)
 		OPT_EXCLUDE = 256, OPT_REUSE, OPT_PARANOID, OPT_PUBKEY, OPT_SIGN,
 		OPT_NO_PACKAGES, OPT_NPM_CACHE, OPT_ENV, OPT_PID, OPT_ENV_KEY,
 		OPT_ENV_CLEAR, OPT_MCP_CONFIG, OPT_MCP_DISCOVER, OPT_STORE,
-		OPT_STORE_CONTENT, OPT_CREATED, OPT_VERSION
+		OPT_STORE_CONTENT, OPT_CREATED, OPT_NO_NPM_CACHE, OPT_VERSION
 	};
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -283,6 +309,7 @@ static int cmd_snapshot(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-packages", no_argument, NULL, OPT_NO_PACKAGES },
 		{ "npm-cache", required_argument, NULL, OPT_NPM_CACHE },
+		{ "no-npm-cache", no_argument, NULL, OPT_NO_NPM_CACHE },
 		{ "env", no_argument, NULL, OPT_ENV },
 		{ "pid", required_argument, NULL, OPT_PID },
 		{ "env-key", required_argument, NULL, OPT_ENV_KEY },
@@ -298,7 +325,8 @@ static int cmd_snapshot(int argc, char **argv)
 	};
 	const char *output = NULL, *reuse = NULL, *pubkey_path = NULL;
 	const char *sign_path = NULL, *store = NULL, *root;
-	int one_fs = 0, paranoid = 0, store_content = 0, c, rc, status = 2;
+	int one_fs = 0, paranoid = 0, store_content = 0, no_npm_cache = 0, c, rc, status = 2;
+	char *default_cache = NULL;
 	unsigned jobs = 0;
 	struct strv excludes = { NULL, 0 }, pids = { NULL, 0 };
 	struct strv env_clear = { NULL, 0 }, mcp = { NULL, 0 }, skip = { NULL, 0 };
@@ -334,7 +362,8 @@ static int cmd_snapshot(int argc, char **argv)
 		case OPT_SIGN: sign_path = optarg; break;
 		case 'q': ui.quiet = 1; break;
 		case OPT_NO_PACKAGES: aopts.packages = 0; break;
-		case OPT_NPM_CACHE: aopts.npm_cache = optarg; break;
+		case OPT_NPM_CACHE: aopts.npm_cache = optarg; no_npm_cache = 0; break;
+		case OPT_NO_NPM_CACHE: no_npm_cache = 1; aopts.npm_cache = NULL; break;
 		case OPT_ENV: aopts.env_self = 1; break;
 		case OPT_PID: strv_push(&pids, optarg); break;
 		case OPT_ENV_KEY: aopts.env_key_path = optarg; break;
@@ -373,6 +402,22 @@ static int cmd_snapshot(int argc, char **argv)
 						     created_arg);
 		created.tv_sec = (time_t)sec;
 		created.tv_nsec = nsec;
+	}
+	if (aopts.npm_cache) {
+		struct stat cst;
+		int bad = stat(aopts.npm_cache, &cst) != 0 ? errno : !S_ISDIR(cst.st_mode) ? ENOTDIR : 0;
+
+		/* a cache named on the command line must be there: a typo would
+		 * leave every package unverified */
+		if (bad) {
+			cairn_cli_error("--npm-cache '%s': %s", aopts.npm_cache, strerror(bad));
+			goto done;
+		}
+		aopts.npm_cache_from = "option";
+	} else if (no_npm_cache) {
+		aopts.npm_cache_from = "off";
+	} else if (aopts.packages || mcp.n || aopts.mcp_discover) {
+		aopts.npm_cache = default_cache = cairn_npm_cache_default(&aopts.npm_cache_from);
 	}
 	aopts.pids = pids.v;
 	aopts.pid_count = pids.n;
@@ -433,6 +478,8 @@ static int cmd_snapshot(int argc, char **argv)
 	if (cairn_analyzer_finish(an, w) < 0)
 		goto trouble;
 	extra = cairn_scan_trailer_extra(&so, &st);
+	if (cairn_analyzer_coverage(an))
+		json_object_set(extra, "coverage", (json_t *)cairn_analyzer_coverage(an));
 	rc = cairn_snap_writer_close(w, extra, sign_key);
 	w = NULL;
 	if (rc < 0)
@@ -449,6 +496,7 @@ static int cmd_snapshot(int argc, char **argv)
 			       branch ? branch : "?");
 		free(branch);
 	}
+	print_coverage(ui.quiet, cairn_analyzer_coverage(an), &aopts);
 	status = st.errors || st.changed ? 1 : 0;
 	if (status)
 		cairn_cli_note(ui.quiet, "snapshot written, but %llu entries could not be "
@@ -474,6 +522,7 @@ done:
 	free(skip.v);
 	free(skip_owned[0]);
 	free(skip_owned[1]);
+	free(default_cache);
 	return status;
 }
 

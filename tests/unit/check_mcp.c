@@ -85,7 +85,7 @@ START_TEST(test_mcp_project_configs)
 		char k[17], want[64];
 
 		cairn_npx_cache_key(k, spec, 1);
-		snprintf(want, sizeof(want), "~/.npm/_npx/%s", k);
+		snprintf(want, sizeof(want), "_npx/%s", k);
 		ck_assert_str_eq(s(r, "npx_cache"), want);
 	}
 	r = server(recs, ".mcp.json", "unpinned");
@@ -157,14 +157,14 @@ START_TEST(test_mcp_discover_home)
 	ck_assert_str_eq(s(r, "scope"), "/home/user/app");
 	ck_assert_str_eq(s(r, "pin"), "exact");
 	ck_assert(json_is_true(json_object_get(r, "npx_cache_present")));
-	ck_assert_str_eq(s(r, "npx_cache"), "~/.npm/_npx/efc2fc194987058d");
+	ck_assert_str_eq(s(r, "npx_cache"), "_npx/efc2fc194987058d");
 	{
 		char *dump = json_dumps(r, JSON_COMPACT);
 
 		ck_assert_ptr_null(strstr(dump, "ghp_example"));
 		free(dump);
 	}
-	r = pt_find(recs, "package", "project", "~/.npm/_npx/efc2fc194987058d");
+	r = pt_find(recs, "package", "project", "npm-cache:_npx/efc2fc194987058d");
 	ck_assert_ptr_nonnull(r);
 	ck_assert_str_eq(s(r, "name"), "semver");
 	ck_assert_str_eq(s(r, "version"), "7.6.3");

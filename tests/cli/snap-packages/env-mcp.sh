@@ -31,4 +31,4 @@ grep -qx '\["~/.cursor/mcp.json","github","docker","digest",true\]' servers
 grep -qx '\["~/.cursor/mcp.json","postgres","docker","tag",false\]' servers
 zstd -dcq a.cairn | jq -e -s 'any(.[]; (.type == "claude_hook" and .event == "SessionStart") and (.command | test("evil")))' > /dev/null
 # the pinned server's npx folder is snapshotted as a package tree
-zstd -dcq a.cairn | jq -e -s 'any(.[]; (.type == "package" and .project == "~/.npm/_npx/efc2fc194987058d") and (.version == "7.6.3"))' > /dev/null
+zstd -dcq a.cairn | jq -e -s 'any(.[]; (.type == "package" and .project == "npm-cache:_npx/efc2fc194987058d") and (.version == "7.6.3"))' > /dev/null
