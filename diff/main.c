@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "coverage.h"
 #include "diff.h"
 #include "gitdiff.h"
 #include "jsonutil.h"
@@ -168,7 +169,7 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 	int changed = cairn_diff_has_changes(d), rc = 0, trouble = 0;
 	int status = changed;      /* the exit status when nothing fails */
 	cairn_findings findings = CAIRN_FINDINGS_INIT;
-	json_t *doc = NULL, *pkg = NULL, *patches = NULL;
+	json_t *doc = NULL, *pkg = NULL, *patches = NULL, *cov = NULL;
 
 	if (o->quiet && o->fail_on < 0)
 		return changed;
@@ -192,6 +193,8 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 		patches = all_patches(doc, store, old_commit, new_commit, pkg);
 	}
 	if (o->findings) {
+		/* what the findings cover: the new side's packages */
+		cov = cairn_coverage_section(cairn_diff_header(d, 1), cairn_diff_side_records(d, 1));
 		eval_findings(&findings, d, doc, patches);
 		/* the gate: findings at or above --fail-on, not mere differences */
 		if (o->fail_on >= 0)
@@ -215,9 +218,11 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 					"repository", o->store, "old_commit", old_commit,
 					"new_commit", new_commit));
 			}
-			if (o->findings)
+			if (o->findings) {
+				json_object_set(doc, "coverage", cov);
 				json_object_set_new(doc, "findings",
 						    cairn_findings_to_json(&findings));
+			}
 			if (patches)
 				json_object_set(doc, "patches", patches);
 			rc = print_json_doc(doc);
@@ -248,6 +253,7 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 		ro.new_commit = new_commit;
 		ro.package_patches = pkg;
 		ro.findings = o->findings ? &findings : NULL;
+		ro.coverage = cov;
 		if (cairn_render_diff_text(stdout, d, &ro) < 0) {
 			cairn_cli_fail();
 			rc = 2;
@@ -256,6 +262,7 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 		}
 	}
 done:
+	json_decref(cov);
 	cairn_findings_release(&findings);
 	json_decref(doc);
 	json_decref(pkg);

@@ -361,11 +361,36 @@ static void print_side(struct out *o, cairn_buf *b, const char *which,
 	fprintf(o->f, ", created %s)\n", esc(b, json_string_value(json_object_get(h, "created"))));
 }
 
-static void print_findings(struct out *o, const cairn_findings *f)
+/* What the findings cover (docs/RULES.md §Coverage): the summary, then
+ * each gap with the step that closes it. */
+static void print_coverage(struct out *o, const json_t *cov)
+{
+	const json_t *gaps = json_object_get(cov, "gaps");
+	const char *sum = json_string_value(json_object_get(cov, "summary"));
+	cairn_buf b = CAIRN_BUF_INIT;
+	size_t i;
+
+	fprintf(o->f, "\n%scoverage:%s %s\n", col(o, C_BOLD), reset(o), esc(&b, sum ? sum : "unknown"));
+	for (i = 0; i < json_array_size(gaps); i++) {
+		const json_t *g = json_array_get(gaps, i);
+		const char *words = json_string_value(json_object_get(g, "words"));
+		const char *fix = json_string_value(json_object_get(g, "fix"));
+
+		fprintf(o->f, "  %lld not verified: %s; fix: ",
+			(long long)json_integer_value(json_object_get(g, "count")),
+			esc(&b, words ? words : "?"));
+		fprintf(o->f, "%s\n", esc(&b, fix ? fix : "?"));
+	}
+	cairn_buf_release(&b);
+}
+
+static void print_findings(struct out *o, const cairn_findings *f, const json_t *cov)
 {
 	cairn_buf b = CAIRN_BUF_INIT;
 	size_t i;
 
+	if (cov)
+		print_coverage(o, cov);
 	fprintf(o->f, "\n%sfindings (%zu):%s\n", col(o, C_BOLD), f->count, reset(o));
 	for (i = 0; i < f->count; i++) {
 		const cairn_finding *x = &f->items[i];
@@ -463,7 +488,7 @@ int cairn_render_diff_text(FILE *f, const cairn_diff *d,
 	}
 	print_package_patches(&o, opts->package_patches, t.patched);
 	if (opts->findings)
-		print_findings(&o, opts->findings);
+		print_findings(&o, opts->findings, opts->coverage);
 	cairn_buf_release(&t.b1);
 	cairn_buf_release(&t.b2);
 	cairn_buf_release(&t.patches);

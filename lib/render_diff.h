@@ -30,6 +30,9 @@ typedef struct cairn_render_diff_opts {
 	 * "package patches:" unless the store already showed that path */
 	const json_t *package_patches;
 	const cairn_findings *findings; /* "findings (N):" (may be NULL) */
+	/* with findings: what they cover, "coverage:" and one line per gap
+	 * (cairn_coverage_section(); may be NULL) */
+	const json_t *coverage;
 } cairn_render_diff_opts;
 
 /*

@@ -62,6 +62,8 @@ static const char css[] =
 ".verdict.medium{border-color:var(--med);background:#fefce8}"
 ".verdict.low{border-color:var(--low);background:#eff6ff}\n"
 ".verdict p{margin:.3rem 0}.meta{color:#4b5563;font-size:.9em}\n"
+".coverage{border:1px solid #d1d5db;border-radius:4px;padding:.3rem .8rem;margin:.5rem 0;background:#fff}"
+".coverage.gap{border-color:var(--med)}.coverage ul{margin:.2rem 0;padding-left:1.2rem;font-size:.9em}\n"
 ".counts{display:flex;flex-wrap:wrap;gap:.4rem;list-style:none;padding:0;margin:.5rem 0 0}\n"
 ".counts li{padding:.1rem .6rem;border-radius:999px;border:1px solid var(--line);background:#fff}\n"
 ".badge{display:inline-block;min-width:5.2em;text-align:center;color:#fff;border-radius:3px;"
@@ -133,6 +135,41 @@ static void evidence_item(cairn_buf *o, const json_t *ev)
 	cairn_buf_addstr(o, "</li>\n");
 }
 
+/* Beside the verdict: what it covers, and how to close each gap. */
+static void render_coverage(cairn_buf *o, const json_t *doc)
+{
+	const json_t *c = json_object_get(doc, "coverage");
+	const json_t *gaps = arr(c, "gaps");
+	const char *state = str(c, "state");
+	size_t i;
+
+	if (!str(c, "summary"))
+		return;
+	cairn_buf_addf(o, "<div class=\"coverage %s\"><p><strong>Coverage:</strong> ",
+		       state && (!strcmp(state, "complete") || !strcmp(state, "no_packages")) ?
+		       "full" : "gap");
+	esc(o, str(c, "summary"));
+	if (state && (!strcmp(state, "partial") || !strcmp(state, "none")))
+		cairn_buf_addstr(o, ". The verdict covers the verified packages only.");
+	cairn_buf_addstr(o, "</p>\n");
+	if (json_array_size(gaps)) {
+		cairn_buf_addstr(o, "<ul>");
+		for (i = 0; i < json_array_size(gaps); i++) {
+			const json_t *g = json_array_get(gaps, i);
+
+			cairn_buf_addf(o, "<li>%" JSON_INTEGER_FORMAT " not verified: ", num(g, "count", 0));
+			esc(o, str(g, "words"));
+			if (str(g, "fix")) {
+				cairn_buf_addstr(o, " — <strong>fix:</strong> ");
+				esc(o, str(g, "fix"));
+			}
+			cairn_buf_addstr(o, "</li>");
+		}
+		cairn_buf_addstr(o, "</ul>\n");
+	}
+	cairn_buf_addstr(o, "</div>\n");
+}
+
 static void render_verdict(cairn_buf *o, const json_t *doc)
 {
 	const json_t *v = json_object_get(doc, "verdict");
@@ -158,6 +195,7 @@ static void render_verdict(cairn_buf *o, const json_t *doc)
 	cairn_buf_addstr(o, "</h1>\n<p>");
 	esc(o, str(v, "summary"));
 	cairn_buf_addstr(o, "</p>\n");
+	render_coverage(o, doc);
 	if (str(v, "confidence")) {
 		cairn_buf_addstr(o, "<p class=\"meta\"><strong>How sure:</strong> ");
 		esc(o, str(v, "confidence"));

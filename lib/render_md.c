@@ -200,6 +200,32 @@ void cairn_render_md(cairn_buf *o, const json_t *doc)
 	cairn_buf_addstr(o, "**");
 	text(o, str(v, "summary"));
 	cairn_buf_addstr(o, "**\n\n");
+	{
+		const json_t *c = json_object_get(doc, "coverage");
+		const json_t *gaps = arr(c, "gaps");
+		const char *state = str(c, "state");
+
+		if (str(c, "summary")) {
+			cairn_buf_addstr(o, "Coverage: ");
+			text(o, str(c, "summary"));
+			if (state && (!strcmp(state, "partial") || !strcmp(state, "none")))
+				text(o, ". The verdict covers the verified packages only.");
+			cairn_buf_addstr(o, "\n\n");
+		}
+		for (i = 0; i < json_array_size(gaps); i++) {
+			const json_t *g = json_array_get(gaps, i);
+
+			cairn_buf_addf(o, "- %" JSON_INTEGER_FORMAT " not verified: ", num(g, "count", 0));
+			text(o, str(g, "words"));
+			if (str(g, "fix")) {
+				cairn_buf_addstr(o, " — fix: ");
+				text(o, str(g, "fix"));
+			}
+			cairn_buf_addstr(o, "\n");
+		}
+		if (json_array_size(gaps))
+			cairn_buf_addstr(o, "\n");
+	}
 	if (str(v, "confidence")) {
 		cairn_buf_addstr(o, "How sure: ");
 		text(o, str(v, "confidence"));

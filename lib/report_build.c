@@ -10,6 +10,7 @@
 #include "diff.h"
 #include "jsonutil.h"
 #include "report.h"
+#include "coverage.h"
 #include "rfc3339.h"
 
 #include <errno.h>
@@ -738,7 +739,48 @@ static int has_rule(const cairn_findings *f, const char *id)
 	return 0;
 }
 
-static json_t *build_verdict(const cairn_report_opts *o)
+/*
+ * The headline says what the absence of findings covers: a verdict below
+ * high names how many packages were verified, and reads as clean only
+ * about those (docs/RULES.md §Coverage).
+ */
+static void scoped_headline(cairn_buf *b, int max, const json_t *cov)
+{
+	static const char *const base[] = {
+		"Informational findings only", "Minor findings", "Risky posture"
+	};
+	const char *state = json_string_value(json_object_get(cov, "state"));
+	json_int_t pk = jint(cov, "packages", 0), ok = jint(cov, "verified", 0);
+	json_int_t bad = jint(cov, "not_verified", 0);
+	const char *lead = max < 0 ? "No findings" : base[max];
+
+	if (!state)
+		state = "unknown";
+	if (!strcmp(state, "none")) {
+		cairn_buf_addf(b, "Not verified: none of the %" JSON_INTEGER_FORMAT " installed "
+			       "package%s could be checked against published bytes%s", pk,
+			       pk == 1 ? "" : "s", max < 0 ? "" : "; findings below");
+	} else if (!strcmp(state, "partial")) {
+		cairn_buf_addf(b, "%s; no sign of compromise in the %" JSON_INTEGER_FORMAT " of %"
+			       JSON_INTEGER_FORMAT " packages verified; %" JSON_INTEGER_FORMAT
+			       " could not be verified", lead, ok, pk, bad);
+	} else if (!strcmp(state, "complete")) {
+		cairn_buf_addf(b, "%s; no sign of compromise in the %" JSON_INTEGER_FORMAT
+			       " package%s verified", lead, pk, pk == 1 ? "" : "s");
+	} else if (!strcmp(state, "not_analysed")) {
+		cairn_buf_addf(b, "%s; packages not verified (snapshot made with --no-packages)", lead);
+	} else if (!strcmp(state, "unknown")) {
+		cairn_buf_addf(b, "%s; package coverage unknown (the snapshot predates coverage "
+			       "records)", lead);
+	} else {
+		/* no packages installed: the other inputs are all there is */
+		cairn_buf_addstr(b, max < 0 ? "No findings on these inputs" :
+				 max == CAIRN_SEV_MEDIUM ? "Risky posture, no sign of compromise in these inputs" :
+				 base[max]);
+	}
+}
+
+static json_t *build_verdict(const cairn_report_opts *o, const json_t *cov)
 {
 	static const char *const headline[CAIRN_SEV__COUNT] = {
 		"Informational findings only",
@@ -759,8 +801,14 @@ static json_t *build_verdict(const cairn_report_opts *o)
 		json_object_set_new(counts, cairn_severity_name(s), json_integer((json_int_t)n[s]));
 	json_object_set_new(v, "counts", counts);
 	json_object_set_new(v, "highest", max < 0 ? json_null() : json_string(cairn_severity_name(max)));
-	json_object_set_new(v, "headline", json_string(max < 0 ? "No findings on these inputs" :
-						       headline[max]));
+	if (max >= CAIRN_SEV_HIGH) {
+		json_object_set_new(v, "headline", json_string(headline[max]));
+	} else {
+		scoped_headline(&b, max, cov);
+		json_object_set_new(v, "headline", json_string(b.data));
+		cairn_buf_clear(&b);
+	}
+	set_str(v, "coverage", json_string_value(json_object_get(cov, "summary")));
 	if (max < 0) {
 		cairn_buf_addstr(&b, "No rule fired on the inputs given");
 	} else {
@@ -802,7 +850,12 @@ static json_t *build_verdict(const cairn_report_opts *o)
 		cairn_buf_addstr(&b, "Posture only: without a baseline or a capture this report "
 				 "can show exposure, not confirm or rule out a compromise.");
 	json_object_set_new(v, "confidence", json_string(b.data));
-	if (f->count)
+	if (f->count && !strcmp(f->items[0].rule->id, "CAIRN-C01") &&
+	    json_string_value(json_object_get(json_array_get(json_object_get(cov, "gaps"), 0), "fix")))
+		/* the step for the largest gap, not the whole list */
+		json_object_set_new(v, "first_step", json_string(json_string_value(
+			json_object_get(json_array_get(json_object_get(cov, "gaps"), 0), "fix"))));
+	else if (f->count)
 		json_object_set_new(v, "first_step", json_string(f->items[0].rule->fix));
 	if (o->fail_on) {
 		int fo = cairn_severity_parse(o->fail_on);
@@ -816,7 +869,7 @@ static json_t *build_verdict(const cairn_report_opts *o)
 
 int cairn_report_build(json_t **out, const cairn_report_opts *o)
 {
-	json_t *doc = json_object(), *pv, *inputs;
+	json_t *doc = json_object(), *pv, *inputs, *cov;
 	json_int_t omitted = 0;
 	size_t i;
 
@@ -830,7 +883,9 @@ int cairn_report_build(json_t **out, const cairn_report_opts *o)
 	set_str(doc, "subject_root", jstr(o->snap->header, "root"));
 	json_object_set_new(doc, "has_baseline", json_boolean(o->baseline && o->diff));
 	json_object_set_new(doc, "has_capture", json_boolean(o->capture != NULL));
-	json_object_set_new(doc, "verdict", build_verdict(o));
+	cov = cairn_coverage_section(o->snap->header, o->snap->records);
+	json_object_set_new(doc, "verdict", build_verdict(o, cov));
+	json_object_set_new(doc, "coverage", cov);
 	json_object_set_new(doc, "findings", cairn_findings_to_json(o->findings));
 	json_object_set_new(doc, "timeline", build_timeline(o));
 	json_object_set_new(doc, "packages", build_packages(o));

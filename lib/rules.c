@@ -10,6 +10,7 @@
 #include "diff.h"
 #include "rules.h"
 #include "changetime.h"
+#include "coverage.h"
 #include "destscan.h"
 #include "pkgfs.h"
 #include "jsonutil.h"
@@ -30,7 +31,8 @@
 
 enum {
 	R_P01, R_P02, R_P03, R_P04, R_P05, R_P06, R_P07, R_P08, R_P09, R_P10,
-	R_P11, R_E01, R_E02, R_E03, R_E04, R_E05, R_E06, R_D01, R_D02, R_D03, R_D04, R_D05, R_X01, R_T01, R__COUNT
+	R_P11, R_E01, R_E02, R_E03, R_E04, R_E05, R_E06, R_D01, R_D02, R_D03, R_D04, R_D05,
+	R_X01, R_T01, R_C01, R__COUNT
 };
 
 static const cairn_rule rules[R__COUNT] = {
@@ -235,6 +237,18 @@ static const cairn_rule rules[R__COUNT] = {
 		"change at its ctime; look for what ran then (shell history, auth and package "
 		"logs, the capture), compare the file with a known-good copy, and restore it "
 		"from the package or the repository." },
+	[R_C01] = { "CAIRN-C01", "unverified-packages", CAIRN_SEV_MEDIUM, SNAP,
+		"Installed packages whose files could not be compared with the published bytes: "
+		"each package record's coverage says why (no npm cache, tarball not in the cache, "
+		"no lockfile or no integrity, a global install, a system package, no RECORD, ...). "
+		"High when a cached tarball does not match its integrity.",
+		"Nothing is known about the code of an unverified package: a file tampered with "
+		"there goes unseen, so the verdict covers only the packages that were verified.",
+		"Close each gap with the step its evidence names, then snapshot again: --npm-cache "
+		"~/.npm (no npm cache); npm ci --ignore-scripts --cache DIR in a copy of the project "
+		"to put the locked tarballs in the cache (tarball not in cache); commit a lockfile "
+		"with integrity (no lockfile, no integrity); dpkg -V PACKAGE (system package); pip "
+		"install --force-reinstall --no-deps NAME==VERSION (no RECORD)." },
 };
 
 const cairn_rule *cairn_rules_table(size_t *count)
@@ -908,7 +922,10 @@ static void proj_finish(struct ctx *c, struct proj *p)
 	json_int_t lock_entries = jint(p->rec, "lock_entries", -1);
 	json_int_t installed = jint(p->rec, "installed", -1);
 
-	if (p->rec && !jstr(p->rec, "lockfile")) {
+	/* a global prefix keeps no lockfile, and the project around a
+	 * node_modules snapshot root is not in the snapshot: nothing to commit */
+	if (p->rec && !jstr(p->rec, "lockfile") &&
+	    !strcmp(jstr_or(p->rec, "kind", "project"), "project")) {
 		const json_t *deps = jobj(p->rec, "dependencies");
 		size_t declared = json_object_size(deps) + json_object_size(jobj(p->rec, "devDependencies")) +
 				  json_object_size(jobj(p->rec, "optionalDependencies"));
@@ -975,6 +992,63 @@ static int proj_cmp(const void *a, const void *b)
 	return strcmp(x->project, y->project);
 }
 
+/* C01: packages whose files were not compared with published bytes, one
+ * evidence item per reason with the step that closes the gap.  Local
+ * links (the user's own code) are counted in the coverage, not flagged. */
+static void rule_coverage(struct ctx *c, const json_t *records)
+{
+	json_t *sec = cairn_coverage_section(NULL, records);
+	const json_t *gaps = jarr(sec, "gaps");
+	json_int_t packages = jint(sec, "packages", 0), bad = 0;
+	json_t *evl = json_array();
+	cairn_finding *f;
+	size_t i;
+	int corrupt = 0;
+
+	for (i = 0; i < json_array_size(gaps); i++) {
+		const json_t *g = json_array_get(gaps, i);
+		const json_t *ex = jarr(g, "examples");
+		const char *reason = jstr_or(g, "reason", "?");
+		json_int_t n = jint(g, "count", 0);
+		size_t k;
+
+		if (!strcmp(reason, "link"))
+			continue;
+		if (!strcmp(reason, "cache_corrupt"))
+			corrupt = 1;
+		bad += n;
+		cairn_buf_clear(&c->tmp);
+		cairn_buf_addf(&c->tmp, "%" JSON_INTEGER_FORMAT " not verified: %s", n,
+			       jstr_or(g, "words", reason));
+		for (k = 0; k < json_array_size(ex); k++)
+			cairn_buf_addf(&c->tmp, "%s%s", k ? ", " : " (", json_string_value(json_array_get(ex, k)) ?
+				       json_string_value(json_array_get(ex, k)) : "?");
+		if (k)
+			cairn_buf_addstr(&c->tmp, n > (json_int_t)k ? ", ...)" : ")");
+		if (jstr(g, "detail"))
+			cairn_buf_addf(&c->tmp, ": %s", jstr_or(g, "detail", ""));
+		json_array_append_new(evl, ev("source", "snapshot", "detail", c->tmp.data,
+					      "text", jstr(g, "fix"), NULL));
+	}
+	if (!bad) {
+		json_decref(evl);
+		json_decref(sec);
+		return;
+	}
+	if (bad == packages)
+		f = cairn_findings_add(c->out, &rules[R_C01], evl,
+				       "none of the %" JSON_INTEGER_FORMAT " installed package%s could be "
+				       "verified against published bytes", packages, packages == 1 ? "" : "s");
+	else
+		f = cairn_findings_add(c->out, &rules[R_C01], evl,
+				       "%" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT " installed "
+				       "packages could not be verified against published bytes",
+				       bad, packages);
+	if (corrupt)
+		f->severity = CAIRN_SEV_HIGH;
+	json_decref(sec);
+}
+
 static void posture(struct ctx *c, const json_t *records)
 {
 	struct proj *projs = NULL;
@@ -1024,6 +1098,7 @@ static void posture(struct ctx *c, const json_t *records)
 	}
 	rule_requirements(c, records);
 	rule_env(c, records);
+	rule_coverage(c, records);
 }
 
 /* ------------------------------------------------------------ diff */
