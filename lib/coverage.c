@@ -58,6 +58,10 @@ static const cairn_coverage_reason reasons[] = {
 	{ "not_locked", "not in the lockfile",
 	  "Reinstall from the committed lockfile (rm -rf node_modules; npm ci) and find out "
 	  "what installed the package outside it." },
+	{ "record_error", "RECORD unreadable",
+	  "RECORD could not be read or parsed (its parse_error says why): reinstall with pip "
+	  "so that it writes a fresh one (pip install --force-reinstall --no-deps "
+	  "NAME==VERSION), after keeping the damaged one as evidence." },
 	{ "system_package", "managed by the system package manager",
 	  "Verify it with the system package manager: dpkg -V PACKAGE (rpm -V PACKAGE on RPM "
 	  "systems); reinstall the package if files differ." },

@@ -34,7 +34,7 @@ START_TEST(test_coverage_reason_table)
 		"no_cache", "not_in_cache", "no_integrity", "lockfile_unsupported",
 		"global_no_lockfile", "system_package", "no_record", "egg_info",
 		"not_installed", "cache_corrupt", "tar_refused", "link", "bundled",
-		"no_lockfile", "not_locked", "unknown", NULL
+		"no_lockfile", "not_locked", "unknown", "record_error", NULL
 	};
 	const cairn_coverage_reason *t;
 	size_t n, i;
