@@ -1393,6 +1393,9 @@ int cairn_diff_live(cairn_diff **out, const char *old_path, const char *root,
 	memset(&aopts, 0, sizeof(aopts));
 	aopts.packages = json_is_true(json_object_get(hopts, "packages"));
 	aopts.npm_cache = json_string_value(json_object_get(hopts, "npm_cache"));
+	/* where the cache came from decides what of it is kept (a default
+	 * cache adds only what concerns this tree) */
+	aopts.npm_cache_from = json_string_value(json_object_get(hopts, "npm_cache_from"));
 	aopts.mcp_discover = json_is_true(json_object_get(hopts, "mcp_discover"));
 	mcp = json_object_get(hopts, "mcp_configs");
 	if (json_is_array(mcp) && json_array_size(mcp)) {
