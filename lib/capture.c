@@ -167,6 +167,17 @@ static void inspect_free(struct flow *f)
 	f->ins = NULL;
 }
 
+static void cert_done(struct flow *f)
+{
+	f->cert_state = CERT_DONE;
+	if (!f->cert_ins)
+		return;
+	*f->cert_ins->held -= f->cert_ins->cap;
+	free(f->cert_ins->buf);
+	free(f->cert_ins);
+	f->cert_ins = NULL;
+}
+
 void cairn_capture_free(cairn_capture *c)
 {
 	size_t i;
@@ -175,6 +186,7 @@ void cairn_capture_free(cairn_capture *c)
 		return;
 	for (i = 0; i < c->nflows; i++) {
 		inspect_free(&c->flows[i]);
+		cert_done(&c->flows[i]);
 		free(c->flows[i].w);
 	}
 	free(c->flows);
@@ -199,6 +211,7 @@ void cairn_capture_free(cairn_capture *c)
 		free(c->warnings[i]);
 	free(c->warnings);
 	free(c->dnsmsg);
+	cap_certs_free(c->certs);
 	free(c->filter);
 	free(c);
 }
@@ -772,6 +785,10 @@ void cap_flow_from_log(cairn_capture *c, const struct cap_logflow *lf)
 	if (lf->sni) {
 		f->sni = cap_intern(&c->strs, lf->sni);
 		f->name_src = lf->quic ? SRC_QUIC : SRC_TLS;
+		if (lf->cert_sni) {
+			f->cert_name = f->sni;
+			f->cert_ok = f->cert_sni = 1;
+		}
 	}
 	if (lf->http_host)
 		f->http_host = cap_intern(&c->strs, lf->http_host);
@@ -956,6 +973,9 @@ static void tcp_client_data(cairn_capture *c, struct flow *f, const struct cap_p
 			f->sni = cap_intern(&c->strs, hello.sni);
 			f->name_src = hello.ech ? SRC_TLS_ECH : SRC_TLS;
 		}
+		/* up to TLS 1.2 the server answers with its certificate */
+		if (r == CAP_HELLO_FOUND && f->cert_state == CERT_NONE)
+			f->cert_state = CERT_LOOKING;
 	} else {
 		r = cap_http_request(&req, in->buf, in->contig);
 		if (r == CAP_HELLO_FOUND) {
@@ -978,6 +998,38 @@ static void tcp_client_data(cairn_capture *c, struct flow *f, const struct cap_p
 	}
 	if (r != CAP_HELLO_MORE || in->contig >= INSPECT_MAX)
 		inspect_done(f);
+}
+
+/* The server's first bytes of a TLS connection: its certificate chain,
+ * judged once whole (lib/capture_cert.c). */
+static void tcp_server_data(cairn_capture *c, struct flow *f, const struct cap_pkt *p)
+{
+	struct inspect *in = f->cert_ins;
+	struct cap_cert_chain ch;
+	struct cap_cert_verdict v;
+	int r;
+
+	if (!in) {
+		in = f->cert_ins = cairn_calloc(1, sizeof(*in));
+		in->held = &c->held;
+		in->base = f->srv_syn ? f->srv_isn + 1 : p->seq;
+	}
+	r = stream_put(in, (uint32_t)(p->seq - in->base), p->payload, p->payload_len);
+	if (r < 0 || ++in->client_pkts > CERT_PKTS) {
+		cert_done(f);
+		return;
+	}
+	if (r == 0)
+		return;
+	r = cap_tls_server_certs(&ch, in->buf, in->contig);
+	if (r == CAP_HELLO_FOUND) {
+		cap_cert_judge(c, &v, &ch, f->sni, f->first);
+		f->cert_name = v.name;
+		f->cert_ok = (uint8_t)v.verified;
+		f->cert_sni = (uint8_t)v.covers_sni;
+	}
+	if (r != CAP_HELLO_MORE || in->contig >= INSPECT_MAX)
+		cert_done(f);
 }
 
 static void quic_crypto(void *ctx, uint64_t offset, const uint8_t *data, size_t len)
@@ -1211,6 +1263,10 @@ void cairn_capture_feed(cairn_capture *c, int linktype, int64_t ts,
 					in->have_base = 1;
 				}
 			}
+		} else if ((p.tcp_flags & (CAP_TCP_SYN | CAP_TCP_ACK)) ==
+		           (CAP_TCP_SYN | CAP_TCP_ACK) && dir == 1) {
+			f->srv_syn = 1;
+			f->srv_isn = p.seq;
 		}
 		if (p.tcp_flags & (CAP_TCP_FIN | CAP_TCP_RST))
 			f->closed = 1;
@@ -1234,6 +1290,11 @@ void cairn_capture_feed(cairn_capture *c, int linktype, int64_t ts,
 				cap_lookup_record(c, p.ipver, p.dst, m->qname, ts);
 			}
 		}
+		return;
+	}
+	if (dir == 1 && f->cert_state == CERT_LOOKING && p.payload_len && p.proto == 6) {
+		verify_content(c, &p);
+		tcp_server_data(c, f, &p);
 		return;
 	}
 	if (f->inspect_done || dir != 0 || !p.payload_len)
@@ -1418,6 +1479,9 @@ static int name_evidence(cairn_capture *c, const struct flow *f, const char *nam
 	pair_key(key, name, f->ipver, f->b);
 	if (cap_kmap_find(&c->pairs, key, 0))
 		return CAIRN_CAPTURE_CONFIRMED;
+	/* the server proved it holds a key a CA certified for the name */
+	if (f->cert_ok && f->cert_name == name)
+		return CAIRN_CAPTURE_CONFIRMED;
 	bits = cap_kmap_find(&c->answered, &name, 0);
 	if (bits && !c->names_dropped &&
 	    (*bits & (ANS_NX | (f->ipver == 4 ? ANS_A : ANS_AAAA))))
@@ -1437,6 +1501,8 @@ static const char *flow_host(cairn_capture *c, const struct flow *f, char *buf, 
 		return f->http_host;
 	if (f->dns_name)
 		return f->dns_name;
+	if (f->cert_name && f->ev_cert != CAIRN_CAPTURE_CONTRADICTED)
+		return f->cert_name;
 	cap_addr_str(buf, len, f->ipver, f->b);
 	return cap_intern(&c->strs, buf);
 }
@@ -1506,6 +1572,10 @@ static void host_add_flow(cairn_capture *c, struct cairn_capture_host *h,
 			host_add_name(c, h, f->http_host, "http-host", NULL, f->ev_http);
 		if (f->dns_name)
 			host_add_name(c, h, f->dns_name, "dns", f->dns_chain, CAIRN_CAPTURE_CONFIRMED);
+		/* the name the server's certificate is for (the SNI's, when
+		 * it covers it): confirmed when its chain verifies */
+		if (f->cert_name)
+			host_add_name(c, h, f->cert_name, "cert", NULL, f->ev_cert);
 		if (!f->sni && !f->http_host && !f->dns_name && f->app != APP_DNS)
 			h->direct_ip = 1;
 		cap_addr_str(buf, sizeof(buf), f->ipver, f->b);
@@ -1869,6 +1939,8 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 		if (f->http_host)
 			f->ev_http = f->proxy_kind ? CAIRN_CAPTURE_CLAIMED :
 				(uint8_t)name_evidence(c, f, f->http_host);
+		if (f->cert_name)
+			f->ev_cert = (uint8_t)name_evidence(c, f, f->cert_name);
 	}
 
 	memset(&proxies, 0, sizeof(proxies));

@@ -15,6 +15,7 @@
 #define INSPECT_MAX 32768     /* client bytes gathered to find a hello */
 #define INSPECT_BUDGET (256u << 20) /* all inspection buffers together */
 #define INSPECT_PKTS 32       /* client packets looked at before giving up */
+#define CERT_PKTS 32          /* server packets looked at for its certificate */
 #define DNS_TCP_MAX 65537     /* one TCP DNS message and its length prefix */
 #define FRAG_SLOTS 4096
 #define CHAIN_MAX 16          /* CNAME hops followed */
@@ -66,6 +67,12 @@ struct inspect {
 	uint32_t tunnel_at;
 };
 
+enum cert_state {
+	CERT_NONE = 0,        /* not a TLS connection, or not looked for */
+	CERT_LOOKING,         /* the client's hello was read: the server's next */
+	CERT_DONE
+};
+
 enum proxy_kind {
 	PROXY_NONE = 0,
 	PROXY_CONNECT,        /* CONNECT host:port (RFC 9110 §9.3.6) */
@@ -86,6 +93,15 @@ struct flow {
 	const char *proxy_host;           /* interned: the host it asks for */
 	uint8_t has_uid, has_gid;         /* NFLOG: who sent it */
 	uint32_t uid, gid;
+	/* the server's certificate (TLS 1.2 and older: lib/capture_cert.c) */
+	uint8_t cert_state;               /* enum cert_state */
+	uint8_t cert_ok;                  /* its chain verifies (for cert_name) */
+	uint8_t cert_sni;                 /* it is for the SNI (cert_name == sni) */
+	uint8_t ev_cert;                  /* enum cairn_capture_evidence (finish) */
+	uint8_t srv_syn;                  /* srv_isn is the server's SYN */
+	uint32_t srv_isn;
+	const char *cert_name;            /* interned; NULL: none read */
+	struct inspect *cert_ins;         /* the server's first bytes */
 	struct fwin *w;
 	uint32_t nw, cw;
 	struct inspect *ins;
@@ -177,6 +193,7 @@ struct cairn_capture {
 	size_t nasked, casked;
 	uint64_t asked_dropped; /* queries not kept: NAMES_MAX reached */
 	int read_done;
+	struct cap_certs *certs; /* trust store and verdicts (capture_cert.c) */
 };
 
 /* ---- lib/capture.c, for the other capture files ---- */
@@ -221,6 +238,8 @@ struct cap_logflow {
 	const char *sni, *http_host, *proxy_host; /* NULL: none */
 	uint16_t proxy_port;
 	uint8_t proxy_kind;       /* enum proxy_kind */
+	uint8_t cert_sni;         /* the sensor verified the server's
+	                           * certificate chain, for sni */
 };
 
 /* A DNS query from client to server, and an answer (rcode 3: NXDOMAIN;
@@ -238,6 +257,37 @@ void cap_flow_from_log(cairn_capture *c, const struct cap_logflow *lf);
  * into c.  Bad lines are counted and warned about; CAIRN_EIO/EFORMAT when
  * a file cannot be read. */
 int cap_logs_read(cairn_capture *c, const char *const *paths, const int *kinds, size_t n);
+
+/* ---- lib/capture_cert.c: the server's certificate as evidence ---- */
+
+#define CAP_CERT_CHAIN_MAX 8
+
+struct cap_cert_chain {
+	const uint8_t *der[CAP_CERT_CHAIN_MAX]; /* leaf first */
+	size_t len[CAP_CERT_CHAIN_MAX];
+	size_t n;
+};
+
+/* From the first bytes of the server's side of a TCP connection (TLS
+ * records): CAP_HELLO_FOUND with the chain of its Certificate message
+ * (pointing into a buffer of this thread, valid until the next call),
+ * CAP_HELLO_MORE, or CAP_HELLO_NOT (TLS 1.3, a resumed session, no
+ * certificate, not TLS, malformed). */
+int cap_tls_server_certs(struct cap_cert_chain *out, const uint8_t *p, size_t n);
+
+struct cap_cert_verdict {
+	const char *name;     /* interned: sni when the leaf is for it, else the
+	                       * leaf's own name; NULL when it has none */
+	int covers_sni;       /* the leaf is for sni */
+	int verified;         /* the chain verifies to a root of the system's
+	                       * trust store at ts, for a TLS server */
+};
+
+/* The verdict on a chain for a connection made at ts that asked for sni
+ * (interned, or NULL); one verification per chain, name and day. */
+void cap_cert_judge(cairn_capture *c, struct cap_cert_verdict *out,
+	const struct cap_cert_chain *ch, const char *sni, int64_t ts);
+void cap_certs_free(struct cap_certs *s);
 
 /* ---- small containers (lib/capture.c) ---- */
 

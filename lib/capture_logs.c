@@ -41,6 +41,7 @@ struct lconn {
 	const char *sni, *http_host, *proxy_host; /* interned */
 	uint16_t proxy_port;
 	uint8_t proxy_kind;
+	uint8_t cert_sni;         /* Zeek verified the server's chain, for the SNI */
 };
 
 /* One DNS query or answer. */
@@ -394,6 +395,13 @@ static int zeek_record(struct logs *L, enum zlog kind, const struct zrec *r)
 		v = zget(r, "server_name");
 		if (v && !c->sni)
 			c->sni = log_name(L, v, strlen(v));
+		/* Zeek verified the chain the server sent (validation_status
+		 * "ok": to its root store, at the time) and it is for the SNI:
+		 * what the pcap path's certificate check finds */
+		v = zget(r, "validation_status");
+		if (v && !strcmp(v, "ok") && zget(r, "sni_matches_cert") &&
+		    !strcmp(zget(r, "sni_matches_cert"), "T"))
+			c->cert_sni = 1;
 		break;
 	case Z_HTTP: {
 		const char *method = zget(r, "method"), *host = zget(r, "host"), *uri = zget(r, "uri");
@@ -1121,6 +1129,7 @@ int cap_logs_read(cairn_capture *c, const char *const *paths, const int *kinds, 
 			lf.proxy_host = l->proxy_host;
 			lf.proxy_port = l->proxy_port;
 			lf.proxy_kind = l->proxy_kind;
+			lf.cert_sni = l->cert_sni;
 			cap_flow_from_log(c, &lf);
 		}
 	}

@@ -807,7 +807,8 @@ void cairn_capture_write_text(cairn_buf *out, const cairn_capture_result *r, int
 				"DNS contradicts\n", lies);
 		if (unconfirmed)
 			cairn_buf_addf(out, "%zu allowed (unconfirmed): only the client's word (SNI, "
-				"Host, proxy request) names %s, no DNS answer in the capture\n", unconfirmed,
+				"Host, proxy request) names %s, no DNS answer in the capture nor a verified "
+				"certificate\n", unconfirmed,
 				unconfirmed == 1 ? "it" : "them");
 		for (i = bad = 0; i < r->resolver_count; i++)
 			bad += r->resolvers[i].allowed == 0;

@@ -147,7 +147,8 @@ static const cairn_rule rules[R__COUNT] = {
 		"proxy or firewall that resolves the allowlisted names itself)." },
 	[R_E03] = { "CAIRN-E03", "unconfirmed-egress-name", CAIRN_SEV_INFO, CAPT,
 		"Hosts pass the allowlist only by names the client sent (TLS SNI, HTTP Host) that "
-		"no DNS answer in the capture confirms: allowed (unconfirmed).",
+		"no DNS answer in the capture confirms, nor a server certificate whose chain "
+		"verifies: allowed (unconfirmed).",
 		"A claimed name proves nothing about where the data went; without the DNS "
 		"lookups the allowlist verdict on these hosts rests on the client's word.",
 		"Capture from before the agent starts, so its DNS lookups are recorded (or flush "

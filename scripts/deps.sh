@@ -9,13 +9,15 @@
 # sample CI files; debhelper and lintian: make deb (dpkg-buildpackage).
 # libpsl-dev: the Public Suffix List (cairn-capture groups DNS lookups by
 # registrable domain to see DNS tunnels).
+# ca-certificates: the trust store cairn-capture verifies servers'
+# certificate chains against (a name is confirmed by a chain that verifies).
 # Optional (bench): set CAIRN_DEPS_EXTRA=1 or run with --all.
 set -eu
 
 BASE="build-essential pkg-config libgit2-dev libzstd-dev libssl-dev libxxhash-dev
 libpcap-dev libjansson-dev zlib1g-dev libpsl-dev libzip-dev check jq zstd git gzip coreutils python3 xxhash
 python3-jsonschema python3-venv python3-yaml systemd debhelper lintian
-chromium"
+chromium ca-certificates"
 EXTRA="hyperfine aide tshark time"
 
 want="$BASE"

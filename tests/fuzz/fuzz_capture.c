@@ -8,7 +8,8 @@
  *   else a packet sequence: records of [link selector][len hi][len lo][bytes]
  *        fed to one analysis (so flows, TCP reassembly, DNS names and QUIC
  *        CRYPTO reassembly carry state from packet to packet).
- * Every input also goes whole through the DNS, TLS, HTTP and QUIC parsers.
+ * Every input also goes whole through the DNS, TLS (client hello, server
+ * certificate), HTTP and QUIC parsers.
  * The result is rendered as text, CSV and JSON.  Must never crash or hang.
  */
 #include <stdint.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "capture_engine.h"
 #include "capture_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -57,6 +59,7 @@ static void whole(const uint8_t *data, size_t size)
 {
 	static struct cap_dns_msg m;
 	struct cap_hello_info h;
+	struct cap_cert_chain ch;
 	char host[CAP_DNS_NAME_MAX + 1];
 	uint8_t dcid[CAP_QUIC_CID_MAX];
 	size_t dl = 0;
@@ -64,6 +67,7 @@ static void whole(const uint8_t *data, size_t size)
 	cap_dns_parse(&m, data, size);
 	cap_tls_client_hello(&h, data, size);
 	cap_tls_handshake_hello(&h, data, size);
+	cap_tls_server_certs(&ch, data, size);
 	cap_http_host(host, data, size);
 	if (cap_quic_is_initial(data, size, dcid, &dl))
 		cap_quic_client_initial(data, size, dcid, dl, sink, NULL);

@@ -18,6 +18,10 @@
  *   pcapgen spoof OUT          allowed names claimed on other addresses (Host,
  *                              SNI) against the capture's DNS; NXDOMAIN
  *   pcapgen spoof-nodns OUT    the same connections, no DNS in the capture
+ *   pcapgen cert-self OUT      TLS 1.2 to an arbitrary address, SNI
+ *                              api.openai.com, the server's certificate for
+ *                              that name made by itself (no CA); no DNS
+ *   pcapgen cert-self-dns OUT  the same after DNS put the name elsewhere
  *   pcapgen resolver-only OUT  DNS lookups to the LAN resolver, nothing else
  *   pcapgen resolvers OUT      the LAN resolver, 8.8.8.8 asked once, a burst
  *                              of long names under one domain (a tunnel)
@@ -40,6 +44,8 @@
 #include <arpa/inet.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #define T0 1767261600LL /* 2026-01-01T10:00:00Z */
 #define SEC 1000000000LL
@@ -1173,6 +1179,91 @@ static void scen_spoof(int dns)
 	conn_close(&k, t + 10 * SEC);
 }
 
+/* A self-signed certificate for name (Ed25519, valid 2025..2035), DER. */
+static size_t self_signed(uint8_t *der_out, size_t cap, const char *name)
+{
+	EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	X509 *x = X509_new();
+	X509_NAME *n;
+	X509_EXTENSION *ext;
+	char san[300];
+	unsigned char *o = der_out;
+	int len;
+
+	if (!key || !x)
+		exit(2);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
+	ASN1_TIME_set(X509_getm_notBefore(x), (time_t)1735689600);  /* 2025-01-01 */
+	ASN1_TIME_set(X509_getm_notAfter(x), (time_t)2051222400);   /* 2035-01-01 */
+	n = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)name, -1, -1, 0);
+	X509_set_issuer_name(x, n);
+	X509_set_pubkey(x, key);
+	snprintf(san, sizeof(san), "DNS:%s", name);
+	ext = X509V3_EXT_conf_nid(NULL, NULL, NID_subject_alt_name, san);
+	if (!ext || !X509_add_ext(x, ext, -1) || !X509_sign(x, key, NULL))
+		exit(2);
+	X509_EXTENSION_free(ext);
+	len = i2d_X509(x, NULL);
+	if (len <= 0 || (size_t)len > cap)
+		exit(2);
+	i2d_X509(x, &o);
+	X509_free(x);
+	EVP_PKEY_free(key);
+	return (size_t)len;
+}
+
+/* The server's TLS 1.2 flight: ServerHello, Certificate (one DER
+ * certificate), ServerHelloDone, as handshake records. */
+static size_t server_flight(uint8_t *rec, const uint8_t *der, size_t dl)
+{
+	static uint8_t hs[8192];
+	size_t o = 0, i;
+
+	hs[o++] = 2;                        /* ServerHello */
+	hs[o++] = 0; hs[o++] = 0; hs[o++] = 38;
+	hs[o++] = 3; hs[o++] = 3;           /* TLS 1.2 */
+	for (i = 0; i < 32; i++)
+		hs[o++] = (uint8_t)(i * 7 + 1);
+	hs[o++] = 0;                        /* no session id */
+	hs[o++] = 0xc0; hs[o++] = 0x2f;     /* ECDHE_RSA_AES_128_GCM_SHA256 */
+	hs[o++] = 0;                        /* no compression, no extensions */
+	hs[o++] = 11;                       /* Certificate */
+	hs[o++] = (uint8_t)((dl + 6) >> 16); hs[o++] = (uint8_t)((dl + 6) >> 8);
+	hs[o++] = (uint8_t)(dl + 6);
+	hs[o++] = (uint8_t)((dl + 3) >> 16); hs[o++] = (uint8_t)((dl + 3) >> 8);
+	hs[o++] = (uint8_t)(dl + 3);
+	hs[o++] = (uint8_t)(dl >> 16); hs[o++] = (uint8_t)(dl >> 8); hs[o++] = (uint8_t)dl;
+	memcpy(hs + o, der, dl);
+	o += dl;
+	hs[o++] = 14;                       /* ServerHelloDone */
+	hs[o++] = 0; hs[o++] = 0; hs[o++] = 0;
+	return tls_records(rec, hs, o, 200); /* small records: a message spans them */
+}
+
+static void scen_cert_self(int dns)
+{
+	static const char *const oa[] = { "api.openai.com" };
+	static const char *const oa_a[] = { "162.159.140.245" };
+	uint8_t der[2048];
+	size_t dl = self_signed(der, sizeof(der), "api.openai.com"), hl, n;
+	struct conn k;
+	int64_t t = T0 * SEC;
+
+	pcap_begin(1);
+	if (dns)
+		dns_exchange(t, CLIENT, 40001, RESOLVER, oa, 1, oa_a, 1);
+	conn_open(&k, t + SEC, CLIENT, 50003, "203.0.113.51", 443);
+	hl = client_hello(app2, "api.openai.com", 0, 0);
+	n = tls_records(app, app2, hl, 16384);
+	conn_send(&k, t + SEC + 10 * MS, 1, app, n);
+	n = server_flight(app, der, dl);
+	conn_send(&k, t + SEC + 20 * MS, 0, app, n);
+	conn_bulk(&k, t + SEC + 30 * MS, 1, 4000, MS);
+	conn_close(&k, t + 2 * SEC);
+}
+
 /* Only DNS: the agent host looks up three allowed names at its LAN
  * resolver and connects to none of them (yet). */
 static void scen_resolver_only(void)
@@ -1445,6 +1536,10 @@ int main(int argc, char **argv)
 		scen_spoof(1);
 	else if (!strcmp(what, "spoof-nodns"))
 		scen_spoof(0);
+	else if (!strcmp(what, "cert-self"))
+		scen_cert_self(0);
+	else if (!strcmp(what, "cert-self-dns"))
+		scen_cert_self(1);
 	else if (!strcmp(what, "resolver-only"))
 		scen_resolver_only();
 	else if (!strcmp(what, "resolvers"))

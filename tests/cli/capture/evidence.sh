@@ -34,7 +34,7 @@ resolvers (2 names looked up under 2 domains)
 
 3 of 5 hosts not on the allowlist
 3 of them by a name on the allowlist that the capture's DNS contradicts
-1 allowed (unconfirmed): only the client's word (SNI, Host, proxy request) names it, no DNS answer in the capture
+1 allowed (unconfirmed): only the client's word (SNI, Host, proxy request) names it, no DNS answer in the capture nor a verified certificate
 T
 diff -u totals.want totals.out || fail "spoof: text differs"
 
@@ -57,7 +57,7 @@ cairn-capture --allow allow.txt nodns.pcap >out 2>err
 rc=$?
 [ "$rc" -eq 0 ] || fail "nodns: exit $rc, want 0"
 [ "$(tail -n 2 out)" = "0 of 3 hosts not on the allowlist
-3 allowed (unconfirmed): only the client's word (SNI, Host, proxy request) names them, no DNS answer in the capture" ] ||
+3 allowed (unconfirmed): only the client's word (SNI, Host, proxy request) names them, no DNS answer in the capture nor a verified certificate" ] ||
 	fail "nodns: summary $(tail -n 2 out)"
 grep -q '^  api.openai.com  *http-host+tls-sni,claimed .* allowed (unconfirmed)$' out ||
 	fail "nodns: api.openai.com row"
