@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench/capture.sh - cairn-capture against tshark and against a bare
+# bench/capture.sh - cairn-capture against tshark, tcpdump and a bare
 # pcap_next_ex loop over the same generated capture (DNS exchanges, TLS
 # handshakes, bulk data; 1,000,000 packets at BENCH_SCALE=1), and peak memory
 # for the same number of connections carrying 4x the packets.
@@ -56,17 +56,25 @@ if command -v tshark >/dev/null 2>&1; then
 else
 	t_tshark=""
 fi
+if command -v tcpdump >/dev/null 2>&1; then
+	t_tcpdump=$(best 1 tcpdump -nn -r "$main")
+else
+	t_tcpdump=""
+fi
 printf '%-44s %9s %12s\n' "program" "seconds" "packets/s"
 row() { printf '%-44s %9s %12s\n' "$1" "$2" "$(awk -v n="$n" -v t="$2" 'BEGIN { if (t > 0) printf "%.0f", n / t; else print "-" }')"; }
 row "bare pcap_next_ex loop (tests/tools/pcaploop)" "$t_loop"
 row "cairn-capture" "$t_cap"
 row "cairn-capture --no-checksum" "$t_cap_nc"
 [ -n "$t_tshark" ] && row "tshark -T fields ip.dst, tls sni" "$t_tshark"
+[ -n "$t_tcpdump" ] && row "tcpdump -nn -r (one line a packet)" "$t_tcpdump"
 echo
-awk -v l="$t_loop" -v c="$t_cap" -v t="$t_tshark" 'BEGIN {
+awk -v l="$t_loop" -v c="$t_cap" -v t="$t_tshark" -v d="$t_tcpdump" 'BEGIN {
 	printf "cairn-capture speed vs bare loop: %.0f%% (target >= 50%%)\n", 100 * l / c
 	if (t != "")
 		printf "cairn-capture vs tshark: %.1fx faster (target >= 20x)\n", t / c
+	if (d != "")
+		printf "cairn-capture vs tcpdump -nn -r: %.1fx faster\n", d / c
 }'
 echo
 m_main=$(peak_kb "$cap" "$main")

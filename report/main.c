@@ -404,6 +404,15 @@ int main(int argc, char **argv)
 			goto fail;
 	}
 	if (ncap) {
+		uint64_t cap_bytes = 0;
+		size_t k;
+
+		/* a capture can be gigabytes: its own line, its bytes read of
+		 * the files' sizes (compressed ones by their compressed bytes) */
+		for (k = 0; k < ncap; k++)
+			cap_bytes += file_size(captures[k]);
+		cairn_progress_meter_stop(&progress);
+		cairn_progress_meter_start(&progress, cap_bytes, "capture read");
 		capture = load_capture(captures, ncap, allow, all_flows);
 		if (!capture)
 			goto fail;

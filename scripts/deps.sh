@@ -18,7 +18,7 @@ BASE="build-essential pkg-config libgit2-dev libzstd-dev libssl-dev libxxhash-de
 libpcap-dev libjansson-dev zlib1g-dev libpsl-dev libzip-dev check jq zstd git gzip coreutils python3 xxhash
 python3-jsonschema python3-venv python3-yaml systemd debhelper lintian
 chromium ca-certificates"
-EXTRA="hyperfine aide tshark time"
+EXTRA="hyperfine aide tshark tcpdump time"
 
 want="$BASE"
 if [ "${1:-}" = "--all" ] || [ "${CAIRN_DEPS_EXTRA:-0}" = 1 ]; then

@@ -5,7 +5,8 @@
 # cairn-diff --live (entries compared) and --git (paths of the tree, %),
 # cairn-report -o (snapshot bytes read of the total, %), cairn-capture
 # (capture bytes read of the files' sizes, %; compressed ones by their
-# compressed bytes).  With -q, and
+# compressed bytes; Zeek logs alike), cairn-report --capture (its own
+# line).  With -q, and
 # whenever stderr is a pipe or a file, not one escape byte.
 set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
@@ -55,6 +56,15 @@ total=$(($(stat -c %s "$cap/basic.pcap") + $(stat -c %s "$cap/basic.pcap.zst") +
 has_line capture "cairn-capture: capture read: .* of .* (100%)\$"
 erased capture
 grep -a -q 'not on' capture.lines || grep -a -q '^window' capture.lines || fail "capture: output: $(cat -v capture.tty | head -c 600)"
+# Zeek logs (one gzip'd) count the same way
+zk="$CAIRN_SRC/tests/fixtures/logs/zeek/http-connect-with-header"
+tty logs cairn-capture "$zk/conn.log" "$zk/http.log.gz"
+has_line logs "cairn-capture: capture read: .* of .* (100%)\$"
+erased logs
+# cairn-report --capture: the capture has its own line, after the snapshot's
+tty repcap cairn-report --snapshot new.cairn --capture "$cap/basic.pcap" --capture "$cap/basic.pcap.gz" -o rc.html
+has_line repcap "cairn-report: capture read: .* of .* (100%)\$"
+grep -a -q 'cairn-report: verdict: ' repcap.lines || fail "report --capture: no verdict"
 
 # -q on a terminal: no progress escape at all
 for c in "cairn-snap -q --env-key env.key --exclude .git tree -o q.cairn" \
