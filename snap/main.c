@@ -8,7 +8,8 @@
  *   cairn-snap keygen [-o BASENAME]
  *
  * Exit: 0 written, nothing unreadable; 1 written, but some entries were
- * unreadable or changed while read; 2 trouble, nothing written.  130 when
+ * unreadable or changed while read; 2 trouble, nothing written (but for a
+ * failed --store: the snapshot is written, not stored).  130 when
  * interrupted (no temporary file is left).
  */
 #include "analyze.h"
