@@ -269,6 +269,14 @@ static const char *rec_value(cairn_buf *b, const json_t *rec, const char *field)
 	return b->data;
 }
 
+/* "LABEL OLD -> NEW" of one field of a changed record. */
+static void old_new(struct out *o, const cairn_diff_record_change *c, const char *label,
+		    const char *field, cairn_buf *v1, cairn_buf *v2)
+{
+	fprintf(o->f, "%s %s -> %s", label, rec_value(v1, c->old, field),
+		rec_value(v2, c->new, field));
+}
+
 static void print_records(struct out *o, const cairn_diff *d)
 {
 	const cairn_diff_record_change *rc;
@@ -293,28 +301,22 @@ static void print_records(struct out *o, const cairn_diff *d)
 		       cairn_rec_change_name(c->change), c->red_flag ? reset(o) : "");
 		switch (c->change) {
 		case CAIRN_RC_VERSION_CHANGED:
-			fprintf(o->f, " %s -> %s", rec_value(&v1, c->old, "version"),
-			       rec_value(&v2, c->new, "version"));
+			old_new(o, c, "", "version", &v1, &v2);
 			break;
 		case CAIRN_RC_SAME_VERSION_DIFFERENT_CONTENT:
 			fprintf(o->f, " %s:", rec_value(&k, c->new, "version"));
-			fprintf(o->f, " integrity %s -> %s", rec_value(&v1, c->old, "integrity"),
-			       rec_value(&v2, c->new, "integrity"));
-			fprintf(o->f, ", content %s -> %s", rec_value(&v1, c->old, "content_sha256"),
-			       rec_value(&v2, c->new, "content_sha256"));
+			old_new(o, c, " integrity", "integrity", &v1, &v2);
+			old_new(o, c, ", content", "content_sha256", &v1, &v2);
 			break;
 		case CAIRN_RC_RESOLVED_CHANGED:
-			fprintf(o->f, " %s -> %s", rec_value(&v1, c->old, "resolved"),
-			       rec_value(&v2, c->new, "resolved"));
+			old_new(o, c, "", "resolved", &v1, &v2);
 			break;
 		case CAIRN_RC_SCRIPTS_CHANGED:
-			fprintf(o->f, " %s -> %s", rec_value(&v1, c->old, "scripts"),
-			       rec_value(&v2, c->new, "scripts"));
+			old_new(o, c, "", "scripts", &v1, &v2);
 			break;
 		case CAIRN_RC_LOCK_DRIFT_APPEARED:
 		case CAIRN_RC_FILES_MISMATCH_APPEARED:
-			fprintf(o->f, " flags %s -> %s", rec_value(&v1, c->old, "flags"),
-			       rec_value(&v2, c->new, "flags"));
+			old_new(o, c, " flags", "flags", &v1, &v2);
 			break;
 		case CAIRN_RC_COMMAND_CHANGED:
 			fprintf(o->f, " %s", rec_value(&k, c->old, "command"));
