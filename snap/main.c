@@ -19,6 +19,7 @@
 #include "jsonutil.h"
 #include "meter.h"
 #include "npmcache.h"
+#include "render_snap.h"
 #include "scan.h"
 #include "snap.h"
 #include "snapshot.h"
@@ -529,60 +530,6 @@ done:
 
 /* ------------------------------------------------------------ show */
 
-static void mode_string(char *out, int type, uint32_t mode)
-{
-	static const char types[] = "-dlpscb?";
-	static const char rwx[] = "rwxrwxrwx";
-	int i;
-
-	out[0] = type >= 0 && type < CAIRN_T__COUNT ? types[type] : '?';
-	for (i = 0; i < 9; i++)
-		out[1 + i] = (mode & (0400u >> i)) ? rwx[i] : '-';
-	if (mode & 04000)
-		out[3] = out[3] == 'x' ? 's' : 'S';
-	if (mode & 02000)
-		out[6] = out[6] == 'x' ? 's' : 'S';
-	if (mode & 01000)
-		out[9] = out[9] == 'x' ? 't' : 'T';
-	out[10] = '\0';
-}
-
-static void show_entry(FILE *out, const cairn_entry *e)
-{
-	char mode[11], when[64], hex[65];
-	cairn_buf b = CAIRN_BUF_INIT;
-	struct tm tm;
-	time_t t = (time_t)e->mtime_sec;
-
-	mode_string(mode, e->type, e->mode);
-	if (gmtime_r(&t, &tm))
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-	else
-		strcpy(when, "(bad time)");
-	if (e->flags & CAIRN_EF_HASHED) {
-		cairn_hex(hex, e->sha256, 32);
-		hex[16] = '\0';
-	} else {
-		strcpy(hex, "-");
-	}
-	cairn_escape_display(&b, e->path, e->path_len);
-	if (e->target) {
-		cairn_buf_addstr(&b, " -> ");
-		cairn_escape_display(&b, e->target, e->target_len);
-	}
-	if (e->flags & CAIRN_EF_CHANGED)
-		cairn_buf_addstr(&b, "  [changed while read]");
-	if (e->err) {
-		const char *name = strerrorname_np(e->err);
-
-		cairn_buf_addf(&b, "  [error: %s ", e->err_op ? e->err_op : "?");
-		cairn_buf_addf(&b, "%s]", name ? name : "?");
-	}
-	fprintf(out, "%s %5u %5u %12llu %s %-16s %s\n", mode, e->uid, e->gid,
-		(unsigned long long)e->size, when, hex, b.data ? b.data : "");
-	cairn_buf_release(&b);
-}
-
 static int dump_json(FILE *out, const json_t *j)
 {
 	return json_dumpf(j, out, JSON_COMPACT | JSON_PRESERVE_ORDER) < 0 ||
@@ -661,7 +608,7 @@ static int cmd_show(int argc, char **argv)
 			fputc('\n', tmp);
 		}
 		else if (rec.kind == CAIRN_REC_ENTRY)
-			show_entry(tmp, &rec.entry);
+			cairn_render_snap_entry(tmp, &rec.entry);
 		else
 			others++;
 	}
@@ -670,14 +617,8 @@ static int cmd_show(int argc, char **argv)
 	if (json) {
 		dump_json(tmp, cairn_snap_reader_trailer(r));
 	} else {
-		const json_t *t = cairn_snap_reader_trailer(r);
-
-		fprintf(tmp, "# %lld entries, %lld errors, %llu other records, %s\n",
-			(long long)json_integer_value(json_object_get(t, "entries")),
-			(long long)json_integer_value(json_object_get(t, "errors")),
-			others, json_object_get(t, "signature") ?
-			(pubkey ? "signature verified" : "signed (not checked: no --pubkey)")
-			: "unsigned");
+		cairn_render_snap_summary(tmp, cairn_snap_reader_trailer(r), others,
+					  pubkey != NULL);
 	}
 	if (ferror(tmp) || copy_out(tmp, json) < 0) {
 		cairn_error_set(CAIRN_EIO, "cannot write the listing: %s",
@@ -712,8 +653,6 @@ static int cmd_verify(int argc, char **argv)
 	int c, quiet = 0, status = 2;
 	cairn_key *pubkey = NULL;
 	json_t *trailer = NULL;
-	const json_t *sig;
-	cairn_buf shown = CAIRN_BUF_INIT;
 
 	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -731,23 +670,13 @@ static int cmd_verify(int argc, char **argv)
 		goto trouble;
 	if (cairn_snap_verify(path, pubkey, &trailer) < 0)
 		goto trouble;
-	sig = json_object_get(trailer, "signature");
-	cairn_escape_display(&shown, path, strlen(path));
 	if (!quiet)
-		printf("%s: ok, %lld entries, %lld errors, %s%s\n",
-		       shown.data ? shown.data : "",
-		       (long long)json_integer_value(json_object_get(trailer, "entries")),
-		       (long long)json_integer_value(json_object_get(trailer, "errors")),
-		       sig ? (pubkey ? "signature verified, key " :
-			      "signed but not checked (no --pubkey), key ") : "unsigned",
-		       sig ? json_string_value(json_object_get(sig, "key_id")) ?
-			     json_string_value(json_object_get(sig, "key_id")) : "?" : "");
+		cairn_render_snap_verified(stdout, path, trailer, pubkey != NULL);
 	status = 0;
 	goto done;
 trouble:
 	cairn_cli_fail();
 done:
-	cairn_buf_release(&shown);
 	json_decref(trailer);
 	cairn_key_free(pubkey);
 	return status;
