@@ -65,31 +65,6 @@ static int usage(const char *msg)
 	return 2;
 }
 
-static void dns_text(cairn_buf *out, const cairn_capture_result *r)
-{
-	size_t i, k;
-
-	cairn_buf_addstr(out, "\ndns answers (last answer wins)\n");
-	for (i = 0; i < r->dns_count; i++) {
-		const struct cairn_capture_dns *d = &r->dns[i];
-
-		cairn_buf_addstr(out, "  ");
-		cairn_escape_display(out, d->name, strlen(d->name));
-		cairn_buf_addstr(out, " ->");
-		for (k = 0; k < d->address_count; k++)
-			cairn_buf_addf(out, " %s", d->addresses[k]);
-		if (d->chain_count > 1) {
-			cairn_buf_addstr(out, "  (cname");
-			for (k = 1; k < d->chain_count; k++) {
-				cairn_buf_addch(out, ' ');
-				cairn_escape_display(out, d->chain[k], strlen(d->chain[k]));
-			}
-			cairn_buf_addch(out, ')');
-		}
-		cairn_buf_addch(out, '\n');
-	}
-}
-
 /* hosts named in tool traffic: names and addresses to their matcher */
 static int agent_allow(void *ctx, const char *host)
 {
@@ -137,13 +112,13 @@ static size_t agent_findings(const cairn_agentlog_result *r)
 }
 
 /* The capture document with the agent-log object added ("agent"). */
-static int add_agent_json(cairn_buf *out, const cairn_agentlog_result *agent)
+static int write_json_with_agent(cairn_buf *out, const cairn_capture_result *res,
+				 const char *const *files, size_t n, int only_unknown,
+				 const cairn_agentlog_result *agent)
 {
-	json_t *doc = json_loadb(out->data, out->len, 0, NULL);
+	json_t *doc = cairn_capture_result_json(res, files, n, only_unknown);
 	char *s;
 
-	if (!doc)
-		return cairn_error_set(CAIRN_EFORMAT, "internal JSON error");
 	json_object_set_new(doc, "agent", cairn_agentlog_to_json(agent));
 	/* descriptions and arguments are attacker text: no raw bidi or
 	 * zero-width character reaches a terminal through the JSON either */
@@ -151,7 +126,6 @@ static int add_agent_json(cairn_buf *out, const cairn_agentlog_result *agent)
 	json_decref(doc);
 	if (!s)
 		return cairn_error_set(CAIRN_EEXTERNAL, "cannot encode JSON");
-	cairn_buf_clear(out);
 	cairn_buf_addstr(out, s);
 	cairn_buf_addch(out, '\n');
 	free(s);
@@ -336,9 +310,12 @@ int main(int argc, char **argv)
 		cairn_agentlog_result_apply_allow(ares, agent_allow, allow);
 	afind = agent_findings(ares);
 	if (json) {
-		if (cairn_capture_write_json(&out, res, (const char *const *)argv + optind,
-		                             (size_t)(argc - optind), only_unknown) < 0 ||
-		    (nlogs && add_agent_json(&out, ares) < 0)) {
+		const char *const *files = (const char *const *)argv + optind;
+
+		if ((nlogs ? write_json_with_agent(&out, res, files, (size_t)(argc - optind),
+						   only_unknown, ares) :
+		     cairn_capture_write_json(&out, res, files, (size_t)(argc - optind),
+					      only_unknown)) < 0) {
 			cairn_cli_fail();
 			goto done;
 		}
@@ -349,7 +326,7 @@ int main(int argc, char **argv)
 		if (nlogs < (size_t)(argc - optind))
 			cairn_capture_write_text(&out, res, only_unknown);
 		if (dns)
-			dns_text(&out, res);
+			cairn_capture_write_dns_text(&out, res);
 		if (nlogs) {
 			if (out.len)
 				cairn_buf_addch(&out, '\n');

@@ -334,6 +334,9 @@ void cairn_capture_write_text(cairn_buf *out, const cairn_capture_result *r,
 	int only_unknown);
 void cairn_capture_write_csv(cairn_buf *out, const cairn_capture_result *r,
 	int only_unknown);
+/* --dns: every name the DNS answers mapped, to its addresses (the last
+ * answer wins) and CNAME chain, names escaped for a terminal. */
+void cairn_capture_write_dns_text(cairn_buf *out, const cairn_capture_result *r);
 int cairn_capture_write_json(cairn_buf *out, const cairn_capture_result *r,
 	const char *const *files, size_t file_count, int only_unknown);
 /* The document cairn_capture_write_json() writes (docs/capture-schema.json),

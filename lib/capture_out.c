@@ -998,6 +998,31 @@ static json_t *jhost(const struct cairn_capture_host *h, int total)
 	return o;
 }
 
+void cairn_capture_write_dns_text(cairn_buf *out, const cairn_capture_result *r)
+{
+	size_t i, k;
+
+	cairn_buf_addstr(out, "\ndns answers (last answer wins)\n");
+	for (i = 0; i < r->dns_count; i++) {
+		const struct cairn_capture_dns *d = &r->dns[i];
+
+		cairn_buf_addstr(out, "  ");
+		cairn_escape_display(out, d->name, strlen(d->name));
+		cairn_buf_addstr(out, " ->");
+		for (k = 0; k < d->address_count; k++)
+			cairn_buf_addf(out, " %s", d->addresses[k]);
+		if (d->chain_count > 1) {
+			cairn_buf_addstr(out, "  (cname");
+			for (k = 1; k < d->chain_count; k++) {
+				cairn_buf_addch(out, ' ');
+				cairn_escape_display(out, d->chain[k], strlen(d->chain[k]));
+			}
+			cairn_buf_addch(out, ')');
+		}
+		cairn_buf_addch(out, '\n');
+	}
+}
+
 json_t *cairn_capture_result_json(const cairn_capture_result *r,
 	const char *const *files, size_t nfiles, int only_unknown)
 {
