@@ -133,40 +133,10 @@ static int eval_findings(cairn_findings *f, const cairn_diff *d, json_t *doc,
 	return cairn_rules_eval(f, &in);
 }
 
-/* Package patches for --patch (and the rules): the npm cache, and the
- * installed bytes from the store, the live tree or the snapshot's root. */
-static json_t *package_patches(const cairn_diff *d, const json_t *doc, const struct opts *o,
-			       cairn_store *store, const char *new_commit, int for_rules,
-			       int *trouble)
-{
-	cairn_pkgpatch_opts po;
-	json_t *out;
-
-	cairn_pkgpatch_opts_init(&po, for_rules);
-	if (cairn_pkgpatch_use_cache(&po, o->npm_cache, cairn_diff_header(d, 1),
-				     cairn_diff_header(d, 0)) < 0) {
-		cairn_cli_fail();
-		*trouble = 1;
-		return NULL;
-	}
-	if (store) {
-		po.store = store;
-		po.new_commit = new_commit;
-	}
-	if (o->live)
-		cairn_pkgpatch_use_root(&po, o->live, 1);
-	else
-		cairn_pkgpatch_use_root(&po, cairn_json_str(cairn_diff_header(d, 1),
-							    "root_realpath"), 0);
-	out = cairn_pkgpatch_json(doc, &po);
-	cairn_pkgpatch_opts_release(&po);
-	return out;
-}
-
 static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 		       const char *old_commit, const char *new_commit)
 {
-	int changed = cairn_diff_has_changes(d), rc = 0, trouble = 0;
+	int changed = cairn_diff_has_changes(d), rc = 0;
 	int status = changed;      /* the exit status when nothing fails */
 	cairn_findings findings = CAIRN_FINDINGS_INIT;
 	json_t *doc = NULL, *pkg = NULL, *patches = NULL, *cov = NULL;
@@ -185,8 +155,10 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 	}
 	/* the code of the packages that changed, from the npm cache */
 	if (o->patch) {
-		pkg = package_patches(d, doc, o, store, new_commit, o->json || o->findings, &trouble);
-		if (trouble) {
+		if (cairn_pkgpatch_diff(&pkg, doc, o->json || o->findings, o->npm_cache,
+					cairn_diff_header(d, 1), cairn_diff_header(d, 0),
+					store, new_commit, o->live) < 0) {
+			cairn_cli_fail();
 			json_decref(doc);
 			return 2;
 		}

@@ -760,3 +760,31 @@ void cairn_pkgpatch_opts_release(cairn_pkgpatch_opts *o)
 	o->cachefd = o->rootfd = -1;
 	o->owned_labels[0] = o->owned_labels[1] = NULL;
 }
+
+int cairn_pkgpatch_diff(json_t **out, const json_t *diff, int for_report,
+			const char *npm_cache, const json_t *new_header,
+			const json_t *old_header, cairn_store *store,
+			const char *new_commit, const char *live_root)
+{
+	cairn_pkgpatch_opts po;
+	int rc;
+
+	*out = NULL;
+	cairn_pkgpatch_opts_init(&po, for_report);
+	rc = cairn_pkgpatch_use_cache(&po, npm_cache, new_header, old_header);
+	if (rc < 0)
+		goto done;
+	if (store) {
+		po.store = store;
+		po.new_commit = new_commit;
+	}
+	if (live_root)
+		cairn_pkgpatch_use_root(&po, live_root, 1);
+	else
+		cairn_pkgpatch_use_root(&po, json_string_value(json_object_get(new_header,
+									       "root_realpath")), 0);
+	*out = cairn_pkgpatch_json(diff, &po);
+done:
+	cairn_pkgpatch_opts_release(&po);
+	return rc < 0 ? rc : 0;
+}

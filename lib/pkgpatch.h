@@ -102,6 +102,22 @@ void cairn_pkgpatch_use_root(cairn_pkgpatch_opts *o, const char *root, int root_
 void cairn_pkgpatch_opts_release(cairn_pkgpatch_opts *o);
 
 /*
+ * The package patches of a comparison the way cairn-diff --patch and
+ * cairn-report find them (cairn_pkgpatch_json() of diff): the npm cache
+ * npm_cache (--npm-cache; NULL: the one the headers recorded); the
+ * installed bytes from store at new_commit (store may be NULL), and from
+ * live_root as it is now (cairn-diff --live), else from the new snapshot's
+ * recorded root ("root_realpath") where a file still has the recorded
+ * hash.  for_report: the caps of cairn_pkgpatch_opts_init().  *out: a new
+ * reference; negative (message set, *out NULL) when npm_cache cannot be
+ * opened.
+ */
+int cairn_pkgpatch_diff(json_t **out, const json_t *diff, int for_report,
+			const char *npm_cache, const json_t *new_header,
+			const json_t *old_header, cairn_store *store,
+			const char *new_commit, const char *live_root);
+
+/*
  * Open the npm cache given as its root (~/.npm: the folder holding
  * _cacache) or as the _cacache folder itself, without following symlinks
  * below dir.  Returns the cacache folder's descriptor, or a negative

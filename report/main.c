@@ -146,33 +146,6 @@ done:
 	return j;
 }
 
-/* The code of the npm packages that changed, from the npm cache: release
- * diffs, and edits on disk against the published bytes (installed bytes
- * from the store, else from the snapshot's root when they still have the
- * recorded hash), after the stored patches of the same paths. */
-static int package_patches(json_t *patches, const json_t *diff_json, const char *npm_cache,
-			   const cairn_report_snap *snap, const cairn_report_snap *base,
-			   cairn_store *store, const char *snap_commit)
-{
-	cairn_pkgpatch_opts po;
-	json_t *pkg;
-
-	cairn_pkgpatch_opts_init(&po, 1);
-	if (cairn_pkgpatch_use_cache(&po, npm_cache, snap->header, base->header) < 0)
-		return -1;
-	if (store) {
-		po.store = store;
-		po.new_commit = snap_commit;
-	}
-	cairn_pkgpatch_use_root(&po, json_string_value(json_object_get(snap->header,
-								       "root_realpath")), 0);
-	pkg = cairn_pkgpatch_json(diff_json, &po);
-	cairn_pkgpatch_merge(patches, pkg);
-	json_decref(pkg);
-	cairn_pkgpatch_opts_release(&po);
-	return 0;
-}
-
 /* The provenance line of a snapshot; a time given with cairn-snap
  * --created is said to be one. */
 static void snap_detail(cairn_buf *b, const cairn_report_snap *s)
@@ -264,7 +237,7 @@ int main(int argc, char **argv)
 	const char *fail_on = NULL, *format = NULL, *store_path = NULL, *npm_cache = NULL;
 	cairn_store *store = NULL;
 	cairn_storesnap stored_snap = CAIRN_STORESNAP_INIT, stored_base = CAIRN_STORESNAP_INIT;
-	json_t *patches = NULL;
+	json_t *patches = NULL, *pkg = NULL;
 	const char **captures = NULL;
 	size_t ncap = 0, nin = 0, i;
 	int no_ts = 0, quiet = 0, all_flows = 0, opt, rc = 2, fail_sev = CAIRN_SEV_INFO;
@@ -399,9 +372,12 @@ int main(int argc, char **argv)
 		patches = store ? cairn_store_patches_json(store, stored_base.commit,
 							   stored_snap.commit, diff_json) :
 			  json_array();
-		if (package_patches(patches, diff_json, npm_cache, &snap, &base, store,
-				    stored_snap.commit) < 0)
+		/* the code of the npm packages that changed, after the stored
+		 * patches of the same paths */
+		if (cairn_pkgpatch_diff(&pkg, diff_json, 1, npm_cache, snap.header, base.header,
+					store, stored_snap.commit, NULL) < 0)
 			goto fail;
+		cairn_pkgpatch_merge(patches, pkg);
 	}
 	if (ncap) {
 		uint64_t cap_bytes = 0;
@@ -523,6 +499,7 @@ done:
 	cairn_progress_meter_stop(&progress);
 	json_decref(doc);
 	json_decref(patches);
+	json_decref(pkg);
 	cairn_store_close(store);
 	cairn_storesnap_release(&stored_snap);
 	cairn_storesnap_release(&stored_base);
