@@ -12,8 +12,7 @@
 . "$CAIRN_SRC/tests/cli/report/common.inc"
 data="$CAIRN_SRC/../shared/data/npm"
 if [ ! -f "$data/server-filesystem-2025.8.21.tar.zst" ]; then
-	echo "skip: $data absent"
-	exit 0
+	skip "$data absent (../shared/data/npm)"
 fi
 same() {
 	printf '%s\n' "$2" > want.txt

@@ -6,10 +6,9 @@
 # reason its bundler was not.  inBundle entries have no integrity by
 # design: no "no_integrity" (P04) for them.
 set -eu
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
+. "$CAIRN_SRC/tests/cli/lib.sh"
+need jq jq
+need zstd zstd
 same() {
 	printf '%s\n' "$2" > want.txt
 	if ! cmp -s "$1" want.txt; then

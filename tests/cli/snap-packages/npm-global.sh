@@ -9,20 +9,9 @@
 # whether --npm-cache names the root or its _cacache, and are written
 # relative to the cache.
 set -eu
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-run() {
-	_want=$1
-	shift
-	_rc=0
-	"$@" > out 2> err || _rc=$?
-	if [ "$_rc" -ne "$_want" ]; then
-		cat err >&2
-		fail "$*: exit $_rc, want $_want"
-	fi
-}
+. "$CAIRN_SRC/tests/cli/lib.sh"
+need jq jq
+need zstd zstd
 same() {
 	printf '%s\n' "$2" > want.txt
 	if ! cmp -s "$1" want.txt; then
@@ -36,8 +25,8 @@ cp -a "$fx/npm-global" prefix
 
 # the prefix and its lib/node_modules, no cache
 for root in prefix prefix/lib/node_modules; do
-	run 0 cairn-snap -o g.cairn "$root"
-	same err 'cairn-snap: 1 package: 0 verified, 1 not verified: global install, nothing to look the tarball up by'
+	expect_exit 0 cairn-snap -o g.cairn "$root"
+	same err.txt 'cairn-snap: 1 package: 0 verified, 1 not verified: global install, nothing to look the tarball up by'
 	recs g.cairn npm_project | jq -c '[.project, .kind, .lockfile]' > got
 	if [ "$root" = prefix ]; then
 		same got '["lib","global",null]'
@@ -46,22 +35,22 @@ for root in prefix prefix/lib/node_modules; do
 	fi
 	recs g.cairn package | jq -c '[.path, .coverage]' > got
 	same got '["node_modules/ms",{"verified":false,"reason":"global_no_lockfile","detail":"a global install: npm keeps no lockfile for them; no npm cache to look the tarball up in"}]'
-	run 1 cairn-report --snapshot g.cairn --format json --no-timestamp -o r.json
+	expect_exit 1 cairn-report --snapshot g.cairn --format json --no-timestamp -o r.json
 	if jq -r '.findings[].id' r.json | grep -qx CAIRN-P03; then
 		fail "$root: a global prefix got 'commit a lockfile' (P03)"
 	fi
 done
 
 # with the cache that installed it: found by URL in the index, verified
-run 0 cairn-snap --npm-cache "$fx/npm-cache" -o v.cairn prefix/lib/node_modules
-same err 'cairn-snap: 1 package: 1 verified'
+expect_exit 0 cairn-snap --npm-cache "$fx/npm-cache" -o v.cairn prefix/lib/node_modules
+same err.txt 'cairn-snap: 1 package: 1 verified'
 recs v.cairn package | jq -c '[.coverage.verified, .coverage.detail, .flags, .files.matching]' > got
 same got '[true,"integrity from the npm cache index: the tarball npm fetched from https://registry.npmjs.org/ms/-/ms-2.1.3.tgz",["integrity_from_cache_index","no_lockfile"],4]'
 printf '// injected\n' >> prefix/lib/node_modules/ms/index.js
-run 0 cairn-snap --npm-cache "$fx/npm-cache/_cacache" -o t.cairn prefix
+expect_exit 0 cairn-snap --npm-cache "$fx/npm-cache/_cacache" -o t.cairn prefix
 recs t.cairn package | jq -c '[.path, .files.modified, .coverage.verified]' > got
 same got '["node_modules/ms",["index.js"],true]'
-run 1 cairn-report --snapshot t.cairn --format json --no-timestamp -o t.json
+expect_exit 1 cairn-report --snapshot t.cairn --format json --no-timestamp -o t.json
 jq -r '.findings[] | select(.id == "CAIRN-P10") | .evidence[0].file' t.json > got
 same got 'lib/node_modules/ms/index.js'
 
@@ -72,7 +61,7 @@ cp -a "$fx/home" home2
 mkdir root
 for h in home home2; do
 	for c in "$h/.npm" "$h/.npm/_cacache"; do
-		HOME="$PWD/$h" run 0 cairn-snap --mcp-discover --env-key k --npm-cache "$c" -o "x.cairn" root
+		HOME="$PWD/$h" expect_exit 0 cairn-snap --mcp-discover --env-key k --npm-cache "$c" -o "x.cairn" root
 		zstd -dcq x.cairn | jq -c 'select(.type == "mcp_server" and .server == "semver-tool") |
 			[.npx_cache, .npx_cache_present]' > got
 		same got '["_npx/efc2fc194987058d",true]'
