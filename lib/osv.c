@@ -896,7 +896,8 @@ int cairn_osv_db_match(const cairn_osv_db *db_c, int eco, const char *name,
 		nhits++;
 	}
 	free(probe.key);
-	qsort_r(hits, nhits, sizeof(*hits), hit_cmp, db);
+	if (nhits)  /* qsort_r(NULL, 0, ...) is undefined (UBSan) */
+		qsort_r(hits, nhits, sizeof(*hits), hit_cmp, db);
 	for (k = 0; k < nhits && rc >= 0; k++) {
 		const struct adv *adv = &db->advs[hits[k].adv];
 		cairn_osv_match m;
