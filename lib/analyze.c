@@ -117,7 +117,8 @@ static int wanted(const char *p, size_t len)
 	    strstr(p, "dist-packages") || strstr(p, ".dist-info") || strstr(p, ".egg-info"))
 		return 1;
 	if (!strcmp(base, "package.json") || !strcmp(base, "package-lock.json") ||
-	    !strcmp(base, "npm-shrinkwrap.json"))
+	    !strcmp(base, "npm-shrinkwrap.json") || !strcmp(base, "pnpm-lock.yaml") ||
+	    !strcmp(base, "yarn.lock") || !strcmp(base, "bun.lock") || !strcmp(base, "bun.lockb"))
 		return 1;
 	/* lockfiles cairn does not read: they explain unverified packages */
 	if (!strcmp(base, "yarn.lock") || !strcmp(base, "pnpm-lock.yaml") ||
@@ -780,6 +781,8 @@ static int run(cairn_analyzer *a)
 	cairn_recs_init(&pending);
 	memset(&no, 0, sizeof(no));
 	no.cachefd = -1;
+	no.pnpm_storefd = -1;
+	no.yarn_cachefd = -1;
 	if (a->opts.npm_cache) {
 		if (cairn_npm_cache_open(&cache, a->opts.npm_cache) < 0) {
 			cairn_recs_parse_error(&a->recs, a->opts.npm_cache, "cacache", cairn_error_last());
@@ -801,7 +804,27 @@ static int run(cairn_analyzer *a)
 		/* the root's real path: where dpkg would have put the files */
 		cairn_pip_opts po = { a->root_real, a->opts.dpkg_root };
 
+		if (a->opts.pnpm_store) {
+			no.pnpm_storefd = cairn_safe_open_abs_dir(a->opts.pnpm_store);
+			if (no.pnpm_storefd < 0) {
+				cairn_recs_parse_error(&a->recs, a->opts.pnpm_store, "pnpm",
+						       cairn_error_last());
+				no.pnpm_storefd = -1;
+			}
+		}
+		if (a->opts.yarn_cache) {
+			no.yarn_cachefd = cairn_safe_open_abs_dir(a->opts.yarn_cache);
+			if (no.yarn_cachefd < 0) {
+				cairn_recs_parse_error(&a->recs, a->opts.yarn_cache, "yarn",
+						       cairn_error_last());
+				no.yarn_cachefd = -1;
+			}
+		}
 		npm_packages(a, &no);
+		if (no.pnpm_storefd >= 0)
+			close(no.pnpm_storefd);
+		if (no.yarn_cachefd >= 0)
+			close(no.yarn_cachefd);
 		cairn_pip_analyze(&a->recs, a->rootfd, &a->files, &po);
 		/* below a node_modules root every file is a package's own */
 		if (a->parentfd < 0)
@@ -867,6 +890,10 @@ json_t *cairn_analyze_opts_json(const cairn_analyze_opts *o)
 	json_object_set_new(j, "npm_cache", o->npm_cache ? json_string(o->npm_cache) : json_null());
 	json_object_set_new(j, "npm_cache_from", o->npm_cache_from ? json_string(o->npm_cache_from)
 								  : json_null());
+	if (o->pnpm_store)
+		json_object_set_new(j, "pnpm_store", json_string(o->pnpm_store));
+	if (o->yarn_cache)
+		json_object_set_new(j, "yarn_cache", json_string(o->yarn_cache));
 	json_object_set_new(j, "env", json_boolean(o->env_self));
 	arr = json_array();
 	for (i = 0; i < o->pid_count; i++)

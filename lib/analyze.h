@@ -21,6 +21,10 @@ typedef struct cairn_analyze_opts {
 	                            * "npm_config_cache", "home" (~/.npm);
 	                            * "off" for --no-npm-cache; NULL = none
 	                            * found (recorded in the header) */
+	const char *pnpm_store;    /* --pnpm-store DIR: pnpm store (holding v3/
+	                            * or v10/) to verify pnpm installs; NULL = off */
+	const char *yarn_cache;    /* --yarn-cache DIR: yarn 1 cache (v6), or a
+	                            * folder of yarn 2+ zip archives */
 	int env_self;              /* --env: cairn-snap's own environment */
 	const char **pids;         /* --pid PID (repeatable) */
 	size_t pid_count;

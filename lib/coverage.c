@@ -9,6 +9,10 @@
 
 /* In code order (cairn_coverage_reason_find bisects). */
 static const cairn_coverage_reason reasons[] = {
+	{ "binary_lockfile", "binary lockfile not read",
+	  "bun.lockb is binary and cairn does not run bun to read it: save a text lockfile "
+	  "(bun install --save-text-lockfile, or saveTextLockfile in bunfig.toml), commit "
+	  "bun.lock, and snapshot again." },
 	{ "bundled", "bundled inside its parent's tarball",
 	  "A bundled dependency came inside its parent package's tarball, not from its own: "
 	  "compare the parent's folder with the parent's published tarball by hand (npm pack "
@@ -51,6 +55,10 @@ static const cairn_coverage_reason reasons[] = {
 	  "Put the locked tarballs in the cache without touching this install: run npm ci "
 	  "--ignore-scripts --cache DIR in a copy of the project (npm checks every tarball "
 	  "against the lockfile integrity), then snapshot again with --npm-cache DIR." },
+	{ "not_in_store", "package not in the pnpm store",
+	  "Put the locked packages in a store without touching this install: pnpm install "
+	  "--frozen-lockfile --store-dir DIR in a copy of the project, then snapshot again "
+	  "with --pnpm-store DIR." },
 	{ "not_installed", "locked, not installed",
 	  "Nothing on disk to verify: the lockfile names the package but it is not installed "
 	  "(normal for optional, platform-specific packages); npm ci installs what the "
@@ -62,6 +70,10 @@ static const cairn_coverage_reason reasons[] = {
 	  "RECORD could not be read or parsed (its parse_error says why): reinstall with pip "
 	  "so that it writes a fresh one (pip install --force-reinstall --no-deps "
 	  "NAME==VERSION), after keeping the damaged one as evidence." },
+	{ "store_index_bad", "pnpm store index unreadable",
+	  "The store's index file for the package is not what pnpm writes (its parse_error "
+	  "says why): keep it as evidence, run pnpm store prune and pnpm install "
+	  "--frozen-lockfile in a copy of the project, and snapshot again." },
 	{ "system_package", "managed by the system package manager",
 	  "Verify it with the system package manager: dpkg -V PACKAGE (rpm -V PACKAGE on RPM "
 	  "systems); reinstall the package if files differ." },
@@ -70,6 +82,10 @@ static const cairn_coverage_reason reasons[] = {
 	  "says why): inspect it by hand (tar -tzvf) and refetch it." },
 	{ "unknown", "not recorded",
 	  "Snapshot again with this cairn-snap: the record predates coverage." },
+	{ "zip_refused", "yarn archive refused",
+	  "The yarn 2+ zip archive could not be read safely (files.message says why): "
+	  "inspect it by hand (unzip -l) and refetch it (yarn cache clean; yarn install "
+	  "--immutable)." },
 };
 
 #define NREASONS (sizeof(reasons) / sizeof(reasons[0]))

@@ -10,12 +10,17 @@
 #include "cacache.h"
 #include "coverage.h"
 #include "npmcache.h"
+#include "pnpm.h"
+#include "yarnlock.h"
+#include "yarnzip.h"
+#include "bunlock.h"
 #include "tarball.h"
 #include "jsonutil.h"
 #include "url.h"
 
 #include <ctype.h>
 #include <dirent.h>
+#include <fnmatch.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,7 +182,6 @@ int cairn_npm_lock_parse(cairn_npm_lock **out, const char *data, size_t len,
 	json_t *pk;
 	lock_build b = { NULL, 0, 0 };
 	cairn_npm_lock *l;
-	size_t i, w;
 
 	*out = NULL;
 	if (!root)
@@ -215,26 +219,36 @@ int cairn_npm_lock_parse(cairn_npm_lock **out, const char *data, size_t len,
 		return cairn_error_set(CAIRN_EFORMAT, "%s: neither \"packages\" nor \"dependencies\"", label);
 	}
 	json_decref(root);
-	if (b.n > 1)
-		qsort(b.v, b.n, sizeof(*b.v), entry_cmp);
-	/* duplicate keys cannot come from one JSON object, but v1 nesting can
-	 * in theory produce one: keep the first */
-	for (i = 0, w = 0; i < b.n; i++) {
-		if (w && !strcmp(b.v[w - 1].key, b.v[i].key)) {
-			free(b.v[i].key);
-			free(b.v[i].name);
-			free(b.v[i].version);
-			free(b.v[i].resolved);
-			free(b.v[i].integrity);
-			continue;
-		}
-		b.v[w++] = b.v[i];
-	}
 	l->v = b.v;
-	l->n = w;
-	l->registry_host = majority_host(l->v, l->n);
+	l->n = b.n;
+	cairn_npm_lock_index(l);
 	*out = l;
 	return 0;
+}
+
+void cairn_npm_lock_index(cairn_npm_lock *l)
+{
+	size_t i, w;
+
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), entry_cmp);
+	/* duplicate keys cannot come from one JSON object, but v1 nesting can
+	 * in theory produce one (and two pnpm depPaths one folder): keep the
+	 * first */
+	for (i = 0, w = 0; i < l->n; i++) {
+		if (w && !strcmp(l->v[w - 1].key, l->v[i].key)) {
+			free(l->v[i].key);
+			free(l->v[i].name);
+			free(l->v[i].version);
+			free(l->v[i].resolved);
+			free(l->v[i].integrity);
+			continue;
+		}
+		l->v[w++] = l->v[i];
+	}
+	l->n = w;
+	free(l->registry_host);
+	l->registry_host = majority_host(l->v, l->n);
 }
 
 const cairn_npm_lock_entry *cairn_npm_lock_find(const cairn_npm_lock *l,
@@ -274,6 +288,7 @@ void cairn_npm_lock_free(cairn_npm_lock *l)
 	}
 	free(l->v);
 	free(l->registry_host);
+	free(l->version_text);
 	free(l);
 }
 
@@ -315,6 +330,7 @@ static void set_str(json_t *o, const char *k, const char *s)
 static size_t installed_key_len(const char *rel)
 {
 	const char *p = rel;
+	int first = 1;
 
 	for (;;) {
 		const char *slash;
@@ -322,6 +338,16 @@ static size_t installed_key_len(const char *rel)
 		if (strncmp(p, "node_modules/", 13))
 			return 0;
 		p += 13;
+		if (first && !strncmp(p, ".pnpm/", 6)) {
+			/* pnpm's virtual store: the package folder is
+			 * .pnpm/<folder>/node_modules/<name> (pnpm.h) */
+			p += 6;
+			slash = strchr(p, '/');
+			if (!slash || slash == p || *p == '.' || strncmp(slash + 1, "node_modules/", 13))
+				return 0;
+			p = slash + 1 + 13;
+		}
+		first = 0;
 		if (*p == '.' || *p == '/' || !*p)
 			return 0;
 		if (*p == '@') {
@@ -397,7 +423,8 @@ static char **find_projects(const cairn_pkg_files *files, size_t *count)
 			continue;
 		}
 		if (!strcmp(base, "package.json") || !strcmp(base, "package-lock.json") ||
-		    !strcmp(base, "npm-shrinkwrap.json")) {
+		    !strcmp(base, "npm-shrinkwrap.json") || !strcmp(base, "pnpm-lock.yaml") ||
+		    !strcmp(base, "yarn.lock") || !strcmp(base, "bun.lock") || !strcmp(base, "bun.lockb")) {
 			size_t dl = base == p ? 0 : (size_t)(base - p - 1);
 
 			add_project(&v, &n, &cap, p, dl);
@@ -408,6 +435,35 @@ static char **find_projects(const cairn_pkg_files *files, size_t *count)
 	*count = n;
 	return v;
 }
+
+typedef struct ctx {
+	cairn_recs *recs;
+	int rootfd;
+	const cairn_pkg_files *files;
+	const char *label_prefix;
+	int cachefd;
+	const cairn_npm_opts *o;
+	struct tar_cache *tc;
+	char **projects;      /* every project folder of the tree, sorted */
+	size_t nprojects;
+	struct ws_state *ws;  /* workspace members found so far */
+} ctx;
+
+/* A workspace member: a project folder below a workspace root whose
+ * lockfile covers it (npm's packages["packages/a"], pnpm's importers) or
+ * whose package.json "workspaces" globs name it. */
+typedef struct ws_member {
+	char *dir;            /* project folder, from the tree root */
+	char *root;           /* the root's project label */
+	char *lockfile;       /* the root's lockfile, from the tree root; NULL */
+	cairn_npm_lock *lock; /* the root lockfile's entries below dir, re-keyed */
+	json_t *packages;     /* names of every member of this workspace */
+} ws_member;
+
+typedef struct ws_state {
+	ws_member *v;
+	size_t n, cap;
+} ws_state;
 
 typedef struct installed {
 	char *key;            /* relative to the project */
@@ -449,11 +505,48 @@ static int edge_cmp(const void *a, const void *b)
 			      json_string_value(json_object_get(y, "section")));
 }
 
+/*
+ * cand (relative to the project proj) is a symlink inside the tree: the
+ * installed package its target names, when the target stays inside ROOT
+ * (pnpm's node_modules/<name> -> .pnpm/<folder>/node_modules/<name>).
+ * The link is read, never followed.
+ */
+static installed *via_link(const ctx *c, const char *proj, const char *cand,
+			   installed *inst, size_t ninst)
+{
+	char *path = cairn_path_join(proj, cand);
+	const cairn_pkg_file *f = cairn_pkg_files_find(c->files, path);
+	cairn_buf target = CAIRN_BUF_INIT;
+	installed *hit = NULL;
+	size_t plen = *proj ? strlen(proj) + 1 : 0;
+
+	if (f && f->type == CAIRN_T_SYMLINK && ninst &&
+	    cairn_safe_readlink(&target, c->rootfd, path) == 0) {
+		char *dir = cairn_strndup(path, (size_t)(cairn_path_base(path) - path));
+		char *res;
+
+		if (*dir)
+			dir[strlen(dir) - 1] = '\0';
+		res = cairn_path_resolve(dir, target.data);
+		if (res && (!plen || (!strncmp(res, proj, plen - 1) && res[plen - 1] == '/'))) {
+			installed key;
+
+			key.key = res + plen;
+			hit = bsearch(&key, inst, ninst, sizeof(*inst), installed_cmp);
+		}
+		free(res);
+		free(dir);
+	}
+	cairn_buf_release(&target);
+	free(path);
+	return hit;
+}
+
 /* Add {from, range, section} to the required_by of the package each
  * dependency of `from` resolves to.  devDependencies count for the
  * project only (npm does not install them for dependencies). */
-static void require_edges(installed *inst, size_t ninst, const char *from,
-			  const json_t *manifest, int is_root)
+static void require_edges(const ctx *c, const char *proj, installed *inst, size_t ninst,
+			  const char *from, const json_t *manifest, int is_root)
 {
 	size_t k;
 
@@ -486,6 +579,8 @@ static void require_edges(installed *inst, size_t ninst, const char *from,
 				cairn_buf_addstr(&cand, name);
 				key.key = cand.data;
 				hit = ninst ? bsearch(&key, inst, ninst, sizeof(*inst), installed_cmp) : NULL;
+				if (!hit)
+					hit = via_link(c, proj, cand.data, inst, ninst);
 				if (hit || !base_len)
 					break;
 				/* up one level: drop the last "node_modules/<name>" */
@@ -539,9 +634,9 @@ static void declared(const json_t *manifest, const char *name,
 typedef struct tmember { char *path; unsigned char sha[32]; } tmember;
 typedef struct tlist { tmember *v; size_t n, cap; } tlist;
 
-static int tlist_cb(void *ctx, const cairn_tar_member *m)
+static int tlist_cb(void *arg, const cairn_tar_member *m)
 {
-	tlist *t = ctx;
+	tlist *t = arg;
 
 	if (m->kind != CAIRN_TAR_FILE)
 		return 0;
@@ -569,6 +664,17 @@ static void tlist_release(tlist *t)
 	free(t->v);
 }
 
+/* Where an installed package's published bytes are looked for, besides
+ * the npm cache: the manager's own store or cache. */
+struct pkg_src {
+	const char *manager;     /* "npm", "pnpm", "yarn", "bun" */
+	int pnpm;                /* pnpm: the store's index files */
+	int yarn1;               /* yarn 1: the v6 cache's .yarn-tarball.tgz */
+	int berry;               /* yarn 2+: its checksum is of a zip, not a tarball */
+	int berry_fd;            /* yarn 2+: folder of zip archives, or -1 */
+	const char *name, *version, *resolved;   /* of the package at hand */
+};
+
 /* The members of the last tarball read: the packages a tarball bundles
  * follow it in key order and are compared with the same members. */
 typedef struct tar_cache {
@@ -576,18 +682,9 @@ typedef struct tar_cache {
 	int rc;               /* 0, or why it could not be used */
 	const char *status;   /* when rc < 0 */
 	char *message;
+	char *src;            /* yarn: the file read, for "source" */
 	tlist t;              /* sorted by path */
 } tar_cache;
-
-typedef struct ctx {
-	cairn_recs *recs;
-	int rootfd;
-	const cairn_pkg_files *files;
-	const char *label_prefix;
-	int cachefd;
-	const cairn_npm_opts *o;
-	tar_cache *tc;
-} ctx;
 
 static char *file_label(const ctx *c, const char *rel)
 {
@@ -676,33 +773,62 @@ static void sort_string_array(json_t *arr)
 /* The members of the tarball for integrity (cached in c->tc); 0, or a
  * negative code with *status and *message set. */
 static int tar_members(const ctx *c, const char *integrity, const char *label,
-		       const tlist **out, const char **status, const char **message)
+		       const struct pkg_src *ps, const tlist **out, const char **status,
+		       const char **message)
 {
 	tar_cache *tc = c->tc;
-	cairn_buf tgz = CAIRN_BUF_INIT;
+	cairn_buf tgz = CAIRN_BUF_INIT, key = CAIRN_BUF_INIT, zprefix = CAIRN_BUF_INIT;
+	int yarn1 = ps && ps->yarn1 && c->o->yarn_cachefd >= 0;
+	int berry = ps && ps->berry_fd >= 0;
 	char *src;
 	int rc;
 
-	if (!tc->integrity || strcmp(tc->integrity, integrity)) {
+	/* the same integrity read from another place is another entry */
+	cairn_buf_addf(&key, "%s%s", yarn1 ? "yarn1:" : berry ? "berry:" : "", integrity);
+	if (!tc->integrity || strcmp(tc->integrity, key.data)) {
 		free(tc->integrity);
 		free(tc->message);
+		free(tc->src);
 		tlist_release(&tc->t);
 		memset(tc, 0, sizeof(*tc));
-		tc->integrity = cairn_strdup(integrity);
-		src = cairn_cacache_content_path(integrity);
-		rc = cairn_cacache_read(&tgz, c->cachefd, integrity, "npm cache");
+		tc->integrity = cairn_strdup(key.data);
+		src = NULL;
+		if (berry) {
+			/* Berry: the zip named after the entry, whose SHA-512 is
+			 * the lockfile checksum */
+			rc = cairn_berry_zip_read(&tgz, &src, ps->berry_fd, ps->name, ps->version,
+						  integrity);
+		} else if (yarn1) {
+			rc = cairn_yarn_cache_tarball(&tgz, &src, c->o->yarn_cachefd, ps->name,
+						      ps->version, ps->resolved);
+			/* the cache folder is named after the lockfile's hash,
+			 * but its bytes are trusted once they match the integrity */
+			if (rc == 0 && (rc = cairn_integrity_check(tgz.data, tgz.len, integrity)) < 0)
+				cairn_error_set(rc, "yarn cache: %s: does not match %s", src, integrity);
+		} else {
+			src = cairn_cacache_content_path(integrity);
+			rc = cairn_cacache_read(&tgz, c->cachefd, integrity, "npm cache");
+		}
+		if (yarn1 || berry)
+			tc->src = src ? cairn_strdup(src) : NULL;
 		if (rc == CAIRN_ENOTFOUND) {
 			tc->status = "not_in_cache";
 		} else if (rc < 0) {
 			tc->status = rc == CAIRN_EVERIFY ? "cache_corrupt" : "not_in_cache";
 			tc->message = cairn_strdup(cairn_error_last());
 		} else {
-			rc = cairn_tarball_scan(tgz.data, tgz.len, 1, tlist_cb, &tc->t,
-						src ? src : "tarball");
+			if (berry) {
+				cairn_buf_addf(&zprefix, "node_modules/%s/", ps->name);
+				rc = cairn_zip_scan(tgz.data, tgz.len, zprefix.data, tlist_cb, &tc->t,
+						    src ? src : "zip");
+			} else {
+				rc = cairn_tarball_scan(tgz.data, tgz.len, 1, tlist_cb, &tc->t,
+							src ? src : "tarball");
+			}
 			if (rc < 0) {
-				tc->status = "tar_refused";
+				tc->status = berry ? "zip_refused" : "tar_refused";
 				tc->message = cairn_strdup(cairn_error_last());
-				cairn_recs_parse_error(c->recs, label, "tarball", tc->message);
+				cairn_recs_parse_error(c->recs, label, berry ? "zip" : "tarball", tc->message);
 			} else if (tc->t.n > 1) {
 				qsort(tc->t.v, tc->t.n, sizeof(*tc->t.v), tmember_cmp);
 			}
@@ -711,6 +837,8 @@ static int tar_members(const ctx *c, const char *integrity, const char *label,
 		free(src);
 		cairn_buf_release(&tgz);
 	}
+	cairn_buf_release(&key);
+	cairn_buf_release(&zprefix);
 	*out = &tc->t;
 	*status = tc->status;
 	*message = tc->message;
@@ -723,7 +851,8 @@ static int tar_members(const ctx *c, const char *integrity, const char *label,
  * are this package ("node_modules/<name>/").
  */
 static json_t *verify_pkg(const ctx *c, const char *pkgdir, const char *integrity,
-			  const char *member_prefix, json_t *flags, const char *label)
+			  const char *member_prefix, json_t *flags, const char *label,
+			  const struct pkg_src *ps)
 {
 	json_t *f = json_object();
 	json_t *mod = json_array(), *add = json_array(), *miss = json_array();
@@ -739,8 +868,17 @@ static json_t *verify_pkg(const ctx *c, const char *pkgdir, const char *integrit
 		status = "no_integrity";
 		goto out;
 	}
-	if (tar_members(c, integrity, label, &t, &status, &message) < 0)
+	if (tar_members(c, integrity, label, ps, &t, &status, &message) < 0) {
+		if (c->tc->src) {
+			free(src);
+			src = cairn_strdup(c->tc->src);
+		}
 		goto out;
+	}
+	if (c->tc->src) {
+		free(src);
+		src = cairn_strdup(c->tc->src);
+	}
 	status = "verified";
 	cairn_buf_addstr(&prefix, pkgdir);
 	cairn_buf_addch(&prefix, '/');
@@ -871,7 +1009,7 @@ static int has_str_prefix(const char *s, const char *prefix)
 static const char *lifecycle[] = { "preinstall", "install", "postinstall", "prepare" };
 
 static void lock_flags(json_t *flags, const cairn_npm_lock_entry *le,
-		       const char *registry_host, const char *folder_name)
+		       const char *registry_host, const char *folder_name, int pnpm)
 {
 	char host[CAIRN_URL_HOST_MAX];
 	const char *r = le->resolved;
@@ -881,7 +1019,9 @@ static void lock_flags(json_t *flags, const cairn_npm_lock_entry *le,
 	 * bundler's tarball, which has them */
 	if (!le->integrity && !le->link && !le->in_bundle && !(r && !strncmp(r, "file:", 5)))
 		add_flag(flags, "no_integrity");
-	if (!r && !le->link && !le->in_bundle)
+	/* pnpm and bun write no tarball URL for a package of the default
+	 * registry: its integrity (and .modules.yaml's registry) say it */
+	if (!r && !le->link && !le->in_bundle && !(pnpm && le->integrity))
 		add_flag(flags, "no_resolved");
 	if (r && registry_host && cairn_url_http_host(host, sizeof(host), r) == 0 &&
 	    strcmp(host, registry_host))
@@ -945,6 +1085,7 @@ struct proj_facts {
 	const char *kind;        /* npm_project "kind" */
 	const char *lock_name;   /* lockfile the entries came from, or NULL */
 	const char *other_lock;  /* a lockfile cairn does not read, or NULL */
+	struct pkg_src src;
 };
 
 /* A lockfile of another package manager in proj, or NULL. */
@@ -966,6 +1107,207 @@ static const char *other_lockfile(const ctx *c, const char *proj)
 	return NULL;
 }
 
+/* A lockfile of another manager beside the project (yarn.lock, bun.lock). */
+static cairn_npm_lock *read_other_lock(const ctx *c, const char *proj, const char *name,
+				       const char *analyzer,
+				       int (*parse)(cairn_npm_lock **, const char *, size_t,
+						    const char *))
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	char *rel = cairn_path_join(proj, name);
+	char *label = file_label(c, rel);
+	cairn_npm_lock *l = NULL;
+	int rc = CAIRN_ENOTFOUND;
+
+	/* only what the walk saw: the index says whether it is there */
+	if (cairn_pkg_files_find(c->files, rel))
+		rc = cairn_safe_read(&b, c->rootfd, rel, CAIRN_CAP_LOCKFILE, label);
+	if (rc == 0)
+		rc = parse(&l, b.data, b.len, label);
+	if (rc < 0 && rc != CAIRN_ENOTFOUND)
+		cairn_recs_parse_error(c->recs, label, analyzer, cairn_error_last());
+	cairn_buf_release(&b);
+	free(label);
+	free(rel);
+	return l;
+}
+
+static cairn_npm_lock_entry entry_copy(const cairn_npm_lock_entry *e, const char *key)
+{
+	cairn_npm_lock_entry n = *e;
+
+	n.key = cairn_strdup(key);
+	n.name = e->name ? cairn_strdup(e->name) : NULL;
+	n.version = e->version ? cairn_strdup(e->version) : NULL;
+	n.resolved = e->resolved ? cairn_strdup(e->resolved) : NULL;
+	n.integrity = e->integrity ? cairn_strdup(e->integrity) : NULL;
+	return n;
+}
+
+/*
+ * yarn keys entries "name@version": give each installed package the entry
+ * of its manifest's name and version, keyed by its install path (every
+ * copy of a package nested twice gets one).  An entry no installed package
+ * matches is placed at node_modules/<name> when nothing is installed
+ * there (flag locked_missing follows); else it cannot be placed and is
+ * left out (the installed package there is judged against its own entry).
+ */
+static void bind_by_name(cairn_npm_lock *l, const installed *inst, size_t ninst)
+{
+	cairn_npm_lock_entry *nv = cairn_calloc(ninst + l->n + 1, sizeof(*nv));
+	char *used = cairn_calloc(l->n + 1, 1);
+	size_t n = 0, i;
+	cairn_buf k = CAIRN_BUF_INIT;
+
+	for (i = 0; i < ninst; i++) {
+		const char *name = json_string_value(json_object_get(inst[i].manifest, "name"));
+		const char *version = json_string_value(json_object_get(inst[i].manifest, "version"));
+		const cairn_npm_lock_entry *e;
+
+		if (!name || !version)
+			continue;
+		cairn_buf_clear(&k);
+		cairn_buf_addf(&k, "%s@%s", name, version);
+		e = cairn_npm_lock_find(l, k.data);
+		if (!e)
+			continue;
+		used[e - l->v] = 1;
+		nv[n++] = entry_copy(e, inst[i].key);
+	}
+	for (i = 0; i < l->n; i++) {
+		if (used[i] || !l->v[i].name)
+			continue;
+		cairn_buf_clear(&k);
+		cairn_buf_addf(&k, "node_modules/%s", l->v[i].name);
+		if (!find_installed(inst, ninst, k.data))
+			nv[n++] = entry_copy(&l->v[i], k.data);
+	}
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].name);
+		free(l->v[i].version);
+		free(l->v[i].resolved);
+		free(l->v[i].integrity);
+	}
+	free(l->v);
+	l->v = nv;
+	l->n = n;
+	l->by_name = 0;
+	cairn_npm_lock_index(l);
+	cairn_buf_release(&k);
+	free(used);
+}
+
+/* pnpm-lock.yaml (or pnpm's hidden node_modules/.pnpm/lock.yaml) of proj */
+static cairn_npm_lock *read_pnpm_lock(const ctx *c, const char *proj, const char *name)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	char *rel = cairn_path_join(proj, name);
+	char *label = file_label(c, rel);
+	cairn_npm_lock *l = NULL;
+	int rc = cairn_safe_read(&b, c->rootfd, rel, CAIRN_CAP_LOCKFILE, label);
+
+	if (rc == 0)
+		rc = cairn_pnpm_lock_parse(&l, b.data, b.len, label, c->files, proj);
+	if (rc < 0 && rc != CAIRN_ENOTFOUND)
+		cairn_recs_parse_error(c->recs, label, "pnpm", cairn_error_last());
+	cairn_buf_release(&b);
+	free(label);
+	free(rel);
+	return l;
+}
+
+/* node_modules/.modules.yaml of proj into m (zeroed when absent or bad):
+ * 1 when it describes a pnpm install */
+static int read_pnpm_modules(const ctx *c, const char *proj, cairn_pnpm_modules *m)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	char *rel = cairn_path_join(proj, "node_modules/.modules.yaml");
+	char *label = file_label(c, rel);
+	int rc = cairn_safe_read(&b, c->rootfd, rel, CAIRN_CAP_MANIFEST, label);
+
+	memset(m, 0, sizeof(*m));
+	if (rc == 0)
+		rc = cairn_pnpm_modules_parse(m, b.data, b.len, label);
+	if (rc < 0 && rc != CAIRN_ENOTFOUND)
+		cairn_recs_parse_error(c->recs, label, "pnpm", cairn_error_last());
+	cairn_buf_release(&b);
+	free(label);
+	free(rel);
+	/* .modules.yaml is pnpm's; older ones lack packageManager */
+	return rc == 0 && (!m->package_manager || !strncmp(m->package_manager, "pnpm@", 5));
+}
+
+/* Does the workspaces field of a root manifest (an array of globs, or
+ * {"packages": [globs]}) name rel (relative to the root)? */
+static int ws_glob_match(const json_t *pj, const char *rel)
+{
+	const json_t *w = json_object_get(pj, "workspaces");
+	size_t i;
+
+	if (json_is_object(w))
+		w = json_object_get(w, "packages");
+	for (i = 0; i < json_array_size(w); i++) {
+		const char *g = json_string_value(json_array_get(w, i));
+
+		if (!g || *g == '!')
+			continue;
+		if (!strncmp(g, "./", 2))
+			g += 2;
+		if (fnmatch(g, rel, FNM_PATHNAME | FNM_PERIOD) == 0)
+			return 1;
+		/* a "**" glob matches across folders */
+		if (strstr(g, "**") && fnmatch(g, rel, FNM_PERIOD) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The entries of l below prefix ("packages/a/"), re-keyed relative to it;
+ * a by_name lock (yarn) is copied whole. */
+static cairn_npm_lock *lock_subtree(const cairn_npm_lock *l, const char *prefix)
+{
+	cairn_npm_lock *s = cairn_calloc(1, sizeof(*s));
+	size_t pl = strlen(prefix), i, n = 0;
+
+	s->v = cairn_calloc(l->n + 1, sizeof(*s->v));
+	for (i = 0; i < l->n; i++) {
+		const char *k = l->v[i].key;
+
+		if (l->by_name)
+			s->v[n++] = entry_copy(&l->v[i], k);
+		else if (!strncmp(k, prefix, pl) && !strncmp(k + pl, "node_modules/", 13))
+			s->v[n++] = entry_copy(&l->v[i], k + pl);
+	}
+	s->n = n;
+	s->lockfile_version = l->lockfile_version;
+	s->by_name = l->by_name;
+	s->version_text = l->version_text ? cairn_strdup(l->version_text) : NULL;
+	cairn_npm_lock_index(s);
+	if (l->registry_host) {
+		free(s->registry_host);
+		s->registry_host = cairn_strdup(l->registry_host);
+	}
+	return s;
+}
+
+static const ws_member *ws_find(const ctx *c, const char *dir)
+{
+	size_t i;
+
+	for (i = 0; c->ws && i < c->ws->n; i++)
+		if (!strcmp(c->ws->v[i].dir, dir))
+			return &c->ws->v[i];
+	return NULL;
+}
+
+/* yarn 1 names its cache folder after the install folder (an alias's own
+ * name, "wrap-ansi-cjs"); the others by the package's name */
+static const char *folder_or_name(const char *key, const char *name, int yarn1)
+{
+	return yarn1 || !name ? key_name(key) : name;
+}
+
 /*
  * "files" and "coverage" of an installed package: compared with its
  * tarball when one can be found (lockfile integrity, else the cache
@@ -979,6 +1321,8 @@ static void files_and_coverage(const ctx *c, json_t *rec, json_t *flags, const c
 {
 	const char *key = self->key;
 	const char *reason = NULL, *via = NULL, *check = integrity, *status;
+	struct pkg_src ps;
+	int have_src = 0;
 	const char *bname = bundler ? json_string_value(json_object_get(bundler->manifest, "name")) : NULL;
 	char *member_prefix = NULL;
 	cairn_buf d = CAIRN_BUF_INIT;
@@ -1009,11 +1353,31 @@ static void files_and_coverage(const ctx *c, json_t *rec, json_t *flags, const c
 		if (check)
 			add_flag(flags, "integrity_from_cache_index");
 	}
-	if (c->cachefd >= 0) {
+	ps = pf->src;
+	ps.name = folder_or_name(key, name, ps.yarn1);
+	ps.version = version;
+	ps.resolved = le ? le->resolved : NULL;
+	if (ps.pnpm && c->o->pnpm_storefd >= 0 && !bundler) {
 		char *pl = file_label(c, pkgdir);
 
-		files = verify_pkg(c, pkgdir, check, member_prefix, flags, pl);
+		/* pnpm: every file against the integrity the store's index
+		 * gives it */
+		files = cairn_pnpm_verify(c->recs, c->o->pnpm_storefd, c->rootfd, c->files, pkgdir,
+					  check, name, version, flags, pl);
 		free(pl);
+		have_src = 1;
+	} else if (((ps.yarn1 && c->o->yarn_cachefd >= 0) || ps.berry_fd >= 0) && !bundler) {
+		char *pl = file_label(c, pkgdir);
+
+		files = verify_pkg(c, pkgdir, check, member_prefix, flags, pl, &ps);
+		free(pl);
+		have_src = 1;
+	} else if (c->cachefd >= 0 && !ps.berry) {
+		char *pl = file_label(c, pkgdir);
+
+		files = verify_pkg(c, pkgdir, check, member_prefix, flags, pl, NULL);
+		free(pl);
+		have_src = 1;
 	}
 	status = json_string_value(json_object_get(files, "status"));
 	if (local) {
@@ -1032,6 +1396,10 @@ static void files_and_coverage(const ctx *c, json_t *rec, json_t *flags, const c
 		if (pf->kind && !strcmp(pf->kind, "global")) {
 			reason = "global_no_lockfile";
 			cairn_buf_addstr(&d, "a global install: npm keeps no lockfile for them");
+		} else if (!pf->lock_name && pf->other_lock && !strcmp(pf->other_lock, "bun.lockb")) {
+			reason = "binary_lockfile";
+			cairn_buf_addstr(&d, "bun.lockb is binary and not read (bun can print it as "
+					 "text; cairn does not run it)");
 		} else if (!pf->lock_name && pf->other_lock) {
 			reason = "lockfile_unsupported";
 			cairn_buf_addf(&d, "the project has %s, not an npm lockfile", pf->other_lock);
@@ -1058,9 +1426,16 @@ static void files_and_coverage(const ctx *c, json_t *rec, json_t *flags, const c
 				       name ? name : key_name(key), version ? version : "?");
 		else if (c->cachefd < 0 && strcmp(reason, "lockfile_unsupported"))
 			cairn_buf_addstr(&d, "; no npm cache to look the tarball up in");
-	} else if (c->cachefd < 0) {
+	} else if (!have_src) {
 		reason = "no_cache";
-		cairn_buf_addstr(&d, c->o->no_cache_detail ? c->o->no_cache_detail : "no npm cache");
+		if (ps.pnpm)
+			cairn_buf_addstr(&d, "a pnpm install: no pnpm store given (--pnpm-store, the "
+					 "storeDir of node_modules/.modules.yaml)");
+		else if (ps.berry)
+			cairn_buf_addstr(&d, "a yarn 2+ install: no .yarn/cache in the project and no "
+					 "--yarn-cache (its zip archives)");
+		else
+			cairn_buf_addstr(&d, c->o->no_cache_detail ? c->o->no_cache_detail : "no npm cache");
 	} else if (status && !strcmp(status, "verified")) {
 		verified = 1;
 		if (bundler)
@@ -1089,6 +1464,163 @@ static void files_and_coverage(const ctx *c, json_t *rec, json_t *flags, const c
 	free(member_prefix);
 }
 
+/*
+ * A root's workspace members: every project folder below proj that its
+ * lockfile has an entry for (npm packages["packages/a"], pnpm importers)
+ * or that its package.json workspaces name.  Each is remembered for its
+ * own analysis (later: the list is sorted, a root comes first), and its
+ * declared dependencies become required_by edges of the root's installed
+ * packages (Node resolves them upward, into the root's node_modules).
+ */
+static void ws_collect(const ctx *c, const char *proj, const char *project_label,
+		       const json_t *pj, const cairn_npm_lock *used, const char *lock_path,
+		       installed *inst, size_t ninst, json_t *prec)
+{
+	size_t i, plen = *proj ? strlen(proj) + 1 : 0, first = c->ws->n;
+	json_t *names = json_array(), *dirs = json_array();
+
+	for (i = 0; i < c->nprojects; i++) {
+		const char *d = c->projects[i];
+		const char *rel = d + plen;
+		cairn_buf prefix = CAIRN_BUF_INIT;
+		ws_member *m;
+		json_t *mpj;
+		char *mrel;
+		int pres;
+
+		if (!strcmp(d, proj) || (plen && (strncmp(d, proj, plen - 1) || d[plen - 1] != '/')))
+			continue;
+		/* inside node_modules: a package, not a member */
+		if (strstr(rel, "node_modules"))
+			continue;
+		if (!(used && !used->by_name && cairn_npm_lock_find(used, rel)) && !ws_glob_match(pj, rel))
+			continue;
+		if (ws_find(c, d))
+			continue;
+		if (c->ws->n == c->ws->cap) {
+			c->ws->cap = c->ws->cap ? c->ws->cap * 2 : 8;
+			c->ws->v = cairn_realloc(c->ws->v, c->ws->cap * sizeof(*c->ws->v));
+		}
+		m = &c->ws->v[c->ws->n++];
+		memset(m, 0, sizeof(*m));
+		m->dir = cairn_strdup(d);
+		m->root = cairn_strdup(project_label);
+		m->lockfile = lock_path ? cairn_strdup(lock_path) : NULL;
+		cairn_buf_addf(&prefix, "%s/", rel);
+		m->lock = used ? lock_subtree(used, prefix.data) : NULL;
+		cairn_buf_release(&prefix);
+		mrel = cairn_path_join(d, "package.json");
+		mpj = read_json(c, mrel, CAIRN_CAP_MANIFEST, &pres);
+		if (json_is_string(json_object_get(mpj, "name")))
+			json_array_append(names, json_object_get(mpj, "name"));
+		json_array_append_new(dirs, json_string(rel));
+		require_edges(c, proj, inst, ninst, rel, mpj, 1);
+		json_decref(mpj);
+		free(mrel);
+	}
+	sort_string_array(names);
+	for (i = first; i < c->ws->n; i++)
+		c->ws->v[i].packages = json_incref(names);
+	json_object_set_new(prec, "workspace_members", dirs);
+	json_object_set_new(prec, "workspace_packages", names);
+}
+
+/*
+ * Symlinked packages (npm workspaces and file: links, yarn/bun links): a
+ * symlink at a package position of node_modules is read, never followed.
+ * One that leads to a package installed in this project (pnpm's links
+ * into .pnpm) is that package's record already; any other is a record of
+ * its own with flag link and link_target as written, named from the
+ * target's package.json when the target lies inside the root, flagged
+ * link_outside_root (absolute, or climbing out) or link_dangling (no
+ * package.json there).  Its files are the target's, verified where they
+ * are (a workspace member is a project of its own).
+ */
+static void link_records(const ctx *c, const char *proj, const char *project_label,
+			 const char *manager, const cairn_npm_lock *used, const char *lock_name,
+			 installed *inst, size_t ninst)
+{
+	char *nm = cairn_path_join(proj, "node_modules/");
+	size_t lo, hi, i, plen = *proj ? strlen(proj) + 1 : 0;
+	cairn_buf t = CAIRN_BUF_INIT, m = CAIRN_BUF_INIT;
+
+	lo = cairn_pkg_files_range(c->files, nm, &hi);
+	for (i = lo; i < hi; i++) {
+		const cairn_pkg_file *f = &c->files->v[i];
+		const char *rel = f->path + plen;
+		const cairn_npm_lock_entry *le;
+		char *dir, *res = NULL, *mrel = NULL;
+		json_t *rec, *flags, *mj = NULL;
+		int pres = 0;
+
+		if (f->type != CAIRN_T_SYMLINK)
+			continue;
+		cairn_buf_clear(&m);
+		cairn_buf_addf(&m, "%s/package.json", rel);
+		if (installed_key_len(m.data) != strlen(rel))
+			continue;
+		if (via_link(c, proj, rel, inst, ninst))
+			continue;
+		if (cairn_safe_readlink(&t, c->rootfd, f->path) < 0)
+			continue;
+		dir = cairn_strndup(f->path, (size_t)(cairn_path_base(f->path) - f->path));
+		if (*dir)
+			dir[strlen(dir) - 1] = '\0';
+		res = memchr(t.data, '\0', t.len) ? NULL : cairn_path_resolve(dir, t.data);
+		free(dir);
+		rec = json_object();
+		flags = json_array();
+		add_flag(flags, "link");
+		if (!res) {
+			add_flag(flags, "link_outside_root");
+		} else {
+			mrel = cairn_path_join(res, "package.json");
+			if (cairn_pkg_files_find(c->files, mrel))
+				mj = read_json(c, mrel, CAIRN_CAP_MANIFEST, &pres);
+			else
+				add_flag(flags, "link_dangling");
+		}
+		le = used ? cairn_npm_lock_find(used, rel) : NULL;
+		json_object_set_new(rec, "type", json_string("package"));
+		json_object_set_new(rec, "ecosystem", json_string("npm"));
+		json_object_set_new(rec, "manager", json_string(manager));
+		set_str(rec, "project", project_label);
+		set_str(rec, "path", rel);
+		set_str(rec, "name", json_string_value(json_object_get(mj, "name")));
+		set_str(rec, "version", json_string_value(json_object_get(mj, "version")));
+		set_str(rec, "locked_version", le ? le->version : NULL);
+		set_str(rec, "integrity", le ? le->integrity : NULL);
+		set_str(rec, "resolved", le ? le->resolved : NULL);
+		json_object_set_new(rec, "lockfile", jstr(le ? lock_name : NULL));
+		json_object_set_new(rec, "dev", json_boolean(le && le->dev));
+		json_object_set_new(rec, "optional", json_boolean(le && le->optional));
+		json_object_set_new(rec, "peer", json_boolean(le && le->peer));
+		json_object_set_new(rec, "declared_range", json_null());
+		json_object_set_new(rec, "declared_in", json_null());
+		json_object_set_new(rec, "required_by", json_array());
+		json_object_set_new(rec, "scripts", json_object());
+		json_object_set_new(rec, "has_install_script", json_false());
+		json_object_set_new(rec, "lock_has_install_script", json_false());
+		json_object_set_new(rec, "bin", json_object());
+		json_object_set_new(rec, "gypfile", json_false());
+		json_object_set_new(rec, "installer", json_null());
+		json_object_set_new(rec, "direct_url", json_null());
+		json_object_set_new(rec, "file_count", json_integer(1));
+		json_object_set_new(rec, "content_sha256", json_null());
+		cairn_json_set_bytes(rec, "link_target", t.data, t.len);
+		sort_string_array(flags);
+		json_object_set_new(rec, "flags", flags);
+		json_object_set_new(rec, "files", json_null());
+		cairn_recs_add(c->recs, rec, cairn_recs_key("npm", project_label, rel, (char *)NULL));
+		json_decref(mj);
+		free(mrel);
+		free(res);
+	}
+	cairn_buf_release(&t);
+	cairn_buf_release(&m);
+	free(nm);
+}
+
 static void analyze_project(const ctx *c, const char *proj)
 {
 	char *pj_rel = cairn_path_join(proj, "package.json");
@@ -1104,23 +1636,100 @@ static void analyze_project(const ctx *c, const char *proj)
 	int outside = c->o->outside_root && !*proj;
 	json_t *pj = outside ? NULL : read_json(c, pj_rel, CAIRN_CAP_MANIFEST, &present);
 	cairn_npm_lock *lock = NULL, *hidden = NULL;
-	const cairn_npm_lock *used;
+	cairn_npm_lock *used;
 	const char *lock_name = NULL;
+	const char *hidden_name = "node_modules/.package-lock.json";
+	cairn_pnpm_modules modules;
+	const char *manager = "npm";
+	int pnpm, yarn1 = 0, berry = 0, binary_lock = 0, berry_fd = -1;
+	const ws_member *member = ws_find(c, proj);
+	char *lock_path = NULL;
 	installed *inst = NULL;
 	size_t ninst = 0, cinst = 0, lo, hi, i;
 	size_t plen = *proj ? strlen(proj) + 1 : 0;
 	json_t *prec;
 	struct proj_facts pf;
 
-	if (!outside) {
+	/* pnpm: its lockfile, or its node_modules layout, says so; a
+	 * package-lock.json beside an install pnpm made does not describe it */
+	memset(&modules, 0, sizeof(modules));
+	pnpm = !outside && read_pnpm_modules(c, proj, &modules);
+	if (!pnpm && !outside) {
+		char *pl = cairn_path_join(proj, "pnpm-lock.yaml");
+		char *nl = cairn_path_join(proj, "package-lock.json");
+		char *sl = cairn_path_join(proj, "npm-shrinkwrap.json");
+
+		pnpm = cairn_pkg_files_find(c->files, pl) && !cairn_pkg_files_find(c->files, nl) &&
+		       !cairn_pkg_files_find(c->files, sl);
+		free(pl);
+		free(nl);
+		free(sl);
+	}
+	if (pnpm) {
+		manager = "pnpm";
+		if ((lock = read_pnpm_lock(c, proj, "pnpm-lock.yaml")))
+			lock_name = "pnpm-lock.yaml";
+		hidden = read_pnpm_lock(c, proj, "node_modules/.pnpm/lock.yaml");
+		hidden_name = "node_modules/.pnpm/lock.yaml";
+		hidden_present = hidden != NULL;
+	} else if (!outside) {
 		lock = read_lock(c, shrink_rel, &present);
 		if (lock)
 			lock_name = "npm-shrinkwrap.json";
 		else if ((lock = read_lock(c, lock_rel, &present)))
 			lock_name = "package-lock.json";
+		else if ((lock = read_other_lock(c, proj, "yarn.lock", "yarn", cairn_yarn_lock_parse))) {
+			lock_name = "yarn.lock";
+			manager = "yarn";
+			yarn1 = !strcmp(lock->version_text, "yarn1");
+			berry = !yarn1;
+		} else if ((lock = read_other_lock(c, proj, "bun.lock", "bun", cairn_bun_lock_parse))) {
+			lock_name = "bun.lock";
+			manager = "bun";
+		} else {
+			char *bl = cairn_path_join(proj, "bun.lockb");
+
+			if (cairn_pkg_files_find(c->files, bl)) {
+				manager = "bun";
+				binary_lock = 1;
+			}
+			free(bl);
+		}
 	}
-	hidden = read_lock(c, hidden_rel, &hidden_present);
+	if (!pnpm)
+		hidden = read_lock(c, hidden_rel, &hidden_present);
+	if (!lock && member && member->lock) {
+		/* a workspace member: the root's lockfile covers it */
+		lock = lock_subtree(member->lock, "");
+		lock_name = member->lockfile;
+		if (lock->by_name) {
+			manager = "yarn";
+		} else if (lock->version_text && !strcmp(lock->version_text, "bun")) {
+			manager = "bun";
+		} else if (lock->version_text) {
+			manager = "pnpm";
+			pnpm = 1;
+		}
+	}
+	if (berry) {
+		/* Berry's archives: the project's own .yarn/cache (inside the
+		 * root, opened without following links), else --yarn-cache */
+		char *yc = cairn_path_join(proj, ".yarn/cache");
+
+		berry_fd = cairn_safe_opendir(c->rootfd, yc);
+		if (berry_fd < 0)
+			berry_fd = c->o->yarn_cachefd >= 0 ? dup(c->o->yarn_cachefd) : -1;
+		free(yc);
+	}
 	used = lock ? lock : hidden;
+	if (lock_name && !member)
+		lock_path = cairn_path_join(proj, lock_name);
+	if (used && !used->registry_host && modules.registry) {
+		char host[CAIRN_URL_HOST_MAX];
+
+		if (cairn_url_http_host(host, sizeof(host), modules.registry) == 0)
+			used->registry_host = cairn_strdup(host);
+	}
 	/* A global prefix (<prefix>/lib/node_modules): npm writes neither a
 	 * package.json nor a lockfile there; it is no project to lock. */
 	{
@@ -1130,11 +1739,16 @@ static void analyze_project(const ctx *c, const char *proj)
 		if (outside)
 			pf.kind = is_lib ? "global" : "outside_root";
 		else
-			pf.kind = is_lib && !lock && !hidden && !cairn_pkg_files_find(c->files, pj_rel) ?
-				  "global" : "project";
+			pf.kind = is_lib && !lock && !hidden && !member &&
+				  !cairn_pkg_files_find(c->files, pj_rel) ? "global" : "project";
 	}
-	pf.lock_name = lock ? lock_name : hidden ? "node_modules/.package-lock.json" : NULL;
-	pf.other_lock = outside ? NULL : other_lockfile(c, proj);
+	pf.lock_name = lock ? lock_name : hidden ? hidden_name : NULL;
+	pf.other_lock = outside ? NULL : binary_lock ? "bun.lockb" : other_lockfile(c, proj);
+	pf.src.manager = manager;
+	pf.src.yarn1 = yarn1;
+	pf.src.berry = berry;
+	pf.src.berry_fd = berry_fd;
+	pf.src.pnpm = pnpm;
 
 	/* installed packages */
 	lo = cairn_pkg_files_range(c->files, nm_prefix, &hi);
@@ -1170,12 +1784,17 @@ static void analyze_project(const ctx *c, const char *proj)
 		qsort(inst, ninst, sizeof(*inst), installed_cmp);
 	for (i = 0; i < ninst; i++)
 		inst[i].required_by = json_array();
+	if (lock && lock->by_name)
+		bind_by_name(lock, inst, ninst);
 	/* who requires what: resolve each declared dependency of the project
 	 * and of every installed package the way Node does (nearest
 	 * node_modules/<name> walking up from the dependent) */
-	require_edges(inst, ninst, "", pj, 1);
+	require_edges(c, proj, inst, ninst, "", pj, 1);
 	for (i = 0; i < ninst; i++)
-		require_edges(inst, ninst, inst[i].key, inst[i].manifest, 0);
+		require_edges(c, proj, inst, ninst, inst[i].key, inst[i].manifest, 0);
+	prec = json_object();
+	if (!member)
+		ws_collect(c, proj, project_label, pj, used, lock_path, inst, ninst, prec);
 
 	for (i = 0; i < ninst; i++) {
 		installed *in = &inst[i];
@@ -1198,6 +1817,7 @@ static void analyze_project(const ctx *c, const char *proj)
 
 		json_object_set_new(rec, "type", json_string("package"));
 		json_object_set_new(rec, "ecosystem", json_string("npm"));
+		json_object_set_new(rec, "manager", json_string(manager));
 		set_str(rec, "project", project_label);
 		set_str(rec, "path", in->key);
 		set_str(rec, "name", name);
@@ -1210,7 +1830,7 @@ static void analyze_project(const ctx *c, const char *proj)
 		}
 		set_str(rec, "integrity", integrity);
 		set_str(rec, "resolved", le ? le->resolved : NULL);
-		json_object_set_new(rec, "lockfile", jstr(le ? (lock ? lock_name : "node_modules/.package-lock.json") : NULL));
+		json_object_set_new(rec, "lockfile", jstr(le ? (lock ? lock_name : hidden_name) : NULL));
 		json_object_set_new(rec, "dev", json_boolean(le && le->dev));
 		json_object_set_new(rec, "optional", json_boolean(le && le->optional));
 		json_object_set_new(rec, "peer", json_boolean(le && le->peer));
@@ -1232,6 +1852,20 @@ static void analyze_project(const ctx *c, const char *proj)
 			}
 		}
 		declared(parent_manifest, folder, &range, &section);
+		if (!parent_manifest && !strncmp(in->key, "node_modules/.pnpm/", 19)) {
+			/* pnpm: the project declares what its node_modules/<name>
+			 * link resolves to (the edge from "") */
+			size_t q;
+
+			for (q = 0; q < json_array_size(in->required_by); q++) {
+				const json_t *e = json_array_get(in->required_by, q);
+
+				if (!strcmp(json_string_value(json_object_get(e, "from")), "")) {
+					declared(pj, folder, &range, &section);
+					break;
+				}
+			}
+		}
 		set_str(rec, "declared_range", range);
 		json_object_set_new(rec, "declared_in", jstr(section));
 		{
@@ -1298,12 +1932,14 @@ static void analyze_project(const ctx *c, const char *proj)
 		json_object_set_new(rec, "file_count", json_integer(count));
 		json_object_set_new(rec, "content_sha256", json_string(hex));
 
-		if (!lock && !hidden)
+		if (binary_lock)
+			add_flag(flags, "binary_lockfile");
+		else if (!lock && !hidden)
 			add_flag(flags, "no_lockfile");
 		else if (!le)
 			add_flag(flags, "not_locked");
 		if (le) {
-			lock_flags(flags, le, used->registry_host, folder);
+			lock_flags(flags, le, used->registry_host, folder, pnpm || !strcmp(manager, "bun"));
 			if (le->version && version && strcmp(le->version, version))
 				add_flag(flags, "version_mismatch");
 		}
@@ -1311,8 +1947,22 @@ static void analyze_project(const ctx *c, const char *proj)
 			add_flag(flags, "bad_manifest");
 		if (pj && !json_array_size(in->required_by))
 			add_flag(flags, "extraneous");
-		if (name && strcmp(name, folder) && !(le && le->has_name && !strcmp(le->name, name)))
-			add_flag(flags, "name_mismatch");
+		if (name && strcmp(name, folder) && !(le && le->has_name && !strcmp(le->name, name))) {
+			/* the dependent declared an alias to this very name
+			 * ("x-cjs": "npm:x@^7"): an alias, not a mismatch */
+			size_t nl = strlen(name), q;
+			int alias = 0;
+
+			for (q = 0; q < json_array_size(in->required_by); q++) {
+				const char *r = json_string_value(json_object_get(
+					json_array_get(in->required_by, q), "range"));
+
+				if (r && !strncmp(r, "npm:", 4) && !strncmp(r + 4, name, nl) &&
+				    r[4 + nl] == '@')
+					alias = 1;
+			}
+			add_flag(flags, alias ? "alias" : "name_mismatch");
+		}
 		if (bad_name(name))
 			add_flag(flags, "bad_name");
 		if (has_script)
@@ -1335,6 +1985,8 @@ static void analyze_project(const ctx *c, const char *proj)
 		free(pkgdir);
 	}
 
+	link_records(c, proj, project_label, manager, used, lock ? lock_name : hidden_name, inst, ninst);
+
 	/* locked but not installed */
 	for (i = 0; used && i < used->n; i++) {
 		const cairn_npm_lock_entry *le = &used->v[i];
@@ -1354,6 +2006,7 @@ static void analyze_project(const ctx *c, const char *proj)
 		flags = json_array();
 		json_object_set_new(rec, "type", json_string("package"));
 		json_object_set_new(rec, "ecosystem", json_string("npm"));
+		json_object_set_new(rec, "manager", json_string(manager));
 		set_str(rec, "project", project_label);
 		set_str(rec, "path", le->key);
 		set_str(rec, "name", le->name);
@@ -1361,7 +2014,7 @@ static void analyze_project(const ctx *c, const char *proj)
 		set_str(rec, "locked_version", le->version);
 		set_str(rec, "integrity", le->integrity);
 		set_str(rec, "resolved", le->resolved);
-		json_object_set_new(rec, "lockfile", jstr(lock ? lock_name : "node_modules/.package-lock.json"));
+		json_object_set_new(rec, "lockfile", jstr(lock ? lock_name : hidden_name));
 		json_object_set_new(rec, "dev", json_boolean(le->dev));
 		json_object_set_new(rec, "optional", json_boolean(le->optional));
 		json_object_set_new(rec, "peer", json_boolean(le->peer));
@@ -1384,12 +2037,13 @@ static void analyze_project(const ctx *c, const char *proj)
 		json_object_set_new(rec, "file_count", json_integer(0));
 		json_object_set_new(rec, "content_sha256", json_null());
 		add_flag(flags, "locked_missing");
-		lock_flags(flags, le, used->registry_host, key_name(le->key));
+		lock_flags(flags, le, used->registry_host, key_name(le->key), pnpm || !strcmp(manager, "bun"));
 		if (bad_name(le->name) || bad_name(key_name(le->key)))
 			add_flag(flags, "bad_name");
 		sort_string_array(flags);
 		json_object_set_new(rec, "flags", flags);
-		if (c->cachefd >= 0) {
+		if (c->cachefd >= 0 || (pnpm && c->o->pnpm_storefd >= 0) || (yarn1 && c->o->yarn_cachefd >= 0) ||
+		    berry_fd >= 0) {
 			json_t *f = json_object();
 
 			json_object_set_new(f, "status", json_string("not_installed"));
@@ -1409,8 +2063,16 @@ static void analyze_project(const ctx *c, const char *proj)
 	}
 
 	/* the project */
-	prec = json_object();
 	json_object_set_new(prec, "type", json_string("npm_project"));
+	set_str(prec, "workspace_root", member ? member->root : NULL);
+	if (member)
+		json_object_set(prec, "workspace_packages", member->packages);
+	if (!json_object_get(prec, "workspace_members")) {
+		json_object_set_new(prec, "workspace_members", json_array());
+		if (!json_object_get(prec, "workspace_packages"))
+			json_object_set_new(prec, "workspace_packages", json_array());
+	}
+	json_object_set_new(prec, "manager", json_string(manager));
 	set_str(prec, "project", project_label);
 	set_str(prec, "name", json_string_value(json_object_get(pj, "name")));
 	set_str(prec, "version", json_string_value(json_object_get(pj, "version")));
@@ -1437,9 +2099,10 @@ static void analyze_project(const ctx *c, const char *proj)
 			json_object_set_new(prec, sections[i], o);
 		}
 	}
-	json_object_set_new(prec, "lockfile", jstr(lock ? lock_name : NULL));
+	json_object_set_new(prec, "lockfile", jstr(lock ? lock_name : binary_lock ? "bun.lockb" : NULL));
 	json_object_set_new(prec, "lockfile_version", lock ? json_integer(lock->lockfile_version) : json_null());
 	json_object_set_new(prec, "hidden_lockfile", json_boolean(hidden != NULL));
+	set_str(prec, "manager_version", modules.package_manager);
 	json_object_set_new(prec, "lock_entries", used ? json_integer((json_int_t)used->n) : json_null());
 	set_str(prec, "registry_host", used ? used->registry_host : NULL);
 	json_object_set_new(prec, "installed", json_integer((json_int_t)ninst));
@@ -1456,6 +2119,10 @@ static void analyze_project(const ctx *c, const char *proj)
 	json_decref(pj);
 	cairn_npm_lock_free(lock);
 	cairn_npm_lock_free(hidden);
+	cairn_pnpm_modules_release(&modules);
+	if (berry_fd >= 0)
+		close(berry_fd);
+	free(lock_path);
 	free(pj_rel);
 	free(lock_rel);
 	free(shrink_rel);
@@ -1467,10 +2134,11 @@ static void analyze_project(const ctx *c, const char *proj)
 int cairn_npm_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files,
 		      const cairn_npm_opts *opts)
 {
-	static const cairn_npm_opts none = { NULL, -1, NULL, NULL, 0, NULL };
+	static const cairn_npm_opts none = { NULL, -1, NULL, NULL, 0, NULL, -1, -1 };
 	size_t n = 0, i;
 	char **projects;
 	tar_cache tc;
+	ws_state ws = { NULL, 0, 0 };
 	ctx c;
 
 	memset(&tc, 0, sizeof(tc));
@@ -1484,15 +2152,27 @@ int cairn_npm_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files
 	c.cachefd = opts->cachefd;
 	c.o = opts;
 	c.tc = &tc;
+	c.ws = &ws;
 	projects = find_projects(files, &n);
-	for (i = 0; i < n; i++) {
+	c.projects = projects;
+	c.nprojects = n;
+	for (i = 0; i < n; i++)
 		analyze_project(&c, projects[i]);
+	for (i = 0; i < n; i++)
 		free(projects[i]);
-	}
 	free(projects);
 	free(tc.integrity);
 	free(tc.message);
+	free(tc.src);
 	tlist_release(&tc.t);
+	for (i = 0; i < ws.n; i++) {
+		free(ws.v[i].dir);
+		free(ws.v[i].root);
+		free(ws.v[i].lockfile);
+		cairn_npm_lock_free(ws.v[i].lock);
+		json_decref(ws.v[i].packages);
+	}
+	free(ws.v);
 	return 0;
 }
 

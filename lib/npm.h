@@ -22,6 +22,9 @@ typedef struct cairn_npm_lock {
 	cairn_npm_lock_entry *v;  /* sorted by key (bytes) */
 	size_t n;
 	char *registry_host;      /* most used resolved host, NULL when none */
+	char *version_text;       /* pnpm: lockfileVersion as written ("9.0"); npm: NULL */
+	int by_name;              /* yarn: keys are "name@version", bound to install
+	                           * paths by the analyzer (yarnlock.h) */
 } cairn_npm_lock;
 
 /*
@@ -33,6 +36,11 @@ typedef struct cairn_npm_lock {
  */
 int cairn_npm_lock_parse(cairn_npm_lock **out, const char *data, size_t len,
 			 const char *label);
+/*
+ * For the other lockfile readers (pnpm.c): sort l->v by key, keep the
+ * first of equal keys (freeing the others), set registry_host.
+ */
+void cairn_npm_lock_index(cairn_npm_lock *l);
 const cairn_npm_lock_entry *cairn_npm_lock_find(const cairn_npm_lock *l,
 						const char *key);
 void cairn_npm_lock_free(cairn_npm_lock *l);
@@ -55,6 +63,10 @@ typedef struct cairn_npm_opts {
 	                             * read */
 	const char *root_name;      /* last component of rootfd's real path
 	                             * (a global prefix is ".../lib"), or NULL */
+	int pnpm_storefd;           /* pnpm store (the folder holding v3/ or
+	                             * v10/, or one of them; pnpm.h), or -1 */
+	int yarn_cachefd;           /* yarn 1 cache (v6) or a folder of yarn 2+
+	                             * zip archives (yarnlock.h, yarnzip.h), or -1 */
 } cairn_npm_opts;
 
 /*

@@ -340,6 +340,23 @@ done:
 	return rc;
 }
 
+int cairn_safe_readlink(cairn_buf *out, int dirfd, const char *relpath)
+{
+	int fd = -1, rc;
+
+	cairn_buf_clear(out);
+	rc = safe_open_any(dirfd, relpath, &fd, out);
+	if (rc < 0)
+		return rc;
+	if (fd >= 0) {
+		close(fd);
+		return cairn_error_set(CAIRN_EUSAGE, "'%s': not a symlink", relpath);
+	}
+	if (!out->data)
+		cairn_buf_addstr(out, "");
+	return 0;
+}
+
 int cairn_pkg_file_stat(cairn_pkg_file *out, int dirfd, const char *relpath)
 {
 	cairn_buf target = CAIRN_BUF_INIT;

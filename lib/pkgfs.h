@@ -70,6 +70,10 @@ int cairn_safe_opendir(int dirfd, const char *relpath);
  * CAIRN_EUSAGE for a symlink or non-folder on the way, CAIRN_EIO.
  */
 int cairn_pkg_file_stat(cairn_pkg_file *out, int dirfd, const char *relpath);
+/* The target of the symlink relpath below dirfd (no symlink followed on
+ * the way) into out: 0, CAIRN_ENOTFOUND, CAIRN_EUSAGE when it is not a
+ * symlink or a component is, CAIRN_EIO. */
+int cairn_safe_readlink(cairn_buf *out, int dirfd, const char *relpath);
 /* MD5 of the regular file relpath below dirfd (the digest dpkg's md5sums
  * record), same no-symlink rules: 0, CAIRN_ENOTFOUND, CAIRN_EUSAGE (a
  * symlink or not a regular file), CAIRN_EIO. */

@@ -58,7 +58,8 @@ static const cairn_rule rules[R__COUNT] = {
 		"tool-call allowlist in the client." },
 	[R_P03] = { "CAIRN-P03", "missing-lockfile", CAIRN_SEV_HIGH, SNAP,
 		"An npm project declares or installs packages but has no committed lockfile "
-		"(package-lock.json / npm-shrinkwrap.json).",
+		"(package-lock.json / npm-shrinkwrap.json; pnpm-lock.yaml, yarn.lock, bun.lock(b) for "
+		"those managers).",
 		"Without a lockfile nothing records which versions and which bytes (integrity) "
 		"were meant to be installed: every install can differ and tampering cannot be "
 		"detected.",
@@ -543,6 +544,22 @@ struct ctx {
 	cairn_buf unknown_hosts;      /* names for X01's title */
 };
 
+/* A dependency on a member of the project's own workspace ("a": "*",
+ * "workspace:^") resolves to the local folder, not to the registry. */
+static int workspace_dep(const json_t *rec, const char *name, const char *spec)
+{
+	const json_t *ws = json_object_get(rec, "workspace_packages");
+	size_t i;
+
+	if (strcmp(spec, "*") && *spec && strncmp(spec, "workspace:", 10))
+		return 0;
+	for (i = 0; i < json_array_size(ws); i++)
+		if (json_is_string(json_array_get(ws, i)) &&
+		    !strcmp(json_string_value(json_array_get(ws, i)), name))
+			return 1;
+	return 0;
+}
+
 static void rule_unpinned_deps(struct ctx *c, const json_t *rec)
 {
 	static const char *const sections[] = {
@@ -563,7 +580,7 @@ static void rule_unpinned_deps(struct ctx *c, const json_t *rec)
 			const char *sp = json_string_value(spec);
 			json_t *e;
 
-			if (!sp || cairn_rules_spec_pinned(sp))
+			if (!sp || cairn_rules_spec_pinned(sp) || workspace_dep(rec, name, sp))
 				continue;
 			count++;
 			cairn_buf_clear(&c->tmp2);
@@ -923,9 +940,10 @@ static void proj_finish(struct ctx *c, struct proj *p)
 	json_int_t lock_entries = jint(p->rec, "lock_entries", -1);
 	json_int_t installed = jint(p->rec, "installed", -1);
 
-	/* a global prefix keeps no lockfile, and the project around a
-	 * node_modules snapshot root is not in the snapshot: nothing to commit */
-	if (p->rec && !jstr(p->rec, "lockfile") &&
+	/* a global prefix keeps no lockfile, the project around a
+	 * node_modules snapshot root is not in the snapshot, and a workspace
+	 * member is covered by its root's lockfile: nothing to commit */
+	if (p->rec && !jstr(p->rec, "lockfile") && !jstr(p->rec, "workspace_root") &&
 	    !strcmp(jstr_or(p->rec, "kind", "project"), "project")) {
 		const json_t *deps = jobj(p->rec, "dependencies");
 		size_t declared = json_object_size(deps) + json_object_size(jobj(p->rec, "devDependencies")) +

@@ -71,6 +71,9 @@ static void usage(FILE *f)
 	      "                         ~/.npm, or its _cacache; default: the cache of\n"
 	      "                         $npm_config_cache, else ~/.npm, when it exists)\n"
 	      "      --no-npm-cache     use no npm cache (packages are not verified)\n"
+	      "      --pnpm-store DIR   check pnpm installs against this pnpm store\n"
+	      "      --yarn-cache DIR   check yarn installs against this yarn cache (v6, or\n"
+	      "                         yarn 2+ zip archives)\n"
 	      "      --env              record cairn-snap's own environment\n"
 	      "      --pid PID          record the environment of process PID (repeatable)\n"
 	      "      --env-key FILE     HMAC key for environment values (created 0600)\n"
@@ -297,7 +300,8 @@ static int cmd_snapshot(int argc, char **argv)
 		OPT_EXCLUDE = 256, OPT_REUSE, OPT_PARANOID, OPT_PUBKEY, OPT_SIGN,
 		OPT_NO_PACKAGES, OPT_NPM_CACHE, OPT_ENV, OPT_PID, OPT_ENV_KEY,
 		OPT_ENV_CLEAR, OPT_MCP_CONFIG, OPT_MCP_DISCOVER, OPT_STORE,
-		OPT_STORE_CONTENT, OPT_CREATED, OPT_NO_NPM_CACHE, OPT_VERSION
+		OPT_STORE_CONTENT, OPT_CREATED, OPT_NO_NPM_CACHE, OPT_VERSION, OPT_PNPM_STORE,
+		OPT_YARN_CACHE
 	};
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -312,6 +316,8 @@ static int cmd_snapshot(int argc, char **argv)
 		{ "no-packages", no_argument, NULL, OPT_NO_PACKAGES },
 		{ "npm-cache", required_argument, NULL, OPT_NPM_CACHE },
 		{ "no-npm-cache", no_argument, NULL, OPT_NO_NPM_CACHE },
+		{ "pnpm-store", required_argument, NULL, OPT_PNPM_STORE },
+		{ "yarn-cache", required_argument, NULL, OPT_YARN_CACHE },
 		{ "env", no_argument, NULL, OPT_ENV },
 		{ "pid", required_argument, NULL, OPT_PID },
 		{ "env-key", required_argument, NULL, OPT_ENV_KEY },
@@ -366,6 +372,8 @@ static int cmd_snapshot(int argc, char **argv)
 		case OPT_NO_PACKAGES: aopts.packages = 0; break;
 		case OPT_NPM_CACHE: aopts.npm_cache = optarg; no_npm_cache = 0; break;
 		case OPT_NO_NPM_CACHE: no_npm_cache = 1; aopts.npm_cache = NULL; break;
+		case OPT_PNPM_STORE: aopts.pnpm_store = optarg; break;
+		case OPT_YARN_CACHE: aopts.yarn_cache = optarg; break;
 		case OPT_ENV: aopts.env_self = 1; break;
 		case OPT_PID: strv_push(&pids, optarg); break;
 		case OPT_ENV_KEY: aopts.env_key_path = optarg; break;

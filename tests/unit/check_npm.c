@@ -434,9 +434,16 @@ START_TEST(test_npm_tree_version_mismatch_and_sources)
 	ck_assert(pt_has(json_object_get(json_object_get(r, "files"), "modified"), "package.json"));
 	assert_flags(pkg(recs, "node_modules/g"), "extraneous,git_dependency,no_integrity");
 	assert_flags(pkg(recs, "node_modules/t"), "extraneous,tarball_dependency");
-	/* the link is installed (a symlink), so neither missing nor a package */
-	ck_assert_ptr_null(pt_find(recs, "package", "path", "node_modules/w"));
-	ck_assert_ptr_nonnull(pt_find(recs, "npm_project", "project", "packages/w"));
+	/* the link is installed (a symlink): not missing, a link record
+	 * named from its target (docs/RECORDS.md §Links), and the folder
+	 * it leads to is a workspace member the root lockfile covers */
+	r = pkg(recs, "node_modules/w");
+	assert_flags(r, "link");
+	ck_assert_str_eq(json_string_value(json_object_get(r, "link_target")), "../packages/w");
+	ck_assert_str_eq(json_string_value(json_object_get(r, "name")), "w");
+	r = pt_find(recs, "npm_project", "project", "packages/w");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(json_string_value(json_object_get(r, "workspace_root")), "");
 	json_decref(recs);
 	pt_rm_rf(dir);
 	free(dir);

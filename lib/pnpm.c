@@ -1,0 +1,635 @@
+/*
+ * pnpm.c - pnpm lockfiles, .modules.yaml and store verification (pnpm.h).
+ *
+ * Lockfile: https://github.com/pnpm/spec/tree/master/lockfile (5.x keys
+ * "/name/version_peers", 6.0 "/name@version(peers)", 9.0 "name@version"
+ * with the resolution in "packages" and the graph in "snapshots").
+ * Folder names: @pnpm/dependency-path depPathToFilename().
+ */
+#include "pnpm.h"
+#include "yamljson.h"
+
+#include <ctype.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* pnpm's default virtualStoreDirMaxLength: longer folder names, and names
+ * with capitals, are cut and given a hash suffix */
+#define PNPM_NAME_MAX 120
+
+static const char *jstrv(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static char *dupv(const json_t *o, const char *k)
+{
+	const json_t *v = json_object_get(o, k);
+
+	return json_is_string(v) ? cairn_strndup(json_string_value(v), json_string_length(v)) : NULL;
+}
+
+/* name and version of a 5.x depPath "name/version_peers" or
+ * "@scope/name/version" (leading '/' removed) */
+static void split_v5(const char *dp, char **name, char **version)
+{
+	const char *slash = strchr(dp + (dp[0] == '@'), '/');
+	const char *end;
+
+	if (dp[0] == '@' && slash)
+		slash = strchr(slash + 1, '/');
+	if (!slash || slash == dp)
+		return;
+	*name = cairn_strndup(dp, (size_t)(slash - dp));
+	end = strchr(slash + 1, '_');
+	*version = cairn_strndup(slash + 1, end ? (size_t)(end - slash - 1) : strlen(slash + 1));
+}
+
+/* name and version of a 6.0/9.0 depPath "name@version(peers)" */
+static void split_v6(const char *dp, char **name, char **version)
+{
+	const char *at = dp[0] ? strchr(dp + 1, '@') : NULL;
+	const char *paren;
+
+	if (!at || at == dp)
+		return;
+	*name = cairn_strndup(dp, (size_t)(at - dp));
+	paren = strchr(at + 1, '(');
+	*version = cairn_strndup(at + 1, paren ? (size_t)(paren - at - 1) : strlen(at + 1));
+}
+
+/*
+ * depPathToFilename without the hash: the folder name pnpm gives a depPath
+ * (leading '/' removed).  *hashed is set when pnpm would cut the name and
+ * add a hash (the caller then binds by prefix).
+ */
+static char *dep_folder(const char *dp, int major, int *hashed)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	size_t i, n;
+	int upper = 0;
+
+	if (!strncmp(dp, "file:", 5)) {
+		cairn_buf_addstr(&b, "file+");
+		cairn_buf_addstr(&b, dp + 5);
+	} else if (major < 6) {
+		/* pnpm 7: the '/' before the version becomes '@' */
+		const char *paren = strchr(dp, '(');
+		const char *cut = NULL, *p;
+
+		for (p = dp; *p && (!paren || p < paren); p++)
+			if (*p == '/')
+				cut = p;
+		if (cut) {
+			cairn_buf_add(&b, dp, (size_t)(cut - dp));
+			cairn_buf_addch(&b, '@');
+			cairn_buf_addstr(&b, cut + 1);
+		} else {
+			cairn_buf_addstr(&b, dp);
+		}
+	} else {
+		cairn_buf_addstr(&b, dp);
+	}
+	if (!b.data)
+		cairn_buf_addstr(&b, "");
+	for (i = 0; i < b.len; i++)
+		if (strchr("\\/:*?\"<>|", b.data[i]))
+			b.data[i] = '+';
+	if (memchr(b.data, '(', b.len)) {
+		cairn_buf out = CAIRN_BUF_INIT;
+
+		n = b.len;
+		if (n && b.data[n - 1] == ')')
+			n--;
+		for (i = 0; i < n; i++) {
+			if (b.data[i] == ')' && i + 1 < n && b.data[i + 1] == '(') {
+				cairn_buf_addch(&out, '_');
+				i++;
+			} else if (b.data[i] == '(' || b.data[i] == ')') {
+				cairn_buf_addch(&out, '_');
+			} else {
+				cairn_buf_addch(&out, b.data[i]);
+			}
+		}
+		if (!out.data)
+			cairn_buf_addstr(&out, "");
+		cairn_buf_release(&b);
+		b = out;
+	}
+	for (i = 0; i < b.len; i++)
+		if (isupper((unsigned char)b.data[i]))
+			upper = 1;
+	*hashed = b.len > PNPM_NAME_MAX || (upper && strncmp(b.data, "file+", 5));
+	return cairn_buf_detach(&b, NULL);
+}
+
+typedef struct build {
+	cairn_npm_lock_entry *v;
+	int *hashed;
+	char **folder;
+	size_t n, cap;
+} build;
+
+static cairn_npm_lock_entry *push(build *b)
+{
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 64;
+		b->v = cairn_realloc(b->v, b->cap * sizeof(*b->v));
+		b->hashed = cairn_realloc(b->hashed, b->cap * sizeof(*b->hashed));
+		b->folder = cairn_realloc(b->folder, b->cap * sizeof(*b->folder));
+	}
+	memset(&b->v[b->n], 0, sizeof(b->v[b->n]));
+	b->hashed[b->n] = 0;
+	b->folder[b->n] = NULL;
+	return &b->v[b->n++];
+}
+
+static char *make_key(const char *folder, const char *name)
+{
+	cairn_buf k = CAIRN_BUF_INIT;
+
+	cairn_buf_addf(&k, "node_modules/.pnpm/%s/node_modules/%s", folder, name);
+	return cairn_buf_detach(&k, NULL);
+}
+
+/* A folder pnpm cut and hashed: the installed folder under
+ * <proj>/node_modules/.pnpm/ that starts with the kept part (pnpm 7 kept
+ * fewer characters than 8+: compare the first 40), ends in "_<hash>" and
+ * holds node_modules/<name>/package.json, not claimed by another entry. */
+static char *bind_hashed(const cairn_pkg_files *files, const char *proj, const char *folder,
+			 const char *name, const build *b)
+{
+	char *base = cairn_path_join(proj, "node_modules/.pnpm/");
+	size_t blen = strlen(base), lo, hi, i, keep = strlen(folder);
+	char *found = NULL;
+
+	if (*proj == '\0' && base[0] == '/')
+		memmove(base, base + 1, blen--);
+	if (keep > 40)
+		keep = 40;
+	lo = cairn_pkg_files_range(files, base, &hi);
+	for (i = lo; i < hi && !found; i++) {
+		const char *rel = files->v[i].path + blen;
+		const char *sl = strchr(rel, '/');
+		cairn_buf want = CAIRN_BUF_INIT;
+		size_t j;
+		int taken = 0;
+
+		if (!sl || (size_t)(sl - rel) < keep + 2 || strncmp(rel, folder, keep) ||
+		    !memchr(rel + keep, '_', (size_t)(sl - rel) - keep))
+			continue;
+		cairn_buf_addf(&want, "/node_modules/%s/package.json", name);
+		if (strcmp(sl, want.data)) {
+			cairn_buf_release(&want);
+			continue;
+		}
+		cairn_buf_release(&want);
+		for (j = 0; j < b->n; j++)
+			if (b->folder[j] && strlen(b->folder[j]) == (size_t)(sl - rel) &&
+			    !memcmp(b->folder[j], rel, (size_t)(sl - rel)))
+				taken = 1;
+		if (!taken)
+			found = cairn_strndup(rel, (size_t)(sl - rel));
+	}
+	free(base);
+	return found;
+}
+
+/* One lockfile entry: dp names the folder (and, for registry packages,
+ * the name and version); o the package object with the resolution (NULL
+ * when the lockfile has none); snap the 9.0 snapshot (optional flag). */
+static void add_entry(build *b, const char *key, const json_t *o, int major, const json_t *snap)
+{
+	const char *dp = key;
+	char *name = NULL, *version = NULL;
+	const json_t *res = json_object_get(o, "resolution");
+	cairn_npm_lock_entry *e;
+	size_t k = b->n;
+
+	if (major < 9 && dp[0] == '/')
+		dp++;
+	if (major < 6)
+		split_v5(dp, &name, &version);
+	else
+		split_v6(dp, &name, &version);
+	/* non-registry packages carry their own name and version */
+	if (jstrv(o, "name")) {
+		free(name);
+		name = dupv(o, "name");
+	}
+	if (jstrv(o, "version")) {
+		free(version);
+		version = dupv(o, "version");
+	}
+	if (!name) {
+		free(version);
+		return;
+	}
+	e = push(b);
+	e->name = name;
+	e->version = version;
+	e->has_name = 1;
+	b->folder[k] = dep_folder(dp, major, &b->hashed[k]);
+	e->integrity = dupv(res, "integrity");
+	if (jstrv(res, "tarball")) {
+		e->resolved = dupv(res, "tarball");
+	} else if (jstrv(res, "repo") && jstrv(res, "commit")) {
+		cairn_buf r = CAIRN_BUF_INIT;
+
+		cairn_buf_addf(&r, "git+%s#%s", jstrv(res, "repo"), jstrv(res, "commit"));
+		e->resolved = cairn_buf_detach(&r, NULL);
+	} else if (jstrv(res, "directory")) {
+		cairn_buf r = CAIRN_BUF_INIT;
+
+		cairn_buf_addf(&r, "file:%s", jstrv(res, "directory"));
+		e->resolved = cairn_buf_detach(&r, NULL);
+	}
+	e->dev = json_is_true(json_object_get(o, "dev"));
+	e->optional = json_is_true(json_object_get(o, "optional")) ||
+		      json_is_true(json_object_get(snap, "optional"));
+	e->has_install_script = json_is_true(json_object_get(o, "requiresBuild"));
+}
+
+int cairn_pnpm_lock_parse(cairn_npm_lock **out, const char *data, size_t len,
+			  const char *label, const cairn_pkg_files *files,
+			  const char *proj)
+{
+	json_t *root = NULL, *pk, *snaps;
+	const json_t *ver;
+	const char *key;
+	json_t *o;
+	build b = { NULL, NULL, NULL, 0, 0 };
+	cairn_npm_lock *l;
+	char vtext[32];
+	int rc, major;
+	size_t i, bound = 0;
+
+	*out = NULL;
+	rc = cairn_yaml_to_json(&root, data, len, label);
+	if (rc < 0)
+		return rc;
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return cairn_error_set(CAIRN_EFORMAT, "%s: not a YAML mapping", label);
+	}
+	ver = json_object_get(root, "lockfileVersion");
+	if (!json_is_string(ver) || !json_string_length(ver) || json_string_length(ver) > 16 ||
+	    !isdigit((unsigned char)json_string_value(ver)[0])) {
+		json_decref(root);
+		return cairn_error_set(CAIRN_EFORMAT, "%s: no lockfileVersion", label);
+	}
+	snprintf(vtext, sizeof(vtext), "%s", json_string_value(ver));
+	major = atoi(vtext);
+	pk = json_object_get(root, "packages");
+	snaps = json_object_get(root, "snapshots");
+	if (major >= 9 && json_is_object(snaps)) {
+		/* 9.0: one folder per snapshot ("a@1.0.0(peer@2.0.0)"), its
+		 * resolution under the package key without the peers */
+		json_t *seen = json_object();
+
+		json_object_foreach(snaps, key, o) {
+			const char *paren = strchr(key + (key[0] != '\0'), '(');
+			char *base = paren ? cairn_strndup(key, (size_t)(paren - key)) : cairn_strdup(key);
+			const json_t *po = json_object_get(pk, base);
+
+			if (json_is_object(o) || json_is_object(po))
+				add_entry(&b, key, json_is_object(po) ? po : NULL, major,
+					  json_is_object(o) ? o : NULL);
+			json_object_set_new(seen, base, json_true());
+			free(base);
+		}
+		json_object_foreach(pk, key, o)
+			if (!json_object_get(seen, key))
+				add_entry(&b, key, o, major, NULL);
+		json_decref(seen);
+	} else {
+		json_object_foreach(pk, key, o)
+			add_entry(&b, key, o, major, NULL);
+	}
+	/* workspace members (importers other than the root): entries keyed by
+	 * their folder, so that the analyzer sees the lockfile covers them */
+	json_object_foreach(json_object_get(root, "importers"), key, o) {
+		cairn_npm_lock_entry *e;
+		size_t k = b.n;
+
+		if (!strcmp(key, ".") || !*key || strstr(key, "node_modules"))
+			continue;
+		e = push(&b);
+		e->name = cairn_strdup(cairn_path_base(key));
+		e->link = 1;
+		e->resolved = cairn_strdup(key);
+		b.folder[k] = NULL;
+		e->key = cairn_strdup(key);
+	}
+	json_decref(root);
+	for (i = 0; i < b.n; i++) {
+		char *folder = b.folder[i];
+
+		if (!folder)
+			continue;   /* an importer, keyed by its folder */
+		if (b.hashed[i] && files && bound < 10000) {
+			char *f = bind_hashed(files, proj, folder, b.v[i].name, &b);
+
+			bound++;
+			if (f) {
+				free(folder);
+				b.folder[i] = folder = f;
+			}
+		}
+		b.v[i].key = make_key(folder, b.v[i].name);
+	}
+	for (i = 0; i < b.n; i++)
+		free(b.folder[i]);
+	free(b.folder);
+	free(b.hashed);
+	l = cairn_calloc(1, sizeof(*l));
+	l->lockfile_version = major;
+	l->version_text = cairn_strdup(vtext);
+	l->v = b.v;
+	l->n = b.n;
+	cairn_npm_lock_index(l);
+	*out = l;
+	return 0;
+}
+
+/* ---- .modules.yaml ---- */
+
+int cairn_pnpm_modules_parse(cairn_pnpm_modules *out, const char *data, size_t len,
+			     const char *label)
+{
+	json_t *root = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = cairn_yaml_to_json(&root, data, len, label);
+	if (rc < 0)
+		return rc;
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return cairn_error_set(CAIRN_EFORMAT, "%s: not a YAML mapping", label);
+	}
+	out->package_manager = dupv(root, "packageManager");
+	out->node_linker = dupv(root, "nodeLinker");
+	out->registry = dupv(json_object_get(root, "registries"), "default");
+	out->store_dir = dupv(root, "storeDir");
+	out->virtual_store_dir = dupv(root, "virtualStoreDir");
+	json_decref(root);
+	return 0;
+}
+
+void cairn_pnpm_modules_release(cairn_pnpm_modules *m)
+{
+	if (!m)
+		return;
+	free(m->package_manager);
+	free(m->node_linker);
+	free(m->registry);
+	free(m->store_dir);
+	free(m->virtual_store_dir);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ---- store verification ---- */
+
+/* "sha512-<base64>" (the first of a space-separated list with that
+ * algorithm) into its digest; returns the digest length, 0 when none. */
+static size_t sri_digest(unsigned char *out, size_t cap, const char *sri,
+			 const EVP_MD **md)
+{
+	static const struct { const char *p; size_t n; } algs[] = {
+		{ "sha512-", 64 }, { "sha384-", 48 }, { "sha256-", 32 }, { "sha1-", 20 },
+	};
+	size_t a;
+
+	for (a = 0; sri && a < sizeof(algs) / sizeof(algs[0]); a++) {
+		const char *s = strstr(sri, algs[a].p);
+		size_t n;
+		long d;
+
+		if (!s || (s != sri && s[-1] != ' '))
+			continue;
+		s += strlen(algs[a].p);
+		n = strcspn(s, " ?");
+		d = cairn_b64_decode(out, cap, s, n);
+		if (d != (long)algs[a].n)
+			continue;
+		*md = a == 0 ? EVP_sha512() : a == 1 ? EVP_sha384() : a == 2 ? EVP_sha256() : EVP_sha1();
+		return (size_t)d;
+	}
+	return 0;
+}
+
+typedef struct ientry {
+	const char *path;
+	const char *integrity;
+	json_int_t size;
+	int seen;
+} ientry;
+
+static int ientry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const ientry *)a)->path, ((const ientry *)b)->path);
+}
+
+static json_t *jbytes(const char *s)
+{
+	size_t n = strlen(s);
+	cairn_buf b = CAIRN_BUF_INIT;
+	json_t *j;
+
+	if (cairn_utf8_valid(s, n))
+		return json_stringn(s, n);
+	cairn_buf_addstr(&b, "esc:");
+	cairn_escape_bytes(&b, s, n);
+	j = json_stringn(b.data, b.len);
+	cairn_buf_release(&b);
+	return j;
+}
+
+static int jstr_cmp(const void *a, const void *b)
+{
+	return strcmp(json_string_value(*(json_t *const *)a),
+		      json_string_value(*(json_t *const *)b));
+}
+
+/* paths lists are sorted by bytes, like npm's (docs/RECORDS.md) */
+static void sort_paths(json_t *arr)
+{
+	size_t n = json_array_size(arr), i;
+	json_t **v;
+
+	if (n < 2)
+		return;
+	v = cairn_malloc(n * sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(arr, i));
+	qsort(v, n, sizeof(*v), jstr_cmp);
+	json_array_clear(arr);
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, v[i]);
+	free(v);
+}
+
+/* Find and read the index file of a package: 0 with *src set, or
+ * CAIRN_ENOTFOUND, or another error (message set). */
+static int read_index(cairn_buf *out, char **src, int storefd, const char *hex,
+		      const char *name, const char *version)
+{
+	static const char *const v10[] = { "v10/index", "index" };
+	static const char *const v3[] = { "v3/files", "files" };
+	cairn_buf rel = CAIRN_BUF_INIT, nm = CAIRN_BUF_INIT;
+	int rc = CAIRN_ENOTFOUND;
+	size_t i;
+
+	*src = NULL;
+	/* v10 names the file after the package: '/' of a scope becomes '+'
+	 * (a name with other path bytes cannot be looked up: open_parent
+	 * refuses "..", and '/' never reaches the path) */
+	if (name && version && !strstr(name, "..") && !strchr(version, '/')) {
+		cairn_buf_addstr(&nm, name);
+		for (i = 0; i < nm.len; i++)
+			if (nm.data[i] == '/')
+				nm.data[i] = '+';
+		for (i = 0; i < 2 && rc == CAIRN_ENOTFOUND; i++) {
+			cairn_buf_clear(&rel);
+			cairn_buf_addf(&rel, "%s/%.2s/%.62s-%s@%s.json", v10[i], hex, hex + 2, nm.data, version);
+			rc = cairn_safe_read(out, storefd, rel.data, CAIRN_CAP_MANIFEST, "pnpm store");
+		}
+	}
+	for (i = 0; i < 2 && rc == CAIRN_ENOTFOUND; i++) {
+		cairn_buf_clear(&rel);
+		cairn_buf_addf(&rel, "%s/%.2s/%s-index.json", v3[i], hex, hex + 2);
+		rc = cairn_safe_read(out, storefd, rel.data, CAIRN_CAP_MANIFEST, "pnpm store");
+	}
+	if (rc == 0)
+		*src = cairn_buf_detach(&rel, NULL);
+	cairn_buf_release(&rel);
+	cairn_buf_release(&nm);
+	return rc;
+}
+
+json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
+			  const cairn_pkg_files *files, const char *pkgdir,
+			  const char *integrity, const char *name, const char *version,
+			  json_t *flags, const char *label)
+{
+	json_t *f = json_object();
+	json_t *mod = json_array(), *add = json_array(), *miss = json_array();
+	json_t *idx = NULL;
+	cairn_buf raw = CAIRN_BUF_INIT, prefix = CAIRN_BUF_INIT, content = CAIRN_BUF_INIT;
+	unsigned char dg[64];
+	const EVP_MD *md = NULL;
+	char hex[129];
+	char *src = NULL, *message = NULL;
+	const char *status = "verified";
+	ientry *ie = NULL;
+	size_t ni = 0, lo, hi, i, dl;
+	long matching = 0;
+	int rc;
+
+	dl = sri_digest(dg, sizeof(dg), integrity, &md);
+	if (!dl || md != EVP_sha512()) {
+		/* pnpm keys its store by the sha512 of the tarball */
+		status = "no_integrity";
+		goto out;
+	}
+	cairn_hex(hex, dg, 64);
+	rc = read_index(&raw, &src, storefd, hex, name, version);
+	if (rc == CAIRN_ENOTFOUND) {
+		status = "not_in_store";
+		goto out;
+	}
+	if (rc == 0) {
+		json_error_t err;
+
+		idx = json_loadb(raw.data, raw.len, JSON_REJECT_DUPLICATES, &err);
+		if (!idx)
+			rc = cairn_error_set(CAIRN_EFORMAT, "pnpm store: %s: line %d: %s", src,
+					     err.line, err.text);
+		else if (!json_is_object(json_object_get(idx, "files")))
+			rc = cairn_error_set(CAIRN_EFORMAT, "pnpm store: %s: no \"files\" object", src);
+	}
+	if (rc < 0) {
+		status = "store_index_bad";
+		message = cairn_strdup(cairn_error_last());
+		cairn_recs_parse_error(recs, label, "pnpm", message);
+		goto out;
+	}
+	{
+		const json_t *fo = json_object_get(idx, "files");
+		const char *k;
+		json_t *v;
+
+		ie = cairn_calloc(json_object_size(fo) + 1, sizeof(*ie));
+		json_object_foreach((json_t *)fo, k, v) {
+			ie[ni].path = k;
+			ie[ni].integrity = jstrv(v, "integrity");
+			ie[ni].size = json_is_integer(json_object_get(v, "size")) ?
+				json_integer_value(json_object_get(v, "size")) : -1;
+			ni++;
+		}
+		if (ni > 1)
+			qsort(ie, ni, sizeof(*ie), ientry_cmp);
+	}
+	cairn_buf_addstr(&prefix, pkgdir);
+	cairn_buf_addch(&prefix, '/');
+	lo = cairn_pkg_files_range(files, prefix.data, &hi);
+	for (i = lo; i < hi; i++) {
+		const cairn_pkg_file *pf = &files->v[i];
+		const char *rel = pf->path + prefix.len;
+		ientry key = { rel, NULL, 0, 0 }, *hit;
+		unsigned char want[64], got[64];
+		const EVP_MD *fmd = NULL;
+		unsigned int gl = 0;
+		size_t wl;
+
+		if (!strncmp(rel, "node_modules/", 13) || strstr(rel, "/node_modules/"))
+			continue;
+		if (pf->type != CAIRN_T_FILE && pf->type != CAIRN_T_SYMLINK)
+			continue;
+		hit = ni ? bsearch(&key, ie, ni, sizeof(*ie), ientry_cmp) : NULL;
+		if (!hit) {
+			json_array_append_new(add, jbytes(rel));
+			continue;
+		}
+		hit->seen = 1;
+		wl = sri_digest(want, sizeof(want), hit->integrity, &fmd);
+		if (pf->type != CAIRN_T_FILE || !wl ||
+		    (hit->size >= 0 && (uint64_t)hit->size != pf->size) ||
+		    cairn_safe_read(&content, rootfd, pf->path, CAIRN_CAP_TARBALL, label) < 0 ||
+		    !EVP_Digest(content.data, content.len, got, &gl, fmd, NULL) ||
+		    gl != wl || memcmp(got, want, wl)) {
+			json_array_append_new(mod, jbytes(rel));
+			continue;
+		}
+		matching++;
+	}
+	sort_paths(mod);
+	sort_paths(add);
+	for (i = 0; i < ni; i++)
+		if (!ie[i].seen)
+			json_array_append_new(miss, jbytes(ie[i].path));
+	if (json_array_size(mod))
+		json_array_append_new(flags, json_string("files_modified"));
+	if (json_array_size(add))
+		json_array_append_new(flags, json_string("files_added"));
+	if (json_array_size(miss))
+		json_array_append_new(flags, json_string("files_missing"));
+out:
+	json_object_set_new(f, "status", json_string(status));
+	json_object_set_new(f, "source", src ? jbytes(src) : json_null());
+	json_object_set_new(f, "matching", json_integer(matching));
+	json_object_set_new(f, "modified", mod);
+	json_object_set_new(f, "added", add);
+	json_object_set_new(f, "missing", miss);
+	json_object_set_new(f, "message", message ? jbytes(message) : json_null());
+	free(message);
+	free(src);
+	free(ie);
+	json_decref(idx);
+	cairn_buf_release(&raw);
+	cairn_buf_release(&prefix);
+	cairn_buf_release(&content);
+	return f;
+}
