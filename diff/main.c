@@ -24,6 +24,7 @@
 #include "gitdiff.h"
 #include "jsonutil.h"
 #include "ignore.h"
+#include "known.h"
 #include "pkgpatch.h"
 #include "render_diff.h"
 #include "rules.h"
@@ -62,6 +63,9 @@ static const char help_text[] =
 	"  --ignore-file FILE   read ignore rules (e.g. .cairnignore)\n"
 	"  --mtime              also report changes of mtime alone\n"
 	"  --findings           print the rules' findings on the change\n"
+	"  --advisories PATH    with --findings: OSV advisories (folder, .zip or file;\n"
+	"                       repeatable) matched against the new side's packages\n"
+	"                       (CAIRN-K01 malicious, CAIRN-K02 vulnerable)\n"
 	"  --fail-on SEV        a CI gate: exit 1 only when a finding reaches SEV\n"
 	"                       (info, low, medium, high, critical); implies --findings\n"
 	"  --json               one JSON document on stdout (docs/diff-schema.json)\n"
@@ -77,7 +81,7 @@ enum {
 	OPT_LIVE = 256, OPT_STORE, OPT_PATCH, OPT_GIT, OPT_REV, OPT_PATH,
 	OPT_GITIGNORE, OPT_HISTORY, OPT_PUBKEY, OPT_IGNORE, OPT_IGNORE_FILE,
 	OPT_MTIME, OPT_FINDINGS, OPT_JSON, OPT_COLOR, OPT_VERSION, OPT_FAIL_ON,
-	OPT_NPM_CACHE
+	OPT_NPM_CACHE, OPT_ADVISORIES
 };
 
 struct opts {
@@ -86,6 +90,8 @@ struct opts {
 	int patch, gitignore, mtime, findings, json, quiet, color;
 	int use_color;            /* colour on stdout: --color and a terminal */
 	int fail_on;              /* severity of --fail-on, -1 without */
+	const char **advisories;  /* --advisories, nadv of them */
+	size_t nadv;
 	cairn_ignore *ignore;
 };
 
@@ -120,17 +126,44 @@ static json_t *all_patches(json_t *doc, cairn_store *store, const char *old_comm
 	return patches;
 }
 
+/* The rules, then the advisories about the new side's packages; -1 when
+ * an advisory set cannot be read (reported). */
 static int eval_findings(cairn_findings *f, const cairn_diff *d, json_t *doc,
-			 const json_t *patches)
+			 const json_t *patches, const struct opts *o)
 {
 	cairn_rules_input in;
+	cairn_known *known = NULL;
+	size_t i;
+	int rc = 0;
 
 	memset(&in, 0, sizeof(in));
 	in.records = cairn_diff_side_records(d, 1);
 	in.baseline_records = cairn_diff_side_records(d, 0);
 	in.diff = doc;
 	in.patches = patches;
-	return cairn_rules_eval(f, &in);
+	cairn_rules_eval(f, &in);
+	if (!o->nadv)
+		return 0;
+	if (cairn_known_new(&known) < 0)
+		rc = -1;
+	if (!rc)
+		cairn_known_want(known, in.records);
+	for (i = 0; !rc && i < o->nadv; i++)
+		if (cairn_known_load_advisories(known, o->advisories[i]) < 0)
+			rc = -1;
+	if (!rc) {
+		cairn_known_input kin;
+
+		memset(&kin, 0, sizeof(kin));
+		kin.records = in.records;
+		cairn_known_eval(f, known, &kin);
+		if (doc)
+			json_object_set_new(doc, "known", cairn_known_to_json(known));
+	} else {
+		cairn_cli_fail();
+	}
+	cairn_known_free(known);
+	return rc;
 }
 
 static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
@@ -167,7 +200,10 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 	if (o->findings) {
 		/* what the findings cover: the new side's packages */
 		cov = cairn_coverage_section(cairn_diff_header(d, 1), cairn_diff_side_records(d, 1));
-		eval_findings(&findings, d, doc, patches);
+		if (eval_findings(&findings, d, doc, patches, o) < 0) {
+			rc = 2;
+			goto done;
+		}
 		/* the gate: findings at or above --fail-on, not mere differences */
 		if (o->fail_on >= 0)
 			status = cairn_findings_max(&findings) >= o->fail_on;
@@ -420,6 +456,7 @@ int main(int argc, char **argv)
 		{ "ignore-file", required_argument, NULL, OPT_IGNORE_FILE },
 		{ "mtime", no_argument, NULL, OPT_MTIME },
 		{ "findings", no_argument, NULL, OPT_FINDINGS },
+		{ "advisories", required_argument, NULL, OPT_ADVISORIES },
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "color", optional_argument, NULL, OPT_COLOR },
@@ -437,6 +474,7 @@ int main(int argc, char **argv)
 	o.color = -1;
 	o.fail_on = -1;
 	o.ignore = cairn_ignore_new();
+	o.advisories = cairn_calloc((size_t)argc, sizeof(*o.advisories));
 	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_LIVE: o.live = optarg; break;
@@ -465,6 +503,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_MTIME: o.mtime = 1; break;
 		case OPT_FINDINGS: o.findings = 1; break;
+		case OPT_ADVISORIES: o.advisories[o.nadv++] = optarg; break;
 		case OPT_FAIL_ON:
 			o.fail_on = cairn_severity_parse(optarg);
 			if (o.fail_on < 0) {
@@ -511,6 +550,10 @@ int main(int argc, char **argv)
 		cairn_cli_usage_error(usage_text, "--history, --gitignore and --path need --git");
 	} else if (o.fail_on >= 0 && o.git) {
 		cairn_cli_usage_error(usage_text, "--fail-on compares snapshots, not --git");
+	} else if (o.nadv && !o.findings) {
+		cairn_cli_usage_error(usage_text, "--advisories needs --findings (or --fail-on)");
+	} else if (o.nadv && o.git) {
+		cairn_cli_usage_error(usage_text, "--advisories compares snapshots, not --git");
 	} else if (o.rev && !o.git) {
 		cairn_cli_usage_error(usage_text, "--rev needs --git");
 	} else if (o.git && o.history) {
@@ -544,5 +587,6 @@ int main(int argc, char **argv)
 	}
 out:
 	cairn_ignore_free(o.ignore);
+	free(o.advisories);
 	return rc;
 }

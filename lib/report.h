@@ -83,6 +83,7 @@ typedef struct cairn_report_opts {
 	size_t input_count;
 	const char *generated;              /* RFC 3339 UTC, NULL: --no-timestamp */
 	const char *fail_on;                /* severity name or NULL */
+	const json_t *known;                /* cairn_known_to_json() or NULL */
 } cairn_report_opts;
 
 /* Build the report document (new reference in *out).  Returns 0. */

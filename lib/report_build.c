@@ -828,7 +828,7 @@ static json_t *build_verdict(const cairn_report_opts *o, const json_t *cov)
 	/* How sure: what kind of evidence stands behind the verdict. */
 	evidence_hard = has_rule(f, "CAIRN-D01") || has_rule(f, "CAIRN-P10") ||
 			has_rule(f, "CAIRN-X01") || has_rule(f, "CAIRN-D02") ||
-			has_rule(f, "CAIRN-D05");
+			has_rule(f, "CAIRN-D05") || has_rule(f, "CAIRN-K01");
 	if (evidence_hard)
 		cairn_buf_addstr(&b, "High confidence: the critical evidence is recorded fact "
 				 "(content hashes, scripts and connections from checksummed inputs), "
@@ -901,6 +901,9 @@ int cairn_report_build(json_t **out, const cairn_report_opts *o)
 			"The flows below stay between local addresses and were not judged "
 			"(cairn-report --all judges them); no outbound connection can be "
 			"ruled out from this capture."));
+
+	if (o->known)
+		json_object_set(doc, "known", (json_t *)o->known);
 
 	pv = json_object();
 	inputs = json_array();

@@ -25,6 +25,8 @@
 #define SNAP CAIRN_RIN_SNAPSHOT
 #define DIFF CAIRN_RIN_DIFF
 #define CAPT CAIRN_RIN_CAPTURE
+#define ADVI CAIRN_RIN_ADVISORIES
+#define IOCS CAIRN_RIN_INDICATORS
 
 /* Evidence lists longer than this are cut, with a closing "N more" item. */
 #define MAX_EVIDENCE 40
@@ -32,7 +34,7 @@
 enum {
 	R_P01, R_P02, R_P03, R_P04, R_P05, R_P06, R_P07, R_P08, R_P09, R_P10,
 	R_P11, R_E01, R_E02, R_E03, R_E04, R_E05, R_E06, R_D01, R_D02, R_D03, R_D04, R_D05,
-	R_X01, R_T01, R_C01, R__COUNT
+	R_X01, R_T01, R_C01, R_K01, R_K02, R_K03, R__COUNT
 };
 
 static const cairn_rule rules[R__COUNT] = {
@@ -251,6 +253,37 @@ static const cairn_rule rules[R__COUNT] = {
 		"to put the locked tarballs in the cache (tarball not in cache); commit a lockfile "
 		"with integrity (no lockfile, no integrity); dpkg -V PACKAGE (system package); pip "
 		"install --force-reinstall --no-deps NAME==VERSION (no RECORD)." },
+	/* K: known-bad versions, matched by lib/known.c (not by cairn_rules_eval) */
+	[R_K01] = { "CAIRN-K01", "known-malicious-package", CAIRN_SEV_CRITICAL, SNAP | ADVI,
+		"An installed, locked, required or MCP-launched package version is named by a "
+		"malicious-package advisory of an --advisories set (a MAL- id, or an advisory "
+		"that marks the version as malware).",
+		"A malicious release does its harm at install or first run: its code has "
+		"already read what the installing user and the agent could read.",
+		"Remove the version (it has no fix), pin a known-good one and reinstall with npm "
+		"ci --ignore-scripts (pip install --require-hashes); treat the host as "
+		"compromised from the first snapshot that shows it: rotate every secret it "
+		"held, and find other hosts with cairn-report --store --sweep." },
+	[R_K02] = { "CAIRN-K02", "known-vulnerable-package", CAIRN_SEV_HIGH, SNAP | ADVI,
+		"An installed, locked, required or MCP-launched package version is inside an "
+		"affected range of a vulnerability advisory of an --advisories set (severity "
+		"from the advisory: its grade or CVSS v3 base score, medium when it gives none).",
+		"A published vulnerability is the first thing an attacker tries against a "
+		"reachable service, and advisories are public.",
+		"Upgrade to the first fixed version the finding names (npm install "
+		"name@version, then commit the lockfile), or remove the package when none is "
+		"fixed." },
+	[R_K03] = { "CAIRN-K03", "indicator-match", CAIRN_SEV_CRITICAL, SNAP | IOCS,
+		"An indicator of an --ioc list matches what was recorded: a package version "
+		"(installed, locked, required, launched), the contents of a file (sha256), a "
+		"host, address or URL of a lockfile or an MCP config, or a host, address or DNS "
+		"name of the capture or of the agent's tool calls.",
+		"An indicator list is what an incident response shares: the exact versions, "
+		"files and hosts of a known attack; a match puts this host inside it.",
+		"Treat the host as compromised: preserve the snapshot and capture, isolate it, "
+		"remove the package or file, block the host or address at the egress "
+		"allowlist, rotate every secret the host held, and find when it arrived and "
+		"which other hosts have it with cairn-report --store --sweep --ioc." },
 };
 
 const cairn_rule *cairn_rules_table(size_t *count)
@@ -278,11 +311,12 @@ void cairn_rules_table_md(cairn_buf *out)
 	for (i = 0; i < R__COUNT; i++) {
 		const cairn_rule *r = &rules[i];
 
-		cairn_buf_addf(out, "| %s | `%s` | %s | %s%s%s | %s | %s | %s |\n", r->id, r->slug,
+		cairn_buf_addf(out, "| %s | `%s` | %s | %s%s%s%s | %s | %s | %s |\n", r->id, r->slug,
 			       cairn_severity_name(r->severity),
 			       r->inputs & SNAP ? "snapshot" : "",
 			       r->inputs & DIFF ? (r->inputs & SNAP ? "+baseline" : "baseline") : "",
 			       r->inputs & CAPT ? (r->inputs & (SNAP | DIFF) ? "+capture" : "capture") : "",
+			       r->inputs & ADVI ? "+advisories" : r->inputs & IOCS ? "+indicators" : "",
 			       r->checks, r->why, r->fix);
 	}
 }

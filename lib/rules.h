@@ -40,7 +40,9 @@ int cairn_severity_parse(const char *name);
 enum cairn_rule_input {
 	CAIRN_RIN_SNAPSHOT = 1, /* the snapshot's records (posture) */
 	CAIRN_RIN_DIFF = 2,     /* a baseline comparison */
-	CAIRN_RIN_CAPTURE = 4   /* an egress capture */
+	CAIRN_RIN_CAPTURE = 4,  /* an egress capture */
+	CAIRN_RIN_ADVISORIES = 8, /* --advisories (lib/known.c) */
+	CAIRN_RIN_INDICATORS = 16 /* --ioc (lib/known.c) */
 };
 
 /* One row of the rule table (static storage). */

@@ -8,12 +8,15 @@
 #include "cairn.h"
 #include "cli.h"
 #include "diff.h"
+#include "known.h"
 #include "pkgpatch.h"
 #include "report.h"
 #include "rules.h"
 #include "snapshot.h"
 #include "store.h"
 #include "storesnap.h"
+#include "sweep.h"
+#include "jsonutil.h"
 #include "rfc3339.h"
 
 #include <getopt.h>
@@ -31,9 +34,12 @@ enum fmt { FMT_HTML, FMT_MD, FMT_JSON, FMT_SARIF };
 static const char usage_line[] =
 	"usage: cairn-report [--baseline OLD.cairn] --snapshot NEW.cairn\n"
 	"                    [--capture FILE.pcap]... [--capture-json FILE] [--all] [--allow FILE]\n"
-	"                    [--pubkey KEY.pub] [--format html|md|json|sarif] [--fail-on SEVERITY]\n"
+	"                    [--advisories PATH]... [--ioc FILE]... [--pubkey KEY.pub]\n"
+	"                    [--format html|md|json|sarif] [--fail-on SEVERITY]\n"
 	"                    [--no-timestamp] [-q] [-o FILE]\n"
 	"       cairn-report --store REPO [--baseline OLDREV] --snapshot NEWREV ...\n"
+	"       cairn-report --store REPO --sweep [--advisories PATH]... [--ioc FILE]...\n"
+	"                    [--branches GLOB] [--since DATE] [--format html|md|json] [-o FILE]\n"
 	"       cairn-report --rules\n";
 
 static void help(void)
@@ -49,6 +55,15 @@ static void help(void)
 	      "      --all               judge every flow of the capture, not only local-to-remote\n"
 	      "                          ones (loopback captures, local proxies)\n"
 	      "  -a, --allow FILE        egress allowlist (one host, *.domain or CIDR per line)\n"
+	      "      --advisories PATH   OSV advisories (a folder searched recursively, a .zip\n"
+	      "                          as osv.dev exports them, or one file; repeatable):\n"
+	      "                          installed, locked and launched npm/PyPI versions that\n"
+	      "                          they name are findings (CAIRN-K01, CAIRN-K02)\n"
+	      "      --ioc FILE          indicators, one a line (npm:name@1.2.3, pypi:name==1.0,\n"
+	      "                          sha256:HEX, host:name, host:*.domain, ip:addr[/len],\n"
+	      "                          url:...; # comments, a note after a TAB; repeatable):\n"
+	      "                          matched against packages, file hashes, MCP configs and\n"
+	      "                          the capture (CAIRN-K03)\n"
 	      "      --store REPO        --baseline/--snapshot are revisions of a cairn store;\n"
 	      "                          adds patch excerpts of changed text files\n"
 	      "      --npm-cache DIR     npm cache (root or _cacache) for the code of changed\n"
@@ -61,6 +76,13 @@ static void help(void)
 	      "                          medium, high, critical; default info: any finding)\n"
 	      "      --no-timestamp      leave out the generation time: same inputs, same bytes\n"
 	      "  -q, --quiet             with -o: no verdict summary on stderr\n"
+	      "      --sweep             with --store: every snapshot of every host branch,\n"
+	      "                          oldest to newest, against --advisories and --ioc:\n"
+	      "                          which hosts had each match, from when to when, and\n"
+	      "                          whether the newest snapshot still has it\n"
+	      "      --branches GLOB     with --sweep: branches to walk (default cairn/*)\n"
+	      "      --since DATE        with --sweep: skip snapshots created before DATE\n"
+	      "                          (YYYY-MM-DD or RFC 3339)\n"
 	      "      --rules             print the rule table (Markdown) and exit\n"
 	      "  -h, --help              this help\n"
 	      "      --version           version\n\n"
@@ -208,10 +230,112 @@ static void print_summary(const json_t *doc, const char *out_path, int fail_sev,
 	cairn_buf_release(&b);
 }
 
+/*
+ * cairn-report --store REPO --sweep: two walks of the store (the names of
+ * every package ever recorded, so that only advisories about them are
+ * kept; then the matching), one snapshot in memory at a time.
+ */
+static int cmd_sweep(const char *store_path, const char **advisories, size_t nadv,
+		     const char **iocs, size_t nioc, const char *branches, const char *since,
+		     const char *pubkey_path, const char *format, const char *out_path,
+		     int quiet)
+{
+	cairn_sweep_opts so;
+	cairn_known *known = NULL;
+	cairn_key *pubkey = NULL;
+	cairn_buf out = CAIRN_BUF_INIT;
+	json_t *doc = NULL;
+	enum fmt fmt = FMT_HTML;
+	size_t i;
+	int rc = 2;
+
+	memset(&so, 0, sizeof(so));
+	so.branches = branches;
+	if (since) {
+		int64_t sec;
+		long ns;
+		char day[40];
+
+		snprintf(day, sizeof(day), "%.10sT00:00:00Z", since);
+		if (cairn_rfc3339_parse(&sec, &ns, since) < 0 &&
+		    (strlen(since) != 10 || cairn_rfc3339_parse(&sec, &ns, day) < 0))
+			return usage("--since takes YYYY-MM-DD or an RFC 3339 time");
+		so.since = sec;
+	}
+	if (format)
+		fmt_from_name(format, &fmt);
+	else
+		fmt = fmt_from_path(out_path);
+	if (fmt == FMT_SARIF)
+		return usage("--sweep writes html, md or json");
+	if (pubkey_path && cairn_key_load_public(&pubkey, pubkey_path) < 0)
+		goto fail;
+	so.pubkey = pubkey;
+	if (cairn_known_new(&known) < 0)
+		goto fail;
+	if (nadv && cairn_sweep_want(known, store_path, &so) < 0)
+		goto fail;
+	for (i = 0; i < nadv; i++)
+		if (cairn_known_load_advisories(known, advisories[i]) < 0)
+			goto fail;
+	for (i = 0; i < nioc; i++)
+		if (cairn_known_load_ioc(known, iocs[i]) < 0)
+			goto fail;
+	if (cairn_sweep_run(&doc, known, store_path, &so) < 0)
+		goto fail;
+	{
+		json_t *inputs = json_array();
+
+		for (i = 0; i < cairn_known_set_count(known); i++) {
+			cairn_buf d = CAIRN_BUF_INIT;
+
+			cairn_known_set_detail(&d, known, i);
+			json_array_append_new(inputs, json_pack("{s:s,s:s,s:s}", "role",
+				cairn_known_set_is_ioc(known, i) ? "indicators" : "advisories",
+				"file", cairn_known_set_path(known, i), "detail", d.data));
+			cairn_buf_release(&d);
+		}
+		json_object_set_new(doc, "inputs", inputs);
+	}
+	if (fmt == FMT_JSON) {
+		if (cairn_json_dump(&out, doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
+			goto fail;
+		cairn_buf_addch(&out, '\n');
+	} else if (fmt == FMT_MD) {
+		cairn_sweep_render_md(&out, doc);
+	} else {
+		cairn_sweep_render_html(&out, doc);
+	}
+	if (cairn_cli_emit(out_path && strcmp(out_path, "-") ? out_path : NULL, out.data,
+			   out.len) != 0)
+		goto done;
+	{
+		const json_t *v = json_object_get(doc, "verdict");
+
+		rc = cairn_json_int(v, "matches", 0) > 0;
+		if (out_path && strcmp(out_path, "-") && !quiet)
+			cairn_cli_note(0, "sweep: %lld snapshots of %lld branches; %lld matches on "
+				       "%lld branches, %lld still present; written to %s",
+				       cairn_json_int(v, "snapshots", 0), cairn_json_int(v, "branches", 0),
+				       cairn_json_int(v, "matches", 0),
+				       cairn_json_int(v, "branches_affected", 0),
+				       cairn_json_int(v, "still_present", 0), out_path);
+	}
+	goto done;
+fail:
+	cairn_cli_fail();
+done:
+	json_decref(doc);
+	cairn_buf_release(&out);
+	cairn_known_free(known);
+	cairn_key_free(pubkey);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	enum { OPT_FAIL_ON = 256, OPT_NO_TS, OPT_RULES, OPT_VERSION, OPT_STORE, OPT_NPM_CACHE,
-	       OPT_ALL };
+	       OPT_ALL, OPT_ADVISORIES, OPT_IOC, OPT_SWEEP, OPT_BRANCHES, OPT_SINCE };
 	static const struct option longopts[] = {
 		{ "baseline", required_argument, NULL, 'b' },
 		{ "snapshot", required_argument, NULL, 's' },
@@ -228,6 +352,11 @@ int main(int argc, char **argv)
 		{ "store", required_argument, NULL, OPT_STORE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "npm-cache", required_argument, NULL, OPT_NPM_CACHE },
+		{ "advisories", required_argument, NULL, OPT_ADVISORIES },
+		{ "ioc", required_argument, NULL, OPT_IOC },
+		{ "sweep", no_argument, NULL, OPT_SWEEP },
+		{ "branches", required_argument, NULL, OPT_BRANCHES },
+		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -238,8 +367,15 @@ int main(int argc, char **argv)
 	cairn_store *store = NULL;
 	cairn_storesnap stored_snap = CAIRN_STORESNAP_INIT, stored_base = CAIRN_STORESNAP_INIT;
 	json_t *patches = NULL, *pkg = NULL;
-	const char **captures = NULL;
-	size_t ncap = 0, nin = 0, i;
+	const char **captures = NULL, **advisories = NULL, **iocs = NULL;
+	size_t ncap = 0, nadv = 0, nioc = 0, nsets = 0, nin = 0, i;
+	cairn_snap_reader *entries = NULL;
+	const char *branches = NULL, *since = NULL;
+	int sweep = 0;
+	cairn_known *known = NULL;
+	json_t *known_json = NULL;
+	cairn_buf *adv_detail = NULL;
+	char (*adv_hash)[65] = NULL;
 	int no_ts = 0, quiet = 0, all_flows = 0, opt, rc = 2, fail_sev = CAIRN_SEV_INFO;
 	enum fmt fmt;
 	cairn_key *pubkey = NULL;
@@ -250,7 +386,7 @@ int main(int argc, char **argv)
 	cairn_findings findings = CAIRN_FINDINGS_INIT;
 	cairn_rules_input rin;
 	cairn_report_opts ro;
-	cairn_report_input inputs[8 + 64];
+	cairn_report_input inputs[8 + 64 + 32];
 	char (*hashes)[65] = NULL;
 	char gen[48], allow_hash[65], cj_hash[65];
 	cairn_buf out = CAIRN_BUF_INIT, detail_snap = CAIRN_BUF_INIT, detail_base = CAIRN_BUF_INIT;
@@ -262,6 +398,8 @@ int main(int argc, char **argv)
 	memset(&snap, 0, sizeof(snap));
 	memset(&base, 0, sizeof(base));
 	captures = cairn_calloc((size_t)argc, sizeof(*captures));
+	advisories = cairn_calloc((size_t)argc, sizeof(*advisories));
+	iocs = cairn_calloc((size_t)argc, sizeof(*iocs));
 	while ((opt = getopt_long(argc, argv, "b:s:c:j:a:k:f:o:qh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'b': baseline_path = optarg; break;
@@ -278,6 +416,11 @@ int main(int argc, char **argv)
 		case OPT_ALL: all_flows = 1; break;
 		case OPT_STORE: store_path = optarg; break;
 		case OPT_NPM_CACHE: npm_cache = optarg; break;
+		case OPT_ADVISORIES: advisories[nadv++] = optarg; break;
+		case OPT_IOC: iocs[nioc++] = optarg; break;
+		case OPT_SWEEP: sweep = 1; break;
+		case OPT_BRANCHES: branches = optarg; break;
+		case OPT_SINCE: since = optarg; break;
 		case OPT_RULES: {
 			cairn_buf_addstr(&out, "");
 			cairn_rules_table_md(&out);
@@ -294,6 +437,28 @@ int main(int argc, char **argv)
 		rc = usage("unexpected argument");
 		goto done;
 	}
+	if ((branches || since) && !sweep) {
+		rc = usage("--branches and --since go with --sweep");
+		goto done;
+	}
+	if (sweep) {
+		if (!store_path || snap_path || baseline_path || ncap || capture_json_path) {
+			rc = usage("--sweep takes --store REPO and no --snapshot, --baseline or capture");
+			goto done;
+		}
+		if (!nadv && !nioc) {
+			rc = usage("--sweep needs --advisories or --ioc");
+			goto done;
+		}
+		if (format && strcmp(format, "json") && strcmp(format, "md") &&
+		    strcmp(format, "markdown") && strcmp(format, "html")) {
+			rc = usage("--sweep writes html, md or json");
+			goto done;
+		}
+		rc = cmd_sweep(store_path, advisories, nadv, iocs, nioc, branches, since,
+			       pubkey_path, format, out_path, quiet);
+		goto done;
+	}
 	if (!snap_path) {
 		rc = usage("--snapshot is required");
 		goto done;
@@ -308,6 +473,10 @@ int main(int argc, char **argv)
 	}
 	if (ncap > 64) {
 		rc = usage("at most 64 --capture files");
+		goto done;
+	}
+	if (nadv + nioc > 32) {
+		rc = usage("at most 32 --advisories and --ioc inputs");
 		goto done;
 	}
 	if (fail_on && (fail_sev = cairn_severity_parse(fail_on)) < 0) {
@@ -421,6 +590,36 @@ int main(int argc, char **argv)
 		rin.allow_ctx = allow;
 	}
 	cairn_rules_eval(&findings, &rin);
+	/* known-bad: the advisories about this snapshot's packages, and the
+	 * indicators (file hashes need the entries: a second read) */
+	if (nadv || nioc) {
+		cairn_known_input kin;
+
+		if (cairn_known_new(&known) < 0)
+			goto fail;
+		cairn_known_want(known, snap.records);
+		for (i = 0; i < nadv; i++)
+			if (cairn_known_load_advisories(known, advisories[i]) < 0)
+				goto fail;
+		for (i = 0; i < nioc; i++)
+			if (cairn_known_load_ioc(known, iocs[i]) < 0)
+				goto fail;
+		memset(&kin, 0, sizeof(kin));
+		kin.records = snap.records;
+		kin.capture = capture;
+		if (cairn_known_ioc_hash_count(known)) {
+			if (store ? cairn_snap_reader_open_mem(&entries, stored_snap.data,
+							       stored_snap.len, stored_snap.label,
+							       pubkey) < 0 :
+			    cairn_snap_reader_open(&entries, snap_path, pubkey) < 0)
+				goto fail;
+			kin.entries = entries;
+		}
+		if (cairn_known_eval(&findings, known, &kin) < 0)
+			goto fail;
+		known_json = cairn_known_to_json(known);
+		nsets = cairn_known_set_count(known);
+	}
 
 	/* Provenance. */
 	snap_detail(&detail_snap, &snap);
@@ -450,6 +649,21 @@ int main(int argc, char **argv)
 		inputs[nin++] = (cairn_report_input){ "allowlist", allow_path, allow_hash,
 						      "not signed", NULL };
 	}
+	adv_detail = cairn_calloc(nsets ? nsets : 1, sizeof(*adv_detail));
+	adv_hash = cairn_calloc(nsets ? nsets : 1, sizeof(*adv_hash));
+	for (i = 0; i < nsets; i++) {
+		const char *p = cairn_known_set_path(known, i);
+		struct stat st;
+
+		cairn_known_set_detail(&adv_detail[i], known, i);
+		/* a zip or a file is hashed; a folder is described by its counts */
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) &&
+		    cairn_report_hash_file(adv_hash[i], p) < 0)
+			goto fail;
+		inputs[nin++] = (cairn_report_input){
+			cairn_known_set_is_ioc(known, i) ? "indicators" : "advisories", p,
+			adv_hash[i][0] ? adv_hash[i] : NULL, "not signed", adv_detail[i].data };
+	}
 	if (!no_ts) {
 		time_t now = time(NULL);
 
@@ -468,6 +682,7 @@ int main(int argc, char **argv)
 	ro.input_count = nin;
 	ro.generated = no_ts ? NULL : gen;
 	ro.fail_on = fail_on;
+	ro.known = known_json;
 	cairn_report_build(&doc, &ro);
 
 	cairn_progress_meter_stop(&progress);
@@ -518,5 +733,14 @@ done:
 	cairn_buf_release(&detail_base);
 	free(hashes);
 	free(captures);
+	for (i = 0; adv_detail && i < nsets; i++)
+		cairn_buf_release(&adv_detail[i]);
+	free(adv_detail);
+	free(adv_hash);
+	free(advisories);
+	free(iocs);
+	cairn_snap_reader_free(entries);
+	json_decref(known_json);
+	cairn_known_free(known);
 	return rc;
 }

@@ -44,7 +44,8 @@ static const char usage_line[] =
 	"       cairn-snap show [--json] [--pubkey KEY.pub] FILE\n"
 	"       cairn-snap verify [--pubkey KEY.pub] FILE\n"
 	"       cairn-snap keygen [-o BASENAME]\n"
-	"       cairn-snap prune --store REPO --keep-daily N ... [--dry-run]\n";
+	"       cairn-snap prune --store REPO --keep-daily N ... [--dry-run]\n"
+	"       cairn-snap export --cyclonedx [--pubkey KEY.pub] [-o FILE] SNAPSHOT.cairn\n";
 
 static void usage(FILE *f)
 {
@@ -751,5 +752,7 @@ int main(int argc, char **argv)
 		return cmd_keygen(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "prune"))
 		return cairn_snap_cmd_prune(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "export"))
+		return cairn_snap_cmd_export(argc - 1, argv + 1);
 	return cmd_snapshot(argc, argv);
 }
