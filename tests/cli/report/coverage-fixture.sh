@@ -6,6 +6,7 @@
 # - --npm-cache takes npm's cache root (what "npm config get cache"
 #   prints) or its _cacache: both verify every package, and both find a
 #   file changed after install (P10);
+# - a cache missing one tarball: the headline covers 1 of 2 packages;
 # - an empty cache: every package "not verified: tarball not in cache",
 #   a warning, and a report whose headline says nothing was verified (JSON,
 #   Markdown and HTML never say "no sign of compromise");
@@ -42,6 +43,13 @@ run cairn-snap --npm-cache cache/_cacache/ -o cacache.cairn app
 run cov cacache.cairn
 run cairn-report --snapshot root.cairn --no-timestamp --format json -o clean.json
 run verdict clean.json
+
+# one tarball missing from the cache: the verdict covers the other package
+cp -R cache part
+rm "part/_cacache/$(zstd -dcq root.cairn | jq -r 'select(.type == "package" and .name == "is-number") | .files.source')"
+run cairn-snap --npm-cache part -o part.cairn app
+run cairn-report --snapshot part.cairn --no-timestamp --format json -o part.json
+run verdict part.json
 
 # a file changed after install: found through either form
 printf '// injected\n' >> app/node_modules/ms/index.js
