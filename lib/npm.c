@@ -36,11 +36,6 @@ static char *jdup(const json_t *o, const char *k)
 	return json_is_string(v) ? cairn_strndup(json_string_value(v), json_string_length(v)) : NULL;
 }
 
-static int jbool(const json_t *o, const char *k)
-{
-	return cairn_json_true(o, k);
-}
-
 static const char *key_name(const char *key)
 {
 	const char *s = key, *p;
@@ -73,12 +68,12 @@ static void entry_common(cairn_npm_lock_entry *e, const json_t *o)
 {
 	e->resolved = jdup(o, "resolved");
 	e->integrity = jdup(o, "integrity");
-	e->dev = jbool(o, "dev");
-	e->optional = jbool(o, "optional");
-	e->peer = jbool(o, "peer");
-	e->has_install_script = jbool(o, "hasInstallScript");
-	e->link = jbool(o, "link");
-	e->in_bundle = jbool(o, "inBundle");
+	e->dev = cairn_json_true(o, "dev");
+	e->optional = cairn_json_true(o, "optional");
+	e->peer = cairn_json_true(o, "peer");
+	e->has_install_script = cairn_json_true(o, "hasInstallScript");
+	e->link = cairn_json_true(o, "link");
+	e->in_bundle = cairn_json_true(o, "inBundle");
 }
 
 static void lock_v1(lock_build *b, const json_t *deps, const char *parent, int depth)
@@ -1812,7 +1807,7 @@ static void analyze_project(const ctx *c, const char *proj)
 		char *pkgdir = cairn_path_join(proj, in->key);
 		char hex[65];
 		long count;
-		int has_script = 0, gyp = jbool(m, "gypfile");
+		int has_script = 0, gyp = cairn_json_true(m, "gypfile");
 		size_t k;
 
 		json_object_set_new(rec, "type", json_string("package"));

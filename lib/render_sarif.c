@@ -19,11 +19,6 @@
 #include <openssl/evp.h>
 #include <string.h>
 
-static const char *str(const json_t *o, const char *k)
-{
-	return cairn_json_str(o, k);
-}
-
 /* A JSON string of s (valid UTF-8 in a report; escaped if not). */
 static json_t *jstr(const char *s)
 {
@@ -113,15 +108,15 @@ static json_t *locations(const json_t *evidence)
 
 	for (i = 0; i < json_array_size(evidence) && json_array_size(locs) < 10; i++) {
 		const json_t *ev = json_array_get(evidence, i);
-		const char *file = str(ev, "file");
+		const char *file = cairn_json_str(ev, "file");
 		const json_t *line = json_object_get(ev, "line");
 		int seen = 0;
 
 		if (!file || !*file)
 			continue;
 		for (j = 0; j < i; j++)
-			if (str(json_array_get(evidence, j), "file") &&
-			    !strcmp(str(json_array_get(evidence, j), "file"), file))
+			if (cairn_json_str(json_array_get(evidence, j), "file") &&
+			    !strcmp(cairn_json_str(json_array_get(evidence, j), "file"), file))
 				seen = 1;
 		if (!seen)
 			json_array_append_new(locs, location(file, json_is_integer(line) ?
@@ -133,17 +128,17 @@ static json_t *locations(const json_t *evidence)
 static json_t *rule_descriptor(const json_t *finding, const char *id)
 {
 	const cairn_rule *r = cairn_rule_find(id);
-	const char *sev = str(finding, "severity");
+	const char *sev = cairn_json_str(finding, "severity");
 	json_t *d = json_object();
 
 	json_object_set_new(d, "id", jstr(id));
-	json_object_set_new(d, "name", jstr(r ? r->slug : str(finding, "rule")));
+	json_object_set_new(d, "name", jstr(r ? r->slug : cairn_json_str(finding, "rule")));
 	json_object_set_new(d, "shortDescription",
-			    json_pack("{s:o}", "text", jstr(r ? r->checks : str(finding, "title"))));
+			    json_pack("{s:o}", "text", jstr(r ? r->checks : cairn_json_str(finding, "title"))));
 	json_object_set_new(d, "fullDescription",
-			    json_pack("{s:o}", "text", jstr(r ? r->why : str(finding, "why"))));
+			    json_pack("{s:o}", "text", jstr(r ? r->why : cairn_json_str(finding, "why"))));
 	json_object_set_new(d, "help", json_pack("{s:o}", "text",
-						 jstr(r ? r->fix : str(finding, "fix"))));
+						 jstr(r ? r->fix : cairn_json_str(finding, "fix"))));
 	json_object_set_new(d, "defaultConfiguration",
 			    json_pack("{s:s}", "level", level_of(sev)));
 	json_object_set_new(d, "properties", json_pack("{s:[s,s], s:s}",
@@ -163,8 +158,8 @@ void cairn_render_sarif(cairn_buf *out, const json_t *doc)
 		findings = NULL;
 	for (i = 0; i < json_array_size(findings); i++) {
 		const json_t *f = json_array_get(findings, i);
-		const char *id = str(f, "id"), *title = str(f, "title");
-		const char *sev = str(f, "severity");
+		const char *id = cairn_json_str(f, "id"), *title = cairn_json_str(f, "title");
+		const char *sev = cairn_json_str(f, "severity");
 		json_t *res, *locs;
 		unsigned char md[32];
 		char hex[65];
@@ -203,8 +198,8 @@ void cairn_render_sarif(cairn_buf *out, const json_t *doc)
 			   "version", CAIRN_VERSION, "rules", rules);
 	props = json_object();
 	if (json_is_object(verdict)) {
-		if (str(verdict, "headline"))
-			json_object_set_new(props, "verdict", jstr(str(verdict, "headline")));
+		if (cairn_json_str(verdict, "headline"))
+			json_object_set_new(props, "verdict", jstr(cairn_json_str(verdict, "headline")));
 		if (json_is_object(json_object_get(verdict, "counts")))
 			json_object_set(props, "counts", json_object_get(verdict, "counts"));
 	}
