@@ -5,6 +5,7 @@
  * See docs/cairn-report.1 and docs/RULES.md.
  */
 #include "capture.h"
+#include "capture_input.h"
 #include "cairn.h"
 #include "cli.h"
 #include "diff.h"
@@ -178,6 +179,25 @@ static void snap_detail(cairn_buf *b, const cairn_report_snap *s)
 		       json_is_true(json_object_get(s->header, "created_set")) ?
 		       " (time given with --created)" : "",
 		       (unsigned long long)s->entries, json_array_size(s->records));
+}
+
+/* What a --capture file is, for its provenance line: a sensor's log is
+ * not a pcap (told by content, as cairn-capture tells it). */
+static const char *capture_signature(const char *path)
+{
+	struct cairn_input_info ii;
+
+	if (cairn_input_sniff(&ii, path) < 0)
+		return "not signed (pcap)";
+	switch (ii.kind) {
+	case CAIRN_INPUT_ZEEK_TSV:
+	case CAIRN_INPUT_ZEEK_JSON:
+		return "not signed (Zeek log)";
+	case CAIRN_INPUT_SURICATA_EVE:
+		return "not signed (Suricata log)";
+	default:
+		return "not signed (pcap)";
+	}
 }
 
 static uint64_t file_size(const char *path)
@@ -635,7 +655,7 @@ int main(int argc, char **argv)
 		if (cairn_report_hash_file(hashes[i], captures[i]) < 0)
 			goto fail;
 		inputs[nin++] = (cairn_report_input){ "capture", captures[i], hashes[i],
-						      "not signed (pcap)", NULL };
+						      capture_signature(captures[i]), NULL };
 	}
 	if (capture_json_path) {
 		if (cairn_report_hash_file(cj_hash, capture_json_path) < 0)
