@@ -56,14 +56,48 @@ expect_exit() {
 # golden files pins the exit status, output and messages of every command
 # in the case, each under the command that produced it.
 run() {
+	run_f cat "$@"
+}
+
+# run_f FILTER CMD ARGS...: run, with the command's stdout passed through
+# FILTER (a command or shell function reading stdin), for a column that
+# differs from machine to machine by nature (owners, directory sizes);
+# the exit status shown is CMD's
+run_f() {
+	_filter=$1
+	shift
 	printf '$ %s\n' "$*"
 	_rc=0
-	"$@" 2>"$CAIRN_AUX/run.err" || _rc=$?
+	"$@" >"$CAIRN_AUX/run.out" 2>"$CAIRN_AUX/run.err" || _rc=$?
+	$_filter <"$CAIRN_AUX/run.out"
 	if [ -s "$CAIRN_AUX/run.err" ]; then
 		printf '$ %s\n' "$*" >&2
 		cat "$CAIRN_AUX/run.err" >&2
 	fi
 	printf '[exit %d]\n' "$_rc"
+}
+
+# show_owners: filter for `cairn-snap show` of a tree this run copied: the
+# owner columns are whoever runs the tests, a directory's size is the file
+# system's
+show_owners() {
+	sed -E 's/^([-lcbps][rwxsStT-]{9}) +[0-9]+ +[0-9]+ /\1 <uid> <gid> /;
+		s/^(d[rwxsStT-]{9}) +[0-9]+ +[0-9]+ +[0-9]+ /\1 <uid> <gid> <dirsize> /'
+}
+
+# demo_story: samples/demo.sh into ./out (the incident story on
+# samples/, on its fixed clock), its output in demo.txt; masks what
+# depends on the run: the snapshots' SHA-256 (they hold ctimes and inode
+# numbers), the store's branch (named for the root's path) and commits
+demo_story() {
+	DEMO_OUT=$PWD/out sh "$CAIRN_SRC/samples/demo.sh" >demo.txt 2>&1 ||
+		fail "samples/demo.sh: exit $?: $(tail -n 5 demo.txt)"
+	BRANCH=$(git -C out/store for-each-ref --format='%(refname:short)' refs/heads/cairn | head -n 1)
+	mask "$BRANCH" BRANCH
+	mask "$(git -C out/store rev-parse "$BRANCH")" COMMIT_NEW
+	mask "$(git -C out/store rev-parse "$BRANCH~1")" COMMIT_OLD
+	mask "$(sha256sum <out/baseline.cairn | cut -c1-64)" BASELINE_SHA256
+	mask "$(sha256sum <out/snapshot.cairn | cut -c1-64)" SNAPSHOT_SHA256
 }
 
 # mask VALUE NAME: VALUE (a hash of a file made during the run, a store

@@ -1,29 +1,36 @@
 #!/bin/sh
-# cairn-capture: --help/--version on stdout with exit 0; usage errors exit 2
-# with a usage line on stderr and nothing on stdout.
-set -u
-fail() { echo "FAIL: $*"; exit 1; }
-fx="$CAIRN_SRC/tests/fixtures/capture/basic.pcap"
+# cairn-capture's command line, pinned by the golden files beside this
+# script (regenerate: make cli-update CASES=capture/usage): --help,
+# --version, every usage error (exit 2, message, usage text, nothing on
+# stdout) and the trouble exits of missing or bad inputs.
+. "$CAIRN_SRC/tests/cli/lib.sh"
+fx=$CAIRN_SRC/tests/fixtures/capture
+ln -s "$fx/basic.pcap" basic.pcap
 
-cairn-capture --help >out 2>err || fail "--help exit $?"
-grep -q '^usage: cairn-capture' out || fail "--help: no usage on stdout"
-[ -s err ] && fail "--help wrote to stderr"
-cairn-capture --version >out 2>err || fail "--version exit $?"
-grep -q '^cairn-capture [0-9]' out || fail "--version output"
+run cairn-capture --help
+run cairn-capture -h
+run cairn-capture --version
 
-expect2() {
-	cairn-capture "$@" >out 2>err
-	rc=$?
-	[ "$rc" -eq 2 ] || fail "'$*': exit $rc, want 2"
-	[ -s out ] && fail "'$*': wrote to stdout"
-	grep -q 'usage: cairn-capture' err || fail "'$*': no usage line on stderr"
-}
-expect2
-expect2 --bogus "$fx"
-expect2 --json --csv "$fx"
-expect2 --only-unknown "$fx"
-expect2 -w 0m "$fx"
-expect2 -w 5y "$fx"
-expect2 --local 10.0.0.0/99 "$fx"
-expect2 --local not-an-address "$fx"
-exit 0
+# usage errors
+run cairn-capture
+run cairn-capture --bogus basic.pcap
+run cairn-capture --json --csv basic.pcap
+run cairn-capture --only-unknown basic.pcap
+run cairn-capture -w 0m basic.pcap
+run cairn-capture -w 5y basic.pcap
+run cairn-capture -w 99999999d basic.pcap
+run cairn-capture --local 10.0.0.0/99 basic.pcap
+run cairn-capture --local not-an-address basic.pcap
+run cairn-capture -f 'tcp port' basic.pcap
+run cairn-capture -w
+
+# trouble: exit 2, one line naming the input, nothing written
+run cairn-capture missing.pcap
+printf 'not a capture\n' >junk.pcap
+run cairn-capture junk.pcap
+run cairn-capture "$fx/truncated.pcap"
+run cairn-capture --allow missing.txt basic.pcap
+printf 'bad host name!\n' >bad-allow.txt
+run cairn-capture --allow bad-allow.txt basic.pcap
+run cairn-capture -o nodir/r.txt basic.pcap
+echo "files left: $(ls | tr '\n' ' ')"
