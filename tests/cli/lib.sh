@@ -56,7 +56,7 @@ expect_exit() {
 # golden files pins the exit status, output and messages of every command
 # in the case, each under the command that produced it.
 run() {
-	run_f cat "$@"
+	_run cat cat "$@"
 }
 
 # run_f FILTER CMD ARGS...: run, with the command's stdout passed through
@@ -64,15 +64,35 @@ run() {
 # differs from machine to machine by nature (owners, directory sizes);
 # the exit status shown is CMD's
 run_f() {
-	_filter=$1
+	_f=$1
 	shift
+	_run "$_f" cat "$@"
+}
+
+# run_u CMD ARGS...: run a usage error: its stderr's usage text (from the
+# "usage: " line to the end) shows as "usage: ...", so that the golden
+# files hold a tool's usage text once (where a case runs it with run),
+# not once per usage error
+run_u() {
+	_run cat usage_once "$@"
+}
+
+usage_once() {
+	sed '/^usage: /,$c\
+usage: ...'
+}
+
+# _run OUTFILTER ERRFILTER CMD ARGS...
+_run() {
+	_fo=$1 _fe=$2
+	shift 2
 	printf '$ %s\n' "$*"
 	_rc=0
 	"$@" >"$CAIRN_AUX/run.out" 2>"$CAIRN_AUX/run.err" || _rc=$?
-	$_filter <"$CAIRN_AUX/run.out"
+	$_fo <"$CAIRN_AUX/run.out"
 	if [ -s "$CAIRN_AUX/run.err" ]; then
 		printf '$ %s\n' "$*" >&2
-		cat "$CAIRN_AUX/run.err" >&2
+		$_fe <"$CAIRN_AUX/run.err" >&2
 	fi
 	printf '[exit %d]\n' "$_rc"
 }

@@ -8,21 +8,21 @@ fx=$CAIRN_SRC/tests/fixtures/capture
 ln -s "$fx/basic.pcap" basic.pcap
 
 run cairn-capture --help
-run cairn-capture -h
+run_f 'head -n 1' cairn-capture -h
 run cairn-capture --version
 
 # usage errors
 run cairn-capture
-run cairn-capture --bogus basic.pcap
-run cairn-capture --json --csv basic.pcap
-run cairn-capture --only-unknown basic.pcap
-run cairn-capture -w 0m basic.pcap
-run cairn-capture -w 5y basic.pcap
-run cairn-capture -w 99999999d basic.pcap
-run cairn-capture --local 10.0.0.0/99 basic.pcap
-run cairn-capture --local not-an-address basic.pcap
-run cairn-capture -f 'tcp port' basic.pcap
-run cairn-capture -w
+run_u cairn-capture --bogus basic.pcap
+run_u cairn-capture --json --csv basic.pcap
+run_u cairn-capture --only-unknown basic.pcap
+run_u cairn-capture -w 0m basic.pcap
+run_u cairn-capture -w 5y basic.pcap
+run_u cairn-capture -w 99999999d basic.pcap
+run_u cairn-capture --local 10.0.0.0/99 basic.pcap
+run_u cairn-capture --local not-an-address basic.pcap
+run_u cairn-capture -f 'tcp port' basic.pcap
+run_u cairn-capture -w
 
 # trouble: exit 2, one line naming the input, nothing written
 run cairn-capture missing.pcap

@@ -7,27 +7,27 @@
 "$CAIRN_TOOLS/gen-snapshot" --entries 3 a.cairn || fail "gen-snapshot"
 
 run cairn-diff --help
-run cairn-diff -h
+run_f 'head -n 1' cairn-diff -h
 run cairn-diff --version
 
 # usage errors
 run cairn-diff
-run cairn-diff a.cairn
-run cairn-diff a.cairn a.cairn a.cairn
-run cairn-diff --bogus a.cairn a.cairn
-run cairn-diff --color=sometimes a.cairn a.cairn
-run cairn-diff --git r --store s a b
-run cairn-diff --live x --store s a b
-run cairn-diff --patch a.cairn a.cairn
-run cairn-diff --history f a.cairn a.cairn
-run cairn-diff --gitignore a.cairn a.cairn
-run cairn-diff --path p a.cairn a.cairn
-run cairn-diff --rev HEAD a.cairn a.cairn
-run cairn-diff --git r --history f root
-run cairn-diff --git r
-run cairn-diff --store s onlyone
-run cairn-diff --live x
-run cairn-diff --ignore
+run_u cairn-diff a.cairn
+run_u cairn-diff a.cairn a.cairn a.cairn
+run_u cairn-diff --bogus a.cairn a.cairn
+run_u cairn-diff --color=sometimes a.cairn a.cairn
+run_u cairn-diff --git r --store s a b
+run_u cairn-diff --live x --store s a b
+run_u cairn-diff --patch a.cairn a.cairn
+run_u cairn-diff --history f a.cairn a.cairn
+run_u cairn-diff --gitignore a.cairn a.cairn
+run_u cairn-diff --path p a.cairn a.cairn
+run_u cairn-diff --rev HEAD a.cairn a.cairn
+run_u cairn-diff --git r --history f root
+run_u cairn-diff --git r
+run_u cairn-diff --store s onlyone
+run_u cairn-diff --live x
+run_u cairn-diff --ignore
 
 # trouble: exit 2, one line naming the input
 run cairn-diff missing.cairn a.cairn

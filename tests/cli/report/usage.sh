@@ -8,18 +8,18 @@
 echo "old report" >keep.html
 
 run cairn-report --help
-run cairn-report -h
+run_f 'head -n 1' cairn-report -h
 run cairn-report --version
 
 # usage errors
 run cairn-report
-run cairn-report --snapshot a.cairn extra
-run cairn-report --bogus
-run cairn-report --snapshot a.cairn --format pdf
-run cairn-report --snapshot a.cairn --fail-on severe
-run cairn-report --snapshot a.cairn --capture x.pcap --capture-json x.json
-run cairn-report --snapshot
-run cairn-report --baseline a.cairn -o keep.html
+run_u cairn-report --snapshot a.cairn extra
+run_u cairn-report --bogus
+run_u cairn-report --snapshot a.cairn --format pdf
+run_u cairn-report --snapshot a.cairn --fail-on severe
+run_u cairn-report --snapshot a.cairn --capture x.pcap --capture-json x.json
+run_u cairn-report --snapshot
+run_u cairn-report --baseline a.cairn -o keep.html
 
 # trouble: exit 2, one line naming the input, nothing written
 run cairn-report --snapshot missing.cairn -o keep.html

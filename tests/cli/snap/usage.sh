@@ -8,33 +8,33 @@ mkdir tree
 printf 'ok\n' >tree/ok
 
 run cairn-snap --help
-run cairn-snap -h
+run_f 'head -n 1' cairn-snap -h
 run cairn-snap --version
-run cairn-snap show --help
+run_f 'head -n 1' cairn-snap show --help
 run cairn-snap verify --version
-run cairn-snap keygen -h
+run_f 'head -n 1' cairn-snap keygen -h
 
 # usage errors
 run cairn-snap
-run cairn-snap tree
-run cairn-snap tree other -o x.cairn
-run cairn-snap --bogus tree -o x.cairn
-run cairn-snap -j 0 tree -o x.cairn
-run cairn-snap -j 257 tree -o x.cairn
-run cairn-snap -j two tree -o x.cairn
-run cairn-snap --store-content tree -o x.cairn
-run cairn-snap --store st tree -o -
-run cairn-snap --pubkey k.pub tree -o x.cairn
-run cairn-snap --created 2026-01-01T00:00:00Z --reuse x.cairn tree -o y.cairn
-run cairn-snap --created yesterday tree -o x.cairn
-run cairn-snap --created 2026-02-30T00:00:00Z tree -o x.cairn
-run cairn-snap -o
-run cairn-snap show
-run cairn-snap show a b
-run cairn-snap show --bogus x
-run cairn-snap verify
-run cairn-snap keygen extra
-run cairn-snap keygen --bogus
+run_u cairn-snap tree
+run_u cairn-snap tree other -o x.cairn
+run_u cairn-snap --bogus tree -o x.cairn
+run_u cairn-snap -j 0 tree -o x.cairn
+run_u cairn-snap -j 257 tree -o x.cairn
+run_u cairn-snap -j two tree -o x.cairn
+run_u cairn-snap --store-content tree -o x.cairn
+run_u cairn-snap --store st tree -o -
+run_u cairn-snap --pubkey k.pub tree -o x.cairn
+run_u cairn-snap --created 2026-01-01T00:00:00Z --reuse x.cairn tree -o y.cairn
+run_u cairn-snap --created yesterday tree -o x.cairn
+run_u cairn-snap --created 2026-02-30T00:00:00Z tree -o x.cairn
+run_u cairn-snap -o
+run_u cairn-snap show
+run_u cairn-snap show a b
+run_u cairn-snap show --bogus x
+run_u cairn-snap verify
+run_u cairn-snap keygen extra
+run_u cairn-snap keygen --bogus
 
 # trouble: exit 2, one line naming the file, nothing written
 run cairn-snap -q missing -o m.cairn
