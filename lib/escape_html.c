@@ -9,6 +9,7 @@
 #include "report.h"
 
 #include <string.h>
+#include <strings.h>
 
 static void display(cairn_buf *tmp, const char *s, size_t n)
 {
@@ -42,27 +43,145 @@ void cairn_esc_html(cairn_buf *out, const char *s, size_t n)
 	cairn_buf_release(&tmp);
 }
 
-static int is_ascii_punct(unsigned char c)
+/* CommonMark §2.1: ASCII punctuation, the characters a backslash escapes */
+static int md_punct(unsigned char c)
 {
 	return (c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) ||
 	       (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e);
 }
 
-/* CommonMark §2.4: any ASCII punctuation may be backslash-escaped and then
- * stands for itself; escaping all of it is simpler to prove than escaping
- * "the dangerous ones" in each of GFM's contexts. */
-void cairn_esc_md_text(cairn_buf *out, const char *s, size_t n)
+static int md_alnum(unsigned char c)
 {
-	cairn_buf tmp = CAIRN_BUF_INIT;
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* "&name;", "&#NNN;", "&#xHH;" at p: a character reference, which
+ * CommonMark would decode (§2.5) */
+static int md_entity_at(const char *p, size_t n)
+{
 	size_t i;
 
-	display(&tmp, s, n);
-	for (i = 0; i < tmp.len; i++) {
-		unsigned char c = (unsigned char)tmp.data[i];
+	for (i = 1; i < n && i < 34; i++) {
+		if (p[i] == ';')
+			return i > 1;
+		if (!md_alnum((unsigned char)p[i]) && p[i] != '#')
+			return 0;
+	}
+	return 0;
+}
 
-		if (is_ascii_punct(c))
+/* GFM's extended email autolink (§6.9) has a domain of letters, digits,
+ * '-' and '_' in at least two '.'-separated parts: p is just past the '@' */
+static int md_email_domain(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '.' && i > 0 && i + 1 < n &&
+		    (md_alnum((unsigned char)p[i + 1]) || p[i + 1] == '-' || p[i + 1] == '_'))
+			return 1;
+		if (!md_alnum((unsigned char)p[i]) && p[i] != '-' && p[i] != '_' && p[i] != '.')
+			return 0;
+	}
+	return 0;
+}
+
+/* 1-9 digits then '.' or ')': an ordered list marker at a line's start
+ * (§5.2); returns the number of digits */
+static size_t md_list_number(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && i < 9 && p[i] >= '0' && p[i] <= '9')
+		i++;
+	return i && i < n && (p[i] == '.' || p[i] == ')') ? i : 0;
+}
+
+/* Markdown is read raw (tickets, terminals) as often as rendered, so only
+ * what would not stand for itself where it is (CommonMark 0.30, GFM 0.29)
+ * is escaped:
+ * - anywhere: '\\' before punctuation or at the end (it would escape what
+ *   follows), '`' (code spans), '*' and '~' (emphasis, strikethrough), '_'
+ *   unless between two letters or digits (§6.2: intraword '_' is literal),
+ *   '[' (links, images, footnotes, reference definitions), '<' (HTML,
+ *   autolinks), '&' of a character reference, the '.' of "www." and the
+ *   ':' of "://" (GFM extended autolinks), '|' in a table cell, a '#' run
+ *   ending the text after a space (an ATX heading's closing sequence);
+ * - at a line's start (out empty or ending in '\n'): '#', '>', '-', '+'
+ *   and a number's '.' or ')' (headings, quotes, lists, thematic breaks),
+ *   and a leading space as "&#32;" (four would make indented code).
+ * GFM's email autolink is found in the text after escapes are undone, so
+ * no escape stops it: "<!-- -->" after the '@' of "x@y.z" splits the
+ * text, and renders as nothing. */
+void cairn_esc_md_text(cairn_buf *out, const char *s, size_t n, int in_table)
+{
+	cairn_buf tmp = CAIRN_BUF_INIT;
+	const char *t;
+	size_t i, len, k;
+	unsigned char prev = out->len ? (unsigned char)out->data[out->len - 1] : '\n';
+
+	display(&tmp, s, n);
+	t = tmp.data;
+	len = tmp.len;
+	if (prev == '\n' && len) {
+		if (t[0] == ' ') {
+			cairn_buf_addstr(out, "&#32;");
+			prev = ' ';
+			t++;
+			len--;
+		} else if (strchr("#>-+", t[0])) {
 			cairn_buf_addch(out, '\\');
-		cairn_buf_addch(out, c);
+			cairn_buf_addch(out, t[0]);
+			prev = (unsigned char)t[0];
+			t++;
+			len--;
+		} else if ((k = md_list_number(t, len)) > 0) {
+			cairn_buf_add(out, t, k);
+			cairn_buf_addch(out, '\\');
+			cairn_buf_addch(out, t[k]);
+			prev = (unsigned char)t[k];
+			t += k + 1;
+			len -= k + 1;
+		}
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)t[i];
+		unsigned char next = i + 1 < len ? (unsigned char)t[i + 1] : ' ';
+		int esc = 0;
+
+		switch (c) {
+		case '\\':
+			esc = i + 1 == len || md_punct(next);
+			break;
+		case '`': case '*': case '~': case '[': case '<':
+			esc = 1;
+			break;
+		case '_':
+			esc = !(md_alnum(prev) && md_alnum(next));
+			break;
+		case '&':
+			esc = md_entity_at(t + i, len - i);
+			break;
+		case '|':
+			esc = in_table;
+			break;
+		case '.':
+			esc = i >= 3 && !strncasecmp(t + i - 3, "www", 3);
+			break;
+		case ':':
+			esc = i + 2 < len && t[i + 1] == '/' && t[i + 2] == '/';
+			break;
+		case '#':
+			esc = (prev == ' ' || prev == '\n') && strspn(t + i, "#") == len - i;
+			break;
+		}
+		if (esc)
+			cairn_buf_addch(out, '\\');
+		cairn_buf_addch(out, (char)c);
+		if (c == '@' && (md_alnum(prev) || (prev && strchr(".+-_", prev))) &&
+		    md_email_domain(t + i + 1, len - i - 1))
+			cairn_buf_addstr(out, "<!-- -->");
+		prev = c;
 	}
 	cairn_buf_release(&tmp);
 }

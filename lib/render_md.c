@@ -30,7 +30,7 @@ static json_int_t num(const json_t *o, const char *k, json_int_t def)
 static void text(cairn_buf *o, const char *s)
 {
 	if (s)
-		cairn_esc_md_text(o, s, strlen(s));
+		cairn_esc_md_text(o, s, strlen(s), 0);
 }
 
 static void code(cairn_buf *o, const char *s, int in_table)
@@ -54,7 +54,8 @@ static void md_cell(cairn_buf *o, const json_t *v, int as_code)
 		if (as_code)
 			code(o, json_string_value(v), 1);
 		else
-			text(o, json_string_value(v));
+			cairn_esc_md_text(o, json_string_value(v),
+					  strlen(json_string_value(v)), 1);
 	} else if (json_is_integer(v)) {
 		cairn_buf_addf(o, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 	} else if (json_is_true(v)) {
@@ -348,7 +349,7 @@ void cairn_render_md(cairn_buf *o, const json_t *doc)
 		cairn_buf_addstr(o, " at ");
 		text(o, str(pv, "generated"));
 	}
-	cairn_buf_addstr(o, "\\. Rules: docs/RULES\\.md\\.\n");
+	cairn_buf_addstr(o, ". Rules: docs/RULES.md.\n");
 }
 
 void cairn_render_json(cairn_buf *o, const json_t *doc)

@@ -23,10 +23,12 @@
 /* HTML text and double-quoted attribute values (also SVG <text> in HTML):
  * & < > " ' become character references. */
 void cairn_esc_html(cairn_buf *out, const char *s, size_t n);
-/* Markdown prose (GFM): every ASCII punctuation character is
- * backslash-escaped, so no emphasis, link, image, autolink, HTML, table
- * cell break, heading, quote, list, mention or emoji syntax can form. */
-void cairn_esc_md_text(cairn_buf *out, const char *s, size_t n);
+/* Markdown prose (CommonMark, GFM): readable raw; only what would not
+ * stand for itself where it is written is escaped (emphasis, code, link,
+ * HTML, autolink, entity and, at a line's start, block syntax; '|' when
+ * in_table), so no link, image, HTML or autolink can form.  The line-start
+ * context is read from out (empty or ending in '\n'). */
+void cairn_esc_md_text(cairn_buf *out, const char *s, size_t n, int in_table);
 /* Markdown code span: `...` with a fence longer than any backtick run
  * inside; in_table: '|' is written as "\\|" (GFM table cells).  An empty
  * string becomes the text "(empty)". */

@@ -12,13 +12,15 @@
 # ca-certificates: the trust store cairn-capture verifies servers'
 # certificate chains against (a name is confirmed by a chain that verifies).
 # libyaml-dev: pnpm-lock.yaml and .modules.yaml (YAML lockfiles).
+# cmark-gfm: tests/cli/report/markdown-render renders report.md with a real
+# CommonMark (GitHub-flavoured) implementation.
 # Optional (bench): set CAIRN_DEPS_EXTRA=1 or run with --all.
 set -eu
 
 BASE="build-essential pkg-config libgit2-dev libzstd-dev libssl-dev libxxhash-dev
 libpcap-dev libjansson-dev zlib1g-dev libpsl-dev libzip-dev libyaml-dev check jq zstd git gzip coreutils python3 xxhash
 python3-jsonschema python3-venv python3-yaml systemd debhelper lintian
-chromium ca-certificates"
+chromium ca-certificates cmark-gfm"
 EXTRA="hyperfine aide tshark tcpdump time"
 
 want="$BASE"

@@ -39,7 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (b.len && !cairn_utf8_valid(b.data, b.len))
 		abort();
 	cairn_buf_clear(&b);
-	cairn_esc_md_text(&b, s, size);
+	cairn_esc_md_text(&b, s, size, 0);
+	cairn_esc_md_text(&b, s, size, 1);
 	check_no_controls(&b);
 	cairn_buf_clear(&b);
 	cairn_esc_md_code(&b, s, size, 1);
