@@ -4,6 +4,7 @@
  * with SHA-256 on a helper thread (cairn_hash_fd_split).
  */
 #include "hash.h"
+#include "tcase.h"
 #include "treeutil.h"
 
 #include <check.h>
@@ -339,26 +340,22 @@ END_TEST
 
 Suite *hash_suite(void);
 
-static TCase *tc(const char *name, const TTest *t)
-{
-	TCase *c = tcase_create(name);
-
-	tcase_add_checked_fixture(c, setup, teardown);
-	tcase_add_test(c, t);
-	return c;
-}
-
 Suite *hash_suite(void)
 {
 	Suite *s = suite_create("hash");
 
-	suite_add_tcase(s, tc("vectors", test_hash_known_vectors));
-	suite_add_tcase(s, tc("boundaries", test_hash_buffer_boundaries));
-	suite_add_tcase(s, tc("changed", test_hash_detects_change_while_read));
-	suite_add_tcase(s, tc("size-bound", test_hash_stops_past_the_size));
-	suite_add_tcase(s, tc("read-error", test_hash_read_error_recorded));
-	suite_add_tcase(s, tc("split", test_hash_split_same_as_serial));
-	suite_add_tcase(s, tc("split-read-error", test_hash_split_read_error_recorded));
-	suite_add_tcase(s, tc("memory", test_hash_sha256_mem));
+	suite_add_tcase(s, tcase_one("vectors", test_hash_known_vectors, setup, teardown, 0));
+	suite_add_tcase(s, tcase_one("boundaries", test_hash_buffer_boundaries,
+					   setup, teardown, 0));
+	suite_add_tcase(s, tcase_one("changed", test_hash_detects_change_while_read,
+					   setup, teardown, 0));
+	suite_add_tcase(s, tcase_one("size-bound", test_hash_stops_past_the_size,
+					   setup, teardown, 0));
+	suite_add_tcase(s, tcase_one("read-error", test_hash_read_error_recorded,
+					   setup, teardown, 0));
+	suite_add_tcase(s, tcase_one("split", test_hash_split_same_as_serial, setup, teardown, 0));
+	suite_add_tcase(s, tcase_one("split-read-error", test_hash_split_read_error_recorded,
+					   setup, teardown, 0));
+	suite_add_tcase(s, tcase_one("memory", test_hash_sha256_mem, setup, teardown, 0));
 	return s;
 }

@@ -5,6 +5,7 @@
  * counters at any -j, a low descriptor limit.
  */
 #include "scan.h"
+#include "tcase.h"
 #include "treeutil.h"
 #include "rfc3339.h"
 
@@ -700,30 +701,29 @@ END_TEST
 
 Suite *scan_suite(void);
 
-static TCase *tc(const char *name, const TTest *t)
-{
-	TCase *c = tcase_create(name);
-
-	tcase_add_checked_fixture(c, setup, teardown);
-	tcase_set_timeout(c, 60);
-	tcase_add_test(c, t);
-	return c;
-}
-
 Suite *scan_suite(void)
 {
 	Suite *s = suite_create("scan");
 
-	suite_add_tcase(s, tc("jobs", test_scan_output_independent_of_jobs));
-	suite_add_tcase(s, tc("reuse", test_scan_reuse_same_as_full));
-	suite_add_tcase(s, tc("reuse-changed", test_scan_reuse_rereads_changed_file));
-	suite_add_tcase(s, tc("racy", test_scan_reuse_racy_rehashed));
-	suite_add_tcase(s, tc("paranoid", test_scan_paranoid_reads_everything));
-	suite_add_tcase(s, tc("bad-previous", test_scan_reuse_rejects_bad_previous));
-	suite_add_tcase(s, tc("reuse-counters", test_scan_reuse_counters_with_changes));
-	suite_add_tcase(s, tc("paranoid-mismatch", test_scan_paranoid_counts_mismatch));
-	suite_add_tcase(s, tc("low-fd-limit", test_scan_low_descriptor_limit));
-	suite_add_tcase(s, tc("write-failure", test_scan_write_failure_is_fatal));
-	suite_add_tcase(s, tc("header", test_scan_header_fields_in_format_order));
+	suite_add_tcase(s, tcase_one("jobs", test_scan_output_independent_of_jobs,
+					   setup, teardown, 60));
+	suite_add_tcase(s, tcase_one("reuse", test_scan_reuse_same_as_full, setup, teardown, 60));
+	suite_add_tcase(s, tcase_one("reuse-changed", test_scan_reuse_rereads_changed_file,
+					   setup, teardown, 60));
+	suite_add_tcase(s, tcase_one("racy", test_scan_reuse_racy_rehashed, setup, teardown, 60));
+	suite_add_tcase(s, tcase_one("paranoid", test_scan_paranoid_reads_everything,
+					   setup, teardown, 60));
+	suite_add_tcase(s, tcase_one("bad-previous", test_scan_reuse_rejects_bad_previous,
+					   setup, teardown, 60));
+	suite_add_tcase(s, tcase_one("reuse-counters", test_scan_reuse_counters_with_changes,
+					   setup, teardown, 60));
+	suite_add_tcase(s, tcase_one("paranoid-mismatch", test_scan_paranoid_counts_mismatch,
+					   setup, teardown, 60));
+	suite_add_tcase(s, tcase_one("low-fd-limit", test_scan_low_descriptor_limit,
+					   setup, teardown, 60));
+	suite_add_tcase(s, tcase_one("write-failure", test_scan_write_failure_is_fatal,
+					   setup, teardown, 60));
+	suite_add_tcase(s, tcase_one("header", test_scan_header_fields_in_format_order,
+					   setup, teardown, 60));
 	return s;
 }

@@ -7,6 +7,7 @@
  */
 #include "hash.h"
 #include "walk.h"
+#include "tcase.h"
 #include "treeutil.h"
 
 #include <check.h>
@@ -874,33 +875,32 @@ END_TEST
 
 Suite *walk_suite(void);
 
-static TCase *tc(const char *name, const TTest *t, int timeout)
-{
-	TCase *c = tcase_create(name);
-
-	tcase_add_checked_fixture(c, setup, teardown);
-	tcase_set_timeout(c, timeout);
-	tcase_add_test(c, t);
-	return c;
-}
-
 Suite *walk_suite(void)
 {
 	Suite *s = suite_create("walk");
 
-	suite_add_tcase(s, tc("order", test_walk_order_is_raw_path_order, 30));
-	suite_add_tcase(s, tc("hostile", test_walk_hostile_tree, 60));
-	suite_add_tcase(s, tc("long-path", test_walk_path_longer_than_path_max, 30));
-	suite_add_tcase(s, tc("unreadable", test_walk_unreadable_entries_recorded, 30));
-	suite_add_tcase(s, tc("sparse", test_walk_sparse_2gib_file, 120));
-	suite_add_tcase(s, tc("xattrs", test_walk_xattrs_recorded, 30));
-	suite_add_tcase(s, tc("exclude", test_walk_exclude_globs, 30));
-	suite_add_tcase(s, tc("one-file-system", test_walk_one_file_system, 30));
-	suite_add_tcase(s, tc("mount-loop", test_walk_bind_mount_loop_stops, 60));
-	suite_add_tcase(s, tc("deferred", test_walk_deferred_file_completed_later, 30));
-	suite_add_tcase(s, tc("deferred-vanished", test_walk_deferred_file_vanished, 30));
-	suite_add_tcase(s, tc("deferred-fifo", test_walk_deferred_fifo_not_opened, 60));
-	suite_add_tcase(s, tc("pending-subtrees", test_walk_pending_subtrees_bounded, 30));
-	suite_add_tcase(s, tc("root-errors", test_walk_root_errors, 30));
+	suite_add_tcase(s, tcase_one("order", test_walk_order_is_raw_path_order,
+					   setup, teardown, 30));
+	suite_add_tcase(s, tcase_one("hostile", test_walk_hostile_tree, setup, teardown, 60));
+	suite_add_tcase(s, tcase_one("long-path", test_walk_path_longer_than_path_max,
+					   setup, teardown, 30));
+	suite_add_tcase(s, tcase_one("unreadable", test_walk_unreadable_entries_recorded,
+					   setup, teardown, 30));
+	suite_add_tcase(s, tcase_one("sparse", test_walk_sparse_2gib_file, setup, teardown, 120));
+	suite_add_tcase(s, tcase_one("xattrs", test_walk_xattrs_recorded, setup, teardown, 30));
+	suite_add_tcase(s, tcase_one("exclude", test_walk_exclude_globs, setup, teardown, 30));
+	suite_add_tcase(s, tcase_one("one-file-system", test_walk_one_file_system,
+					   setup, teardown, 30));
+	suite_add_tcase(s, tcase_one("mount-loop", test_walk_bind_mount_loop_stops,
+					   setup, teardown, 60));
+	suite_add_tcase(s, tcase_one("deferred", test_walk_deferred_file_completed_later,
+					   setup, teardown, 30));
+	suite_add_tcase(s, tcase_one("deferred-vanished", test_walk_deferred_file_vanished,
+					   setup, teardown, 30));
+	suite_add_tcase(s, tcase_one("deferred-fifo", test_walk_deferred_fifo_not_opened,
+					   setup, teardown, 60));
+	suite_add_tcase(s, tcase_one("pending-subtrees", test_walk_pending_subtrees_bounded,
+					   setup, teardown, 30));
+	suite_add_tcase(s, tcase_one("root-errors", test_walk_root_errors, setup, teardown, 30));
 	return s;
 }
