@@ -21,7 +21,7 @@ cairn-snap -q --env --env-key "$out/env.key" -o "$out/s.cairn" root || fail "sna
 cairn-capture --env-key "$out/missing.key" "$fx/jsonrpc/wrapped.ndjson" >o 2>e
 [ $? -eq 2 ] || fail "missing --env-key: exit"
 grep -q "env key '$out/missing.key': no such file" e || fail "missing key message: $(cat e)"
-[ -e "$out/missing.key" ] && fail "cairn-capture created a key"
+if [ -e "$out/missing.key" ]; then fail "cairn-capture created a key"; fi
 
 cat >"$out/expect.txt" <<'EOF'
 # what this agent may call
@@ -38,7 +38,7 @@ printf 'registry.npmjs.org\n*.acme-corp.example\nacme-corp.example\n' >"$out/all
 	--allow "$out/allow.txt" claude-desktop/mcp.log) >text.out 2>err
 rc=$?
 [ $rc -eq 1 ] || fail "text: exit $rc, want 1"
-[ -s err ] && fail "text: stderr: $(cat err)"
+if [ -s err ]; then fail "text: stderr: $(cat err)"; fi
 # the HMACs depend on the key made above: masked
 sed -E 's/hmac [0-9a-f]{64}/hmac <HMAC>/' text.out >text.norm
 diff -u "$here/agentlogs-desktop.txt" text.norm || fail "text output differs"

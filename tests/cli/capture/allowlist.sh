@@ -30,7 +30,7 @@ printf 'ok.example\nnot a host\n' >bad.txt
 cairn-capture --allow bad.txt "$fx" >out 2>err
 [ $? -eq 2 ] || fail "bad list: exit not 2"
 grep -q "bad.txt': line 2" err || fail "bad list: message $(cat err)"
-[ -s out ] && fail "bad list: wrote stdout"
+if [ -s out ]; then fail "bad list: wrote stdout"; fi
 cairn-capture --allow missing.txt "$fx" >/dev/null 2>&1
 [ $? -eq 2 ] || fail "missing list"
 exit 0

@@ -27,7 +27,7 @@ done
 # -o writes the same bytes, atomically (no temporary left behind)
 mkdir outdir
 cairn-capture -w 1m --json -o outdir/r.json "$fx/basic.pcap" >stdout.out || fail "-o exit $?"
-[ -s stdout.out ] && fail "-o also wrote stdout"
+if [ -s stdout.out ]; then fail "-o also wrote stdout"; fi
 cmp -s json.out outdir/r.json || fail "-o content differs"
 [ "$(ls -A outdir)" = "r.json" ] || fail "-o left: $(ls -A outdir)"
 # a device is written to, never renamed over

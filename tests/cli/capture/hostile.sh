@@ -9,7 +9,7 @@ one_error() { # file, expected text
 	cairn-capture "$1" >out 2>err
 	rc=$?
 	[ "$rc" -eq 2 ] || fail "$1: exit $rc"
-	[ -s out ] && fail "$1: wrote stdout"
+	if [ -s out ]; then fail "$1: wrote stdout"; fi
 	[ "$(wc -l <err)" -eq 1 ] || fail "$1: not one line: $(cat err)"
 	grep -q "$2" err || fail "$1: message $(cat err)"
 }

@@ -10,7 +10,7 @@ refused() { # file
 	cairn-capture "$1" >out 2>err
 	rc=$?
 	[ "$rc" -eq 2 ] || fail "$1: exit $rc, want 2"
-	[ -s out ] && fail "$1: wrote stdout"
+	if [ -s out ]; then fail "$1: wrote stdout"; fi
 	[ "$(cat err)" = "cairn-capture: '$1': truncated capture header" ] ||
 		fail "$1: stderr: $(cat err)"
 }

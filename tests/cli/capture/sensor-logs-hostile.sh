@@ -47,7 +47,7 @@ for f in plain.txt; do
 	cairn-capture "$f" >out 2>err
 	rc=$?
 	[ "$rc" -eq 2 ] || fail "$f: exit $rc"
-	[ -s out ] && fail "$f: wrote stdout"
+	if [ -s out ]; then fail "$f: wrote stdout"; fi
 	grep -q "'$f': not a pcap/pcapng capture, nor a Zeek or Suricata log" err || fail "$f: $(cat err)"
 done
 # a sensor's log with packets: refused

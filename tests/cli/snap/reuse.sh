@@ -3,6 +3,7 @@
 # previous snapshot, the trailer counts what was reused; a changed file is
 # read again; --paranoid reads everything; a bad previous file is trouble.
 set -eu
+. "$CAIRN_SRC/tests/cli/lib.sh"
 snap="$CAIRN_BIN/cairn-snap"
 
 mkdir -p tree/d
@@ -36,4 +37,6 @@ zstdcat prev.cairn | sed '2s/"size":[0-9]*/"size":1/' | zstd -q > bad.cairn
 set +e
 "$snap" -q --reuse bad.cairn tree -o out.cairn 2> err.txt; rc=$?
 set -e
-[ $rc -eq 2 ] && [ ! -e out.cairn ] && grep -q bad.cairn err.txt
+[ $rc -eq 2 ] || fail "tampered --reuse file: exit $rc, want 2"
+[ ! -e out.cairn ] || fail "tampered --reuse file: out.cairn written"
+grep -q "^cairn-snap: .*'bad.cairn'" err.txt || fail "tampered --reuse file not named: $(cat err.txt)"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # keygen / --sign / verify --pubkey round trip; key file modes.
 set -eu
+. "$CAIRN_SRC/tests/cli/lib.sh"
 snap="$CAIRN_BIN/cairn-snap"
 
 mkdir tree
@@ -27,4 +28,6 @@ set +e
 "$snap" -q --sign missing.key tree -o t.cairn 2> err.txt
 rc=$?
 set -e
-[ $rc -eq 2 ] && grep -q missing.key err.txt && [ ! -e t.cairn ]
+[ $rc -eq 2 ] || fail "--sign missing.key: exit $rc, want 2"
+grep -q "^cairn-snap: .*'missing.key'" err.txt || fail "--sign missing.key not named: $(cat err.txt)"
+[ ! -e t.cairn ] || fail "--sign missing.key: t.cairn written"

@@ -17,14 +17,14 @@ expect() {
 	"$tool" "$@" >out.txt 2>err.txt
 	rc=$?
 	[ "$rc" -eq 2 ] || fail "$tool $*: exit $rc, want 2"
-	[ -s out.txt ] && fail "$tool: wrote to stdout"
+	if [ -s out.txt ]; then fail "$tool: wrote to stdout"; fi
 	printf '%s\n' "$want" >want.txt
 	diff -u want.txt err.txt || fail "$tool: stderr differs"
 }
 
 expect cairn-snap "cairn-snap: cannot open directory '$shown': No such file or directory" \
 	-q "$bad" -o o.cairn
-[ -e o.cairn ] && fail "cairn-snap wrote o.cairn"
+if [ -e o.cairn ]; then fail "cairn-snap wrote o.cairn"; fi
 expect cairn-diff "cairn-diff: cannot open snapshot '$shown': No such file or directory" \
 	"$bad" "$bad"
 expect cairn-capture "cairn-capture: cannot open '$shown': No such file or directory" "$bad"
