@@ -3,13 +3,30 @@
  * bytes: the input is escaped in every context, and when it parses as JSON
  * it is rendered as a report document (HTML, Markdown, JSON, SARIF).  Checks the
  * invariants the report's safety rests on: no raw control byte, no raw
- * '<' from the input in HTML text, code spans closed.
+ * '<' from the input in HTML text, code spans closed, no unescaped
+ * '<', '[', '`' or (in a table cell) '|' in Markdown prose.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
+
+/* Markdown prose: each of these is written as a backslash escape, so
+ * no HTML, link, code span or cell break comes of the input */
+static void check_md_text(const cairn_buf *b)
+{
+	size_t i, bs = 0;
+
+	for (i = 0; i < b->len; i++) {
+		char c = b->data[i];
+
+		if ((c == '<' || c == '[' || c == '`' || c == '|') && bs % 2 == 0 &&
+		    !(c == '<' && !strncmp(b->data + i, "<!-- -->", 8)))
+			abort();
+		bs = c == '\\' ? bs + 1 : 0;
+	}
+}
 
 static void check_no_controls(const cairn_buf *b)
 {
@@ -39,8 +56,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (b.len && !cairn_utf8_valid(b.data, b.len))
 		abort();
 	cairn_buf_clear(&b);
-	cairn_esc_md_text(&b, s, size, 0);
 	cairn_esc_md_text(&b, s, size, 1);
+	check_no_controls(&b);
+	check_md_text(&b);
+	cairn_buf_clear(&b);
+	cairn_esc_md_text(&b, s, size, 0);
 	check_no_controls(&b);
 	cairn_buf_clear(&b);
 	cairn_esc_md_code(&b, s, size, 1);
