@@ -73,7 +73,7 @@ same got "$(printf 'CAIRN-C01\tmedium\tnone of the 138 installed packages could 
 jq -r '.verdict.first_step' e.json > got
 same got 'Put the locked tarballs in the cache without touching this install: run npm ci --ignore-scripts --cache DIR in a copy of the project (npm checks every tarball against the lockfile integrity), then snapshot again with --npm-cache DIR.'
 sed -n 1p e.md > got
-same got '# cairn incident report: Not verified\: none of the 138 installed packages could be checked against published bytes\; findings below'
+same got '# cairn incident report: Not verified: none of the 138 installed packages could be checked against published bytes; findings below'
 grep -q '<div class="coverage gap"><p><strong>Coverage:</strong> 138 packages: 0 verified, 138 not verified: tarball not in cache. The verdict covers the verified packages only.</p>' e.html ||
 	fail "HTML: no coverage beside the verdict"
 schema_check e.json

@@ -59,21 +59,21 @@ printf '\001' | dd of=flipped.cairn bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/
 if cmp -s good.cairn flipped.cairn; then fail "flip did not change the file"; fi
 expect_reject flipped.cairn 'corrupt or not zstd: *'
 zstdcat good.cairn | sed '2s/"size":[0-9]*/"size":999/' | zstd -q > edited.cairn
-expect_reject edited.cairn 'record 202: checksum mismatch: the snapshot was modified or corrupted'
+expect_reject edited.cairn 'record [0-9]*: checksum mismatch: the snapshot was modified or corrupted'
 
 # signed by another key
-expect_reject good.cairn 'record 202: bad signature: not signed by the given key, or modified' --pubkey wrong.pub
+expect_reject good.cairn 'record [0-9]*: bad signature: not signed by the given key, or modified' --pubkey wrong.pub
 "$snap" -q --sign wrong.key tree -o wrongsig.cairn
-expect_reject wrongsig.cairn 'record 202: bad signature: not signed by the given key, or modified' --pubkey right.pub
+expect_reject wrongsig.cairn 'record [0-9]*: bad signature: not signed by the given key, or modified' --pubkey right.pub
 # unsigned, but a signature is required
 "$snap" -q tree -o unsigned.cairn
-expect_reject unsigned.cairn 'record 202: not signed, but a public key was given' --pubkey right.pub
+expect_reject unsigned.cairn 'record [0-9]*: not signed, but a public key was given' --pubkey right.pub
 # signature copied from a good file onto other content
 sig=$(zstdcat good.cairn | tail -n 1 | jq -c .signature)
 zstdcat unsigned.cairn | sed '$d' > body
 zstdcat unsigned.cairn | tail -n 1 | jq -c --argjson s "$sig" '. + {signature: $s}' >> body
 zstd -q < body > grafted.cairn
-expect_reject grafted.cairn 'record 202: bad signature: not signed by the given key, or modified' --pubkey right.pub
+expect_reject grafted.cairn 'record [0-9]*: bad signature: not signed by the given key, or modified' --pubkey right.pub
 
 # not a snapshot at all
 printf 'hello\n' > text.cairn
