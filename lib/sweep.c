@@ -535,9 +535,10 @@ static const char *point_str(const json_t *pt, const char *key, cairn_buf *b)
 	return b->data;
 }
 
+/* prose and table cells alike: '|' escaped everywhere */
 static void md_str(cairn_buf *out, const char *s)
 {
-	cairn_esc_md_text(out, s ? s : "", s ? strlen(s) : 0);
+	cairn_esc_md_text(out, s ? s : "", s ? strlen(s) : 0, 1);
 }
 
 static void md_code(cairn_buf *out, const char *s, int table)
