@@ -13,6 +13,7 @@
 #include "pip.h"
 #include "pipeline.h"
 #include "pkgfs.h"
+#include "pkgtimes.h"
 #include "rfc3339.h"
 
 #include <errno.h>
@@ -826,6 +827,7 @@ static int run(cairn_analyzer *a)
 		if (no.yarn_cachefd >= 0)
 			close(no.yarn_cachefd);
 		cairn_pip_analyze(&a->recs, a->rootfd, &a->files, &po);
+		cairn_pkg_times_add(&a->recs, &a->files);
 		/* below a node_modules root every file is a package's own */
 		if (a->parentfd < 0)
 			tree_text_files(a);

@@ -867,16 +867,31 @@ static int is_self(const json_t *rec)
 }
 
 /* Canonical text of rec as compared: without the recorder's own fields. */
+/* Fields of rec the comparison leaves out: the recorder's own, and a
+ * package's file_times (times of its files, which, like an entry's mtime
+ * and ctime, are no difference by themselves; docs/RECORDS.md §Keys). */
+static const char *const package_time_fields[] = { "file_times", NULL };
+
+static const char *const *uncompared(const char *type, const json_t *rec)
+{
+	if (!strcmp(type, "process") && is_self(rec))
+		return self_process_fields;
+	if (!strcmp(type, "package"))
+		return package_time_fields;
+	return NULL;
+}
+
 static char *canon_of(const char *type, json_t *rec)
 {
+	const char *const *skip = uncompared(type, rec);
 	json_t *copy = NULL;
 	char *s;
 	size_t i;
 
-	if (!strcmp(type, "process") && is_self(rec)) {
+	if (skip) {
 		copy = json_copy(rec);
-		for (i = 0; self_process_fields[i]; i++)
-			json_object_del(copy, self_process_fields[i]);
+		for (i = 0; skip[i]; i++)
+			json_object_del(copy, skip[i]);
 	}
 	s = json_dumps(copy ? copy : rec, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(copy);
@@ -1049,19 +1064,16 @@ static int runs_at_install(const json_t *rec)
 static void classify(cairn_diff *d, const struct keyed *a, const struct keyed *b)
 {
 	json_t *fields = json_array();
+	const char *const *skip = uncompared(a->type, a->rec);
 	const char *f;
 	json_t *v;
 	int added = 0;
 
-	int self = !strcmp(a->type, "process") && is_self(a->rec);
-
 	json_object_foreach(a->rec, f, v)
-		if (field_differs(a->rec, b->rec, f) &&
-		    !(self && str_in(f, self_process_fields)))
+		if (field_differs(a->rec, b->rec, f) && !(skip && str_in(f, skip)))
 			json_array_append_new(fields, json_string(f));
 	json_object_foreach(b->rec, f, v)
-		if (!json_object_get(a->rec, f) &&
-		    !(self && str_in(f, self_process_fields)))
+		if (!json_object_get(a->rec, f) && !(skip && str_in(f, skip)))
 			json_array_append_new(fields, json_string(f));
 	sort_names(fields);
 	if (!strcmp(a->type, "package")) {

@@ -46,10 +46,18 @@ static void files_push(cairn_pkg_files *f, const char *path, size_t len,
 	p->type = type;
 	p->size = size;
 	p->hashed = hashed;
+	p->mtime_ns = p->ctime_ns = 0;
 	if (hashed)
 		memcpy(p->sha256, sha, 32);
 	else
 		memset(p->sha256, 0, 32);
+}
+
+static int64_t time_ns(int64_t sec, long nsec)
+{
+	if (sec <= 0 || sec >= INT64_MAX / 1000000000LL - 1 || nsec < 0 || nsec > 999999999)
+		return 0;
+	return sec * 1000000000LL + nsec;
 }
 
 void cairn_pkg_files_add(cairn_pkg_files *f, const cairn_entry *e)
@@ -63,9 +71,14 @@ void cairn_pkg_files_add(cairn_pkg_files *f, const cairn_entry *e)
 		else
 			hashed = 0;
 		files_push(f, e->path, e->path_len, e->type, e->size, hashed, sha);
-		return;
+	} else {
+		files_push(f, e->path, e->path_len, e->type, e->size, hashed, e->sha256);
 	}
-	files_push(f, e->path, e->path_len, e->type, e->size, hashed, e->sha256);
+	/* the times, for the forged-mtime rule (docs/RECORDS.md §Package
+	 * file times); anyone can set an mtime past 2262, the end of int64
+	 * nanoseconds: such a time is unknown */
+	f->v[f->n - 1].mtime_ns = time_ns(e->mtime_sec, e->mtime_nsec);
+	f->v[f->n - 1].ctime_ns = time_ns(e->ctime_sec, e->ctime_nsec);
 }
 
 static int file_cmp(const void *a, const void *b)

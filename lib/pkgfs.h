@@ -29,6 +29,8 @@ typedef struct cairn_pkg_file {
 	uint64_t size;
 	int hashed;              /* sha256 valid */
 	unsigned char sha256[32];/* of the contents, or of the symlink target */
+	int64_t mtime_ns, ctime_ns; /* from the snapshot's entry; 0 = unknown
+	                          * (trees walked by cairn_pkg_walk) */
 } cairn_pkg_file;
 
 typedef struct cairn_pkg_files {

@@ -227,12 +227,15 @@ static const cairn_rule rules[R__COUNT] = {
 		"Isolate the host, rotate every secret it held (tokens in env, npm and cloud "
 		"credentials), reinstall from a known-good lockfile with npm ci "
 		"--ignore-scripts, and block the host at the egress allowlist." },
-	[R_T01] = { "CAIRN-T01", "forged-mtime", CAIRN_SEV_HIGH, DIFF,
-		"A file's content changed since the baseline but its mtime says otherwise: the "
-		"mtime is the old one to the nanosecond, moved back before the old content's, "
+	[R_T01] = { "CAIRN-T01", "forged-mtime", CAIRN_SEV_HIGH, SNAP,
+		"A file's content changed but its mtime says otherwise. Against the baseline: "
+		"the mtime is the old one to the nanosecond, moved back before the old content's, "
 		"or older than the baseline that still held the old content and than the moment "
-		"that content was written (its ctime). Files an installer rewrote (a package "
-		"added, removed or upgraded) are not judged.",
+		"that content was written (its ctime); files an installer rewrote (a package "
+		"added, removed or upgraded) are not judged. In the snapshot alone: an installed "
+		"package's file differs from the published bytes, yet its mtime is that of the "
+		"install (no later than the package's untouched files, within a second) while its "
+		"ctime is later.",
 		"Anyone who can write a file can set its mtime (touch -r), and attackers do, so "
 		"that a tampered file looks untouched; the ctime, which only the kernel sets, "
 		"shows when the inode really changed. A copy that keeps the times of older "
@@ -1683,9 +1686,82 @@ static void capture_rules(struct ctx *c, const json_t *cap)
 	cairn_buf_release(&uhosts);
 }
 
+/* How long after its last untouched file an install may still have
+ * written a package's files. */
+#define INSTALL_WINDOW_NS 1000000000LL
+
+/* T01 in the snapshot alone: a package file that differs from the
+ * published bytes with an mtime within the install (no later than its
+ * untouched siblings' plus INSTALL_WINDOW_NS) and a ctime after it
+ * (docs/RECORDS.md §Package file times).  Files the baseline part
+ * already named (seen) are skipped. */
+static void forged_package_times(struct ctx *c, const json_t *records, const json_t *seen)
+{
+	size_t i, j, count = 0, dropped = 0;
+	json_t *evl = json_array();
+	cairn_buf names = CAIRN_BUF_INIT;
+
+	for (i = 0; i < json_array_size(records); i++) {
+		const json_t *r = json_array_get(records, i);
+		const json_t *ft = jobj(r, "file_times"), *others = jobj(ft, "others");
+		const char *mmax = jstr(others, "mtime_max"), *cmax = jstr(others, "ctime_max");
+		int64_t mmax_ns, cmax_ns;
+
+		if (!type_is(r, "package") || !mmax || !cmax ||
+		    cairn_rfc3339_parse_ns(&mmax_ns, mmax) < 0 ||
+		    cairn_rfc3339_parse_ns(&cmax_ns, cmax) < 0)
+			continue;
+		for (j = 0; j < json_array_size(jarr(ft, "changed")); j++) {
+			const json_t *x = json_array_get(jarr(ft, "changed"), j);
+			const char *mt = jstr(x, "mtime"), *ct = jstr(x, "ctime"), *rel = jstr(x, "path");
+			int64_t m, t;
+
+			/* an install writes a package's files within moments, each
+			 * with ctime == mtime; a later write moves both, so a file
+			 * whose mtime is still the install's while its inode
+			 * changed well after had its mtime put back */
+			if (!mt || !ct || !rel || cairn_rfc3339_parse_ns(&m, mt) < 0 ||
+			    cairn_rfc3339_parse_ns(&t, ct) < 0 || m > mmax_ns + INSTALL_WINDOW_NS ||
+			    t <= (mmax_ns > cmax_ns ? mmax_ns : cmax_ns) + INSTALL_WINDOW_NS)
+				continue;
+			if (!strcmp(jstr_or(r, "ecosystem", ""), "pypi"))
+				project_file(&c->tmp, jstr(r, "project"), rel);
+			else {
+				pkg_dir(&c->tmp, r);
+				cairn_buf_addch(&c->tmp, '/');
+				cairn_buf_addstr(&c->tmp, rel);
+			}
+			if (has_str(seen, c->tmp.data))
+				continue;
+			count++;
+			if (count <= 3)
+				cairn_buf_addf(&names, "%s%s", count > 1 ? ", " : "", c->tmp.data);
+			cairn_buf_clear(&c->tmp2);
+			cairn_buf_addf(&c->tmp2, "%s, differs from the published package: mtime %s, "
+				       "that of the install (the package's %" JSON_INTEGER_FORMAT
+				       " untouched files: mtime up to %s, ctime up to %s); ctime %s, later",
+				       jstr_or(x, "change", "changed"), mt, jint(others, "files", 0),
+				       mmax, cmax, ct);
+			ev_add(evl, ev("source", "snapshot", "file", c->tmp.data, "package", pkg_label(r),
+				       "version", jstr(r, "version"), "detail", c->tmp2.data, NULL),
+			       &dropped);
+		}
+	}
+	if (count) {
+		ev_close(evl, dropped);
+		cairn_findings_add(c->out, &rules[R_T01], evl,
+				   "%zu package file%s differ%s from the published bytes with the install's "
+				   "mtime kept: %s%s", count, count == 1 ? "" : "s", count == 1 ? "s" : "",
+				   names.data, count > 3 ? ", ..." : "");
+	} else {
+		json_decref(evl);
+	}
+	cairn_buf_release(&names);
+}
+
 /* T01 over the content changes whose mtime contradicts them
- * (lib/changetime.h). */
-static void forged_times(struct ctx *c, const json_t *diff)
+ * (lib/changetime.h); the paths it names go to seen. */
+static void forged_times(struct ctx *c, const json_t *diff, json_t *seen)
 {
 	cairn_change_time *t = NULL;
 	size_t i, n = 0, count = 0, dropped = 0;
@@ -1700,6 +1776,7 @@ static void forged_times(struct ctx *c, const json_t *diff)
 		if (!t[i].forged)
 			continue;
 		count++;
+		json_array_append_new(seen, json_string(t[i].path));
 		if (count <= 3)
 			cairn_buf_addf(&names, "%s%s", count > 1 ? ", " : "", t[i].path);
 		cairn_rfc3339_format(mt, sizeof(mt), t[i].mtime_ns / 1000000000,
@@ -1745,9 +1822,16 @@ int cairn_rules_eval(cairn_findings *out, const cairn_rules_input *in)
 	cairn_buf_grow(&c.unknown_hosts, 0);
 	if (json_is_array(in->records))
 		posture(&c, in->records);
-	if (json_is_object(in->diff)) {
-		diff_rules(&c, in->diff);
-		forged_times(&c, in->diff);
+	{
+		json_t *seen = json_array();
+
+		if (json_is_object(in->diff)) {
+			diff_rules(&c, in->diff);
+			forged_times(&c, in->diff, seen);
+		}
+		if (json_is_array(in->records))
+			forged_package_times(&c, in->records, seen);
+		json_decref(seen);
 	}
 	if (json_is_array(in->patches))
 		new_destinations(&c, in->patches);

@@ -2,7 +2,9 @@
  * fuzz_changetime - a diff document (docs/diff-schema.json) from arbitrary
  * bytes, as a hostile pair of snapshots could make one: the content changes
  * placed by ctime and judged (lib/changetime.h), then every diff rule
- * (CAIRN-T01 among them) over it.  Invariants: a placed change lies within
+ * (CAIRN-T01 among them) over it.  A JSON array is a snapshot's records
+ * instead: the posture rules and T01's package file times
+ * (docs/RECORDS.md §Package file times) over them.  Invariants: a placed change lies within
  * the snapshots' creation times when both are known and ordered, a forged
  * change is a judged modification, and each finding's title is UTF-8.
  */
@@ -39,7 +41,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(t);
 	memset(&in, 0, sizeof(in));
-	in.diff = doc;
+	if (json_is_array(doc))
+		in.records = doc;
+	else
+		in.diff = doc;
 	cairn_rules_eval(&f, &in);
 	for (i = 0; i < f.count; i++)
 		if (!f.items[i].title || !cairn_utf8_valid(f.items[i].title, strlen(f.items[i].title)))

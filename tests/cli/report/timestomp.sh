@@ -83,6 +83,29 @@ rc=0
 grep -qx "  high     CAIRN-T01 2 files changed after the baseline with a forged mtime: Dockerfile.old, $js" d.out ||
 	fail "cairn-diff --findings: $(grep CAIRN- d.out)"
 
+# the snapshot alone: the file differs from the published package and its
+# mtime is the install's, its ctime later (the baseline part named it
+# above, so the finding is not repeated there)
+report --snapshot after.cairn --no-timestamp --format json -o lone.json
+has_id lone.json CAIRN-T01
+jq -r '.findings[] | select(.id == "CAIRN-T01") | .title' lone.json > lone.title
+[ "$(cat lone.title)" = "1 package file differs from the published bytes with the install's mtime kept: $js" ] ||
+	fail "T01 from the snapshot alone: $(cat lone.title)"
+zstd -dcq after.cairn | jq -e -s --arg p index.js 'any(.[]; .type == "package" and
+	.file_times.changed == [{"path": $p, "change": "modified",
+	  "mtime": .file_times.changed[0].mtime, "ctime": .file_times.changed[0].ctime}] and
+	.file_times.others.files == 2)' > /dev/null || fail "file_times: $(zstd -dcq after.cairn | jq -c 'select(.type == "package") | .file_times')"
+# an ordinary edit of a package file, and a chmod after it: P10, not T01
+rm -rf host
+cp -a "$S/incidents/tampered/before" host
+sleep 1.1
+printf '// edited\n' >> "host/$js"
+chmod 700 "host/$js"
+"$CAIRN_BIN/cairn-snap" -q --npm-cache "$CACHE" --env-key env.key host -o edit.cairn
+report --snapshot edit.cairn --no-timestamp --format json -o edit.json
+has_id edit.json CAIRN-P10
+lacks_id edit.json CAIRN-T01
+
 # older than the baseline and than the old content's ctime: predates
 rm -rf host
 cp -a "$S/incidents/tampered/before" host
