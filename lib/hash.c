@@ -114,18 +114,13 @@ static void xxh_digest(cairn_hasher *h, unsigned char out[16])
 
 static int set_read_error(cairn_entry *e, const char *op, int err)
 {
-	cairn_buf shown = CAIRN_BUF_INIT;
-	int rc;
-
 	e->flags &= ~(unsigned)CAIRN_EF_HASHED;
 	e->err = err;
 	free(e->err_op);
 	e->err_op = cairn_strdup(op);
-	cairn_escape_display(&shown, e->path ? e->path : "", e->path_len);
-	rc = cairn_error_set(CAIRN_EIO, "cannot %s '%s': %s", op,
-			     shown.data ? shown.data : "", strerror(err));
-	cairn_buf_release(&shown);
-	return rc;
+	/* the path as it is: the printer escapes messages (cli.h) */
+	return cairn_error_set(CAIRN_EIO, "cannot %s '%.*s': %s", op, (int)e->path_len,
+			       e->path ? e->path : "", strerror(err));
 }
 
 /*

@@ -517,15 +517,6 @@ static void warnf(struct scan *sc, const char *fmt, ...)
 	pthread_mutex_unlock(&sc->cb_mu);
 }
 
-static const char *shown(struct scan *sc, const char *p, size_t n)
-{
-	cairn_buf_clear(&sc->msg);
-	cairn_escape_display(&sc->msg, p, n);
-	if (!sc->msg.data)
-		cairn_buf_addstr(&sc->msg, "");
-	return sc->msg.data;
-}
-
 static void maybe_progress(struct scan *sc, int final)
 {
 	struct timespec now;
@@ -614,21 +605,21 @@ static int emit_slot(struct scan *sc, struct slot *s)
 			    (memcmp(e->sha256, s->prev_sha256, 32) ||
 			     memcmp(e->xxh128, s->prev_xxh128, 16))) {
 				sc->st.mismatch++;
-				warnf(sc, "'%s': content differs from the previous "
+				warnf(sc, "'%.*s': content differs from the previous "
 				      "snapshot although size and times did not change",
-				      shown(sc, e->path, e->path_len));
+				      (int)e->path_len, e->path ? e->path : "");
 			}
 		}
 	}
 	if (e->err) {
 		sc->st.errors++;
-		warnf(sc, "cannot %s '%s': %s", e->err_op ? e->err_op : "read",
-		      shown(sc, e->path, e->path_len), strerror(e->err));
+		warnf(sc, "cannot %s '%.*s': %s", e->err_op ? e->err_op : "read",
+		      (int)e->path_len, e->path ? e->path : "", strerror(e->err));
 	}
 	if (e->flags & CAIRN_EF_CHANGED) {
 		sc->st.changed++;
-		warnf(sc, "'%s' changed while it was read",
-		      shown(sc, e->path, e->path_len));
+		warnf(sc, "'%.*s' changed while it was read",
+		      (int)e->path_len, e->path ? e->path : "");
 	}
 	if (sc->o->observer)
 		sc->o->observer(sc->o->observer_ctx, e);

@@ -65,7 +65,9 @@ typedef struct cairn_scan_opts {
 	void *progress_ctx;
 	/* One line per problem that does not stop the scan: unreadable entry,
 	 * file changed while read, listing failure (may be NULL).  The message
-	 * has untrusted bytes escaped with cairn_escape_display(). */
+	 * holds the entry's path as it is, like the library's error messages:
+	 * the printer escapes it (cairn_cli_warn() does), so that a name is
+	 * escaped once, as the listings show it. */
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
 } cairn_scan_opts;
