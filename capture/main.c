@@ -6,6 +6,7 @@
 #include "agentlog.h"
 #include "capture.h"
 #include "cli.h"
+#include "jsonutil.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -117,18 +118,18 @@ static int write_json_with_agent(cairn_buf *out, const cairn_capture_result *res
 				 const cairn_agentlog_result *agent)
 {
 	json_t *doc = cairn_capture_result_json(res, files, n, only_unknown);
-	char *s;
+	int rc;
 
 	json_object_set_new(doc, "agent", cairn_agentlog_to_json(agent));
 	/* descriptions and arguments are attacker text: no raw bidi or
-	 * zero-width character reaches a terminal through the JSON either */
-	s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	 * zero-width character reaches a terminal through the JSON either
+	 * (JSON_ENSURE_ASCII), nor DEL, which jansson leaves raw
+	 * (cairn_json_dump) */
+	rc = cairn_json_dump(out, doc, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	json_decref(doc);
-	if (!s)
-		return cairn_error_set(CAIRN_EEXTERNAL, "cannot encode JSON");
-	cairn_buf_addstr(out, s);
+	if (rc < 0)
+		return rc;
 	cairn_buf_addch(out, '\n');
-	free(s);
 	return 0;
 }
 
