@@ -116,12 +116,13 @@ static const cairn_rule rules[R__COUNT] = {
 		"out what installed the extra package." },
 	[R_P10] = { "CAIRN-P10", "installed-files-mismatch", CAIRN_SEV_CRITICAL, SNAP,
 		"An installed package's files differ from the exact published tarball (npm "
-		"cache, checked against the lockfile integrity) or from its RECORD (pip): "
-		"modified, added or missing files.",
+		"cache, checked against the lockfile integrity), from its RECORD (pip) or from "
+		"dpkg's md5sums (a Debian package): modified, added or missing files.",
 		"The code on disk is not the code that was published and locked: it was changed "
 		"after install, the classic sign of tampering.",
 		"Treat the host as compromised: preserve the evidence (this snapshot), reinstall "
-		"from the lockfile on a clean machine (npm ci), rotate the secrets the "
+		"from the lockfile on a clean machine (npm ci; a Debian or pip package with the "
+		"command its evidence gives), rotate the secrets the "
 		"package's processes could read, and verify hashes in CI." },
 	[R_P11] = { "CAIRN-P11", "unusual-package-source", CAIRN_SEV_LOW, SNAP,
 		"A lockfile entry resolves from another host than the project's registry, from a "
@@ -846,6 +847,43 @@ static void proj_init(struct proj *p, const char *project)
 	cairn_buf_init(&p->scripts_names);
 }
 
+/* Does s hold only characters of package names and versions (so that a
+ * command built from it can be pasted into a shell as it is)? */
+static int shell_plain(const char *s)
+{
+	if (!s || !*s || *s == '-')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || strchr("._+-:!", *s)))
+			return 0;
+	return 1;
+}
+
+/* P10 evidence: the command that puts back the files of a package that is
+ * not npm's (whose fix, npm ci, the rule states): a Debian package's from
+ * the archive, a pip distribution's from the index.  None when a name
+ * holds anything a shell would read. */
+static void restore_step(struct ctx *c, json_t *evl, const json_t *rec, const json_t *files,
+			 const char *name, const char *version)
+{
+	const char *deb = jstr(files, "system_package");
+
+	cairn_buf_clear(&c->tmp2);
+	if (deb && !strcmp(jstr_or(files, "authority", ""), "dpkg") && shell_plain(deb))
+		cairn_buf_addf(&c->tmp2, "dpkg -V %s; apt-get install --reinstall %s", deb, deb);
+	else if (!deb && !strcmp(jstr_or(rec, "ecosystem", ""), "pypi") && shell_plain(name) &&
+		 shell_plain(version))
+		cairn_buf_addf(&c->tmp2, "pip install --force-reinstall --no-deps %s==%s", name,
+			       version);
+	else
+		return;
+	json_array_append_new(evl, ev("source", "snapshot", "detail",
+				      "to put back the packaged files, once the evidence is kept",
+				      "text", c->tmp2.data, NULL));
+}
+
+
 static void pkg_rules(struct ctx *c, struct proj *p, const json_t *rec)
 {
 	const char *name = jstr_or(rec, "name", "?");
@@ -961,6 +999,7 @@ static void pkg_rules(struct ctx *c, struct proj *p, const json_t *rec)
 				json_array_append_new(evl, ev("source", "snapshot",
 					"detail", "compared with the published bytes",
 					"text", jstr(files, "source"), NULL));
+			restore_step(c, evl, rec, files, name, version);
 			cairn_findings_add(c->out, &rules[R_P10], evl,
 					   "%s@%s: %zu installed file%s differ%s from the published package",
 					   name, version ? version : "?", count, count == 1 ? "" : "s",
