@@ -165,14 +165,11 @@ static int has_suffix(const char *s, const char *suf)
 	return a >= b && !strcmp(s + a - b, suf);
 }
 
-const char *cairn_env_secret_rule(const char *name)
+/* The rule of an upper-case name. */
+static const char *rule_of(const char *up)
 {
-	char up[256];
 	size_t i;
 
-	for (i = 0; i < sizeof(up) - 1 && name[i]; i++)
-		up[i] = (char)toupper((unsigned char)name[i]);
-	up[i] = '\0';
 	for (i = 0; exact_names[i]; i++)
 		if (!strcmp(up, exact_names[i]))
 			return "exact";
@@ -199,6 +196,25 @@ const char *cairn_env_secret_rule(const char *name)
 	if (strstr(up, "PRIVATE"))
 		return "*PRIVATE*";
 	return NULL;
+}
+
+const char *cairn_env_secret_rule(const char *name)
+{
+	/* the whole name, however long: "<300 letters>_TOKEN" cut to a
+	 * buffer's size would lose the part that makes it secret */
+	char small[256], *up = small;
+	const char *rule;
+	size_t i, n = strlen(name);
+
+	if (n >= sizeof(small))
+		up = cairn_malloc(n + 1);
+	for (i = 0; i < n; i++)
+		up[i] = (char)toupper((unsigned char)name[i]);
+	up[n] = '\0';
+	rule = rule_of(up);
+	if (up != small)
+		free(up);
+	return rule;
 }
 
 json_t *cairn_env_redact(const cairn_env_key *k, const char *name,
@@ -284,24 +300,24 @@ json_t *cairn_env_redact_arg(const cairn_env_key *k, const char *arg, size_t len
 {
 	const char *eq = memchr(arg, '=', len);
 
-	if (eq && eq > arg && (size_t)(eq - arg) < 200) {
-		char name[256];
+	if (eq && eq > arg) {
+		/* the name whatever its length: a value is never kept in
+		 * clear because its name was long */
 		const char *n0 = arg;
-		size_t nl;
+		char *name;
+		size_t nl, i;
+		int secret;
 
 		while (*n0 == '-' && n0 < eq)
 			n0++;
 		nl = (size_t)(eq - n0);
-		memcpy(name, n0, nl);
-		name[nl] = '\0';
-		{
-			size_t i;
-
-			for (i = 0; i < nl; i++)
-				if (name[i] == '-')
-					name[i] = '_';
-		}
-		if (nl && cairn_env_secret_rule(name)) {
+		name = cairn_strndup(n0, nl);   /* up to a NUL, if any */
+		for (i = 0; name[i]; i++)
+			if (name[i] == '-')
+				name[i] = '_';
+		secret = *name && cairn_env_secret_rule(name);
+		free(name);
+		if (secret) {
 			cairn_buf b = CAIRN_BUF_INIT;
 			char hex[65] = "-";
 			json_t *j;
