@@ -1606,6 +1606,12 @@ static void link_records(const ctx *c, const char *proj, const char *project_lab
 		sort_string_array(flags);
 		json_object_set_new(rec, "flags", flags);
 		json_object_set_new(rec, "files", json_null());
+		/* a link has nothing published of its own: its target is
+		 * checked where it lies (a workspace member is a project) */
+		json_object_set_new(rec, "coverage", cairn_coverage_package(0, "link",
+			!res ? "a symlink out of the root: not followed, not read" :
+			mj ? "a symlink to a folder inside the root, verified where it lies" :
+			     "a symlink to a folder inside the root without package.json"));
 		cairn_recs_add(c->recs, rec, cairn_recs_key("npm", project_label, rel, (char *)NULL));
 		json_decref(mj);
 		free(mrel);
