@@ -34,7 +34,7 @@
 enum {
 	R_P01, R_P02, R_P03, R_P04, R_P05, R_P06, R_P07, R_P08, R_P09, R_P10,
 	R_P11, R_E01, R_E02, R_E03, R_E04, R_E05, R_E06, R_D01, R_D02, R_D03, R_D04, R_D05,
-	R_X01, R_T01, R_C01, R_K01, R_K02, R_K03, R__COUNT
+	R_X01, R_T01, R_C01, R_K01, R_K02, R_K03, R_D06, R__COUNT
 };
 
 static const cairn_rule rules[R__COUNT] = {
@@ -288,6 +288,21 @@ static const cairn_rule rules[R__COUNT] = {
 		"remove the package or file, block the host or address at the egress "
 		"allowlist, rotate every secret the host held, and find when it arrived and "
 		"which other hosts have it with cairn-report --store --sweep --ioc." },
+	[R_D06] = { "CAIRN-D06", "new-persistence-file", CAIRN_SEV_MEDIUM, DIFF,
+		"Since the baseline a file was added or changed in a place that runs code later "
+		"on its own: a *.pth file in a site-packages folder, a Claude Code hook "
+		"(.claude/settings.json, .claude/settings.local.json), a new CI workflow "
+		"(.github/workflows/*.yml), .vscode/tasks.json, .npmrc, or an MCP client config "
+		"gaining a server. High for a .pth, a new hook or workflow; medium otherwise.",
+		"Malware persists where code runs without being called: Python runs the import "
+		"lines of every .pth at each start (the 2026 LiteLLM compromise), agents run "
+		"hook commands, editors run folderOpen tasks, CI runs workflows with the "
+		"repository's secrets, .npmrc redirects the registry or holds a token, and a "
+		"new MCP server runs with the agent's rights.",
+		"Read the file and find what wrote it (the timeline, shell history, the package "
+		"installed then); remove what nobody added on purpose; for a .pth, reinstall the "
+		"Python environment from hashes (pip install --require-hashes); rotate the "
+		"tokens the place could read." },
 };
 
 const cairn_rule *cairn_rules_table(size_t *count)
@@ -1845,6 +1860,130 @@ static void forged_times(struct ctx *c, const json_t *diff, json_t *seen)
 	free(t);
 }
 
+/* ------------------------------------------------------------ persistence */
+
+/* Path component at the start or after a '/'. */
+static const char *path_comp(const char *path, const char *comp)
+{
+	size_t n = strlen(comp);
+	const char *p = path;
+
+	while ((p = strstr(p, comp))) {
+		if ((p == path || p[-1] == '/') && (p[n] == '/' || !p[n]))
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+
+	return a >= b && !strcmp(s + a - b, suf);
+}
+
+/* The persistence place of path, or NULL; *high for the ones that run
+ * code by themselves. */
+static const char *persist_place(const char *path, int added, int *high)
+{
+	const char *base = strrchr(path, '/'), *p;
+
+	base = base ? base + 1 : path;
+	*high = 0;
+	if (ends_with(base, ".pth") && (path_comp(path, "site-packages") ||
+					path_comp(path, "dist-packages"))) {
+		*high = 1;
+		return "a .pth file in site-packages: Python runs its import lines at every start";
+	}
+	if (path_comp(path, "node_modules"))
+		return NULL;
+	if ((p = path_comp(path, ".claude")) && strchr(p, '/') == p + 7 &&
+	    (!strcmp(p + 8, "settings.json") || !strcmp(p + 8, "settings.local.json")))
+		return "Claude Code settings: hooks there run commands";
+	if ((p = path_comp(path, ".vscode")) && !strcmp(p + 7, "/tasks.json"))
+		return "VS Code tasks: a task with runOn folderOpen runs when the folder opens";
+	if ((p = path_comp(path, ".github")) && !strncmp(p + 7, "/workflows/", 11) &&
+	    !strchr(p + 18, '/') && (ends_with(base, ".yml") || ends_with(base, ".yaml"))) {
+		*high = added;
+		return added ? "a new CI workflow: it runs with the repository's secrets"
+			     : "a CI workflow changed: it runs with the repository's secrets";
+	}
+	if (!strcmp(base, ".npmrc"))
+		return "npm config: registry and _authToken lines redirect installs or hold a token";
+	return NULL;
+}
+
+static void persistence(struct ctx *c, const json_t *diff)
+{
+	const json_t *changes = jarr(diff, "changes"), *recs = jarr(diff, "records");
+	json_t *evl = json_array();
+	size_t i, count = 0, dropped = 0;
+	int high = 0;
+	cairn_buf names = CAIRN_BUF_INIT;
+
+	for (i = 0; i < json_array_size(changes); i++) {
+		const json_t *ch = json_array_get(changes, i);
+		const char *path = jstr(ch, "path"), *kind = jstr(ch, "change"), *why;
+		int k = cairn_diff_kind_parse(kind), h;
+
+		if (!path || !kind || (k != CAIRN_DIFF_ADDED && k != CAIRN_DIFF_MODIFIED))
+			continue;
+		if (strcmp(jstr_or(json_object_get(ch, "new"), "kind", "file"), "file"))
+			continue;
+		if (k == CAIRN_DIFF_MODIFIED && !has_str(jarr(ch, "what"), "content"))
+			continue;
+		if (!(why = persist_place(path, k == CAIRN_DIFF_ADDED, &h)))
+			continue;
+		high |= h;
+		if (++count <= 3)
+			cairn_buf_addf(&names, "%s%s", count > 1 ? ", " : "", path);
+		cairn_buf_clear(&c->tmp);
+		cairn_buf_addf(&c->tmp, "%s: %s", kind, why);
+		ev_add(evl, ev("source", "diff", "file", path, "detail", c->tmp.data, NULL), &dropped);
+	}
+	/* what the snapshots parsed: a hook command, an MCP server */
+	for (i = 0; i < json_array_size(recs); i++) {
+		const json_t *rc = json_array_get(recs, i), *new = json_object_get(rc, "new");
+		const char *type = jstr_or(rc, "type", "");
+		int change = cairn_rec_change_parse(jstr(rc, "change"));
+
+		if (change != CAIRN_RC_ADDED || !json_is_object(new))
+			continue;
+		if (!strcmp(type, "claude_hook")) {
+			high = 1;
+			cairn_buf_clear(&c->tmp);
+			cairn_buf_addf(&c->tmp, "new %s hook: runs this command", jstr_or(new, "event", "?"));
+			ev_add(evl, ev("source", "diff", "file", jstr_or(new, "config", "?"),
+				       "detail", c->tmp.data, "text", jstr(new, "command"), NULL), &dropped);
+		} else if (!strcmp(type, "mcp_server")) {
+			cairn_buf_clear(&c->tmp);
+			cairn_buf_addf(&c->tmp, "new MCP server %s: runs with the agent's rights",
+				       jstr_or(new, "server", "?"));
+			ev_add(evl, ev("source", "diff", "file", jstr_or(new, "config", "?"),
+				       "detail", c->tmp.data, NULL), &dropped);
+		} else {
+			continue;
+		}
+		if (++count <= 3)
+			cairn_buf_addf(&names, "%s%s", count > 1 ? ", " : "",
+				       jstr_or(new, "config", "?"));
+	}
+	if (count) {
+		cairn_finding *f;
+
+		ev_close(evl, dropped);
+		f = cairn_findings_add(c->out, &rules[R_D06], evl,
+				       "%zu change%s since the baseline where code persists: %s%s",
+				       count, count == 1 ? "" : "s", names.data, count > 3 ? ", ..." : "");
+		if (high)
+			f->severity = CAIRN_SEV_HIGH;
+	} else {
+		json_decref(evl);
+	}
+	cairn_buf_release(&names);
+}
+
 int cairn_rules_eval(cairn_findings *out, const cairn_rules_input *in)
 {
 	struct ctx c;
@@ -1867,6 +2006,7 @@ int cairn_rules_eval(cairn_findings *out, const cairn_rules_input *in)
 		if (json_is_object(in->diff)) {
 			diff_rules(&c, in->diff);
 			forged_times(&c, in->diff, seen);
+			persistence(&c, in->diff);
 		}
 		if (json_is_array(in->records))
 			forged_package_times(&c, in->records, seen);
