@@ -15,7 +15,8 @@ cat > t/.mcp.json <<EOF
 {"mcpServers": {"x": {"command": "node", "args": ["srv.js", "--${long}-api-key=hunter2mcp"],
  "env": {"${long}${long}_TOKEN": "not-a-known-shape"}}}}
 EOF
-sh -c 'sleep 300' x "--${long}-token=hunter2pid" &
+# (a shell that sleeps in steps: killing it leaves no sleep 300 behind)
+sh -c 'while :; do sleep 1; done' x "--${long}-token=hunter2pid" &
 pid=$!
 trap 'kill $pid 2>/dev/null || :' EXIT
 expect_exit 0 cairn-snap -q --pid "$pid" --env-key k t -o s.cairn
