@@ -115,6 +115,8 @@ struct cairn_agentlog {
 	struct al_map hostmap;
 	struct watch *watch;
 	size_t nwatch;
+	int snapshot_given;
+	char *snapshot_refused;
 	unsigned char watch_len[4097];   /* lengths to try (<= 4096) */
 	struct cairn_agentlog_file *files;
 	size_t nfiles;
@@ -300,6 +302,7 @@ void cairn_agentlog_free(cairn_agentlog *a)
 	for (i = 0; i < a->nwarnings; i++)
 		free(a->warnings[i]);
 	free(a->warnings);
+	free(a->snapshot_refused);
 	free(a);
 }
 
@@ -1118,6 +1121,76 @@ int cairn_agentlog_watch_add(cairn_agentlog *a, const char *label, size_t length
 	return 0;
 }
 
+static void refuse(cairn_agentlog *a, const char *why)
+{
+	free(a->snapshot_refused);
+	a->snapshot_refused = cairn_strdup(why);
+}
+
+/* one redacted value {name, length, hmac_sha256}: "what NAME (where)" */
+static int watch_value(cairn_agentlog *a, const json_t *v, const char *what, const char *where)
+{
+	const char *name = json_string_value(json_object_get(v, "name"));
+	const char *h = json_string_value(json_object_get(v, "hmac_sha256"));
+	const json_t *len = json_object_get(v, "length");
+	char label[600];
+
+	if (!name || !h || !json_is_integer(len) || json_integer_value(len) <= 0)
+		return 0;
+	snprintf(label, sizeof(label), "%s %s (%s)", what, name, where ? where : "?");
+	return cairn_agentlog_watch_add(a, label, (size_t)json_integer_value(len), h) == 0;
+}
+
+int cairn_agentlog_watch_snapshot(cairn_agentlog *a, const json_t *header, const json_t *records)
+{
+	const json_t *opts = json_object_get(header, "options");
+	const char *id = json_string_value(json_object_get(opts, "env_key_id"));
+	char mine[65];
+	size_t i, j;
+	int n = 0;
+
+	a->snapshot_given = 1;
+	if (!a->key) {
+		refuse(a, "no env key: the snapshot's secrets were not matched (give --env-key, "
+			  "the key the snapshot was made with)");
+		return cairn_error_set(CAIRN_ENOTFOUND, "no env key to match the snapshot's secrets with");
+	}
+	if (!id) {
+		refuse(a, "the snapshot records no env_key_id: its secrets were not matched "
+			  "(snapshot with --env-key and --env or --mcp-discover)");
+		return cairn_error_set(CAIRN_ENOTFOUND, "the snapshot records no env_key_id");
+	}
+	cairn_env_key_id(a->key, mine);
+	if (strcmp(mine, id)) {
+		refuse(a, "the env key given is not the one the snapshot was made with (its id "
+			  "differs from the snapshot's env_key_id): its secrets were not matched");
+		return cairn_error_set(CAIRN_EVERIFY, "the env key's id differs from the snapshot's "
+				       "env_key_id: secrets not matched");
+	}
+	for (i = 0; i < json_array_size(records); i++) {
+		const json_t *r = json_array_get(records, i);
+		const char *type = json_string_value(json_object_get(r, "type"));
+
+		if (!type)
+			continue;
+		if (!strcmp(type, "env")) {
+			n += watch_value(a, r, "env", json_string_value(json_object_get(r, "source")));
+		} else if (!strcmp(type, "mcp_server")) {
+			const char *srv = json_string_value(json_object_get(r, "server"));
+			const char *cfg = json_string_value(json_object_get(r, "config"));
+			char where[520];
+
+			snprintf(where, sizeof(where), "server %.200s, %.300s", srv ? srv : "?", cfg ? cfg : "?");
+			for (j = 0; j < json_array_size(json_object_get(r, "env")); j++)
+				n += watch_value(a, json_array_get(json_object_get(r, "env"), j), "mcp env", where);
+			for (j = 0; j < json_array_size(json_object_get(r, "headers")); j++)
+				n += watch_value(a, json_array_get(json_object_get(r, "headers"), j), "mcp header",
+						 where);
+		}
+	}
+	return n;
+}
+
 /* ------------------------------------------------------------ messages */
 
 static int method_of(const char *m)
@@ -1587,6 +1660,9 @@ int cairn_agentlog_finish(cairn_agentlog_result **out, cairn_agentlog *a)
 	r->stats = a->st;
 	r->hmac_key = a->key != NULL;
 	r->watch_count = (int)a->nwatch;
+	r->snapshot_given = a->snapshot_given;
+	r->snapshot_refused = a->snapshot_refused;
+	a->snapshot_refused = NULL;
 	/* files */
 	r->files = a->files;
 	r->file_count = a->nfiles;
@@ -1843,6 +1919,7 @@ void cairn_agentlog_result_free(cairn_agentlog_result *r)
 	for (i = 0; i < r->warning_count; i++)
 		free(r->warnings[i]);
 	free(r->warnings);
+	free(r->snapshot_refused);
 	free(r);
 }
 

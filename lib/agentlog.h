@@ -85,6 +85,19 @@ int cairn_agentlog_watch_add(cairn_agentlog *a, const char *label, size_t length
 	const char *hmac_hex);
 
 /*
+ * Match against the secrets a snapshot recorded: every redacted value with
+ * an HMAC in its env records ("env NAME (source)") and in its mcp_server
+ * records' env and headers ("mcp NAME (server S, CONFIG)").  header: the
+ * snapshot's header (its options.env_key_id must equal the id of opts'
+ * key); records: its non-entry records.  Returns the number of secrets
+ * added, or a negative CAIRN_E* with a message saying why nothing can be
+ * matched (no key, a snapshot without env_key_id, another key); either
+ * way the result's snapshot_match says what happened.
+ */
+int cairn_agentlog_watch_snapshot(cairn_agentlog *a, const json_t *header,
+	const json_t *records);
+
+/*
  * Read log files; each one's kind is detected by content.  Malformed
  * lines are counted, never fatal; a cut last line is a warning.  Claude
  * Desktop writes every message twice, in mcp.log and in the server's own
@@ -233,6 +246,10 @@ typedef struct cairn_agentlog_result {
 	size_t warning_count;
 	int hmac_key;                /* secrets carry HMACs */
 	int watch_count;             /* snapshot secrets matched against */
+	char *snapshot_refused;      /* why the snapshot's secrets could not be
+	                              * matched; NULL when they were, or when
+	                              * no snapshot was given */
+	int snapshot_given;
 	int expect_applied, allow_applied;
 } cairn_agentlog_result;
 

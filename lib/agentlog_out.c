@@ -125,6 +125,15 @@ json_t *cairn_agentlog_to_json(const cairn_agentlog_result *r)
 	json_object_set_new(o, "window_seconds", json_integer((json_int_t)(r->window_ns / 1000000000LL)));
 	json_object_set_new(o, "hmac_key", json_boolean(r->hmac_key));
 	json_object_set_new(o, "snapshot_secrets", json_integer(r->watch_count));
+	if (r->snapshot_given) {
+		json_t *sm = json_object();
+
+		json_object_set_new(sm, "secrets", json_integer(r->watch_count));
+		json_object_set_new(sm, "refused", jstr(r->snapshot_refused));
+		json_object_set_new(o, "snapshot_match", sm);
+	} else {
+		json_object_set_new(o, "snapshot_match", json_null());
+	}
 	json_object_set_new(o, "expect_applied", json_boolean(r->expect_applied));
 	json_object_set_new(o, "allowlist_applied", json_boolean(r->allow_applied));
 	st = json_object();

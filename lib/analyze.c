@@ -4,6 +4,7 @@
  * of docs/RECORDS.md, sorted.
  */
 #include "analyze.h"
+#include "agentlog_find.h"
 #include "cacache.h"
 #include "coverage.h"
 #include "envsnap.h"
@@ -655,6 +656,10 @@ static void mcp_all(cairn_analyzer *a, int npx_fd, const char *npx_label)
 			}
 			free(label);
 		}
+		/* the clients' own logs: where they are and what they hash to,
+		 * evidence for cairn-capture later (never their content) */
+		if (home >= 0)
+			cairn_agentlog_discover(&a->recs, home);
 		if (home >= 0)
 			close(home);
 	}
@@ -912,7 +917,10 @@ json_t *cairn_analyze_opts_json(const cairn_analyze_opts *o)
 	json_object_set_new(j, "mcp_discover", json_boolean(o->mcp_discover));
 	if (o->dpkg_root)
 		cairn_json_set_bytes(j, "dpkg_root", o->dpkg_root, strlen(o->dpkg_root));
-	if (o->env_self || o->pid_count) {
+	/* MCP configs carry secrets in env, headers and arguments as well:
+	 * with --mcp-config/--mcp-discover their HMACs are matched against
+	 * tool traffic later (cairn-report --capture), which needs the id */
+	if (o->env_self || o->pid_count || o->mcp_discover || o->mcp_config_count) {
 		char *path = o->env_key_path ? cairn_strdup(o->env_key_path)
 					     : cairn_env_default_key_path();
 		cairn_env_key *k = NULL;

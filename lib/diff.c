@@ -788,6 +788,7 @@ struct rec_kind {
 };
 
 static const struct rec_kind rec_kinds[] = {
+	{ "agent_log",    { "path", NULL } },
 	{ "claude_hook",  { "config", "event", "index", NULL } },
 	{ "coverage",     { "type", NULL } },   /* one per snapshot */
 	{ "env",          { "source", "name", NULL } },
@@ -898,6 +899,19 @@ static char *canon_of(const char *type, json_t *rec)
 	if (!s)
 		cairn_oom();
 	return s;
+}
+
+/* An MCP client's log that only grew (agent_log, both read whole) is
+ * what a log does between two snapshots: not a difference.  One that
+ * shrank, changed kind or became unreadable is. */
+static int log_grew(const json_t *a, const json_t *b)
+{
+	const json_t *sa = json_object_get(a, "size"), *sb = json_object_get(b, "size");
+	const char *t = json_string_value(json_object_get(a, "type"));
+
+	return t && !strcmp(t, "agent_log") && json_is_integer(sa) && json_is_integer(sb) &&
+	       json_integer_value(sb) >= json_integer_value(sa) &&
+	       json_is_null(json_object_get(a, "error")) && json_is_null(json_object_get(b, "error"));
 }
 
 /* live: the new side is a tree walked now, whose process environments are
@@ -1180,7 +1194,7 @@ static void diff_records(cairn_diff *d, json_t *old_recs, json_t *new_recs,
 				       red_flag_added(b[j].rec), NULL, b[j].rec, NULL);
 			j++;
 		} else {
-			if (strcmp(a[i].canon, b[j].canon))
+			if (strcmp(a[i].canon, b[j].canon) && !log_grew(a[i].rec, b[j].rec))
 				classify(d, &a[i], &b[j]);
 			i++;
 			j++;

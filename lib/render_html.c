@@ -491,14 +491,14 @@ static void render_timeline(cairn_buf *o, const json_t *doc)
 		else if (snap)
 			cairn_buf_addf(o, "%zu snapshots", n);
 		else
-			cairn_buf_addf(o, "%zu changes and installs (see the table)", n);
+			cairn_buf_addf(o, "%zu events (see the table)", n);
 		cairn_buf_addstr(o, "</text>\n");
 		i += n;
 	}
 	cairn_buf_addstr(o, "</svg>\n");
 	cairn_buf_addstr(o, "<p class=\"meta\">Bars: outbound connections per capture window "
 			 "(grey: allowed hosts, red: hosts outside the allowlist). "
-			 "Dashed lines: snapshots. Diamonds: recorded changes and installs. "
+			 "Dashed lines: snapshots. Diamonds: recorded changes, installs and tool events. "
 			 "≈: a break in the time axis.</p>\n");
 	if (ne) {
 		/* the generic table's columns, the time (first) in a fixed font */

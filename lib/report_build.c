@@ -24,7 +24,7 @@
 
 /* Caps on what the human-readable report lists (the JSON diff has all). */
 #define MAX_FILES 200
-#define MAX_EVENTS 24
+#define MAX_EVENTS 36
 #define MAX_ENV 200
 
 int cairn_report_hash_file(char hex[65], const char *path)
@@ -270,6 +270,85 @@ static int installed_integrity(const json_t *recs, const char *integrity)
 	return 0;
 }
 
+/* Agent activity the capture's agent logs recorded: manifest changes,
+ * secrets and unlisted destinations in calls, the first call of a tool
+ * that was new or not expected.  At most MAX_AGENT_EVENTS, most telling
+ * first (a session has many calls; the table of tool calls lists them). */
+#define MAX_AGENT_EVENTS 12
+static void agent_events(json_t *events, struct range *r, const json_t *ag,
+			 const cairn_report_opts *o)
+{
+	const json_t *x;
+	cairn_buf label = CAIRN_BUF_INIT;
+	size_t i, j, n = 0;
+
+	for (i = 0; n < MAX_AGENT_EVENTS && i < json_array_size(jarr(ag, "manifest_changes")); i++) {
+		x = json_array_get(jarr(ag, "manifest_changes"), i);
+		cairn_buf_clear(&label);
+		cairn_buf_addf(&label, "%s/%s changed its %s", jstr(x, "server") ? jstr(x, "server") : "?",
+			       jstr(x, "name") ? jstr(x, "name") : "?",
+			       jstr(x, "description_diff") ? "description" : "listing");
+		add_event(events, r, jstr(x, "time"), "tool", label.data);
+		n++;
+	}
+	for (i = 0; n < MAX_AGENT_EVENTS && i < json_array_size(jarr(ag, "secrets")); i++) {
+		const json_t *rs;
+		const char *snap = NULL;
+
+		x = json_array_get(jarr(ag, "secrets"), i);
+		rs = jarr(x, "rules");
+		for (j = 0; j < json_array_size(rs); j++) {
+			const char *s = json_string_value(json_array_get(rs, j));
+
+			if (s && !strncmp(s, "snapshot:", 9) && !snap)
+				snap = s + 9;
+		}
+		/* look-alikes in results are in the findings; the timeline
+		 * carries what the agent sent and what the snapshot proves */
+		if (!snap && strcmp(jstr(x, "direction") ? jstr(x, "direction") : "", "arguments"))
+			continue;
+		cairn_buf_clear(&label);
+		cairn_buf_addf(&label, "%s%s in the %s of %s/%s", snap ? "the value of " : "a secret",
+			       snap ? snap : "", jstr(x, "direction") ? jstr(x, "direction") : "?",
+			       jstr(x, "server") ? jstr(x, "server") : "?", jstr(x, "tool") ? jstr(x, "tool") : "?");
+		add_event(events, r, jstr(x, "first_seen"), "tool", label.data);
+		n++;
+	}
+	for (i = 0; n < MAX_AGENT_EVENTS && i < json_array_size(jarr(ag, "hosts")); i++) {
+		int ok;
+
+		x = json_array_get(jarr(ag, "hosts"), i);
+		if (strcmp(jstr(x, "direction") ? jstr(x, "direction") : "", "arguments") || !jstr(x, "host"))
+			continue;
+		ok = o->rules_in && o->rules_in->allow ? o->rules_in->allow(o->rules_in->allow_ctx, jstr(x, "host")) :
+		     json_is_true(json_object_get(x, "allowed")) || !json_is_boolean(json_object_get(x, "allowed"));
+		if (ok)
+			continue;
+		cairn_buf_clear(&label);
+		cairn_buf_addf(&label, "%s/%s was given %s (not on the allowlist)",
+			       jstr(x, "server") ? jstr(x, "server") : "?", jstr(x, "tool") ? jstr(x, "tool") : "?",
+			       jstr(x, "host"));
+		add_event(events, r, jstr(x, "first_seen"), "tool", label.data);
+		n++;
+	}
+	for (i = 0; i < json_array_size(jarr(ag, "servers")); i++) {
+		const json_t *s = json_array_get(jarr(ag, "servers"), i), *tools = jarr(s, "tools");
+
+		for (j = 0; n < MAX_AGENT_EVENTS && j < json_array_size(tools); j++) {
+			x = json_array_get(tools, j);
+			if (!json_is_false(json_object_get(x, "expected")) && !json_is_true(json_object_get(x, "new")))
+				continue;
+			cairn_buf_clear(&label);
+			cairn_buf_addf(&label, "first call of %s/%s%s", jstr(s, "server") ? jstr(s, "server") : "?",
+				       jstr(x, "name") ? jstr(x, "name") : "?",
+				       json_is_false(json_object_get(x, "expected")) ? " (not expected)" : "");
+			add_event(events, r, jstr(x, "first_call"), "tool", label.data);
+			n++;
+		}
+	}
+	cairn_buf_release(&label);
+}
+
 static json_t *build_timeline(const cairn_report_opts *o)
 {
 	json_t *tl = json_object(), *events = json_array(), *windows = json_array();
@@ -348,6 +427,8 @@ static json_t *build_timeline(const cairn_report_opts *o)
 		}
 		free(ct);
 	}
+	if (o->capture && json_is_object(json_object_get(o->capture, "agent")))
+		agent_events(events, &r, json_object_get(o->capture, "agent"), o);
 	sort_array(events, event_cmp);
 	while (json_array_size(events) > MAX_EVENTS)
 		json_array_remove(events, json_array_size(events) - 1);

@@ -34,7 +34,8 @@
 enum {
 	R_P01, R_P02, R_P03, R_P04, R_P05, R_P06, R_P07, R_P08, R_P09, R_P10,
 	R_P11, R_E01, R_E02, R_E03, R_E04, R_E05, R_E06, R_D01, R_D02, R_D03, R_D04, R_D05,
-	R_X01, R_T01, R_C01, R_K01, R_K02, R_K03, R_D06, R__COUNT
+	R_X01, R_T01, R_C01, R_K01, R_K02, R_K03, R_D06, R_A01, R_A02, R_A03, R_A04, R_A05,
+	R_A06, R__COUNT
 };
 
 static const cairn_rule rules[R__COUNT] = {
@@ -303,6 +304,65 @@ static const cairn_rule rules[R__COUNT] = {
 		"installed then); remove what nobody added on purpose; for a .pth, reinstall the "
 		"Python environment from hashes (pip install --require-hashes); rotate the "
 		"tokens the place could read." },
+	/* agent logs: the MCP clients' own logs among the capture files
+	 * (lib/agentlog.h, the "agent" object of the capture JSON) */
+	[R_A01] = { "CAIRN-A01", "unexpected-tool-call", CAIRN_SEV_HIGH, CAPT,
+		"An MCP client's log shows a call of a tool that is not on the expected tools "
+		"(--expect-tools: server/tool, server/* or tool per line).",
+		"A compromised or poisoned server gets the agent to use tools it never needed "
+		"(reading files, sending mail, fetching URLs); a call outside the list is the "
+		"tool-call anomaly defenders look for.",
+		"Find out why the agent called it (the transcript around the call); remove the "
+		"tool or the server from the client's config, or deny it in the client's "
+		"permissions; add it to the list only when it is meant to be used." },
+	[R_A02] = { "CAIRN-A02", "tool-manifest-change", CAIRN_SEV_MEDIUM, CAPT,
+		"A tool's (prompt's, resource's, server instructions') description or input "
+		"schema differs from an earlier listing in the logs: old and new SHA-256, the "
+		"time, and the words that changed.",
+		"What a tool tells the model is part of the agent's instructions: a server that "
+		"rewrites a description after it was approved (a rug pull) changes what the "
+		"agent does without any file of the install changing in a way a hash rule sees.",
+		"Read the word diff; pin the server's package to the version whose manifest was "
+		"reviewed; make the client ask again when a tool's description changes." },
+	[R_A03] = { "CAIRN-A03", "suspicious-tool-description", CAIRN_SEV_HIGH, CAPT,
+		"A text the server gives the model (description, schema text, name, title, "
+		"instructions) matches the suspicious-description rules: instruction tags, "
+		"hiding things from the user, orders about other tools, paths to secrets, asking "
+		"for file contents or keys as a parameter, prompt overrides, invisible "
+		"characters, base64 runs, another server's tool names (docs/RULES.md).",
+		"Descriptions that address the model rather than describe the tool are how tool "
+		"poisoning works: the model follows them, the user never sees them.",
+		"Disable the server; read the whole description (the capture JSON has it); "
+		"report it to the package's registry; rotate what the agent could read since "
+		"the description first appeared." },
+	[R_A04] = { "CAIRN-A04", "secret-in-tool-traffic", CAIRN_SEV_HIGH, CAPT,
+		"A tool call's arguments or result carry a value shaped like a credential, one "
+		"under a secret-looking name, or (critical) one whose HMAC equals that of an "
+		"environment or MCP config secret the snapshot recorded.",
+		"Secrets should stay in the agent's environment; in tool traffic they reach the "
+		"server, its logs and whatever it forwards to, the second symptom of a "
+		"compromised server.",
+		"Rotate the secret now; find how it got into the call (a poisoned description, "
+		"a file the agent read); keep secrets out of the agent's context and give "
+		"servers scoped, short-lived credentials." },
+	[R_A05] = { "CAIRN-A05", "unlisted-destination-in-tool-call", CAIRN_SEV_HIGH, CAPT,
+		"A tool call's arguments name a host, URL or e-mail domain that is not on the "
+		"allowlist.",
+		"Exfiltration can ride a legitimate API: the connection goes to an allowed "
+		"server while the destination (a BCC address, a webhook, an upload URL) is only "
+		"in the arguments.",
+		"Find what put the destination into the call (a description, a document the "
+		"agent read); block the tool or the destination; add the host to the allowlist "
+		"only when it belongs there." },
+	[R_A06] = { "CAIRN-A06", "agent-log-gap", CAIRN_SEV_LOW, CAPT,
+		"Part of an agent log could not be read or judged: lines that are not JSON, "
+		"over the line limit or cut, messages logged without content, calls without a "
+		"time, tables at their cap, or secrets that could not be matched with the "
+		"snapshot's (no key, or another key).",
+		"A verdict covers what was read; calls and secrets in the unread part are "
+		"neither found nor ruled out.",
+		"Each gap says the step that closes it: a proxy log with timestamps, the Claude "
+		"Code transcript, the snapshot's env key, logs split by time." },
 };
 
 const cairn_rule *cairn_rules_table(size_t *count)
@@ -1984,6 +2044,324 @@ static void persistence(struct ctx *c, const json_t *diff)
 	cairn_buf_release(&names);
 }
 
+/* ------------------------------------------------------------ agent logs */
+
+/* "server/tool" (escaped later by the renderers) */
+static const char *tool_label(cairn_buf *b, const char *server, const char *tool)
+{
+	cairn_buf_clear(b);
+	cairn_buf_addf(b, "%s/%s", server ? server : "?", tool ? tool : "?");
+	return b->data;
+}
+
+static const char *dir_words(const char *d)
+{
+	return d && !strcmp(d, "result") ? "result" : "arguments";
+}
+
+static void agent_tools(struct ctx *c, const json_t *servers)
+{
+	size_t i, j;
+	cairn_buf lab = CAIRN_BUF_INIT;
+
+	for (i = 0; i < json_array_size(servers); i++) {
+		const json_t *s = json_array_get(servers, i);
+		const json_t *tools = jarr(s, "tools");
+
+		for (j = 0; j < json_array_size(tools); j++) {
+			const json_t *t = json_array_get(tools, j);
+			json_int_t calls = jint(t, "calls", 0);
+
+			if (!json_is_false(json_object_get(t, "expected")) || !calls)
+				continue;
+			tool_label(&lab, jstr(s, "server"), jstr(t, "name"));
+			cairn_buf_clear(&c->tmp);
+			cairn_buf_addf(&c->tmp, "%" JSON_INTEGER_FORMAT " call%s, %" JSON_INTEGER_FORMAT
+				       " error%s, first %s, last %s", calls, calls == 1 ? "" : "s",
+				       jint(t, "errors", 0), jint(t, "errors", 0) == 1 ? "" : "s",
+				       jstr_or(t, "first_call", "?"), jstr_or(t, "last_call", "?"));
+			cairn_findings_add(c->out, &rules[R_A01],
+					   json_pack("[o]", ev("source", "capture", "tool", lab.data,
+							       "time", jstr(t, "first_call"),
+							       "detail", c->tmp.data, NULL)),
+					   "%s was called %" JSON_INTEGER_FORMAT " time%s, and it is not on "
+					   "the expected tools", lab.data, calls, calls == 1 ? "" : "s");
+		}
+	}
+	cairn_buf_release(&lab);
+}
+
+static void agent_changes(struct ctx *c, const json_t *changes)
+{
+	size_t i;
+	cairn_buf lab = CAIRN_BUF_INIT;
+
+	for (i = 0; i < json_array_size(changes); i++) {
+		const json_t *ch = json_array_get(changes, i);
+		const char *od = jstr(ch, "old_description_sha256"), *nd = jstr(ch, "new_description_sha256");
+		const char *os = jstr(ch, "old_input_schema_sha256"), *ns = jstr(ch, "new_input_schema_sha256");
+		int dchg = strcmp(od ? od : "", nd ? nd : "") != 0;
+		int schg = strcmp(os ? os : "", ns ? ns : "");
+
+		tool_label(&lab, jstr(ch, "server"), jstr(ch, "name"));
+		cairn_buf_clear(&c->tmp);
+		if (dchg)
+			cairn_buf_addf(&c->tmp, "description sha256 %s -> %s", od ? od : "(none)", nd ? nd : "(none)");
+		if (schg)
+			cairn_buf_addf(&c->tmp, "%sinput schema sha256 %s -> %s", dchg ? "; " : "",
+				       os ? os : "(none)", ns ? ns : "(none)");
+		cairn_findings_add(c->out, &rules[R_A02],
+				   json_pack("[o]", ev("source", "capture", "tool", lab.data,
+						       "time", jstr(ch, "time"), "text", jstr(ch, "description_diff"),
+						       "detail", c->tmp.data, NULL)),
+				   "%s %s changed its %s%s%s at %s", jstr_or(ch, "kind", "tool"), lab.data,
+				   dchg ? "description" : "", dchg && schg ? " and " : "",
+				   schg ? "input schema" : "", jstr_or(ch, "time", "an unknown time"));
+	}
+	cairn_buf_release(&lab);
+}
+
+/* One finding per listed version whose texts hit the rules. */
+static void agent_suspicious(struct ctx *c, const json_t *servers)
+{
+	static const char *const lists[] = { "tools", "prompts", "resources", "instructions" };
+	size_t i, l, j, k, h;
+	cairn_buf lab = CAIRN_BUF_INIT, rl = CAIRN_BUF_INIT;
+
+	for (i = 0; i < json_array_size(servers); i++) {
+		const json_t *s = json_array_get(servers, i);
+
+		for (l = 0; l < 4; l++) {
+			const json_t *items = jarr(s, lists[l]);
+
+			for (j = 0; j < json_array_size(items); j++) {
+				const json_t *it = json_array_get(items, j), *vs = jarr(it, "versions");
+
+				for (k = 0; k < json_array_size(vs); k++) {
+					const json_t *v = json_array_get(vs, k), *hits = jarr(v, "suspicious");
+					json_t *evl;
+					size_t dropped = 0;
+
+					if (!json_array_size(hits))
+						continue;
+					tool_label(&lab, jstr(s, "server"), l == 3 ? "(instructions)" : jstr(it, "name"));
+					cairn_buf_clear(&rl);
+					evl = json_array();
+					for (h = 0; h < json_array_size(hits); h++) {
+						const json_t *x = json_array_get(hits, h);
+
+						if (!strstr(rl.data ? rl.data : "", jstr_or(x, "rule", "?")))
+							cairn_buf_addf(&rl, "%s%s", rl.len ? ", " : "", jstr_or(x, "rule", "?"));
+						cairn_buf_clear(&c->tmp);
+						cairn_buf_addf(&c->tmp, "%s in %s at byte %" JSON_INTEGER_FORMAT,
+							       jstr_or(x, "rule", "?"), jstr_or(x, "where", "?"),
+							       jint(x, "offset", 0));
+						ev_add(evl, ev("source", "capture", "tool", lab.data,
+							       "time", jstr(v, "first_seen"), "text", jstr(x, "excerpt"),
+							       "detail", c->tmp.data, NULL), &dropped);
+					}
+					ev_close(evl, dropped);
+					cairn_findings_add(c->out, &rules[R_A03], evl,
+							   "%s %s%s: its description speaks to the model (%s)",
+							   l == 0 ? "tool" : l == 1 ? "prompt" : l == 2 ? "resource" : "server",
+							   lab.data, json_array_size(vs) > 1 ? " (a later version)" : "",
+							   rl.data);
+				}
+			}
+		}
+	}
+	cairn_buf_release(&lab);
+	cairn_buf_release(&rl);
+}
+
+/* One finding per secret value (the same HMAC), with every place it was
+ * seen as evidence: the earliest (secrets come sorted by time) names it. */
+static void agent_secrets(struct ctx *c, const json_t *secrets)
+{
+	json_t *groups = json_object(), *order = json_array();
+	size_t i, k, g;
+	cairn_buf lab = CAIRN_BUF_INIT, rl = CAIRN_BUF_INIT;
+
+	for (i = 0; i < json_array_size(secrets); i++) {
+		const char *h = jstr(json_array_get(secrets, i), "hmac_sha256");
+		char key[32];
+		json_t *list;
+
+		if (!h) {
+			/* without a key values cannot be told apart: one each */
+			snprintf(key, sizeof(key), "#%zu", i);
+			h = key;
+		}
+		list = json_object_get(groups, h);
+		if (!list) {
+			list = json_array();
+			json_object_set_new(groups, h, list);
+			json_array_append(order, list);
+		}
+		json_array_append_new(list, json_integer((json_int_t)i));
+	}
+	for (g = 0; g < json_array_size(order); g++) {
+		const json_t *list = json_array_get(order, g);
+		const json_t *s = json_array_get(secrets, (size_t)json_integer_value(json_array_get(list, 0)));
+		const char *snap = NULL, *first = NULL;
+		size_t dropped = 0, places = json_array_size(list);
+		json_t *evl = json_array();
+		cairn_finding *f;
+
+		for (i = 0; i < places; i++) {
+			const json_t *x = json_array_get(secrets, (size_t)json_integer_value(json_array_get(list, i)));
+			const json_t *rs = jarr(x, "rules");
+
+			cairn_buf_clear(&rl);
+			for (k = 0; k < json_array_size(rs); k++) {
+				const char *r = json_string_value(json_array_get(rs, k));
+
+				if (!r)
+					continue;
+				if (!strncmp(r, "snapshot:", 9) && !snap)
+					snap = r + 9;
+				if (!first)
+					first = r;
+				cairn_buf_addf(&rl, "%s%s", rl.len ? ", " : "", r);
+			}
+			tool_label(&lab, jstr(x, "server"), jstr(x, "tool"));
+			cairn_buf_clear(&c->tmp);
+			cairn_buf_addf(&c->tmp, "%s at %s; rules %s; length %" JSON_INTEGER_FORMAT
+				       "; HMAC-SHA256 %s; seen in %" JSON_INTEGER_FORMAT " message%s",
+				       dir_words(jstr(x, "direction")), jstr_or(x, "where", "?"),
+				       rl.len ? rl.data : "?", jint(x, "length", 0),
+				       jstr_or(x, "hmac_sha256", "none (no key)"), jint(x, "count", 1),
+				       jint(x, "count", 1) == 1 ? "" : "s");
+			ev_add(evl, ev("source", "capture", "tool", lab.data, "time", jstr(x, "first_seen"),
+				       "detail", c->tmp.data, NULL), &dropped);
+		}
+		ev_close(evl, dropped);
+		tool_label(&lab, jstr(s, "server"), jstr(s, "tool"));
+		cairn_buf_clear(&c->tmp);
+		if (places > 1)
+			cairn_buf_addf(&c->tmp, ", and %zu more place%s", places - 1, places == 2 ? "" : "s");
+		if (snap)
+			f = cairn_findings_add(c->out, &rules[R_A04], evl,
+					       "the value of %s appeared in the %s of %s at %s%s", snap,
+					       dir_words(jstr(s, "direction")), lab.data,
+					       jstr_or(s, "first_seen", "an unknown time"), c->tmp.data);
+		else
+			f = cairn_findings_add(c->out, &rules[R_A04], evl,
+					       "a secret (%s) in the %s of %s at %s%s", first ? first : "?",
+					       dir_words(jstr(s, "direction")), lab.data,
+					       jstr_or(s, "first_seen", "an unknown time"), c->tmp.data);
+		/* a secret the snapshot holds, seen in the traffic: proven, not
+		 * a look-alike */
+		if (snap && f)
+			f->severity = CAIRN_SEV_CRITICAL;
+	}
+	json_decref(groups);
+	json_decref(order);
+	cairn_buf_release(&lab);
+	cairn_buf_release(&rl);
+}
+
+static void agent_hosts(struct ctx *c, const json_t *hosts)
+{
+	size_t i;
+	cairn_buf lab = CAIRN_BUF_INIT;
+
+	for (i = 0; i < json_array_size(hosts); i++) {
+		const json_t *h = json_array_get(hosts, i);
+		const char *host = jstr(h, "host");
+		int ok;
+
+		if (!host || strcmp(jstr_or(h, "direction", ""), "arguments"))
+			continue;
+		if (c->in->allow)
+			ok = c->in->allow(c->in->allow_ctx, host) ? 1 : 0;
+		else if (json_is_boolean(json_object_get(h, "allowed")))
+			ok = json_is_true(json_object_get(h, "allowed"));
+		else
+			continue;   /* no allowlist: nothing to judge */
+		if (ok)
+			continue;
+		tool_label(&lab, jstr(h, "server"), jstr(h, "tool"));
+		cairn_buf_clear(&c->tmp);
+		cairn_buf_addf(&c->tmp, "%s in call arguments, %" JSON_INTEGER_FORMAT " call%s, first %s, last %s",
+			       !strcmp(jstr_or(h, "kind", ""), "email-domain") ? "e-mail domain" :
+			       !strcmp(jstr_or(h, "kind", ""), "address") ? "address" : "host name",
+			       jint(h, "count", 1), jint(h, "count", 1) == 1 ? "" : "s",
+			       jstr_or(h, "first_seen", "?"), jstr_or(h, "last_seen", "?"));
+		cairn_findings_add(c->out, &rules[R_A05],
+				   json_pack("[o]", ev("source", "capture", "host", host, "tool", lab.data,
+						       "time", jstr(h, "first_seen"), "detail", c->tmp.data, NULL)),
+				   "%s was given %s, which is not on the allowlist", lab.data, host);
+	}
+	cairn_buf_release(&lab);
+}
+
+/* What the logs could not say: each gap names the step that closes it. */
+static void agent_gaps(struct ctx *c, const json_t *ag)
+{
+	const json_t *files = jarr(ag, "files"), *st = jobj(ag, "stats");
+	const json_t *sm = json_object_get(ag, "snapshot_match");
+	json_t *evl = json_array();
+	size_t i, dropped = 0;
+
+	for (i = 0; i < json_array_size(files); i++) {
+		const json_t *f = json_array_get(files, i);
+
+		cairn_buf_clear(&c->tmp);
+		if (jint(f, "malformed", 0) || jint(f, "oversized", 0))
+			cairn_buf_addf(&c->tmp, "%" JSON_INTEGER_FORMAT " line%s could not be read (%" JSON_INTEGER_FORMAT
+				       " not JSON or not UTF-8, %" JSON_INTEGER_FORMAT " over the line limit); ",
+				       jint(f, "malformed", 0) + jint(f, "oversized", 0),
+				       jint(f, "malformed", 0) + jint(f, "oversized", 0) == 1 ? "" : "s",
+				       jint(f, "malformed", 0), jint(f, "oversized", 0));
+		if (jtrue(f, "cut_last_line"))
+			cairn_buf_addstr(&c->tmp, "the last line is cut (the file was copied while written, "
+					 "or cut short); ");
+		if (jint(f, "unbodied", 0))
+			cairn_buf_addf(&c->tmp, "%" JSON_INTEGER_FORMAT " messages were logged without their "
+				       "content (newer Claude Desktop): tool names and arguments are not in "
+				       "this log, use a proxy log or the Claude Code transcript; ",
+				       jint(f, "unbodied", 0));
+		if (jint(f, "untimed", 0))
+			cairn_buf_addf(&c->tmp, "%" JSON_INTEGER_FORMAT " messages have no time (bare JSON-RPC): "
+				       "they are in no window and not on the timeline; record with a "
+				       "timestamp; ", jint(f, "untimed", 0));
+		if (!c->tmp.len)
+			continue;
+		c->tmp.data[c->tmp.len - 2] = '\0';
+		ev_add(evl, ev("source", "capture", "file", jstr(f, "file"), "detail", c->tmp.data, NULL),
+		       &dropped);
+	}
+	if (jint(st, "dropped", 0)) {
+		cairn_buf_clear(&c->tmp);
+		cairn_buf_addf(&c->tmp, "%" JSON_INTEGER_FORMAT " entries were left out when a table reached "
+			       "its cap (docs/cairn-capture.1); split the logs by time", jint(st, "dropped", 0));
+		ev_add(evl, ev("source", "capture", "detail", c->tmp.data, NULL), &dropped);
+	}
+	if (json_is_object(sm) && jstr(sm, "refused"))
+		ev_add(evl, ev("source", "capture", "detail", jstr(sm, "refused"), NULL), &dropped);
+	if (!json_is_true(json_object_get(ag, "hmac_key")) && json_array_size(jarr(ag, "secrets")))
+		ev_add(evl, ev("source", "capture", "detail", "no env key: the secrets found carry no HMAC, "
+			       "so they cannot be compared with a snapshot's; give --env-key", NULL), &dropped);
+	ev_close(evl, dropped);
+	if (json_array_size(evl))
+		cairn_findings_add(c->out, &rules[R_A06], evl,
+				   "the agent logs could not be read whole: %zu gap%s in what they show",
+				   json_array_size(evl), json_array_size(evl) == 1 ? "" : "s");
+	else
+		json_decref(evl);
+}
+
+static void agent_rules(struct ctx *c, const json_t *ag)
+{
+	agent_tools(c, jarr(ag, "servers"));
+	agent_changes(c, jarr(ag, "manifest_changes"));
+	agent_suspicious(c, jarr(ag, "servers"));
+	agent_secrets(c, jarr(ag, "secrets"));
+	agent_hosts(c, jarr(ag, "hosts"));
+	agent_gaps(c, ag);
+}
+
 int cairn_rules_eval(cairn_findings *out, const cairn_rules_input *in)
 {
 	struct ctx c;
@@ -2016,6 +2394,8 @@ int cairn_rules_eval(cairn_findings *out, const cairn_rules_input *in)
 		new_destinations(&c, in->patches);
 	if (json_is_object(in->capture))
 		capture_rules(&c, in->capture);
+	if (json_is_object(in->capture) && json_is_object(json_object_get(in->capture, "agent")))
+		agent_rules(&c, json_object_get(in->capture, "agent"));
 	if (c.install_script_changed && c.unknown_egress)
 		cairn_findings_add(out, &rules[R_X01], json_incref(c.x01_evidence),
 				   "new install-time code, and data sent to %s%s outside the allowlist",

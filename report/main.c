@@ -4,6 +4,8 @@
  * Markdown or JSON) from a snapshot, optionally a baseline and a capture.
  * See docs/cairn-report.1 and docs/RULES.md.
  */
+#include "agentlog.h"
+#include "agentlog_find.h"
 #include "capture.h"
 #include "capture_input.h"
 #include "cairn.h"
@@ -34,7 +36,8 @@ enum fmt { FMT_HTML, FMT_MD, FMT_JSON, FMT_SARIF };
 
 static const char usage_line[] =
 	"usage: cairn-report [--baseline OLD.cairn] --snapshot NEW.cairn\n"
-	"                    [--capture FILE.pcap]... [--capture-json FILE] [--all] [--allow FILE]\n"
+	"                    [--capture FILE]... [--capture-json FILE] [--all] [--allow FILE]\n"
+	"                    [--expect-tools FILE] [--env-key FILE]\n"
 	"                    [--advisories PATH]... [--ioc FILE]... [--pubkey KEY.pub]\n"
 	"                    [--format html|md|json|sarif] [--fail-on SEVERITY]\n"
 	"                    [--no-timestamp] [-q] [-o FILE]\n"
@@ -51,7 +54,9 @@ static void help(void)
 	      "with a baseline the changes and change rules, with a capture the egress.\n\n"
 	      "  -b, --baseline FILE     snapshot to compare against (known good)\n"
 	      "  -s, --snapshot FILE     the snapshot to report on (required)\n"
-	      "  -c, --capture FILE      pcap/pcapng capture (repeatable, merged by time)\n"
+	      "  -c, --capture FILE      pcap/pcapng capture or MCP client log (Claude\n"
+	      "                          Desktop, Claude Code transcript, JSON-RPC NDJSON);\n"
+	      "                          repeatable, merged by time\n"
 	      "  -j, --capture-json FILE output of cairn-capture --json instead of --capture\n"
 	      "      --all               judge every flow of the capture, not only local-to-remote\n"
 	      "                          ones (loopback captures, local proxies)\n"
@@ -65,6 +70,10 @@ static void help(void)
 	      "                          url:...; # comments, a note after a TAB; repeatable):\n"
 	      "                          matched against packages, file hashes, MCP configs and\n"
 	      "                          the capture (CAIRN-K03)\n"
+	      "      --expect-tools FILE the tools the agent may call (server/tool, server/*\n"
+	      "                          or tool per line)\n"
+	      "      --env-key FILE      the snapshot's HMAC key (default: cairn-snap's):\n"
+	      "                          secrets in tool traffic matched with the snapshot's\n"
 	      "      --store REPO        --baseline/--snapshot are revisions of a cairn store;\n"
 	      "                          adds patch excerpts of changed text files\n"
 	      "      --npm-cache DIR     npm cache (root or _cacache) for the code of changed\n"
@@ -143,27 +152,84 @@ static enum fmt fmt_from_path(const char *path)
 	return f;
 }
 
+/* What the agent logs among the capture files need: the tool list, and
+ * the key the snapshot hashed its secrets with (never created here). */
+struct agent_in {
+	const cairn_agentlog_expect *expect;
+	const char *key_path;      /* --env-key, or NULL for the default */
+	const cairn_report_snap *snap;
+	size_t logs;               /* out: agent logs read */
+	char **log_paths;          /* out: which (borrowed from files) */
+};
+
+static int agent_allow(void *ctx, const char *host)
+{
+	return allow_host(ctx, host);
+}
+
 static json_t *load_capture(const char *const *files, size_t n,
-			    const cairn_capture_allow *allow, int all_flows)
+			    const cairn_capture_allow *allow, int all_flows, struct agent_in *ai)
 {
 	struct cairn_capture_opts opts = { 0, NULL, 0, all_flows };
 	cairn_capture *c = NULL;
 	cairn_capture_result *r = NULL;
+	cairn_agentlog *a = NULL;
+	cairn_agentlog_result *ar = NULL;
+	cairn_env_key *key = NULL;
+	struct cairn_agentlog_opts ao = { 0, NULL };
+	char *kp = ai->key_path ? cairn_strdup(ai->key_path) : cairn_env_default_key_path();
 	json_t *j = NULL;
 	size_t i;
 
-	if (cairn_capture_new(&c, &opts) < 0)
+	if (kp) {
+		int krc = cairn_env_key_open(&key, kp);
+
+		if (krc < 0 && (ai->key_path || krc != CAIRN_ENOTFOUND))
+			goto done;
+		cairn_error_clear();
+	}
+	ao.key = key;
+	if (cairn_capture_new(&c, &opts) < 0 || cairn_agentlog_new(&a, &ao) < 0)
 		goto done;
-	if (cairn_capture_read(c, files, n) < 0)
+	/* the snapshot's env and MCP config secrets, by HMAC; a key that is
+	 * not the snapshot's is refused (a gap finding says so) */
+	if (cairn_agentlog_watch_snapshot(a, ai->snap->header, ai->snap->records) < 0)
+		cairn_error_clear();
+	if (cairn_capture_read_all(c, a, files, n) < 0)
 		goto done;
 	for (i = 0; i < cairn_capture_warning_count(c); i++)
 		cairn_cli_warn("%s", cairn_capture_warning(c, i));
+	for (i = 0; i < cairn_agentlog_warning_count(a); i++)
+		cairn_cli_warn("%s", cairn_agentlog_warning(a, i));
 	if (cairn_capture_finish(&r, c) < 0)
 		goto done;
+	cairn_agentlog_finish(&ar, a);
 	if (allow)
 		cairn_capture_result_apply_allow(r, allow);
 	j = cairn_capture_result_json(r, files, n, 0);
+	ai->logs = ar->file_count;
+	for (i = 0; i < ar->file_count; i++)
+		ai->log_paths[i] = ar->files[i].path;
+	if (ar->file_count) {
+		if (ai->expect)
+			cairn_agentlog_result_apply_expect(ar, ai->expect);
+		if (allow)
+			cairn_agentlog_result_apply_allow(ar, agent_allow, (void *)allow);
+		json_object_set_new(j, "agent", cairn_agentlog_to_json(ar));
+		/* the paths stay valid: they are the files given */
+		for (i = 0; i < ar->file_count; i++) {
+			size_t k;
+
+			for (k = 0; k < n; k++)
+				if (!strcmp(files[k], ar->files[i].path))
+					ai->log_paths[i] = (char *)files[k];
+		}
+	}
 done:
+	cairn_agentlog_result_free(ar);
+	cairn_agentlog_free(a);
+	cairn_env_key_free(key);
+	free(kp);
 	cairn_capture_result_free(r);
 	cairn_capture_free(c);
 	return j;
@@ -355,7 +421,8 @@ done:
 int main(int argc, char **argv)
 {
 	enum { OPT_FAIL_ON = 256, OPT_NO_TS, OPT_RULES, OPT_VERSION, OPT_STORE, OPT_NPM_CACHE,
-	       OPT_ALL, OPT_ADVISORIES, OPT_IOC, OPT_SWEEP, OPT_BRANCHES, OPT_SINCE };
+	       OPT_ALL, OPT_ADVISORIES, OPT_IOC, OPT_SWEEP, OPT_BRANCHES, OPT_SINCE,
+	       OPT_EXPECT, OPT_ENV_KEY };
 	static const struct option longopts[] = {
 		{ "baseline", required_argument, NULL, 'b' },
 		{ "snapshot", required_argument, NULL, 's' },
@@ -370,6 +437,8 @@ int main(int argc, char **argv)
 		{ "rules", no_argument, NULL, OPT_RULES },
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "store", required_argument, NULL, OPT_STORE },
+		{ "expect-tools", required_argument, NULL, OPT_EXPECT },
+		{ "env-key", required_argument, NULL, OPT_ENV_KEY },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "npm-cache", required_argument, NULL, OPT_NPM_CACHE },
 		{ "advisories", required_argument, NULL, OPT_ADVISORIES },
@@ -384,6 +453,10 @@ int main(int argc, char **argv)
 	const char *baseline_path = NULL, *snap_path = NULL, *capture_json_path = NULL;
 	const char *allow_path = NULL, *pubkey_path = NULL, *out_path = NULL;
 	const char *fail_on = NULL, *format = NULL, *store_path = NULL, *npm_cache = NULL;
+	const char *expect_path = NULL, *key_path = NULL;
+	cairn_agentlog_expect *expect = NULL;
+	struct agent_in ai;
+	cairn_buf *log_detail = NULL;
 	cairn_store *store = NULL;
 	cairn_storesnap stored_snap = CAIRN_STORESNAP_INIT, stored_base = CAIRN_STORESNAP_INIT;
 	json_t *patches = NULL, *pkg = NULL;
@@ -417,6 +490,7 @@ int main(int argc, char **argv)
 	memset(&progress, 0, sizeof(progress));
 	memset(&snap, 0, sizeof(snap));
 	memset(&base, 0, sizeof(base));
+	memset(&ai, 0, sizeof(ai));
 	captures = cairn_calloc((size_t)argc, sizeof(*captures));
 	advisories = cairn_calloc((size_t)argc, sizeof(*advisories));
 	iocs = cairn_calloc((size_t)argc, sizeof(*iocs));
@@ -441,6 +515,8 @@ int main(int argc, char **argv)
 		case OPT_SWEEP: sweep = 1; break;
 		case OPT_BRANCHES: branches = optarg; break;
 		case OPT_SINCE: since = optarg; break;
+		case OPT_EXPECT: expect_path = optarg; break;
+		case OPT_ENV_KEY: key_path = optarg; break;
 		case OPT_RULES: {
 			cairn_buf_addstr(&out, "");
 			cairn_rules_table_md(&out);
@@ -497,6 +573,10 @@ int main(int argc, char **argv)
 	}
 	if (nadv + nioc > 32) {
 		rc = usage("at most 32 --advisories and --ioc inputs");
+		goto done;
+	}
+	if (expect_path && !ncap) {
+		rc = usage("--expect-tools needs --capture with an agent log");
 		goto done;
 	}
 	if (fail_on && (fail_sev = cairn_severity_parse(fail_on)) < 0) {
@@ -568,19 +648,29 @@ int main(int argc, char **argv)
 			goto fail;
 		cairn_pkgpatch_merge(patches, pkg);
 	}
+	ai.log_paths = cairn_calloc(ncap ? ncap : 1, sizeof(char *));
 	if (ncap) {
 		uint64_t cap_bytes = 0;
 		size_t k;
 
+		if (expect_path && cairn_agentlog_expect_load(&expect, expect_path) < 0)
+			goto fail;
+		ai.expect = expect;
+		ai.key_path = key_path;
+		ai.snap = &snap;
 		/* a capture can be gigabytes: its own line, its bytes read of
 		 * the files' sizes (compressed ones by their compressed bytes) */
 		for (k = 0; k < ncap; k++)
 			cap_bytes += file_size(captures[k]);
 		cairn_progress_meter_stop(&progress);
 		cairn_progress_meter_start(&progress, cap_bytes, "capture read");
-		capture = load_capture(captures, ncap, allow, all_flows);
+		capture = load_capture(captures, ncap, allow, all_flows, &ai);
 		if (!capture)
 			goto fail;
+		if (expect_path && !ai.logs) {
+			rc = usage("--expect-tools needs --capture with an agent log");
+			goto done;
+		}
 	} else if (capture_json_path) {
 		json_error_t err;
 		const char *f;
@@ -651,11 +741,23 @@ int main(int argc, char **argv)
 						      base.signature, detail_base.data };
 	}
 	hashes = cairn_calloc(ncap ? ncap : 1, sizeof(*hashes));
+	log_detail = cairn_calloc(ncap ? ncap : 1, sizeof(*log_detail));
 	for (i = 0; i < ncap; i++) {
+		size_t k;
+		int agent = 0;
+
 		if (cairn_report_hash_file(hashes[i], captures[i]) < 0)
 			goto fail;
+		for (k = 0; k < ai.logs; k++)
+			if (ai.log_paths[k] == captures[i])
+				agent = 1;
+		/* an agent log the snapshot recorded (--mcp-discover): is it
+		 * still the log that was there? */
+		if (agent && cairn_agentlog_provenance(&log_detail[i], captures[i], snap.records) < 0)
+			goto fail;
 		inputs[nin++] = (cairn_report_input){ "capture", captures[i], hashes[i],
-						      capture_signature(captures[i]), NULL };
+						      agent ? "not signed (agent log)" : capture_signature(captures[i]),
+						      log_detail[i].len ? log_detail[i].data : NULL };
 	}
 	if (capture_json_path) {
 		if (cairn_report_hash_file(cj_hash, capture_json_path) < 0)
@@ -752,6 +854,11 @@ done:
 	cairn_buf_release(&detail_snap);
 	cairn_buf_release(&detail_base);
 	free(hashes);
+	for (i = 0; log_detail && i < ncap; i++)
+		cairn_buf_release(&log_detail[i]);
+	free(log_detail);
+	free(ai.log_paths);
+	cairn_agentlog_expect_free(expect);
 	free(captures);
 	for (i = 0; adv_detail && i < nsets; i++)
 		cairn_buf_release(&adv_detail[i]);

@@ -6,10 +6,14 @@
  * clear, --expect-tools, hostile lines.
  */
 #include "agentlog.h"
+#include "agentlog_find.h"
 #include "capture_input.h"
 #include "pkgtest.h"
 
 #include <check.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -466,6 +470,79 @@ START_TEST(test_agentlog_times)
 }
 END_TEST
 
+static void put(const char *dir, const char *name, const char *text)
+{
+	char p[4096];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* --mcp-discover: the logs' places, sizes and hashes, a symlink recorded
+ * and not followed; the provenance of a log against its record. */
+START_TEST(test_agentlog_discover)
+{
+	char d1[2048], d2[2048], p[8192];
+	cairn_recs recs;
+	json_t *arr = json_array();
+	cairn_buf b = CAIRN_BUF_INIT;
+	int home;
+	size_t i, n = 0;
+
+	snprintf(d1, sizeof(d1), "%s/h/.config/Claude/logs", tmp);
+	snprintf(d2, sizeof(d2), "%s/h/.claude/projects/-p", tmp);
+	snprintf(p, sizeof(p), "mkdir -p '%s' '%s'", d1, d2);
+	ck_assert_int_eq(system(p), 0);
+	put(d1, "mcp.log", "2026-03-02T08:00:00.000Z [info] [x] Message from client: {}\n");
+	put(d1, "main.log", "not an MCP log\n");
+	put(d2, "s.jsonl", "{}\n");
+	snprintf(p, sizeof(p), "%s/mcp-server-evil.log", d1);
+	ck_assert_int_eq(symlink("/etc/passwd", p), 0);
+	snprintf(p, sizeof(p), "%s/h", tmp);
+	home = open(p, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(home, 0);
+	cairn_recs_init(&recs);
+	cairn_agentlog_discover(&recs, home);
+	close(home);
+	cairn_recs_sort(&recs);
+	for (i = 0; i < recs.n; i++) {
+		const json_t *r = recs.v[i].rec;
+		const char *path = json_string_value(json_object_get(r, "path"));
+
+		json_array_append(arr, recs.v[i].rec);
+		ck_assert_str_eq(json_string_value(json_object_get(r, "type")), "agent_log");
+		if (!strcmp(path, "~/.config/Claude/logs/mcp-server-evil.log")) {
+			ck_assert_str_eq(json_string_value(json_object_get(r, "error")), "is a symlink (not followed)");
+			ck_assert(json_is_null(json_object_get(r, "sha256")));
+		} else {
+			ck_assert(json_is_null(json_object_get(r, "error")));
+			ck_assert_uint_eq(strlen(json_string_value(json_object_get(r, "sha256"))), 64);
+		}
+		n++;
+	}
+	ck_assert_uint_eq(n, 3);   /* mcp.log, the symlink, s.jsonl; not main.log */
+	/* the same log: same bytes; grown: starts with them; changed: other */
+	snprintf(p, sizeof(p), "%s/mcp.log", d1);
+	ck_assert_int_eq(cairn_agentlog_provenance(&b, p, arr), 0);
+	ck_assert_msg(strstr(b.data, "~/.config/Claude/logs/mcp.log (60 bytes): the same bytes") != NULL, "%s", b.data);
+	cairn_buf_clear(&b);
+	put(d1, "mcp.log", "2026-03-02T08:00:00.000Z [info] [x] Message from client: {}\nmore\n");
+	ck_assert_int_eq(cairn_agentlog_provenance(&b, p, arr), 0);
+	ck_assert_ptr_nonnull(strstr(b.data, "it grew since"));
+	cairn_buf_clear(&b);
+	put(d1, "mcp.log", "2026-03-02T08:00:00.000Z [info] [y] Message from client: {}\n");
+	ck_assert_int_eq(cairn_agentlog_provenance(&b, p, arr), 0);
+	ck_assert_ptr_nonnull(strstr(b.data, "other bytes"));
+	cairn_buf_release(&b);
+	json_decref(arr);
+	cairn_recs_release(&recs);
+}
+END_TEST
+
 Suite *agentlog_suite(void)
 {
 	Suite *s = suite_create("agentlog");
@@ -482,6 +559,7 @@ Suite *agentlog_suite(void)
 	tcase_add_test(tc, test_agentlog_hostile);
 	tcase_add_test(tc, test_agentlog_caps);
 	tcase_add_test(tc, test_agentlog_times);
+	tcase_add_test(tc, test_agentlog_discover);
 	suite_add_tcase(s, tc);
 	return s;
 }
