@@ -1244,11 +1244,36 @@ static size_t pend_key(cairn_buf *b, uint32_t server, int dir, const json_t *id)
 	return b->len;
 }
 
+/* Drop the answered requests from the table (their slots are not
+ * reused otherwise): a long log has any number of requests, only the ones
+ * in flight are kept. */
+static void pend_compact(struct al_stream *s)
+{
+	struct al_map old = s->pending;
+	struct al_pending *v = cairn_malloc(s->cappend * sizeof(*v));
+	size_t i, n = 0;
+
+	al_map_init(&s->pending);
+	for (i = 0; i < old.cap; i++) {
+		if (!old.key[i] || !s->pend[old.val[i]].used)
+			continue;
+		v[n] = s->pend[old.val[i]];
+		al_map_put(&s->pending, old.key[i], old.klen[i], (uint32_t)n);
+		n++;
+	}
+	free(s->pend);
+	s->pend = v;
+	s->npend = n;
+	al_map_release(&old);
+}
+
 static void pend_put(struct al_stream *s, cairn_buf *key, struct al_pending p)
 {
 	long i = al_map_get(&s->pending, key->data, key->len);
 
 	if (i < 0) {
+		if (s->npend >= AL_MAX_PENDING)
+			pend_compact(s);
 		if (s->npend >= AL_MAX_PENDING) {
 			s->a->st.dropped++;
 			return;
@@ -1419,7 +1444,13 @@ void al_transcript(struct al_stream *s, json_t *line)
 			if (t < 0)
 				s->f->untimed++;
 			if (!name || !mcp_name(name, server, sizeof(server), &tool)) {
+				/* the client's own tool: its result is known, not read */
 				a->st.builtin_calls++;
+				if (json_is_string(id)) {
+					cairn_buf_clear(&key);
+					cairn_buf_addstr(&key, json_string_value(id));
+					pend_put(s, &key, p);
+				}
 				continue;
 			}
 			p.server = server_get(a, server, s->f->kind);
@@ -1471,6 +1502,62 @@ void al_transcript(struct al_stream *s, json_t *line)
 		}
 	}
 	cairn_buf_release(&key);
+}
+
+/*
+ * A transcript line that only answers the client's own tools (the bulk of
+ * a session: file contents, command output) is not parsed: every
+ * "tool_use_id":"<id>" in it (quotes unescaped: a key, not text inside a
+ * string) is a pending built-in call or an unknown one.  1 when the line
+ * was settled so, 0 when it needs the full parse.
+ */
+int al_transcript_skip(struct al_stream *s, const char *line, size_t n)
+{
+	static const char pat[] = "\"tool_use_id\":\"";
+	const char *p = line, *end = line + n;
+	cairn_buf key = CAIRN_BUF_INIT;
+	size_t found = 0, i;
+	int skip = 1;
+	struct { size_t off, len; } ids[16];
+
+	if (memmem(line, n, "\"tool_reference\"", 16) || memmem(line, n, "\"tool_use\"", 10))
+		return 0;
+	while ((p = memmem(p, (size_t)(end - p), pat, sizeof(pat) - 1))) {
+		const char *q = p + sizeof(pat) - 1, *e = memchr(q, '"', (size_t)(end - q));
+
+		if (!e || memchr(q, '\\', (size_t)(e - q)) || found == sizeof(ids) / sizeof(ids[0]))
+			return 0;
+		ids[found].off = (size_t)(q - line);
+		ids[found].len = (size_t)(e - q);
+		found++;
+		p = e;
+	}
+	if (!found)
+		return 0;
+	for (i = 0; i < found && skip; i++) {
+		long k;
+
+		cairn_buf_clear(&key);
+		cairn_buf_add(&key, line + ids[i].off, ids[i].len);
+		k = al_map_get(&s->pending, key.data, key.len);
+		if (k >= 0 && s->pend[k].used && s->pend[k].server != NONE)
+			skip = 0;   /* an MCP tool's result: read it */
+	}
+	if (skip) {
+		for (i = 0; i < found; i++) {
+			long k;
+
+			cairn_buf_clear(&key);
+			cairn_buf_add(&key, line + ids[i].off, ids[i].len);
+			k = al_map_get(&s->pending, key.data, key.len);
+			if (k >= 0 && s->pend[k].used)
+				s->pend[k].used = 0;
+			else
+				s->a->st.unpaired_results++;
+		}
+	}
+	cairn_buf_release(&key);
+	return skip;
 }
 
 /* ------------------------------------------------------------ finish */

@@ -84,6 +84,9 @@ void al_unbodied(struct al_stream *s, const char *server, int dir, int64_t t_ns,
 	const char *method);
 /* A Claude Code transcript line (object). */
 void al_transcript(struct al_stream *s, json_t *line);
+/* The same line still as text: 1 when it only answers the client's own
+ * tools (or unknown calls) and was accounted for without parsing. */
+int al_transcript_skip(struct al_stream *s, const char *line, size_t n);
 
 /* Warnings (capped), with the file's label. */
 void al_warn(struct cairn_agentlog *a, const char *fmt, ...)

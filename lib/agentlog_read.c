@@ -305,6 +305,7 @@ struct reader {
 	int kind;
 	uint64_t warned;
 	int combined_desktop;  /* mcp.log: skip lines covered by per-server logs */
+	int whole;             /* parse every line (the last one: is it cut?) */
 	char *desktop_server;  /* a per-server log: its server */
 };
 
@@ -450,8 +451,12 @@ static void line_json(struct reader *r, const char *p, size_t n)
 	static const char *const server_keys[] = { "server", "server_name", "serverName", "mcp_server",
 		NULL };
 	json_error_t err;
-	json_t *j = json_loadb(p, n, 0, &err);
+	json_t *j;
 
+	/* most of a transcript's bytes answer the client's own tools */
+	if (r->kind == CAIRN_AGENTLOG_TRANSCRIPT && !r->whole && al_transcript_skip(&r->s, p, n))
+		return;
+	j = json_loadb(p, n, 0, &err);
 	if (!j) {
 		char why[200];
 
@@ -515,7 +520,9 @@ static void last_line(struct reader *r, const char *p, size_t n)
 	uint64_t before = r->s.f->malformed, warned = r->warned;
 
 	r->warned = WARN_LINES;   /* the cut is the warning, not "not JSON" */
+	r->whole = 1;
 	line(r, p, n);
+	r->whole = 0;
 	r->warned = warned;
 	if (r->s.f->malformed > before) {
 		r->s.f->malformed = before;

