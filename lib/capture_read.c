@@ -520,7 +520,9 @@ int cairn_capture_read_all(cairn_capture *c, cairn_agentlog *agent,
 			break;
 		default:
 			rc = cairn_error_set(CAIRN_EFORMAT,
-				"'%s': not a pcap/pcapng capture, nor a Zeek or Suricata log%s", paths[i],
+				"'%s': not a pcap/pcapng capture, nor a Zeek or Suricata log, "
+				"nor an MCP client log (Claude Desktop, Claude Code, JSON-RPC)%s",
+				paths[i],
 				info.head_len ? "" : " (empty file)");
 			break;
 		}
