@@ -655,6 +655,8 @@ struct ctx {
 	int unknown_egress;           /* E01 fired (for X01) */
 	json_t *x01_evidence;
 	cairn_buf unknown_hosts;      /* names for X01's title */
+	cairn_buf top_path;           /* the last top-level package seen: */
+	cairn_buf top_spec;           /* its path and its name@version */
 };
 
 /* A dependency on a member of the project's own workspace ("a": "*",
@@ -935,12 +937,49 @@ static int shell_plain(const char *s)
 	return 1;
 }
 
-/* P10 evidence: the command that puts back the files of a package that is
- * not npm's (whose fix, npm ci, the rule states): a Debian package's from
- * the archive, a pip distribution's from the index.  None when a name
+/* An npm package name a shell reads as itself: shell_plain, with a
+ * scope's leading '@' and its one '/'. */
+static int npm_name_plain(const char *s)
+{
+	const char *slash;
+	char part[215];
+
+	if (!s || *s != '@')
+		return shell_plain(s);
+	slash = strchr(s, '/');
+	if (!slash || (size_t)(slash - s - 1) >= sizeof(part) || strchr(slash + 1, '/'))
+		return 0;
+	memcpy(part, s + 1, (size_t)(slash - s - 1));
+	part[slash - s - 1] = '\0';
+	return shell_plain(part) && shell_plain(slash + 1);
+}
+
+/* The length of the top-level package's path a package record lies in
+ * ("node_modules/a" of "node_modules/a/node_modules/b"); 0 for none.
+ * *own set when the record is that package itself. */
+static size_t top_level(const json_t *rec, int *own)
+{
+	const char *path = jstr(rec, "path"), *end;
+
+	if (!path || strncmp(path, "node_modules/", 13))
+		return 0;
+	end = path + 13;
+	if (*end == '@' && (end = strchr(end, '/')) != NULL)
+		end++;
+	if (!end || !(end = strchrnul(end, '/')) || end == path + 13)
+		return 0;
+	if (own)
+		*own = !*end;
+	return (size_t)(end - path);
+}
+
+/* P10 evidence: the command that puts back the files of a package that
+ * npm ci (the rule's fix) does not restore: a Debian package's from the
+ * archive, a pip distribution's from the index, a global npm package's
+ * from the registry (a global prefix has no lockfile).  None when a name
  * holds anything a shell would read. */
 static void restore_step(struct ctx *c, json_t *evl, const json_t *rec, const json_t *files,
-			 const char *name, const char *version)
+			 const char *name, const char *version, const char *proj_kind)
 {
 	const char *deb = jstr(files, "system_package");
 
@@ -951,6 +990,10 @@ static void restore_step(struct ctx *c, json_t *evl, const json_t *rec, const js
 		 shell_plain(version))
 		cairn_buf_addf(&c->tmp2, "pip install --force-reinstall --no-deps %s==%s", name,
 			       version);
+	else if (!deb && proj_kind && !strcmp(proj_kind, "global") && top_level(rec, NULL) &&
+		 c->top_spec.len)
+		/* a nested package comes back with the global package above it */
+		cairn_buf_addf(&c->tmp2, "npm install -g %s", c->top_spec.data);
 	else
 		return;
 	json_array_append_new(evl, ev("source", "snapshot", "detail",
@@ -971,6 +1014,22 @@ static void pkg_rules(struct ctx *c, struct proj *p, const json_t *rec)
 	};
 	int i;
 
+	{
+		int own = 0;
+		size_t n = top_level(rec, &own);
+
+		if (n && own) {
+			cairn_buf_clear(&c->top_path);
+			cairn_buf_clear(&c->top_spec);
+			cairn_buf_add(&c->top_path, jstr(rec, "path"), n);
+			if (npm_name_plain(name) && shell_plain(version))
+				cairn_buf_addf(&c->top_spec, "%s@%s", name, version);
+		} else if (!n || n != c->top_path.len ||
+			   memcmp(jstr(rec, "path"), c->top_path.data, n)) {
+			cairn_buf_clear(&c->top_path);
+			cairn_buf_clear(&c->top_spec);
+		}
+	}
 	pkg_dir(&c->tmp, rec);
 	if (has_flag(rec, "no_lockfile"))
 		p->no_lockfile = 1;
@@ -1074,7 +1133,8 @@ static void pkg_rules(struct ctx *c, struct proj *p, const json_t *rec)
 				json_array_append_new(evl, ev("source", "snapshot",
 					"detail", "compared with the published bytes",
 					"text", jstr(files, "source"), NULL));
-			restore_step(c, evl, rec, files, name, version);
+			restore_step(c, evl, rec, files, name, version,
+				     p && p->rec ? jstr(p->rec, "kind") : NULL);
 			cairn_findings_add(c->out, &rules[R_P10], evl,
 					   "%s@%s: %zu installed file%s differ%s from the published package",
 					   name, version ? version : "?", count, count == 1 ? "" : "s",
@@ -2375,6 +2435,8 @@ int cairn_rules_eval(cairn_findings *out, const cairn_rules_input *in)
 	cairn_buf_grow(&c.tmp, 0);
 	cairn_buf_grow(&c.tmp2, 0);
 	cairn_buf_init(&c.unknown_hosts);
+	cairn_buf_init(&c.top_path);
+	cairn_buf_init(&c.top_spec);
 	cairn_buf_grow(&c.unknown_hosts, 0);
 	if (json_is_array(in->records))
 		posture(&c, in->records);
@@ -2404,6 +2466,8 @@ int cairn_rules_eval(cairn_findings *out, const cairn_rules_input *in)
 	cairn_buf_release(&c.tmp);
 	cairn_buf_release(&c.tmp2);
 	cairn_buf_release(&c.unknown_hosts);
+	cairn_buf_release(&c.top_path);
+	cairn_buf_release(&c.top_spec);
 	cairn_findings_sort(out);
 	return (int)(out->count - before);
 }

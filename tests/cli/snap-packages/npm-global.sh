@@ -5,7 +5,7 @@
 # npm_project of kind "global", with no P03 finding, and its packages say
 # why they are not verified; with the npm cache that installed them they
 # are checked against the tarball named by URL in the cache index, and a
-# tampered file is found.  npx trees are found under the cache root
+# tampered file is found, with the command that puts it back.  npx trees are found under the cache root
 # whether --npm-cache names the root or its _cacache, and are written
 # relative to the cache.
 set -eu
@@ -53,6 +53,9 @@ same got '["node_modules/ms",["index.js"],true]'
 expect_exit 1 cairn-report --snapshot t.cairn --format json --no-timestamp -o t.json
 jq -r '.findings[] | select(.id == "CAIRN-P10") | .evidence[0].file' t.json > got
 same got 'lib/node_modules/ms/index.js'
+# its step puts the package back from the registry: npm ci has no lockfile here
+jq -r '.findings[] | select(.id == "CAIRN-P10") | .evidence[] | select(.text) | .text' t.json | tail -1 > got
+same got 'npm install -g ms@2.1.3'
 
 # npx trees: the same folder through the cache root and through _cacache,
 # written relative to the cache, identical for a second copy of the cache
