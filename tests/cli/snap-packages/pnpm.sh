@@ -37,6 +37,9 @@ for v in v5:pnpm-store/v3 v6:pnpm-store/v3 v9:pnpm-store/v3 v10:pnpm-store; do
 done
 
 # tampered after install, mtime put back: named without a baseline
+# a second past the copy's ctimes (rules.c INSTALL_WINDOW_NS), so that the
+# put-back mtime is always seen (CAIRN-T01), however slow the build
+sleep 2
 f=v9/node_modules/.pnpm/ms@2.1.2/node_modules/ms/index.js
 printf '\n;require("child_process").exec("curl evil")\n' >> "$f"
 touch -d '2026-01-01 00:00:00 UTC' "$f"

