@@ -219,7 +219,9 @@ uninstall:
 
 # ---- release
 # make dist: the tree of git HEAD as cairn-VERSION/ in a gzip'd tar with
-# fixed owner and times (git archive), so the same commit gives the same
+# fixed owner and times (git archive; modes 0644/0755 as a checkout under
+# umask 022 has them: git's default tar.umask 0002 made them group-writable
+# and the goldens that list samples/ differ), so the same commit gives the same
 # bytes.  make distcheck: unpack it in an empty folder (no ../shared, no
 # build/, no git), build it, run make check there, install into a staging
 # folder, uninstall, and fail if anything was left behind.  make deb: the
@@ -233,7 +235,7 @@ dist:
 		{ echo "make dist: needs a git checkout (it packs HEAD)" >&2; exit 2; }
 	$(Q)if [ -n "$$(git status --porcelain --untracked-files=no)" ]; then \
 		echo "make dist: warning: uncommitted changes are not in $(DIST).tar.gz (HEAD is packed)" >&2; fi
-	$(Q)git archive --format=tar --prefix=$(DIST)/ HEAD | gzip -9n > $(DIST).tar.gz.tmp
+	$(Q)git -c tar.umask=0022 archive --format=tar --prefix=$(DIST)/ HEAD | gzip -9n > $(DIST).tar.gz.tmp
 	$(Q)mv $(DIST).tar.gz.tmp $(DIST).tar.gz
 	@echo "$(DIST).tar.gz"
 
