@@ -66,6 +66,10 @@ static const char help_text[] =
 	"  --advisories PATH    with --findings: OSV advisories (folder, .zip or file;\n"
 	"                       repeatable) matched against the new side's packages\n"
 	"                       (CAIRN-K01 malicious, CAIRN-K02 vulnerable)\n"
+	"  --ioc FILE           with --findings: indicators, one a line (npm:name@1.2.3,\n"
+	"                       pypi:name==1.0, sha256:HEX, host:NAME, ip:CIDR, url:URL;\n"
+	"                       repeatable) matched against the new side's packages,\n"
+	"                       files and MCP configs (CAIRN-K03)\n"
 	"  --fail-on SEV        a CI gate: exit 1 only when a finding reaches SEV\n"
 	"                       (info, low, medium, high, critical); implies --findings\n"
 	"  --json               one JSON document on stdout (docs/diff-schema.json)\n"
@@ -81,7 +85,7 @@ enum {
 	OPT_LIVE = 256, OPT_STORE, OPT_PATCH, OPT_GIT, OPT_REV, OPT_PATH,
 	OPT_GITIGNORE, OPT_HISTORY, OPT_PUBKEY, OPT_IGNORE, OPT_IGNORE_FILE,
 	OPT_MTIME, OPT_FINDINGS, OPT_JSON, OPT_COLOR, OPT_VERSION, OPT_FAIL_ON,
-	OPT_NPM_CACHE, OPT_ADVISORIES
+	OPT_NPM_CACHE, OPT_ADVISORIES, OPT_IOC
 };
 
 struct opts {
@@ -92,7 +96,18 @@ struct opts {
 	int fail_on;              /* severity of --fail-on, -1 without */
 	const char **advisories;  /* --advisories, nadv of them */
 	size_t nadv;
+	const char **iocs;        /* --ioc, nioc of them */
+	size_t nioc;
 	cairn_ignore *ignore;
+};
+
+/* Where the new side's file entries are read again for sha256:
+ * indicators: a snapshot file, a stored blob, or (--live) the baseline
+ * and the changes. */
+struct sides {
+	const char *old_path, *new_path;
+	const cairn_storesnap *stored;
+	const cairn_key *pubkey;
 };
 
 /* One JSON document on stdout, terminal-safe (takes the reference);
@@ -126,13 +141,15 @@ static json_t *all_patches(json_t *doc, cairn_store *store, const char *old_comm
 	return patches;
 }
 
-/* The rules, then the advisories about the new side's packages; -1 when
- * an advisory set cannot be read (reported). */
+/* The rules, then the advisories and indicators about the new side; -1
+ * when an advisory set or indicator list cannot be read (reported). */
 static int eval_findings(cairn_findings *f, const cairn_diff *d, json_t *doc,
-			 const json_t *patches, const struct opts *o)
+			 const json_t *patches, const struct opts *o, const struct sides *sd)
 {
 	cairn_rules_input in;
 	cairn_known *known = NULL;
+	cairn_snap_reader *entries = NULL;
+	cairn_known_input kin;
 	size_t i;
 	int rc = 0;
 
@@ -142,7 +159,7 @@ static int eval_findings(cairn_findings *f, const cairn_diff *d, json_t *doc,
 	in.diff = doc;
 	in.patches = patches;
 	cairn_rules_eval(f, &in);
-	if (!o->nadv)
+	if (!o->nadv && !o->nioc)
 		return 0;
 	if (cairn_known_new(&known) < 0)
 		rc = -1;
@@ -151,23 +168,42 @@ static int eval_findings(cairn_findings *f, const cairn_diff *d, json_t *doc,
 	for (i = 0; !rc && i < o->nadv; i++)
 		if (cairn_known_load_advisories(known, o->advisories[i]) < 0)
 			rc = -1;
+	for (i = 0; !rc && i < o->nioc; i++)
+		if (cairn_known_load_ioc(known, o->iocs[i]) < 0)
+			rc = -1;
+	memset(&kin, 0, sizeof(kin));
+	kin.records = in.records;
+	/* file hashes: the new side's entries, read a second time */
+	if (!rc && cairn_known_ioc_hash_count(known)) {
+		if (sd->stored)
+			rc = cairn_snap_reader_open_mem(&entries, sd->stored->data, sd->stored->len,
+							sd->stored->label, sd->pubkey);
+		else
+			rc = cairn_snap_reader_open(&entries, o->live ? sd->old_path :
+						    sd->new_path, sd->pubkey);
+		if (o->live) {
+			kin.live = d;
+			kin.live_old = entries;
+		} else {
+			kin.entries = entries;
+		}
+	}
+	if (!rc && cairn_known_eval(f, known, &kin) < 0)
+		rc = -1;
 	if (!rc) {
-		cairn_known_input kin;
-
-		memset(&kin, 0, sizeof(kin));
-		kin.records = in.records;
-		cairn_known_eval(f, known, &kin);
 		if (doc)
 			json_object_set_new(doc, "known", cairn_known_to_json(known));
 	} else {
+		rc = -1;
 		cairn_cli_fail();
 	}
+	cairn_snap_reader_free(entries);
 	cairn_known_free(known);
 	return rc;
 }
 
 static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
-		       const char *old_commit, const char *new_commit)
+		       const char *old_commit, const char *new_commit, const struct sides *sd)
 {
 	int changed = cairn_diff_has_changes(d), rc = 0;
 	int status = changed;      /* the exit status when nothing fails */
@@ -200,7 +236,7 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 	if (o->findings) {
 		/* what the findings cover: the new side's packages */
 		cov = cairn_coverage_section(cairn_diff_header(d, 1), cairn_diff_side_records(d, 1));
-		if (eval_findings(&findings, d, doc, patches, o) < 0) {
+		if (eval_findings(&findings, d, doc, patches, o, sd) < 0) {
 			rc = 2;
 			goto done;
 		}
@@ -321,10 +357,15 @@ static int cmd_snapshots(const char *old_path, const char *new_path,
 	cairn_diff_opts dopts;
 	cairn_diff *d = NULL;
 	cairn_key *key = NULL;
+	struct sides sd;
 	int rc;
 
 	if (load_pubkey(&key, o->pubkey) < 0)
 		return 2;
+	memset(&sd, 0, sizeof(sd));
+	sd.old_path = old_path;
+	sd.new_path = new_path;
+	sd.pubkey = key;
 	memset(&dopts, 0, sizeof(dopts));
 	dopts.mtime = o->mtime;
 	dopts.ignore = o->ignore;
@@ -341,7 +382,7 @@ static int cmd_snapshots(const char *old_path, const char *new_path,
 		cairn_cli_fail();
 		rc = 2;
 	} else {
-		rc = output_diff(d, o, NULL, NULL, NULL);
+		rc = output_diff(d, o, NULL, NULL, NULL, &sd);
 	}
 	cairn_diff_free(d);
 	cairn_key_free(key);
@@ -370,7 +411,14 @@ static int cmd_store(const char *old_rev, const char *new_rev, const struct opts
 		cairn_cli_fail();
 		goto done;
 	}
-	rc = output_diff(d, o, o->patch ? s : NULL, so.commit, sn.commit);
+	{
+		struct sides sd;
+
+		memset(&sd, 0, sizeof(sd));
+		sd.stored = &sn;
+		sd.pubkey = key;
+		rc = output_diff(d, o, o->patch ? s : NULL, so.commit, sn.commit, &sd);
+	}
 done:
 	cairn_diff_free(d);
 	cairn_storesnap_release(&so);
@@ -457,6 +505,7 @@ int main(int argc, char **argv)
 		{ "mtime", no_argument, NULL, OPT_MTIME },
 		{ "findings", no_argument, NULL, OPT_FINDINGS },
 		{ "advisories", required_argument, NULL, OPT_ADVISORIES },
+		{ "ioc", required_argument, NULL, OPT_IOC },
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "color", optional_argument, NULL, OPT_COLOR },
@@ -475,6 +524,7 @@ int main(int argc, char **argv)
 	o.fail_on = -1;
 	o.ignore = cairn_ignore_new();
 	o.advisories = cairn_calloc((size_t)argc, sizeof(*o.advisories));
+	o.iocs = cairn_calloc((size_t)argc, sizeof(*o.iocs));
 	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_LIVE: o.live = optarg; break;
@@ -504,6 +554,7 @@ int main(int argc, char **argv)
 		case OPT_MTIME: o.mtime = 1; break;
 		case OPT_FINDINGS: o.findings = 1; break;
 		case OPT_ADVISORIES: o.advisories[o.nadv++] = optarg; break;
+		case OPT_IOC: o.iocs[o.nioc++] = optarg; break;
 		case OPT_FAIL_ON:
 			o.fail_on = cairn_severity_parse(optarg);
 			if (o.fail_on < 0) {
@@ -554,6 +605,12 @@ int main(int argc, char **argv)
 		cairn_cli_usage_error(usage_text, "--advisories needs --findings (or --fail-on)");
 	} else if (o.nadv && o.git) {
 		cairn_cli_usage_error(usage_text, "--advisories compares snapshots, not --git");
+	} else if (o.nioc && !o.findings) {
+		cairn_cli_usage_error(usage_text, "--ioc needs --findings (or --fail-on)");
+	} else if (o.nioc && o.git) {
+		cairn_cli_usage_error(usage_text, "--ioc compares snapshots, not --git");
+	} else if (o.nadv + o.nioc > 32) {
+		cairn_cli_usage_error(usage_text, "at most 32 --advisories and --ioc inputs");
 	} else if (o.rev && !o.git) {
 		cairn_cli_usage_error(usage_text, "--rev needs --git");
 	} else if (o.git && o.history) {
@@ -588,5 +645,6 @@ int main(int argc, char **argv)
 out:
 	cairn_ignore_free(o.ignore);
 	free(o.advisories);
+	free(o.iocs);
 	return rc;
 }

@@ -746,6 +746,70 @@ static void group_finding(cairn_findings *out, struct group *g)
 	cairn_buf_release(&sum);
 }
 
+/* The live side's files (cairn_known_input.live): first the new side of
+ * every change, keeping the paths changes name; then the baseline's
+ * entries whose path no change names (unchanged, so their hash is the
+ * live file's). */
+struct live_scan {
+	const cairn_known *k;
+	struct groups *gs;
+	char **paths;
+	size_t n, cap;
+};
+
+static int live_change(void *ctx, const cairn_diff_change *c)
+{
+	struct live_scan *ls = ctx;
+	const cairn_entry *e = c->old ? c->old : c->new;
+
+	if (c->new)
+		cairn_known_scan_entry(ls->k, c->new, group_hit, ls->gs);
+	if (ls->n == ls->cap) {
+		ls->cap = ls->cap ? 2 * ls->cap : 64;
+		ls->paths = cairn_realloc(ls->paths, ls->cap * sizeof(*ls->paths));
+	}
+	ls->paths[ls->n] = cairn_malloc(e->path_len + 1);
+	memcpy(ls->paths[ls->n], e->path, e->path_len);
+	ls->paths[ls->n++][e->path_len] = '\0';
+	return 0;
+}
+
+static int path_cmp_qsort(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int scan_live(const cairn_known *k, struct groups *gs, const cairn_diff *d,
+		     cairn_snap_reader *old)
+{
+	struct live_scan ls = { k, gs, NULL, 0, 0 };
+	cairn_record rec;
+	size_t i;
+	int r;
+
+	r = cairn_diff_foreach(d, live_change, &ls);
+	if (r >= 0 && ls.n)
+		qsort(ls.paths, ls.n, sizeof(*ls.paths), path_cmp_qsort);
+	memset(&rec, 0, sizeof(rec));
+	while (r >= 0 && old && (r = cairn_snap_reader_next(old, &rec)) > 0) {
+		const char *key;
+
+		if (rec.kind != CAIRN_REC_ENTRY || !(rec.entry.flags & CAIRN_EF_HASHED) ||
+		    !cairn_ioc_match_sha256(k->ioc, rec.entry.sha256))
+			continue;
+		/* a path with a NUL is no file name: never a change's */
+		key = memchr(rec.entry.path, 0, rec.entry.path_len) ? NULL : rec.entry.path;
+		if (key && ls.n && bsearch(&key, ls.paths, ls.n, sizeof(*ls.paths),
+					   path_cmp_qsort))
+			continue;
+		cairn_known_scan_entry(k, &rec.entry, group_hit, gs);
+	}
+	for (i = 0; i < ls.n; i++)
+		free(ls.paths[i]);
+	free(ls.paths);
+	return r < 0 ? r : 0;
+}
+
 int cairn_known_eval(cairn_findings *out, cairn_known *k, const cairn_known_input *in)
 {
 	struct groups gs = { NULL, 0 };
@@ -764,6 +828,8 @@ int cairn_known_eval(cairn_findings *out, cairn_known *k, const cairn_known_inpu
 				cairn_known_scan_entry(k, &rec.entry, group_hit, &gs);
 		if (r < 0)
 			rc = r;
+	} else if (in->live && cairn_known_ioc_hash_count(k)) {
+		rc = scan_live(k, &gs, in->live, in->live_old);
 	}
 	for (i = 0; i < gs.n; i++) {
 		if (!rc)

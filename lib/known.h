@@ -19,6 +19,7 @@
 #define CAIRN_KNOWN_H
 
 #include "cairn.h"
+#include "diff.h"
 #include "rules.h"
 #include "snapshot.h"
 
@@ -113,6 +114,12 @@ typedef struct cairn_known_input {
 	const json_t *capture;       /* cairn-capture JSON */
 	cairn_snap_reader *entries;  /* opened on the same snapshot: read to
 	                              * its end for sha256: indicators */
+	/* Or, when the side checked is the live tree (cairn-diff --live),
+	 * which no snapshot holds: its files are the new side of every
+	 * change of live and the entries of live_old (the baseline snapshot,
+	 * read to its end) that no change names. */
+	const cairn_diff *live;
+	cairn_snap_reader *live_old;
 } cairn_known_input;
 
 /*
