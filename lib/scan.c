@@ -86,6 +86,8 @@ struct scan {
 	uint64_t q_head, q_tail;
 	int quit, cancel;
 	unsigned idle;            /* workers waiting for work */
+	uint64_t item_ns;         /* recent wall time of one completion */
+	size_t min_share;         /* least a worker takes (batch_share()) */
 	unsigned busy;            /* workers with a batch */
 	unsigned starved;         /* of those: out of descriptors, waiting */
 	int emitter_waiting;
@@ -309,6 +311,39 @@ static void set_fatal_locked(struct scan *sc, int rc, const char *msg)
 #define WORKER_BATCH 64
 
 /*
+ * How many entries a worker takes at least, from what a completion has
+ * cost lately: enough for about BATCH_NS of work.  A completion that only
+ * lstats a file (--reuse, warm cache) takes a microsecond or two, and
+ * spreading a flush of 64 of them over eight workers cost a lock
+ * round-trip and a futex wake-up per handful of entries (100,000 futex
+ * calls for 100,000 unchanged files: a fifth of the run).  A completion
+ * that waits for the disk takes a millisecond: then one at a time, so that
+ * as many reads as workers stay in flight (cold cache, see
+ * cairn_scan_default_jobs()).  Starts at one; the output never depends on
+ * it.
+ */
+#define BATCH_NS 400000u
+
+static void note_batch_cost(struct scan *sc, uint64_t ns, size_t n)
+{
+	uint64_t per = ns / n, share;
+
+	/* a moving average over a few batches, under mu */
+	sc->item_ns = sc->item_ns ? (sc->item_ns * 3 + per) / 4 : per;
+	share = sc->item_ns ? BATCH_NS / sc->item_ns : WORKER_BATCH;
+	sc->min_share = share < 1 ? 1 : share > WORKER_BATCH ? WORKER_BATCH
+							     : (size_t)share;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/*
  * Out of descriptors: that is not a property of the file and must not
  * decide the output.  Wait until the queue is empty (or nobody is left to
  * empty it) and every other busy worker is starved too, so that only the
@@ -438,6 +473,7 @@ static void *worker_main(void *arg)
 	struct scan *sc = wk->sc;
 	size_t batch[WORKER_BATCH];
 	int rcs[WORKER_BATCH];
+	uint64_t t0, t1;
 
 	pthread_mutex_lock(&sc->mu);
 	for (;;) {
@@ -451,21 +487,25 @@ static void *worker_main(void *arg)
 		}
 		if (sc->q_head == sc->q_tail)
 			break;
-		/* Leave some for the others when the queue is short. */
+		/* Leave some for the others when the queue is short, unless
+		 * that little is not worth a wake-up (note_batch_cost()). */
 		share = (size_t)(sc->q_tail - sc->q_head);
 		if (sc->nworkers > 1)
 			share = (share + sc->nworkers - 1) / sc->nworkers;
-		while (n < WORKER_BATCH && n < share) {
+		if (share < sc->min_share)
+			share = sc->min_share;
+		while (n < WORKER_BATCH && n < share && sc->q_head != sc->q_tail) {
 			batch[n++] = sc->queue[sc->q_head % sc->cap];
 			sc->q_head++;
 		}
 		/* Work left and a colleague asleep: wake it (a chain of single
 		 * wake-ups instead of a thundering broadcast). */
-		if (sc->q_head != sc->q_tail && sc->idle)
+		if (sc->q_tail - sc->q_head >= sc->min_share && sc->idle)
 			pthread_cond_signal(&sc->work_cv);
 		cancel = sc->cancel;
 		sc->busy++;
 		pthread_mutex_unlock(&sc->mu);
+		t0 = now_ns();
 		for (i = 0; i < n; i++) {
 			struct slot *s = &sc->ring[batch[i]];
 
@@ -477,8 +517,10 @@ static void *worker_main(void *arg)
 			cairn_entry_release(&s->prev);
 			s->have_prev = 0;
 		}
+		t1 = now_ns();
 		pthread_mutex_lock(&sc->mu);
 		sc->busy--;
+		note_batch_cost(sc, t1 - t0, n);
 		for (i = 0; i < n; i++) {
 			struct slot *s = &sc->ring[batch[i]];
 
@@ -756,8 +798,10 @@ static void flush(struct scan *sc)
 	}
 	sc->tail += sc->pending;
 	sc->pending = 0;
-	/* One wake-up; a woken worker passes it on while work is left. */
-	if (queued && sc->idle)
+	/* One wake-up; a woken worker passes it on while work is left.  None
+	 * when a busy worker will take what little there is next. */
+	if (queued && sc->idle &&
+	    (!sc->busy || sc->q_tail - sc->q_head >= sc->min_share))
 		pthread_cond_signal(&sc->work_cv);
 	if (sc->emitter_waiting && sc->tail - sc->head >= EMIT_BATCH)
 		pthread_cond_signal(&sc->done_cv);
@@ -901,6 +945,7 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 	pthread_cond_init(&sc.space_cv, NULL);
 	pthread_cond_init(&sc.quiet_cv, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &sc.last_progress);
+	sc.min_share = 1;
 
 	if ((rc = cairn_walker_new(&wk, root, &o->walk)) < 0)
 		goto done;

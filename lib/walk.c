@@ -30,6 +30,8 @@ struct item {
 	uint64_t dev, ino;     /* subtree: identity seen at entry time */
 	int fd;                /* subtree: the directory, still open from its
 	                        * entry (-1: open it again when entered) */
+	unsigned char fd_is_entry; /* fd is the descriptor the entry was
+	                        * described from (its fstat): no check needed */
 };
 
 struct cairn_dirref {
@@ -214,6 +216,7 @@ static void frame_add(struct frame *f, size_t *cap, const char *name,
 	it->subtree = (size_t)-1;
 	it->dev = it->ino = 0;
 	it->fd = -1;
+	it->fd_is_entry = 0;
 	if (dt == DT_DIR) {
 		struct item *s = &f->items[f->count];
 
@@ -229,6 +232,7 @@ static void frame_add(struct frame *f, size_t *cap, const char *name,
 		s->subtree = (size_t)-1;
 		s->dev = s->ino = 0;
 		s->fd = -1;
+		s->fd_is_entry = 0;
 		f->items[f->count - 1].subtree = f->count;
 		f->count++;
 	}
@@ -599,12 +603,35 @@ static void read_link(int dirfd, const char *name, const struct stat *st,
  * fails.  1: e filled, 0: the name vanished since the listing.
  */
 static int stat_entry(int dirfd, const char *name, int fail_type,
-		      cairn_entry *e, int *dfd_out)
+		      cairn_entry *e, int *dfd_out, unsigned char *dfd_is_entry)
 {
 	struct stat st;
 
-	if (dfd_out)
+	if (dfd_out) {
 		*dfd_out = -1;
+		*dfd_is_entry = 0;
+	}
+	/* A name listed as a directory is opened first (never following a
+	 * link) and described from the descriptor: one system call fewer
+	 * than lstat-then-open, and the listing that follows is of the very
+	 * directory recorded, with no window for a swap between the two.
+	 * Anything else (it became a link or a file, it cannot be opened)
+	 * takes the lstat path below. */
+	if (dfd_out && fail_type == CAIRN_T_DIR) {
+		int dfd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				 O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+		if (dfd >= 0) {
+			if (fstat(dfd, &st) == 0 && S_ISDIR(st.st_mode)) {
+				fill_stat(e, &st);
+				read_xattrs(dfd, -1, NULL, e);
+				*dfd_out = dfd;
+				*dfd_is_entry = 1;
+				return 1;
+			}
+			close(dfd);
+		}
+	}
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		int err = errno;
 
@@ -644,7 +671,7 @@ static int stat_entry(int dirfd, const char *name, int fail_type,
  * it is the directory of the entry).
  */
 static void keep_subtree(cairn_walker *w, struct item *sub,
-			 const cairn_entry *e, int dfd)
+			 const cairn_entry *e, int dfd, unsigned char is_entry)
 {
 	if (w->opts->one_file_system && e->dev != w->root_dev) {
 		close(dfd);
@@ -658,6 +685,7 @@ static void keep_subtree(cairn_walker *w, struct item *sub,
 		return;
 	}
 	sub->fd = dfd;
+	sub->fd_is_entry = is_entry;
 	w->held++;
 }
 
@@ -669,6 +697,7 @@ static int emit_entry(cairn_walker *w, struct frame *f, struct item *it,
 	struct item *sub = it->subtree != (size_t)-1 ? &f->items[it->subtree] : NULL;
 	const char *name = it->key;
 	int rc = 1, dfd = -1;
+	unsigned char dfd_is_entry = 0;
 
 	cairn_buf_add(&w->path, it->key, it->key_len);
 	if (excluded(w, w->path.data, name))
@@ -680,10 +709,10 @@ static int emit_entry(cairn_walker *w, struct frame *f, struct item *it,
 		rc = CAIRN_WALK_DEFERRED;
 	} else {
 		if (!stat_entry(f->fd, name, type_of_dtype(it->dtype), e,
-				sub ? &dfd : NULL))
+				sub ? &dfd : NULL, &dfd_is_entry))
 			return 0;
 		if (dfd >= 0)
-			keep_subtree(w, sub, e, dfd);
+			keep_subtree(w, sub, e, dfd, dfd_is_entry);
 	}
 	e->path = cairn_strndup(w->path.data, w->path.len);
 	e->path_len = w->path.len;
@@ -702,14 +731,16 @@ static void enter_subtree(cairn_walker *w, size_t fi, struct item *it)
 	size_t name_len = it->key_len - 1;
 	struct frame *nf;
 	struct stat st;
-	int fd, err;
+	int fd, err, checked = 0;
 	size_t prefix, k;
 
 	if (it->blocked)
 		return;
 	if (it->fd >= 0) {
 		fd = it->fd;
+		checked = it->fd_is_entry;
 		it->fd = -1;
+		it->fd_is_entry = 0;
 		w->held--;
 	} else {
 		/* it->key is "name/"; openat needs "name". */
@@ -724,10 +755,11 @@ static void enter_subtree(cairn_walker *w, size_t fi, struct item *it)
 			hidden_error(w, "open directory", errno);
 		return;
 	}
-	/* Even a descriptor kept from the entry was opened after its lstat:
-	 * list only the directory whose entry was recorded. */
-	if (fstat(fd, &st) < 0 || (uint64_t)st.st_dev != it->dev ||
-	    (uint64_t)st.st_ino != it->ino) {
+	/* A descriptor opened after the entry's lstat (or again now): list
+	 * only the directory whose entry was recorded.  One the entry was
+	 * described from is that directory. */
+	if (!checked && (fstat(fd, &st) < 0 || (uint64_t)st.st_dev != it->dev ||
+			 (uint64_t)st.st_ino != it->ino)) {
 		hidden_error(w, "list directory", 0);
 		close(fd);
 		return;
@@ -788,7 +820,7 @@ int cairn_walker_next(cairn_walker *w, cairn_entry *e)
 
 int cairn_walk_stat_at(int dirfd, const char *name, cairn_entry *e)
 {
-	return stat_entry(dirfd, name, e->type, e, NULL);
+	return stat_entry(dirfd, name, e->type, e, NULL, NULL);
 }
 
 int cairn_walk_open_at(int dirfd, const char *name, cairn_entry *e,
