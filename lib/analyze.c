@@ -32,6 +32,7 @@ struct cairn_analyzer {
 	char *root_name;      /* last component of root_real */
 	int parentfd;         /* the root is a node_modules folder: its parent */
 	char *parent_name;
+	char *parent_real;    /* and its real path */
 	cairn_analyze_opts opts;
 	cairn_pkg_files files;
 	cairn_recs recs;
@@ -66,7 +67,7 @@ static void node_modules_root(cairn_analyzer *a)
 				parent[strlen(parent) - 1] = '\0';
 			a->parentfd = pfd;
 			a->parent_name = cairn_strdup(cairn_path_base(parent));
-			free(parent);
+			a->parent_real = parent;
 		} else {
 			close(pfd);
 		}
@@ -742,11 +743,15 @@ static void npm_packages(cairn_analyzer *a, const cairn_npm_opts *base)
 		o.label_prefix = "..";
 		o.outside_root = 1;
 		o.root_name = a->parent_name;
+		o.rootfd_path = a->parent_real;
+		o.dpkg_root = a->opts.dpkg_root;
 		files_prefixed(&pf, &a->files, "node_modules/");
 		cairn_npm_analyze(&a->recs, a->parentfd, &pf, &o);
 		cairn_pkg_files_release(&pf);
 	} else {
 		o.root_name = a->root_name;
+		o.rootfd_path = a->root_real;
+		o.dpkg_root = a->opts.dpkg_root;
 		cairn_npm_analyze(&a->recs, a->rootfd, &a->files, &o);
 	}
 }
@@ -949,6 +954,7 @@ void cairn_analyzer_free(cairn_analyzer *a)
 	if (a->parentfd >= 0)
 		close(a->parentfd);
 	free(a->root_name);
+	free(a->parent_real);
 	free(a->parent_name);
 	json_decref(a->coverage);
 	cairn_pkg_files_release(&a->files);

@@ -402,3 +402,149 @@ long cairn_dpkg_md5sums(const cairn_dpkg *db, const char *pkg,
 	cairn_buf_release(&label);
 	return rc;
 }
+
+char *cairn_dpkg_system_path(const char *real_path, const char *dpkg_root)
+{
+	char *sys = realpath(dpkg_root ? dpkg_root : "/", NULL);
+	char *out = NULL;
+	size_t n;
+
+	if (!sys || !real_path)
+		goto done;
+	n = strlen(sys);
+	if (!strcmp(sys, "/"))
+		out = cairn_strdup(real_path);
+	else if (!strncmp(real_path, sys, n) && (real_path[n] == '/' || !real_path[n]))
+		out = cairn_strdup(real_path[n] ? real_path + n : "/");
+done:
+	free(sys);
+	return out;
+}
+
+struct dpkg_sum {
+	char *path;
+	unsigned char md5[16];
+};
+
+struct cairn_dpkg_sums {
+	struct dpkg_sum *v;
+	size_t n, cap;
+};
+
+static int sums_add(void *ctx, const char *path, const unsigned char md5[16])
+{
+	cairn_dpkg_sums *s = ctx;
+
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 256;
+		s->v = cairn_realloc(s->v, s->cap * sizeof(*s->v));
+	}
+	s->v[s->n].path = cairn_strdup(path);
+	memcpy(s->v[s->n].md5, md5, 16);
+	s->n++;
+	return 0;
+}
+
+static int sum_cmp(const void *a, const void *b)
+{
+	const struct dpkg_sum *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	return c ? c : memcmp(x->md5, y->md5, 16);
+}
+
+int cairn_dpkg_sums_load(cairn_dpkg_sums **out, const cairn_dpkg *db, const char *pkg)
+{
+	cairn_dpkg_sums *s = cairn_calloc(1, sizeof(*s));
+	long rc;
+
+	*out = NULL;
+	rc = cairn_dpkg_md5sums(db, pkg, sums_add, s);
+	if (rc < 0) {
+		cairn_dpkg_sums_free(s);
+		return (int)rc;
+	}
+	/* a path listed twice (dpkg never writes that) keeps one line, the
+	 * same one whatever the order of the file */
+	if (s->n > 1) {
+		size_t i, k;
+
+		qsort(s->v, s->n, sizeof(*s->v), sum_cmp);
+		for (i = 1, k = 1; i < s->n; i++) {
+			if (!strcmp(s->v[k - 1].path, s->v[i].path)) {
+				free(s->v[i].path);
+				continue;
+			}
+			s->v[k++] = s->v[i];
+		}
+		s->n = k;
+	}
+	*out = s;
+	return 0;
+}
+
+void cairn_dpkg_sums_free(cairn_dpkg_sums *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->n; i++)
+		free(s->v[i].path);
+	free(s->v);
+	free(s);
+}
+
+const unsigned char *cairn_dpkg_sums_find(const cairn_dpkg_sums *s, const char *path)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(s->v[mid].path, path);
+
+		if (!c)
+			return s->v[mid].md5;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+size_t cairn_dpkg_sums_range(const cairn_dpkg_sums *s, const char *prefix, size_t *end)
+{
+	size_t plen = strlen(prefix), lo = 0, hi = s->n, first;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(s->v[mid].path, prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	hi = s->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strncmp(s->v[mid].path, prefix, plen) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*end = lo;
+	return first;
+}
+
+const char *cairn_dpkg_sums_entry(const cairn_dpkg_sums *s, size_t i,
+				  const unsigned char **md5)
+{
+	if (i >= s->n)
+		return NULL;
+	if (md5)
+		*md5 = s->v[i].md5;
+	return s->v[i].path;
+}

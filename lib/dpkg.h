@@ -4,7 +4,9 @@
  * MD5 of every file it shipped (info/<pkg>.md5sums), the two things
  * `dpkg --verify` compares.  Used by the pip analyzer for Debian's own
  * Python modules, whose RECORD files Debian rewrites after the upstream
- * build (docs/RECORDS.md §System packages).
+ * build, and by the npm analyzer for the packages of a global prefix that
+ * a Debian package installed (npm and corepack in /usr/lib/node_modules,
+ * shipped by nodejs) (docs/RECORDS.md §System packages).
  *
  * The database may belong to a disk image under investigation, so its
  * files are hostile input: read with cairn_safe_read() (no symlink
@@ -68,5 +70,32 @@ long cairn_dpkg_md5sums_parse(const cairn_dpkg *db, const char *data, size_t len
  * either). */
 long cairn_dpkg_md5sums(const cairn_dpkg *db, const char *pkg,
 			cairn_dpkg_md5_cb cb, void *ctx);
+
+/*
+ * The path of a folder of this machine (real absolute path real_path) as a
+ * path of the dpkg system whose root is dpkg_root (NULL = "/"): real_path
+ * with realpath(dpkg_root) taken off the front ("/" for the root itself).
+ * NULL when real_path is not below it or either is NULL.  Caller frees.
+ */
+char *cairn_dpkg_system_path(const char *real_path, const char *dpkg_root);
+
+/* One package's md5sums as a table sorted by path, for lookups by path
+ * and by folder (the npm analyzer checks one package folder at a time). */
+typedef struct cairn_dpkg_sums cairn_dpkg_sums;
+
+/*
+ * Read info/<pkg>.md5sums into a table.  On success *out is the caller's
+ * (cairn_dpkg_sums_free, NULL-safe).  Errors as cairn_dpkg_md5sums():
+ * CAIRN_ENOTFOUND when the package has none, CAIRN_EFORMAT for a bad line.
+ */
+int cairn_dpkg_sums_load(cairn_dpkg_sums **out, const cairn_dpkg *db, const char *pkg);
+void cairn_dpkg_sums_free(cairn_dpkg_sums *s);
+/* The MD5 listed for the canonical absolute path, or NULL. */
+const unsigned char *cairn_dpkg_sums_find(const cairn_dpkg_sums *s, const char *path);
+/* Entries whose path starts with prefix (bytes): first index, *end one
+ * past the last; cairn_dpkg_sums_entry() reads one (path; *md5 set). */
+size_t cairn_dpkg_sums_range(const cairn_dpkg_sums *s, const char *prefix, size_t *end);
+const char *cairn_dpkg_sums_entry(const cairn_dpkg_sums *s, size_t i,
+				  const unsigned char **md5);
 
 #endif

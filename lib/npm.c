@@ -10,6 +10,7 @@
 #include "cacache.h"
 #include "coverage.h"
 #include "npmcache.h"
+#include "npmdpkg.h"
 #include "pnpm.h"
 #include "yarnlock.h"
 #include "yarnzip.h"
@@ -442,6 +443,7 @@ typedef struct ctx {
 	char **projects;      /* every project folder of the tree, sorted */
 	size_t nprojects;
 	struct ws_state *ws;  /* workspace members found so far */
+	cairn_npm_dpkg *dp;   /* system packages of a global prefix, or NULL */
 } ctx;
 
 /* A workspace member: a project folder below a workspace root whose
@@ -1304,6 +1306,35 @@ static const char *folder_or_name(const char *key, const char *name, int yarn1)
 }
 
 /*
+ * Who installed the global package pkgdir (key: its path in the project,
+ * "node_modules/npm/node_modules/x"): asked of dpkg for the top-level
+ * package that holds it, the unit npm install -g and dpkg install.
+ */
+static int system_package(const ctx *c, const char *pkgdir, const char *key,
+			  const char **owner, const char **why)
+{
+	size_t pl, tl = 0;
+	const char *p = key + 13;
+	char *top, *nm;
+	int mode;
+
+	if (strncmp(key, "node_modules/", 13) || strlen(pkgdir) < strlen(key))
+		return CAIRN_NPM_DPKG_NONE;
+	if (*p == '@' && (p = strchr(p, '/')) != NULL)
+		p++;
+	if (!p || !*p)
+		return CAIRN_NPM_DPKG_NONE;
+	tl = (size_t)(strchrnul(p, '/') - key);
+	pl = strlen(pkgdir) - strlen(key);
+	top = cairn_strndup(pkgdir, pl + tl);
+	nm = cairn_strndup(pkgdir, pl + 12);
+	mode = cairn_npm_dpkg_classify(c->dp, nm, top, owner, why);
+	free(top);
+	free(nm);
+	return mode;
+}
+
+/*
  * "files" and "coverage" of an installed package: compared with its
  * tarball when one can be found (lockfile integrity, else the cache
  * index by resolved URL or name and version), else the reason why not
@@ -1327,7 +1358,26 @@ static void files_and_coverage(const ctx *c, json_t *rec, json_t *flags, const c
 	 * and is checked like any other */
 	int local = le && (le->link || (le->resolved && !strncmp(le->resolved, "file:", 5) &&
 					!le->integrity));
+	int sys = CAIRN_NPM_DPKG_NONE;
+	const char *sys_owner = NULL, *sys_why = NULL;
 
+	/* a global package that a system package installed (npm and
+	 * corepack of Debian's nodejs): dpkg's md5sums are the authority */
+	if (c->dp && pf->kind && !strcmp(pf->kind, "global") && !local)
+		sys = system_package(c, pkgdir, key, &sys_owner, &sys_why);
+	if (sys == CAIRN_NPM_DPKG_OWNED || sys == CAIRN_NPM_DPKG_NOSUMS) {
+		add_flag(flags, "system_package");
+		files = cairn_npm_dpkg_verify(c->dp, c->files, pkgdir, sys_owner, flags, &verified);
+		if (verified)
+			cairn_buf_addf(&d, "dpkg md5sums of %s", sys_owner);
+		else
+			cairn_buf_addf(&d, "system package %s: %s", sys_owner,
+				       sys_why ? sys_why : "its md5sums could not be read");
+		reason = verified ? NULL : "system_package";
+		goto out;
+	}
+	if (sys == CAIRN_NPM_DPKG_REPLACED)
+		add_flag(flags, "replaces_system_package");
 	if (!bname)
 		bname = "its parent";
 	/* a bundled package came inside its bundler's tarball (npm trims
@@ -1447,6 +1497,14 @@ static void files_and_coverage(const ctx *c, json_t *rec, json_t *flags, const c
 		else if (!strcmp(reason, "not_in_cache"))
 			cairn_buf_addstr(&d, "the npm cache has no tarball with this integrity");
 	}
+	if (sys == CAIRN_NPM_DPKG_UNKNOWN && reason && !strcmp(reason, "global_no_lockfile")) {
+		reason = "system_package";
+		cairn_buf_clear(&d);
+		cairn_buf_addf(&d, "in usr/lib/node_modules, where Debian's nodejs package installs "
+			       "npm and corepack; no dpkg database to check it against: %s "
+			       "(if npm install -g put it there, --npm-cache verifies it)", sys_why);
+	}
+out:
 	json_object_set_new(rec, "files", files);
 	json_object_set_new(rec, "coverage", cairn_coverage_package(verified, reason, d.data));
 	/* what the packages it bundles inherit */
@@ -2135,7 +2193,7 @@ static void analyze_project(const ctx *c, const char *proj)
 int cairn_npm_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files,
 		      const cairn_npm_opts *opts)
 {
-	static const cairn_npm_opts none = { NULL, -1, NULL, NULL, 0, NULL, -1, -1 };
+	static const cairn_npm_opts none = { NULL, -1, NULL, NULL, 0, NULL, -1, -1, NULL, NULL };
 	size_t n = 0, i;
 	char **projects;
 	tar_cache tc;
@@ -2154,6 +2212,8 @@ int cairn_npm_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files
 	c.o = opts;
 	c.tc = &tc;
 	c.ws = &ws;
+	c.dp = opts->rootfd_path ? cairn_npm_dpkg_new(recs, rootfd, opts->rootfd_path,
+						      opts->dpkg_root) : NULL;
 	projects = find_projects(files, &n);
 	c.projects = projects;
 	c.nprojects = n;
@@ -2174,6 +2234,7 @@ int cairn_npm_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files
 		json_decref(ws.v[i].packages);
 	}
 	free(ws.v);
+	cairn_npm_dpkg_free(c.dp);
 	return 0;
 }
 

@@ -67,6 +67,11 @@ typedef struct cairn_npm_opts {
 	                             * v10/, or one of them; pnpm.h), or -1 */
 	int yarn_cachefd;           /* yarn 1 cache (v6) or a folder of yarn 2+
 	                             * zip archives (yarnlock.h, yarnzip.h), or -1 */
+	const char *rootfd_path;    /* real absolute path of rootfd's folder, for
+	                             * the system packages of a global prefix
+	                             * (npmdpkg.h); NULL: no dpkg lookups */
+	const char *dpkg_root;      /* root of the system whose dpkg database
+	                             * describes the tree; NULL = "/" */
 } cairn_npm_opts;
 
 /*

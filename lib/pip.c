@@ -330,26 +330,6 @@ static int system_location(const pipctx *c, const char *site)
 	return yes;
 }
 
-/* The root's path on the dpkg system (realpath of root below realpath of
- * dpkg_root), or NULL when it is not below it. */
-static char *root_on_system(const char *root_path, const char *dpkg_root)
-{
-	char *sys = realpath(dpkg_root ? dpkg_root : "/", NULL);
-	char *out = NULL;
-	size_t n;
-
-	if (!sys || !root_path)
-		goto done;
-	n = strlen(sys);
-	if (!strcmp(sys, "/"))
-		out = cairn_strdup(root_path);
-	else if (!strncmp(root_path, sys, n) && (root_path[n] == '/' || !root_path[n]))
-		out = cairn_strdup(root_path[n] ? root_path + n : "/");
-done:
-	free(sys);
-	return out;
-}
-
 /* rel (relative to the root) as an absolute path of the dpkg system. */
 static void sys_path(cairn_buf *b, const pipctx *c, const char *rel)
 {
@@ -1032,7 +1012,7 @@ int cairn_pip_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files
 	c.rootfd = rootfd;
 	c.root_path = opts ? opts->root_path : NULL;
 	if (c.root_path)
-		c.root_sys = root_on_system(c.root_path, opts->dpkg_root);
+		c.root_sys = cairn_dpkg_system_path(c.root_path, opts->dpkg_root);
 	for (i = 0; i < files->n; i++) {
 		const char *p = files->v[i].path, *e;
 

@@ -106,6 +106,61 @@ START_TEST(test_dpkg_owner)
 }
 END_TEST
 
+/* md5sums as a sorted table (npm analyzer), and a folder's path on the
+ * dpkg system */
+START_TEST(test_dpkg_sums)
+{
+	char *root = pt_fixture("npm-dpkg");
+	char *real = realpath(root, NULL), *sys;
+	cairn_dpkg *db = NULL;
+	cairn_dpkg_sums *sums = NULL;
+	const unsigned char *md5 = NULL;
+	size_t lo, hi;
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	ck_assert_ptr_nonnull(real);
+	ck_assert_int_eq(cairn_dpkg_open(&db, root), 0);
+	ck_assert_int_eq(cairn_dpkg_sums_load(&sums, db, "nodejs"), 0);
+	/* 50 corepack files and npm's package.json */
+	lo = cairn_dpkg_sums_range(sums, "/usr/lib/node_modules/", &hi);
+	ck_assert_uint_eq(hi - lo, 51);
+	lo = cairn_dpkg_sums_range(sums, "/usr/lib/node_modules/corepack/", &hi);
+	ck_assert_uint_eq(hi - lo, 50);
+	ck_assert_str_eq(cairn_dpkg_sums_entry(sums, lo, &md5),
+			 "/usr/lib/node_modules/corepack/dist/corepack.js");
+	ck_assert_ptr_nonnull(md5);
+	ck_assert_ptr_null(cairn_dpkg_sums_entry(sums, 51, NULL));
+	md5 = cairn_dpkg_sums_find(sums, "/usr/lib/node_modules/npm/package.json");
+	ck_assert_ptr_nonnull(md5);
+	ck_assert_uint_eq(md5[0], 0x64);   /* 64d46569...: Debian's npm 10 manifest */
+	ck_assert_ptr_null(cairn_dpkg_sums_find(sums, "/usr/lib/node_modules/npm"));
+	cairn_dpkg_sums_free(sums);
+	ck_assert_int_eq(cairn_dpkg_sums_load(&sums, db, "python3-nothing"), CAIRN_ENOTFOUND);
+	ck_assert_ptr_null(sums);
+	cairn_dpkg_sums_free(NULL);
+	cairn_dpkg_free(db);
+
+	cairn_buf_addf(&b, "%s/usr/lib/node_modules", real);
+	sys = cairn_dpkg_system_path(b.data, root);
+	ck_assert_str_eq(sys, "/usr/lib/node_modules");
+	free(sys);
+	sys = cairn_dpkg_system_path(real, root);
+	ck_assert_str_eq(sys, "/");
+	free(sys);
+	sys = cairn_dpkg_system_path(b.data, NULL);
+	ck_assert_str_eq(sys, b.data);
+	free(sys);
+	/* a sibling whose name starts with the root's is not below it */
+	cairn_buf_clear(&b);
+	cairn_buf_addf(&b, "%s-x/usr", real);
+	ck_assert_ptr_null(cairn_dpkg_system_path(b.data, root));
+	ck_assert_ptr_null(cairn_dpkg_system_path(NULL, root));
+	cairn_buf_release(&b);
+	free(real);
+	free(root);
+}
+END_TEST
+
 Suite *dpkg_suite(void)
 {
 	Suite *s = suite_create("dpkg");
@@ -113,6 +168,7 @@ Suite *dpkg_suite(void)
 
 	tcase_add_test(tc, test_dpkg_md5sums_parse);
 	tcase_add_test(tc, test_dpkg_owner);
+	tcase_add_test(tc, test_dpkg_sums);
 	suite_add_tcase(s, tc);
 	return s;
 }
