@@ -158,6 +158,29 @@ static const char *const exact_names[] = {
 	"KUBECONFIG", "SSH_AUTH_SOCK", NULL
 };
 
+/*
+ * The cloud vendors' credential variables, as their SDKs and CLIs document
+ * them.  Only these: the same prefixes name ordinary settings that every
+ * cloud user has in the environment (AWS_REGION, AWS_PROFILE,
+ * AWS_CA_BUNDLE, AZURE_TENANT_ID, GOOGLE_CLOUD_PROJECT ...), and calling
+ * them secrets raised a finding on every such environment.
+ */
+static const struct vendor {
+	const char *rule, *prefixes[3], *names[9];
+} vendors[] = {
+	{ "AWS_*", { "AWS_" },
+	  { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+	    "AWS_SECURITY_TOKEN", "AWS_ACCESS_KEY", "AWS_SECRET_KEY" } },
+	{ "AZURE_*", { "AZURE_" },
+	  { "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD", "AZURE_PASSWORD",
+	    "AZURE_STORAGE_KEY", "AZURE_STORAGE_ACCOUNT_KEY", "AZURE_STORAGE_ACCESS_KEY",
+	    "AZURE_STORAGE_CONNECTION_STRING", "AZURE_STORAGE_SAS_TOKEN" } },
+	{ "GCP_*", { "GCP_", "GOOGLE_" },
+	  { "GOOGLE_API_KEY", "GOOGLE_CLIENT_SECRET", "GOOGLE_CREDENTIALS",
+	    "GOOGLE_CLOUD_KEYFILE_JSON", "GOOGLE_OAUTH_ACCESS_TOKEN", "GCP_SERVICE_ACCOUNT_KEY",
+	    "GCP_CREDENTIALS" } },
+};
+
 static int has_suffix(const char *s, const char *suf)
 {
 	size_t a = strlen(s), b = strlen(suf);
@@ -165,20 +188,36 @@ static int has_suffix(const char *s, const char *suf)
 	return a >= b && !strcmp(s + a - b, suf);
 }
 
+/* A vendor's setting that names where its credentials are, not what they
+ * are (AWS_SHARED_CREDENTIALS_FILE, AWS_WEB_IDENTITY_TOKEN_FILE,
+ * AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_CERTIFICATE_PATH): the words
+ * CREDENTIALS and TOKEN in it do not make its value a secret. */
+static int vendor_place(const char *up)
+{
+	size_t i, j;
+
+	for (i = 0; i < sizeof(vendors) / sizeof(vendors[0]); i++)
+		for (j = 0; j < 3 && vendors[i].prefixes[j]; j++)
+			if (!strncmp(up, vendors[i].prefixes[j], strlen(vendors[i].prefixes[j])))
+				return has_suffix(up, "_FILE") || has_suffix(up, "_PATH") ||
+				       has_suffix(up, "_DIR");
+	return 0;
+}
+
 /* The rule of an upper-case name. */
 static const char *rule_of(const char *up)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; exact_names[i]; i++)
 		if (!strcmp(up, exact_names[i]))
 			return "exact";
-	if (!strncmp(up, "AWS_", 4))
-		return "AWS_*";
-	if (!strncmp(up, "AZURE_", 6))
-		return "AZURE_*";
-	if (!strncmp(up, "GCP_", 4) || !strncmp(up, "GOOGLE_", 7))
-		return "GCP_*";
+	for (i = 0; i < sizeof(vendors) / sizeof(vendors[0]); i++)
+		for (j = 0; j < 9 && vendors[i].names[j]; j++)
+			if (!strcmp(up, vendors[i].names[j]))
+				return vendors[i].rule;
+	if (vendor_place(up))
+		return NULL;
 	if (has_suffix(up, "_KEY") || has_suffix(up, "_APIKEY") || has_suffix(up, "_API_KEY") ||
 	    !strcmp(up, "APIKEY") || !strcmp(up, "API_KEY"))
 		return "*_KEY";
