@@ -67,6 +67,7 @@ struct secret {
 	uint32_t server, item;
 	int dir;
 	char *where;
+	char *name;          /* the variable or key it was found under, or NULL */
 	char *rules[8];
 	size_t nrules;
 	size_t length;
@@ -280,6 +281,7 @@ void cairn_agentlog_free(cairn_agentlog *a)
 	al_map_release(&a->rowmap);
 	for (i = 0; i < a->nsec; i++) {
 		free(a->sec[i].where);
+		free(a->sec[i].name);
 		for (j = 0; j < a->sec[i].nrules; j++)
 			free(a->sec[i].rules[j]);
 	}
@@ -780,7 +782,14 @@ static int secret_has_rule(const struct secret *s, const char *rule)
 	return 0;
 }
 
-static void record_secret(struct walk *w, const char *value, size_t len, const char *rule)
+/*
+ * A value found in traffic: rule says how, name (NULL: none) under which
+ * variable or JSON key, kept only when it reads as a name (letters,
+ * digits, '_', '-', '.', at most 64 bytes): the byte-smallest of the names
+ * it was seen under, so that the same logs always give the same one.
+ */
+static void record_secret(struct walk *w, const char *value, size_t len, const char *rule,
+			  const char *name)
 {
 	cairn_agentlog *a = w->a;
 	unsigned char key[SHA256_DIGEST_LENGTH + 12];
@@ -828,6 +837,12 @@ static void record_secret(struct walk *w, const char *value, size_t len, const c
 	}
 	if (!secret_has_rule(s, rule) && s->nrules < sizeof(s->rules) / sizeof(s->rules[0]))
 		s->rules[s->nrules++] = cairn_strdup(rule);
+	if (name && *name && strlen(name) <= 64 && !name[strspn(name,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")] &&
+	    (!s->name || strcmp(name, s->name) < 0)) {
+		free(s->name);
+		s->name = cairn_strdup(name);
+	}
 	if (s->last_msg != a->msg)
 		s->count++;
 	s->last_msg = a->msg;
@@ -850,7 +865,7 @@ static void shape_cb(void *ctx, const char *rule, size_t off, size_t len)
 	char r[64];
 
 	snprintf(r, sizeof(r), "shape:%s", rule);
-	record_secret(c->w, c->s + off, len, r);
+	record_secret(c->w, c->s + off, len, r, NULL);
 }
 
 static void record_host(struct walk *w, const char *h, size_t n, int kind)
@@ -945,7 +960,7 @@ static void watch_try(struct walk *w, const char *p, size_t n)
 			char r[300];
 
 			snprintf(r, sizeof(r), "snapshot:%s", a->watch[i].label);
-			record_secret(w, p, n, r);
+			record_secret(w, p, n, r, NULL);
 		}
 	}
 }
@@ -999,7 +1014,7 @@ static void name_value_scan(struct walk *w, const char *s, size_t n)
 				char r[64];
 
 				snprintf(r, sizeof(r), "name:%s", rule);
-				record_secret(w, eq + 1, (size_t)(ve - (eq + 1)), r);
+				record_secret(w, eq + 1, (size_t)(ve - (eq + 1)), r, name);
 			}
 		}
 		eq++;
@@ -1022,7 +1037,7 @@ static void walk_string(struct walk *w, const char *s, size_t n, const char *key
 			char r[64];
 
 			snprintf(r, sizeof(r), "name:%s", rule);
-			record_secret(w, s, n, r);
+			record_secret(w, s, n, r, key);
 		}
 	}
 	if (memchr(s, '=', n))
@@ -1885,6 +1900,7 @@ int cairn_agentlog_finish(cairn_agentlog_result **out, cairn_agentlog *a)
 		o->tool = x->item == NONE ? NULL : cairn_strdup(tool_name(a, x->server, x->item));
 		o->direction = x->dir;
 		o->where = cairn_strdup(x->where);
+		o->name = x->name ? cairn_strdup(x->name) : NULL;
 		o->rule_count = x->nrules;
 		o->rules = cairn_calloc(x->nrules, sizeof(char *));
 		for (k = 0; k < x->nrules; k++)
@@ -1995,6 +2011,7 @@ void cairn_agentlog_result_free(cairn_agentlog_result *r)
 		free(r->secrets[i].server);
 		free(r->secrets[i].tool);
 		free(r->secrets[i].where);
+		free(r->secrets[i].name);
 		for (j = 0; j < r->secrets[i].rule_count; j++)
 			free(r->secrets[i].rules[j]);
 		free(r->secrets[i].rules);

@@ -202,6 +202,8 @@ struct cairn_agentlog_secret {
 	char *server, *tool;
 	int direction;               /* enum cairn_agentlog_dir */
 	char *where;                 /* first place: "arguments.observations[0].contents[0]" */
+	char *name;                  /* the variable or key it was under
+	                              * ("AWS_SECRET_ACCESS_KEY"), NULL if none */
 	char **rules;                /* "shape:openai-key", "name:*_KEY", "snapshot:env X (self)" */
 	size_t rule_count;
 	size_t length;

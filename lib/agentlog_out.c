@@ -275,6 +275,7 @@ json_t *cairn_agentlog_to_json(const cairn_agentlog_result *r)
 		json_object_set_new(x, "tool", jstr(s->tool));
 		json_object_set_new(x, "direction", json_string(dir_name(s->direction)));
 		json_object_set_new(x, "where", jstr(s->where));
+		json_object_set_new(x, "name", jstr(s->name));
 		for (k = 0; k < s->rule_count; k++)
 			json_array_append_new(rules, jstr(s->rules[k]));
 		json_object_set_new(x, "rules", rules);
@@ -524,6 +525,10 @@ void cairn_agentlog_write_text(cairn_buf *out, const cairn_agentlog_result *r)
 			cairn_buf_addch(out, ' ');
 			esc(out, s->where);
 			cairn_buf_addstr(out, "  ");
+			if (s->name) {
+				esc(out, s->name);
+				cairn_buf_addstr(out, ": ");
+			}
 			for (k = 0; k < s->rule_count; k++) {
 				if (k)
 					cairn_buf_addstr(out, ", ");

@@ -2236,9 +2236,40 @@ static void agent_suspicious(struct ctx *c, const json_t *servers)
 
 /* One finding per secret value (the same HMAC), with every place it was
  * seen as evidence: the earliest (secrets come sorted by time) names it. */
+/* Give the findings listed in made ([{index, length, hmac}]) that share
+ * a title the value's length (pass 0) or keyed hash (pass 1). */
+static void unique_titles(struct ctx *c, const json_t *made, int pass)
+{
+	json_t *count = json_object();
+	size_t i;
+
+	for (i = 0; i < json_array_size(made); i++) {
+		const cairn_finding *f = &c->out->items[jint(json_array_get(made, i), "index", 0)];
+
+		json_object_set_new(count, f->title,
+				    json_integer(jint(count, f->title, 0) + 1));
+	}
+	for (i = 0; i < json_array_size(made); i++) {
+		const json_t *m = json_array_get(made, i);
+		cairn_finding *f = &c->out->items[jint(m, "index", 0)];
+
+		if (jint(count, f->title, 0) < 2)
+			continue;
+		cairn_buf_clear(&c->tmp);
+		if (pass == 0)
+			cairn_buf_addf(&c->tmp, "%s; value of length %" JSON_INTEGER_FORMAT, f->title,
+				       jint(m, "length", 0));
+		else
+			cairn_buf_addf(&c->tmp, "%s, HMAC %.16s", f->title, jstr_or(m, "hmac", "none"));
+		free(f->title);
+		f->title = cairn_strdup(c->tmp.data);
+	}
+	json_decref(count);
+}
+
 static void agent_secrets(struct ctx *c, const json_t *secrets)
 {
-	json_t *groups = json_object(), *order = json_array();
+	json_t *groups = json_object(), *order = json_array(), *titles = json_array();
 	size_t i, k, g;
 	cairn_buf lab = CAIRN_BUF_INIT, rl = CAIRN_BUF_INIT;
 
@@ -2297,7 +2328,20 @@ static void agent_secrets(struct ctx *c, const json_t *secrets)
 		}
 		ev_close(evl, dropped);
 		tool_label(&lab, jstr(s, "server"), jstr(s, "tool"));
+		/* what tells this secret from the others in one message: the
+		 * name it was under and the place (two values of one file read
+		 * by one tool would otherwise read the same) */
+		cairn_buf_clear(&rl);
+		if (jstr(s, "name"))
+			cairn_buf_addf(&rl, "%s: ", jstr(s, "name"));
+		cairn_buf_addstr(&rl, first ? first : "?");
 		cairn_buf_clear(&c->tmp);
+		{
+			const char *wh = jstr_or(s, "where", "?");
+
+			cairn_buf_addf(&c->tmp, " (%.*s%s)", (int)(strlen(wh) > 120 ? 120 : strlen(wh)), wh,
+				       strlen(wh) > 120 ? "..." : "");
+		}
 		if (places > 1)
 			cairn_buf_addf(&c->tmp, ", and %zu more place%s", places - 1, places == 2 ? "" : "s");
 		if (snap)
@@ -2307,14 +2351,28 @@ static void agent_secrets(struct ctx *c, const json_t *secrets)
 					       jstr_or(s, "first_seen", "an unknown time"), c->tmp.data);
 		else
 			f = cairn_findings_add(c->out, &rules[R_A04], evl,
-					       "a secret (%s) in the %s of %s at %s%s", first ? first : "?",
+					       "a secret (%s) in the %s of %s at %s%s", rl.data,
 					       dir_words(jstr(s, "direction")), lab.data,
 					       jstr_or(s, "first_seen", "an unknown time"), c->tmp.data);
 		/* a secret the snapshot holds, seen in the traffic: proven, not
 		 * a look-alike */
 		if (snap && f)
 			f->severity = CAIRN_SEV_CRITICAL;
+		if (f) {
+			json_t *m = json_object();
+
+			json_object_set_new(m, "index", json_integer((json_int_t)(c->out->count - 1)));
+			json_object_set_new(m, "length", json_integer(jint(s, "length", 0)));
+			json_object_set_new(m, "hmac", json_string(jstr_or(s, "hmac_sha256", "none")));
+			json_array_append_new(titles, m);
+		}
 	}
+	/* two values under one name in one place (a file listing a key
+	 * twice) would read the same: such titles say the value's length,
+	 * and when that is the same too its keyed hash (never the value) */
+	unique_titles(c, titles, 0);
+	unique_titles(c, titles, 1);
+	json_decref(titles);
 	json_decref(groups);
 	json_decref(order);
 	cairn_buf_release(&lab);
