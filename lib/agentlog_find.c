@@ -26,12 +26,16 @@ struct place {
 	int projects;         /* Claude Code: <dir>/<project>/<session>.jsonl */
 };
 
-/* Claude Desktop: ~/Library/Logs/Claude (macOS; %APPDATA%\Claude\logs on
- * Windows is not below $HOME), ~/.config/Claude/logs (Linux builds);
- * Claude Code: ~/.claude/projects. */
+/* Claude Desktop: ~/Library/Logs/Claude (macOS), ~/.config/Claude/logs
+ * (Linux builds), %APPDATA%\Claude\logs (Windows: the profile's
+ * AppData/Roaming, found when $HOME is a Windows profile, a mounted disk
+ * image's Users/<name>); Claude Code: ~/.claude/projects
+ * (%USERPROFILE%\.claude\projects on Windows, the same below the
+ * profile). */
 static const struct place places[] = {
 	{ "claude_desktop", "claude-desktop", "Library/Logs/Claude", 0 },
 	{ "claude_desktop", "claude-desktop", ".config/Claude/logs", 0 },
+	{ "claude_desktop", "claude-desktop", "AppData/Roaming/Claude/logs", 0 },
 	{ "claude_code", "claude-code", ".claude/projects", 1 },
 };
 

@@ -10,8 +10,9 @@
 /*
  * One agent_log record per log file found below the home folder open on
  * home (path written "~/...", size, mtime, SHA-256 of the bytes read;
- * never the content): Claude Desktop's ~/Library/Logs/Claude/mcp*.log
- * and ~/.config/Claude/logs/mcp*.log, Claude Code's
+ * never the content): Claude Desktop's ~/Library/Logs/Claude/mcp*.log,
+ * ~/.config/Claude/logs/mcp*.log and, in a Windows profile,
+ * ~/AppData/Roaming/Claude/logs/mcp*.log, Claude Code's
  * ~/.claude/projects/<project>/<session>.jsonl.  Symlinks are recorded,
  * not followed; at most 10000 files.  Never fails: problems are the
  * record's "error".

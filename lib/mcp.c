@@ -46,6 +46,9 @@ const char *const *cairn_mcp_user_places(void)
 	static const char *const places[] = {
 		".config/Claude/claude_desktop_config.json",
 		"Library/Application Support/Claude/claude_desktop_config.json",
+		/* a Windows profile as $HOME: %APPDATA% is AppData/Roaming */
+		"AppData/Roaming/Claude/claude_desktop_config.json",
+		"AppData/Roaming/Code/User/mcp.json",
 		".claude.json",
 		".cursor/mcp.json",
 		".codeium/windsurf/mcp_config.json",
