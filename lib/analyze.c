@@ -10,6 +10,7 @@
 #include "envsnap.h"
 #include "mcp.h"
 #include "npm.h"
+#include "persist.h"
 #include "npmcache.h"
 #include "pip.h"
 #include "pipeline.h"
@@ -129,7 +130,7 @@ static int wanted(const char *p, size_t len)
 		return 1;
 	if (!strncmp(base, "requirements", 12) && strstr(base, ".txt"))
 		return 1;
-	if (cairn_pipeline_wanted(p) || cairn_mcp_config_client(p))
+	if (cairn_pipeline_wanted(p) || cairn_mcp_config_client(p) || cairn_persist_kind(p))
 		return 1;
 	if (!strcmp(base, "settings.json") || !strcmp(base, "settings.local.json"))
 		return strstr(p, ".claude/") != NULL;
@@ -173,6 +174,11 @@ static const cairn_env_key *get_key(cairn_analyzer *a)
 		cairn_recs_parse_error(&a->recs, path, "env", cairn_error_last());
 	free(path);
 	return a->key;
+}
+
+static const cairn_env_key *persist_key(void *ctx)
+{
+	return get_key(ctx);
 }
 
 /* ~/... label for a path below $HOME */
@@ -683,14 +689,18 @@ static void tree_text_files(cairn_analyzer *a)
 			  !strstr(p, "dist-packages/");
 		int ci = cairn_pipeline_wanted(p);
 		int claude = tree_claude_settings(p);
+		const char *persist = cairn_persist_kind(p);
 
-		if (!req && !ci && !claude)
+		if (!req && !ci && !claude && !persist)
 			continue;
 		if (cairn_safe_read(&b, a->rootfd, p, CAIRN_CAP_TEXT, p) < 0) {
-			cairn_recs_parse_error(&a->recs, p, req ? "pip" : ci ? "pipeline" : "mcp",
-					       cairn_error_last());
+			cairn_recs_parse_error(&a->recs, p, req ? "pip" : ci ? "pipeline" :
+					       claude ? "mcp" : "persist", cairn_error_last());
 			continue;
 		}
+		if (persist)
+			cairn_persist_parse(&a->recs, persist, p, b.data ? b.data : "", b.len,
+					    persist_key, a);
 		if (req)
 			cairn_pip_requirements(&a->recs, p, b.data, b.len);
 		if (ci)

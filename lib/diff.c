@@ -800,7 +800,9 @@ static const struct rec_kind rec_kinds[] = {
 	{ "npm_script",   { "log", "line", NULL } },
 	{ "package",      { "ecosystem", "project", "path", NULL } },
 	{ "process",      { "source", NULL } },
+	{ "registry_config", { "config", NULL } },
 	{ "requirement",  { "file", "name", NULL } },
+	{ "vscode_task",  { "config", "task", NULL } },
 };
 
 static const struct rec_kind *rec_kind_of(const char *type)

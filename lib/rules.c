@@ -293,8 +293,10 @@ static const cairn_rule rules[R__COUNT] = {
 		"Since the baseline a file was added or changed in a place that runs code later "
 		"on its own: a *.pth file in a site-packages folder, a Claude Code hook "
 		"(.claude/settings.json, .claude/settings.local.json), a new CI workflow "
-		"(.github/workflows/*.yml), .vscode/tasks.json, .npmrc, or an MCP client config "
-		"gaining a server. High for a .pth, a new hook or workflow; medium otherwise.",
+		"(.github/workflows/*.yml), a VS Code task that runs on folder open "
+		"(.vscode/tasks.json), a package registry or token in .npmrc, .yarnrc.yml or "
+		"pip.conf, or an MCP client config gaining a server. High for a .pth, a new hook "
+		"or workflow, a folder-open task, a registry pointed elsewhere; medium otherwise.",
 		"Malware persists where code runs without being called: Python runs the import "
 		"lines of every .pth at each start (the 2026 LiteLLM compromise), agents run "
 		"hook commands, editors run folderOpen tasks, CI runs workflows with the "
@@ -2034,14 +2036,136 @@ static const char *persist_place(const char *path, int added, int *high)
 	return NULL;
 }
 
+/* The url of key in a registry_config's registries, or NULL. */
+static const char *registry_of(const json_t *rec, const char *key)
+{
+	const json_t *l = jarr(rec, "registries");
+	size_t i;
+
+	for (i = 0; i < json_array_size(l); i++)
+		if (!strcmp(jstr_or(json_array_get(l, i), "key", ""), key))
+			return jstr(json_array_get(l, i), "url");
+	return NULL;
+}
+
+static const json_t *token_of(const json_t *rec, const char *key)
+{
+	const json_t *l = jarr(rec, "tokens");
+	size_t i;
+
+	for (i = 0; i < json_array_size(l); i++)
+		if (!strcmp(jstr_or(json_array_get(l, i), "key", ""), key))
+			return json_array_get(l, i);
+	return NULL;
+}
+
+static int folder_open(const json_t *task)
+{
+	return task && !strcmp(jstr_or(task, "run_on", ""), "folderOpen");
+}
+
+/*
+ * What the parsed places say changed (docs/RECORDS.md registry_config,
+ * vscode_task): a registry added or pointed elsewhere, a token added or
+ * replaced (by key and keyed hash; never a value), a task that runs when
+ * the folder opens.  Items go to evl; *count, *high and names as in
+ * persistence(); explained (an object used as a set) gets the config
+ * paths they explain, whose file-level item is then left out.
+ */
+static void persist_records(struct ctx *c, const json_t *recs, json_t *evl, size_t *dropped,
+			    size_t *count, int *high, cairn_buf *names, json_t *explained)
+{
+	size_t i, k;
+
+	for (i = 0; i < json_array_size(recs); i++) {
+		const json_t *rc = json_array_get(recs, i), *new = json_object_get(rc, "new");
+		const json_t *old = json_object_get(rc, "old");
+		const char *type = jstr_or(rc, "type", ""), *cfg;
+		int change = cairn_rec_change_parse(jstr(rc, "change"));
+		size_t before = json_array_size(evl) + *dropped;
+
+		if ((change != CAIRN_RC_ADDED && change != CAIRN_RC_CHANGED) || !json_is_object(new))
+			continue;
+		if (change != CAIRN_RC_CHANGED)
+			old = NULL;
+		cfg = jstr_or(new, "config", "?");
+		if (!strcmp(type, "vscode_task")) {
+			if (!folder_open(new) || (folder_open(old) &&
+			    json_equal(json_object_get(old, "command"), json_object_get(new, "command")) &&
+			    json_equal(json_object_get(old, "args"), json_object_get(new, "args"))))
+				continue;
+			*high = 1;
+			cairn_buf_clear(&c->tmp);
+			cairn_buf_addf(&c->tmp, "%s: task %s runs when the folder opens",
+				       !old ? "folder-open task added" : folder_open(old) ?
+				       "folder-open task's command changed" : "task made to run on folder open",
+				       jstr_or(new, "task", "?"));
+			cairn_buf_clear(&c->tmp2);
+			cairn_buf_addstr(&c->tmp2, jstr_or(new, "command", ""));
+			for (k = 0; k < json_array_size(jarr(new, "args")); k++)
+				cairn_buf_addf(&c->tmp2, " %s",
+					       json_string_value(json_array_get(jarr(new, "args"), k)) ?
+					       json_string_value(json_array_get(jarr(new, "args"), k)) : "?");
+			ev_add(evl, ev("source", "diff", "file", cfg, "detail", c->tmp.data,
+				       "text", c->tmp2.data, NULL), dropped);
+		} else if (!strcmp(type, "registry_config")) {
+			const json_t *l = jarr(new, "registries");
+
+			for (k = 0; k < json_array_size(l); k++) {
+				const char *key = jstr_or(json_array_get(l, k), "key", "?");
+				const char *url = jstr_or(json_array_get(l, k), "url", "?");
+				const char *was = old ? registry_of(old, key) : NULL;
+
+				if (was && !strcmp(was, url))
+					continue;
+				cairn_buf_clear(&c->tmp);
+				if (was) {
+					*high = 1;
+					cairn_buf_addf(&c->tmp, "registry changed: %s was %s, now %s", key, was, url);
+				} else {
+					cairn_buf_addf(&c->tmp, "registry added: %s = %s", key, url);
+				}
+				ev_add(evl, ev("source", "diff", "file", cfg, "detail", c->tmp.data, NULL), dropped);
+			}
+			l = jarr(new, "tokens");
+			for (k = 0; k < json_array_size(l); k++) {
+				const json_t *t = json_array_get(l, k);
+				const char *key = jstr_or(t, "key", "?");
+				const json_t *was = old ? token_of(old, key) : NULL;
+
+				if (was && jstr(was, "hmac_sha256") &&
+				    !strcmp(jstr_or(was, "hmac_sha256", ""), jstr_or(t, "hmac_sha256", "-")))
+					continue;
+				if (was && !jstr(was, "hmac_sha256") && jint(was, "length", -1) == jint(t, "length", -2))
+					continue;   /* no key: nothing tells the values apart */
+				cairn_buf_clear(&c->tmp);
+				cairn_buf_addf(&c->tmp, "%s: %s (a value of length %" JSON_INTEGER_FORMAT
+					       "; its keyed hash is in the snapshot)",
+					       was ? "token changed" : "token added", key, jint(t, "length", 0));
+				ev_add(evl, ev("source", "diff", "file", cfg, "detail", c->tmp.data, NULL), dropped);
+			}
+		} else {
+			continue;
+		}
+		if (json_array_size(evl) + *dropped == before)
+			continue;
+		if (!json_object_get(explained, cfg)) {
+			json_object_set_new(explained, cfg, json_true());
+			if (++*count <= 3)
+				cairn_buf_addf(names, "%s%s", *count > 1 ? ", " : "", cfg);
+		}
+	}
+}
+
 static void persistence(struct ctx *c, const json_t *diff)
 {
 	const json_t *changes = jarr(diff, "changes"), *recs = jarr(diff, "records");
-	json_t *evl = json_array();
-	size_t i, count = 0, dropped = 0;
+	json_t *evl = json_array(), *explained = json_object(), *revl = json_array();
+	size_t i, count = 0, dropped = 0, rdropped = 0;
 	int high = 0;
 	cairn_buf names = CAIRN_BUF_INIT;
 
+	persist_records(c, recs, revl, &rdropped, &count, &high, &names, explained);
 	for (i = 0; i < json_array_size(changes); i++) {
 		const json_t *ch = json_array_get(changes, i);
 		const char *path = jstr(ch, "path"), *kind = jstr(ch, "change"), *why;
@@ -2055,6 +2179,8 @@ static void persistence(struct ctx *c, const json_t *diff)
 			continue;
 		if (!(why = persist_place(path, k == CAIRN_DIFF_ADDED, &h)))
 			continue;
+		if (json_object_get(explained, path))
+			continue;   /* said more precisely by its records, below */
 		high |= h;
 		if (++count <= 3)
 			cairn_buf_addf(&names, "%s%s", count > 1 ? ", " : "", path);
@@ -2062,6 +2188,10 @@ static void persistence(struct ctx *c, const json_t *diff)
 		cairn_buf_addf(&c->tmp, "%s: %s", kind, why);
 		ev_add(evl, ev("source", "diff", "file", path, "detail", c->tmp.data, NULL), &dropped);
 	}
+	json_array_extend(evl, revl);
+	dropped += rdropped;
+	json_decref(revl);
+	json_decref(explained);
 	/* what the snapshots parsed: a hook command, an MCP server */
 	for (i = 0; i < json_array_size(recs); i++) {
 		const json_t *rc = json_array_get(recs, i), *new = json_object_get(rc, "new");
