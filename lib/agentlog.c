@@ -1265,7 +1265,10 @@ static size_t pend_key(cairn_buf *b, uint32_t server, int dir, const json_t *id)
 
 /* Drop the answered requests from the table (their slots are not
  * reused otherwise): a long log has any number of requests, only the ones
- * in flight are kept. */
+ * in flight are kept.  Compacting costs the whole table, so it runs only
+ * when it frees an eighth of it: a log that keeps the table full of
+ * unanswered requests (a hostile one can) would otherwise rebuild it for
+ * every new request, quadratic in the log's length. */
 static void pend_compact(struct al_stream *s)
 {
 	struct al_map old = s->pending;
@@ -1283,6 +1286,7 @@ static void pend_compact(struct al_stream *s)
 	free(s->pend);
 	s->pend = v;
 	s->npend = n;
+	s->nanswered = 0;
 	al_map_release(&old);
 }
 
@@ -1291,7 +1295,7 @@ static void pend_put(struct al_stream *s, cairn_buf *key, struct al_pending p)
 	long i = al_map_get(&s->pending, key->data, key->len);
 
 	if (i < 0) {
-		if (s->npend >= AL_MAX_PENDING)
+		if (s->npend >= AL_MAX_PENDING && s->nanswered >= AL_MAX_PENDING / 8)
 			pend_compact(s);
 		if (s->npend >= AL_MAX_PENDING) {
 			s->a->st.dropped++;
@@ -1303,6 +1307,8 @@ static void pend_put(struct al_stream *s, cairn_buf *key, struct al_pending p)
 		}
 		i = (long)s->npend++;
 		al_map_put(&s->pending, key->data, key->len, (uint32_t)i);
+	} else if (!s->pend[i].used) {
+		s->nanswered--;         /* the same id asked again */
 	}
 	p.used = 1;
 	s->pend[i] = p;
@@ -1315,6 +1321,7 @@ static struct al_pending *pend_take(struct al_stream *s, cairn_buf *key)
 	if (i < 0 || !s->pend[i].used)
 		return NULL;
 	s->pend[i].used = 0;
+	s->nanswered++;
 	return &s->pend[i];
 }
 

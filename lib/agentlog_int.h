@@ -55,6 +55,7 @@ struct al_stream {
 	struct al_map pending;  /* "server\0dir\0id" -> pending index */
 	struct al_pending *pend;
 	size_t npend, cappend;
+	size_t nanswered;      /* slots of pend[] whose request was answered */
 	uint64_t line_no;
 	/* Claude Desktop duplicate rule: servers whose lines to skip */
 	int skip_dup;
