@@ -36,6 +36,8 @@ struct slot {
 	int queued;               /* producer: to be QUEUED when published */
 	cairn_entry prev;         /* have_prev: a hashed regular file */
 	cairn_buf prev_line;      /* have_prev: its record line, as written */
+	int prev_raw;             /* prev_line not parsed yet (prev_parse()) */
+	long long prev_number;    /* its record number, for messages */
 	unsigned char prev_sha256[32];
 	unsigned char prev_xxh128[16];
 	uint64_t bytes_read;
@@ -44,6 +46,7 @@ struct slot {
 struct worker {
 	struct scan *sc;
 	cairn_hasher *hasher;
+	cairn_buf tmp;            /* prev_parse()'s scratch */
 	pthread_t thread;
 	int started;
 };
@@ -57,6 +60,8 @@ struct prev {
 	int finished;             /* reader returned 0 */
 	int64_t created_sec;
 	long created_nsec;
+	const char *path;         /* for messages */
+	cairn_buf tmp;            /* prev_check()'s scratch */
 };
 
 /*
@@ -99,6 +104,7 @@ struct scan {
 
 	struct worker *workers;
 	unsigned nworkers;
+	unsigned ncpu;            /* online CPUs (idle_core()) */
 	pthread_t emitter;
 	int emitter_started;
 	struct prev prev;
@@ -181,8 +187,14 @@ static int prev_open(struct prev *p, const char *path, const cairn_key *pubkey)
 	int rc;
 
 	memset(p, 0, sizeof(*p));
+	p->path = path;
 	if ((rc = cairn_snap_reader_open(&p->r, path, pubkey)) < 0)
 		return rc;
+	/* Entry lines come framed (path and kind, order, checksum) but not
+	 * parsed: a regular file's line is parsed by the worker that may
+	 * reuse it (prev_parse()), the others never are.  Parsing every
+	 * line on the walking thread was a fifth of its time. */
+	cairn_snap_reader_set_raw(p->r, 1);
 	created = json_string_value(json_object_get(cairn_snap_reader_header(p->r),
 						    "created"));
 	if (!created || cairn_rfc3339_parse(&p->created_sec, &p->created_nsec,
@@ -215,30 +227,63 @@ static int prev_advance(struct prev *p)
 	return 0;
 }
 
-/* The previous entry with exactly this path, or NULL.  *rc < 0 on error. */
-static const cairn_entry *prev_find(struct prev *p, const char *path,
-				    size_t len, int *rc)
+/* A framed record that no worker will parse (a directory, a file that
+ * is gone, anything the walk passed over) is still checked: a previous
+ * snapshot the reader would reject is rejected whichever lines are
+ * used.  The writer's own lines take the fast canonical check. */
+static int prev_check(struct prev *p)
 {
-	*rc = 0;
+	cairn_entry scratch;
+	int rc;
+
+	if (!p->rec.raw ||
+	    cairn_snap_entry_canonical(p->rec.line, p->rec.line_len, &p->tmp))
+		return 0;
+	cairn_entry_init(&scratch);
+	rc = cairn_snap_parse_entry(&scratch, p->path, p->rec.number,
+				    p->rec.line, p->rec.line_len, &p->tmp);
+	cairn_entry_release(&scratch);
+	return rc < 0 ? rc : 0;
+}
+
+/* The previous record (p->rec, an entry, raw or parsed) with exactly
+ * this path: 1, else 0; < 0 on error. */
+static int prev_find(struct prev *p, const char *path, size_t len)
+{
+	int rc;
+
 	for (;;) {
+		const char *pp;
+		size_t pl;
 		int c;
 
 		if (!p->have) {
 			if (p->entries_done)
-				return NULL;
-			if ((*rc = prev_advance(p)) < 0)
-				return NULL;
+				return 0;
+			if ((rc = prev_advance(p)) < 0)
+				return rc;
 			if (!p->have)
-				return NULL;
+				return 0;
 		}
-		c = cairn_path_cmp(p->rec.entry.path, p->rec.entry.path_len,
-				   path, len);
+		pp = p->rec.raw ? p->rec.raw_path : p->rec.entry.path;
+		pl = p->rec.raw ? p->rec.raw_path_len : p->rec.entry.path_len;
+		c = cairn_path_cmp(pp, pl, path, len);
 		if (c < 0) {
+			if ((rc = prev_check(p)) < 0)
+				return rc;
 			p->have = 0;
 			continue;
 		}
-		return c == 0 ? &p->rec.entry : NULL;
+		return c == 0;
 	}
+}
+
+/* The previous entry of a regular file may give its digests: it was
+ * hashed, not seen changing, had no error. */
+static int prev_usable(const cairn_entry *pe)
+{
+	return pe->type == CAIRN_T_FILE && (pe->flags & CAIRN_EF_HASHED) &&
+	       !(pe->flags & CAIRN_EF_CHANGED) && !pe->err;
 }
 
 /* Read the rest of the previous snapshot so that its trailer checksum (and
@@ -249,12 +294,17 @@ static int prev_finish(struct prev *p)
 
 	if (!p->r)
 		return 0;
+	if (p->have && (rc = prev_check(p)) < 0)
+		return rc;
+	p->have = 0;
 	while (!p->finished) {
 		rc = cairn_snap_reader_next(p->r, &p->rec);
 		if (rc < 0)
 			return rc;
 		if (rc == 0)
 			p->finished = 1;
+		else if (p->rec.kind == CAIRN_REC_ENTRY && (rc = prev_check(p)) < 0)
+			return rc;
 	}
 	return 0;
 }
@@ -413,8 +463,11 @@ static void drop_xattrs(cairn_entry *e)
 	e->xattr_count = 0;
 }
 
-/* A large file while another worker waits for work: its core can take
- * SHA-256 (cairn_hash_fd_split()). */
+/* A large file while a core has nothing to do: it can take SHA-256
+ * (cairn_hash_fd_split()).  Idle workers are not idle cores: there are
+ * four workers per CPU, and with two large files on two cores a helper
+ * each made four hashing threads on two cores (3,400 context switches
+ * for 1 GiB instead of 260, the same CPU time). */
 static int idle_core(struct scan *sc, const cairn_entry *e)
 {
 	int idle;
@@ -422,7 +475,7 @@ static int idle_core(struct scan *sc, const cairn_entry *e)
 	if (e->size < CAIRN_HASH_SPLIT_MIN)
 		return 0;
 	pthread_mutex_lock(&sc->mu);
-	idle = sc->idle > 0 && sc->q_head == sc->q_tail;
+	idle = sc->idle > 0 && sc->q_head == sc->q_tail && sc->busy < sc->ncpu;
 	pthread_mutex_unlock(&sc->mu);
 	return idle;
 }
@@ -442,6 +495,22 @@ static int complete_file(struct worker *wk, struct slot *s)
 	int dirfd = cairn_dirref_fd(s->dir);
 	int fd, rc;
 
+	if (s->have_prev && s->prev_raw) {
+		/* The line is the writer's (the reader checks the checksum
+		 * before the run may succeed) but not yet known to be
+		 * well-formed: a bad one fails the run, as the reader would,
+		 * whatever became of the file. */
+		rc = cairn_snap_parse_entry(&s->prev, sc->o->reuse_path,
+					    s->prev_number, s->prev_line.data,
+					    s->prev_line.len, &wk->tmp);
+		s->prev_raw = 0;
+		if (rc < 0) {
+			s->have_prev = 0;
+			return rc;
+		}
+		if (!prev_usable(&s->prev))
+			s->have_prev = 0;
+	}
 	if (s->deferred && !cairn_walk_stat_at(dirfd, name, e)) {
 		s->dropped = 1;   /* removed since the listing */
 		return 0;
@@ -515,7 +584,7 @@ static void *worker_main(void *arg)
 			cairn_dirref_put(s->dir);
 			s->dir = NULL;
 			cairn_entry_release(&s->prev);
-			s->have_prev = 0;
+			s->have_prev = s->prev_raw = 0;
 		}
 		t1 = now_ns();
 		pthread_mutex_lock(&sc->mu);
@@ -832,27 +901,33 @@ static int dispatch(struct scan *sc, cairn_walker *wk, struct slot *s,
 	int rc;
 
 	s->deferred = deferred;
-	s->dropped = s->have_prev = s->racy = s->reusable = s->reused = 0;
+	s->dropped = s->have_prev = s->prev_raw = s->racy = s->reusable = s->reused = 0;
 	if (e->type != CAIRN_T_FILE || e->err) {
 		publish(sc, s, 0);
 		return 0;
 	}
 	if (sc->use_prev) {
-		const cairn_entry *pe = prev_find(&sc->prev, e->path, e->path_len, &rc);
+		cairn_record *rec = &sc->prev.rec;
 
-		if (rc < 0)
+		if ((rc = prev_find(&sc->prev, e->path, e->path_len)) < 0)
 			return rc;
-		if (pe && pe->type == CAIRN_T_FILE && (pe->flags & CAIRN_EF_HASHED) &&
-		    !(pe->flags & CAIRN_EF_CHANGED) && !pe->err) {
-			/* The walk's next paths are greater: the reader
-			 * never needs this one again. */
+		/* The walk's next paths are greater: the reader never needs
+		 * this record again. */
+		if (rc && rec->raw && rec->raw_type == CAIRN_T_FILE) {
+			cairn_buf_clear(&s->prev_line);
+			cairn_buf_add(&s->prev_line, rec->line, rec->line_len);
+			s->prev_number = rec->number;
+			s->prev_raw = 1;
+			s->have_prev = 1;
+			sc->prev.have = 0;
+		} else if (rc && !rec->raw && prev_usable(&rec->entry)) {
 			cairn_snap_reader_take_entry(sc->prev.r, &s->prev);
 			cairn_buf_clear(&s->prev_line);
 			if (sc->raw_lines)
-				cairn_buf_add(&s->prev_line, sc->prev.rec.line,
-					      sc->prev.rec.line_len);
-			sc->prev.have = 0;
+				cairn_buf_add(&s->prev_line, rec->line, rec->line_len);
+			s->prev_raw = 0;
 			s->have_prev = 1;
+			sc->prev.have = 0;
 		}
 	}
 	s->dir = cairn_walker_dirref(wk);
@@ -946,6 +1021,11 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 	pthread_cond_init(&sc.quiet_cv, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &sc.last_progress);
 	sc.min_share = 1;
+	{
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		sc.ncpu = n > 0 ? (unsigned)n : 1;
+	}
 
 	if ((rc = cairn_walker_new(&wk, root, &o->walk)) < 0)
 		goto done;
@@ -960,6 +1040,7 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 	sc.nworkers = jobs;
 	for (i = 0; i < jobs; i++) {
 		sc.workers[i].sc = &sc;
+		cairn_buf_init(&sc.workers[i].tmp);
 		if ((rc = cairn_hasher_new(&sc.workers[i].hasher)) < 0)
 			goto done;
 		if (pthread_create(&sc.workers[i].thread, NULL, worker_main,
@@ -1030,11 +1111,14 @@ done:
 		cairn_entry_release(&s->e);
 		cairn_entry_release(&s->prev);
 	}
-	for (i = 0; i < sc.nworkers; i++)
+	for (i = 0; i < sc.nworkers; i++) {
 		cairn_hasher_free(sc.workers[i].hasher);
+		cairn_buf_release(&sc.workers[i].tmp);
+	}
 	free(sc.workers);
 	if (sc.prev.r)
 		cairn_snap_reader_free(sc.prev.r);
+	cairn_buf_release(&sc.prev.tmp);
 	cairn_walker_free(wk);
 	pthread_mutex_destroy(&sc.mu);
 	pthread_mutex_destroy(&sc.cb_mu);
