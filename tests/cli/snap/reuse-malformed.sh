@@ -1,0 +1,60 @@
+#!/bin/sh
+# --reuse parses a previous regular file's line only when the file may take
+# its digests (the walk frames lines, a worker parses them): a line with a
+# valid checksum but a malformed field still fails the run (exit 2, the
+# snapshot and record named, nothing written), for a file that is reused
+# and for one whose metadata changed.  A well-formed previous snapshot
+# still gives the entries of a full run.
+. "$CAIRN_SRC/tests/cli/lib.sh"
+need python3 python3
+mkdir -p tree/d
+i=0
+while [ $i -lt 20 ]; do printf 'content %d\n' $i > tree/d/f$i; i=$((i + 1)); done
+sleep 0.05   # let the previous snapshot start strictly after the writes
+cairn-snap -q tree -o prev.cairn
+# forge FILE PATH FIELD VALUE: prev.cairn with PATH's FIELD replaced by
+# VALUE (raw JSON) and the trailer's checksum recomputed, as an attacker
+# without the signing key could do
+forge() {
+	python3 - "$@" <<'PY'
+import hashlib, json, subprocess, sys
+out, path, field, value = sys.argv[1:5]
+lines = subprocess.run(["zstdcat", "prev.cairn"], check=True,
+                       capture_output=True).stdout.split(b"\n")[:-1]
+body = []
+found = False
+for line in lines[:-1]:
+    rec = json.loads(line)
+    if rec.get("path") == path:
+        rec[field] = json.loads(value)
+        line = json.dumps(rec, separators=(",", ":")).encode()
+        found = True
+    body.append(line)
+if not found:
+    sys.exit("forge: no entry " + path)
+trailer = json.loads(lines[-1])
+trailer["sha256"] = hashlib.sha256(b"".join(l + b"\n" for l in body)).hexdigest()
+data = b"".join(l + b"\n" for l in body) + json.dumps(trailer, separators=(",", ":")).encode() + b"\n"
+subprocess.run(["zstd", "-q", "-f", "-o", out], input=data, check=True)
+PY
+}
+forge bad-digest.cairn d/f3 sha256 '"zz"'
+run cairn-snap -q --reuse bad-digest.cairn tree -o out1.cairn
+[ ! -e out1.cairn ] || fail "malformed previous line: out1.cairn written"
+printf 'changed\n' > tree/d/f5
+forge bad-changed.cairn d/f5 xxh128 '"not hex"'
+run cairn-snap -q --reuse bad-changed.cairn tree -o out2.cairn
+[ ! -e out2.cairn ] || fail "malformed previous line: out2.cairn written"
+# the unforged previous snapshot: same entries as a full run
+run cairn-snap -q --reuse prev.cairn tree -o inc.cairn
+cairn-snap -q tree -o full.cairn
+zstdcat inc.cairn | sed '1d;$d' > inc.body
+zstdcat full.cairn | sed '1d;$d' | cmp - inc.body || fail "reuse differs from a full run"
+# lines no worker parses are checked too: a directory's, a removed file's
+forge bad-dir.cairn d mode '"zz"'
+run cairn-snap -q --reuse bad-dir.cairn tree -o out3.cairn
+[ ! -e out3.cairn ] || fail "malformed previous directory line: out3.cairn written"
+rm tree/d/f9
+forge bad-gone.cairn d/f9 size '-1'
+run cairn-snap -q --reuse bad-gone.cairn tree -o out4.cairn
+[ ! -e out4.cairn ] || fail "malformed previous line of a removed file: out4.cairn written"
