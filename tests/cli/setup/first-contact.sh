@@ -42,10 +42,15 @@ SH
 chmod +x "$stand"/*
 
 # make as a user would type it, in the source tree, with the build folders
-# of this test run (already built: nothing is compiled again)
+# of this test run (already built: nothing is compiled again).  Nothing of
+# the make running this suite may leak in: debian/rules runs `make check
+# CAIRN_DEPS_RAN=1`, and make exports a command-line variable to its
+# recipes, so inside dpkg-buildpackage the "fresh machine" below inherited
+# CAIRN_DEPS_RAN=1 and stopped at "missing libraries after deps" instead
+# of running deps (the package build with its tests failed here).
 build=${CAIRN_TOOLS%/tests/tools}
 mk() {
-	(unset MAKEFLAGS MFLAGS MAKELEVEL
+	(unset MAKEFLAGS MFLAGS MAKELEVEL CAIRN_DEPS_RAN
 	 cd "$CAIRN_SRC" && PATH="$stand:$PATH" DEMO_OUT="$PWD_OUT" \
 		make "$@" BUILD="$build" BIN="$CAIRN_BIN")
 }
