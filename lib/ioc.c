@@ -28,12 +28,54 @@ struct item {
 	unsigned char prefix;   /* bits */
 };
 
+/* The strings of the items live in blocks that never move (a pointer
+ * into one stays valid), one allocation per 1 MiB instead of four per
+ * line: a million indicators cost their bytes, not their malloc headers. */
+struct block {
+	struct block *next;
+	size_t used, cap;
+	char data[];
+};
+
+#define BLOCK_SIZE (1u << 20)
+
 struct cairn_ioc_set {
 	struct item *items;
 	size_t n, cap;
 	size_t count[CAIRN_IOC__TYPES];
 	int sorted;
+	struct block *blocks;
 };
+
+static char *set_strndup(cairn_ioc_set *s, const char *p, size_t n)
+{
+	struct block *b = s->blocks;
+	char *out;
+
+	if (!b || b->cap - b->used < n + 1) {
+		size_t cap = n + 1 > BLOCK_SIZE ? n + 1 : BLOCK_SIZE;
+
+		b = cairn_malloc(sizeof(*b) + cap);
+		b->used = 0;
+		b->cap = cap;
+		b->next = s->blocks;
+		s->blocks = b;
+	}
+	out = b->data + b->used;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	b->used += n + 1;
+	return out;
+}
+
+/* A malloc'd string moved into the set's blocks. */
+static char *set_take(cairn_ioc_set *s, char *str)
+{
+	char *out = str ? set_strndup(s, str, strlen(str)) : NULL;
+
+	free(str);
+	return out;
+}
 
 static const char *const type_name[CAIRN_IOC__TYPES] = {
 	"npm", "pypi", "sha256", "host", "ip", "url"
@@ -47,15 +89,13 @@ int cairn_ioc_set_new(cairn_ioc_set **out)
 
 void cairn_ioc_set_free(cairn_ioc_set *s)
 {
-	size_t i;
+	struct block *b;
 
 	if (!s)
 		return;
-	for (i = 0; i < s->n; i++) {
-		free((char *)s->items[i].ioc.text);
-		free((char *)s->items[i].ioc.note);
-		free(s->items[i].key);
-		free(s->items[i].version);
+	while ((b = s->blocks) != NULL) {
+		s->blocks = b->next;
+		free(b);
 	}
 	free(s->items);
 	free(s);
@@ -239,7 +279,7 @@ static struct item *add_item(cairn_ioc_set *s)
 
 /* One indicator (no spaces, type prefix included); fills *it or returns a
  * reason. */
-static const char *parse_indicator(struct item *it, const char *p, size_t n)
+static const char *parse_indicator(cairn_ioc_set *s, struct item *it, const char *p, size_t n)
 {
 	const char *colon = memchr(p, ':', n), *v;
 	size_t tlen, vlen, i;
@@ -271,14 +311,14 @@ static const char *parse_indicator(struct item *it, const char *p, size_t n)
 
 			if (!npm_name_ok(v, nl))
 				return "not an npm package name";
-			it->version = cairn_strndup(at + 1, vlen - nl - 1);
+			it->version = set_strndup(s, at + 1, vlen - nl - 1);
 			if (!cairn_semver_valid(it->version))
 				return "not a SemVer version (npm:name@1.2.3)";
-			it->key = cairn_strndup(v, nl);
+			it->key = set_strndup(s, v, nl);
 		} else {
 			if (!npm_name_ok(v, vlen))
 				return "not an npm package name";
-			it->key = cairn_strndup(v, vlen);
+			it->key = set_strndup(s, v, vlen);
 		}
 		break;
 	}
@@ -299,9 +339,9 @@ static const char *parse_indicator(struct item *it, const char *p, size_t n)
 		}
 		cairn_osv_name_normalize(&norm, CAIRN_OSV_PYPI, name);
 		free(name);
-		it->key = cairn_buf_detach(&norm, NULL);
+		it->key = set_take(s, cairn_buf_detach(&norm, NULL));
 		if (eq) {
-			it->version = cairn_strndup(eq + 2, vlen - (size_t)(eq - v) - 2);
+			it->version = set_strndup(s, eq + 2, vlen - (size_t)(eq - v) - 2);
 			if (!cairn_pep440_valid(it->version))
 				return "not a PEP 440 version (pypi:name==1.2.3)";
 		}
@@ -313,7 +353,7 @@ static const char *parse_indicator(struct item *it, const char *p, size_t n)
 		for (i = 0; i < 64; i++)
 			if (!isxdigit((unsigned char)v[i]))
 				return "not 64 hex digits";
-		it->key = lower_dup(v, vlen);
+		it->key = set_take(s, lower_dup(v, vlen));
 		break;
 	case CAIRN_IOC_HOST: {
 		int wild = vlen > 2 && v[0] == '*' && v[1] == '.';
@@ -325,11 +365,12 @@ static const char *parse_indicator(struct item *it, const char *p, size_t n)
 		if (h[hl - 1] == '.')
 			hl--;
 		/* a domain's key starts with '.' so that it sorts apart */
-		it->key = cairn_malloc(hl + 2);
+		/* h - 1 is a byte of the line (':' or the '.' of "*."),
+		 * overwritten: the key is the marker and the name */
+		it->key = set_strndup(s, h - 1, hl + 1);
 		it->key[0] = wild ? '.' : '=';
 		for (i = 0; i < hl; i++)
 			it->key[i + 1] = (char)tolower((unsigned char)h[i]);
-		it->key[hl + 1] = '\0';
 		break;
 	}
 	case CAIRN_IOC_IP: {
@@ -363,7 +404,7 @@ static const char *parse_indicator(struct item *it, const char *p, size_t n)
 		break;
 	}
 	case CAIRN_IOC_URL:
-		it->key = url_key(v, vlen);
+		it->key = set_take(s, url_key(v, vlen));
 		if (!it->key)
 			return "not an http:// or https:// URL";
 		break;
@@ -371,12 +412,9 @@ static const char *parse_indicator(struct item *it, const char *p, size_t n)
 	return NULL;
 }
 
+/* The strings stay in the set's blocks until it is freed. */
 static void item_release(struct item *it)
 {
-	free((char *)it->ioc.text);
-	free((char *)it->ioc.note);
-	free(it->key);
-	free(it->version);
 	memset(it, 0, sizeof(*it));
 }
 
@@ -402,10 +440,57 @@ static int item_cmp(const void *a_, const void *b_)
 	return strcmp(a->key, b->key);
 }
 
+/* Sort the items without a second copy of the table (glibc's qsort
+ * merges through a temporary array as large as the table): sort their
+ * indices, then move each item to its place along the permutation's
+ * cycles. */
+static int index_cmp(const void *a, const void *b, void *items)
+{
+	const struct item *it = items;
+
+	return item_cmp(&it[*(const uint32_t *)a], &it[*(const uint32_t *)b]);
+}
+
+static void sort_items(cairn_ioc_set *s)
+{
+	uint32_t *idx = cairn_calloc(s->n, sizeof(*idx));
+	struct item tmp;
+	size_t i, j, k;
+
+	for (i = 0; i < s->n; i++)
+		idx[i] = (uint32_t)i;
+	qsort_r(idx, s->n, sizeof(*idx), index_cmp, s->items);
+	/* items[i] must become items[idx[i]] */
+	for (i = 0; i < s->n; i++) {
+		if (idx[i] == i)
+			continue;
+		tmp = s->items[i];
+		for (j = i; (k = idx[j]) != i; j = k) {
+			s->items[j] = s->items[k];
+			idx[j] = (uint32_t)j;
+		}
+		s->items[j] = tmp;
+		idx[j] = (uint32_t)j;
+	}
+	free(idx);
+}
+
 int cairn_ioc_set_parse(cairn_ioc_set *s, const char *data, size_t len, const char *label)
 {
-	size_t off = 0, before = s->n;
+	size_t off = 0, before = s->n, lines = 1;
 	unsigned line = 0;
+	const char *nlp;
+
+	/* the table is sized once (a doubling realloc would need the old
+	 * and the new table at once) */
+	for (nlp = data; (nlp = memchr(nlp, '\n', len - (size_t)(nlp - data))) != NULL; nlp++)
+		lines++;
+	if (lines > CAIRN_IOC_COUNT_MAX)
+		lines = CAIRN_IOC_COUNT_MAX;
+	if (s->cap < s->n + lines) {
+		s->cap = s->n + lines;
+		s->items = cairn_realloc(s->items, s->cap * sizeof(*s->items));
+	}
 
 	while (off < len) {
 		const char *p = data + off, *nl = memchr(p, '\n', len - off);
@@ -450,12 +535,12 @@ int cairn_ioc_set_parse(cairn_ioc_set *s, const char *data, size_t len, const ch
 			goto bad;
 		}
 		it = add_item(s);
-		why = parse_indicator(it, p, ilen);
+		why = parse_indicator(s, it, p, ilen);
 		if (why) {
 			item_release(it);
 			goto bad;
 		}
-		it->ioc.text = cairn_strndup(p, ilen);
+		it->ioc.text = set_strndup(s, p, ilen);
 		if (tab) {
 			const char *q = tab + 1;
 			size_t ql = n - (size_t)(q - p);
@@ -464,9 +549,9 @@ int cairn_ioc_set_parse(cairn_ioc_set *s, const char *data, size_t len, const ch
 				q++;
 				ql--;
 			}
-			it->ioc.note = cairn_strndup(q, ql);
+			it->ioc.note = ql ? set_strndup(s, q, ql) : "";
 		} else {
-			it->ioc.note = cairn_strdup("");
+			it->ioc.note = "";   /* not allocated: most lines have none */
 		}
 		it->ioc.line = line;
 		s->count[it->ioc.type]++;
@@ -482,7 +567,7 @@ bad:
 		return cairn_error_set(CAIRN_EFORMAT, "ioc '%s': line %u: %s", label, line, why);
 	}
 	if (s->n)   /* an empty list has no table to sort (NULL base) */
-		qsort(s->items, s->n, sizeof(*s->items), item_cmp);
+		sort_items(s);
 	return 0;
 }
 

@@ -15,8 +15,11 @@
  * line (CAIRN_EFORMAT), never a skipped indicator, because an indicator
  * list that silently lost an entry would make a "clean" verdict wrong.
  * Lines are capped (8 KiB), as are the file (256 MiB) and the count (16M).
- * Memory: the file's bytes plus 16 bytes an indicator; lookups are binary
- * searches (CIDR blocks shorter than a host address: a linear scan).
+ * Memory: the strings in 1 MiB blocks, a 72-byte table entry an
+ * indicator, sorted in place; while loading, also the file's bytes (a list
+ * of 1,000,000 indicators, 37 MB: 187 MB peak for the whole cairn-report
+ * run).  Lookups are binary searches (CIDR blocks shorter than a host
+ * address: a linear scan).
  */
 #ifndef CAIRN_IOC_H
 #define CAIRN_IOC_H

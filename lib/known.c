@@ -241,6 +241,10 @@ int cairn_known_load_advisories(cairn_known *k, const char *path)
 	s->stats.kept = after->kept - before.kept;
 	s->stats.withdrawn = after->withdrawn - before.withdrawn;
 	s->stats.invalid = after->invalid - before.invalid;
+	s->stats.too_big = after->too_big - before.too_big;
+	s->stats.too_deep = after->too_deep - before.too_deep;
+	s->stats.bad_utf8 = after->bad_utf8 - before.bad_utf8;
+	s->stats.over_cap = after->over_cap - before.over_cap;
 	s->stats.skipped_fast = after->skipped_fast - before.skipped_fast;
 	return 0;
 }
@@ -302,6 +306,29 @@ void cairn_known_set_detail(cairn_buf *out, const cairn_known *k, size_t i)
 		       "%llu withdrawn (ignored), %llu unreadable (skipped)",
 		       (unsigned long long)s->files, (unsigned long long)s->kept,
 		       (unsigned long long)s->withdrawn, (unsigned long long)s->invalid);
+	/* why, when a cap or the encoding was the reason */
+	if (s->too_big || s->too_deep || s->bad_utf8 || s->over_cap) {
+		const char *sep = "";
+
+		cairn_buf_addstr(out, ": ");
+		if (s->too_big) {
+			cairn_buf_addf(out, "%llu over %u MiB", (unsigned long long)s->too_big,
+				       CAIRN_OSV_FILE_MAX >> 20);
+			sep = ", ";
+		}
+		if (s->too_deep) {
+			cairn_buf_addf(out, "%s%llu nested too deep", sep,
+				       (unsigned long long)s->too_deep);
+			sep = ", ";
+		}
+		if (s->bad_utf8) {
+			cairn_buf_addf(out, "%s%llu not UTF-8", sep, (unsigned long long)s->bad_utf8);
+			sep = ", ";
+		}
+		if (s->over_cap)
+			cairn_buf_addf(out, "%s%llu over %u events in a range or 100000 versions",
+				       sep, (unsigned long long)s->over_cap, CAIRN_OSV_EVENTS_MAX);
+	}
 }
 
 /* ---------------------------------------------------------------- scan */

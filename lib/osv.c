@@ -410,6 +410,19 @@ static void aff_release(struct aff *a)
 	memset(a, 0, sizeof(*a));
 }
 
+/* The summary cut to SUMMARY_MAX bytes on a character boundary (it is
+ * valid UTF-8, as jansson checked: back off continuation bytes), so that
+ * every JSON document it goes into stays valid. */
+static char *cut_summary(const char *s)
+{
+	size_t n = strnlen(s, SUMMARY_MAX);
+
+	if (s[n])
+		while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	return cairn_strndup(s, n);
+}
+
 /* One advisory document. */
 static void take_advisory(cairn_osv_db *db, const char *data, size_t len,
 			  const char *source)
@@ -423,6 +436,10 @@ static void take_advisory(cairn_osv_db *db, const char *data, size_t len,
 
 	if (!o || !json_is_object(o) || !(id = cairn_json_str(o, "id")) || !*id) {
 		db->st.invalid++;
+		if (!o && json_error_code(&err) == json_error_stack_overflow)
+			db->st.too_deep++;
+		else if (!o && json_error_code(&err) == json_error_invalid_utf8)
+			db->st.bad_utf8++;
 		json_decref(o);
 		return;
 	}
@@ -477,6 +494,7 @@ static void take_advisory(cairn_osv_db *db, const char *data, size_t len,
 		while (db->naffs > first_aff)
 			aff_release(&db->affs[--db->naffs]);
 		db->st.invalid++;
+		db->st.over_cap++;
 	} else if (db->naffs > first_aff) {
 		struct adv *adv;
 		const char *summary = cairn_json_str_or(o, "summary", "");
@@ -488,7 +506,7 @@ static void take_advisory(cairn_osv_db *db, const char *data, size_t len,
 		adv = &db->advs[db->nadvs++];
 		memset(adv, 0, sizeof(*adv));
 		adv->id = cairn_strdup(id);
-		adv->summary = cairn_strndup(summary, strnlen(summary, SUMMARY_MAX));
+		adv->summary = cut_summary(summary);
 		adv->source = cairn_strdup(source);
 		adv->malicious = is_malicious(o);
 		grade(adv, o);
@@ -563,7 +581,7 @@ static int ends_with(const char *s, const char *suffix)
 }
 
 /* Read the regular file open on fd into b (at most CAIRN_OSV_FILE_MAX);
- * 0 or -1 (too big, not regular, read error). */
+ * 0, -1 (not regular, read error) or -2 (too big: never read). */
 static int read_fd(cairn_buf *b, int fd)
 {
 	struct stat st;
@@ -571,11 +589,13 @@ static int read_fd(cairn_buf *b, int fd)
 	ssize_t n;
 
 	cairn_buf_clear(b);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > CAIRN_OSV_FILE_MAX)
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return -1;
+	if (st.st_size > CAIRN_OSV_FILE_MAX)
+		return -2;
 	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
 		if (b->len + (size_t)n > CAIRN_OSV_FILE_MAX)
-			return -1;
+			return -2;
 		cairn_buf_add(b, chunk, (size_t)n);
 	}
 	return n < 0 ? -1 : 0;
@@ -593,7 +613,7 @@ static void load_dir(cairn_osv_db *db, int dfd, cairn_buf *path, int depth, cair
 	}
 	while ((de = readdir(d)) != NULL && db->st.files < CAIRN_OSV_FILES_MAX) {
 		struct stat st;
-		int fd;
+		int fd, r;
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
@@ -610,10 +630,13 @@ static void load_dir(cairn_osv_db *db, int dfd, cairn_buf *path, int depth, cair
 			db->st.files++;
 			fd = openat(dirfd(d), de->d_name,
 				    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-			if (fd < 0 || read_fd(data, fd) < 0)
+			r = fd < 0 ? -1 : read_fd(data, fd);
+			if (r < 0) {
 				db->st.invalid++;
-			else
+				db->st.too_big += r == -2;
+			} else {
 				take_bytes(db, data->data ? data->data : "", data->len, path->data);
+			}
 			if (fd >= 0)
 				close(fd);
 		}
@@ -625,14 +648,15 @@ static void load_dir(cairn_osv_db *db, int dfd, cairn_buf *path, int depth, cair
 
 static int load_zip(cairn_osv_db *db, const char *path, cairn_buf *data)
 {
-	int zerr = 0;
+	int zerr = 0, rc = 0;
 	zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
 	zip_int64_t n, i;
 	cairn_buf label = CAIRN_BUF_INIT;
+	struct stat st;
+	uint64_t inflated = 0, budget;
 
 	if (!z) {
 		zip_error_t e;
-		int rc;
 
 		zip_error_init_with_code(&e, zerr);
 		rc = cairn_error_set(CAIRN_EFORMAT, "advisories '%s': not a readable zip: %s",
@@ -640,10 +664,16 @@ static int load_zip(cairn_osv_db *db, const char *path, cairn_buf *data)
 		zip_error_fini(&e);
 		return rc;
 	}
+	/* the work a zip can cause is bounded by its size: each member
+	 * stops at CAIRN_OSV_FILE_MAX, the members together at a ratio no
+	 * real advisory set comes near */
+	budget = (stat(path, &st) == 0 ? (uint64_t)st.st_size : 0) * CAIRN_OSV_ZIP_RATIO +
+		 CAIRN_OSV_ZIP_SLACK;
 	n = zip_get_num_entries(z, 0);
 	for (i = 0; i < n && db->st.files < CAIRN_OSV_FILES_MAX; i++) {
 		const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
 		zip_file_t *f;
+		zip_stat_t zs;
 		char chunk[65536];
 		zip_int64_t got;
 		int over = 0;
@@ -653,6 +683,14 @@ static int load_zip(cairn_osv_db *db, const char *path, cairn_buf *data)
 		if (!name || !ends_with(name, ".json"))
 			continue;
 		db->st.files++;
+		/* a member that says it is too big is not inflated at all */
+		zip_stat_init(&zs);
+		if (zip_stat_index(z, (zip_uint64_t)i, 0, &zs) == 0 &&
+		    (zs.valid & ZIP_STAT_SIZE) && zs.size > CAIRN_OSV_FILE_MAX) {
+			db->st.invalid++;
+			db->st.too_big++;
+			continue;
+		}
 		f = zip_fopen_index(z, (zip_uint64_t)i, 0);
 		if (!f) {
 			db->st.invalid++;
@@ -661,6 +699,7 @@ static int load_zip(cairn_osv_db *db, const char *path, cairn_buf *data)
 		cairn_buf_clear(data);
 		/* the stored size may lie (a bomb): count what inflates */
 		while ((got = zip_fread(f, chunk, sizeof(chunk))) > 0) {
+			inflated += (uint64_t)got;
 			if (data->len + (size_t)got > CAIRN_OSV_FILE_MAX) {
 				over = 1;
 				break;
@@ -668,17 +707,29 @@ static int load_zip(cairn_osv_db *db, const char *path, cairn_buf *data)
 			cairn_buf_add(data, chunk, (size_t)got);
 		}
 		zip_fclose(f);
+		if (inflated > budget) {
+			rc = cairn_error_set(CAIRN_EFORMAT, "advisories '%s': member %lld inflates "
+					     "the zip past %u times its size: refused as a zip bomb",
+					     path, (long long)i + 1, CAIRN_OSV_ZIP_RATIO);
+			break;
+		}
 		if (over || got < 0) {
 			db->st.invalid++;
+			db->st.too_big += over;
 			continue;
 		}
+		/* the member's name labels its advisory: escaped unless UTF-8 */
 		cairn_buf_clear(&label);
-		cairn_buf_addf(&label, "%s:%s", path, name);
+		cairn_buf_addf(&label, "%s:", path);
+		if (cairn_utf8_valid(name, strlen(name)))
+			cairn_buf_addstr(&label, name);
+		else
+			cairn_escape_bytes(&label, name, strlen(name));
 		take_bytes(db, data->data ? data->data : "", data->len, label.data);
 	}
 	zip_discard(z);
 	cairn_buf_release(&label);
-	return 0;
+	return rc;
 }
 
 void cairn_osv_db_load_mem(cairn_osv_db *db, const char *data, size_t len,
@@ -695,7 +746,7 @@ int cairn_osv_db_load(cairn_osv_db *db, const char *path)
 {
 	cairn_buf data = CAIRN_BUF_INIT, p = CAIRN_BUF_INIT;
 	struct stat st;
-	int fd, rc = 0;
+	int fd, r, rc = 0;
 
 	if (stat(path, &st) < 0)
 		return cairn_error_set(CAIRN_EIO, "advisories '%s': %s", path, strerror(errno));
@@ -716,7 +767,12 @@ int cairn_osv_db_load(cairn_osv_db *db, const char *path)
 			return cairn_error_set(CAIRN_EIO, "advisories '%s': %s", path,
 					       strerror(errno));
 		db->st.files++;
-		if (read_fd(&data, fd) < 0)
+		r = read_fd(&data, fd);
+		if (r == -2)
+			rc = cairn_error_set(CAIRN_EFORMAT, "advisories '%s': %lld bytes, over the "
+					     "%u MiB of one advisory", path, (long long)st.st_size,
+					     CAIRN_OSV_FILE_MAX >> 20);
+		else if (r < 0)
 			rc = cairn_error_set(CAIRN_EFORMAT,
 					     "advisories '%s': not a regular file of at most %u bytes",
 					     path, CAIRN_OSV_FILE_MAX);

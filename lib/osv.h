@@ -33,6 +33,10 @@
 #define CAIRN_OSV_FILE_MAX   (8u << 20)   /* bytes of one advisory */
 #define CAIRN_OSV_EVENTS_MAX 4096         /* events of one range */
 #define CAIRN_OSV_FILES_MAX  2000000u     /* files of one folder or zip */
+/* A zip may inflate to at most RATIO times its size plus SLACK (OSV JSON
+ * deflates about 5:1; a bomb, 1000:1). */
+#define CAIRN_OSV_ZIP_RATIO  64u
+#define CAIRN_OSV_ZIP_SLACK  (64u << 20)
 
 /* Ecosystems whose ranges cairn evaluates. */
 enum cairn_osv_ecosystem {
@@ -57,6 +61,14 @@ typedef struct cairn_osv_stats {
 	uint64_t withdrawn;      /* ignored: "withdrawn" set */
 	uint64_t invalid;        /* not JSON, not an OSV object, over a cap */
 	uint64_t skipped_fast;   /* never parsed: named no wanted package */
+	/* why, for some of the invalid ones: */
+	uint64_t too_big;        /* over CAIRN_OSV_FILE_MAX (a zip member: as
+	                          * it inflates, whatever its header says) */
+	uint64_t too_deep;       /* nested deeper than the JSON parser's
+	                          * limit (2048 levels) */
+	uint64_t bad_utf8;       /* not valid UTF-8 */
+	uint64_t over_cap;       /* a range over CAIRN_OSV_EVENTS_MAX events,
+	                          * or over 100,000 listed versions */
 } cairn_osv_stats;
 
 typedef struct cairn_osv_db cairn_osv_db;
@@ -70,7 +82,9 @@ void cairn_osv_db_want(cairn_osv_db *db, int eco, const char *name);
  * Load path: a folder (recursive; symlinks are not followed), a .zip, or
  * one JSON file.  Bad advisories are counted in the stats, not errors;
  * CAIRN_EIO / CAIRN_EFORMAT only when path itself cannot be read (the
- * message names it).
+ * message names it), and for a zip whose members inflate to more than
+ * CAIRN_OSV_ZIP_RATIO times its size plus CAIRN_OSV_ZIP_SLACK (a zip
+ * bomb: refused whole, since the advisories it held cannot all be read).
  */
 int cairn_osv_db_load(cairn_osv_db *db, const char *path);
 /* One advisory document held in memory (a store blob, a fuzz input);
