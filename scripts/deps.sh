@@ -14,8 +14,15 @@
 # libyaml-dev: pnpm-lock.yaml and .modules.yaml (YAML lockfiles).
 # cmark-gfm: tests/cli/report/markdown-render renders report.md with a real
 # CommonMark (GitHub-flavoured) implementation.
+# DuckDB: tests/cli/snap/fleet-sql runs docs/FLEET.md's SQL over stored
+# snapshots.  Debian 12 has no DuckDB package; the npm registry's
+# @duckdb/node-api carries the prebuilt library (Linux x86_64 and aarch64),
+# installed pinned with npm (Debian's npm, which brings nodejs, when no npm
+# is on PATH) into CAIRN_DUCKDB_DIR (/usr/local/lib/cairn-duckdb).
 # Optional (bench): set CAIRN_DEPS_EXTRA=1 or run with --all.
 set -eu
+DUCKDB_DIR=${CAIRN_DUCKDB_DIR:-/usr/local/lib/cairn-duckdb}
+DUCKDB_PKG=@duckdb/node-api@1.5.6-r.1
 
 BASE="build-essential pkg-config libgit2-dev libzstd-dev libssl-dev libxxhash-dev
 libpcap-dev libjansson-dev zlib1g-dev libpsl-dev libzip-dev libyaml-dev check jq zstd git gzip coreutils python3 xxhash
@@ -28,21 +35,42 @@ if [ "${1:-}" = "--all" ] || [ "${CAIRN_DEPS_EXTRA:-0}" = 1 ]; then
 	want="$BASE $EXTRA"
 fi
 
+duckdb=0
+case "$(uname -m)" in
+x86_64 | aarch64)
+	[ -f "$DUCKDB_DIR/node_modules/@duckdb/node-api/package.json" ] || duckdb=1 ;;
+esac
+if [ $duckdb = 1 ] && ! command -v npm >/dev/null 2>&1; then
+	want="$want npm"
+fi
+
 missing=""
 for p in $want; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" = 0 ]; then
+		echo "deps: installing$missing" >&2
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq >&2
+		apt-get install -y -qq --no-install-recommends $missing >&2
+	else
+		echo "deps: missing packages:$missing" >&2
+		echo "deps: run: sudo apt-get install -y$missing" >&2
+		exit 1
+	fi
+fi
 
-if [ "$(id -u)" = 0 ]; then
-	echo "deps: installing$missing" >&2
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >&2
-	apt-get install -y -qq --no-install-recommends $missing >&2
-else
-	echo "deps: missing packages:$missing" >&2
-	echo "deps: run: sudo apt-get install -y$missing" >&2
-	exit 1
+if [ $duckdb = 1 ]; then
+	if [ "$(id -u)" = 0 ] || [ -w "$(dirname "$DUCKDB_DIR")" ]; then
+		echo "deps: installing $DUCKDB_PKG into $DUCKDB_DIR" >&2
+		mkdir -p "$DUCKDB_DIR"
+		npm install --prefix "$DUCKDB_DIR" --no-audit --no-fund --loglevel=error \
+			"$DUCKDB_PKG" >&2
+	else
+		# not fatal: only tests/cli/snap/fleet-sql needs it (and says so)
+		echo "deps: DuckDB missing: run: sudo npm install --prefix $DUCKDB_DIR $DUCKDB_PKG" >&2
+	fi
 fi
