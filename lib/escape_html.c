@@ -233,7 +233,8 @@ void cairn_report_evidence_fields(const json_t *ev, cairn_evidence_field_fn *fn,
 				  void *ctx)
 {
 	static const char *const keys[] = {
-		"source", "file", "line", "package", "version", "host", "tool", "time", "detail"
+		"source", "file", "line", "package", "version", "lockfile", "host", "tool", "time",
+		"detail"
 	};
 	size_t i;
 	int first = 1;

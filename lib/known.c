@@ -70,6 +70,7 @@ struct lookup {
 	int eco;
 	const char *ecosystem, *name, *version, *state;
 	const char *where;
+	const char *lockfile;    /* the lockfile naming a package record */
 	long long line;
 };
 
@@ -130,7 +131,7 @@ static int launcher_eco(const char *launcher)
 /* Every version the records name, in record order. */
 static int each_lookup(const json_t *records, lookup_fn fn, void *ctx)
 {
-	cairn_buf where = CAIRN_BUF_INIT, ver = CAIRN_BUF_INIT;
+	cairn_buf where = CAIRN_BUF_INIT, ver = CAIRN_BUF_INIT, lock = CAIRN_BUF_INIT;
 	const json_t *rec;
 	size_t i;
 	int rc = 0;
@@ -156,6 +157,12 @@ static int each_lookup(const json_t *records, lookup_fn fn, void *ctx)
 			cairn_buf_addf(&where, "%s%s%s", project, *project ? "/" : "",
 				       cairn_json_str_or(rec, "path", ""));
 			l.where = where.data;
+			if (cairn_json_str(rec, "lockfile")) {
+				cairn_buf_clear(&lock);
+				cairn_buf_addf(&lock, "%s%s%s", project, *project ? "/" : "",
+					       cairn_json_str(rec, "lockfile"));
+				l.lockfile = lock.data;
+			}
 			if (v) {
 				l.version = v;
 				l.state = "installed";
@@ -203,6 +210,7 @@ static int each_lookup(const json_t *records, lookup_fn fn, void *ctx)
 	}
 	cairn_buf_release(&where);
 	cairn_buf_release(&ver);
+	cairn_buf_release(&lock);
 	return rc;
 }
 
@@ -365,6 +373,7 @@ static int scan_match(void *ctx, const cairn_osv_match *m)
 	h.name = s->l->name;
 	h.version = s->l->version;
 	h.where = s->l->where;
+	h.lockfile = s->l->lockfile;
 	h.line = s->l->line;
 	h.state = s->l->state;
 	rc = s->fn(s->ctx, &h);
@@ -395,6 +404,7 @@ static int ioc_hit(struct scan *s, const cairn_ioc *i, const char *source, const
 		h.ecosystem = l->ecosystem;
 		h.name = l->name;
 		h.version = l->version;
+		h.lockfile = l->lockfile;
 		h.line = l->line;
 	}
 	rc = s->fn(s->ctx, &h);
@@ -675,6 +685,8 @@ static int group_hit(void *ctx, const cairn_known_hit *h)
 		json_object_set_new(place, "package", json_string(h->name));
 	if (h->version)
 		json_object_set_new(place, "version", json_string(h->version));
+	if (h->lockfile)
+		json_object_set_new(place, "lockfile", json_string(h->lockfile));
 	if (h->host)
 		json_object_set_new(place, "host", json_string(h->host));
 	json_object_set_new(place, "detail", json_string(h->state ? h->state : ""));

@@ -79,6 +79,8 @@ typedef struct cairn_known_hit {
 	                          * NULL for a capture */
 	const char *host;        /* a capture's host or address, an URL's
 	                          * host; or NULL */
+	const char *lockfile;    /* the lockfile that names the package
+	                          * (relative to the root), or NULL */
 	long long line;          /* requirements line, 0 when none */
 	const char *state;       /* "installed", "locked", "required",
 	                          * "launched"; indicators also "file

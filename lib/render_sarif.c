@@ -100,27 +100,49 @@ static json_t *location(const char *file, json_int_t line)
 	return loc;
 }
 
-/* Distinct files of the evidence, in order, at most 10. */
+/* 1 when locs already has file as a location (one location a file, with
+ * the first line the evidence gives). */
+static int has_location(const json_t *locs, const char *file)
+{
+	cairn_buf u = CAIRN_BUF_INIT;
+	const json_t *l;
+	size_t i;
+	int seen = 0;
+
+	if (file[0] == '/')
+		cairn_buf_addstr(&u, "file://");
+	uri_path(&u, file);
+	json_array_foreach(locs, i, l) {
+		const json_t *phys = json_object_get(l, "physicalLocation");
+		const char *uri = cairn_json_str(json_object_get(phys, "artifactLocation"), "uri");
+
+		if (uri && !strcmp(uri, u.data ? u.data : ""))
+			seen = 1;
+	}
+	cairn_buf_release(&u);
+	return seen;
+}
+
+/* Distinct files of the evidence, in order, at most 10: each fact's file
+ * (with its line), then the lockfile that names its package (known-bad
+ * findings: the file a code-scanning service can show). */
 static json_t *locations(const json_t *evidence)
 {
 	json_t *locs = json_array();
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < json_array_size(evidence) && json_array_size(locs) < 10; i++) {
 		const json_t *ev = json_array_get(evidence, i);
 		const char *file = cairn_json_str(ev, "file");
+		const char *lockfile = cairn_json_str(ev, "lockfile");
 		const json_t *line = json_object_get(ev, "line");
-		int seen = 0;
+		json_int_t ln = json_is_integer(line) ? json_integer_value(line) : 0;
 
-		if (!file || !*file)
-			continue;
-		for (j = 0; j < i; j++)
-			if (cairn_json_str(json_array_get(evidence, j), "file") &&
-			    !strcmp(cairn_json_str(json_array_get(evidence, j), "file"), file))
-				seen = 1;
-		if (!seen)
-			json_array_append_new(locs, location(file, json_is_integer(line) ?
-							      json_integer_value(line) : 0));
+		if (file && *file && !has_location(locs, file))
+			json_array_append_new(locs, location(file, ln));
+		if (lockfile && *lockfile && json_array_size(locs) < 10 &&
+		    !has_location(locs, lockfile))
+			json_array_append_new(locs, location(lockfile, 0));
 	}
 	return locs;
 }
