@@ -375,6 +375,61 @@ static int bad_name(const char *name)
 	return 0;
 }
 
+/* Is rel a symlink position of a package ("node_modules/a",
+ * "x/node_modules/@s/b", nested ones)?  rel is from a project folder. */
+static int link_position(const char *rel)
+{
+	cairn_buf m = CAIRN_BUF_INIT;
+	int yes;
+
+	cairn_buf_addf(&m, "%s/package.json", rel);
+	yes = installed_key_len(m.data) == strlen(rel);
+	cairn_buf_release(&m);
+	return yes;
+}
+
+/*
+ * The package folder holding rel ("node_modules/a/lib/x.js" ->
+ * strlen("node_modules/a")), the deepest one, or 0 when rel lies in no
+ * package folder (dot folders such as .bin, files directly in
+ * node_modules).  rel is from a project folder.
+ */
+static size_t pkg_folder_len(const char *rel)
+{
+	const char *p = rel;
+	size_t key = 0;
+	int first = 1;
+
+	for (;;) {
+		const char *slash;
+
+		if (strncmp(p, "node_modules/", 13))
+			return key;
+		p += 13;
+		if (first && !strncmp(p, ".pnpm/", 6)) {
+			p += 6;
+			slash = strchr(p, '/');
+			if (!slash || slash == p || *p == '.' || strncmp(slash + 1, "node_modules/", 13))
+				return 0;
+			p = slash + 1 + 13;
+		}
+		first = 0;
+		if (*p == '.' || *p == '/' || !*p)
+			return key;
+		if (*p == '@') {
+			slash = strchr(p, '/');
+			if (!slash || slash == p + 1)
+				return key;
+			p = slash + 1;
+		}
+		slash = strchr(p, '/');
+		if (!slash || slash == p)
+			return key;
+		key = (size_t)(slash - rel);
+		p = slash + 1;
+	}
+}
+
 typedef struct project {
 	char *dir;            /* relative to the tree root, "" = root */
 } project;
@@ -411,7 +466,10 @@ static char **find_projects(const cairn_pkg_files *files, size_t *count)
 		while (nm && nm != p && nm[-1] != '/')
 			nm = strstr(nm + 1, "node_modules/");
 		if (nm) {
-			if (installed_key_len(nm)) {
+			/* (a folder without package.json is a package of a
+			 * project found otherwise, not a project by itself) */
+			if (installed_key_len(nm) ||
+			    (files->v[i].type == CAIRN_T_SYMLINK && link_position(nm))) {
 				size_t dl = nm == p ? 0 : (size_t)(nm - p - 1);
 
 				add_project(&v, &n, &cap, p, dl);
@@ -444,7 +502,85 @@ typedef struct ctx {
 	size_t nprojects;
 	struct ws_state *ws;  /* workspace members found so far */
 	cairn_npm_dpkg *dp;   /* system packages of a global prefix, or NULL */
+	char **link_targets;  /* where the links at package positions end,
+	                       * from the tree root, sorted */
+	size_t nlink_targets;
 } ctx;
+
+/*
+ * Where the symlink at path (from the tree root) leads: the end of its
+ * chain of links, from the tree root, while every hop stays inside the
+ * root (16 hops at most).  Nothing is followed: each link is read and its
+ * target looked up in the index.  text gets the first target as written.
+ * NULL with *why set to the flag that says why: "link_outside_root" (a
+ * hop is absolute or climbs out), "link_loop", "link_dangling" (a link
+ * that cannot be read).
+ */
+static char *link_chain(const ctx *c, const char *path, cairn_buf *text, const char **why)
+{
+	char *cur = cairn_strdup(path), *res = NULL;
+	cairn_buf t = CAIRN_BUF_INIT;
+	int hop;
+
+	*why = NULL;
+	cairn_buf_clear(text);
+	for (hop = 0; hop < 16; hop++) {
+		const cairn_pkg_file *f;
+		char *dir;
+
+		if (cairn_safe_readlink(&t, c->rootfd, cur) < 0 || memchr(t.data, '\0', t.len)) {
+			*why = "link_dangling";
+			break;
+		}
+		if (!hop)
+			cairn_buf_add(text, t.data, t.len);
+		dir = cairn_strndup(cur, (size_t)(cairn_path_base(cur) - cur));
+		if (*dir)
+			dir[strlen(dir) - 1] = '\0';
+		res = cairn_path_resolve(dir, t.data);
+		free(dir);
+		if (!res) {
+			*why = "link_outside_root";
+			break;
+		}
+		f = *res ? cairn_pkg_files_find(c->files, res) : NULL;
+		if (!f || f->type != CAIRN_T_SYMLINK)
+			break;
+		free(cur);
+		cur = res;
+		res = NULL;
+	}
+	if (hop == 16) {
+		*why = "link_loop";
+		free(res);
+		res = NULL;
+	}
+	if (*why) {
+		free(res);
+		res = NULL;
+	}
+	free(cur);
+	cairn_buf_release(&t);
+	return res;
+}
+
+static int link_target_known(const ctx *c, const char *dir)
+{
+	size_t lo = 0, hi = c->nlink_targets;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = strcmp(c->link_targets[mid], dir);
+
+		if (!r)
+			return 1;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
 
 /* A workspace member: a project folder below a workspace root whose
  * lockfile covers it (npm's packages["packages/a"], pnpm's importers) or
@@ -472,6 +608,15 @@ typedef struct installed {
 	const char *tar_owner;      /* key of the package that tarball is of */
 	const char *reason;         /* coverage reason when not verified */
 	char *detail;               /* its coverage detail (owned) */
+	int link;                   /* a symlink at this package position */
+	char *link_text;            /* link: the target as written */
+	char *link_res;             /* link: where the chain of links ends,
+	                             * from the tree root; NULL when it leaves
+	                             * the root, loops or cannot be read */
+	const char *link_why;       /* link: NULL, or the flag saying why
+	                             * link_res is NULL */
+	int no_manifest;            /* a package folder without package.json */
+	int reachable;              /* reached from the project's manifest */
 } installed;
 
 static int installed_cmp(const void *a, const void *b)
@@ -539,6 +684,16 @@ static installed *via_link(const ctx *c, const char *proj, const char *cand,
 	return hit;
 }
 
+static void add_edge(installed *hit, const char *from, const json_t *range, const char *section)
+{
+	json_t *e = json_object();
+
+	json_object_set_new(e, "from", json_string(from));
+	cairn_json_set_bytes(e, "range", json_string_value(range), json_string_length(range));
+	json_object_set_new(e, "section", json_string(section));
+	json_array_append_new(hit->required_by, e);
+}
+
 /* Add {from, range, section} to the required_by of the package each
  * dependency of `from` resolves to.  devDependencies count for the
  * project only (npm does not install them for dependencies). */
@@ -594,16 +749,73 @@ static void require_edges(const ctx *c, const char *proj, installed *inst, size_
 						base_len = (size_t)(last - from) - 1;
 				}
 			}
-			if (hit) {
-				json_t *e = json_object();
-
-				json_object_set_new(e, "from", json_string(from));
-				cairn_json_set_bytes(e, "range", json_string_value(range),
-						     json_string_length(range));
-				json_object_set_new(e, "section", json_string(sections[k]));
-				json_array_append_new(hit->required_by, e);
-			}
+			if (hit)
+				add_edge(hit, from, range, sections[k]);
 			cairn_buf_release(&cand);
+		}
+	}
+}
+
+/*
+ * Edges from a folder outside node_modules into proj's installed packages
+ * (drel, relative to proj: a workspace member, the target of a link).
+ * Node resolves its dependencies from where it lies, upward:
+ * drel/node_modules/<name>, each folder above it, then proj's own
+ * node_modules.  A dependency found on the way is not proj's.  The folder
+ * is a top of the tree (npm loads its devDependencies).
+ */
+static void upward_edges(const ctx *c, const char *proj, installed *inst, size_t ninst,
+			 const char *drel, const json_t *manifest)
+{
+	size_t k;
+
+	for (k = 0; k < 4; k++) {
+		const json_t *deps = json_object_get(manifest, sections[k]);
+		const char *name;
+		json_t *range;
+
+		if (!json_is_object(deps))
+			continue;
+		json_object_foreach((json_t *)deps, name, range) {
+			cairn_buf p = CAIRN_BUF_INIT;
+			char *anc = cairn_strdup(drel);
+			installed key, *hit = NULL;
+			int below = 0;
+
+			if (!json_is_string(range) || !*name || strstr(name, "..")) {
+				free(anc);
+				continue;
+			}
+			while (*anc && !below) {
+				const cairn_pkg_file *f;
+				char *slash;
+
+				cairn_buf_clear(&p);
+				if (*proj)
+					cairn_buf_addf(&p, "%s/", proj);
+				cairn_buf_addf(&p, "%s/node_modules/%s", anc, name);
+				f = cairn_pkg_files_find(c->files, p.data);
+				cairn_buf_addstr(&p, "/package.json");
+				below = (f && f->type == CAIRN_T_SYMLINK) ||
+					cairn_pkg_files_find(c->files, p.data) != NULL;
+				slash = strrchr(anc, '/');
+				if (slash)
+					*slash = '\0';
+				else
+					*anc = '\0';
+			}
+			if (!below) {
+				cairn_buf_clear(&p);
+				cairn_buf_addf(&p, "node_modules/%s", name);
+				key.key = p.data;
+				hit = ninst ? bsearch(&key, inst, ninst, sizeof(*inst), installed_cmp) : NULL;
+				if (!hit)
+					hit = via_link(c, proj, p.data, inst, ninst);
+			}
+			if (hit)
+				add_edge(hit, drel, range, sections[k]);
+			free(anc);
+			cairn_buf_release(&p);
 		}
 	}
 }
@@ -1564,10 +1776,26 @@ static void ws_collect(const ctx *c, const char *proj, const char *project_label
 		cairn_buf_release(&prefix);
 		mrel = cairn_path_join(d, "package.json");
 		mpj = read_json(c, mrel, CAIRN_CAP_MANIFEST, &pres);
-		if (json_is_string(json_object_get(mpj, "name")))
+		if (json_is_string(json_object_get(mpj, "name"))) {
+			/* npm's workspace edge: the root requires the link
+			 * node_modules/<name> to the member */
+			const char *mname = json_string_value(json_object_get(mpj, "name"));
+			char *lk = cairn_path_join("node_modules", mname);
+			installed *hit = (installed *)find_installed(inst, ninst, lk);
+
+			/* (a file: dependency's folder has a lockfile entry
+			 * too, but no workspaces glob names it) */
+			if (hit && hit->link && !bad_name(mname) && ws_glob_match(pj, rel)) {
+				json_t *r = json_string(rel);
+
+				add_edge(hit, "", r, "workspaces");
+				json_decref(r);
+			}
+			free(lk);
 			json_array_append(names, json_object_get(mpj, "name"));
+		}
 		json_array_append_new(dirs, json_string(rel));
-		require_edges(c, proj, inst, ninst, rel, mpj, 1);
+		upward_edges(c, proj, inst, ninst, rel, mpj);
 		json_decref(mpj);
 		free(mrel);
 	}
@@ -1578,61 +1806,87 @@ static void ws_collect(const ctx *c, const char *proj, const char *project_label
 	json_object_set_new(prec, "workspace_packages", names);
 }
 
+/* required_by sorted by from, then section */
+static json_t *sorted_edges(const json_t *edges)
+{
+	size_t ne = json_array_size(edges), q;
+	json_t **ev = cairn_malloc((ne + 1) * sizeof(*ev));
+	json_t *sorted = json_array();
+
+	for (q = 0; q < ne; q++)
+		ev[q] = json_array_get(edges, q);
+	if (ne > 1)
+		qsort(ev, ne, sizeof(*ev), edge_cmp);
+	for (q = 0; q < ne; q++)
+		json_array_append(sorted, ev[q]);
+	free(ev);
+	return sorted;
+}
+
+/* The manifest of key's parent: the project's for a top-level package,
+ * else the enclosing package's (NULL when unreadable). */
+static const json_t *parent_manifest_of(const installed *inst, size_t ninst, const char *key,
+					const json_t *pj)
+{
+	const char *last = strstr(key, "/node_modules/");
+	const char *p2;
+	const installed *pi;
+	char *pk;
+
+	while (last && (p2 = strstr(last + 1, "/node_modules/")))
+		last = p2;
+	if (!last)
+		return pj;
+	pk = cairn_strndup(key, (size_t)(last - key));
+	pi = find_installed(inst, ninst, pk);
+	free(pk);
+	return pi ? pi->manifest : NULL;
+}
+
 /*
- * Symlinked packages (npm workspaces and file: links, yarn/bun links): a
- * symlink at a package position of node_modules is read, never followed.
- * One that leads to a package installed in this project (pnpm's links
- * into .pnpm) is that package's record already; any other is a record of
- * its own with flag link and link_target as written, named from the
- * target's package.json when the target lies inside the root, flagged
- * link_outside_root (absolute, or climbing out) or link_dangling (no
- * package.json there).  Its files are the target's, verified where they
- * are (a workspace member is a project of its own).
+ * Symlinked packages (npm workspaces and file: links, yarn/bun links, a
+ * link to another installed package): a symlink at a package position of
+ * node_modules is read, never followed.  In a pnpm project, one that
+ * leads to a package installed in it (its links into .pnpm) is that
+ * package's required_by edge, not a record.  Any other is a record of its
+ * own with flag link and link_target as written, named from the
+ * package.json where its chain of links ends when that lies inside the
+ * root, flagged link_outside_root (absolute, or climbing out),
+ * link_dangling (unreadable, or no package.json there) or link_loop.  Its
+ * files are the target's, verified where they are (a workspace member is
+ * a project of its own).  Its required_by are the dependents that
+ * resolve to it (Node resolves the name to the link).
  */
-static void link_records(const ctx *c, const char *proj, const char *project_label,
-			 const char *manager, const cairn_npm_lock *used, const char *lock_name,
+static void link_records(const ctx *c, const char *project_label, const char *manager,
+			 const cairn_npm_lock *used, const char *lock_name, const json_t *pj,
 			 installed *inst, size_t ninst)
 {
-	char *nm = cairn_path_join(proj, "node_modules/");
-	size_t lo, hi, i, plen = *proj ? strlen(proj) + 1 : 0;
-	cairn_buf t = CAIRN_BUF_INIT, m = CAIRN_BUF_INIT;
+	size_t i;
 
-	lo = cairn_pkg_files_range(c->files, nm, &hi);
-	for (i = lo; i < hi; i++) {
-		const cairn_pkg_file *f = &c->files->v[i];
-		const char *rel = f->path + plen;
+	for (i = 0; i < ninst; i++) {
+		const installed *in = &inst[i];
+		const char *rel = in->key, *range, *section;
 		const cairn_npm_lock_entry *le;
-		char *dir, *res = NULL, *mrel = NULL;
+		char *mrel = NULL;
 		json_t *rec, *flags, *mj = NULL;
 		int pres = 0;
 
-		if (f->type != CAIRN_T_SYMLINK)
+		if (!in->link)
 			continue;
-		cairn_buf_clear(&m);
-		cairn_buf_addf(&m, "%s/package.json", rel);
-		if (installed_key_len(m.data) != strlen(rel))
-			continue;
-		if (via_link(c, proj, rel, inst, ninst))
-			continue;
-		if (cairn_safe_readlink(&t, c->rootfd, f->path) < 0)
-			continue;
-		dir = cairn_strndup(f->path, (size_t)(cairn_path_base(f->path) - f->path));
-		if (*dir)
-			dir[strlen(dir) - 1] = '\0';
-		res = memchr(t.data, '\0', t.len) ? NULL : cairn_path_resolve(dir, t.data);
-		free(dir);
 		rec = json_object();
 		flags = json_array();
 		add_flag(flags, "link");
-		if (!res) {
-			add_flag(flags, "link_outside_root");
+		if (!in->link_res) {
+			add_flag(flags, in->link_why ? in->link_why : "link_dangling");
 		} else {
-			mrel = cairn_path_join(res, "package.json");
+			mrel = cairn_path_join(in->link_res, "package.json");
 			if (cairn_pkg_files_find(c->files, mrel))
 				mj = read_json(c, mrel, CAIRN_CAP_MANIFEST, &pres);
 			else
 				add_flag(flags, "link_dangling");
 		}
+		if (pj && !in->reachable)
+			add_flag(flags, "extraneous");
 		le = used ? cairn_npm_lock_find(used, rel) : NULL;
 		json_object_set_new(rec, "type", json_string("package"));
 		json_object_set_new(rec, "ecosystem", json_string("npm"));
@@ -1648,9 +1902,10 @@ static void link_records(const ctx *c, const char *proj, const char *project_lab
 		json_object_set_new(rec, "dev", json_boolean(le && le->dev));
 		json_object_set_new(rec, "optional", json_boolean(le && le->optional));
 		json_object_set_new(rec, "peer", json_boolean(le && le->peer));
-		json_object_set_new(rec, "declared_range", json_null());
-		json_object_set_new(rec, "declared_in", json_null());
-		json_object_set_new(rec, "required_by", json_array());
+		declared(parent_manifest_of(inst, ninst, rel, pj), key_name(rel), &range, &section);
+		set_str(rec, "declared_range", range);
+		json_object_set_new(rec, "declared_in", jstr(section));
+		json_object_set_new(rec, "required_by", sorted_edges(in->required_by));
 		json_object_set_new(rec, "scripts", json_object());
 		json_object_set_new(rec, "has_install_script", json_false());
 		json_object_set_new(rec, "lock_has_install_script", json_false());
@@ -1660,24 +1915,79 @@ static void link_records(const ctx *c, const char *proj, const char *project_lab
 		json_object_set_new(rec, "direct_url", json_null());
 		json_object_set_new(rec, "file_count", json_integer(1));
 		json_object_set_new(rec, "content_sha256", json_null());
-		cairn_json_set_bytes(rec, "link_target", t.data, t.len);
+		if (in->link_text)
+			set_str(rec, "link_target", in->link_text);
 		sort_string_array(flags);
 		json_object_set_new(rec, "flags", flags);
 		json_object_set_new(rec, "files", json_null());
 		/* a link has nothing published of its own: its target is
 		 * checked where it lies (a workspace member is a project) */
 		json_object_set_new(rec, "coverage", cairn_coverage_package(0, "link",
-			!res ? "a symlink out of the root: not followed, not read" :
+			!in->link_res && in->link_why && !strcmp(in->link_why, "link_outside_root") ?
+			"a symlink out of the root: not followed, not read" :
 			mj ? "a symlink to a folder inside the root, verified where it lies" :
-			     "a symlink to a folder inside the root without package.json"));
+			in->link_res ? "a symlink to a folder inside the root without package.json" :
+			"a symlink that leads nowhere (unreadable, or a loop)"));
 		cairn_recs_add(c->recs, rec, cairn_recs_key("npm", project_label, rel, (char *)NULL));
 		json_decref(mj);
 		free(mrel);
-		free(res);
 	}
-	cairn_buf_release(&t);
-	cairn_buf_release(&m);
-	free(nm);
+}
+
+/*
+ * Which installed packages the project reaches (npm's "extraneous" is
+ * the others): from its own manifest (edges from ""), from its workspace
+ * members and the folders its reached links lead to, and on through the
+ * packages reached; a reached link reaches the package it leads to.
+ */
+static void reach(const ctx *c, const char *proj, installed *inst, size_t ninst)
+{
+	size_t i, q, pass;
+	size_t plen = *proj ? strlen(proj) + 1 : 0;
+	int changed = 1;
+
+	for (pass = 0; changed && pass <= ninst + 1; pass++) {
+		changed = 0;
+		for (i = 0; i < ninst; i++) {
+			installed *in = &inst[i];
+
+			for (q = 0; !in->reachable && q < json_array_size(in->required_by); q++) {
+				const char *from = json_string_value(json_object_get(
+					json_array_get(in->required_by, q), "from"));
+				const installed *fi;
+
+				if (!*from) {
+					in->reachable = 1;
+				} else if ((fi = find_installed(inst, ninst, from))) {
+					in->reachable = fi->reachable;
+				} else {
+					/* a folder outside node_modules */
+					char *full = cairn_path_join(proj, from);
+					size_t j;
+
+					if (ws_find(c, full))
+						in->reachable = 1;
+					for (j = 0; !in->reachable && j < ninst; j++)
+						if (inst[j].link && inst[j].reachable && inst[j].link_res &&
+						    !strcmp(inst[j].link_res, full))
+							in->reachable = 1;
+					free(full);
+				}
+				if (in->reachable)
+					changed = 1;
+			}
+			/* a reached link reaches what it leads to in this project */
+			if (in->link && in->reachable && in->link_res &&
+			    (!plen || (!strncmp(in->link_res, proj, plen - 1) && in->link_res[plen - 1] == '/'))) {
+				installed *t = (installed *)find_installed(inst, ninst, in->link_res + plen);
+
+				if (t && !t->reachable) {
+					t->reachable = 1;
+					changed = 1;
+				}
+			}
+		}
+	}
 }
 
 static void analyze_project(const ctx *c, const char *proj)
@@ -1841,6 +2151,88 @@ static void analyze_project(const ctx *c, const char *proj)
 	}
 	if (ninst > 1)
 		qsort(inst, ninst, sizeof(*inst), installed_cmp);
+	/* links at package positions, and package folders without a
+	 * package.json (npm's tree loader has a node for each) */
+	{
+		size_t npkg = ninst;
+		char *last_folder = NULL;
+
+		for (i = lo; i < hi; i++) {
+			const cairn_pkg_file *f = &c->files->v[i];
+			const char *rel = f->path + plen;
+			installed *ni;
+			size_t fl;
+
+			if (f->type == CAIRN_T_SYMLINK && link_position(rel)) {
+				cairn_buf text = CAIRN_BUF_INIT;
+				const char *why;
+				char *res;
+
+				if (pnpm && via_link(c, proj, rel, inst, npkg))
+					continue;
+				res = link_chain(c, f->path, &text, &why);
+				if (ninst == cinst) {
+					cinst = cinst ? cinst * 2 : 64;
+					inst = cairn_realloc(inst, cinst * sizeof(*inst));
+				}
+				ni = &inst[ninst++];
+				memset(ni, 0, sizeof(*ni));
+				ni->key = cairn_strdup(rel);
+				ni->link = 1;
+				ni->link_res = res;
+				ni->link_why = why;
+				ni->link_text = text.len || !why ? cairn_buf_detach(&text, NULL) : NULL;
+				cairn_buf_release(&text);
+				continue;
+			}
+			fl = pkg_folder_len(rel);
+			if (!fl || installed_key_len(rel) ||
+			    (last_folder && strlen(last_folder) == fl && !strncmp(last_folder, rel, fl)))
+				continue;
+			free(last_folder);
+			last_folder = cairn_strndup(rel, fl);
+			if (find_installed(inst, npkg, last_folder))
+				continue;
+			{
+				char *mrel = cairn_path_join(proj, last_folder), *l;
+				char *pjrel = cairn_path_join(mrel, "package.json");
+				int have = cairn_pkg_files_find(c->files, pjrel) != NULL;
+
+				free(pjrel);
+				if (have) {
+					free(mrel);
+					continue;
+				}
+				l = file_label(c, mrel);
+				cairn_recs_parse_error(c->recs, l, "npm",
+						       "a package folder without package.json");
+				free(l);
+				free(mrel);
+			}
+			if (ninst == cinst) {
+				cinst = cinst ? cinst * 2 : 64;
+				inst = cairn_realloc(inst, cinst * sizeof(*inst));
+			}
+			ni = &inst[ninst++];
+			memset(ni, 0, sizeof(*ni));
+			ni->key = cairn_strdup(last_folder);
+			ni->no_manifest = 1;
+		}
+		free(last_folder);
+		if (ninst > 1)
+			qsort(inst, ninst, sizeof(*inst), installed_cmp);
+		/* a folder seen twice (its files are not all together) */
+		for (i = 1, npkg = ninst ? 1 : 0; i < ninst; i++) {
+			if (!strcmp(inst[i].key, inst[npkg - 1].key)) {
+				free(inst[i].key);
+				free(inst[i].link_text);
+				free(inst[i].link_res);
+				continue;
+			}
+			inst[npkg++] = inst[i];
+		}
+		ninst = npkg;
+	}
 	for (i = 0; i < ninst; i++)
 		inst[i].required_by = json_array();
 	if (lock && lock->by_name)
@@ -1854,12 +2246,30 @@ static void analyze_project(const ctx *c, const char *proj)
 	prec = json_object();
 	if (!member)
 		ws_collect(c, proj, project_label, pj, used, lock_path, inst, ninst, prec);
+	/* the folders links lead to (file: dependencies, links between
+	 * projects) resolve their dependencies from where they lie */
+	for (i = 0; i < c->nprojects; i++) {
+		const char *d = c->projects[i];
+		json_t *mpj;
+		char *mrel;
+		int pres;
+
+		if (!strcmp(d, proj) || (plen && (strncmp(d, proj, plen - 1) || d[plen - 1] != '/')))
+			continue;
+		if (strstr(d + plen, "node_modules") || !link_target_known(c, d) || ws_find(c, d))
+			continue;
+		mrel = cairn_path_join(d, "package.json");
+		mpj = cairn_pkg_files_find(c->files, mrel) ? read_json(c, mrel, CAIRN_CAP_MANIFEST, &pres) : NULL;
+		upward_edges(c, proj, inst, ninst, d + plen, mpj);
+		json_decref(mpj);
+		free(mrel);
+	}
+	reach(c, proj, inst, ninst);
 
 	for (i = 0; i < ninst; i++) {
 		installed *in = &inst[i];
 		const json_t *m = in->manifest;
-		json_t *rec = json_object(), *flags = json_array(), *scripts = json_object();
-		json_t *bin = json_object();
+		json_t *rec, *flags, *scripts, *bin;
 		const cairn_npm_lock_entry *le = used ? cairn_npm_lock_find(used, in->key) : NULL;
 		const cairn_npm_lock_entry *he = hidden ? cairn_npm_lock_find(hidden, in->key) : NULL;
 		const char *folder = key_name(in->key);
@@ -1874,6 +2284,14 @@ static void analyze_project(const ctx *c, const char *proj)
 		int has_script = 0, gyp = cairn_json_true(m, "gypfile");
 		size_t k;
 
+		if (in->link) {
+			free(pkgdir);
+			continue;
+		}
+		rec = json_object();
+		flags = json_array();
+		scripts = json_object();
+		bin = json_object();
 		json_object_set_new(rec, "type", json_string("package"));
 		json_object_set_new(rec, "ecosystem", json_string("npm"));
 		json_object_set_new(rec, "manager", json_string(manager));
@@ -1893,23 +2311,7 @@ static void analyze_project(const ctx *c, const char *proj)
 		json_object_set_new(rec, "dev", json_boolean(le && le->dev));
 		json_object_set_new(rec, "optional", json_boolean(le && le->optional));
 		json_object_set_new(rec, "peer", json_boolean(le && le->peer));
-		/* parent: the project for top level, else the enclosing package */
-		{
-			const char *last = strstr(in->key, "/node_modules/");
-			const char *p2;
-
-			while (last && (p2 = strstr(last + 1, "/node_modules/")))
-				last = p2;
-			if (!last) {
-				parent_manifest = pj;
-			} else {
-				char *pk = cairn_strndup(in->key, (size_t)(last - in->key));
-				const installed *pi = find_installed(inst, ninst, pk);
-
-				parent_manifest = pi ? pi->manifest : NULL;
-				free(pk);
-			}
-		}
+		parent_manifest = parent_manifest_of(inst, ninst, in->key, pj);
 		declared(parent_manifest, folder, &range, &section);
 		if (!parent_manifest && !strncmp(in->key, "node_modules/.pnpm/", 19)) {
 			/* pnpm: the project declares what its node_modules/<name>
@@ -1927,20 +2329,7 @@ static void analyze_project(const ctx *c, const char *proj)
 		}
 		set_str(rec, "declared_range", range);
 		json_object_set_new(rec, "declared_in", jstr(section));
-		{
-			size_t ne = json_array_size(in->required_by), q;
-			json_t **ev = cairn_malloc((ne + 1) * sizeof(*ev));
-			json_t *sorted = json_array();
-
-			for (q = 0; q < ne; q++)
-				ev[q] = json_array_get(in->required_by, q);
-			if (ne > 1)
-				qsort(ev, ne, sizeof(*ev), edge_cmp);
-			for (q = 0; q < ne; q++)
-				json_array_append(sorted, ev[q]);
-			free(ev);
-			json_object_set_new(rec, "required_by", sorted);
-		}
+		json_object_set_new(rec, "required_by", sorted_edges(in->required_by));
 		for (k = 0; k < 4; k++) {
 			const json_t *s = json_object_get(json_object_get(m, "scripts"), lifecycle[k]);
 
@@ -2002,9 +2391,11 @@ static void analyze_project(const ctx *c, const char *proj)
 			if (le->version && version && strcmp(le->version, version))
 				add_flag(flags, "version_mismatch");
 		}
-		if (!m)
+		if (in->no_manifest)
+			add_flag(flags, "no_manifest");
+		else if (!m)
 			add_flag(flags, "bad_manifest");
-		if (pj && !json_array_size(in->required_by))
+		if (pj && !in->reachable)
 			add_flag(flags, "extraneous");
 		if (name && strcmp(name, folder) && !(le && le->has_name && !strcmp(le->name, name))) {
 			/* the dependent declared an alias to this very name
@@ -2044,7 +2435,7 @@ static void analyze_project(const ctx *c, const char *proj)
 		free(pkgdir);
 	}
 
-	link_records(c, proj, project_label, manager, used, lock ? lock_name : hidden_name, inst, ninst);
+	link_records(c, project_label, manager, used, lock ? lock_name : hidden_name, pj, inst, ninst);
 
 	/* locked but not installed */
 	for (i = 0; used && i < used->n; i++) {
@@ -2164,13 +2555,22 @@ static void analyze_project(const ctx *c, const char *proj)
 	set_str(prec, "manager_version", modules.package_manager);
 	json_object_set_new(prec, "lock_entries", used ? json_integer((json_int_t)used->n) : json_null());
 	set_str(prec, "registry_host", used ? used->registry_host : NULL);
-	json_object_set_new(prec, "installed", json_integer((json_int_t)ninst));
+	{
+		size_t nreal = 0;
+
+		/* links are records too, but install nothing of their own */
+		for (i = 0; i < ninst; i++)
+			nreal += !inst[i].link;
+		json_object_set_new(prec, "installed", json_integer((json_int_t)nreal));
+	}
 	json_object_set_new(prec, "kind", json_string(pf.kind));
 	cairn_recs_add(c->recs, prec, cairn_recs_key(project_label, (char *)NULL));
 
 	for (i = 0; i < ninst; i++) {
 		free(inst[i].key);
 		free(inst[i].detail);
+		free(inst[i].link_text);
+		free(inst[i].link_res);
 		json_decref(inst[i].manifest);
 		json_decref(inst[i].required_by);
 	}
@@ -2217,11 +2617,44 @@ int cairn_npm_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files
 	projects = find_projects(files, &n);
 	c.projects = projects;
 	c.nprojects = n;
+	c.link_targets = NULL;
+	c.nlink_targets = 0;
+	{
+		size_t cap = 0;
+
+		for (i = 0; i < files->n; i++) {
+			const char *p = files->v[i].path, *nm = p;
+			cairn_buf text = CAIRN_BUF_INIT;
+			const char *why;
+			char *res;
+
+			if (files->v[i].type != CAIRN_T_SYMLINK)
+				continue;
+			while ((nm = strstr(nm, "node_modules/")) && nm != p && nm[-1] != '/')
+				nm++;
+			if (!nm || !link_position(nm))
+				continue;
+			res = link_chain(&c, p, &text, &why);
+			cairn_buf_release(&text);
+			if (!res)
+				continue;
+			if (c.nlink_targets == cap) {
+				cap = cap ? cap * 2 : 16;
+				c.link_targets = cairn_realloc(c.link_targets, cap * sizeof(char *));
+			}
+			c.link_targets[c.nlink_targets++] = res;
+		}
+		if (c.nlink_targets > 1)
+			qsort(c.link_targets, c.nlink_targets, sizeof(char *), str_ptr_cmp);
+	}
 	for (i = 0; i < n; i++)
 		analyze_project(&c, projects[i]);
 	for (i = 0; i < n; i++)
 		free(projects[i]);
 	free(projects);
+	for (i = 0; i < c.nlink_targets; i++)
+		free(c.link_targets[i]);
+	free(c.link_targets);
 	free(tc.integrity);
 	free(tc.message);
 	free(tc.src);
