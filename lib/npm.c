@@ -77,6 +77,13 @@ static void entry_common(cairn_npm_lock_entry *e, const json_t *o)
 	e->in_bundle = cairn_json_true(o, "inBundle");
 }
 
+/* Lockfile v1 "version" holding a source, not a version: a version has
+ * neither ':' nor '/' ("1.2.3", "1.0.0-beta.1+build") */
+static int v1_source(const char *ver)
+{
+	return strchr(ver, ':') || strchr(ver, '/');
+}
+
 static void lock_v1(lock_build *b, const json_t *deps, const char *parent, int depth)
 {
 	const char *name;
@@ -117,8 +124,18 @@ static void lock_v1(lock_build *b, const json_t *deps, const char *parent, int d
 		}
 		if (!e->name)
 			e->name = cairn_strdup(name);
-		if (!e->version && ver)
+		if (!e->version && ver && v1_source(ver)) {
+			/* npm 5/6 wrote the source where the version goes (a
+			 * git spec, a tarball URL, a file: path, and npm 5
+			 * even the registry tarball URL): the version is the
+			 * installed package's, the source is what resolved
+			 * says */
+			if (!e->resolved)
+				e->resolved = cairn_strdup(ver);
+			e->v1_source = 1;
+		} else if (!e->version && ver) {
 			e->version = cairn_strdup(ver);
+		}
 		lock_v1(b, json_object_get(o, "dependencies"), key, depth + 1);
 		free(key);
 	}
@@ -209,6 +226,9 @@ int cairn_npm_lock_parse(cairn_npm_lock **out, const char *data, size_t len,
 		}
 	} else if (json_is_object(json_object_get(root, "dependencies"))) {
 		lock_v1(&b, json_object_get(root, "dependencies"), "", 0);
+	} else if (json_is_integer(json_object_get(root, "lockfileVersion"))) {
+		/* {"lockfileVersion": 1}: what npm writes for a project
+		 * without dependencies, an empty tree */
 	} else {
 		json_decref(root);
 		free(l);
@@ -591,6 +611,9 @@ typedef struct ws_member {
 	char *lockfile;       /* the root's lockfile, from the tree root; NULL */
 	cairn_npm_lock *lock; /* the root lockfile's entries below dir, re-keyed */
 	json_t *packages;     /* names of every member of this workspace */
+	int via_link;         /* no member: the target of a lockfile v1
+	                       * file: link, whose dependencies the root
+	                       * lockfile nests under the link */
 } ws_member;
 
 typedef struct ws_state {
@@ -1500,6 +1523,27 @@ static cairn_npm_lock *lock_subtree(const cairn_npm_lock *l, const char *prefix)
 	return s;
 }
 
+/* Has l an entry below dir ("dir/node_modules/...")? */
+static int lock_below(const cairn_npm_lock *l, const char *dir)
+{
+	cairn_buf p = CAIRN_BUF_INIT;
+	size_t lo = 0, hi = l->n;
+	int yes;
+
+	cairn_buf_addf(&p, "%s/node_modules/", dir);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(l->v[mid].key, p.data) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	yes = lo < l->n && !strncmp(l->v[lo].key, p.data, p.len);
+	cairn_buf_release(&p);
+	return yes;
+}
+
 static const ws_member *ws_find(const ctx *c, const char *dir)
 {
 	size_t i;
@@ -1758,7 +1802,10 @@ static void ws_collect(const ctx *c, const char *proj, const char *project_label
 		/* inside node_modules: a package, not a member */
 		if (strstr(rel, "node_modules"))
 			continue;
-		if (!(used && !used->by_name && cairn_npm_lock_find(used, rel)) && !ws_glob_match(pj, rel))
+		/* (an entry "packages/a/node_modules/x" without one for
+		 * "packages/a" is the root lockfile's too) */
+		if (!(used && !used->by_name && (cairn_npm_lock_find(used, rel) || lock_below(used, rel))) &&
+		    !ws_glob_match(pj, rel))
 			continue;
 		if (ws_find(c, d))
 			continue;
@@ -1932,6 +1979,24 @@ static void link_records(const ctx *c, const char *project_label, const char *ma
 		json_decref(mj);
 		free(mrel);
 	}
+}
+
+/* Does key lie below an installed link?  (Lockfile v1 nests a file:
+ * link's dependencies under it: they are installed in its target, whose
+ * own project reads them.) */
+static int below_link(const installed *inst, size_t ninst, const char *key)
+{
+	const char *p = key;
+
+	while ((p = strstr(p + 1, "/node_modules/"))) {
+		char *anc = cairn_strndup(key, (size_t)(p - key));
+		const installed *up = find_installed(inst, ninst, anc);
+
+		free(anc);
+		if (up && up->link)
+			return 1;
+	}
+	return 0;
 }
 
 /*
@@ -2265,6 +2330,41 @@ static void analyze_project(const ctx *c, const char *proj)
 		free(mrel);
 	}
 	reach(c, proj, inst, ninst);
+	/* lockfile v1 nests a file: link's dependencies under the link:
+	 * they are installed in its target, a project covered by this
+	 * lockfile (re-keyed to it) */
+	for (i = 0; used && !used->by_name && i < ninst; i++) {
+		cairn_buf prefix = CAIRN_BUF_INIT;
+		cairn_npm_lock *sub;
+		ws_member *m;
+		size_t j;
+
+		if (!inst[i].link || !inst[i].link_res || ws_find(c, inst[i].link_res))
+			continue;
+		for (j = 0; j < c->nprojects && strcmp(c->projects[j], inst[i].link_res); j++)
+			;
+		if (j == c->nprojects || strstr(inst[i].link_res, "node_modules"))
+			continue;
+		cairn_buf_addf(&prefix, "%s/", inst[i].key);
+		sub = lock_subtree(used, prefix.data);
+		cairn_buf_release(&prefix);
+		if (!sub->n) {
+			cairn_npm_lock_free(sub);
+			continue;
+		}
+		if (c->ws->n == c->ws->cap) {
+			c->ws->cap = c->ws->cap ? c->ws->cap * 2 : 8;
+			c->ws->v = cairn_realloc(c->ws->v, c->ws->cap * sizeof(*c->ws->v));
+		}
+		m = &c->ws->v[c->ws->n++];
+		memset(m, 0, sizeof(*m));
+		m->dir = cairn_strdup(inst[i].link_res);
+		m->root = cairn_strdup(project_label);
+		m->lockfile = lock_path ? cairn_strdup(lock_path) : NULL;
+		m->lock = sub;
+		m->packages = json_array();
+		m->via_link = 1;
+	}
 
 	for (i = 0; i < ninst; i++) {
 		installed *in = &inst[i];
@@ -2410,8 +2510,13 @@ static void analyze_project(const ctx *c, const char *proj)
 				if (r && !strncmp(r, "npm:", 4) && !strncmp(r + 4, name, nl) &&
 				    r[4 + nl] == '@')
 					alias = 1;
+				/* a git, tarball or file: source: the folder is
+				 * named by the dependency, the package by itself */
+				else if (r && strncmp(r, "npm:", 4) && v1_source(r))
+					alias = 2;
 			}
-			add_flag(flags, alias ? "alias" : "name_mismatch");
+			if (alias != 2)
+				add_flag(flags, alias ? "alias" : "name_mismatch");
 		}
 		if (bad_name(name))
 			add_flag(flags, "bad_name");
@@ -2443,7 +2548,8 @@ static void analyze_project(const ctx *c, const char *proj)
 		json_t *rec, *flags;
 		char *path;
 
-		if (strncmp(le->key, "node_modules/", 13) || find_installed(inst, ninst, le->key))
+		if (strncmp(le->key, "node_modules/", 13) || find_installed(inst, ninst, le->key) ||
+		    below_link(inst, ninst, le->key))
 			continue;
 		path = cairn_path_join(proj, le->key);
 		if (cairn_pkg_files_find(c->files, path) && le->link) {
@@ -2514,8 +2620,8 @@ static void analyze_project(const ctx *c, const char *proj)
 
 	/* the project */
 	json_object_set_new(prec, "type", json_string("npm_project"));
-	set_str(prec, "workspace_root", member ? member->root : NULL);
-	if (member)
+	set_str(prec, "workspace_root", member && !member->via_link ? member->root : NULL);
+	if (member && !member->via_link)
 		json_object_set(prec, "workspace_packages", member->packages);
 	if (!json_object_get(prec, "workspace_members")) {
 		json_object_set_new(prec, "workspace_members", json_array());

@@ -15,6 +15,8 @@ typedef struct cairn_npm_lock_entry {
 	int has_name;       /* the entry carried an explicit "name" */
 	int dev, optional, peer, has_install_script, link;
 	int in_bundle;      /* "inBundle": shipped inside its parent's tarball */
+	int v1_source;      /* lockfile v1 "version" held the source (kept in
+	                     * resolved unless the entry had one; version NULL) */
 } cairn_npm_lock_entry;
 
 typedef struct cairn_npm_lock {

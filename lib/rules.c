@@ -1162,7 +1162,9 @@ static void proj_finish(struct ctx *c, struct proj *p)
 		size_t declared = json_object_size(deps) + json_object_size(jobj(p->rec, "devDependencies")) +
 				  json_object_size(jobj(p->rec, "optionalDependencies"));
 
-		if (declared || installed > 0 || p->no_lockfile) {
+		/* (a workspace root: its members' dependencies are its to lock) */
+		if (declared || installed > 0 || p->no_lockfile ||
+		    json_array_size(json_object_get(p->rec, "workspace_members")) > 0) {
 			project_file(&c->tmp, p->project, "package.json");
 			cairn_buf_clear(&c->tmp2);
 			cairn_buf_addf(&c->tmp2, "%zu declared dependencies, %" JSON_INTEGER_FORMAT
