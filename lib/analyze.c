@@ -124,6 +124,9 @@ static int wanted(const char *p, size_t len)
 	    !strcmp(base, "npm-shrinkwrap.json") || !strcmp(base, "pnpm-lock.yaml") ||
 	    !strcmp(base, "yarn.lock") || !strcmp(base, "bun.lock") || !strcmp(base, "bun.lockb"))
 		return 1;
+	/* yarn Plug'n'Play: packages load from zip archives (npm.c) */
+	if (!strcmp(base, ".pnp.cjs") || !strcmp(base, ".pnp.data.json") || !strcmp(base, ".pnp.js"))
+		return 1;
 	/* lockfiles cairn does not read: they explain unverified packages */
 	if (!strcmp(base, "yarn.lock") || !strcmp(base, "pnpm-lock.yaml") ||
 	    !strcmp(base, "bun.lock") || !strcmp(base, "bun.lockb"))

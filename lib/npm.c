@@ -485,6 +485,10 @@ static char **find_projects(const cairn_pkg_files *files, size_t *count)
 		/* a node_modules component */
 		while (nm && nm != p && nm[-1] != '/')
 			nm = strstr(nm + 1, "node_modules/");
+		/* yarn PnP's unplugged packages belong to the project
+		 * around .yarn (pnp_records) */
+		if (!strncmp(p, ".yarn/unplugged/", 16) || strstr(p, "/.yarn/unplugged/"))
+			continue;
 		if (nm) {
 			/* (a folder without package.json is a package of a
 			 * project found otherwise, not a project by itself) */
@@ -904,6 +908,8 @@ struct pkg_src {
 	int yarn1;               /* yarn 1: the v6 cache's .yarn-tarball.tgz */
 	int berry;               /* yarn 2+: its checksum is of a zip, not a tarball */
 	int berry_fd;            /* yarn 2+: folder of zip archives, or -1 */
+	int unplugged;           /* yarn PnP: a folder yarn unplugged (its
+	                          * .ready marker is yarn's, not the package's) */
 	const char *name, *version, *resolved;   /* of the package at hand */
 };
 
@@ -1156,7 +1162,8 @@ static json_t *verify_pkg(const ctx *c, const char *pkgdir, const char *integrit
 			else
 				cmp = strcmp(fp, tp);
 			if (cmp < 0) {
-				json_array_append_new(add, jbytes(fp));
+				if (!(ps && ps->unplugged && !strcmp(fp, ".ready")))
+					json_array_append_new(add, jbytes(fp));
 				a++;
 			} else if (cmp > 0) {
 				json_array_append_new(miss, jbytes(tp));
@@ -2055,6 +2062,188 @@ static void reach(const ctx *c, const char *proj, installed *inst, size_t ninst)
 	}
 }
 
+static int count_cb(void *arg, const cairn_tar_member *m)
+{
+	if (m->kind == CAIRN_TAR_FILE)
+		(*(long *)arg)++;
+	return 0;
+}
+
+/*
+ * yarn 2+ Plug'n'Play (.pnp.cjs or .pnp.data.json beside a Berry
+ * yarn.lock): there is no node_modules; Node loads each package from its
+ * zip archive (.yarn/cache, else the global cache, --yarn-cache).  One
+ * record per lockfile entry, path its resolution ("debug@npm:4.3.4"),
+ * flag pnp.  The archive is the installed code: it is verified when its
+ * SHA-512 is the lockfile checksum (and libzip reads it strictly); other
+ * bytes are the archive modified.  A package yarn unplugged
+ * (.yarn/unplugged/<name>-npm-<version>-<hash>/node_modules/<name>:
+ * install scripts, dependenciesMeta) runs from that folder, compared file
+ * by file with its archive.  Returns the number of records.
+ */
+static size_t pnp_records(const ctx *c, const char *proj, const char *project_label,
+			  const cairn_npm_lock *lock, int berry_fd, const char *lock_name)
+{
+	size_t i, n = 0;
+
+	for (i = 0; lock && i < lock->n; i++) {
+		const cairn_npm_lock_entry *e = &lock->v[i];
+		json_t *rec, *flags, *files = json_null();
+		cairn_buf up = CAIRN_BUF_INIT, zb = CAIRN_BUF_INIT, d = CAIRN_BUF_INIT;
+		const char *path = e->resolved ? e->resolved : e->key;
+		const char *reason = NULL;
+		char *pkgdir = NULL, *src = NULL, *label;
+		char hex[65] = "";
+		long count = 0;
+		size_t lo, hi, k;
+		int verified = 0;
+
+		if (!e->name || !e->version)
+			continue;
+		rec = json_object();
+		flags = json_array();
+		add_flag(flags, "pnp");
+		label = file_label(c, *proj ? proj : ".");
+		/* unplugged: .yarn/unplugged/<name, '/' as '-'>-npm-<version>-<hash>/ */
+		if (*proj)
+			cairn_buf_addf(&up, "%s/", proj);
+		cairn_buf_addstr(&up, ".yarn/unplugged/");
+		for (k = 0; e->name[k]; k++)
+			cairn_buf_addch(&up, e->name[k] == '/' ? '-' : e->name[k]);
+		cairn_buf_addf(&up, "-npm-%s-", e->version);
+		lo = cairn_pkg_files_range(c->files, up.data, &hi);
+		if (lo < hi && !strchr(e->version, '/') && !bad_name(e->name)) {
+			const char *fp = c->files->v[lo].path;
+			const char *sl = strchr(fp + up.len, '/');
+
+			if (sl) {
+				cairn_buf_clear(&d);
+				cairn_buf_add(&d, fp, (size_t)(sl - fp));
+				cairn_buf_addf(&d, "/node_modules/%s", e->name);
+				pkgdir = cairn_buf_detach(&d, NULL);
+			}
+		}
+		if (pkgdir && berry_fd >= 0 && e->integrity) {
+			struct pkg_src ps;
+
+			memset(&ps, 0, sizeof(ps));
+			ps.manager = "yarn";
+			ps.berry = 1;
+			ps.berry_fd = berry_fd;
+			ps.unplugged = 1;
+			ps.name = e->name;
+			ps.version = e->version;
+			ps.resolved = e->resolved;
+			files = verify_pkg(c, pkgdir, e->integrity, NULL, flags, label, &ps);
+			content_digest(c, pkgdir, hex, &count);
+		} else if (berry_fd >= 0 && e->integrity) {
+			int rc = cairn_berry_zip_read(&zb, &src, berry_fd, e->name, e->version, e->integrity);
+			json_t *mod = json_array();
+			const char *status = "verified", *msg = NULL;
+
+			if (rc == 0) {
+				cairn_buf pre = CAIRN_BUF_INIT;
+				unsigned char dg[32];
+
+				cairn_buf_addf(&pre, "node_modules/%s/", e->name);
+				if (cairn_zip_scan(zb.data, zb.len, pre.data, count_cb, &count, src) < 0) {
+					status = "zip_refused";
+					msg = cairn_error_last();
+					cairn_recs_parse_error(c->recs, label, "zip", msg);
+				}
+				cairn_buf_release(&pre);
+				cairn_pkg_sha256(dg, zb.data, zb.len);
+				for (k = 0; k < 32; k++)
+					snprintf(hex + 2 * k, 3, "%02x", dg[k]);
+			} else if (rc == CAIRN_EVERIFY) {
+				/* the code PnP loads is not what the lockfile names */
+				json_array_append_new(mod, jbytes(src));
+				add_flag(flags, "files_modified");
+				msg = cairn_error_last();
+			} else {
+				status = "not_in_cache";
+				msg = rc == CAIRN_ENOTFOUND ? NULL : cairn_error_last();
+			}
+			files = json_object();
+			json_object_set_new(files, "status", json_string(status));
+			json_object_set_new(files, "source", jstr(src));
+			json_object_set_new(files, "matching", json_integer(rc == 0 && !strcmp(status, "verified") ? count : 0));
+			json_object_set_new(files, "modified", mod);
+			json_object_set_new(files, "added", json_array());
+			json_object_set_new(files, "missing", json_array());
+			set_str(files, "message", msg);
+		}
+		{
+			const char *status = json_string_value(json_object_get(files, "status"));
+
+			cairn_buf_clear(&d);
+			if (!e->integrity) {
+				reason = "no_integrity";
+				cairn_buf_addstr(&d, "the yarn.lock entry has no checksum");
+			} else if (!status) {
+				reason = "no_cache";
+				cairn_buf_addstr(&d, "a yarn PnP install: no .yarn/cache in the project and no "
+						 "--yarn-cache (its zip archives, which Node loads)");
+			} else if (!strcmp(status, "verified")) {
+				verified = 1;
+				cairn_buf_addf(&d, pkgdir ? "unplugged by yarn: its files compared with %s"
+						 : "a yarn PnP install: Node loads it from %s, whose SHA-512 is "
+						   "the lockfile checksum",
+					       json_string_value(json_object_get(files, "source")) ?
+					       json_string_value(json_object_get(files, "source")) : "its archive");
+			} else {
+				reason = cairn_coverage_reason_find(status) ? status : "not_in_cache";
+				cairn_buf_addstr(&d, json_string_value(json_object_get(files, "message")) ?
+						 json_string_value(json_object_get(files, "message")) :
+						 "a yarn PnP install: its zip archive is in neither .yarn/cache "
+						 "nor --yarn-cache");
+			}
+		}
+		json_object_set_new(rec, "type", json_string("package"));
+		json_object_set_new(rec, "ecosystem", json_string("npm"));
+		json_object_set_new(rec, "manager", json_string("yarn"));
+		set_str(rec, "project", project_label);
+		set_str(rec, "path", path);
+		set_str(rec, "name", e->name);
+		/* the archive the checksum names holds this version */
+		set_str(rec, "version", e->version);
+		set_str(rec, "locked_version", e->version);
+		set_str(rec, "integrity", e->integrity);
+		set_str(rec, "resolved", e->resolved);
+		json_object_set_new(rec, "lockfile", jstr(lock_name));
+		json_object_set_new(rec, "dev", json_boolean(e->dev));
+		json_object_set_new(rec, "optional", json_boolean(e->optional));
+		json_object_set_new(rec, "peer", json_boolean(e->peer));
+		json_object_set_new(rec, "declared_range", json_null());
+		json_object_set_new(rec, "declared_in", json_null());
+		json_object_set_new(rec, "required_by", json_array());
+		json_object_set_new(rec, "scripts", json_object());
+		json_object_set_new(rec, "has_install_script", json_false());
+		json_object_set_new(rec, "lock_has_install_script", json_boolean(e->has_install_script));
+		json_object_set_new(rec, "bin", json_object());
+		json_object_set_new(rec, "gypfile", json_false());
+		json_object_set_new(rec, "installer", json_null());
+		json_object_set_new(rec, "direct_url", json_null());
+		json_object_set_new(rec, "file_count", json_integer(count));
+		json_object_set_new(rec, "content_sha256", *hex ? json_string(hex) : json_null());
+		if (pkgdir)
+			set_str(rec, "unplugged", pkgdir + (*proj ? strlen(proj) + 1 : 0));
+		sort_string_array(flags);
+		json_object_set_new(rec, "flags", flags);
+		json_object_set_new(rec, "files", files);
+		json_object_set_new(rec, "coverage", cairn_coverage_package(verified, reason, d.data));
+		cairn_recs_add(c->recs, rec, cairn_recs_key("npm", project_label, path, (char *)NULL));
+		n++;
+		free(label);
+		free(pkgdir);
+		free(src);
+		cairn_buf_release(&up);
+		cairn_buf_release(&zb);
+		cairn_buf_release(&d);
+	}
+	return n;
+}
+
 static void analyze_project(const ctx *c, const char *proj)
 {
 	char *pj_rel = cairn_path_join(proj, "package.json");
@@ -2075,7 +2264,8 @@ static void analyze_project(const ctx *c, const char *proj)
 	const char *hidden_name = "node_modules/.package-lock.json";
 	cairn_pnpm_modules modules;
 	const char *manager = "npm";
-	int pnpm, yarn1 = 0, berry = 0, binary_lock = 0, berry_fd = -1;
+	int pnpm, yarn1 = 0, berry = 0, binary_lock = 0, berry_fd = -1, pnp = 0;
+	size_t npnp = 0;
 	const ws_member *member = ws_find(c, proj);
 	char *lock_path = NULL;
 	installed *inst = NULL;
@@ -2154,6 +2344,17 @@ static void analyze_project(const ctx *c, const char *proj)
 		if (berry_fd < 0)
 			berry_fd = c->o->yarn_cachefd >= 0 ? dup(c->o->yarn_cachefd) : -1;
 		free(yc);
+	}
+	if (berry) {
+		/* Plug'n'Play: yarn's loader files beside the lockfile */
+		static const char *const pnp_files[] = { ".pnp.cjs", ".pnp.data.json", ".pnp.js", NULL };
+
+		for (i = 0; pnp_files[i] && !pnp; i++) {
+			char *pf_rel = cairn_path_join(proj, pnp_files[i]);
+
+			pnp = cairn_pkg_files_find(c->files, pf_rel) != NULL;
+			free(pf_rel);
+		}
 	}
 	used = lock ? lock : hidden;
 	if (lock_name && !member)
@@ -2300,7 +2501,7 @@ static void analyze_project(const ctx *c, const char *proj)
 	}
 	for (i = 0; i < ninst; i++)
 		inst[i].required_by = json_array();
-	if (lock && lock->by_name)
+	if (lock && lock->by_name && !pnp)
 		bind_by_name(lock, inst, ninst);
 	/* who requires what: resolve each declared dependency of the project
 	 * and of every installed package the way Node does (nearest
@@ -2541,6 +2742,8 @@ static void analyze_project(const ctx *c, const char *proj)
 	}
 
 	link_records(c, project_label, manager, used, lock ? lock_name : hidden_name, pj, inst, ninst);
+	if (pnp && lock && lock->by_name)
+		npnp = pnp_records(c, proj, project_label, lock, berry_fd, lock_name);
 
 	/* locked but not installed */
 	for (i = 0; used && i < used->n; i++) {
@@ -2667,6 +2870,7 @@ static void analyze_project(const ctx *c, const char *proj)
 		/* links are records too, but install nothing of their own */
 		for (i = 0; i < ninst; i++)
 			nreal += !inst[i].link;
+		nreal += npnp;
 		json_object_set_new(prec, "installed", json_integer((json_int_t)nreal));
 	}
 	json_object_set_new(prec, "kind", json_string(pf.kind));

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerate tests/fixtures/packages/{yarn1,berry,bun,bunb}-* with the real
+# Regenerate tests/fixtures/packages/{yarn1,berry,berry-pnp,bun,bunb}-* with the real
 # clients (network: the npm registry): yarn 1 (yarn.lock v1, hoisted
 # node_modules, its cache v6 with .yarn-tarball.tgz), yarn 4 with
 # nodeLinker: node-modules (YAML yarn.lock, __metadata), bun (text
@@ -56,6 +56,24 @@ mkdir -p "$fx/berry-cache"
 cp "$scratch/ybcache"/*.zip "$fx/berry-cache/"
 # yarn's own state files name this run's folders
 rm -f "$fx/berry/node_modules/.yarn-state.yml" "$fx/berry/node_modules/.package-map.json"
+
+# yarn 4 Plug'n'Play (the default linker): no node_modules; .pnp.cjs maps
+# each package to its zip in .yarn/cache (the same archives as above, so
+# the test copies berry-cache there), ms unplugged by dependenciesMeta.
+# Committed: the project, the unplugged folder, and the head of .pnp.cjs
+# (its data; the loader runtime after it is 430 KB of yarn's code)
+project "$scratch/yp"
+sed -i 's/}$/,"dependenciesMeta":{"ms":{"unplugged":true}}}/' "$scratch/yp/package.json"
+printf 'enableGlobalCache: false\nenableTelemetry: false\n' > "$scratch/yp/.yarnrc.yml"
+(cd "$scratch/yp" && HOME="$scratch/yphome" "$scratch/berry/node_modules/.bin/yarn" install >/dev/null)
+commit "$scratch/yp" berry-pnp package.json yarn.lock .yarnrc.yml
+mkdir -p "$fx/berry-pnp/.yarn"
+cp -a "$scratch/yp/.yarn/unplugged" "$fx/berry-pnp/.yarn/"
+sed -n '1,/^function \$\$SETUP_STATE/{p}' "$scratch/yp/.pnp.cjs" > "$fx/berry-pnp/.pnp.cjs"
+printf '  return hydrateRuntimeState(JSON.parse(RAW_RUNTIME_STATE), {basePath: basePath || __dirname});\n}\n' >> "$fx/berry-pnp/.pnp.cjs"
+printf '\n// (trimmed for cairn: the loader runtime that followed is left out; see\n// tests/tools/yarn-bun-fixtures.sh)\n' >> "$fx/berry-pnp/.pnp.cjs"
+[ "$(grep checksum "$scratch/yp/yarn.lock")" = "$(grep checksum "$fx/berry/yarn.lock")" ] ||
+	echo "note: berry-pnp locks other archives than berry: its test reads berry-cache"
 
 project "$scratch/bn"
 (cd "$scratch/bn" && BUN_INSTALL_CACHE_DIR="$scratch/bncache" "$scratch/bun/node_modules/.bin/bun" install --silent)
