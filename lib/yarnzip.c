@@ -151,9 +151,10 @@ int cairn_berry_zip_read(cairn_buf *out, char **src, int dirfd, const char *name
 	struct dirent *de;
 	char *found = NULL;
 	int fd, rc;
-	size_t i;
+	size_t i, keylen;
 
 	*src = NULL;
+	keylen = hex ? (size_t)(hex - checksum) : 0;
 	hex = hex ? hex + 1 : checksum;
 	if (!hex || strlen(hex) != 128 || !name || !version || strchr(version, '/'))
 		return CAIRN_ENOTFOUND;
@@ -176,10 +177,15 @@ int cairn_berry_zip_read(cairn_buf *out, char **src, int dirfd, const char *name
 	while ((de = readdir(d))) {
 		size_t l = strlen(de->d_name);
 
-		/* <want><hash>-<10 hex>.zip */
+		/* <want><hash>-<10 hex>.zip in a project's cache; the global
+		 * cache (yarn 4) ends in -<cacheKey>.zip ("-10c0.zip"), the
+		 * part of the checksum before '/' */
 		if (l > want.len + 15 && !strncmp(de->d_name, want.data, want.len) &&
-		    !strcmp(de->d_name + l - 4, ".zip") && de->d_name[l - 15] == '-' &&
-		    !strncmp(de->d_name + l - 14, hex, 10) && !strchr(de->d_name + want.len, '/')) {
+		    !strcmp(de->d_name + l - 4, ".zip") &&
+		    ((de->d_name[l - 15] == '-' && !strncmp(de->d_name + l - 14, hex, 10)) ||
+		     (keylen && l > want.len + keylen + 5 && de->d_name[l - 5 - keylen] == '-' &&
+		      !strncmp(de->d_name + l - 4 - keylen, checksum, keylen))) &&
+		    !strchr(de->d_name + want.len, '/')) {
 			free(found);
 			found = cairn_strdup(de->d_name);
 			break;

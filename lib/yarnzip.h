@@ -25,7 +25,8 @@ int cairn_zip_scan(const void *data, size_t len, const char *prefix,
 /*
  * Find name@version's archive in the Berry cache folder open on dirfd:
  * "<name, '/' as '-'>-npm-<version>-<hash>-<first 10 hex of the
- * checksum>.zip", and check that its SHA-512 is the checksum
+ * checksum>.zip" (a project's cache) or "...-<hash>-<cacheKey>.zip" (yarn
+ * 4's global cache), and check that its SHA-512 is the checksum
  * ("<cacheKey>/<hex>").  *src gets the file name (new string).
  * CAIRN_ENOTFOUND, CAIRN_EVERIFY (bytes do not match), other errors.
  */

@@ -32,6 +32,16 @@ findings none.cairn
 run cairn-snap -q --yarn-cache "$fx/berry-cache" -o global.cairn p
 recs global.cairn
 
+# yarn 4's global cache (~/.yarn/berry/cache) names the archives
+# <name>-npm-<version>-<hash>-<cacheKey>.zip: the same bytes
+mkdir g
+for z in "$fx"/berry-cache/*.zip; do
+	b=$(basename "$z")
+	cp "$z" "g/${b%-*}-10c0.zip"
+done
+run cairn-snap -q --yarn-cache g -o g.cairn p
+zstd -dcq g.cairn | jq -c 'select(.type == "package") | [.path, .files.status, .files.source, .coverage.verified]'
+
 # the project's own .yarn/cache (enableGlobalCache: false)
 mkdir p/.yarn/cache
 cp "$fx"/berry-cache/*.zip p/.yarn/cache/
