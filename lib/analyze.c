@@ -807,6 +807,7 @@ static int run(cairn_analyzer *a)
 	no.cachefd = -1;
 	no.pnpm_storefd = -1;
 	no.yarn_cachefd = -1;
+	no.bun_cachefd = -1;
 	if (a->opts.npm_cache) {
 		if (cairn_npm_cache_open(&cache, a->opts.npm_cache) < 0) {
 			cairn_recs_parse_error(&a->recs, a->opts.npm_cache, "cacache", cairn_error_last());
@@ -844,7 +845,17 @@ static int run(cairn_analyzer *a)
 				no.yarn_cachefd = -1;
 			}
 		}
+		if (a->opts.bun_cache) {
+			no.bun_cachefd = cairn_safe_open_abs_dir(a->opts.bun_cache);
+			if (no.bun_cachefd < 0) {
+				cairn_recs_parse_error(&a->recs, a->opts.bun_cache, "bun",
+						       cairn_error_last());
+				no.bun_cachefd = -1;
+			}
+		}
 		npm_packages(a, &no);
+		if (no.bun_cachefd >= 0)
+			close(no.bun_cachefd);
 		if (no.pnpm_storefd >= 0)
 			close(no.pnpm_storefd);
 		if (no.yarn_cachefd >= 0)
@@ -919,6 +930,8 @@ json_t *cairn_analyze_opts_json(const cairn_analyze_opts *o)
 		json_object_set_new(j, "pnpm_store", json_string(o->pnpm_store));
 	if (o->yarn_cache)
 		json_object_set_new(j, "yarn_cache", json_string(o->yarn_cache));
+	if (o->bun_cache)
+		json_object_set_new(j, "bun_cache", json_string(o->bun_cache));
 	json_object_set_new(j, "env", json_boolean(o->env_self));
 	arr = json_array();
 	for (i = 0; i < o->pid_count; i++)

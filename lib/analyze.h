@@ -25,6 +25,8 @@ typedef struct cairn_analyze_opts {
 	                            * or v10/) to verify pnpm installs; NULL = off */
 	const char *yarn_cache;    /* --yarn-cache DIR: yarn 1 cache (v6), or a
 	                            * folder of yarn 2+ zip archives */
+	const char *bun_cache;     /* --bun-cache DIR: bun's install cache
+	                            * (~/.bun/install/cache) */
 	int env_self;              /* --env: cairn-snap's own environment */
 	const char **pids;         /* --pid PID (repeatable) */
 	size_t pid_count;

@@ -22,6 +22,11 @@ static const cairn_coverage_reason reasons[] = {
 	  "lockfile names, which is itself a sign of tampering), then run npm cache verify, "
 	  "refetch with npm ci --ignore-scripts --cache DIR in a copy of the project, and "
 	  "snapshot again." },
+	{ "cache_shared", "installed files are hard links to bun's cache",
+	  "bun linked the files from its cache, so the cache holds the same bytes, not a "
+	  "reference: fetch the published tarballs into an npm cache without touching this "
+	  "install (npm cache add NAME@VERSION --cache DIR, or bun install --backend=copyfile "
+	  "in a copy of the project) and snapshot again with --npm-cache DIR." },
 	{ "egg_info", "egg-info install, no hashes",
 	  "Reinstall it as a wheel so that pip writes a RECORD with hashes: pip install "
 	  "--force-reinstall --no-deps NAME==VERSION; then snapshot again." },

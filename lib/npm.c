@@ -15,6 +15,7 @@
 #include "yarnlock.h"
 #include "yarnzip.h"
 #include "bunlock.h"
+#include "buncache.h"
 #include "tarball.h"
 #include "jsonutil.h"
 #include "url.h"
@@ -1674,6 +1675,15 @@ static void files_and_coverage(const ctx *c, json_t *rec, json_t *flags, const c
 					  check, name, version, flags, pl);
 		free(pl);
 		have_src = 1;
+	} else if (!strcmp(ps.manager, "bun") && c->o->bun_cachefd >= 0 && c->cachefd < 0 &&
+		   !bundler && !local) {
+		char *pl = file_label(c, pkgdir);
+
+		/* bun: the folder bun extracted into its cache */
+		files = cairn_bun_cache_verify(c->o->bun_cachefd, c->rootfd, c->files, pkgdir,
+					       folder_or_name(key, name, 0), version, flags, pl);
+		free(pl);
+		have_src = 1;
 	} else if (((ps.yarn1 && c->o->yarn_cachefd >= 0) || ps.berry_fd >= 0) && !bundler) {
 		char *pl = file_label(c, pkgdir);
 
@@ -1746,7 +1756,11 @@ static void files_and_coverage(const ctx *c, json_t *rec, json_t *flags, const c
 			cairn_buf_addstr(&d, c->o->no_cache_detail ? c->o->no_cache_detail : "no npm cache");
 	} else if (status && !strcmp(status, "verified")) {
 		verified = 1;
-		if (bundler)
+		if (!strcmp(ps.manager, "bun") && c->o->bun_cachefd >= 0 && c->cachefd < 0 && !bundler)
+			cairn_buf_addf(&d, "compared with bun's cached copy %s (bun keeps no tarball: "
+				       "the folder it extracted, not checked against the integrity)",
+				       json_string_value(json_object_get(files, "source")));
+		else if (bundler)
 			cairn_buf_addf(&d, "compared with the tarball of %s, which bundles it", bname);
 		else if (via)
 			cairn_buf_addf(&d, "integrity from the npm cache index: the tarball npm "
@@ -2903,7 +2917,7 @@ static void analyze_project(const ctx *c, const char *proj)
 int cairn_npm_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files,
 		      const cairn_npm_opts *opts)
 {
-	static const cairn_npm_opts none = { NULL, -1, NULL, NULL, 0, NULL, -1, -1, NULL, NULL };
+	static const cairn_npm_opts none = { NULL, -1, NULL, NULL, 0, NULL, -1, -1, NULL, NULL, -1 };
 	size_t n = 0, i;
 	char **projects;
 	tar_cache tc;

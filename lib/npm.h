@@ -74,6 +74,7 @@ typedef struct cairn_npm_opts {
 	                             * (npmdpkg.h); NULL: no dpkg lookups */
 	const char *dpkg_root;      /* root of the system whose dpkg database
 	                             * describes the tree; NULL = "/" */
+	int bun_cachefd;            /* bun's install cache (buncache.h), or -1 */
 } cairn_npm_opts;
 
 /*

@@ -75,6 +75,8 @@ static void usage(FILE *f)
 	      "      --pnpm-store DIR   check pnpm installs against this pnpm store\n"
 	      "      --yarn-cache DIR   check yarn installs against this yarn cache (v6, or\n"
 	      "                         yarn 2+ zip archives)\n"
+	      "      --bun-cache DIR    check bun installs against bun's cache (without\n"
+	      "                         --npm-cache; ~/.bun/install/cache)\n"
 	      "      --env              record cairn-snap's own environment\n"
 	      "      --pid PID          record the environment of process PID (repeatable)\n"
 	      "      --env-key FILE     HMAC key for environment values (created 0600)\n"
@@ -302,7 +304,7 @@ static int cmd_snapshot(int argc, char **argv)
 		OPT_NO_PACKAGES, OPT_NPM_CACHE, OPT_ENV, OPT_PID, OPT_ENV_KEY,
 		OPT_ENV_CLEAR, OPT_MCP_CONFIG, OPT_MCP_DISCOVER, OPT_STORE,
 		OPT_STORE_CONTENT, OPT_CREATED, OPT_NO_NPM_CACHE, OPT_VERSION, OPT_PNPM_STORE,
-		OPT_YARN_CACHE
+		OPT_YARN_CACHE, OPT_BUN_CACHE
 	};
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -319,6 +321,7 @@ static int cmd_snapshot(int argc, char **argv)
 		{ "no-npm-cache", no_argument, NULL, OPT_NO_NPM_CACHE },
 		{ "pnpm-store", required_argument, NULL, OPT_PNPM_STORE },
 		{ "yarn-cache", required_argument, NULL, OPT_YARN_CACHE },
+		{ "bun-cache", required_argument, NULL, OPT_BUN_CACHE },
 		{ "env", no_argument, NULL, OPT_ENV },
 		{ "pid", required_argument, NULL, OPT_PID },
 		{ "env-key", required_argument, NULL, OPT_ENV_KEY },
@@ -375,6 +378,7 @@ static int cmd_snapshot(int argc, char **argv)
 		case OPT_NO_NPM_CACHE: no_npm_cache = 1; aopts.npm_cache = NULL; break;
 		case OPT_PNPM_STORE: aopts.pnpm_store = optarg; break;
 		case OPT_YARN_CACHE: aopts.yarn_cache = optarg; break;
+		case OPT_BUN_CACHE: aopts.bun_cache = optarg; break;
 		case OPT_ENV: aopts.env_self = 1; break;
 		case OPT_PID: strv_push(&pids, optarg); break;
 		case OPT_ENV_KEY: aopts.env_key_path = optarg; break;

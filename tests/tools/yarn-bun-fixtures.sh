@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerate tests/fixtures/packages/{yarn1,berry,berry-pnp,bun,bunb}-* with the real
+# Regenerate tests/fixtures/packages/{yarn1,berry,berry-pnp,bun,bunb}* with the real
 # clients (network: the npm registry): yarn 1 (yarn.lock v1, hoisted
 # node_modules, its cache v6 with .yarn-tarball.tgz), yarn 4 with
 # nodeLinker: node-modules (YAML yarn.lock, __metadata), bun (text
@@ -78,6 +78,14 @@ printf '\n// (trimmed for cairn: the loader runtime that followed is left out; s
 project "$scratch/bn"
 (cd "$scratch/bn" && BUN_INSTALL_CACHE_DIR="$scratch/bncache" "$scratch/bun/node_modules/.bin/bun" install --silent)
 commit "$scratch/bn" bun package.json bun.lock node_modules
+# bun's cache: the folders it extracted (<name>@<version>@@@1; its *.npm
+# manifest files and <name>/<version> links are not needed)
+rm -rf "$fx/bun-cache"
+mkdir -p "$fx/bun-cache"
+(cd "$scratch/bncache" && find . -maxdepth 2 -type d -name '*@@@1') | while read -r d; do
+	mkdir -p "$fx/bun-cache/$(dirname "$d")"
+	cp -r "$scratch/bncache/$d" "$fx/bun-cache/$d"
+done
 # bun 1.2+ writes bun.lockb only when told to (bunfig.toml)
 project "$scratch/bnb"
 printf '[install]\nsaveTextLockfile = false\n' > "$scratch/bnb/bunfig.toml"
