@@ -501,6 +501,12 @@ static char **find_projects(const cairn_pkg_files *files, size_t *count)
 			}
 			continue;
 		}
+		/* a node_modules that is a symlink: recorded, not followed */
+		if (!strcmp(base, "node_modules") && files->v[i].type == CAIRN_T_SYMLINK &&
+		    !strstr(p, "node_modules/")) {
+			add_project(&v, &n, &cap, p, base == p ? 0 : (size_t)(base - p - 1));
+			continue;
+		}
 		if (!strcmp(base, "package.json") || !strcmp(base, "package-lock.json") ||
 		    !strcmp(base, "npm-shrinkwrap.json") || !strcmp(base, "pnpm-lock.yaml") ||
 		    !strcmp(base, "yarn.lock") || !strcmp(base, "bun.lock") || !strcmp(base, "bun.lockb")) {
@@ -2278,7 +2284,7 @@ static void analyze_project(const ctx *c, const char *proj)
 	const char *hidden_name = "node_modules/.package-lock.json";
 	cairn_pnpm_modules modules;
 	const char *manager = "npm";
-	int pnpm, yarn1 = 0, berry = 0, binary_lock = 0, berry_fd = -1, pnp = 0;
+	int pnpm, yarn1 = 0, berry = 0, binary_lock = 0, berry_fd = -1, pnp = 0, nm_link;
 	size_t npnp = 0;
 	const ws_member *member = ws_find(c, proj);
 	char *lock_path = NULL;
@@ -2291,7 +2297,14 @@ static void analyze_project(const ctx *c, const char *proj)
 	/* pnpm: its lockfile, or its node_modules layout, says so; a
 	 * package-lock.json beside an install pnpm made does not describe it */
 	memset(&modules, 0, sizeof(modules));
-	pnpm = !outside && read_pnpm_modules(c, proj, &modules);
+	{
+		char *nmrel = cairn_path_join(proj, "node_modules");
+		const cairn_pkg_file *nf = cairn_pkg_files_find(c->files, nmrel);
+
+		nm_link = nf && nf->type == CAIRN_T_SYMLINK;
+		free(nmrel);
+	}
+	pnpm = !outside && !nm_link && read_pnpm_modules(c, proj, &modules);
 	if (!pnpm && !outside) {
 		char *pl = cairn_path_join(proj, "pnpm-lock.yaml");
 		char *nl = cairn_path_join(proj, "package-lock.json");
@@ -2334,7 +2347,7 @@ static void analyze_project(const ctx *c, const char *proj)
 			free(bl);
 		}
 	}
-	if (!pnpm)
+	if (!pnpm && !nm_link)
 		hidden = read_lock(c, hidden_rel, &hidden_present);
 	if (!lock && member && member->lock) {
 		/* a workspace member: the root's lockfile covers it */
@@ -2399,6 +2412,31 @@ static void analyze_project(const ctx *c, const char *proj)
 	pf.src.berry_fd = berry_fd;
 	pf.src.pnpm = pnpm;
 
+	/* a node_modules that is a symlink (out of the root, or elsewhere in
+	 * it) is not followed: what it holds is not recorded here, say so */
+	{
+		char *nmrel = cairn_path_join(proj, "node_modules");
+		const cairn_pkg_file *nf = cairn_pkg_files_find(c->files, nmrel);
+
+		if (nm_link && nf) {
+			cairn_buf t = CAIRN_BUF_INIT, m = CAIRN_BUF_INIT;
+			char *l = file_label(c, nmrel);
+
+			if (cairn_safe_readlink(&t, c->rootfd, nmrel) == 0) {
+				cairn_buf_addstr(&m, "node_modules is a symlink to '");
+				cairn_escape_bytes(&m, t.data, t.len);
+				cairn_buf_addstr(&m, "': not followed, the packages there are not recorded "
+						 "(snapshot that folder)");
+			} else {
+				cairn_buf_addstr(&m, "node_modules is an unreadable symlink: not followed");
+			}
+			cairn_recs_parse_error(c->recs, l, "npm", m.data);
+			free(l);
+			cairn_buf_release(&t);
+			cairn_buf_release(&m);
+		}
+		free(nmrel);
+	}
 	/* installed packages */
 	lo = cairn_pkg_files_range(c->files, nm_prefix, &hi);
 	for (i = lo; i < hi; i++) {

@@ -31,3 +31,12 @@ run cairn-snap -q -o noname.cairn noname
 zstd -dcq noname.cairn | jq -c 'select(.type == "package") | [.path, .name, .version, .flags,
 	.coverage.reason, [.required_by[].from]]'
 zstd -dcq noname.cairn | jq -c 'select(.type == "parse_error") | [.file, .message]'
+
+# a project whose node_modules is a symlink (npm's
+# symlinked-node-modules fixture: out of the root): recorded, not followed
+mkdir -p slnm/example slnm/linked/foo
+printf '{"name":"example","dependencies":{"foo":"*"}}\n' > slnm/example/package.json
+printf '{"name":"foo","version":"1.0.0"}\n' > slnm/linked/foo/package.json
+ln -s ../linked slnm/example/node_modules
+run cairn-snap -q -o slnm.cairn slnm/example
+zstd -dcq slnm.cairn | jq -c 'select(.type == "package" or .type == "parse_error") | [.type, .path, .file, .message]'
