@@ -227,9 +227,10 @@ int cairn_npm_lock_parse(cairn_npm_lock **out, const char *data, size_t len,
 		}
 	} else if (json_is_object(json_object_get(root, "dependencies"))) {
 		lock_v1(&b, json_object_get(root, "dependencies"), "", 0);
-	} else if (json_is_integer(json_object_get(root, "lockfileVersion"))) {
-		/* {"lockfileVersion": 1}: what npm writes for a project
-		 * without dependencies, an empty tree */
+	} else if (l->lockfile_version == 1 && json_is_integer(json_object_get(root, "lockfileVersion"))) {
+		/* {"lockfileVersion": 1}: what npm 5/6 wrote for a project
+		 * without dependencies, an empty tree (v2 and v3 always have
+		 * "packages") */
 	} else {
 		json_decref(root);
 		free(l);

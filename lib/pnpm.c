@@ -509,6 +509,86 @@ static int read_index(cairn_buf *out, char **src, int storefd, const char *hex,
 	return rc;
 }
 
+/* Does the installed file pf have the bytes integrity (and size, when
+ * >= 0) names? */
+static int digest_ok(const char *integrity, json_int_t size, const cairn_pkg_file *pf,
+		     int rootfd, cairn_buf *content, const char *label)
+{
+	unsigned char want[64], got[64];
+	const EVP_MD *fmd = NULL;
+	unsigned int gl = 0;
+	size_t wl = sri_digest(want, sizeof(want), integrity, &fmd);
+
+	return pf->type == CAIRN_T_FILE && wl && (size < 0 || (uint64_t)size == pf->size) &&
+	       cairn_safe_read(content, rootfd, pf->path, CAIRN_CAP_TARBALL, label) == 0 &&
+	       EVP_Digest(content->data, content->len, got, &gl, fmd, NULL) && gl == wl &&
+	       !memcmp(got, want, wl);
+}
+
+/*
+ * The store's "sideEffects": what the package's install scripts left, per
+ * build (key: platform, node and dependencies): pnpm 9 writes the whole
+ * file map after the build, pnpm 10 {"added": {path: {...}}, "deleted":
+ * [paths]}.  The build that produced this install is not known from the
+ * tree, so a file is accepted when one of them records it (present with
+ * these bytes, or deleted when absent).  1 accepted, -1 recorded with
+ * other bytes, 0 not recorded.
+ */
+static int side_effect_file(const json_t *idx, const char *rel, const cairn_pkg_file *pf,
+			    int rootfd, cairn_buf *content, const char *label)
+{
+	const json_t *se = json_object_get(idx, "sideEffects");
+	const char *k;
+	json_t *v;
+	int listed = 0;
+
+	if (!json_is_object(se))
+		return 0;
+	json_object_foreach((json_t *)se, k, v) {
+		const json_t *map = json_is_object(json_object_get(v, "added")) ||
+				    json_is_array(json_object_get(v, "deleted")) ?
+				    json_object_get(v, "added") : v;
+		const json_t *e = json_object_get(map, rel);
+
+		if (!json_is_object(e))
+			continue;
+		listed = 1;
+		if (digest_ok(jstrv(e, "integrity"),
+			      json_is_integer(json_object_get(e, "size")) ?
+			      json_integer_value(json_object_get(e, "size")) : -1,
+			      pf, rootfd, content, label))
+			return 1;
+	}
+	return listed ? -1 : 0;
+}
+
+/* Was rel deleted by one of the builds sideEffects records? */
+static int side_effect_deleted(const json_t *idx, const char *rel)
+{
+	const json_t *se = json_object_get(idx, "sideEffects");
+	const char *k;
+	json_t *v;
+
+	if (!json_is_object(se))
+		return 0;
+	json_object_foreach((json_t *)se, k, v) {
+		const json_t *del = json_object_get(v, "deleted");
+		size_t i;
+
+		if (json_is_array(del)) {
+			for (i = 0; i < json_array_size(del); i++)
+				if (json_is_string(json_array_get(del, i)) &&
+				    !strcmp(json_string_value(json_array_get(del, i)), rel))
+					return 1;
+		} else if (!json_is_object(json_object_get(v, "added")) && json_is_object(v) &&
+			   !json_object_get(v, rel)) {
+			/* pnpm 9: the whole map after the build */
+			return 1;
+		}
+	}
+	return 0;
+}
+
 json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
 			  const cairn_pkg_files *files, const char *pkgdir,
 			  const char *integrity, const char *name, const char *version,
@@ -525,7 +605,7 @@ json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
 	const char *status = "verified";
 	ientry *ie = NULL;
 	size_t ni = 0, lo, hi, i, dl;
-	long matching = 0;
+	long matching = 0, side = 0;
 	int rc;
 
 	dl = sri_digest(dg, sizeof(dg), integrity, &md);
@@ -579,36 +659,29 @@ json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
 		const cairn_pkg_file *pf = &files->v[i];
 		const char *rel = pf->path + prefix.len;
 		ientry key = { rel, NULL, 0, 0 }, *hit;
-		unsigned char want[64], got[64];
-		const EVP_MD *fmd = NULL;
-		unsigned int gl = 0;
-		size_t wl;
+		int se;
 
 		if (!strncmp(rel, "node_modules/", 13) || strstr(rel, "/node_modules/"))
 			continue;
 		if (pf->type != CAIRN_T_FILE && pf->type != CAIRN_T_SYMLINK)
 			continue;
 		hit = ni ? bsearch(&key, ie, ni, sizeof(*ie), ientry_cmp) : NULL;
-		if (!hit) {
-			json_array_append_new(add, jbytes(rel));
-			continue;
+		if (hit)
+			hit->seen = 1;
+		if (hit && digest_ok(hit->integrity, hit->size, pf, rootfd, &content, label)) {
+			matching++;
+		} else if ((se = side_effect_file(idx, rel, pf, rootfd, &content, label)) > 0) {
+			/* written by the package's install scripts, as the
+			 * store recorded them */
+			side++;
+		} else {
+			json_array_append_new(hit || se < 0 ? mod : add, jbytes(rel));
 		}
-		hit->seen = 1;
-		wl = sri_digest(want, sizeof(want), hit->integrity, &fmd);
-		if (pf->type != CAIRN_T_FILE || !wl ||
-		    (hit->size >= 0 && (uint64_t)hit->size != pf->size) ||
-		    cairn_safe_read(&content, rootfd, pf->path, CAIRN_CAP_TARBALL, label) < 0 ||
-		    !EVP_Digest(content.data, content.len, got, &gl, fmd, NULL) ||
-		    gl != wl || memcmp(got, want, wl)) {
-			json_array_append_new(mod, jbytes(rel));
-			continue;
-		}
-		matching++;
 	}
 	sort_paths(mod);
 	sort_paths(add);
 	for (i = 0; i < ni; i++)
-		if (!ie[i].seen)
+		if (!ie[i].seen && !side_effect_deleted(idx, ie[i].path))
 			json_array_append_new(miss, jbytes(ie[i].path));
 	if (json_array_size(mod))
 		json_array_append_new(flags, json_string("files_modified"));
@@ -624,6 +697,8 @@ out:
 	json_object_set_new(f, "added", add);
 	json_object_set_new(f, "missing", miss);
 	json_object_set_new(f, "message", message ? jbytes(message) : json_null());
+	if (side)
+		json_object_set_new(f, "side_effects", json_integer(side));
 	free(message);
 	free(src);
 	free(ie);

@@ -46,3 +46,42 @@ JSON
 	done
 done
 echo "fixtures in $fx (scratch $scratch)"
+
+# Install scripts whose output the store records ("sideEffects"): the
+# small real dtrace-provider, whose install runs node-gyp and leaves
+# build/ in the package folder.  pnpm 9 records the whole file map after
+# the build; pnpm 10 (which runs build scripts only when allowed:
+# onlyBuiltDependencies) records what was added.  Committed: the project
+# and dtrace-provider's folder and index file (pnpm-seN-store; its
+# dependency nan, 584 KB,
+# is left out: not installed in the fixture).
+for major in 9 10; do
+	name=pnpm-se$major
+	client="$scratch/client$major"
+	proj="$scratch/$name"
+	[ -x "$client/node_modules/.bin/pnpm" ] ||
+		npm install --prefix "$client" --no-audit --no-fund --silent "pnpm@$major"
+	rm -rf "$proj" "$scratch/sestore$major"
+	mkdir -p "$proj"
+	printf '{"name":"cairn-fixture-se","version":"1.0.0","private":true,"dependencies":{"dtrace-provider":"0.8.8"},"pnpm":{"onlyBuiltDependencies":["dtrace-provider"]}}\n' \
+		> "$proj/package.json"
+	(cd "$proj" && "$client/node_modules/.bin/pnpm" install --reporter=silent \
+		--store-dir "$scratch/sestore$major" --cache-dir "$scratch/secache$major")
+	rm -rf "$fx/$name"
+	mkdir -p "$fx/$name/node_modules/.pnpm"
+	cp -a "$proj/package.json" "$proj/pnpm-lock.yaml" "$fx/$name/"
+	cp -a "$proj/node_modules/.modules.yaml" "$proj/node_modules/dtrace-provider" "$fx/$name/node_modules/"
+	cp -a "$proj/node_modules/.pnpm/lock.yaml" "$proj/node_modules/.pnpm/dtrace-provider@0.8.8" \
+		"$fx/$name/node_modules/.pnpm/"
+	sed -i -e 's|^storeDir: .*|storeDir: /scratch/pnpm-store|' \
+		-e 's|^prunedAt: .*|prunedAt: Thu, 01 Jan 2026 00:00:00 GMT|' \
+		"$fx/$name/node_modules/.modules.yaml"
+	# (a store per major: the builds' files differ, and one store
+	# holding both would give pnpm 9's tree pnpm 10's index)
+	rm -rf "$fx/$name-store"
+	(cd "$scratch/sestore$major" && grep -l '"dtrace-provider"' -r --include='*.json' .) |
+	while read -r f; do
+		mkdir -p "$fx/$name-store/$(dirname "$f")"
+		cp "$scratch/sestore$major/$f" "$fx/$name-store/$f"
+	done
+done
