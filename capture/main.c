@@ -66,70 +66,23 @@ static int usage(const char *msg)
 	return 2;
 }
 
-/* hosts named in tool traffic: names and addresses to their matcher */
-static int agent_allow(void *ctx, const char *host)
-{
-	const cairn_capture_allow *a = ctx;
-
-	if (strspn(host, "0123456789.") == strlen(host) || strchr(host, ':'))
-		return cairn_capture_allow_address(a, host);
-	return cairn_capture_allow_name(a, host);
-}
-
 /* The agent-log analysis, with the key cairn-snap made (never created
- * here; an explicit --env-key must exist). */
+ * here; an explicit --env-key must exist); negative when it failed
+ * (reported). */
 static int agent_new(cairn_agentlog **out, cairn_env_key **key, int64_t window_ns,
 		     const char *key_path)
 {
 	struct cairn_agentlog_opts ao = { window_ns, NULL };
-	char *path = key_path ? cairn_strdup(key_path) : cairn_env_default_key_path();
 
-	*key = NULL;
-	if (path) {
-		int krc = cairn_env_key_open(key, path);
-
-		if (krc < 0 && (key_path || krc != CAIRN_ENOTFOUND)) {
-			free(path);
-			return cairn_cli_fail();
-		}
-		cairn_error_clear();
+	if (cairn_env_key_open_reader(key, key_path) < 0) {
+		cairn_cli_fail();
+		return -1;
 	}
-	free(path);
 	ao.key = *key;
-	return cairn_agentlog_new(out, &ao);
-}
-
-/* Findings of the agent logs: what makes the exit status 1. */
-static size_t agent_findings(const cairn_agentlog_result *r)
-{
-	size_t n = cairn_agentlog_result_unexpected(r) + cairn_agentlog_result_unlisted(r) +
-		   r->change_count + r->secret_count, i, j, k;
-
-	for (i = 0; i < r->server_count; i++)
-		for (j = 0; j < r->servers[i].item_count; j++)
-			for (k = 0; k < r->servers[i].items[j].version_count; k++)
-				n += r->servers[i].items[j].versions[k].hit_count;
-	return n;
-}
-
-/* The capture document with the agent-log object added ("agent"). */
-static int write_json_with_agent(cairn_buf *out, const cairn_capture_result *res,
-				 const char *const *files, size_t n, int only_unknown,
-				 const cairn_agentlog_result *agent)
-{
-	json_t *doc = cairn_capture_result_json(res, files, n, only_unknown);
-	int rc;
-
-	json_object_set_new(doc, "agent", cairn_agentlog_to_json(agent));
-	/* descriptions and arguments are attacker text: no raw bidi or
-	 * zero-width character reaches a terminal through the JSON either
-	 * (JSON_ENSURE_ASCII), nor DEL, which jansson leaves raw
-	 * (cairn_json_dump) */
-	rc = cairn_json_dump(out, doc, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-	json_decref(doc);
-	if (rc < 0)
-		return rc;
-	cairn_buf_addch(out, '\n');
+	if (cairn_agentlog_new(out, &ao) < 0) {
+		cairn_cli_fail();
+		return -1;
+	}
 	return 0;
 }
 
@@ -176,7 +129,6 @@ int main(int argc, char **argv)
 	cairn_agentlog_result *ares = NULL;
 	cairn_agentlog_expect *expect = NULL;
 	cairn_env_key *key = NULL;
-	size_t nlogs = 0, afind = 0;
 	const char **locals = NULL;
 	size_t nlocals = 0, i, not_allowed = 0;
 	int only_unknown = 0, json = 0, csv = 0, dns = 0, quiet = 0, opt, rc = 2;
@@ -297,8 +249,7 @@ int main(int argc, char **argv)
 		cairn_cli_warn("%s", cairn_agentlog_warning(agent, i));
 	cairn_capture_finish(&res, cap);
 	cairn_agentlog_finish(&ares, agent);
-	nlogs = ares->file_count;
-	if (expect && !nlogs) {
+	if (expect && !ares->file_count) {
 		rc = usage("--expect-tools needs an agent log among the files");
 		goto done;
 	}
@@ -308,35 +259,22 @@ int main(int argc, char **argv)
 	if (expect)
 		cairn_agentlog_result_apply_expect(ares, expect);
 	if (allow)
-		cairn_agentlog_result_apply_allow(ares, agent_allow, allow);
-	afind = agent_findings(ares);
+		cairn_agentlog_result_apply_allow(ares, cairn_capture_allow_host, allow);
 	if (json) {
-		const char *const *files = (const char *const *)argv + optind;
-
-		if ((nlogs ? write_json_with_agent(&out, res, files, (size_t)(argc - optind),
-						   only_unknown, ares) :
-		     cairn_capture_write_json(&out, res, files, (size_t)(argc - optind),
-					      only_unknown)) < 0) {
+		if (cairn_capture_write_doc_json(&out, res, ares, (const char *const *)argv + optind,
+						 (size_t)(argc - optind), only_unknown) < 0) {
 			cairn_cli_fail();
 			goto done;
 		}
 	} else if (csv) {
 		cairn_capture_write_csv(&out, res, only_unknown);
 	} else {
-		/* the network part only when there were packet captures */
-		if (nlogs < (size_t)(argc - optind))
-			cairn_capture_write_text(&out, res, only_unknown);
-		if (dns)
-			cairn_capture_write_dns_text(&out, res);
-		if (nlogs) {
-			if (out.len)
-				cairn_buf_addch(&out, '\n');
-			cairn_agentlog_write_text(&out, ares);
-		}
+		cairn_capture_write_doc_text(&out, res, ares, (size_t)(argc - optind),
+					     only_unknown, dns);
 	}
 	if (cairn_cli_emit(output, out.data, out.len) != 0)
 		goto done;
-	rc = not_allowed || afind ? 1 : 0;
+	rc = not_allowed || cairn_agentlog_result_findings(ares) ? 1 : 0;
 done:
 	cairn_agentlog_result_free(ares);
 	cairn_agentlog_free(agent);

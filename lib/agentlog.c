@@ -2213,3 +2213,15 @@ size_t cairn_agentlog_result_unlisted(const cairn_agentlog_result *r)
 			bad++;
 	return bad;
 }
+
+size_t cairn_agentlog_result_findings(const cairn_agentlog_result *r)
+{
+	size_t n = cairn_agentlog_result_unexpected(r) + cairn_agentlog_result_unlisted(r) +
+		   r->change_count + r->secret_count, i, j, k;
+
+	for (i = 0; i < r->server_count; i++)
+		for (j = 0; j < r->servers[i].item_count; j++)
+			for (k = 0; k < r->servers[i].items[j].version_count; k++)
+				n += r->servers[i].items[j].versions[k].hit_count;
+	return n;
+}

@@ -285,6 +285,11 @@ size_t cairn_agentlog_result_apply_allow(cairn_agentlog_result *r,
 size_t cairn_agentlog_result_unexpected(const cairn_agentlog_result *r);
 size_t cairn_agentlog_result_unlisted(const cairn_agentlog_result *r);
 
+/* The findings of the agent logs, what makes cairn-capture's exit status
+ * 1: unexpected tools, unlisted argument hosts, manifest changes, secrets
+ * in tool traffic, and the hits of suspicious descriptions. */
+size_t cairn_agentlog_result_findings(const cairn_agentlog_result *r);
+
 /* Output, deterministic.  JSON: the "agent" object of
  * docs/capture-schema.json, as a new reference. */
 void cairn_agentlog_write_text(cairn_buf *out, const cairn_agentlog_result *r);

@@ -315,6 +315,11 @@ void cairn_capture_allow_free(cairn_capture_allow *a);
 /* 1 when a name / address string is allowed by an entry. */
 int cairn_capture_allow_name(const cairn_capture_allow *a, const char *name);
 int cairn_capture_allow_address(const cairn_capture_allow *a, const char *addr);
+/* 1 when host, a name or an IPv4/IPv6 address as text (what parses as an
+ * address is matched as one), is allowed.  In the shape of the allow
+ * callbacks of cairn_rules_input and cairn_agentlog_result_apply_allow():
+ * ctx is a const cairn_capture_allow *; a NULL host is the empty name. */
+int cairn_capture_allow_host(void *ctx, const char *host);
 
 /* Mark every row and total (allowed and verdict), resolver and lookup;
  * returns the number of what is not allowed: hosts (totals, contradicted
@@ -344,6 +349,28 @@ int cairn_capture_write_json(cairn_buf *out, const cairn_capture_result *r,
  * --capture), which needs no text.  New reference. */
 json_t *cairn_capture_result_json(const cairn_capture_result *r,
 	const char *const *files, size_t file_count, int only_unknown);
+
+/*
+ * What cairn-capture prints: the capture's document or text with the agent
+ * logs' (agent: cairn_agentlog_finish(); may be NULL; counts when it read
+ * any file).  _doc_json: the document of cairn_capture_result_json() with
+ * the "agent" object (docs/capture-schema.json), new reference.
+ * _write_doc_json: that document, compact, one line; with an agent object
+ * ASCII only (descriptions and arguments are attacker text: no raw bidi
+ * or zero-width character reaches a terminal through it), 0 or negative.
+ * _write_doc_text: the network part when some of the file_count files
+ * were packet captures, the DNS answers with dns, then the agent logs'.
+ */
+struct cairn_agentlog_result;
+json_t *cairn_capture_doc_json(const cairn_capture_result *r,
+	const struct cairn_agentlog_result *agent, const char *const *files,
+	size_t file_count, int only_unknown);
+int cairn_capture_write_doc_json(cairn_buf *out, const cairn_capture_result *r,
+	const struct cairn_agentlog_result *agent, const char *const *files,
+	size_t file_count, int only_unknown);
+void cairn_capture_write_doc_text(cairn_buf *out, const cairn_capture_result *r,
+	const struct cairn_agentlog_result *agent, size_t file_count,
+	int only_unknown, int dns);
 
 /* Parse "30s", "1m", "5m", "2h", "1d" or plain seconds; CAIRN_EUSAGE. */
 int cairn_capture_parse_duration(int64_t *out_ns, const char *s);

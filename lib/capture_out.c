@@ -4,6 +4,7 @@
  * is deterministic: the result is already sorted, nothing here depends on
  * the clock or the locale.
  */
+#include "agentlog.h"
 #include "capture.h"
 #include "jsonutil.h"
 #include "rfc3339.h"
@@ -199,6 +200,18 @@ int cairn_capture_allow_address(const cairn_capture_allow *a, const char *addr)
 		if (cap_cidr_match(a->cidrs + i * cap_cidr_size(), ver, raw))
 			return 1;
 	return 0;
+}
+
+int cairn_capture_allow_host(void *ctx, const char *host)
+{
+	const cairn_capture_allow *a = ctx;
+	unsigned char raw[16];
+
+	if (!host)
+		return cairn_capture_allow_name(a, "");
+	if (inet_pton(AF_INET, host, raw) == 1 || inet_pton(AF_INET6, host, raw) == 1)
+		return cairn_capture_allow_address(a, host);
+	return cairn_capture_allow_name(a, host);
 }
 
 static int is_arpa(const char *d)
@@ -1178,4 +1191,51 @@ int cairn_capture_write_json(cairn_buf *out, const cairn_capture_result *r,
 		return rc;
 	cairn_buf_addch(out, '\n');
 	return 0;
+}
+
+json_t *cairn_capture_doc_json(const cairn_capture_result *r,
+	const cairn_agentlog_result *agent, const char *const *files,
+	size_t nfiles, int only_unknown)
+{
+	json_t *doc = cairn_capture_result_json(r, files, nfiles, only_unknown);
+
+	if (agent && agent->file_count)
+		json_object_set_new(doc, "agent", cairn_agentlog_to_json(agent));
+	return doc;
+}
+
+int cairn_capture_write_doc_json(cairn_buf *out, const cairn_capture_result *r,
+	const cairn_agentlog_result *agent, const char *const *files,
+	size_t nfiles, int only_unknown)
+{
+	json_t *doc;
+	int rc;
+
+	if (!agent || !agent->file_count)
+		return cairn_capture_write_json(out, r, files, nfiles, only_unknown);
+	doc = cairn_capture_doc_json(r, agent, files, nfiles, only_unknown);
+	/* and DEL, which jansson leaves raw, is escaped by cairn_json_dump */
+	rc = cairn_json_dump(out, doc, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	json_decref(doc);
+	if (rc < 0)
+		return rc;
+	cairn_buf_addch(out, '\n');
+	return 0;
+}
+
+void cairn_capture_write_doc_text(cairn_buf *out, const cairn_capture_result *r,
+	const cairn_agentlog_result *agent, size_t nfiles, int only_unknown, int dns)
+{
+	size_t nlogs = agent ? agent->file_count : 0;
+
+	/* the network part only when there were packet captures */
+	if (nlogs < nfiles)
+		cairn_capture_write_text(out, r, only_unknown);
+	if (dns)
+		cairn_capture_write_dns_text(out, r);
+	if (nlogs) {
+		if (out->len)
+			cairn_buf_addch(out, '\n');
+		cairn_agentlog_write_text(out, agent);
+	}
 }

@@ -121,6 +121,23 @@ int cairn_env_key_open(cairn_env_key **out, const char *path)
 	return key_load(out, path, 0);
 }
 
+int cairn_env_key_open_reader(cairn_env_key **out, const char *path)
+{
+	char *p = path ? cairn_strdup(path) : cairn_env_default_key_path();
+	int rc = 0;
+
+	*out = NULL;
+	if (p) {
+		rc = cairn_env_key_open(out, p);
+		if (rc == CAIRN_ENOTFOUND && !path) {
+			cairn_error_clear();
+			rc = 0;
+		}
+	}
+	free(p);
+	return rc;
+}
+
 void cairn_env_key_free(cairn_env_key *k)
 {
 	if (!k)

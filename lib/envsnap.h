@@ -21,6 +21,11 @@ int cairn_env_key_load(cairn_env_key **out, const char *path);
  * cairn-report): CAIRN_ENOTFOUND when there is no file at path, nothing
  * is created. */
 int cairn_env_key_open(cairn_env_key **out, const char *path);
+/* The key a reader matches secrets with: path, which must exist (the
+ * user named it), or with path NULL the default key when there is one.
+ * 0 with *out NULL when there is no default key (or no $HOME); negative
+ * with the error set when a key cannot be read. */
+int cairn_env_key_open_reader(cairn_env_key **out, const char *path);
 void cairn_env_key_free(cairn_env_key *k);
 /* Hex HMAC-SHA256(key, p[0..n)): the hmac_sha256 of a redacted value;
  * out >= 65 bytes. */

@@ -5,15 +5,14 @@
  * See docs/cairn-report.1 and docs/RULES.md.
  */
 #include "agentlog.h"
-#include "agentlog_find.h"
 #include "capture.h"
-#include "capture_input.h"
 #include "cairn.h"
 #include "cli.h"
 #include "diff.h"
 #include "known.h"
 #include "pkgpatch.h"
 #include "report.h"
+#include "report_inputs.h"
 #include "rules.h"
 #include "snapshot.h"
 #include "store.h"
@@ -108,21 +107,6 @@ static int usage(const char *msg)
 	return 2;
 }
 
-/* Allowlist adapter: names and addresses go to their own matcher. */
-static int allow_host(void *ctx, const char *host)
-{
-	const cairn_capture_allow *a = ctx;
-	size_t i;
-	int addr = host && *host;
-
-	for (i = 0; host && host[i]; i++)
-		if (!strchr("0123456789abcdefABCDEF.:", host[i]))
-			addr = 0;
-	if (addr && (strchr(host, ':') || strspn(host, "0123456789.") == strlen(host)))
-		return cairn_capture_allow_address(a, host);
-	return cairn_capture_allow_name(a, host ? host : "");
-}
-
 static int fmt_from_name(const char *s, enum fmt *out)
 {
 	if (!strcmp(s, "html"))
@@ -162,11 +146,6 @@ struct agent_in {
 	char **log_paths;          /* out: which (borrowed from files) */
 };
 
-static int agent_allow(void *ctx, const char *host)
-{
-	return allow_host(ctx, host);
-}
-
 static json_t *load_capture(const char *const *files, size_t n,
 			    const cairn_capture_allow *allow, int all_flows, struct agent_in *ai)
 {
@@ -177,17 +156,11 @@ static json_t *load_capture(const char *const *files, size_t n,
 	cairn_agentlog_result *ar = NULL;
 	cairn_env_key *key = NULL;
 	struct cairn_agentlog_opts ao = { 0, NULL };
-	char *kp = ai->key_path ? cairn_strdup(ai->key_path) : cairn_env_default_key_path();
 	json_t *j = NULL;
 	size_t i;
 
-	if (kp) {
-		int krc = cairn_env_key_open(&key, kp);
-
-		if (krc < 0 && (ai->key_path || krc != CAIRN_ENOTFOUND))
-			goto done;
-		cairn_error_clear();
-	}
+	if (cairn_env_key_open_reader(&key, ai->key_path) < 0)
+		goto done;
 	ao.key = key;
 	if (cairn_capture_new(&c, &opts) < 0 || cairn_agentlog_new(&a, &ao) < 0)
 		goto done;
@@ -206,64 +179,31 @@ static json_t *load_capture(const char *const *files, size_t n,
 	cairn_agentlog_finish(&ar, a);
 	if (allow)
 		cairn_capture_result_apply_allow(r, allow);
-	j = cairn_capture_result_json(r, files, n, 0);
-	ai->logs = ar->file_count;
-	for (i = 0; i < ar->file_count; i++)
-		ai->log_paths[i] = ar->files[i].path;
 	if (ar->file_count) {
 		if (ai->expect)
 			cairn_agentlog_result_apply_expect(ar, ai->expect);
 		if (allow)
-			cairn_agentlog_result_apply_allow(ar, agent_allow, (void *)allow);
-		json_object_set_new(j, "agent", cairn_agentlog_to_json(ar));
-		/* the paths stay valid: they are the files given */
-		for (i = 0; i < ar->file_count; i++) {
-			size_t k;
+			cairn_agentlog_result_apply_allow(ar, cairn_capture_allow_host,
+							  (void *)allow);
+	}
+	j = cairn_capture_doc_json(r, ar, files, n, 0);
+	ai->logs = ar->file_count;
+	/* the paths stay valid: they are the files given */
+	for (i = 0; i < ar->file_count; i++) {
+		size_t k;
 
-			for (k = 0; k < n; k++)
-				if (!strcmp(files[k], ar->files[i].path))
-					ai->log_paths[i] = (char *)files[k];
-		}
+		ai->log_paths[i] = ar->files[i].path;
+		for (k = 0; k < n; k++)
+			if (!strcmp(files[k], ar->files[i].path))
+				ai->log_paths[i] = (char *)files[k];
 	}
 done:
 	cairn_agentlog_result_free(ar);
 	cairn_agentlog_free(a);
 	cairn_env_key_free(key);
-	free(kp);
 	cairn_capture_result_free(r);
 	cairn_capture_free(c);
 	return j;
-}
-
-/* The provenance line of a snapshot; a time given with cairn-snap
- * --created is said to be one. */
-static void snap_detail(cairn_buf *b, const cairn_report_snap *s)
-{
-	const char *created = json_string_value(json_object_get(s->header, "created"));
-
-	cairn_buf_addf(b, "created %s%s, %llu entries, %zu records", created ? created : "?",
-		       json_is_true(json_object_get(s->header, "created_set")) ?
-		       " (time given with --created)" : "",
-		       (unsigned long long)s->entries, json_array_size(s->records));
-}
-
-/* What a --capture file is, for its provenance line: a sensor's log is
- * not a pcap (told by content, as cairn-capture tells it). */
-static const char *capture_signature(const char *path)
-{
-	struct cairn_input_info ii;
-
-	if (cairn_input_sniff(&ii, path) < 0)
-		return "not signed (pcap)";
-	switch (ii.kind) {
-	case CAIRN_INPUT_ZEEK_TSV:
-	case CAIRN_INPUT_ZEEK_JSON:
-		return "not signed (Zeek log)";
-	case CAIRN_INPUT_SURICATA_EVE:
-		return "not signed (Suricata log)";
-	default:
-		return "not signed (pcap)";
-	}
 }
 
 static uint64_t file_size(const char *path)
@@ -369,20 +309,7 @@ static int cmd_sweep(const char *store_path, const char **advisories, size_t nad
 			goto fail;
 	if (cairn_sweep_run(&doc, known, store_path, &so) < 0)
 		goto fail;
-	{
-		json_t *inputs = json_array();
-
-		for (i = 0; i < cairn_known_set_count(known); i++) {
-			cairn_buf d = CAIRN_BUF_INIT;
-
-			cairn_known_set_detail(&d, known, i);
-			json_array_append_new(inputs, json_pack("{s:s,s:s,s:s}", "role",
-				cairn_known_set_is_ioc(known, i) ? "indicators" : "advisories",
-				"file", cairn_known_set_path(known, i), "detail", d.data));
-			cairn_buf_release(&d);
-		}
-		json_object_set_new(doc, "inputs", inputs);
-	}
+	json_object_set_new(doc, "inputs", cairn_report_inputs_known_json(known));
 	if (fmt == FMT_JSON) {
 		if (cairn_json_dump(&out, doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
 			goto fail;
@@ -456,19 +383,16 @@ int main(int argc, char **argv)
 	const char *expect_path = NULL, *key_path = NULL;
 	cairn_agentlog_expect *expect = NULL;
 	struct agent_in ai;
-	cairn_buf *log_detail = NULL;
 	cairn_store *store = NULL;
 	cairn_storesnap stored_snap = CAIRN_STORESNAP_INIT, stored_base = CAIRN_STORESNAP_INIT;
 	json_t *patches = NULL, *pkg = NULL;
 	const char **captures = NULL, **advisories = NULL, **iocs = NULL;
-	size_t ncap = 0, nadv = 0, nioc = 0, nsets = 0, nin = 0, i;
+	size_t ncap = 0, nadv = 0, nioc = 0, i;
 	cairn_snap_reader *entries = NULL;
 	const char *branches = NULL, *since = NULL;
 	int sweep = 0;
 	cairn_known *known = NULL;
 	json_t *known_json = NULL;
-	cairn_buf *adv_detail = NULL;
-	char (*adv_hash)[65] = NULL;
 	int no_ts = 0, quiet = 0, all_flows = 0, opt, rc = 2, fail_sev = CAIRN_SEV_INFO;
 	enum fmt fmt;
 	cairn_key *pubkey = NULL;
@@ -479,10 +403,9 @@ int main(int argc, char **argv)
 	cairn_findings findings = CAIRN_FINDINGS_INIT;
 	cairn_rules_input rin;
 	cairn_report_opts ro;
-	cairn_report_input inputs[8 + 64 + 32];
-	char (*hashes)[65] = NULL;
-	char gen[48], allow_hash[65], cj_hash[65];
-	cairn_buf out = CAIRN_BUF_INIT, detail_snap = CAIRN_BUF_INIT, detail_base = CAIRN_BUF_INIT;
+	char gen[48];
+	cairn_report_inputs inputs = CAIRN_REPORT_INPUTS_INIT;
+	cairn_buf out = CAIRN_BUF_INIT;
 	int have_base = 0, have_snap = 0;
 	cairn_progress progress;
 
@@ -696,7 +619,7 @@ int main(int argc, char **argv)
 	rin.capture = capture;
 	rin.patches = patches;
 	if (allow) {
-		rin.allow = allow_host;
+		rin.allow = cairn_capture_allow_host;
 		rin.allow_ctx = allow;
 	}
 	cairn_rules_eval(&findings, &rin);
@@ -728,64 +651,33 @@ int main(int argc, char **argv)
 		if (cairn_known_eval(&findings, known, &kin) < 0)
 			goto fail;
 		known_json = cairn_known_to_json(known);
-		nsets = cairn_known_set_count(known);
 	}
 
 	/* Provenance. */
-	snap_detail(&detail_snap, &snap);
-	inputs[nin++] = (cairn_report_input){ "snapshot", store ? stored_snap.label : snap_path, snap.sha256,
-					      snap.signature, detail_snap.data };
-	if (have_base) {
-		snap_detail(&detail_base, &base);
-		inputs[nin++] = (cairn_report_input){ "baseline", store ? stored_base.label : baseline_path, base.sha256,
-						      base.signature, detail_base.data };
-	}
-	hashes = cairn_calloc(ncap ? ncap : 1, sizeof(*hashes));
-	log_detail = cairn_calloc(ncap ? ncap : 1, sizeof(*log_detail));
+	cairn_report_inputs_add_snap(&inputs, "snapshot", store ? stored_snap.label : snap_path,
+				     &snap);
+	if (have_base)
+		cairn_report_inputs_add_snap(&inputs, "baseline",
+					     store ? stored_base.label : baseline_path, &base);
 	for (i = 0; i < ncap; i++) {
 		size_t k;
 		int agent = 0;
 
-		if (cairn_report_hash_file(hashes[i], captures[i]) < 0)
-			goto fail;
 		for (k = 0; k < ai.logs; k++)
 			if (ai.log_paths[k] == captures[i])
 				agent = 1;
-		/* an agent log the snapshot recorded (--mcp-discover): is it
-		 * still the log that was there? */
-		if (agent && cairn_agentlog_provenance(&log_detail[i], captures[i], snap.records) < 0)
+		if (cairn_report_inputs_add_capture(&inputs, captures[i], agent, snap.records) < 0)
 			goto fail;
-		inputs[nin++] = (cairn_report_input){ "capture", captures[i], hashes[i],
-						      agent ? "not signed (agent log)" : capture_signature(captures[i]),
-						      log_detail[i].len ? log_detail[i].data : NULL };
 	}
-	if (capture_json_path) {
-		if (cairn_report_hash_file(cj_hash, capture_json_path) < 0)
-			goto fail;
-		inputs[nin++] = (cairn_report_input){ "capture JSON", capture_json_path, cj_hash,
-						      "not signed", NULL };
-	}
-	if (allow_path) {
-		if (cairn_report_hash_file(allow_hash, allow_path) < 0)
-			goto fail;
-		inputs[nin++] = (cairn_report_input){ "allowlist", allow_path, allow_hash,
-						      "not signed", NULL };
-	}
-	adv_detail = cairn_calloc(nsets ? nsets : 1, sizeof(*adv_detail));
-	adv_hash = cairn_calloc(nsets ? nsets : 1, sizeof(*adv_hash));
-	for (i = 0; i < nsets; i++) {
-		const char *p = cairn_known_set_path(known, i);
-		struct stat st;
-
-		cairn_known_set_detail(&adv_detail[i], known, i);
-		/* a zip or a file is hashed; a folder is described by its counts */
-		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) &&
-		    cairn_report_hash_file(adv_hash[i], p) < 0)
-			goto fail;
-		inputs[nin++] = (cairn_report_input){
-			cairn_known_set_is_ioc(known, i) ? "indicators" : "advisories", p,
-			adv_hash[i][0] ? adv_hash[i] : NULL, "not signed", adv_detail[i].data };
-	}
+	if (capture_json_path && cairn_report_inputs_add_file(&inputs, "capture JSON",
+							      capture_json_path, "not signed",
+							      NULL) < 0)
+		goto fail;
+	if (allow_path && cairn_report_inputs_add_file(&inputs, "allowlist", allow_path,
+						       "not signed", NULL) < 0)
+		goto fail;
+	if (known && cairn_report_inputs_add_known(&inputs, known) < 0)
+		goto fail;
 	if (!no_ts) {
 		time_t now = time(NULL);
 
@@ -800,8 +692,8 @@ int main(int argc, char **argv)
 	ro.patches = patches;
 	ro.rules_in = &rin;
 	ro.findings = &findings;
-	ro.inputs = inputs;
-	ro.input_count = nin;
+	ro.inputs = inputs.items;
+	ro.input_count = inputs.count;
 	ro.generated = no_ts ? NULL : gen;
 	ro.fail_on = fail_on;
 	ro.known = known_json;
@@ -851,19 +743,10 @@ done:
 	cairn_capture_allow_free(allow);
 	cairn_key_free(pubkey);
 	cairn_buf_release(&out);
-	cairn_buf_release(&detail_snap);
-	cairn_buf_release(&detail_base);
-	free(hashes);
-	for (i = 0; log_detail && i < ncap; i++)
-		cairn_buf_release(&log_detail[i]);
-	free(log_detail);
+	cairn_report_inputs_release(&inputs);
 	free(ai.log_paths);
 	cairn_agentlog_expect_free(expect);
 	free(captures);
-	for (i = 0; adv_detail && i < nsets; i++)
-		cairn_buf_release(&adv_detail[i]);
-	free(adv_detail);
-	free(adv_hash);
 	free(advisories);
 	free(iocs);
 	cairn_snap_reader_free(entries);

@@ -256,6 +256,12 @@ START_TEST(test_agentlog_manifest_change)
 	/* 13 + 14 + 9 tools; every hit on the changed description */
 	ck_assert_uint_eq(tools, 36);
 	ck_assert_uint_ge(hits, 6);
+	/* what sets cairn-capture's exit status: the change, the secrets in
+	 * tool traffic and every hit on the changed description (no
+	 * allowlist, no tool list applied) */
+	ck_assert_uint_eq(r->secret_count, 6);
+	ck_assert_uint_eq(hits, 8);
+	ck_assert_uint_eq(cairn_agentlog_result_findings(r), 15);
 	cairn_agentlog_result_free(r);
 }
 END_TEST
@@ -345,14 +351,19 @@ START_TEST(test_agentlog_hosts_and_expect)
 	ck_assert_int_eq(cairn_agentlog_expect_parse(&e, list, strlen(list), "list"), 0);
 	ck_assert_uint_eq(cairn_agentlog_result_apply_expect(r, e), 1);
 	ck_assert_uint_eq(cairn_agentlog_result_unexpected(r), 1);
+	/* the unexpected tool counts among the findings */
+	ck_assert_uint_eq(cairn_agentlog_result_findings(r), 16);
 	for (i = 0; i < r->server_count; i++)
 		if (!strcmp(r->servers[i].name, "everything")) {
 			size_t j;
 
 			for (j = 0; j < r->servers[i].item_count; j++)
-				if (!strcmp(r->servers[i].items[j].name, "get-env"))
+				if (!strcmp(r->servers[i].items[j].name, "get-env")) {
 					ck_assert_int_eq(r->servers[i].items[j].expected, 0);
+					r->servers[i].items[j].expected = 1;
+				}
 		}
+	ck_assert_uint_eq(cairn_agentlog_result_findings(r), 15);
 	for (i = 0; i < r->host_count; i++)
 		if (!strcmp(r->hosts[i].host, "collect.exfil-cairn-demo.net") &&
 		    r->hosts[i].direction == CAIRN_AGENTLOG_ARGS &&

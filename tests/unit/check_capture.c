@@ -722,6 +722,17 @@ START_TEST(test_capture_allowlist_rules)
 	ck_assert(cairn_capture_allow_address(a, "203.0.113.9"));
 	ck_assert(!cairn_capture_allow_address(a, "203.0.114.9"));
 	ck_assert(cairn_capture_allow_address(a, "2001:db8:140::5"));
+	/* one matcher for a host of any kind (tool-call arguments, rules):
+	 * what parses as an address is matched as one, the rest by name */
+	ck_assert(cairn_capture_allow_host(a, "203.0.113.9"));
+	ck_assert(cairn_capture_allow_host(a, "2001:db8:140::5"));
+	ck_assert(!cairn_capture_allow_host(a, "203.0.114.9"));
+	ck_assert(cairn_capture_allow_host(a, "raw.githubusercontent.com"));
+	ck_assert(!cairn_capture_allow_host(a, "203.0.113.9.evil.example"));
+	ck_assert(!cairn_capture_allow_host(a, "[2001:db8:140::5]"));
+	ck_assert(!cairn_capture_allow_host(a, "registry.npmjs.org:443"));
+	ck_assert(!cairn_capture_allow_host(a, ""));
+	ck_assert(!cairn_capture_allow_host(a, NULL));
 
 	r = analyse1(fx("basic.pcap"), 300, 0);
 	/* docs, plain, ech, npm (allowed), api.github.com (allowed by

@@ -116,6 +116,48 @@ START_TEST(test_env_key_file)
 }
 END_TEST
 
+/* What cairn-capture and cairn-report read secrets with: a named key
+ * must exist; without one, the default key is used when it is there, and
+ * its absence is no error (nothing is created). */
+START_TEST(test_env_key_open_reader)
+{
+	char *named = keypath("named.key"), *xdg = keypath("xdg"), *dflt = keypath("xdg/cairn/env.key");
+	const char *old = getenv("XDG_CONFIG_HOME");
+	char *saved = old ? strdup(old) : NULL;
+	cairn_env_key *k = NULL, *made = NULL;
+	char id1[65], id2[65];
+	struct stat st;
+
+	ck_assert_int_eq(setenv("XDG_CONFIG_HOME", xdg, 1), 0);
+	ck_assert_int_eq(cairn_env_key_open_reader(&k, named), CAIRN_ENOTFOUND);
+	ck_assert_ptr_null(k);
+	ck_assert_int_eq(cairn_env_key_open_reader(&k, NULL), 0);
+	ck_assert_ptr_null(k);
+	ck_assert_str_eq(cairn_error_last(), "");
+	ck_assert_int_ne(stat(dflt, &st), 0);              /* never created */
+	ck_assert_int_eq(cairn_env_key_load(&made, dflt), 0);
+	ck_assert_int_eq(cairn_env_key_open_reader(&k, NULL), 0);
+	ck_assert_ptr_nonnull(k);
+	cairn_env_key_id(made, id1);
+	cairn_env_key_id(k, id2);
+	ck_assert_str_eq(id1, id2);
+	cairn_env_key_free(k);
+	k = NULL;
+	pt_write(named, "short", 5);
+	ck_assert_int_eq(cairn_env_key_open_reader(&k, named), CAIRN_EFORMAT);
+	ck_assert_ptr_null(k);
+	if (saved)
+		setenv("XDG_CONFIG_HOME", saved, 1);
+	else
+		unsetenv("XDG_CONFIG_HOME");
+	free(saved);
+	cairn_env_key_free(made);
+	free(named);
+	free(xdg);
+	free(dflt);
+}
+END_TEST
+
 /* The environment of a child with known values: /proc/PID is read, no
  * value appears in clear except under --env-clear. */
 START_TEST(test_env_pid_never_clear)
@@ -242,6 +284,7 @@ Suite *env_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_env_secret_table);
 	tcase_add_test(tc, test_env_key_file);
+	tcase_add_test(tc, test_env_key_open_reader);
 	tcase_add_test(tc, test_env_pid_never_clear);
 	tcase_add_test(tc, test_env_self_and_bad_pid);
 	suite_add_tcase(s, tc);

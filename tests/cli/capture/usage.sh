@@ -33,4 +33,6 @@ run cairn-capture --allow missing.txt basic.pcap
 printf 'bad host name!\n' >bad-allow.txt
 run cairn-capture --allow bad-allow.txt basic.pcap
 run cairn-capture -o nodir/r.txt basic.pcap
+# an --env-key that is not there (before: reported, then a crash)
+run cairn-capture --env-key missing.key basic.pcap
 echo "files left: $(ls | tr '\n' ' ')"
