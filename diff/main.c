@@ -208,6 +208,7 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 	int changed = cairn_diff_has_changes(d), rc = 0;
 	int status = changed;      /* the exit status when nothing fails */
 	cairn_findings findings = CAIRN_FINDINGS_INIT;
+	cairn_render_diff_opts ro;
 	json_t *doc = NULL, *pkg = NULL, *patches = NULL, *cov = NULL;
 
 	if (o->quiet && o->fail_on < 0)
@@ -217,9 +218,6 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 		if (!doc) {
 			cairn_cli_fail();
 			return 2;
-		}
-		if (o->store) {
-			json_object_set_new(doc, "mode", json_string("store"));
 		}
 	}
 	/* the code of the packages that changed, from the npm cache */
@@ -248,62 +246,30 @@ static int output_diff(cairn_diff *d, const struct opts *o, cairn_store *store,
 			goto done;
 		}
 	}
+	memset(&ro, 0, sizeof(ro));
+	ro.color = o->use_color;
+	ro.store = store;
+	ro.store_label = o->store;
+	ro.old_commit = old_commit;
+	ro.new_commit = new_commit;
+	ro.package_patches = pkg;
+	ro.patches = patches;
+	ro.findings = o->findings ? &findings : NULL;
+	ro.coverage = cov;
 	if (o->json) {
-		if (doc || o->store || o->patch) {
-			if (!doc)
-				doc = cairn_diff_to_json(d);
-			if (!doc) {
-				cairn_cli_fail();
-				return 2;
-			}
-			if (o->store) {
-				json_object_set_new(doc, "mode", json_string("store"));
-				json_object_set_new(doc, "store", json_pack("{s:s,s:s,s:s}",
-					"repository", o->store, "old_commit", old_commit,
-					"new_commit", new_commit));
-			}
-			if (o->findings) {
-				json_object_set(doc, "coverage", cov);
-				json_object_set_new(doc, "findings",
-						    cairn_findings_to_json(&findings));
-			}
-			if (patches)
-				json_object_set(doc, "patches", patches);
-			rc = print_json_doc(doc);
-			doc = NULL;
-		} else {
-			FILE *f = cairn_json_safe_stream(stdout);
+		FILE *f = cairn_json_safe_stream(stdout);
 
-			rc = f ? cairn_diff_write_json(d, f) : -1;
-			if (f && fclose(f) != 0 && rc >= 0)
-				rc = cairn_error_set(CAIRN_EIO, "cannot write the JSON output");
-		}
-		if (rc < 0) {
-			cairn_cli_fail();
-			rc = 2;
-		} else {
-			rc = status;
-		}
-		goto done;
+		rc = f ? cairn_render_diff_json(f, d, doc, &ro) : -1;
+		if (f && fclose(f) != 0 && rc >= 0)
+			rc = cairn_error_set(CAIRN_EIO, "cannot write the JSON output");
+	} else {
+		rc = cairn_render_diff_text(stdout, d, &ro);
 	}
-	{
-		cairn_render_diff_opts ro;
-
-		memset(&ro, 0, sizeof(ro));
-		ro.color = o->use_color;
-		ro.store = store;
-		ro.store_label = o->store;
-		ro.old_commit = old_commit;
-		ro.new_commit = new_commit;
-		ro.package_patches = pkg;
-		ro.findings = o->findings ? &findings : NULL;
-		ro.coverage = cov;
-		if (cairn_render_diff_text(stdout, d, &ro) < 0) {
-			cairn_cli_fail();
-			rc = 2;
-		} else {
-			rc = status;
-		}
+	if (rc < 0) {
+		cairn_cli_fail();
+		rc = 2;
+	} else {
+		rc = status;
 	}
 done:
 	json_decref(cov);

@@ -450,6 +450,37 @@ static void print_package_patches(struct out *o, const json_t *items,
 	cairn_buf_release(&raw);
 }
 
+int cairn_render_diff_json(FILE *out, const cairn_diff *d, json_t *doc,
+			   const cairn_render_diff_opts *opts)
+{
+	json_t *own = NULL;
+	int rc;
+
+	if (!doc && !opts->store_label && !opts->findings && !opts->patches)
+		return cairn_diff_write_json(d, out);
+	if (!doc && !(doc = own = cairn_diff_to_json(d)))
+		return -1;
+	if (opts->store_label) {
+		json_object_set_new(doc, "mode", json_string("store"));
+		json_object_set_new(doc, "store", json_pack("{s:s,s:s,s:s}",
+			"repository", opts->store_label, "old_commit", opts->old_commit,
+			"new_commit", opts->new_commit));
+	}
+	if (opts->findings) {
+		json_object_set(doc, "coverage", (json_t *)opts->coverage);
+		json_object_set_new(doc, "findings", cairn_findings_to_json(opts->findings));
+	}
+	if (opts->patches)
+		json_object_set(doc, "patches", (json_t *)opts->patches);
+	rc = json_dumpf(doc, out, JSON_INDENT(1));
+	if (fputc('\n', out) == EOF || fflush(out) != 0 || ferror(out))
+		rc = -1;
+	json_decref(own);
+	if (rc < 0)
+		return cairn_error_set(CAIRN_EIO, "cannot write the JSON output");
+	return 0;
+}
+
 int cairn_render_diff_text(FILE *f, const cairn_diff *d,
 			   const cairn_render_diff_opts *opts)
 {
