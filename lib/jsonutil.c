@@ -156,3 +156,28 @@ FILE *cairn_json_safe_stream(FILE *dst)
 		free(c);
 	return f;
 }
+
+static int string_cmp(const void *a, const void *b)
+{
+	const char *sa = json_string_value(*(json_t *const *)a);
+	const char *sb = json_string_value(*(json_t *const *)b);
+
+	return strcmp(sa ? sa : "", sb ? sb : "");
+}
+
+void cairn_json_sort_strings(json_t *arr)
+{
+	size_t n = json_array_size(arr), i;
+	json_t **v;
+
+	if (n < 2)
+		return;
+	v = cairn_malloc(n * sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(arr, i));
+	qsort(v, n, sizeof(*v), string_cmp);
+	json_array_clear(arr);
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, v[i]);
+	free(v);
+}

@@ -34,6 +34,11 @@ long long cairn_json_int(const json_t *o, const char *key, long long def);
 /* 1 when o[key] is true, else 0. */
 int cairn_json_true(const json_t *o, const char *key);
 
+/* Sort the strings of the array arr in place by their bytes (strcmp: the
+ * order of the records' paths and flags lists, docs/RECORDS.md); an
+ * element that is not a string sorts as "". */
+void cairn_json_sort_strings(json_t *arr);
+
 /* Append the JSON text p[0..n) to out with DEL and C1 controls written as
  * \u escapes (see above). */
 void cairn_json_safe_append(cairn_buf *out, const char *p, size_t n);

@@ -993,29 +993,6 @@ static void add_flag(json_t *flags, const char *f)
 	json_array_append_new(flags, json_string(f));
 }
 
-static int jstr_cmp(const void *a, const void *b)
-{
-	return strcmp(json_string_value(*(json_t *const *)a),
-		      json_string_value(*(json_t *const *)b));
-}
-
-static void sort_string_array(json_t *arr)
-{
-	size_t n = json_array_size(arr), i;
-	json_t **v;
-
-	if (n < 2)
-		return;
-	v = cairn_malloc(n * sizeof(*v));
-	for (i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(arr, i));
-	qsort(v, n, sizeof(*v), jstr_cmp);
-	json_array_clear(arr);
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr, v[i]);
-	free(v);
-}
-
 /* The members of the tarball for integrity (cached in c->tc); 0, or a
  * negative code with *status and *message set. */
 static int tar_members(const ctx *c, const char *integrity, const char *label,
@@ -1874,7 +1851,7 @@ static void ws_collect(const ctx *c, const char *proj, const char *project_label
 		json_decref(mpj);
 		free(mrel);
 	}
-	sort_string_array(names);
+	cairn_json_sort_strings(names);
 	for (i = first; i < c->ws->n; i++)
 		c->ws->v[i].packages = json_incref(names);
 	json_object_set_new(prec, "workspace_members", dirs);
@@ -1992,7 +1969,7 @@ static void link_records(const ctx *c, const char *project_label, const char *ma
 		json_object_set_new(rec, "content_sha256", json_null());
 		if (in->link_text)
 			set_str(rec, "link_target", in->link_text);
-		sort_string_array(flags);
+		cairn_json_sort_strings(flags);
 		json_object_set_new(rec, "flags", flags);
 		json_object_set_new(rec, "files", json_null());
 		/* a link has nothing published of its own: its target is
@@ -2781,7 +2758,7 @@ static void analyze_project(const ctx *c, const char *proj)
 		files_and_coverage(c, rec, flags, pkgdir, in, bundled_by(inst, ninst, in->key),
 				   le, integrity, name, version, &pf);
 		/* flags: sorted, unique */
-		sort_string_array(flags);
+		cairn_json_sort_strings(flags);
 		for (k = 1; k < json_array_size(flags);) {
 			if (!strcmp(json_string_value(json_array_get(flags, k)),
 				    json_string_value(json_array_get(flags, k - 1))))
@@ -2852,7 +2829,7 @@ static void analyze_project(const ctx *c, const char *proj)
 		lock_flags(flags, le, used->registry_host, key_name(le->key), pnpm || !strcmp(manager, "bun"));
 		if (bad_name(le->name) || bad_name(key_name(le->key)))
 			add_flag(flags, "bad_name");
-		sort_string_array(flags);
+		cairn_json_sort_strings(flags);
 		json_object_set_new(rec, "flags", flags);
 		if (c->cachefd >= 0 || (pnpm && c->o->pnpm_storefd >= 0) || (yarn1 && c->o->yarn_cachefd >= 0) ||
 		    berry_fd >= 0) {

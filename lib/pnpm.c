@@ -7,6 +7,7 @@
  * Folder names: @pnpm/dependency-path depPathToFilename().
  */
 #include "pnpm.h"
+#include "jsonutil.h"
 #include "yamljson.h"
 
 #include <ctype.h>
@@ -447,30 +448,6 @@ static json_t *jbytes(const char *s)
 	return j;
 }
 
-static int jstr_cmp(const void *a, const void *b)
-{
-	return strcmp(json_string_value(*(json_t *const *)a),
-		      json_string_value(*(json_t *const *)b));
-}
-
-/* paths lists are sorted by bytes, like npm's (docs/RECORDS.md) */
-static void sort_paths(json_t *arr)
-{
-	size_t n = json_array_size(arr), i;
-	json_t **v;
-
-	if (n < 2)
-		return;
-	v = cairn_malloc(n * sizeof(*v));
-	for (i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(arr, i));
-	qsort(v, n, sizeof(*v), jstr_cmp);
-	json_array_clear(arr);
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr, v[i]);
-	free(v);
-}
-
 /* Find and read the index file of a package: 0 with *src set, or
  * CAIRN_ENOTFOUND, or another error (message set). */
 static int read_index(cairn_buf *out, char **src, int storefd, const char *hex,
@@ -678,8 +655,8 @@ json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
 			json_array_append_new(hit || se < 0 ? mod : add, jbytes(rel));
 		}
 	}
-	sort_paths(mod);
-	sort_paths(add);
+	cairn_json_sort_strings(mod);
+	cairn_json_sort_strings(add);
 	for (i = 0; i < ni; i++)
 		if (!ie[i].seen && !side_effect_deleted(idx, ie[i].path))
 			json_array_append_new(miss, jbytes(ie[i].path));

@@ -114,6 +114,28 @@ START_TEST(test_jsonutil_arr_obj_getters_check_types)
 }
 END_TEST
 
+/* Paths and flags lists are in byte order, as npm writes them: upper case
+ * before lower, '-' before '/', UTF-8 after ASCII; no locale. */
+START_TEST(test_jsonutil_sort_strings_by_bytes)
+{
+	json_t *a = json_pack("[s,s,s,s,s,s,s]", "lib/x.js", "\xc3\xa9.js", "README", "lib-a/y.js",
+			      "b", "a", "a");
+	json_t *want = json_pack("[s,s,s,s,s,s,s]", "README", "a", "a", "b", "lib-a/y.js",
+				 "lib/x.js", "\xc3\xa9.js");
+	json_t *mixed = json_pack("[s,i,s]", "b", 7, "a");
+
+	cairn_json_sort_strings(a);
+	ck_assert(json_equal(a, want));
+	cairn_json_sort_strings(mixed);      /* a number sorts as "" */
+	ck_assert_int_eq(json_integer_value(json_array_get(mixed, 0)), 7);
+	ck_assert_str_eq(json_string_value(json_array_get(mixed, 2)), "b");
+	cairn_json_sort_strings(NULL);
+	json_decref(a);
+	json_decref(want);
+	json_decref(mixed);
+}
+END_TEST
+
 Suite *jsonutil_suite(void);
 
 Suite *jsonutil_suite(void)
@@ -128,6 +150,9 @@ Suite *jsonutil_suite(void)
 	c = tcase_create("getters");
 	tcase_add_test(c, test_jsonutil_getters_tolerate_wrong_types);
 	tcase_add_test(c, test_jsonutil_arr_obj_getters_check_types);
+	suite_add_tcase(s, c);
+	c = tcase_create("sort");
+	tcase_add_test(c, test_jsonutil_sort_strings_by_bytes);
 	suite_add_tcase(s, c);
 	return s;
 }
