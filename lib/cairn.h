@@ -107,4 +107,21 @@ void cairn_escape_display(cairn_buf *out, const char *p, size_t n);
  */
 int cairn_write_file_atomic(const char *path, const void *data, size_t len);
 
+/*
+ * Read a file a user named (an allowlist, an indicator list, an advisory
+ * file) into out, replacing what it held: opened O_NONBLOCK (a FIFO never
+ * blocks the read; it is refused), it must be a regular file of at most
+ * cap bytes, also while it is read (a file that grows past cap is
+ * refused, nothing is cut).  A symlink given on the command line is
+ * followed like any tool's argument; files inside a tree the user did not
+ * name go through cairn_safe_read() (lib/pkgfs.h), which follows none.
+ * Returns 0, CAIRN_EIO (cannot open or read),
+ * CAIRN_EFORMAT (not a regular file) or CAIRN_ELIMIT, the message naming
+ * what and path: "cannot open allowlist 'a.txt': No such file or
+ * directory".  cairn_read_fd(): the same for a file already open on fd
+ * (not closed).
+ */
+int cairn_read_file(cairn_buf *out, const char *path, size_t cap, const char *what);
+int cairn_read_fd(cairn_buf *out, int fd, size_t cap, const char *what, const char *path);
+
 #endif

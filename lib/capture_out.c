@@ -133,32 +133,11 @@ int cairn_capture_allow_parse(cairn_capture_allow **out, const char *text, size_
 int cairn_capture_allow_load(cairn_capture_allow **out, const char *path)
 {
 	cairn_buf b = CAIRN_BUF_INIT;
-	struct stat st;
-	char chunk[65536];
-	ssize_t n;
-	int fd, rc;
+	int rc = cairn_read_file(&b, path, ALLOW_FILE_MAX, "allowlist");
 
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return cairn_error_set(CAIRN_EIO, "cannot open allowlist '%s': %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return cairn_error_set(CAIRN_EIO, "allowlist '%s': not a regular file", path);
-	}
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
-		cairn_buf_add(&b, chunk, (size_t)n);
-		if (b.len > ALLOW_FILE_MAX) {
-			close(fd);
-			cairn_buf_release(&b);
-			return cairn_error_set(CAIRN_ELIMIT, "allowlist '%s': larger than 16 MiB", path);
-		}
-	}
-	close(fd);
-	if (n < 0) {
-		cairn_buf_release(&b);
-		return cairn_error_set(CAIRN_EIO, "cannot read allowlist '%s': %s", path, strerror(errno));
-	}
-	rc = cairn_capture_allow_parse(out, b.data ? b.data : "", b.len, path);
+	*out = NULL;
+	if (rc == 0)
+		rc = cairn_capture_allow_parse(out, b.data ? b.data : "", b.len, path);
 	cairn_buf_release(&b);
 	return rc;
 }

@@ -574,37 +574,10 @@ bad:
 int cairn_ioc_set_load(cairn_ioc_set *s, const char *path)
 {
 	cairn_buf b = CAIRN_BUF_INIT;
-	struct stat st;
-	char chunk[65536];
-	ssize_t n;
-	int fd, rc;
+	int rc = cairn_read_file(&b, path, CAIRN_IOC_FILE_MAX, "ioc");
 
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return cairn_error_set(CAIRN_EIO, "ioc '%s': %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return cairn_error_set(CAIRN_EFORMAT, "ioc '%s': not a regular file", path);
-	}
-	if ((uint64_t)st.st_size > CAIRN_IOC_FILE_MAX) {
-		close(fd);
-		return cairn_error_set(CAIRN_ELIMIT, "ioc '%s': larger than %u bytes", path,
-				       CAIRN_IOC_FILE_MAX);
-	}
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
-		if (b.len + (size_t)n > CAIRN_IOC_FILE_MAX)
-			break;
-		cairn_buf_add(&b, chunk, (size_t)n);
-	}
-	if (n < 0) {
-		rc = cairn_error_set(CAIRN_EIO, "ioc '%s': %s", path, strerror(errno));
-	} else if (n > 0) {
-		rc = cairn_error_set(CAIRN_ELIMIT, "ioc '%s': larger than %u bytes", path,
-				     CAIRN_IOC_FILE_MAX);
-	} else {
+	if (rc == 0)
 		rc = cairn_ioc_set_parse(s, b.data ? b.data : "", b.len, path);
-	}
-	close(fd);
 	cairn_buf_release(&b);
 	return rc;
 }

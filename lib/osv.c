@@ -149,9 +149,11 @@ static void range_release(struct range *r)
 	free(r->ev);
 }
 
+static void aff_release(struct aff *a);
+
 void cairn_osv_db_free(cairn_osv_db *db)
 {
-	size_t i, j;
+	size_t i;
 
 	if (!db)
 		return;
@@ -164,17 +166,8 @@ void cairn_osv_db_free(cairn_osv_db *db)
 		free(db->advs[i].source);
 	}
 	free(db->advs);
-	for (i = 0; i < db->naffs; i++) {
-		struct aff *a = &db->affs[i];
-
-		free(a->key);
-		for (j = 0; j < a->nranges; j++)
-			range_release(&a->ranges[j]);
-		free(a->ranges);
-		for (j = 0; j < a->nversions; j++)
-			free(a->versions[j]);
-		free(a->versions);
-	}
+	for (i = 0; i < db->naffs; i++)
+		aff_release(&db->affs[i]);
 	free(db->affs);
 	free(db);
 }

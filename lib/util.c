@@ -423,6 +423,62 @@ void cairn_escape_display(cairn_buf *out, const char *s, size_t n)
 	}
 }
 
+int cairn_read_fd(cairn_buf *out, int fd, size_t cap, const char *what, const char *path)
+{
+	struct stat st;
+
+	cairn_buf_clear(out);
+	if (fstat(fd, &st) < 0)
+		return cairn_error_set(CAIRN_EIO, "cannot read %s '%s': %s", what, path,
+				       strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return cairn_error_set(CAIRN_EFORMAT, "%s '%s': not a regular file", what, path);
+	if ((uint64_t)st.st_size > cap)
+		return cairn_error_set(CAIRN_ELIMIT, "%s '%s': larger than %zu bytes", what, path,
+				       cap);
+	for (;;) {
+		ssize_t n;
+
+		cairn_buf_grow(out, 65536);
+		n = read(fd, out->data + out->len, out->cap - out->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+
+			cairn_buf_clear(out);
+			return cairn_error_set(CAIRN_EIO, "cannot read %s '%s': %s", what, path,
+					       strerror(err));
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		out->data[out->len] = '\0';
+		if (out->len > cap) {
+			cairn_buf_clear(out);
+			return cairn_error_set(CAIRN_ELIMIT, "%s '%s': larger than %zu bytes", what,
+					       path, cap);
+		}
+	}
+	return 0;
+}
+
+int cairn_read_file(cairn_buf *out, const char *path, size_t cap, const char *what)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), rc;
+
+	if (fd < 0) {
+		int err = errno;
+
+		cairn_buf_clear(out);
+		return cairn_error_set(CAIRN_EIO, "cannot open %s '%s': %s", what, path,
+				       strerror(err));
+	}
+	rc = cairn_read_fd(out, fd, cap, what, path);
+	close(fd);
+	return rc;
+}
+
 int cairn_write_file_atomic(const char *path, const void *data, size_t len)
 {
 	cairn_buf tmp = CAIRN_BUF_INIT;
