@@ -468,6 +468,23 @@ static int64_t window_of(int64_t ts, int64_t w)
 	return q * w;
 }
 
+/* A new window of f starting at ws, its first and last packet times. */
+static struct fwin *fwin_push(struct flow *f, int64_t ws, int64_t first, int64_t last)
+{
+	struct fwin *w;
+
+	if (f->nw == f->cw) {
+		f->cw = f->cw ? f->cw * 2 : 2;
+		f->w = cairn_realloc(f->w, f->cw * sizeof(*f->w));
+	}
+	w = &f->w[f->nw++];
+	memset(w, 0, sizeof(*w));
+	w->start = ws;
+	w->first = first;
+	w->last = last;
+	return w;
+}
+
 static void flow_count(cairn_capture *c, struct flow *f, int dir, int64_t ts, uint64_t bytes)
 {
 	int64_t ws = window_of(ts, c->window);
@@ -480,16 +497,8 @@ static void flow_count(cairn_capture *c, struct flow *f, int dir, int64_t ts, ui
 			w = &f->w[i - 1];
 			break;
 		}
-	if (!w) {
-		if (f->nw == f->cw) {
-			f->cw = f->cw ? f->cw * 2 : 2;
-			f->w = cairn_realloc(f->w, f->cw * sizeof(*f->w));
-		}
-		w = &f->w[f->nw++];
-		memset(w, 0, sizeof(*w));
-		w->start = ws;
-		w->first = w->last = ts;
-	}
+	if (!w)
+		w = fwin_push(f, ws, ts, ts);
 	w->pkts[dir]++;
 	w->bytes[dir] += bytes;
 	if (ts < w->first)
@@ -819,15 +828,7 @@ void cap_flow_from_log(cairn_capture *c, const struct cap_logflow *lf)
 			ws = window_of(lf->last, c->window);
 		lo = lf->first > ws ? lf->first : ws;
 		hi = lf->last < ws + c->window - 1 ? lf->last : ws + c->window - 1;
-		if (f->nw == f->cw) {
-			f->cw = f->cw ? f->cw * 2 : 2;
-			f->w = cairn_realloc(f->w, f->cw * sizeof(*f->w));
-		}
-		w = &f->w[f->nw++];
-		memset(w, 0, sizeof(*w));
-		w->start = ws;
-		w->first = lo;
-		w->last = hi;
+		w = fwin_push(f, ws, lo, hi);
 		for (d = 0; d < 2; d++) {
 			/* the share of the span in this window; the last takes the rest */
 			uint64_t p = nwin == 1 || span <= 0 ? left_p[d] :

@@ -66,32 +66,13 @@ int cap_tls_server_certs(struct cap_cert_chain *out, const uint8_t *p, size_t n)
 	/* the handshake stream: a message may span records (RFC 5246 §6.2.1) */
 	static _Thread_local uint8_t hs[INSPECT_MAX];
 	const size_t hs_cap = sizeof(hs);
-	size_t off = 0, hl = 0, m = 0;
+	size_t hl = 0, m = 0;
 
 	out->n = 0;
 	/* the handshake messages, from the fragments of the handshake
 	 * records; anything else before the certificate ends the search */
-	while (off < n) {
-		size_t rl, take;
-
-		if (p[off] != 22)
-			return CAP_HELLO_NOT;   /* alert, ChangeCipherSpec: no chain */
-		if (off + 1 < n && p[off + 1] != 3)
-			return CAP_HELLO_NOT;
-		if (off + 5 > n)
-			break;
-		rl = be16(p + off + 3);
-		if (rl == 0 || rl > 16384 + 2048)
-			return CAP_HELLO_NOT;
-		take = n - (off + 5) < rl ? n - (off + 5) : rl;
-		if (hl + take > hs_cap)
-			return CAP_HELLO_NOT;   /* beyond what we gather */
-		memcpy(hs + hl, p + off + 5, take);
-		hl += take;
-		if (take < rl)
-			break;
-		off += 5 + rl;
-	}
+	if (cap_tls_records(hs, hs_cap, &hl, p, n, NULL, NULL) == CAP_HELLO_NOT)
+		return CAP_HELLO_NOT;
 	while (m + 4 <= hl) {
 		uint8_t type = hs[m];
 		size_t len = be24(hs + m + 1);

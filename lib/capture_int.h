@@ -113,6 +113,17 @@ struct cap_hello_info {
 	int ech;              /* encrypted_client_hello extension present */
 };
 
+/*
+ * The handshake stream of the TLS records at the start of p[0..n) (RFC
+ * 5246 §6.2.1, RFC 8446 §5.1: a handshake message may span records):
+ * each record's fragment appended to hs (cap bytes), *hl its length.
+ * each (may be NULL) is called after every whole record; a result other
+ * than CAP_HELLO_MORE ends the walk with it.  CAP_HELLO_NOT for a record
+ * that is not a TLS handshake record, a bad length, or a stream past
+ * cap; CAP_HELLO_MORE when the records ran out (the last may be cut).
+ */
+int cap_tls_records(uint8_t *hs, size_t cap, size_t *hl, const uint8_t *p, size_t n,
+		    int (*each)(void *ctx, const uint8_t *hs, size_t hl), void *ctx);
 /* From the first bytes of a TCP stream (TLS records). */
 int cap_tls_client_hello(struct cap_hello_info *out, const uint8_t *p, size_t n);
 /* From a handshake stream (QUIC CRYPTO data: no record layer). */

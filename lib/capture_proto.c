@@ -270,20 +270,17 @@ int cap_tls_handshake_hello(struct cap_hello_info *out, const uint8_t *p, size_t
 	return parse_hello_body(out, p + 4, len);
 }
 
-int cap_tls_client_hello(struct cap_hello_info *out, const uint8_t *p, size_t n)
+int cap_tls_records(uint8_t *hs, size_t cap, size_t *hl, const uint8_t *p, size_t n,
+		    int (*each)(void *ctx, const uint8_t *hs, size_t hl), void *ctx)
 {
-	/* The handshake message may span records (RFC 8446 §5.1): gather the
-	 * fragments of consecutive handshake records. */
-	static _Thread_local uint8_t hs[HELLO_MAX + 4];
-	size_t off = 0, hl = 0;
+	size_t off = 0;
 
-	out->sni[0] = '\0';
-	out->ech = 0;
+	*hl = 0;
 	while (off < n) {
 		size_t rl, take;
 
 		if (p[off] != 22)
-			return CAP_HELLO_NOT;
+			return CAP_HELLO_NOT;   /* alert, ChangeCipherSpec, data */
 		if (off + 1 < n && p[off + 1] != 3)
 			return CAP_HELLO_NOT;
 		if (off + 5 > n)
@@ -292,20 +289,40 @@ int cap_tls_client_hello(struct cap_hello_info *out, const uint8_t *p, size_t n)
 		if (rl == 0 || rl > 16384 + 2048)
 			return CAP_HELLO_NOT;
 		take = n - (off + 5) < rl ? n - (off + 5) : rl;
-		if (hl + take > sizeof(hs))
-			return CAP_HELLO_NOT;
-		memcpy(hs + hl, p + off + 5, take);
-		hl += take;
+		if (*hl + take > cap)
+			return CAP_HELLO_NOT;   /* beyond what we gather */
+		memcpy(hs + *hl, p + off + 5, take);
+		*hl += take;
 		if (take < rl)
 			break;
 		off += 5 + rl;
-		{
-			int r = cap_tls_handshake_hello(out, hs, hl);
+		if (each) {
+			int r = each(ctx, hs, *hl);
 
 			if (r != CAP_HELLO_MORE)
 				return r;
 		}
 	}
+	return CAP_HELLO_MORE;
+}
+
+static int hello_each(void *ctx, const uint8_t *hs, size_t hl)
+{
+	return cap_tls_handshake_hello(ctx, hs, hl);
+}
+
+int cap_tls_client_hello(struct cap_hello_info *out, const uint8_t *p, size_t n)
+{
+	/* the ClientHello, as soon as the records gathered hold it whole */
+	static _Thread_local uint8_t hs[HELLO_MAX + 4];
+	size_t hl = 0;
+	int r;
+
+	out->sni[0] = '\0';
+	out->ech = 0;
+	r = cap_tls_records(hs, sizeof(hs), &hl, p, n, hello_each, out);
+	if (r != CAP_HELLO_MORE)
+		return r;
 	if (n == 0)
 		return CAP_HELLO_MORE;
 	return cap_tls_handshake_hello(out, hs, hl);

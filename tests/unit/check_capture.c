@@ -282,6 +282,58 @@ START_TEST(test_capture_tls_hello_split_and_ech)
 }
 END_TEST
 
+static int count_records(void *ctx, const uint8_t *hs, size_t hl)
+{
+	(void)hs;
+	(void)hl;
+	return ++*(int *)ctx == 2 ? CAP_HELLO_FOUND : CAP_HELLO_MORE;
+}
+
+/* The one walk of TLS records that both the ClientHello and the server's
+ * certificate are read through: a message split over records comes out
+ * whole; anything but a handshake record ends it. */
+START_TEST(test_capture_tls_records_gather)
+{
+	uint8_t one[512], two[600], hs[1024];
+	struct cap_hello_info h;
+	size_t n = make_hello(one, "split.example", 0), body = n - 5, half = body / 2, hl = 7;
+	int calls = 0;
+
+	/* the same handshake message in two records */
+	memcpy(two, one, 5 + half);
+	two[3] = (uint8_t)(half >> 8);
+	two[4] = (uint8_t)half;
+	two[5 + half] = 22;
+	two[5 + half + 1] = 3;
+	two[5 + half + 2] = 1;
+	two[5 + half + 3] = (uint8_t)((body - half) >> 8);
+	two[5 + half + 4] = (uint8_t)(body - half);
+	memcpy(two + 10 + half, one + 5 + half, body - half);
+	ck_assert_int_eq(cap_tls_records(hs, sizeof(hs), &hl, two, n + 5, NULL, NULL),
+			 CAP_HELLO_MORE);
+	ck_assert_uint_eq(hl, body);
+	ck_assert_mem_eq(hs, one + 5, body);
+	ck_assert_int_eq(cap_tls_client_hello(&h, two, n + 5), CAP_HELLO_FOUND);
+	ck_assert_str_eq(h.sni, "split.example");
+	/* each whole record is offered; an answer ends the walk */
+	ck_assert_int_eq(cap_tls_records(hs, sizeof(hs), &hl, two, n + 5, count_records, &calls),
+			 CAP_HELLO_FOUND);
+	ck_assert_int_eq(calls, 2);
+	/* a cut record: what arrived, and "more" */
+	ck_assert_int_eq(cap_tls_records(hs, sizeof(hs), &hl, two, 5 + half + 7, NULL, NULL),
+			 CAP_HELLO_MORE);
+	ck_assert_uint_eq(hl, half + 2);
+	/* more than the room given, an alert, a bad length: no */
+	ck_assert_int_eq(cap_tls_records(hs, 10, &hl, two, n + 5, NULL, NULL), CAP_HELLO_NOT);
+	two[5 + half] = 21;
+	ck_assert_int_eq(cap_tls_records(hs, sizeof(hs), &hl, two, n + 5, NULL, NULL),
+			 CAP_HELLO_NOT);
+	two[3] = two[4] = 0;
+	ck_assert_int_eq(cap_tls_records(hs, sizeof(hs), &hl, two, n + 5, NULL, NULL),
+			 CAP_HELLO_NOT);
+}
+END_TEST
+
 START_TEST(test_capture_tls_lying_lengths)
 {
 	uint8_t buf[512];
@@ -918,6 +970,7 @@ Suite *capture_suite(void)
 	tc = tcase_create("hello");
 	tcase_add_test(tc, test_capture_tls_hello_split_and_ech);
 	tcase_add_test(tc, test_capture_tls_lying_lengths);
+	tcase_add_test(tc, test_capture_tls_records_gather);
 	tcase_add_test(tc, test_capture_http_host);
 	tcase_add_test(tc, test_capture_http_proxy_requests);
 	suite_add_tcase(s, tc);
