@@ -255,11 +255,7 @@ void cairn_npm_lock_index(cairn_npm_lock *l)
 	 * first */
 	for (i = 0, w = 0; i < l->n; i++) {
 		if (w && !strcmp(l->v[w - 1].key, l->v[i].key)) {
-			free(l->v[i].key);
-			free(l->v[i].name);
-			free(l->v[i].version);
-			free(l->v[i].resolved);
-			free(l->v[i].integrity);
+			cairn_npm_lock_entry_release(&l->v[i]);
 			continue;
 		}
 		l->v[w++] = l->v[i];
@@ -291,19 +287,23 @@ const cairn_npm_lock_entry *cairn_npm_lock_find(const cairn_npm_lock *l,
 	return NULL;
 }
 
+void cairn_npm_lock_entry_release(cairn_npm_lock_entry *e)
+{
+	free(e->key);
+	free(e->name);
+	free(e->version);
+	free(e->resolved);
+	free(e->integrity);
+}
+
 void cairn_npm_lock_free(cairn_npm_lock *l)
 {
 	size_t i;
 
 	if (!l)
 		return;
-	for (i = 0; i < l->n; i++) {
-		free(l->v[i].key);
-		free(l->v[i].name);
-		free(l->v[i].version);
-		free(l->v[i].resolved);
-		free(l->v[i].integrity);
-	}
+	for (i = 0; i < l->n; i++)
+		cairn_npm_lock_entry_release(&l->v[i]);
 	free(l->v);
 	free(l->registry_host);
 	free(l->version_text);
@@ -1406,13 +1406,8 @@ static void bind_by_name(cairn_npm_lock *l, const installed *inst, size_t ninst)
 		if (!find_installed(inst, ninst, k.data))
 			nv[n++] = entry_copy(&l->v[i], k.data);
 	}
-	for (i = 0; i < l->n; i++) {
-		free(l->v[i].key);
-		free(l->v[i].name);
-		free(l->v[i].version);
-		free(l->v[i].resolved);
-		free(l->v[i].integrity);
-	}
+	for (i = 0; i < l->n; i++)
+		cairn_npm_lock_entry_release(&l->v[i]);
 	free(l->v);
 	l->v = nv;
 	l->n = n;
@@ -2226,7 +2221,7 @@ static size_t pnp_records(const ctx *c, const char *proj, const char *project_la
 		json_object_set_new(rec, "content_sha256", *hex ? json_string(hex) : json_null());
 		if (pkgdir)
 			set_str(rec, "unplugged", pkgdir + (*proj ? strlen(proj) + 1 : 0));
-		sort_string_array(flags);
+		cairn_json_sort_strings(flags);
 		json_object_set_new(rec, "flags", flags);
 		json_object_set_new(rec, "files", files);
 		json_object_set_new(rec, "coverage", cairn_coverage_package(verified, reason, d.data));

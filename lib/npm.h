@@ -46,6 +46,8 @@ void cairn_npm_lock_index(cairn_npm_lock *l);
 const cairn_npm_lock_entry *cairn_npm_lock_find(const cairn_npm_lock *l,
 						const char *key);
 void cairn_npm_lock_free(cairn_npm_lock *l);
+/* Free the strings of one entry (the lockfile parsers' builders). */
+void cairn_npm_lock_entry_release(cairn_npm_lock_entry *e);
 
 struct cairn_npm_cache;
 

@@ -5,6 +5,7 @@
  */
 #include "pip.h"
 #include "dpkg.h"
+#include "jsonutil.h"
 
 #include <ctype.h>
 #include <openssl/evp.h>
@@ -456,24 +457,6 @@ static int pkg_verified(pipctx *c, const char *pkg)
 
 /* ---- one distribution ---- */
 
-static void sort_flags(json_t *flags)
-{
-	const char *v[32];
-	size_t n = json_array_size(flags), i;
-	json_t *copy;
-
-	if (n < 2 || n > 32)
-		return;
-	copy = json_deep_copy(flags);
-	for (i = 0; i < n; i++)
-		v[i] = json_string_value(json_array_get(copy, i));
-	qsort(v, n, sizeof(v[0]), cstr_cmp);
-	json_array_clear(flags);
-	for (i = 0; i < n; i++)
-		json_array_append_new(flags, json_string(v[i]));
-	json_decref(copy);
-}
-
 static void set_coverage(json_t *rec, int verified, const char *reason, const char *detail)
 {
 	json_t *cov = json_object();
@@ -774,14 +757,7 @@ static void verify_dist(pipctx *c, const cairn_pkg_files *files, dist *d,
 	json_object_set_new(rec, "dev", json_false());
 	json_object_set_new(rec, "optional", json_false());
 	json_object_set_new(rec, "peer", json_false());
-	json_object_set_new(rec, "declared_range", json_null());
-	json_object_set_new(rec, "declared_in", json_null());
-	json_object_set_new(rec, "required_by", json_array());
-	json_object_set_new(rec, "scripts", json_object());
-	json_object_set_new(rec, "has_install_script", json_false());
-	json_object_set_new(rec, "lock_has_install_script", json_false());
-	json_object_set_new(rec, "bin", json_object());
-	json_object_set_new(rec, "gypfile", json_false());
+	cairn_recs_package_undeclared(rec);
 	json_object_set_new(rec, "installer", str_or_null(installer));
 	json_object_set_new(rec, "direct_url", direct ? direct : json_null());
 	json_object_set_new(rec, "file_count", json_integer(count));
@@ -806,7 +782,7 @@ static void verify_dist(pipctx *c, const cairn_pkg_files *files, dist *d,
 	}
 	if (d->kind != DIST_INFO)
 		json_array_append_new(flags, json_string("egg_info"));
-	sort_flags(flags);
+	cairn_json_sort_strings(flags);
 	json_object_set_new(rec, "flags", flags);
 	{
 		char *src;

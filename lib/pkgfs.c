@@ -581,6 +581,18 @@ void cairn_recs_release(cairn_recs *r)
 	cairn_recs_init(r);
 }
 
+void cairn_recs_package_undeclared(json_t *rec)
+{
+	json_object_set_new(rec, "declared_range", json_null());
+	json_object_set_new(rec, "declared_in", json_null());
+	json_object_set_new(rec, "required_by", json_array());
+	json_object_set_new(rec, "scripts", json_object());
+	json_object_set_new(rec, "has_install_script", json_false());
+	json_object_set_new(rec, "lock_has_install_script", json_false());
+	json_object_set_new(rec, "bin", json_object());
+	json_object_set_new(rec, "gypfile", json_false());
+}
+
 void cairn_recs_add(cairn_recs *r, json_t *rec, char *key)
 {
 	if (r->n == r->cap) {

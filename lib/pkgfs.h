@@ -110,6 +110,12 @@ void cairn_recs_sort(cairn_recs *r);
 /* Sort key from parts: strings joined by \x1f; a part "%0Nd" style number
  * must be formatted by the caller.  Returns a new string. */
 char *cairn_recs_key(const char *first, ...);
+/* The fields of a package record (docs/RECORDS.md) that nothing declared
+ * fills, in the record's order: declared_range and declared_in null,
+ * required_by [], scripts {}, has_install_script and
+ * lock_has_install_script false, bin {}, gypfile false (a pip
+ * distribution, an npm link). */
+void cairn_recs_package_undeclared(json_t *rec);
 /* A parse_error record: file, analyzer, message. */
 void cairn_recs_parse_error(cairn_recs *r, const char *file,
 			    const char *analyzer, const char *message);

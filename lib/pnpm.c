@@ -252,6 +252,22 @@ static void add_entry(build *b, const char *key, const json_t *o, int major, con
 	e->has_install_script = json_is_true(json_object_get(o, "requiresBuild"));
 }
 
+/* The YAML document as JSON; it must be a mapping (new reference in
+ * *out).  0, or negative with the error set. */
+static int yaml_mapping(json_t **out, const char *data, size_t len, const char *label)
+{
+	int rc = cairn_yaml_to_json(out, data, len, label);
+
+	if (rc < 0)
+		return rc;
+	if (!json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return cairn_error_set(CAIRN_EFORMAT, "%s: not a YAML mapping", label);
+	}
+	return 0;
+}
+
 int cairn_pnpm_lock_parse(cairn_npm_lock **out, const char *data, size_t len,
 			  const char *label, const cairn_pkg_files *files,
 			  const char *proj)
@@ -267,13 +283,8 @@ int cairn_pnpm_lock_parse(cairn_npm_lock **out, const char *data, size_t len,
 	size_t i, bound = 0;
 
 	*out = NULL;
-	rc = cairn_yaml_to_json(&root, data, len, label);
-	if (rc < 0)
+	if ((rc = yaml_mapping(&root, data, len, label)) < 0)
 		return rc;
-	if (!json_is_object(root)) {
-		json_decref(root);
-		return cairn_error_set(CAIRN_EFORMAT, "%s: not a YAML mapping", label);
-	}
 	ver = json_object_get(root, "lockfileVersion");
 	if (!json_is_string(ver) || !json_string_length(ver) || json_string_length(ver) > 16 ||
 	    !isdigit((unsigned char)json_string_value(ver)[0])) {
@@ -363,13 +374,8 @@ int cairn_pnpm_modules_parse(cairn_pnpm_modules *out, const char *data, size_t l
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = cairn_yaml_to_json(&root, data, len, label);
-	if (rc < 0)
+	if ((rc = yaml_mapping(&root, data, len, label)) < 0)
 		return rc;
-	if (!json_is_object(root)) {
-		json_decref(root);
-		return cairn_error_set(CAIRN_EFORMAT, "%s: not a YAML mapping", label);
-	}
 	out->package_manager = dupv(root, "packageManager");
 	out->node_linker = dupv(root, "nodeLinker");
 	out->registry = dupv(json_object_get(root, "registries"), "default");

@@ -43,13 +43,8 @@ static void build_free(build *b)
 {
 	size_t i;
 
-	for (i = 0; i < b->n; i++) {
-		free(b->v[i].key);
-		free(b->v[i].name);
-		free(b->v[i].version);
-		free(b->v[i].resolved);
-		free(b->v[i].integrity);
-	}
+	for (i = 0; i < b->n; i++)
+		cairn_npm_lock_entry_release(&b->v[i]);
 	free(b->v);
 }
 
@@ -159,6 +154,25 @@ static int token(lexer *lx, const char **p, cairn_buf *out, int colon_ends)
 	return 0;
 }
 
+/* The rest of a line after its first token: one space, the value token,
+ * the line's end (a block's "name range" or a field's "key value"). */
+static int pair_value(lexer *lx, const char **p, cairn_buf *val, const char *expected,
+		      const char *label)
+{
+	int rc;
+
+	if (*p >= lx->end || **p != ' ')
+		return cairn_error_set(CAIRN_EFORMAT, "%s: line %ld: expected '%s'", label,
+				       lx->line, expected);
+	(*p)++;
+	if ((rc = token(lx, p, val, 0)) < 0)
+		return rc;
+	if (*p != lx->end)
+		return cairn_error_set(CAIRN_EFORMAT, "%s: line %ld: trailing bytes", label,
+				       lx->line);
+	return 0;
+}
+
 static int parse_v1(build *b, const char *data, size_t len, const char *label)
 {
 	lexer lx = { NULL, NULL, label, 0 };
@@ -242,20 +256,9 @@ static int parse_v1(build *b, const char *data, size_t len, const char *label)
 						     label, lx.line);
 				break;
 			}
-			if ((rc = token(&lx, &p, &tok, 0)) < 0)
+			if ((rc = token(&lx, &p, &tok, 0)) < 0 ||
+			    (rc = pair_value(&lx, &p, &val, "name range", label)) < 0)
 				break;
-			if (p >= lx.end || *p != ' ') {
-				rc = cairn_error_set(CAIRN_EFORMAT, "%s: line %ld: expected 'name range'",
-						     label, lx.line);
-				break;
-			}
-			p++;
-			if ((rc = token(&lx, &p, &val, 0)) < 0)
-				break;
-			if (p != lx.end) {
-				rc = cairn_error_set(CAIRN_EFORMAT, "%s: line %ld: trailing bytes", label, lx.line);
-				break;
-			}
 			continue;
 		}
 		if (indent != 2) {
@@ -270,18 +273,8 @@ static int parse_v1(build *b, const char *data, size_t len, const char *label)
 			in_block = 1;     /* dependencies:, optionalDependencies: */
 			continue;
 		}
-		if (p >= lx.end || *p != ' ') {
-			rc = cairn_error_set(CAIRN_EFORMAT, "%s: line %ld: expected 'key value'",
-					     label, lx.line);
+		if ((rc = pair_value(&lx, &p, &val, "key value", label)) < 0)
 			break;
-		}
-		p++;
-		if ((rc = token(&lx, &p, &val, 0)) < 0)
-			break;
-		if (p != lx.end) {
-			rc = cairn_error_set(CAIRN_EFORMAT, "%s: line %ld: trailing bytes", label, lx.line);
-			break;
-		}
 		if (memchr(val.data, '\0', val.len))
 			continue;
 		if (!strcmp(tok.data, "version") && !cur->version)
