@@ -97,6 +97,49 @@ static size_t md_list_number(const char *p, size_t n)
 	return i && i < n && (p[i] == '.' || p[i] == ')') ? i : 0;
 }
 
+/* The code span of t[0..len), already in its display form (see above). */
+static void md_code_span(cairn_buf *out, const char *t, size_t len, int in_table)
+{
+	size_t i, run = 0, longest = 0;
+	int pad;
+
+	if (!len) {
+		cairn_buf_addstr(out, "(empty)");
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		if (t[i] == '`') {
+			if (++run > longest)
+				longest = run;
+		} else {
+			run = 0;
+		}
+	}
+	pad = t[0] == '`' || t[len - 1] == '`' || (t[0] == ' ' && t[len - 1] == ' ');
+	for (i = 0; i <= longest; i++)
+		cairn_buf_addch(out, '`');
+	if (pad)
+		cairn_buf_addch(out, ' ');
+	for (i = 0; i < len; i++) {
+		if (in_table && t[i] == '|')
+			cairn_buf_addch(out, '\\');
+		cairn_buf_addch(out, t[i]);
+	}
+	if (pad)
+		cairn_buf_addch(out, ' ');
+	for (i = 0; i <= longest; i++)
+		cairn_buf_addch(out, '`');
+}
+
+void cairn_esc_md_code(cairn_buf *out, const char *s, size_t n, int in_table)
+{
+	cairn_buf tmp = CAIRN_BUF_INIT;
+
+	display(&tmp, s, n);
+	md_code_span(out, tmp.data, tmp.len, in_table);
+	cairn_buf_release(&tmp);
+}
+
 /* Markdown is read raw (tickets, terminals) as often as rendered, so only
  * what would not stand for itself where it is (CommonMark 0.30, GFM 0.29)
  * is escaped:
@@ -113,11 +156,37 @@ static size_t md_list_number(const char *p, size_t n)
  * GFM's email autolink is found in the text after escapes are undone, so
  * no escape stops it: "<!-- -->" after the '@' of "x@y.z" splits the
  * text, and renders as nothing. */
+/* GitHub makes "@name" and "@org/team" a mention (a link, and a
+ * notification to that account or team) after rendering, in any text
+ * outside code, wherever no letter, digit or '_' comes before the '@': no
+ * Markdown escape stops it, and a scoped package (@scope/name) or a path
+ * through one reads as a team.  The word t[ws..we) that holds such an '@'
+ * is written as a code span; *cs..*ce is that span (the word without the
+ * quotes or parenthesis around it and its closing punctuation). */
+static int md_mention_word(const char *t, size_t ws, size_t we, size_t *cs, size_t *ce)
+{
+	size_t j;
+
+	for (j = ws; j + 1 < we; j++)
+		if (t[j] == '@' && md_alnum((unsigned char)t[j + 1]) &&
+		    (j == ws || !(md_alnum((unsigned char)t[j - 1]) || t[j - 1] == '_')))
+			break;
+	if (j + 1 >= we)
+		return 0;
+	*cs = ws;
+	while (*cs < j && strchr("(\"'", t[*cs]))
+		(*cs)++;
+	*ce = we;
+	while (*ce > j + 2 && strchr(".,:;!?)\"'", t[*ce - 1]))
+		(*ce)--;
+	return 1;
+}
+
 void cairn_esc_md_text(cairn_buf *out, const char *s, size_t n, int in_table)
 {
 	cairn_buf tmp = CAIRN_BUF_INIT;
 	const char *t;
-	size_t i, len, k;
+	size_t i, len, k, span_from = 0, span_to = 0;
 	unsigned char prev = out->len ? (unsigned char)out->data[out->len - 1] : '\n';
 
 	display(&tmp, s, n);
@@ -149,6 +218,27 @@ void cairn_esc_md_text(cairn_buf *out, const char *s, size_t n, int in_table)
 		unsigned char next = i + 1 < len ? (unsigned char)t[i + 1] : ' ';
 		int esc = 0;
 
+		if (c != ' ' && (i == 0 || t[i - 1] == ' ')) {
+			size_t we = i, cs, ce;
+
+			while (we < len && t[we] != ' ')
+				we++;
+			if (md_mention_word(t, i, we, &cs, &ce)) {
+				span_from = cs;
+				span_to = ce;
+			}
+		}
+		if (i == span_from && span_to > span_from) {
+			/* three backticks or more at a line's start open a
+			 * fenced block: not a span */
+			if (prev == '\n' && memmem(t + span_from, span_to - span_from, "``", 2))
+				cairn_buf_addstr(out, "&#32;");
+			md_code_span(out, t + span_from, span_to - span_from, in_table);
+			prev = '`';
+			i = span_to - 1;
+			span_to = 0;
+			continue;
+		}
 		switch (c) {
 		case '\\':
 			esc = i + 1 == len || md_punct(next);
@@ -191,44 +281,6 @@ void cairn_esc_md_text(cairn_buf *out, const char *s, size_t n, int in_table)
  * inside cannot close early; a leading/trailing space pair is stripped, so
  * pad when the content starts or ends with a backtick.  GFM tables split
  * cells on '|' before parsing spans, hence "\\|" there. */
-void cairn_esc_md_code(cairn_buf *out, const char *s, size_t n, int in_table)
-{
-	cairn_buf tmp = CAIRN_BUF_INIT;
-	size_t i, run = 0, longest = 0;
-	int pad;
-
-	display(&tmp, s, n);
-	if (!tmp.len) {
-		cairn_buf_addstr(out, "(empty)");
-		cairn_buf_release(&tmp);
-		return;
-	}
-	for (i = 0; i < tmp.len; i++) {
-		if (tmp.data[i] == '`') {
-			if (++run > longest)
-				longest = run;
-		} else {
-			run = 0;
-		}
-	}
-	pad = tmp.data[0] == '`' || tmp.data[tmp.len - 1] == '`' ||
-	      (tmp.data[0] == ' ' && tmp.data[tmp.len - 1] == ' ');
-	for (i = 0; i <= longest; i++)
-		cairn_buf_addch(out, '`');
-	if (pad)
-		cairn_buf_addch(out, ' ');
-	for (i = 0; i < tmp.len; i++) {
-		if (in_table && tmp.data[i] == '|')
-			cairn_buf_addch(out, '\\');
-		cairn_buf_addch(out, tmp.data[i]);
-	}
-	if (pad)
-		cairn_buf_addch(out, ' ');
-	for (i = 0; i <= longest; i++)
-		cairn_buf_addch(out, '`');
-	cairn_buf_release(&tmp);
-}
-
 void cairn_report_evidence_fields(const json_t *ev, cairn_evidence_field_fn *fn,
 				  void *ctx)
 {

@@ -26,8 +26,10 @@ void cairn_esc_html(cairn_buf *out, const char *s, size_t n);
 /* Markdown prose (CommonMark, GFM): readable raw; only what would not
  * stand for itself where it is written is escaped (emphasis, code, link,
  * HTML, autolink, entity and, at a line's start, block syntax; '|' when
- * in_table), so no link, image, HTML or autolink can form.  The line-start
- * context is read from out (empty or ending in '\n'). */
+ * in_table), so no link, image, HTML or autolink can form.  A word GitHub
+ * would read as a mention (@name, @org/team: a scoped package, a path
+ * through one) is written as a code span, so no mention forms either.
+ * The line-start context is read from out (empty or ending in '\n'). */
 void cairn_esc_md_text(cairn_buf *out, const char *s, size_t n, int in_table);
 /* Markdown code span: `...` with a fence longer than any backtick run
  * inside; in_table: '|' is written as "\\|" (GFM table cells).  An empty

@@ -77,8 +77,18 @@ START_TEST(test_render_md_text_escapes_syntax)
 	       "Compromise indicators found: act now");
 	EXPECT(md_text("first 2026-12-06T02:27:07.2Z, (1 critical, 6 high); a -> b"), "time",
 	       "first 2026-12-06T02:27:07.2Z, (1 critical, 6 high); a -> b");
-	EXPECT(md_text("AWS_SECRET_ACCESS_KEY node_modules/@acme/x"), "intraword",
-	       "AWS_SECRET_ACCESS_KEY node_modules/@acme/x");
+	EXPECT(md_text("AWS_SECRET_ACCESS_KEY snake_case"), "intraword",
+	       "AWS_SECRET_ACCESS_KEY snake_case");
+	/* what GitHub would make a mention (after rendering, outside code):
+	 * the word is a code span, its quotes and closing punctuation not */
+	EXPECT(md_text("@npmcli/config@10.12.0: 1 installed file differs"), "scoped",
+	       "`@npmcli/config@10.12.0`: 1 installed file differs");
+	EXPECT(md_text("in node_modules/@acme/x, (\"@org/team\") and @a."), "mention-words",
+	       "in `node_modules/@acme/x`, (\"`@org/team`\") and `@a`.");
+	EXPECT(md_text("ms@2.1.3 a_@b x@1 @ @- `@x`"), "not-mentions",
+	       "ms@<!-- -->2.1.3 a\\_@b x@1 @ @- `` `@x` ``");
+	EXPECT(md_text_at("| ", "@a|b", 1), "mention-cell", "`@a\\|b`");
+	EXPECT(md_text("@a``b"), "mention-fence", "&#32;```@a``b```");
 	/* inline syntax, anywhere */
 	EXPECT(md_text("[click](javascript:alert(1))"), "link",
 	       "\\[click](javascript:alert(1))");

@@ -9,7 +9,9 @@
 # rule, heading or strikethrough may come of a payload, and each payload
 # must come out as its text (cairn_escape_display's form), in each place
 # it stands: heading, bold summary, paragraph, list item, table cell, and
-# paragraphs that start with it.
+# paragraphs that start with it.  GitHub turns "@name" and "@org/team" into
+# a mention (a notification) in any text outside code after rendering, so
+# no '@' that GitHub would read so may stand outside a code span.
 . "$CAIRN_SRC/tests/cli/lib.sh"
 need cmark-gfm cmark-gfm
 
@@ -34,6 +36,7 @@ www.evil.example https://evil.example/p WWW.EVIL.EXAMPLE a@evil.example b@1.0.0 
 trailing backslash \	trailing backslash \\
 C:\dir\* \\ \` \[	C:\\dir\\* \\\\ \\` \\[
 ESC[31mred RLO-exe.js	\x1b[31mred \u{202e}-exe.js
+@octocat (@npmcli/config@10.12.0): node_modules/@types/node/a.js, "@org/team" x@y	@octocat (@npmcli/config@10.12.0): node_modules/@types/node/a.js, "@org/team" x@y
 P
 # the control characters: ESC and U+202E RIGHT-TO-LEFT OVERRIDE
 esc=$(printf '\033')
@@ -85,11 +88,16 @@ class P(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.tags, self.comments, self.blocks, self.stack = set(), [], [], []
+        self.code, self.plain = 0, []
     def handle_starttag(self, tag, attrs):
         self.tags.add(tag)
+        if tag in ("code", "pre"):
+            self.code += 1
         if tag in ("h1", "h2", "h3", "p", "li", "td", "th", "strong", "pre"):
             self.stack.append([tag, ""])
     def handle_endtag(self, tag):
+        if tag in ("code", "pre"):
+            self.code -= 1
         if self.stack and self.stack[-1][0] == tag:
             t, text = self.stack.pop()
             self.blocks.append((t, " ".join(text.split())))
@@ -98,6 +106,8 @@ class P(HTMLParser):
     def handle_data(self, d):
         if self.stack:
             self.stack[-1][1] += d
+        if not self.code:
+            self.plain.append(d)
     def handle_comment(self, c):
         self.comments.append(c)
 
@@ -140,6 +150,11 @@ for tag, text in [("h1", "cairn incident report: " + rows[0][1]),
     places += 1
     if not has(tag, text):
         bad.append("no <%s> reads %r" % (tag, text))
+import re
+mentions = [m.group(0) for d in p.plain
+            for m in re.finditer(r"(?<![A-Za-z0-9_])@[A-Za-z0-9][A-Za-z0-9/_.-]*", d)]
+for m in mentions:
+    bad.append("GitHub would read %r outside code as a mention" % m)
 for b in bad:
     print("FAIL:", b)
 print("%d payloads, %d places checked, %d wrong" % (len(rows), places, len(bad)))
