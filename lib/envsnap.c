@@ -398,22 +398,7 @@ json_t *cairn_env_redact_arg(const cairn_env_key *k, const char *arg, size_t len
 		snprintf(buf, sizeof(buf), "<redacted:hmac:%s>", hex);
 		return json_string(buf);
 	}
-	if (cairn_utf8_valid(arg, len)) {
-		json_t *j = json_stringn(arg, len);
-
-		if (j)
-			return j;
-	}
-	{
-		cairn_buf b = CAIRN_BUF_INIT;
-		json_t *j;
-
-		cairn_buf_addstr(&b, "esc:");
-		cairn_escape_bytes(&b, arg, len);
-		j = json_stringn(b.data, b.len);
-		cairn_buf_release(&b);
-		return j;
-	}
+	return cairn_json_bytes_item(arg, len);
 }
 
 static int sha256_path(const char *path, char *hex)

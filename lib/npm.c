@@ -317,23 +317,6 @@ static json_t *jstr(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-/* A list element holding arbitrary bytes: the string itself when valid
- * UTF-8, else "esc:" and its cairn_escape_bytes() form. */
-static json_t *jbytes(const char *s)
-{
-	size_t n = strlen(s);
-	cairn_buf b = CAIRN_BUF_INIT;
-	json_t *j;
-
-	if (cairn_utf8_valid(s, n))
-		return json_stringn(s, n);
-	cairn_buf_addstr(&b, "esc:");
-	cairn_escape_bytes(&b, s, n);
-	j = json_stringn(b.data, b.len);
-	cairn_buf_release(&b);
-	return j;
-}
-
 /* Set a string field that may hold arbitrary bytes, or null. */
 static void set_str(json_t *o, const char *k, const char *s)
 {
@@ -1148,10 +1131,10 @@ static json_t *verify_pkg(const ctx *c, const char *pkgdir, const char *integrit
 				cmp = strcmp(fp, tp);
 			if (cmp < 0) {
 				if (!(ps && ps->unplugged && !strcmp(fp, ".ready")))
-					json_array_append_new(add, jbytes(fp));
+					json_array_append_new(add, cairn_json_bytes_item(fp, strlen(fp)));
 				a++;
 			} else if (cmp > 0) {
-				json_array_append_new(miss, jbytes(tp));
+				json_array_append_new(miss, cairn_json_bytes_item(tp, strlen(tp)));
 				b++;
 			} else {
 				const cairn_pkg_file *pf = &c->files->v[a];
@@ -1160,7 +1143,7 @@ static json_t *verify_pkg(const ctx *c, const char *pkgdir, const char *integrit
 				    !memcmp(pf->sha256, t->v[b].sha, 32))
 					matching++;
 				else
-					json_array_append_new(mod, jbytes(tp));
+					json_array_append_new(mod, cairn_json_bytes_item(tp, strlen(tp)));
 				a++;
 				b++;
 			}
@@ -2150,7 +2133,7 @@ static size_t pnp_records(const ctx *c, const char *proj, const char *project_la
 					snprintf(hex + 2 * k, 3, "%02x", dg[k]);
 			} else if (rc == CAIRN_EVERIFY) {
 				/* the code PnP loads is not what the lockfile names */
-				json_array_append_new(mod, jbytes(src));
+				json_array_append_new(mod, cairn_json_bytes_item(src, strlen(src)));
 				add_flag(flags, "files_modified");
 				msg = cairn_error_last();
 			} else {

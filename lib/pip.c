@@ -237,16 +237,7 @@ static json_t *str_or_null(const char *s)
 
 static void arr_add(json_t *a, const char *s)
 {
-	if (cairn_utf8_valid(s, strlen(s))) {
-		json_array_append_new(a, json_string(s));
-	} else {
-		cairn_buf b = CAIRN_BUF_INIT;
-
-		cairn_buf_addstr(&b, "esc:");
-		cairn_escape_bytes(&b, s, strlen(s));
-		json_array_append_new(a, json_stringn(b.data, b.len));
-		cairn_buf_release(&b);
-	}
+	json_array_append_new(a, cairn_json_bytes_item(s, strlen(s)));
 }
 
 static int listed(char **set, size_t n, const char *p)

@@ -141,27 +141,11 @@ static int room(struct run *r)
 	return !r->full;
 }
 
-/* A path for the JSON: as it is when valid UTF-8, else "esc:" and the
- * cairn_escape_bytes form (the convention of the package records). */
-static json_t *json_path(const char *path)
-{
-	cairn_buf b = CAIRN_BUF_INIT;
-	json_t *j;
-
-	if (cairn_utf8_valid(path, strlen(path)))
-		return json_string(path);
-	cairn_buf_addstr(&b, "esc:");
-	cairn_escape_bytes(&b, path, strlen(path));
-	j = json_stringn(b.data, b.len);
-	cairn_buf_release(&b);
-	return j;
-}
-
 static void add_item(struct run *r, const char *kind, const char *path, const char *text)
 {
 	json_t *it = json_object();
 
-	json_object_set_new(it, "path", json_path(path));
+	json_object_set_new(it, "path", cairn_json_bytes_item(path, strlen(path)));
 	json_object_set_new(it, "patch", json_string(text));
 	json_object_set_new(it, "kind", json_string(kind));
 	json_object_set_new(it, "package", json_string(r->name));

@@ -439,21 +439,6 @@ static int ientry_cmp(const void *a, const void *b)
 	return strcmp(((const ientry *)a)->path, ((const ientry *)b)->path);
 }
 
-static json_t *jbytes(const char *s)
-{
-	size_t n = strlen(s);
-	cairn_buf b = CAIRN_BUF_INIT;
-	json_t *j;
-
-	if (cairn_utf8_valid(s, n))
-		return json_stringn(s, n);
-	cairn_buf_addstr(&b, "esc:");
-	cairn_escape_bytes(&b, s, n);
-	j = json_stringn(b.data, b.len);
-	cairn_buf_release(&b);
-	return j;
-}
-
 /* Find and read the index file of a package: 0 with *src set, or
  * CAIRN_ENOTFOUND, or another error (message set). */
 static int read_index(cairn_buf *out, char **src, int storefd, const char *hex,
@@ -658,14 +643,14 @@ json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
 			 * store recorded them */
 			side++;
 		} else {
-			json_array_append_new(hit || se < 0 ? mod : add, jbytes(rel));
+			json_array_append_new(hit || se < 0 ? mod : add, cairn_json_bytes_item(rel, strlen(rel)));
 		}
 	}
 	cairn_json_sort_strings(mod);
 	cairn_json_sort_strings(add);
 	for (i = 0; i < ni; i++)
 		if (!ie[i].seen && !side_effect_deleted(idx, ie[i].path))
-			json_array_append_new(miss, jbytes(ie[i].path));
+			json_array_append_new(miss, cairn_json_bytes_item(ie[i].path, strlen(ie[i].path)));
 	if (json_array_size(mod))
 		json_array_append_new(flags, json_string("files_modified"));
 	if (json_array_size(add))
@@ -674,12 +659,12 @@ json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
 		json_array_append_new(flags, json_string("files_missing"));
 out:
 	json_object_set_new(f, "status", json_string(status));
-	json_object_set_new(f, "source", src ? jbytes(src) : json_null());
+	json_object_set_new(f, "source", src ? cairn_json_bytes_item(src, strlen(src)) : json_null());
 	json_object_set_new(f, "matching", json_integer(matching));
 	json_object_set_new(f, "modified", mod);
 	json_object_set_new(f, "added", add);
 	json_object_set_new(f, "missing", miss);
-	json_object_set_new(f, "message", message ? jbytes(message) : json_null());
+	json_object_set_new(f, "message", message ? cairn_json_bytes_item(message, strlen(message)) : json_null());
 	if (side)
 		json_object_set_new(f, "side_effects", json_integer(side));
 	free(message);

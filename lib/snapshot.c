@@ -107,6 +107,20 @@ void cairn_json_set_bytes(json_t *obj, const char *key, const char *p, size_t n)
 	}
 }
 
+json_t *cairn_json_bytes_item(const char *p, size_t n)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+	json_t *j;
+
+	if (cairn_utf8_valid(p, n) && (j = json_stringn(p, n)) != NULL)
+		return j;
+	cairn_buf_addstr(&b, "esc:");
+	cairn_escape_bytes(&b, p, n);
+	j = json_stringn(b.data, b.len);
+	cairn_buf_release(&b);
+	return j;
+}
+
 int cairn_json_get_bytes(const json_t *obj, const char *key, cairn_buf *out)
 {
 	const json_t *v = json_object_get(obj, key);

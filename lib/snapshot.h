@@ -97,6 +97,10 @@ int cairn_entry_from_json(cairn_entry *out, const json_t *rec);
  * neither is present. */
 void cairn_json_set_bytes(json_t *obj, const char *key, const char *p, size_t n);
 int cairn_json_get_bytes(const json_t *obj, const char *key, cairn_buf *out);
+/* A list element holding raw bytes (paths lists, argv): the string when
+ * valid UTF-8, else "esc:" and its cairn_escape_bytes() form
+ * (docs/RECORDS.md).  New reference. */
+json_t *cairn_json_bytes_item(const char *p, size_t n);
 
 /* ---- writer ---- */
 typedef struct cairn_snap_writer cairn_snap_writer;

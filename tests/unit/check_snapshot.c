@@ -163,6 +163,12 @@ START_TEST(test_snapshot_escape_reversible)
 	cairn_json_set_bytes(o, "path", raw, sizeof(raw) - 1);
 	ck_assert_ptr_null(json_object_get(o, "path"));
 	ck_assert_ptr_nonnull(json_object_get(o, "path_esc"));
+	/* a list element: the string, or "esc:" and the same escaped form */
+	json_object_set_new(o, "item", cairn_json_bytes_item(raw, sizeof(raw) - 1));
+	ck_assert_str_eq(json_string_value(json_object_get(o, "item")),
+			 "esc:ok\\\\x\\xff\xc3\xa9\\xed\\xa0\\x80end");
+	json_object_set_new(o, "item", cairn_json_bytes_item("caf\xc3\xa9/x.js", 10));
+	ck_assert_str_eq(json_string_value(json_object_get(o, "item")), "caf\xc3\xa9/x.js");
 	ck_assert_int_eq(cairn_unescape_bytes(&back, "\\q", 2), CAIRN_EFORMAT);
 	ck_assert_int_eq(cairn_unescape_bytes(&back, "\\x4", 3), CAIRN_EFORMAT);
 	cairn_buf_release(&esc);
