@@ -150,7 +150,6 @@ static int eval_findings(cairn_findings *f, const cairn_diff *d, json_t *doc,
 	cairn_known *known = NULL;
 	cairn_snap_reader *entries = NULL;
 	cairn_known_input kin;
-	size_t i;
 	int rc = 0;
 
 	memset(&in, 0, sizeof(in));
@@ -165,12 +164,8 @@ static int eval_findings(cairn_findings *f, const cairn_diff *d, json_t *doc,
 		rc = -1;
 	if (!rc)
 		cairn_known_want(known, in.records);
-	for (i = 0; !rc && i < o->nadv; i++)
-		if (cairn_known_load_advisories(known, o->advisories[i]) < 0)
-			rc = -1;
-	for (i = 0; !rc && i < o->nioc; i++)
-		if (cairn_known_load_ioc(known, o->iocs[i]) < 0)
-			rc = -1;
+	if (!rc && cairn_known_load_all(known, o->advisories, o->nadv, o->iocs, o->nioc) < 0)
+		rc = -1;
 	memset(&kin, 0, sizeof(kin));
 	kin.records = in.records;
 	/* file hashes: the new side's entries, read a second time */

@@ -257,6 +257,21 @@ int cairn_known_load_advisories(cairn_known *k, const char *path)
 	return 0;
 }
 
+int cairn_known_load_all(cairn_known *k, const char *const *advisories, size_t nadv,
+			 const char *const *iocs, size_t nioc)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < nadv; i++)
+		if ((rc = cairn_known_load_advisories(k, advisories[i])) < 0)
+			return rc;
+	for (i = 0; i < nioc; i++)
+		if ((rc = cairn_known_load_ioc(k, iocs[i])) < 0)
+			return rc;
+	return 0;
+}
+
 int cairn_known_load_ioc(cairn_known *k, const char *path)
 {
 	size_t before = cairn_ioc_set_count(k->ioc, CAIRN_IOC__TYPES);

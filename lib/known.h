@@ -54,6 +54,11 @@ size_t cairn_known_set_count(const cairn_known *k);
  * naming the file and line).  Returns 0 or a negative CAIRN_E*.
  */
 int cairn_known_load_ioc(cairn_known *k, const char *path);
+/* Every advisory set (cairn_known_load_advisories()), then every
+ * indicator list (cairn_known_load_ioc()), in the order given; 0, or the
+ * first failure's code with its message set. */
+int cairn_known_load_all(cairn_known *k, const char *const *advisories, size_t nadv,
+			 const char *const *iocs, size_t nioc);
 /* Number of indicators loaded; of them, sha256: ones (they need the
  * snapshot's entries: cairn_known_scan_entry()). */
 size_t cairn_known_ioc_count(const cairn_known *k);

@@ -272,7 +272,6 @@ static int cmd_sweep(const char *store_path, const char **advisories, size_t nad
 	cairn_buf out = CAIRN_BUF_INIT;
 	json_t *doc = NULL;
 	enum fmt fmt = FMT_HTML;
-	size_t i;
 	int rc = 2;
 
 	memset(&so, 0, sizeof(so));
@@ -301,12 +300,8 @@ static int cmd_sweep(const char *store_path, const char **advisories, size_t nad
 		goto fail;
 	if (nadv && cairn_sweep_want(known, store_path, &so) < 0)
 		goto fail;
-	for (i = 0; i < nadv; i++)
-		if (cairn_known_load_advisories(known, advisories[i]) < 0)
-			goto fail;
-	for (i = 0; i < nioc; i++)
-		if (cairn_known_load_ioc(known, iocs[i]) < 0)
-			goto fail;
+	if (cairn_known_load_all(known, advisories, nadv, iocs, nioc) < 0)
+		goto fail;
 	if (cairn_sweep_run(&doc, known, store_path, &so) < 0)
 		goto fail;
 	json_object_set_new(doc, "inputs", cairn_report_inputs_known_json(known));
@@ -631,12 +626,8 @@ int main(int argc, char **argv)
 		if (cairn_known_new(&known) < 0)
 			goto fail;
 		cairn_known_want(known, snap.records);
-		for (i = 0; i < nadv; i++)
-			if (cairn_known_load_advisories(known, advisories[i]) < 0)
-				goto fail;
-		for (i = 0; i < nioc; i++)
-			if (cairn_known_load_ioc(known, iocs[i]) < 0)
-				goto fail;
+		if (cairn_known_load_all(known, advisories, nadv, iocs, nioc) < 0)
+			goto fail;
 		memset(&kin, 0, sizeof(kin));
 		kin.records = snap.records;
 		kin.capture = capture;

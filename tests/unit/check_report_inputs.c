@@ -89,9 +89,14 @@ START_TEST(test_report_inputs_known_sets)
 	cairn_known *k = NULL;
 	json_t *j;
 
+	const char *advs[] = { dir }, *iocs[] = { ioc, "/nonexistent/iocs.txt" };
+
 	ck_assert_int_eq(cairn_known_new(&k), 0);
-	ck_assert_int_eq(cairn_known_load_advisories(k, dir), 0);
-	ck_assert_int_eq(cairn_known_load_ioc(k, ioc), 0);
+	/* the sets in the order given; the first that fails stops the load */
+	ck_assert_int_eq(cairn_known_load_all(k, advs, 1, iocs, 1), 0);
+	ck_assert_int_eq(cairn_known_load_all(k, NULL, 0, iocs + 1, 1), CAIRN_EIO);
+	ck_assert_str_eq(cairn_error_last(),
+			 "cannot open ioc '/nonexistent/iocs.txt': No such file or directory");
 	ck_assert_int_eq(cairn_report_inputs_add_known(&in, k), 0);
 	ck_assert_uint_eq(in.count, 2);
 	/* a folder is described by its counts, not hashed; a file is hashed */
