@@ -492,6 +492,18 @@ static int tree_claude_settings(const char *p)
 		(n > 22 && !strcmp(p + n - 22, "/.claude/settings.json")));
 }
 
+/* The folder of path ("/" for "/x", "." for "x"; new string) and in
+ * *base its last component (borrowed from path). */
+static char *split_dir(const char *path, const char **base)
+{
+	const char *s = strrchr(path, '/');
+
+	*base = s ? s + 1 : path;
+	if (!s)
+		return cairn_strdup(".");
+	return s == path ? cairn_strdup("/") : cairn_strndup(path, (size_t)(s - path));
+}
+
 /*
  * How a config named on the command line or found in a per-user place is
  * written, the key of its records (docs/RECORDS.md §Keys): relative to the
@@ -506,18 +518,10 @@ static int tree_claude_settings(const char *p)
  */
 static char *config_label(const cairn_analyzer *a, const char *path, int outside)
 {
-	char *d = cairn_strdup(path), *s = strrchr(d, '/'), *dir, *label = NULL;
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	const char *base;
+	char *d = split_dir(path, &base), *dir, *label = NULL;
 	size_t n;
 
-	if (s == d)
-		d[1] = '\0';
-	else if (s)
-		*s = '\0';
-	else {
-		free(d);   /* "" has no room for "." */
-		d = cairn_strdup(".");
-	}
 	dir = realpath(d, NULL);
 	free(d);
 	if (!dir || !*base)
@@ -608,17 +612,9 @@ static void mcp_all(cairn_analyzer *a, int npx_fd, const char *npx_label)
 		/* an explicit path may be anywhere: read it through its folder,
 		 * without following a symlink at the last component */
 		{
-			char *d = cairn_strdup(a->opts.mcp_configs[i]), *s = strrchr(d, '/');
-			const char *base = s ? s + 1 : a->opts.mcp_configs[i];
+			const char *base;
+			char *d = split_dir(a->opts.mcp_configs[i], &base);
 
-			if (s == d)
-				d[1] = '\0';
-			else if (s)
-				*s = '\0';
-			else {
-				free(d);   /* "" has no room for "." */
-				d = cairn_strdup(".");
-			}
 			dfd = cairn_safe_open_abs_dir(d);
 			if (dfd < 0 || cairn_safe_read(&b, dfd, base, CAIRN_CAP_MANIFEST, p) < 0) {
 				cairn_recs_parse_error(&a->recs, p, "mcp", cairn_error_last());

@@ -290,17 +290,6 @@ const char *cairn_dpkg_path(const cairn_dpkg *db, size_t i)
 	return i < db->npaths ? db->paths[i].path : NULL;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* 1 when the relative path has a ".." component */
 static int has_dotdot(const char *p, size_t n)
 {
@@ -330,7 +319,7 @@ long cairn_dpkg_md5sums_parse(const cairn_dpkg *db, const char *data, size_t len
 		size_t n = nl ? (size_t)(nl - p) : len - off;
 		unsigned char md5[16];
 		const char *path;
-		size_t plen, i;
+		size_t plen;
 
 		off += n + 1;
 		line++;
@@ -347,15 +336,10 @@ long cairn_dpkg_md5sums_parse(const cairn_dpkg *db, const char *data, size_t len
 					     label, line);
 			goto done;
 		}
-		for (i = 0; i < 16; i++) {
-			int hi = hexval((unsigned char)p[2 * i]), lo = hexval((unsigned char)p[2 * i + 1]);
-
-			if (hi < 0 || lo < 0) {
-				rc = cairn_error_set(CAIRN_EFORMAT, "%s: line %ld: bad md5 digest",
-						     label, line);
-				goto done;
-			}
-			md5[i] = (unsigned char)(hi << 4 | lo);
+		if (cairn_unhex(md5, p, 16) < 0) {
+			rc = cairn_error_set(CAIRN_EFORMAT, "%s: line %ld: bad md5 digest", label,
+					     line);
+			goto done;
 		}
 		path = p + 34;
 		plen = n - 34;
