@@ -4,7 +4,8 @@
  * it is rendered as a report document (HTML, Markdown, JSON, SARIF).  Checks the
  * invariants the report's safety rests on: no raw control byte, no raw
  * '<' from the input in HTML text, code spans closed, no unescaped
- * '<', '[', '`' or (in a table cell) '|' in Markdown prose.
+ * '<', '[', '`' or (in a table cell) '|' in Markdown prose outside the
+ * code span of a mention word.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,8 +13,11 @@
 
 #include "report.h"
 
-/* Markdown prose: each of these is written as a backslash escape, so
- * no HTML, link, code span or cell break comes of the input */
+/* Markdown prose (a table cell): each of these is written as a backslash
+ * escape, so no HTML, link, code span or cell break comes of the input;
+ * the one code span prose holds is a word GitHub would read as a mention
+ * (it has an '@'), closed by a fence as long as its opening one, every '|'
+ * inside escaped */
 static void check_md_text(const cairn_buf *b)
 {
 	size_t i, bs = 0;
@@ -21,7 +25,27 @@ static void check_md_text(const cairn_buf *b)
 	for (i = 0; i < b->len; i++) {
 		char c = b->data[i];
 
-		if ((c == '<' || c == '[' || c == '`' || c == '|') && bs % 2 == 0 &&
+		if (c == '`' && bs % 2 == 0) {
+			size_t k = 0, j, close = 0, run;
+
+			while (i + k < b->len && b->data[i + k] == '`')
+				k++;
+			for (j = i + k; j < b->len && !close; j += run ? run : 1) {
+				for (run = 0; j + run < b->len && b->data[j + run] == '`'; run++)
+					;
+				if (run == k)
+					close = j;
+			}
+			if (!close || !memchr(b->data + i + k, '@', close - i - k))
+				abort();
+			for (j = i + k; j < close; j++)
+				if (b->data[j] == '|' && b->data[j - 1] != '\\')
+					abort();
+			i = close + k - 1;
+			bs = 0;
+			continue;
+		}
+		if ((c == '<' || c == '[' || c == '|') && bs % 2 == 0 &&
 		    !(c == '<' && !strncmp(b->data + i, "<!-- -->", 8)))
 			abort();
 		bs = c == '\\' ? bs + 1 : 0;
