@@ -13,6 +13,7 @@
 #include "persist.h"
 #include "npmcache.h"
 #include "pip.h"
+#include "pylock.h"
 #include "pipeline.h"
 #include "pkgfs.h"
 #include "pkgtimes.h"
@@ -132,6 +133,8 @@ static int wanted(const char *p, size_t len)
 	    !strcmp(base, "bun.lock") || !strcmp(base, "bun.lockb"))
 		return 1;
 	if (!strncmp(base, "requirements", 12) && strstr(base, ".txt"))
+		return 1;
+	if (cairn_pylock_wanted(base))
 		return 1;
 	if (cairn_pipeline_wanted(p) || cairn_mcp_config_client(p) || cairn_persist_kind(p))
 		return 1;
@@ -790,6 +793,75 @@ static void coverage_record(cairn_analyzer *a)
 	json_decref(pkgs);
 }
 
+/* Python lockfiles against the installs below them, with the wheel
+ * caches: --pip-cache, else those of pip, pipenv and poetry that exist
+ * (docs/RECORDS.md §Python lockfiles). */
+static void python_locks(cairn_analyzer *a)
+{
+	const char *caches[8], *labels[8];
+	char *own[16];
+	size_t n = 0, nown = 0, i;
+	cairn_pylock_opts po;
+
+	if (a->opts.pip_cache) {
+		int fd = cairn_safe_open_abs_dir(a->opts.pip_cache);
+
+		if (fd < 0) {
+			cairn_recs_parse_error(&a->recs, a->opts.pip_cache, "pip", cairn_error_last());
+		} else {
+			close(fd);
+			caches[n] = a->opts.pip_cache;
+			labels[n++] = own[nown++] = tilde(a->opts.pip_cache);
+		}
+	} else if (!a->opts.no_pip_cache) {
+		const char *home = getenv("HOME"), *xdg = getenv("XDG_CACHE_HOME");
+		const char *pcd = getenv("PIP_CACHE_DIR"), *ecd = getenv("PIPENV_CACHE_DIR");
+		const char *poe = getenv("POETRY_CACHE_DIR");
+		cairn_buf b = CAIRN_BUF_INIT;
+		char *base = NULL;
+
+		if (xdg && *xdg == '/')
+			base = cairn_strdup(xdg);
+		else if (home && *home == '/')
+			base = cairn_path_join(home, ".cache");
+		for (i = 0; i < 6 && n < 8; i++) {
+			struct stat st;
+			size_t k;
+
+			cairn_buf_clear(&b);
+			if (i == 0 && pcd && *pcd == '/')
+				cairn_buf_addstr(&b, pcd);
+			else if (i == 1 && ecd && *ecd == '/')
+				cairn_buf_addstr(&b, ecd);
+			else if (i == 2 && poe && *poe == '/')
+				cairn_buf_addf(&b, "%s/artifacts", poe);
+			else if (i >= 3 && base)
+				cairn_buf_addf(&b, "%s/%s", base, i == 3 ? "pip" : i == 4 ? "pipenv" :
+					       "pypoetry/artifacts");
+			else
+				continue;
+			if (stat(b.data, &st) < 0 || !S_ISDIR(st.st_mode))
+				continue;
+			for (k = 0; k < nown; k++)
+				if (!strcmp(own[k], b.data))
+					break;
+			if (k < nown)
+				continue;
+			own[nown++] = cairn_strdup(b.data);
+			caches[n] = own[nown - 1];
+			labels[n++] = own[nown++] = tilde(b.data);
+		}
+		free(base);
+		cairn_buf_release(&b);
+	}
+	po.caches = caches;
+	po.cache_labels = labels;
+	po.cache_count = n;
+	cairn_pylock_analyze(&a->recs, a->rootfd, &a->files, &po);
+	for (i = 0; i < nown; i++)
+		free(own[i]);
+}
+
 static int run(cairn_analyzer *a)
 {
 	cairn_npm_cache *cache = NULL;
@@ -857,6 +929,7 @@ static int run(cairn_analyzer *a)
 		if (no.yarn_cachefd >= 0)
 			close(no.yarn_cachefd);
 		cairn_pip_analyze(&a->recs, a->rootfd, &a->files, &po);
+		python_locks(a);
 		cairn_pkg_times_add(&a->recs, &a->files);
 		/* below a node_modules root every file is a package's own */
 		if (a->parentfd < 0)
@@ -928,6 +1001,8 @@ json_t *cairn_analyze_opts_json(const cairn_analyze_opts *o)
 		json_object_set_new(j, "yarn_cache", json_string(o->yarn_cache));
 	if (o->bun_cache)
 		json_object_set_new(j, "bun_cache", json_string(o->bun_cache));
+	if (o->pip_cache)
+		json_object_set_new(j, "pip_cache", json_string(o->pip_cache));
 	json_object_set_new(j, "env", json_boolean(o->env_self));
 	arr = json_array();
 	for (i = 0; i < o->pid_count; i++)

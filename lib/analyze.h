@@ -27,6 +27,12 @@ typedef struct cairn_analyze_opts {
 	                            * folder of yarn 2+ zip archives */
 	const char *bun_cache;     /* --bun-cache DIR: bun's install cache
 	                            * (~/.bun/install/cache) */
+	const char *pip_cache;     /* --pip-cache DIR: wheels to check Python
+	                            * lockfiles' hashes against (pip's cache,
+	                            * poetry's artifacts, a folder of .whl);
+	                            * NULL = pip's, pipenv's and poetry's caches
+	                            * below $HOME when they exist */
+	int no_pip_cache;          /* --no-pip-cache: no wheel cache */
 	int env_self;              /* --env: cairn-snap's own environment */
 	const char **pids;         /* --pid PID (repeatable) */
 	size_t pid_count;

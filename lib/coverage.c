@@ -87,6 +87,13 @@ static const cairn_coverage_reason reasons[] = {
 	  "says why): inspect it by hand (tar -tzvf) and refetch it." },
 	{ "unknown", "not recorded",
 	  "Snapshot again with this cairn-snap: the record predates coverage." },
+	{ "wheel_not_in_cache", "locked wheel not in a cache",
+	  "The lockfile pins the wheel's sha256, which cannot be recomputed from installed "
+	  "files (RECORD is written at install time, on the same disk): put the locked wheels "
+	  "in a folder without touching this install (pip download --no-deps --require-hashes "
+	  "-r requirements.txt -d DIR, after poetry export / uv export / pipenv requirements "
+	  "--hash if needed) and snapshot again with --pip-cache DIR, or with the cache that "
+	  "installed them (pip cache dir)." },
 	{ "zip_refused", "yarn archive refused",
 	  "The yarn 2+ zip archive could not be read safely (files.message says why): "
 	  "inspect it by hand (unzip -l) and refetch it (yarn cache clean; yarn install "

@@ -252,6 +252,30 @@ static int is_bytecode(const char *p)
 	return strstr(p, "/__pycache__/") && n > 4 && !strcmp(p + n - 4, ".pyc");
 }
 
+/*
+ * A RECORD row whose file may be absent without anything being wrong:
+ * bytecode listed without a hash (pip and virtualenv's seeder list the
+ * .pyc they compile, Debian's virtualenv even beside the .py, and the
+ * __pycache__ folders themselves; they are
+ * deleted by py3clean and made again at import), and the installer's own
+ * metadata in the .dist-info folder (poetry 1.3 lists a direct_url.json
+ * it does not keep).  Neither is code an attacker can remove to effect.
+ */
+static int may_be_absent(const dist *d, const row *r)
+{
+	const char *base = cairn_path_base(r->path);
+	size_t dl = strlen(d->dir);
+
+	size_t pl = strlen(r->path);
+
+	if (!*r->hash && ((pl > 4 && !strcmp(r->path + pl - 4, ".pyc")) ||
+			  !strcmp(base, "__pycache__")))
+		return 1;
+	return !strncmp(r->path, d->dir, dl) && r->path[dl] == '/' && !strchr(r->path + dl + 1, '/') &&
+	       (!strcmp(base, "direct_url.json") || !strcmp(base, "REQUESTED") ||
+		!strcmp(base, "INSTALLER"));
+}
+
 /* Add the folder top (relative to the root) to *tops unless there. */
 static void top_add(char ***tops, size_t *ntops, const char *top, size_t len)
 {
@@ -589,7 +613,7 @@ static void verify_dist(pipctx *c, const cairn_pkg_files *files, dist *d,
 		if (mode == V_NONE && d->kind != DIST_INFO)
 			arr_add(unh, r->raw);   /* listed, present or not */
 		if (row_file(c, files, r->path, &pf) < 0) {
-			if (mode == V_RECORD)
+			if (mode == V_RECORD && !may_be_absent(d, r))
 				arr_add(miss, r->raw);
 			continue;
 		}

@@ -913,6 +913,8 @@ struct proj {
 	size_t d_scripts, d_unlocked, d_noint, d_source;
 	cairn_buf scripts_names;
 	int no_lockfile;
+	int pypi;                   /* a site-packages folder: Python words, pip fixes */
+	const char *lock_install;   /* pypi: the command that installs the lock */
 };
 
 static void proj_init(struct proj *p, const char *project)
@@ -1035,6 +1037,11 @@ static void pkg_rules(struct ctx *c, struct proj *p, const json_t *rec)
 	pkg_dir(&c->tmp, rec);
 	if (has_flag(rec, "no_lockfile"))
 		p->no_lockfile = 1;
+	if (!strcmp(jstr_or(rec, "ecosystem", "npm"), "pypi")) {
+		p->pypi = 1;
+		if (!p->lock_install)
+			p->lock_install = jstr(rec, "lock_install");
+	}
 	if (jstr(rec, "locked_version") || has_flag(rec, "locked_missing"))
 		p->n_locked++;
 	if (jtrue(rec, "has_install_script") || has_flag(rec, "install_script")) {
@@ -1061,6 +1068,17 @@ static void pkg_rules(struct ctx *c, struct proj *p, const json_t *rec)
 				 "the lockfile does not record hasInstallScript for it" : NULL,
 		       NULL);
 		ev_add(p->ev_scripts, e, &p->d_scripts);
+	}
+	/* pypi: a required locked distribution that is not installed (dev
+	 * groups and entries for other environments are absent on purpose) */
+	if (p->pypi && has_flag(rec, "locked_missing") && !jtrue(rec, "dev") && !jtrue(rec, "optional")) {
+		cairn_buf_clear(&c->tmp2);
+		cairn_buf_addf(&c->tmp2, "locked_missing (locked %s, not installed)",
+			       jstr_or(rec, "locked_version", "-"));
+		p->n_unlocked++;
+		ev_add(p->ev_unlocked, ev("source", "snapshot", "file", jstr(rec, "lockfile"),
+					  "package", name, "version", jstr(rec, "locked_version"),
+					  "detail", c->tmp2.data, NULL), &p->d_unlocked);
 	}
 	for (i = 0; unlocked_flags[i]; i++) {
 		if (has_flag(rec, unlocked_flags[i])) {
@@ -1150,6 +1168,7 @@ static void pkg_rules(struct ctx *c, struct proj *p, const json_t *rec)
 static void proj_finish(struct ctx *c, struct proj *p)
 {
 	const char *label = p->project && *p->project ? p->project : "(root)";
+	const char *kind = p->pypi ? "Python environment" : "npm project";
 	json_int_t lock_entries = jint(p->rec, "lock_entries", -1);
 	json_int_t installed = jint(p->rec, "installed", -1);
 
@@ -1184,32 +1203,47 @@ static void proj_finish(struct ctx *c, struct proj *p)
 		snprintf(det, sizeof(det), "%zu of %" JSON_INTEGER_FORMAT " lockfile entries lack integrity",
 			 p->n_noint, lock_entries < 0 ? (json_int_t)p->n_locked : lock_entries);
 		json_array_insert_new(p->ev_noint, 0, ev("source", "snapshot", "detail", det, NULL));
+		if (p->pypi)
+			json_array_append_new(p->ev_noint, ev("source", "snapshot", "detail",
+				"pin every distribution with its sha256 and install with --require-hashes",
+				"text", "pip-compile --generate-hashes -o requirements.txt requirements.in", NULL));
 		cairn_findings_add(c->out, &rules[R_P04], p->ev_noint,
-				   "npm project %s: %zu of %" JSON_INTEGER_FORMAT " lockfile entries have no integrity",
-				   label, p->n_noint, lock_entries < 0 ? (json_int_t)p->n_locked : lock_entries);
+				   "%s %s: %zu of %" JSON_INTEGER_FORMAT " lockfile entries have no integrity",
+				   kind, label, p->n_noint, lock_entries < 0 ? (json_int_t)p->n_locked : lock_entries);
 		p->ev_noint = NULL;
 	}
 	if (p->n_scripts) {
 		ev_close(p->ev_scripts, p->d_scripts);
 		cairn_findings_add(c->out, &rules[R_P08], p->ev_scripts,
-				   "npm project %s: %zu package%s run%s code at install (%s%s)",
-				   label, p->n_scripts, p->n_scripts == 1 ? "" : "s",
+				   "%s %s: %zu package%s run%s code at install (%s%s)",
+				   kind, label, p->n_scripts, p->n_scripts == 1 ? "" : "s",
 				   p->n_scripts == 1 ? "s" : "", p->scripts_names.data,
 				   p->n_scripts > 3 ? ", ..." : "");
 		p->ev_scripts = NULL;
 	}
 	if (p->n_unlocked) {
 		ev_close(p->ev_unlocked, p->d_unlocked);
-		cairn_findings_add(c->out, &rules[R_P09], p->ev_unlocked,
-				   "npm project %s: %zu installed package%s not covered by the lockfile",
-				   label, p->n_unlocked, p->n_unlocked == 1 ? "" : "s");
+		if (p->pypi && p->lock_install)
+			json_array_append_new(p->ev_unlocked, ev("source", "snapshot",
+				"detail", "to install what the lockfile says (poetry --sync, uv sync and pipenv clean also "
+				"remove what it does not list; after pip, pip uninstall each not_locked package)",
+				"text", p->lock_install, NULL));
+		if (p->pypi)
+			cairn_findings_add(c->out, &rules[R_P09], p->ev_unlocked,
+					   "%s %s: %zu package%s differ%s from the lockfile", kind, label,
+					   p->n_unlocked, p->n_unlocked == 1 ? "" : "s",
+					   p->n_unlocked == 1 ? "s" : "");
+		else
+			cairn_findings_add(c->out, &rules[R_P09], p->ev_unlocked,
+					   "%s %s: %zu installed package%s not covered by the lockfile",
+					   kind, label, p->n_unlocked, p->n_unlocked == 1 ? "" : "s");
 		p->ev_unlocked = NULL;
 	}
 	if (p->n_source) {
 		ev_close(p->ev_source, p->d_source);
 		cairn_findings_add(c->out, &rules[R_P11], p->ev_source,
-				   "npm project %s: %zu package%s from outside the registry",
-				   label, p->n_source, p->n_source == 1 ? "" : "s");
+				   "%s %s: %zu package%s from outside the registry",
+				   kind, label, p->n_source, p->n_source == 1 ? "" : "s");
 		p->ev_source = NULL;
 	}
 	json_decref(p->ev_scripts);

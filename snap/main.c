@@ -77,6 +77,10 @@ static void usage(FILE *f)
 	      "                         yarn 2+ zip archives)\n"
 	      "      --bun-cache DIR    check bun installs against bun's cache (without\n"
 	      "                         --npm-cache; ~/.bun/install/cache)\n"
+	      "      --pip-cache DIR    check Python lockfile hashes against the wheels\n"
+	      "                         in DIR (default: pip's, pipenv's and poetry's\n"
+	      "                         caches below ~/.cache, when they exist)\n"
+	      "      --no-pip-cache     use no wheel cache\n"
 	      "      --env              record cairn-snap's own environment\n"
 	      "      --pid PID          record the environment of process PID (repeatable)\n"
 	      "      --env-key FILE     HMAC key for environment values (created 0600)\n"
@@ -304,7 +308,7 @@ static int cmd_snapshot(int argc, char **argv)
 		OPT_NO_PACKAGES, OPT_NPM_CACHE, OPT_ENV, OPT_PID, OPT_ENV_KEY,
 		OPT_ENV_CLEAR, OPT_MCP_CONFIG, OPT_MCP_DISCOVER, OPT_STORE,
 		OPT_STORE_CONTENT, OPT_CREATED, OPT_NO_NPM_CACHE, OPT_VERSION, OPT_PNPM_STORE,
-		OPT_YARN_CACHE, OPT_BUN_CACHE
+		OPT_YARN_CACHE, OPT_BUN_CACHE, OPT_PIP_CACHE, OPT_NO_PIP_CACHE
 	};
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -322,6 +326,8 @@ static int cmd_snapshot(int argc, char **argv)
 		{ "pnpm-store", required_argument, NULL, OPT_PNPM_STORE },
 		{ "yarn-cache", required_argument, NULL, OPT_YARN_CACHE },
 		{ "bun-cache", required_argument, NULL, OPT_BUN_CACHE },
+		{ "pip-cache", required_argument, NULL, OPT_PIP_CACHE },
+		{ "no-pip-cache", no_argument, NULL, OPT_NO_PIP_CACHE },
 		{ "env", no_argument, NULL, OPT_ENV },
 		{ "pid", required_argument, NULL, OPT_PID },
 		{ "env-key", required_argument, NULL, OPT_ENV_KEY },
@@ -379,6 +385,8 @@ static int cmd_snapshot(int argc, char **argv)
 		case OPT_PNPM_STORE: aopts.pnpm_store = optarg; break;
 		case OPT_YARN_CACHE: aopts.yarn_cache = optarg; break;
 		case OPT_BUN_CACHE: aopts.bun_cache = optarg; break;
+		case OPT_PIP_CACHE: aopts.pip_cache = optarg; aopts.no_pip_cache = 0; break;
+		case OPT_NO_PIP_CACHE: aopts.no_pip_cache = 1; aopts.pip_cache = NULL; break;
 		case OPT_ENV: aopts.env_self = 1; break;
 		case OPT_PID: strv_push(&pids, optarg); break;
 		case OPT_ENV_KEY: aopts.env_key_path = optarg; break;

@@ -4,7 +4,7 @@
  * per line (the lines cairn-snap would write after its entries).  The
  * folder is walked with the analyzer's own walker (lib/pkgfs.c).
  *
- *   analyze-tree [--npm-cache DIR] [--pnpm-store DIR] [--mcp-config F]... [--mcp-discover]
+ *   analyze-tree [--npm-cache DIR] [--pnpm-store DIR] [--pip-cache DIR] [--no-pip-cache] [--mcp-config F]... [--mcp-discover]
  *                [--env] [--pid PID]... [--env-key F] [--env-clear N]...
  *                [--no-packages] [--dpkg-root DIR] ROOT
  */
@@ -32,6 +32,8 @@ int main(int argc, char **argv)
 		{ "npm-cache", required_argument, NULL, 'c' },
 		{ "pnpm-store", required_argument, NULL, 'P' },
 		{ "yarn-cache", required_argument, NULL, 'Y' },
+		{ "pip-cache", required_argument, NULL, 'W' },
+		{ "no-pip-cache", no_argument, NULL, 'N' },
 		{ "mcp-config", required_argument, NULL, 'm' },
 		{ "mcp-discover", no_argument, NULL, 'd' },
 		{ "env", no_argument, NULL, 'e' },
@@ -60,6 +62,8 @@ int main(int argc, char **argv)
 		case 'c': o.npm_cache = optarg; break;
 		case 'P': o.pnpm_store = optarg; break;
 		case 'Y': o.yarn_cache = optarg; break;
+		case 'W': o.pip_cache = optarg; break;
+		case 'N': o.no_pip_cache = 1; break;
 		case 'm': if (o.mcp_config_count < 32) mcp[o.mcp_config_count++] = optarg; break;
 		case 'd': o.mcp_discover = 1; break;
 		case 'e': o.env_self = 1; break;

