@@ -40,7 +40,8 @@ typedef struct cairn_pylock {
  * Parse one lockfile; its kind comes from the base name of file
  * ("poetry.lock", "uv.lock", "Pipfile.lock", "requirements*.txt").
  * Returns 0 with *out set; CAIRN_ENOTFOUND when a requirements file is
- * not a lock (a requirement not pinned with == and no --hash anywhere);
+ * not a lock (no --hash anywhere, and either a requirement not pinned
+ * with == or no sign of a locking tool: pip-compile's header, "# via");
  * CAIRN_EFORMAT / CAIRN_ELIMIT with a message naming label.  Entries are
  * sorted by norm; a name locked twice (uv's forks by marker) keeps every
  * version.  Free with cairn_pylock_free().

@@ -1071,7 +1071,8 @@ static void pkg_rules(struct ctx *c, struct proj *p, const json_t *rec)
 	}
 	/* pypi: a required locked distribution that is not installed (dev
 	 * groups and entries for other environments are absent on purpose) */
-	if (p->pypi && has_flag(rec, "locked_missing") && !jtrue(rec, "dev") && !jtrue(rec, "optional")) {
+	if (p->pypi && has_flag(rec, "locked_missing") && !jtrue(rec, "dev") && !jtrue(rec, "optional") &&
+	    strstr(jstr_or(rec, "project", ""), "site-packages")) {
 		cairn_buf_clear(&c->tmp2);
 		cairn_buf_addf(&c->tmp2, "locked_missing (locked %s, not installed)",
 			       jstr_or(rec, "locked_version", "-"));

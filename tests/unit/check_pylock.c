@@ -171,6 +171,14 @@ START_TEST(test_pylock_requirements)
 	ck_assert_str_eq(find(l, "qux")->version, "3.0");
 	ck_assert_uint_eq(find(l, "qux")->nhashes, 0);
 	cairn_pylock_free(l);
+	/* pins without hashes, by hand: the direct dependencies, a manifest */
+	ck_assert_int_eq(cairn_pylock_parse(&l, "requirements.txt", "a==1\nb==2\n", 10, "r"),
+			 CAIRN_ENOTFOUND);
+	/* the same written by pip-compile: a lock without hashes */
+	ck_assert_int_eq(cairn_pylock_parse(&l, "requirements.txt",
+					    "a==1\n    # via -r requirements.in\n", 34, "r"), 0);
+	ck_assert_uint_eq(l->hashed, 0);
+	cairn_pylock_free(l);
 	/* a manifest, not a lock: a range and no hash */
 	ck_assert_int_eq(cairn_pylock_parse(&l, "requirements.txt", "a==1\nb>=2\n", 10, "r"),
 			 CAIRN_ENOTFOUND);

@@ -6,8 +6,9 @@
 # Pipfile.lock entry and compared file by file with the locked wheel found
 # in the install's own cache (poetry's artifacts; pipenv's pip 23 "http"
 # cache, the body inside cachecontrol's frame) - verified, no finding.
-# Without a cache: recorded, RECORD checked, not verified (the wheel's hash
-# cannot be recomputed from installed files).  Then a file changed with
+# The lockfile alone is recorded as locked, not installed.  Without a
+# cache: recorded, RECORD checked, not verified (the wheel's hash cannot be
+# recomputed from installed files).  Then a file changed with
 # its RECORD row rewritten to match, which RECORD alone cannot see, is named
 # by package and path from the wheel.
 set -eu
@@ -32,6 +33,14 @@ for m in poetry pipenv; do
 	echo "findings:"
 	findings "$m.cairn"
 done
+
+# the lockfile alone (a checkout, nothing installed): what it locks, no finding
+mkdir checkout
+cp "$fx/pylock-poetry/poetry.lock" checkout/
+run cairn-snap -q -o c.cairn checkout
+zstd -dcq c.cairn | jq -c 'select(.type == "package") | [.project, .path, .manager, .locked_version,
+	.flags, .locked_hashes, .coverage.reason, .coverage.detail]'
+findings c.cairn
 
 # no cache: RECORD only, said so
 run cairn-snap --no-pip-cache -o n.cairn poetry
