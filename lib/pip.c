@@ -947,6 +947,22 @@ static void dist_push(dist **dists, size_t *nd, const char *p, size_t n, int kin
 	d->site = sl ? cairn_strndup(d->dir, (size_t)(sl - d->dir)) : cairn_strdup("");
 }
 
+/* RECORD rows written as absolute paths inside the root (poetry 1.3 writes
+ * them for the project's own editable install) are the root's files;
+ * others stay outside_root. */
+static void absolute_rows(dist *d, const char *root_path)
+{
+	size_t i, rl = strlen(root_path);
+
+	for (i = 0; i < d->nrows; i++) {
+		row *r = &d->rows[i];
+
+		if (r->path || r->raw[0] != '/' || strncmp(r->raw, root_path, rl) || r->raw[rl] != '/')
+			continue;
+		r->path = cairn_path_resolve("", r->raw + rl + 1);
+	}
+}
+
 /* installed-files.txt (paths relative to the .egg-info folder, one a line)
  * or SOURCES.txt (source tree paths). */
 static void egg_list(pipctx *c, dist *d, cairn_buf *b)
@@ -1039,6 +1055,8 @@ int cairn_pip_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files
 		if (rc == 0) {
 			rc = cairn_pip_record_parse(b.data, b.len, row_cb, &dists[i], rel);
 			dists[i].have_record = 1;
+			if (c.root_path)
+				absolute_rows(&dists[i], c.root_path);
 		}
 		if (rc < 0 && rc != CAIRN_ENOTFOUND) {
 			cairn_recs_parse_error(recs, rel, "pip", cairn_error_last());

@@ -1359,7 +1359,15 @@ static void apply(pyctx *c, json_t *rec, folder_lock *fl, char *used)
 	set_str(rec, "lock_install", c->tmp.data);
 	set_hashes(rec, e);
 	if (!e) {
-		add_flag(rec, venv_seed(norm) ? "venv_seed" : "not_locked");
+		const json_t *du = json_object_get(rec, "direct_url");
+		const char *url = jstr(du, "url");
+
+		/* installed from a local folder (the project itself, as poetry
+		 * and pip install -e do): the user's code, not in the lock */
+		if (json_object_get(du, "dir_info") || (url && !strncmp(url, "file:", 5)))
+			add_flag(rec, "local_source");
+		else
+			add_flag(rec, venv_seed(norm) ? "venv_seed" : "not_locked");
 		free(norm);
 		return;
 	}

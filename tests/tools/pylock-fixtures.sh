@@ -5,7 +5,7 @@
 # data: example 21.12, example2 1.0.0, wheel 0.40.0 and 0.43.0) are served
 # as a PEP 503 index on 127.0.0.1 (tests/tools/pyindex.py, with the
 # caching headers PyPI's file host sends, so that pip caches them), and
-#   poetry (Debian python3-poetry 1.3)  poetry lock; poetry install --no-root
+#   poetry (Debian python3-poetry 1.3)  poetry lock; poetry install
 #   pipenv (Debian pipenv 2022.12)      pipenv lock; pipenv sync
 #   pip 24.2 (CPython 3.13's ensurepip) pip install --require-hashes
 # install `example==21.12` and `wheel==0.43.0` into in-project venvs with
@@ -53,8 +53,8 @@ index="http://127.0.0.1:$(cat "$scratch/port")/simple"
 site_copy() {
 	from=$1 to=$2
 	mkdir -p "$to"
-	for p in example example-21.12.dist-info wheel wheel-0.43.0.dist-info; do
-		cp -a "$from/$p" "$to/"
+	for d in example example-21.12.dist-info wheel wheel-0.43.0.dist-info; do
+		cp -a "$from/$d" "$to/"
 	done
 	find "$to" -name __pycache__ -prune -exec rm -rf {} +
 	# the launchers RECORD lists (../../../bin/wheel)
@@ -90,13 +90,20 @@ default = true
 requires = ["poetry-core"]
 build-backend = "poetry.core.masonry.api"
 TOML
+mkdir -p "$p/agent_app"
+echo 'NAME = "agent-app"' > "$p/agent_app/__init__.py"
 (cd "$p" && POETRY_CACHE_DIR="$scratch/poetry-cache" POETRY_VIRTUALENVS_IN_PROJECT=true \
 	poetry lock -n && POETRY_CACHE_DIR="$scratch/poetry-cache" \
-	POETRY_VIRTUALENVS_IN_PROJECT=true poetry install -n --no-root)
+	POETRY_VIRTUALENVS_IN_PROJECT=true poetry install -n)
 rm -rf "$fx/pylock-poetry" "$fx/pylock-poetry-cache"
 mkdir -p "$fx/pylock-poetry"
-cp "$p/pyproject.toml" "$p/poetry.lock" "$fx/pylock-poetry/"
+cp -R "$p/pyproject.toml" "$p/poetry.lock" "$p/agent_app" "$fx/pylock-poetry/"
 site_copy "$p/.venv/lib/python3.11/site-packages" "$fx/pylock-poetry/.venv/lib/python3.11/site-packages"
+# the project itself, installed editable (poetry writes its RECORD with
+# absolute paths: the test moves them to where it copies the fixture)
+cp -a "$p/.venv/lib/python3.11/site-packages/agent_app-0.1.0.dist-info" \
+	"$p/.venv/lib/python3.11/site-packages/agent_app.pth" \
+	"$fx/pylock-poetry/.venv/lib/python3.11/site-packages/"
 mkdir -p "$fx/pylock-poetry-cache"
 cp -a "$scratch/poetry-cache/artifacts" "$fx/pylock-poetry-cache/"
 

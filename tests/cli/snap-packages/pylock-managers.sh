@@ -1,6 +1,8 @@
 #!/bin/sh
 # Real poetry (Debian's 1.3) and pipenv (2022.12) installs of a project
-# locking example==21.12 and wheel==0.43.0 (tests/tools/pylock-fixtures.sh
+# locking example==21.12 and wheel==0.43.0, poetry's with the project itself
+# installed editable (its RECORD in absolute paths, flag local_source, not
+# "not locked") (tests/tools/pylock-fixtures.sh
 # made them, offline, from the wheels of pylock-wheels): one package record
 # per installed distribution, each related to its poetry.lock /
 # Pipfile.lock entry and compared file by file with the locked wheel found
@@ -26,6 +28,14 @@ findings() {
 }
 for m in poetry pipenv; do
 	fixture_copy "$fx/pylock-$m" "$m"
+	if [ "$m" = poetry ]; then
+		# poetry wrote its project's RECORD with absolute paths: where
+		# the project was, now where the copy is
+		d=poetry/.venv/lib/python3.11/site-packages/agent_app-0.1.0.dist-info
+		was=$(jq -r '.url' "$d/direct_url.json" | sed 's|^file://||')
+		sed -i "s|^$was/|$PWD/poetry/|" "$d/RECORD"
+		touch -d '2026-01-01 00:00:00 UTC' "$d/RECORD"
+	fi
 	run cairn-snap --pip-cache "$fx/pylock-$m-cache" -o "$m.cairn" "$m"
 	pkgs "$m.cairn"
 	zstd -dcq "$m.cairn" | jq -c 'select(.type == "package") | .coverage.detail' |
