@@ -463,8 +463,11 @@ static int req_line(cairn_pylock *l, char *s, const char *file, const char *labe
 	}
 	for (n = 0; name_char(p[n]); n++)
 		;
-	if (!n) {
-		(*unpinned)++;   /* a path or URL: nothing pinned by name */
+	/* a path, a URL, a VCS spec (git+https://...) or "name @ URL":
+	 * nothing pinned by name and version */
+	if (!n || p[n] == '+' || p[n] == ':' || p[n] == '/' ||
+	    p[n + strspn(p + n, " \t")] == '@') {
+		(*unpinned)++;
 		return 0;
 	}
 	{
@@ -1504,7 +1507,7 @@ int cairn_pylock_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *fi
 
 			/* a name locked at several versions is missing only
 			 * when none of them is installed */
-			if (used[i] || e->local ||
+			if (used[i] || e->local || !e->version ||
 			    (i > 0 && !strcmp(fl->lock->v[i - 1].norm, e->norm) && used[i - 1]) ||
 			    (i + 1 < fl->lock->n && !strcmp(fl->lock->v[i + 1].norm, e->norm) &&
 			     used[i + 1]))
@@ -1521,7 +1524,7 @@ int cairn_pylock_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *fi
 		if (c.locks[i].applied)
 			continue;
 		for (k = 0; k < c.locks[i].lock->n; k++)
-			if (!c.locks[i].lock->v[k].local)
+			if (!c.locks[i].lock->v[k].local && c.locks[i].lock->v[k].version)
 				locked_missing(&c, c.locks[i].dir, &c.locks[i], &c.locks[i].lock->v[k]);
 	}
 	for (s = 0; s < nsites; s++)

@@ -150,6 +150,9 @@ START_TEST(test_pylock_requirements)
 		"    --hash=sha256:bbbb  # a comment\n"
 		"baz===2.0\n"
 		"qux == 3.0\r\n"
+		"git+https://example.com/x.git@abc#egg=x\n"
+		"y @ https://example.com/y-1.0.tar.gz\n"
+		"./local/dir\n"
 		"\n";
 	cairn_pylock *l = NULL;
 	const cairn_pylock_entry *e;
@@ -212,7 +215,7 @@ START_TEST(test_pylock_hostile)
 		{ "Pipfile.lock", "{\"_meta\": {}, \"default\": {\"../x\": {\"version\": \"==1\"}}}",
 		  "'../x' is not a distribution name" },
 		{ "Pipfile.lock", "{\"_meta\": {}, \"default\": []}", "default is not an object" },
-		{ "requirements.txt", "a==1\n../x==1 --hash=sha256:00\n", "'..' is not a distribution name" },
+		{ "requirements.txt", "a==1\n.x-==1 --hash=sha256:00\n", "'.x-' is not a distribution name" },
 		{ "uv.lock", "version = 1\n[[package]]\nname = \"\xff\"\n", "line 3: not valid UTF-8" },
 	};
 	cairn_buf b = CAIRN_BUF_INIT;
