@@ -999,6 +999,7 @@ static void find_locks(pyctx *c)
 		c->locks[j].dir = dir;
 		c->locks[j].lock = l;
 		c->locks[j].rank = rank;
+		c->locks[j].applied = 0;
 	}
 	cairn_buf_release(&b);
 }
