@@ -53,7 +53,7 @@ zstd -dcq env-a.cairn | jq -e -s 'any(.[]; .type == "process" and .source == "se
 rc=0
 cairn-diff --json env-a.cairn env-b.cairn > eb.json || rc=$?
 [ "$rc" = 1 ] || fail "--env vs --no-packages: exit $rc"
-jq -e '[.records[].type] | unique == ["claude_hook", "coverage", "install_cmd", "mcp_server", "requirement"]' eb.json > /dev/null ||
+jq -e '[.records[].type] | unique == ["claude_hook", "coverage", "install_cmd", "mcp_server", "package", "requirement"]' eb.json > /dev/null ||
 	fail "--env: records compared: $(jq -c '[.records[] | [.type, .key]]' eb.json)"
 # a variable that really changed still shows
 CAIRN_QUIET_ADDED=1 cairn-snap -q --env --env-key env.key tree -o env-d.cairn
