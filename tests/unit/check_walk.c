@@ -518,6 +518,71 @@ out:
 }
 END_TEST
 
+/* ------------------------------------------------------------ directories */
+
+/* A directory's entry comes from fstat of the descriptor that is then
+ * listed (not from an lstat before the open): every field must still be
+ * the directory's lstat, times to the nanosecond, and a link to a
+ * directory stays a link. */
+START_TEST(test_walk_dir_entry_is_its_lstat)
+{
+	static const char *const dirs[] = { "d", "d/sub", "e", "e/deeper" };
+	struct timespec ts[2] = { { 1700000000, 123456789 }, { 1600000000, 987654321 } };
+	struct walked w;
+	const cairn_entry *e;
+	char *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		tu_mkdir(tmp, dirs[i]);
+	tu_write(tmp, "d/f", "x");
+	p = tu_join(tmp, "e");
+	ck_assert_int_eq(chmod(p, 0750), 0);
+	free(p);
+	/* last: adding d/f and d/sub set d's mtime */
+	p = tu_join(tmp, "d");
+	ck_assert_int_eq(utimensat(AT_FDCWD, p, ts, 0), 0);
+	free(p);
+	p = tu_join(tmp, "l");
+	ck_assert_int_eq(symlink("d", p), 0);
+	free(p);
+	ck_assert_int_eq(walk_all(tmp, NULL, 0, &w), 0);
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		struct stat st;
+
+		p = tu_join(tmp, dirs[i]);
+		ck_assert_int_eq(lstat(p, &st), 0);
+		free(p);
+		e = FIND(&w, dirs[i]);
+		ck_assert_msg(e != NULL, "%s not walked", dirs[i]);
+		ck_assert_int_eq(e->type, CAIRN_T_DIR);
+		ck_assert_int_eq(e->err, 0);
+		ck_assert_uint_eq(e->mode, st.st_mode & 07777);
+		ck_assert_uint_eq(e->uid, st.st_uid);
+		ck_assert_uint_eq(e->gid, st.st_gid);
+		ck_assert_uint_eq(e->size, (uint64_t)st.st_size);
+		ck_assert_int_eq(e->mtime_sec, st.st_mtim.tv_sec);
+		ck_assert_int_eq(e->mtime_nsec, st.st_mtim.tv_nsec);
+		ck_assert_int_eq(e->ctime_sec, st.st_ctim.tv_sec);
+		ck_assert_int_eq(e->ctime_nsec, st.st_ctim.tv_nsec);
+		ck_assert_uint_eq(e->dev, (uint64_t)st.st_dev);
+		ck_assert_uint_eq(e->ino, (uint64_t)st.st_ino);
+		ck_assert_uint_eq(e->nlink, (uint64_t)st.st_nlink);
+	}
+	e = FIND(&w, "d");
+	ck_assert_int_eq(e->mtime_nsec, 987654321);
+	ck_assert_uint_eq(FIND(&w, "e")->mode, 0750);
+	/* the link is recorded as one, and nothing is walked through it */
+	e = FIND(&w, "l");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(e->type, CAIRN_T_SYMLINK);
+	ck_assert_ptr_null(FIND(&w, "l/f"));
+	ck_assert_ptr_nonnull(FIND(&w, "d/f"));
+	ck_assert_ptr_nonnull(FIND(&w, "e/deeper"));
+	walked_free(&w);
+}
+END_TEST
+
 /* ------------------------------------------------------------ exclude */
 
 START_TEST(test_walk_exclude_globs)
@@ -888,6 +953,8 @@ Suite *walk_suite(void)
 					   setup, teardown, 30));
 	suite_add_tcase(s, tcase_one("sparse", test_walk_sparse_2gib_file, setup, teardown, 120));
 	suite_add_tcase(s, tcase_one("xattrs", test_walk_xattrs_recorded, setup, teardown, 30));
+	suite_add_tcase(s, tcase_one("dir-entry", test_walk_dir_entry_is_its_lstat,
+					   setup, teardown, 30));
 	suite_add_tcase(s, tcase_one("exclude", test_walk_exclude_globs, setup, teardown, 30));
 	suite_add_tcase(s, tcase_one("one-file-system", test_walk_one_file_system,
 					   setup, teardown, 30));
