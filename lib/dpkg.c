@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,9 +21,10 @@
 #define DPKG_MAX_PACKAGES 100000u
 
 struct dpkg_path {
-	char *path;
+	char *path;             /* first: path_range() reads it there */
 	size_t pkg;
 };
+_Static_assert(offsetof(struct dpkg_path, path) == 0, "path_range");
 
 struct cairn_dpkg {
 	char *admindir;
@@ -259,30 +261,41 @@ const char *cairn_dpkg_owner(const cairn_dpkg *db, const char *path)
 	return NULL;
 }
 
-size_t cairn_dpkg_range(const cairn_dpkg *db, const char *prefix, size_t *end)
+/* The run of a sorted array whose paths start with prefix: [first, *end).
+ * Both tables (the database's paths, a package's md5sums) are arrays of
+ * structs that begin with their path, sorted by strcmp. */
+static size_t path_range(const void *base, size_t n, size_t stride,
+			 const char *prefix, size_t *end)
 {
-	size_t plen = strlen(prefix), lo = 0, hi = db->npaths, first;
+	size_t plen = strlen(prefix), lo = 0, hi = n, first;
+#define PATH_AT(i) (*(char *const *)((const char *)base + (i) * stride))
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(db->paths[mid].path, prefix) < 0)
+		if (strcmp(PATH_AT(mid), prefix) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	first = lo;
-	hi = db->npaths;
+	hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (strncmp(db->paths[mid].path, prefix, plen) <= 0)
+		if (strncmp(PATH_AT(mid), prefix, plen) <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+#undef PATH_AT
 	*end = lo;
 	return first;
+}
+
+size_t cairn_dpkg_range(const cairn_dpkg *db, const char *prefix, size_t *end)
+{
+	return path_range(db->paths, db->npaths, sizeof(*db->paths), prefix, end);
 }
 
 const char *cairn_dpkg_path(const cairn_dpkg *db, size_t i)
@@ -406,9 +419,10 @@ done:
 }
 
 struct dpkg_sum {
-	char *path;
+	char *path;             /* first: path_range() reads it there */
 	unsigned char md5[16];
 };
+_Static_assert(offsetof(struct dpkg_sum, path) == 0, "path_range");
 
 struct cairn_dpkg_sums {
 	struct dpkg_sum *v;
@@ -499,28 +513,7 @@ const unsigned char *cairn_dpkg_sums_find(const cairn_dpkg_sums *s, const char *
 
 size_t cairn_dpkg_sums_range(const cairn_dpkg_sums *s, const char *prefix, size_t *end)
 {
-	size_t plen = strlen(prefix), lo = 0, hi = s->n, first;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(s->v[mid].path, prefix) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	first = lo;
-	hi = s->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strncmp(s->v[mid].path, prefix, plen) <= 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*end = lo;
-	return first;
+	return path_range(s->v, s->n, sizeof(*s->v), prefix, end);
 }
 
 const char *cairn_dpkg_sums_entry(const cairn_dpkg_sums *s, size_t i,
