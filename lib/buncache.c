@@ -27,11 +27,6 @@ static int bad_ident(const char *name, const char *version)
 			 !slash[1]);
 }
 
-static void add_flag(json_t *flags, const char *f)
-{
-	json_array_append_new(flags, json_string(f));
-}
-
 static json_t *jpath(const char *p)
 {
 	json_t *o = json_object(), *v;
@@ -127,12 +122,7 @@ json_t *cairn_bun_cache_verify(int cachefd, int rootfd, const cairn_pkg_files *f
 			       "bytes on disk, nothing independent to compare with", shared,
 			       shared + matching + (long)json_array_size(mod), rel.data);
 	}
-	if (json_array_size(mod))
-		add_flag(flags, "files_modified");
-	if (json_array_size(add))
-		add_flag(flags, "files_added");
-	if (json_array_size(miss))
-		add_flag(flags, "files_missing");
+	cairn_pkg_flag_files(flags, mod, add, miss);
 out:
 	json_object_set_new(f, "status", json_string(status));
 	if (pkgfd >= 0)

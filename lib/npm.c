@@ -1149,12 +1149,7 @@ static json_t *verify_pkg(const ctx *c, const char *pkgdir, const char *integrit
 			}
 		}
 	}
-	if (json_array_size(mod))
-		add_flag(flags, "files_modified");
-	if (json_array_size(add))
-		add_flag(flags, "files_added");
-	if (json_array_size(miss))
-		add_flag(flags, "files_missing");
+	cairn_pkg_flag_files(flags, mod, add, miss);
 out:
 	json_object_set_new(f, "status", json_string(status));
 	json_object_set_new(f, "source", jstr(src));

@@ -240,16 +240,6 @@ static void arr_add(json_t *a, const char *s)
 	}
 }
 
-static void add_flag(json_t *flags, const char *f)
-{
-	size_t i;
-
-	for (i = 0; i < json_array_size(flags); i++)
-		if (!strcmp(json_string_value(json_array_get(flags, i)), f))
-			return;
-	json_array_append_new(flags, json_string(f));
-}
-
 json_t *cairn_npm_dpkg_verify(cairn_npm_dpkg *d, const cairn_pkg_files *files,
 			      const char *pkgdir, const char *owner, json_t *flags, int *ok)
 {
@@ -316,12 +306,7 @@ json_t *cairn_npm_dpkg_verify(cairn_npm_dpkg *d, const cairn_pkg_files *files,
 			b++;
 		}
 	}
-	if (json_array_size(mod))
-		add_flag(flags, "files_modified");
-	if (json_array_size(add))
-		add_flag(flags, "files_added");
-	if (json_array_size(miss))
-		add_flag(flags, "files_missing");
+	cairn_pkg_flag_files(flags, mod, add, miss);
 	json_object_set_new(f, "status", json_string(*ok ? "verified" : "system_package"));
 	cairn_buf_clear(&rel);
 	if (d->db)

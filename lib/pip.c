@@ -788,12 +788,7 @@ static void verify_dist(pipctx *c, const cairn_pkg_files *files, dist *d,
 		if (json_array_size(add))
 			json_array_append_new(flags, json_string("record_unlisted"));
 	} else if (mode == V_DPKG) {
-		if (json_array_size(add))
-			json_array_append_new(flags, json_string("files_added"));
-		if (json_array_size(miss))
-			json_array_append_new(flags, json_string("files_missing"));
-		if (json_array_size(mod))
-			json_array_append_new(flags, json_string("files_modified"));
+		cairn_pkg_flag_files(flags, mod, add, miss);
 	}
 	if (d->kind != DIST_INFO)
 		json_array_append_new(flags, json_string("egg_info"));

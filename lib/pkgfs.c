@@ -14,6 +14,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static void flag_once(json_t *flags, const char *f)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(flags); i++) {
+		const char *v = json_string_value(json_array_get(flags, i));
+
+		if (v && !strcmp(v, f))
+			return;
+	}
+	json_array_append_new(flags, json_string(f));
+}
+
+void cairn_pkg_flag_files(json_t *flags, const json_t *mod, const json_t *add,
+			  const json_t *miss)
+{
+	if (json_array_size(mod))
+		flag_once(flags, "files_modified");
+	if (json_array_size(add))
+		flag_once(flags, "files_added");
+	if (json_array_size(miss))
+		flag_once(flags, "files_missing");
+}
+
 void cairn_pkg_files_init(cairn_pkg_files *f)
 {
 	f->v = NULL;

@@ -39,6 +39,11 @@ typedef struct cairn_pkg_files {
 } cairn_pkg_files;
 
 void cairn_pkg_files_init(cairn_pkg_files *f);
+/* The flags of a comparison of installed files with their reference
+ * (files_modified, files_added, files_missing: docs/RECORDS.md), for the
+ * lists that are not empty; a flag flags already holds is not added twice. */
+void cairn_pkg_flag_files(json_t *flags, const json_t *mod, const json_t *add,
+			  const json_t *miss);
 void cairn_pkg_files_release(cairn_pkg_files *f);
 /* Append a copy of e (must come in cairn_path_cmp order, as the walk gives
  * them; cairn_pkg_files_sort() fixes any other order). */

@@ -651,12 +651,7 @@ json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
 	for (i = 0; i < ni; i++)
 		if (!ie[i].seen && !side_effect_deleted(idx, ie[i].path))
 			json_array_append_new(miss, cairn_json_bytes_item(ie[i].path, strlen(ie[i].path)));
-	if (json_array_size(mod))
-		json_array_append_new(flags, json_string("files_modified"));
-	if (json_array_size(add))
-		json_array_append_new(flags, json_string("files_added"));
-	if (json_array_size(miss))
-		json_array_append_new(flags, json_string("files_missing"));
+	cairn_pkg_flag_files(flags, mod, add, miss);
 out:
 	json_object_set_new(f, "status", json_string(status));
 	json_object_set_new(f, "source", src ? cairn_json_bytes_item(src, strlen(src)) : json_null());
