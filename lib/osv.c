@@ -573,27 +573,6 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && !strcasecmp(s + n - m, suffix);
 }
 
-/* Read the regular file open on fd into b (at most CAIRN_OSV_FILE_MAX);
- * 0, -1 (not regular, read error) or -2 (too big: never read). */
-static int read_fd(cairn_buf *b, int fd)
-{
-	struct stat st;
-	char chunk[65536];
-	ssize_t n;
-
-	cairn_buf_clear(b);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		return -1;
-	if (st.st_size > CAIRN_OSV_FILE_MAX)
-		return -2;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
-		if (b->len + (size_t)n > CAIRN_OSV_FILE_MAX)
-			return -2;
-		cairn_buf_add(b, chunk, (size_t)n);
-	}
-	return n < 0 ? -1 : 0;
-}
-
 static void load_dir(cairn_osv_db *db, int dfd, cairn_buf *path, int depth, cairn_buf *data)
 {
 	DIR *d;
@@ -623,10 +602,13 @@ static void load_dir(cairn_osv_db *db, int dfd, cairn_buf *path, int depth, cair
 			db->st.files++;
 			fd = openat(dirfd(d), de->d_name,
 				    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-			r = fd < 0 ? -1 : read_fd(data, fd);
+			/* a file that cannot be read is counted, not fatal: one
+			 * bad advisory must not hide the rest of the set */
+			r = fd < 0 ? -1 : cairn_read_fd(data, fd, CAIRN_OSV_FILE_MAX, "advisory",
+							path->data);
 			if (r < 0) {
 				db->st.invalid++;
-				db->st.too_big += r == -2;
+				db->st.too_big += r == CAIRN_ELIMIT;
 			} else {
 				take_bytes(db, data->data ? data->data : "", data->len, path->data);
 			}
@@ -760,8 +742,8 @@ int cairn_osv_db_load(cairn_osv_db *db, const char *path)
 			return cairn_error_set(CAIRN_EIO, "advisories '%s': %s", path,
 					       strerror(errno));
 		db->st.files++;
-		r = read_fd(&data, fd);
-		if (r == -2)
+		r = cairn_read_fd(&data, fd, CAIRN_OSV_FILE_MAX, "advisories", path);
+		if (r == CAIRN_ELIMIT)
 			rc = cairn_error_set(CAIRN_EFORMAT, "advisories '%s': %lld bytes, over the "
 					     "%u MiB of one advisory", path, (long long)st.st_size,
 					     CAIRN_OSV_FILE_MAX >> 20);
