@@ -326,18 +326,23 @@ static void set_str(json_t *o, const char *k, const char *s)
 		cairn_json_set_bytes(o, k, s, strlen(s));
 }
 
-/* Is rel ("node_modules/a/node_modules/@s/b/package.json") the manifest of
- * an installed package?  Returns the key length (up to "/package.json"). */
-static size_t installed_key_len(const char *rel)
+/*
+ * The package folder holding rel ("node_modules/a/lib/x.js" ->
+ * strlen("node_modules/a")), the deepest one, or 0 when rel lies in no
+ * package folder (dot folders such as .bin, files directly in
+ * node_modules).  rel is from a project folder.
+ */
+static size_t pkg_folder_len(const char *rel)
 {
 	const char *p = rel;
+	size_t key = 0;
 	int first = 1;
 
 	for (;;) {
 		const char *slash;
 
 		if (strncmp(p, "node_modules/", 13))
-			return 0;
+			return key;
 		p += 13;
 		if (first && !strncmp(p, ".pnpm/", 6)) {
 			/* pnpm's virtual store: the package folder is
@@ -350,20 +355,28 @@ static size_t installed_key_len(const char *rel)
 		}
 		first = 0;
 		if (*p == '.' || *p == '/' || !*p)
-			return 0;
+			return key;
 		if (*p == '@') {
 			slash = strchr(p, '/');
 			if (!slash || slash == p + 1)
-				return 0;
+				return key;
 			p = slash + 1;
 		}
 		slash = strchr(p, '/');
 		if (!slash || slash == p)
-			return 0;
-		if (!strcmp(slash + 1, "package.json"))
-			return (size_t)(slash - rel);
+			return key;
+		key = (size_t)(slash - rel);
 		p = slash + 1;
 	}
+}
+
+/* Is rel ("node_modules/a/node_modules/@s/b/package.json") the manifest of
+ * an installed package?  Returns the key length (up to "/package.json"). */
+static size_t installed_key_len(const char *rel)
+{
+	size_t k = pkg_folder_len(rel);
+
+	return k && !strcmp(rel + k, "/package.json") ? k : 0;
 }
 
 static int bad_name(const char *name)
@@ -391,48 +404,6 @@ static int link_position(const char *rel)
 	yes = installed_key_len(m.data) == strlen(rel);
 	cairn_buf_release(&m);
 	return yes;
-}
-
-/*
- * The package folder holding rel ("node_modules/a/lib/x.js" ->
- * strlen("node_modules/a")), the deepest one, or 0 when rel lies in no
- * package folder (dot folders such as .bin, files directly in
- * node_modules).  rel is from a project folder.
- */
-static size_t pkg_folder_len(const char *rel)
-{
-	const char *p = rel;
-	size_t key = 0;
-	int first = 1;
-
-	for (;;) {
-		const char *slash;
-
-		if (strncmp(p, "node_modules/", 13))
-			return key;
-		p += 13;
-		if (first && !strncmp(p, ".pnpm/", 6)) {
-			p += 6;
-			slash = strchr(p, '/');
-			if (!slash || slash == p || *p == '.' || strncmp(slash + 1, "node_modules/", 13))
-				return 0;
-			p = slash + 1 + 13;
-		}
-		first = 0;
-		if (*p == '.' || *p == '/' || !*p)
-			return key;
-		if (*p == '@') {
-			slash = strchr(p, '/');
-			if (!slash || slash == p + 1)
-				return key;
-			p = slash + 1;
-		}
-		slash = strchr(p, '/');
-		if (!slash || slash == p)
-			return key;
-		key = (size_t)(slash - rel);
-		p = slash + 1;
-	}
 }
 
 typedef struct project {
