@@ -22,7 +22,7 @@
  * over under one lock; the reader sleeps only when the ring is full (then
  * until half of it is free), the helper only when it is empty.
  */
-#define HELPER_BUFS 8
+#define HELPER_BUFS 4
 
 struct helper {
 	pthread_t thread;
@@ -313,7 +313,7 @@ int cairn_hash_fd_split(cairn_hasher *h, int fd, cairn_entry *e,
 	xxh_reset(h);
 	/* Larger read-ahead for large files (a syscall not worth making for
 	 * the many small ones); failure is harmless. */
-	if (e->size >= 4 * (uint64_t)CAIRN_HASH_BUFSIZE)
+	if (e->size >= (uint64_t)1 << 20)
 		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	split = split && e->size >= CAIRN_HASH_SPLIT_MIN;
 	if (split && !h->helper)
