@@ -327,6 +327,44 @@ static void set_str(json_t *o, const char *k, const char *s)
 }
 
 /*
+ * The skeleton of an npm package record (docs/RECORDS.md), its fields in
+ * the record's order from type to content_sha256: the lockfile entry le's
+ * (or none) as lockfile says, the rest empty (nothing declared, no
+ * scripts, no files).  Each kind of record (installed, link, yarn PnP,
+ * locked but missing) then sets what it knows in place (jansson keeps a
+ * key's position when its value is replaced) and appends flags, files and
+ * coverage.  New reference.
+ */
+static json_t *npm_record_new(const char *manager, const char *project, const char *path,
+			      const char *name, const char *version,
+			      const cairn_npm_lock_entry *le, const char *lockfile)
+{
+	json_t *rec = json_object();
+
+	json_object_set_new(rec, "type", json_string("package"));
+	json_object_set_new(rec, "ecosystem", json_string("npm"));
+	json_object_set_new(rec, "manager", json_string(manager));
+	set_str(rec, "project", project);
+	set_str(rec, "path", path);
+	set_str(rec, "name", name);
+	set_str(rec, "version", version);
+	set_str(rec, "locked_version", le ? le->version : NULL);
+	set_str(rec, "integrity", le ? le->integrity : NULL);
+	set_str(rec, "resolved", le ? le->resolved : NULL);
+	json_object_set_new(rec, "lockfile", jstr(le ? lockfile : NULL));
+	json_object_set_new(rec, "dev", json_boolean(le && le->dev));
+	json_object_set_new(rec, "optional", json_boolean(le && le->optional));
+	json_object_set_new(rec, "peer", json_boolean(le && le->peer));
+	cairn_recs_package_undeclared(rec);
+	json_object_set_new(rec, "lock_has_install_script", json_boolean(le && le->has_install_script));
+	json_object_set_new(rec, "installer", json_null());
+	json_object_set_new(rec, "direct_url", json_null());
+	json_object_set_new(rec, "file_count", json_integer(0));
+	json_object_set_new(rec, "content_sha256", json_null());
+	return rec;
+}
+
+/*
  * The package folder holding rel ("node_modules/a/lib/x.js" ->
  * strlen("node_modules/a")), the deepest one, or 0 when rel lies in no
  * package folder (dot folders such as .bin, files directly in
@@ -1869,7 +1907,6 @@ static void link_records(const ctx *c, const char *project_label, const char *ma
 
 		if (!in->link)
 			continue;
-		rec = json_object();
 		flags = json_array();
 		add_flag(flags, "link");
 		if (!in->link_res) {
@@ -1884,33 +1921,17 @@ static void link_records(const ctx *c, const char *project_label, const char *ma
 		if (pj && !in->reachable)
 			add_flag(flags, "extraneous");
 		le = used ? cairn_npm_lock_find(used, rel) : NULL;
-		json_object_set_new(rec, "type", json_string("package"));
-		json_object_set_new(rec, "ecosystem", json_string("npm"));
-		json_object_set_new(rec, "manager", json_string(manager));
-		set_str(rec, "project", project_label);
-		set_str(rec, "path", rel);
-		set_str(rec, "name", json_string_value(json_object_get(mj, "name")));
-		set_str(rec, "version", json_string_value(json_object_get(mj, "version")));
-		set_str(rec, "locked_version", le ? le->version : NULL);
-		set_str(rec, "integrity", le ? le->integrity : NULL);
-		set_str(rec, "resolved", le ? le->resolved : NULL);
-		json_object_set_new(rec, "lockfile", jstr(le ? lock_name : NULL));
-		json_object_set_new(rec, "dev", json_boolean(le && le->dev));
-		json_object_set_new(rec, "optional", json_boolean(le && le->optional));
-		json_object_set_new(rec, "peer", json_boolean(le && le->peer));
+		rec = npm_record_new(manager, project_label, rel,
+				     json_string_value(json_object_get(mj, "name")),
+				     json_string_value(json_object_get(mj, "version")), le, lock_name);
 		declared(parent_manifest_of(inst, ninst, rel, pj), key_name(rel), &range, &section);
 		set_str(rec, "declared_range", range);
 		json_object_set_new(rec, "declared_in", jstr(section));
 		json_object_set_new(rec, "required_by", sorted_edges(in->required_by));
-		json_object_set_new(rec, "scripts", json_object());
-		json_object_set_new(rec, "has_install_script", json_false());
+		/* the link's lock entry ({"link": true}) has no scripts: the
+		 * target's entry would */
 		json_object_set_new(rec, "lock_has_install_script", json_false());
-		json_object_set_new(rec, "bin", json_object());
-		json_object_set_new(rec, "gypfile", json_false());
-		json_object_set_new(rec, "installer", json_null());
-		json_object_set_new(rec, "direct_url", json_null());
 		json_object_set_new(rec, "file_count", json_integer(1));
-		json_object_set_new(rec, "content_sha256", json_null());
 		if (in->link_text)
 			set_str(rec, "link_target", in->link_text);
 		cairn_json_sort_strings(flags);
@@ -2042,7 +2063,6 @@ static size_t pnp_records(const ctx *c, const char *proj, const char *project_la
 
 		if (!e->name || !e->version)
 			continue;
-		rec = json_object();
 		flags = json_array();
 		add_flag(flags, "pnp");
 		label = file_label(c, *proj ? proj : ".");
@@ -2141,31 +2161,8 @@ static size_t pnp_records(const ctx *c, const char *proj, const char *project_la
 						 "nor --yarn-cache");
 			}
 		}
-		json_object_set_new(rec, "type", json_string("package"));
-		json_object_set_new(rec, "ecosystem", json_string("npm"));
-		json_object_set_new(rec, "manager", json_string("yarn"));
-		set_str(rec, "project", project_label);
-		set_str(rec, "path", path);
-		set_str(rec, "name", e->name);
 		/* the archive the checksum names holds this version */
-		set_str(rec, "version", e->version);
-		set_str(rec, "locked_version", e->version);
-		set_str(rec, "integrity", e->integrity);
-		set_str(rec, "resolved", e->resolved);
-		json_object_set_new(rec, "lockfile", jstr(lock_name));
-		json_object_set_new(rec, "dev", json_boolean(e->dev));
-		json_object_set_new(rec, "optional", json_boolean(e->optional));
-		json_object_set_new(rec, "peer", json_boolean(e->peer));
-		json_object_set_new(rec, "declared_range", json_null());
-		json_object_set_new(rec, "declared_in", json_null());
-		json_object_set_new(rec, "required_by", json_array());
-		json_object_set_new(rec, "scripts", json_object());
-		json_object_set_new(rec, "has_install_script", json_false());
-		json_object_set_new(rec, "lock_has_install_script", json_boolean(e->has_install_script));
-		json_object_set_new(rec, "bin", json_object());
-		json_object_set_new(rec, "gypfile", json_false());
-		json_object_set_new(rec, "installer", json_null());
-		json_object_set_new(rec, "direct_url", json_null());
+		rec = npm_record_new("yarn", project_label, path, e->name, e->version, e, lock_name);
 		json_object_set_new(rec, "file_count", json_integer(count));
 		json_object_set_new(rec, "content_sha256", *hex ? json_string(hex) : json_null());
 		if (pkgdir)
@@ -2563,29 +2560,17 @@ static void analyze_project(const ctx *c, const char *proj)
 			free(pkgdir);
 			continue;
 		}
-		rec = json_object();
+		rec = npm_record_new(manager, project_label, in->key, name, version, le,
+				     lock ? lock_name : hidden_name);
 		flags = json_array();
 		scripts = json_object();
 		bin = json_object();
-		json_object_set_new(rec, "type", json_string("package"));
-		json_object_set_new(rec, "ecosystem", json_string("npm"));
-		json_object_set_new(rec, "manager", json_string(manager));
-		set_str(rec, "project", project_label);
-		set_str(rec, "path", in->key);
-		set_str(rec, "name", name);
-		set_str(rec, "version", version);
-		set_str(rec, "locked_version", le ? le->version : NULL);
 		if (!integrity && lock && he && he->integrity &&
 		    (!le || !le->version || !he->version || !strcmp(le->version, he->version))) {
 			integrity = he->integrity;
 			add_flag(flags, "integrity_from_hidden_lockfile");
 		}
 		set_str(rec, "integrity", integrity);
-		set_str(rec, "resolved", le ? le->resolved : NULL);
-		json_object_set_new(rec, "lockfile", jstr(le ? (lock ? lock_name : hidden_name) : NULL));
-		json_object_set_new(rec, "dev", json_boolean(le && le->dev));
-		json_object_set_new(rec, "optional", json_boolean(le && le->optional));
-		json_object_set_new(rec, "peer", json_boolean(le && le->peer));
 		parent_manifest = parent_manifest_of(inst, ninst, in->key, pj);
 		declared(parent_manifest, folder, &range, &section);
 		if (!parent_manifest && !strncmp(in->key, "node_modules/.pnpm/", 19)) {
@@ -2626,8 +2611,6 @@ static void analyze_project(const ctx *c, const char *proj)
 		}
 		json_object_set_new(rec, "scripts", scripts);
 		json_object_set_new(rec, "has_install_script", json_boolean(has_script));
-		json_object_set_new(rec, "lock_has_install_script",
-				    json_boolean(le && le->has_install_script));
 		{
 			const json_t *b = json_object_get(m, "bin");
 
@@ -2649,8 +2632,6 @@ static void analyze_project(const ctx *c, const char *proj)
 		}
 		json_object_set_new(rec, "bin", bin);
 		json_object_set_new(rec, "gypfile", json_boolean(gyp));
-		json_object_set_new(rec, "installer", json_null());
-		json_object_set_new(rec, "direct_url", json_null());
 		content_digest(c, pkgdir, hex, &count);
 		json_object_set_new(rec, "file_count", json_integer(count));
 		json_object_set_new(rec, "content_sha256", json_string(hex));
@@ -2735,22 +2716,9 @@ static void analyze_project(const ctx *c, const char *proj)
 			continue;
 		}
 		free(path);
-		rec = json_object();
+		rec = npm_record_new(manager, project_label, le->key, le->name, NULL, le,
+				     lock ? lock_name : hidden_name);
 		flags = json_array();
-		json_object_set_new(rec, "type", json_string("package"));
-		json_object_set_new(rec, "ecosystem", json_string("npm"));
-		json_object_set_new(rec, "manager", json_string(manager));
-		set_str(rec, "project", project_label);
-		set_str(rec, "path", le->key);
-		set_str(rec, "name", le->name);
-		json_object_set_new(rec, "version", json_null());
-		set_str(rec, "locked_version", le->version);
-		set_str(rec, "integrity", le->integrity);
-		set_str(rec, "resolved", le->resolved);
-		json_object_set_new(rec, "lockfile", jstr(lock ? lock_name : hidden_name));
-		json_object_set_new(rec, "dev", json_boolean(le->dev));
-		json_object_set_new(rec, "optional", json_boolean(le->optional));
-		json_object_set_new(rec, "peer", json_boolean(le->peer));
 		{
 			const char *range, *section;
 
@@ -2759,16 +2727,6 @@ static void analyze_project(const ctx *c, const char *proj)
 			set_str(rec, "declared_range", range);
 			json_object_set_new(rec, "declared_in", jstr(section));
 		}
-		json_object_set_new(rec, "required_by", json_array());
-		json_object_set_new(rec, "scripts", json_object());
-		json_object_set_new(rec, "has_install_script", json_false());
-		json_object_set_new(rec, "lock_has_install_script", json_boolean(le->has_install_script));
-		json_object_set_new(rec, "bin", json_object());
-		json_object_set_new(rec, "gypfile", json_false());
-		json_object_set_new(rec, "installer", json_null());
-		json_object_set_new(rec, "direct_url", json_null());
-		json_object_set_new(rec, "file_count", json_integer(0));
-		json_object_set_new(rec, "content_sha256", json_null());
 		add_flag(flags, "locked_missing");
 		lock_flags(flags, le, used->registry_host, key_name(le->key), pnpm || !strcmp(manager, "bun"));
 		if (bad_name(le->name) || bad_name(key_name(le->key)))
