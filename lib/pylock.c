@@ -33,6 +33,7 @@
 #include "cairn.h"
 #include "coverage.h"
 #include "pep440.h"
+#include "pep508.h"
 #include "toml.h"
 #include "yarnzip.h"
 
@@ -180,6 +181,46 @@ static void entry_release(cairn_pylock_entry *e)
 		free(e->hashes[i]);
 	free(e->hashes);
 	free(e->file);
+	free(e->markers);
+	for (i = 0; i < e->ndeps; i++) {
+		size_t k;
+
+		free(e->deps[i].norm);
+		free(e->deps[i].version);
+		free(e->deps[i].marker);
+		free(e->deps[i].group);
+		for (k = 0; k < e->deps[i].nextras; k++)
+			free(e->deps[i].extras[k]);
+		free(e->deps[i].extras);
+	}
+	free(e->deps);
+}
+
+/* An edge of the graph from e to the distribution name; a name that is
+ * not a distribution name is refused (it could not name an entry). */
+static cairn_pylock_dep *dep_add(cairn_pylock *l, cairn_pylock_entry *e, const char *name,
+				 int kind, const char *group, const char *label)
+{
+	cairn_pylock_dep *d;
+
+	if (!name || !valid_name(name)) {
+		l->error = cairn_error_set(CAIRN_EFORMAT, "%s: package %s: a dependency without a valid "
+					   "name", label, e->name);
+		return NULL;
+	}
+	if (e->ndeps >= 4096) {
+		l->error = cairn_error_set(CAIRN_ELIMIT, "%s: package %s: more than 4096 dependencies",
+					   label, e->name);
+		return NULL;
+	}
+	if (!(e->ndeps & (e->ndeps + 1)) || !e->ndeps)
+		e->deps = cairn_realloc(e->deps, (e->ndeps + 1) * 2 * sizeof(*e->deps));
+	d = &e->deps[e->ndeps++];
+	memset(d, 0, sizeof(*d));
+	d->norm = normalise(name);
+	d->kind = kind;
+	d->group = group ? cairn_strdup(group) : NULL;
+	return d;
 }
 
 void cairn_pylock_free(cairn_pylock *l)
@@ -235,12 +276,50 @@ int cairn_pylock_wanted(const char *base)
 
 /* ---- poetry.lock ---- */
 
+/*
+ * [package.dependencies] of poetry.lock: name = "constraint", or
+ * {version, markers, optional, python, extras}, or an array of those (one
+ * per environment).  optional edges are followed only with an extra;
+ * a python = "..." constraint (poetry's syntax, not PEP 508) is not
+ * evaluated.
+ */
+static int poetry_deps(cairn_pylock *l, cairn_pylock_entry *e, const json_t *deps, int dev,
+		       const char *label)
+{
+	const char *name;
+	json_t *v;
+
+	json_object_foreach((json_t *)deps, name, v) {
+		size_t k, n = json_is_array(v) ? json_array_size(v) : 1;
+
+		/* pyproject.toml: the Python the project needs, not a package */
+		if (e->root && !strcmp(name, "python"))
+			continue;
+		for (k = 0; k < n; k++) {
+			const json_t *c = json_is_array(v) ? json_array_get(v, k) : v;
+			int kind = dev ? CAIRN_PYLOCK_DEP_DEV :
+				   json_is_true(json_object_get(c, "optional")) ? CAIRN_PYLOCK_DEP_EXTRA :
+				   jstr(c, "python") ? CAIRN_PYLOCK_DEP_UNKNOWN : CAIRN_PYLOCK_DEP_MAIN;
+			cairn_pylock_dep *d = dep_add(l, e, name, kind,
+						      kind == CAIRN_PYLOCK_DEP_UNKNOWN ?
+						      "a python constraint (poetry syntax)" : NULL, label);
+
+			if (!d)
+				return l->error;
+			if (jstr(c, "markers"))
+				d->marker = cairn_strdup(jstr(c, "markers"));
+		}
+	}
+	return 0;
+}
+
 static int parse_poetry(cairn_pylock *l, const json_t *root, const char *label)
 {
 	const json_t *pkgs = json_object_get(root, "package");
 	const json_t *meta = json_object_get(root, "metadata");
 	const json_t *mfiles = json_object_get(meta, "files");
 	size_t i, j;
+	int has_markers = 0;
 
 	if (pkgs && !json_is_array(pkgs))
 		return cairn_error_set(CAIRN_EFORMAT, "%s: package is not an array of tables", label);
@@ -269,6 +348,16 @@ static int parse_poetry(cairn_pylock *l, const json_t *root, const char *label)
 		}
 		e->conditional = json_is_true(json_object_get(p, "optional")) ||
 				 json_object_get(p, "markers") != NULL;
+		e->extra_only = json_is_true(json_object_get(p, "optional"));
+		/* 2.x: a string, or one per group ({main = "...", dev = "..."}) */
+		if (jstr(p, "markers"))
+			e->markers = cairn_strdup(jstr(p, "markers"));
+		else if (jstr(json_object_get(p, "markers"), "main"))
+			e->markers = cairn_strdup(jstr(json_object_get(p, "markers"), "main"));
+		if (json_object_get(p, "markers"))
+			has_markers = 1;
+		if (poetry_deps(l, e, json_object_get(p, "dependencies"), 0, label) < 0)
+			return l->error;
 		if (type && (!strcmp(type, "directory") || !strcmp(type, "file")))
 			e->local = 1;
 		if (type && jstr(src, "url")) {
@@ -289,10 +378,83 @@ static int parse_poetry(cairn_pylock *l, const json_t *root, const char *label)
 		for (j = 0; j < json_array_size(files); j++)
 			hash_add(e, jstr(json_array_get(files, j), "hash"));
 	}
+	/* lock-version 2.1 (poetry 2) writes each package's markers, the
+	 * union of the paths to it; before, the installer walked the graph */
+	l->graph = !has_markers && (!l->lock_version || strcmp(l->lock_version, "2.1") < 0);
 	return 0;
 }
 
+/*
+ * The project of a poetry.lock without per-package markers: its
+ * pyproject.toml's [tool.poetry.dependencies] (main) and dev-dependencies
+ * or [tool.poetry.group.G.dependencies] (dev unless G is main), as the
+ * edges of a root entry, which the walk starts from.  Returns 0, or a
+ * negative code when pyproject.toml is not one.
+ */
+static int poetry_project(cairn_pylock *l, const char *data, size_t len, const char *label)
+{
+	json_t *root = NULL;
+	const json_t *tp, *groups;
+	const char *g, *name;
+	json_t *gv;
+	cairn_pylock_entry *e;
+	int rc = cairn_toml_parse(&root, data, len, label);
+
+	if (rc < 0)
+		return rc;
+	tp = json_object_get(json_object_get(root, "tool"), "poetry");
+	name = jstr(tp, "name");
+	if (!json_is_object(tp) || !name || !valid_name(name)) {
+		json_decref(root);
+		return cairn_error_set(CAIRN_EFORMAT, "%s: no [tool.poetry] name", label);
+	}
+	if (!(e = entry_add(l, name, NULL, label))) {
+		json_decref(root);
+		return l->error;
+	}
+	e->root = e->local = 1;
+	rc = poetry_deps(l, e, json_object_get(tp, "dependencies"), 0, label);
+	if (rc == 0)
+		rc = poetry_deps(l, e, json_object_get(tp, "dev-dependencies"), 1, label);
+	groups = json_object_get(tp, "group");
+	json_object_foreach((json_t *)groups, g, gv)
+		if (rc == 0)
+			rc = poetry_deps(l, e, json_object_get(gv, "dependencies"), strcmp(g, "main") != 0,
+					 label);
+	json_decref(root);
+	if (rc == 0) {
+		l->hashed = 0;
+		finish(l);
+	}
+	return rc;
+}
+
 /* ---- uv.lock ---- */
+
+/* dependencies = [{ name, version?, source?, marker?, extra = [...] }] */
+static int uv_deps(cairn_pylock *l, cairn_pylock_entry *e, const json_t *arr, int kind,
+		   const char *group, const char *label)
+{
+	size_t i, k;
+
+	for (i = 0; i < json_array_size(arr); i++) {
+		const json_t *t = json_array_get(arr, i), *ex = json_object_get(t, "extra");
+		cairn_pylock_dep *d = dep_add(l, e, jstr(t, "name"), kind, group, label);
+
+		if (!d)
+			return l->error;
+		if (jstr(t, "version"))
+			d->version = cairn_strdup(jstr(t, "version"));
+		if (jstr(t, "marker"))
+			d->marker = cairn_strdup(jstr(t, "marker"));
+		for (k = 0; k < json_array_size(ex) && k < 64; k++)
+			if (json_string_value(json_array_get(ex, k))) {
+				d->extras = cairn_realloc(d->extras, (d->nextras + 1) * sizeof(char *));
+				d->extras[d->nextras++] = normalise(json_string_value(json_array_get(ex, k)));
+			}
+	}
+	return 0;
+}
 
 static int parse_uv(cairn_pylock *l, const json_t *root, const char *label)
 {
@@ -338,10 +500,28 @@ static int parse_uv(cairn_pylock *l, const json_t *root, const char *label)
 			e->resolved = cairn_strdup(jstr(src, "git"));
 		else if (!e->local && jstr(src, "url"))
 			e->resolved = cairn_strdup(jstr(src, "url"));
+		if ((jstr(src, "editable") && !strcmp(jstr(src, "editable"), ".")) ||
+		    (jstr(src, "virtual") && !strcmp(jstr(src, "virtual"), ".")))
+			e->root = 1;
 		hash_add(e, jstr(json_object_get(p, "sdist"), "hash"));
 		for (j = 0; j < json_array_size(wheels); j++)
 			hash_add(e, jstr(json_array_get(wheels, j), "hash"));
+		if (uv_deps(l, e, json_object_get(p, "dependencies"), CAIRN_PYLOCK_DEP_MAIN, NULL,
+			    label) < 0)
+			return l->error;
+		{
+			const char *g;
+			json_t *arr;
+
+			json_object_foreach((json_t *)json_object_get(p, "optional-dependencies"), g, arr)
+				if (uv_deps(l, e, arr, CAIRN_PYLOCK_DEP_EXTRA, g, label) < 0)
+					return l->error;
+			json_object_foreach((json_t *)json_object_get(p, "dev-dependencies"), g, arr)
+				if (uv_deps(l, e, arr, CAIRN_PYLOCK_DEP_DEV, g, label) < 0)
+					return l->error;
+		}
 	}
+	l->graph = 1;
 	return 0;
 }
 
@@ -398,6 +578,8 @@ static int parse_pipfile(cairn_pylock *l, const char *data, size_t len, const ch
 			}
 			e->dev = s == 1;
 			e->conditional = jstr(p, "markers") != NULL;
+			if (jstr(p, "markers"))
+				e->markers = cairn_strdup(jstr(p, "markers"));
 			if (jstr(p, "path") || json_is_true(json_object_get(p, "editable"))) {
 				cairn_buf b = CAIRN_BUF_INIT;
 
@@ -501,6 +683,21 @@ static int req_line(cairn_pylock *l, char *s, const char *file, const char *labe
 			return l->error;
 		e->file = cairn_strdup(file);
 		e->conditional = strchr(q, ';') != NULL;
+		if (strchr(q, ';')) {
+			/* "; marker" up to the options (--hash) */
+			char *m = strchr(q, ';') + 1, *opt = strstr(m, " --");
+			size_t ml = opt ? (size_t)(opt - m) : strlen(m);
+
+			if (!opt && (opt = strstr(m, "\t--")))
+				ml = (size_t)(opt - m);
+			while (ml && (*m == ' ' || *m == '\t'))
+				m++, ml--;
+			while (ml && (m[ml - 1] == ' ' || m[ml - 1] == '\t'))
+				ml--;
+			e->markers = cairn_strndup(m, ml);
+			*strchr(q, ';') = ' ';
+			memset(m, ' ', ml);
+		}
 		if (*index)
 			e->resolved = cairn_strdup(*index);
 		for (tok = strtok_r(q, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
@@ -983,6 +1180,16 @@ static void find_locks(pyctx *c)
 			free(dir);
 			continue;
 		}
+		if (rank == 0 && l->graph) {
+			char *pf = cairn_strdup(p);
+
+			strcpy(pf + (base - p), "pyproject.toml");
+			/* without it the walk has no start it can trust */
+			if (cairn_safe_read(&b, c->rootfd, pf, CAIRN_CAP_LOCKFILE, pf) == 0 &&
+			    poetry_project(l, b.data ? b.data : "", b.len, pf) < 0)
+				cairn_recs_parse_error(c->recs, pf, "pip", cairn_error_last());
+			free(pf);
+		}
 		if (j < c->nlocks && c->locks[j].rank == rank && rank == 3) {
 			merge_into(c->locks[j].lock, l);
 			free(dir);
@@ -1345,9 +1552,452 @@ static int verify_wheel(pyctx *c, json_t *rec, const cairn_pylock_entry *e, cons
 	return result;
 }
 
+/* ---- what a site folder is expected to hold (PEP 508 markers, groups) ---- */
+
+/* Ordered: along a path the lowest wins, over paths the highest. */
+enum { X_NONE, X_EXTRA, X_DEV, X_UNKNOWN, X_REQUIRED, X_FALSE };
+
+static const char *const x_names[] = {
+	"not_for_this_environment", "extra", "dev", "not_evaluated", "required",
+	"not_for_this_environment",
+};
+
+typedef struct expect {
+	int kind;
+	char *marker;       /* what decided: the entry's marker, or "via P: marker" */
+	char *why;          /* not_evaluated: the reasons */
+} expect;
+
+/* What is known of the Python of one site folder (pep508.h). */
+typedef struct pyenv {
+	cairn_pep508_env env;
+	char machine[80], version[16], full[40], impl[16], impl_name[16];
+	cairn_buf desc;     /* "CPython 3.11.2 (pyvenv.cfg), linux x86_64" */
+} pyenv;
+
+/* "3" "." "11" ("." "2")*: at most n bytes, digits and single dots */
+static int version_text(const char *v, size_t n)
+{
+	size_t i, len = strlen(v);
+
+	if (!len || len >= n || v[0] == '.' || v[len - 1] == '.')
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!(v[i] >= '0' && v[i] <= '9') && (v[i] != '.' || v[i + 1] == '.'))
+			return 0;
+	return 1;
+}
+
+/*
+ * The environment of site ("<prefix>/lib/pythonX.Y/site-packages"):
+ * python_version from the folder name, python_full_version from the
+ * prefix's pyvenv.cfg (venv's version, virtualenv's version_info) when it
+ * agrees with it, the implementation from virtualenv's "implementation"
+ * or the folder (pythonX.Y: CPython; pypyX.Y: PyPy); sys_platform,
+ * os_name, platform_system and platform_machine from the host (uname);
+ * platform_release, platform_version and extra are not known.
+ */
+static void site_env(pyctx *c, const char *site, pyenv *pe)
+{
+	const char *end = site + strlen(site) - strlen("/site-packages"), *libdir, *ver;
+	cairn_buf cfg = CAIRN_BUF_INIT, path = CAIRN_BUF_INIT;
+	size_t prefix_len;
+	int pypy;
+
+	memset(&pe->env, 0, sizeof(pe->env));
+	pe->version[0] = pe->full[0] = pe->impl[0] = '\0';
+	cairn_buf_clear(&pe->desc);
+	cairn_pep508_env_host(&pe->env, pe->machine, sizeof(pe->machine));
+	libdir = end;
+	while (libdir > site && libdir[-1] != '/')
+		libdir--;
+	pypy = !strncmp(libdir, "pypy", 4);
+	ver = libdir + (pypy ? 4 : 6);
+	if (end > site && (pypy || !strncmp(libdir, "python", 6)) && (size_t)(end - ver) < sizeof(pe->version) &&
+	    libdir - site >= 4 && !memcmp(libdir - 4, "lib/", 4) &&
+	    (libdir - site == 4 || libdir[-5] == '/')) {
+		memcpy(pe->version, ver, (size_t)(end - ver));
+		pe->version[end - ver] = '\0';
+		if (!version_text(pe->version, sizeof(pe->version)) || !strchr(pe->version, '.') ||
+		    strchr(strchr(pe->version, '.') + 1, '.'))
+			pe->version[0] = '\0';
+	}
+	if (pe->version[0]) {
+		pe->env.v[CAIRN_PEP508_PYTHON_VERSION] = pe->version;
+		snprintf(pe->impl, sizeof(pe->impl), "%s", pypy ? "PyPy" : "CPython");
+		prefix_len = (size_t)(libdir - 4 - site);
+		cairn_buf_add(&path, site, prefix_len);
+		cairn_buf_addstr(&path, prefix_len ? "/pyvenv.cfg" : "pyvenv.cfg");
+		if (cairn_safe_read(&cfg, c->rootfd, path.data, 65536, path.data) == 0 &&
+		    !memchr(cfg.data, '\0', cfg.len)) {
+			char *line, *save = NULL;
+
+			for (line = strtok_r(cfg.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+				char *eq = strchr(line, '='), *k = line, *v, *e;
+
+				if (!eq)
+					continue;
+				*eq = '\0';
+				v = eq + 1;
+				while (*k == ' ')
+					k++;
+				for (e = eq; e > k && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'); e--)
+					e[-1] = '\0';
+				while (*v == ' ' || *v == '\t')
+					v++;
+				for (e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'); e--)
+					e[-1] = '\0';
+				if (!strcmp(k, "version") || !strcmp(k, "version_info")) {
+					/* version_info = 3.11.2.final.0: the numbers */
+					size_t n = strspn(v, "0123456789.");
+					int dots = 0;
+					size_t i;
+
+					for (i = 0; i < n; i++)
+						if (v[i] == '.' && ++dots == 3)
+							break;
+					n = i;
+					if (n < sizeof(pe->full)) {
+						memcpy(pe->full, v, n);
+						pe->full[n] = '\0';
+					}
+				} else if (!strcmp(k, "implementation") &&
+					   (!strcmp(v, "CPython") || !strcmp(v, "PyPy"))) {
+					snprintf(pe->impl, sizeof(pe->impl), "%s", v);
+				}
+			}
+			/* it must agree with the folder's X.Y */
+			if (!version_text(pe->full, sizeof(pe->full)) ||
+			    strncmp(pe->full, pe->version, strlen(pe->version)) ||
+			    pe->full[strlen(pe->version)] != '.')
+				pe->full[0] = '\0';
+		}
+		snprintf(pe->impl_name, sizeof(pe->impl_name), "%s",
+			 !strcmp(pe->impl, "PyPy") ? "pypy" : "cpython");
+		pe->env.v[CAIRN_PEP508_PLATFORM_PYTHON_IMPLEMENTATION] = pe->impl;
+		pe->env.v[CAIRN_PEP508_IMPLEMENTATION_NAME] = pe->impl_name;
+		if (pe->full[0]) {
+			pe->env.v[CAIRN_PEP508_PYTHON_FULL_VERSION] = pe->full;
+			if (!strcmp(pe->impl, "CPython"))
+				pe->env.v[CAIRN_PEP508_IMPLEMENTATION_VERSION] = pe->full;
+		}
+		cairn_buf_addf(&pe->desc, "%s %s (%s)", pe->impl, pe->full[0] ? pe->full : pe->version,
+			       pe->full[0] ? "pyvenv.cfg" : "folder name");
+	} else {
+		cairn_buf_addstr(&pe->desc, "Python version not known");
+	}
+	if (pe->env.v[CAIRN_PEP508_SYS_PLATFORM])
+		cairn_buf_addf(&pe->desc, ", %s %s", pe->env.v[CAIRN_PEP508_SYS_PLATFORM],
+			       pe->env.v[CAIRN_PEP508_PLATFORM_MACHINE] ? pe->env.v[CAIRN_PEP508_PLATFORM_MACHINE] : "");
+	cairn_buf_release(&cfg);
+	cairn_buf_release(&path);
+}
+
+/* A marker's value here; a marker that is not PEP 508 is not evaluated,
+ * with the parser's message as the reason. */
+static int marker_eval(const pyenv *pe, const char *marker, const char *lockfile, cairn_buf *why)
+{
+	int v;
+
+	if (!marker)
+		return CAIRN_PEP508_TRUE;
+	if (cairn_pep508_eval(&v, marker, &pe->env, why, lockfile) < 0) {
+		if (why->len)
+			cairn_buf_addstr(why, ", ");
+		cairn_buf_addf(why, "not a PEP 508 marker (%s)", cairn_error_last());
+		return CAIRN_PEP508_UNKNOWN;
+	}
+	return v;
+}
+
+/* The entries an edge names: [*lo, *hi) in the sorted lock. */
+static void dep_targets(const cairn_pylock *l, const cairn_pylock_dep *d, size_t *lo, size_t *hi)
+{
+	size_t a = 0, b = l->n;
+
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+
+		if (strcmp(l->v[mid].norm, d->norm) < 0)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	*lo = a;
+	for (b = a; b < l->n && !strcmp(l->v[b].norm, d->norm); b++)
+		;
+	*hi = b;
+}
+
+typedef struct activation {
+	size_t node;
+	char *extra;
+	int st;
+} activation;
+
+static int act_state(const activation *a, size_t n, size_t node, const char *extra)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (a[i].node == node && !strcmp(a[i].extra, extra))
+			return a[i].st;
+	return X_NONE;
+}
+
+static void set_text(char **dst, const char *via, const char *marker)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	free(*dst);
+	if (via)
+		cairn_buf_addf(&b, "via %s%s%s", via, marker ? ": " : "", marker ? marker : "");
+	else if (marker)
+		cairn_buf_addstr(&b, marker);
+	*dst = b.data ? cairn_buf_detach(&b, NULL) : NULL;
+}
+
+/*
+ * What the installer of the lock puts in this environment: from the roots
+ * (uv: the project; poetry: what nothing else requires) along the edges
+ * whose markers hold, main edges only (an extra's or a development
+ * group's edges make what they reach extra or dev).  A worklist: a state
+ * only rises, so each node is taken at most once per state.
+ */
+static void walk_graph(const cairn_pylock *l, const pyenv *pe, expect *x)
+{
+	int *st = cairn_calloc(l->n + 1, sizeof(int));
+	size_t *queue = cairn_malloc((l->n + 1) * sizeof(size_t));
+	char *queued = cairn_calloc(l->n + 1, 1);
+	char *incoming = cairn_calloc(l->n + 1, 1);
+	activation *act = NULL;
+	size_t nact = 0, qh = 0, qt = 0, i, k, lo, hi, nroots = 0;
+	int uv = !strcmp(l->manager, "uv");
+	cairn_buf why = CAIRN_BUF_INIT;
+
+	for (i = 0; i < l->n; i++)
+		for (k = 0; k < l->v[i].ndeps; k++) {
+			dep_targets(l, &l->v[i].deps[k], &lo, &hi);
+			for (; lo < hi; lo++)
+				if (lo != i)
+					incoming[lo] = 1;
+		}
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].root)
+			nroots++;
+	/* the start: the project (uv's editable or virtual ".", poetry's
+	 * pyproject.toml); else uv's other local entries; else (poetry.lock
+	 * without its pyproject.toml) what nothing in the lock requires, as
+	 * not evaluated: the project's own markers and groups are not known */
+	for (i = 0; i < l->n; i++) {
+		int root = nroots ? l->v[i].root : uv ? l->v[i].local : !incoming[i];
+
+		if (!root)
+			continue;
+		st[i] = nroots || uv ? X_REQUIRED : X_UNKNOWN;
+		if (st[i] == X_UNKNOWN)
+			x[i].why = cairn_strdup("pyproject.toml not read: the project's own dependencies "
+						"are not known");
+		queue[qt++] = i;
+		queued[i] = 1;
+	}
+	while (qh < qt) {
+		size_t u = queue[qh++ % (l->n + 1)];
+		const cairn_pylock_entry *e = &l->v[u];
+
+		queued[u] = 0;
+		for (k = 0; k < e->ndeps; k++) {
+			const cairn_pylock_dep *d = &e->deps[k];
+			int eff = st[u], v;
+			size_t n, t;
+
+			if (d->kind == CAIRN_PYLOCK_DEP_EXTRA)
+				eff = uv && !e->root ? act_state(act, nact, u, d->group) :
+				      eff < X_EXTRA ? eff : X_EXTRA;
+			else if (d->kind == CAIRN_PYLOCK_DEP_DEV)
+				eff = eff < X_DEV ? eff : X_DEV;
+			if (eff == X_NONE)
+				continue;
+			cairn_buf_clear(&why);
+			v = marker_eval(pe, d->marker, l->file, &why);
+			dep_targets(l, d, &lo, &hi);
+			if (d->version) {
+				for (t = lo; t < hi && (!l->v[t].version || strcmp(l->v[t].version, d->version)); t++)
+					;
+				if (t < hi) {
+					lo = t;
+					hi = t + 1;
+				}
+			}
+			n = hi - lo;
+			for (t = lo; t < hi; t++) {
+				int te = eff;
+				size_t j;
+
+				if (v == CAIRN_PEP508_FALSE) {
+					if (!x[t].marker && d->marker)
+						set_text(&x[t].marker, e->name, d->marker);
+					continue;
+				}
+				/* an unknown marker, a constraint not evaluated,
+				 * several locked versions and no version named */
+				if ((v == CAIRN_PEP508_UNKNOWN || d->kind == CAIRN_PYLOCK_DEP_UNKNOWN || n > 1) &&
+				    te > X_UNKNOWN) {
+					te = X_UNKNOWN;
+					free(x[t].why);
+					x[t].why = cairn_strdup(v == CAIRN_PEP508_UNKNOWN ? (why.data ? why.data : "") :
+						d->kind == CAIRN_PYLOCK_DEP_UNKNOWN ? d->group :
+						"several versions locked, the dependency names none");
+				}
+				for (j = 0; j < d->nextras && uv; j++) {
+					size_t a;
+
+					for (a = 0; a < nact; a++)
+						if (act[a].node == t && !strcmp(act[a].extra, d->extras[j]))
+							break;
+					if (a == nact) {
+						if (nact >= 65536)
+							continue;
+						act = cairn_realloc(act, (nact + 1) * sizeof(*act));
+						act[nact].node = t;
+						act[nact].extra = d->extras[j];
+						act[nact++].st = X_NONE;
+					}
+					if (act[a].st < te) {
+						act[a].st = te;
+						if (!queued[t] && qt - qh <= l->n) {
+							queue[qt++ % (l->n + 1)] = t;
+							queued[t] = 1;
+						}
+					}
+				}
+				if (st[t] >= te)
+					continue;
+				st[t] = te;
+				set_text(&x[t].marker, e->name, d->marker);
+				if (!queued[t]) {
+					queue[qt++ % (l->n + 1)] = t;
+					queued[t] = 1;
+				}
+			}
+		}
+	}
+	for (i = 0; i < l->n; i++) {
+		int s = st[i];
+
+		/* poetry's own group and optional flags bound the walk's */
+		if (l->v[i].dev && s > X_DEV)
+			s = X_DEV;
+		if (l->v[i].extra_only && s > X_EXTRA)
+			s = X_EXTRA;
+		x[i].kind = s == X_NONE ? X_FALSE : s;
+		/* without the project's own dependencies, what the lock's
+		 * graph does not require may still be required by them */
+		if (!nroots && !uv && s == X_NONE && qt) {
+			x[i].kind = s = X_UNKNOWN;
+			free(x[i].why);
+			x[i].why = cairn_strdup("pyproject.toml not read: the project's own dependencies "
+						"are not known");
+		}
+		if (s != X_UNKNOWN) {
+			free(x[i].why);
+			x[i].why = NULL;
+		}
+		if (!qt && s == X_NONE) {
+			x[i].kind = X_UNKNOWN;
+			x[i].why = cairn_strdup(uv ? "no project entry in uv.lock to walk from" :
+						"no entry to walk from");
+		}
+	}
+	cairn_buf_release(&why);
+	free(act);
+	free(st);
+	free(queue);
+	free(queued);
+	free(incoming);
+}
+
+/* The expectation of every entry of fl's lock in the environment pe. */
+static expect *expectations(const folder_lock *fl, const pyenv *pe)
+{
+	const cairn_pylock *l = fl->lock;
+	expect *x = cairn_calloc(l->n + 1, sizeof(*x));
+	cairn_buf why = CAIRN_BUF_INIT;
+	size_t i;
+
+	if (l->graph) {
+		walk_graph(l, pe, x);
+		return x;
+	}
+	for (i = 0; i < l->n; i++) {
+		const cairn_pylock_entry *e = &l->v[i];
+		int v;
+
+		x[i].marker = e->markers ? cairn_strdup(e->markers) : NULL;
+		if (e->dev) {
+			x[i].kind = X_DEV;
+			continue;
+		}
+		if (e->extra_only) {
+			x[i].kind = X_EXTRA;
+			continue;
+		}
+		cairn_buf_clear(&why);
+		v = marker_eval(pe, e->markers, e->file ? e->file : l->file, &why);
+		x[i].kind = v == CAIRN_PEP508_TRUE ? X_REQUIRED : v == CAIRN_PEP508_FALSE ? X_FALSE : X_UNKNOWN;
+		if (v == CAIRN_PEP508_UNKNOWN)
+			x[i].why = cairn_strdup(why.data ? why.data : "");
+	}
+	cairn_buf_release(&why);
+	return x;
+}
+
+static void expect_free(expect *x, size_t n)
+{
+	size_t i;
+
+	for (i = 0; x && i < n; i++) {
+		free(x[i].marker);
+		free(x[i].why);
+	}
+	free(x);
+}
+
+/* expected, markers and expected_detail of a record. */
+static void set_expect(json_t *rec, const expect *x, const pyenv *pe)
+{
+	cairn_buf b = CAIRN_BUF_INIT;
+
+	json_object_set_new(rec, "expected", json_string(x_names[x->kind]));
+	set_str(rec, "markers", x->marker);
+	switch (x->kind) {
+	case X_REQUIRED:
+		cairn_buf_addf(&b, "required here (%s)%s", pe->desc.data,
+			       x->marker ? ": its markers hold" : "");
+		break;
+	case X_FALSE:
+		cairn_buf_addf(&b, "not for this environment (%s)%s", pe->desc.data,
+			       x->marker ? ": its markers do not hold" : ": the project does not need it here");
+		break;
+	case X_DEV:
+		cairn_buf_addstr(&b, "a development dependency");
+		break;
+	case X_EXTRA:
+		cairn_buf_addstr(&b, "installed only with an extra");
+		break;
+	default:
+		cairn_buf_addf(&b, "markers not evaluated (%s): %s", pe->desc.data,
+			       x->why && *x->why ? x->why : "not known");
+		break;
+	}
+	json_object_set_new(rec, "expected_detail", json_string(b.data));
+	cairn_buf_release(&b);
+}
+
 /* ---- records ---- */
 
-static void apply(pyctx *c, json_t *rec, folder_lock *fl, char *used)
+static void apply(pyctx *c, json_t *rec, folder_lock *fl, char *used, const expect *xs,
+		  const pyenv *pe)
 {
 	const char *name = jstr(rec, "name"), *version = jstr(rec, "version");
 	const cairn_pylock_entry *e;
@@ -1376,6 +2026,8 @@ static void apply(pyctx *c, json_t *rec, folder_lock *fl, char *used)
 		return;
 	}
 	used[e - fl->lock->v] = 1;
+	if (!e->local)
+		set_expect(rec, &xs[e - fl->lock->v], pe);
 	set_str(rec, "locked_version", e->version);
 	set_str(rec, "resolved", e->resolved);
 	json_object_set_new(rec, "dev", json_boolean(e->dev));
@@ -1408,7 +2060,8 @@ static void apply(pyctx *c, json_t *rec, folder_lock *fl, char *used)
 }
 
 /* A locked distribution with nothing installed in this site folder. */
-static void locked_missing(pyctx *c, const char *site, folder_lock *fl, const cairn_pylock_entry *e)
+static void locked_missing(pyctx *c, const char *site, folder_lock *fl, const cairn_pylock_entry *e,
+			   const expect *x, const pyenv *pe)
 {
 	json_t *rec = json_object(), *flags = json_array(), *req = json_array();
 	cairn_buf path = CAIRN_BUF_INIT;
@@ -1425,8 +2078,13 @@ static void locked_missing(pyctx *c, const char *site, folder_lock *fl, const ca
 	json_object_set_new(rec, "integrity", json_null());
 	set_str(rec, "resolved", e->resolved);
 	set_str(rec, "lockfile", e->file ? e->file : fl->lock->file);
-	json_object_set_new(rec, "dev", json_boolean(e->dev));
-	json_object_set_new(rec, "optional", json_boolean(e->conditional));
+	/* markers evaluated for the site: only what is required here is
+	 * neither dev nor optional (CAIRN-P09 reports it missing) */
+	json_object_set_new(rec, "dev", json_boolean(x ? x->kind == X_DEV || e->dev : e->dev));
+	json_object_set_new(rec, "optional", json_boolean(x ? x->kind != X_REQUIRED && x->kind != X_DEV :
+							  e->conditional));
+	if (x)
+		set_expect(rec, x, pe);
 	json_object_set_new(rec, "peer", json_false());
 	json_object_set_new(rec, "declared_range", json_null());
 	json_object_set_new(rec, "declared_in", json_null());
@@ -1445,11 +2103,16 @@ static void locked_missing(pyctx *c, const char *site, folder_lock *fl, const ca
 	if (!e->nhashes)
 		add_flag(rec, "no_integrity");
 	json_object_set_new(rec, "files", json_null());
-	json_object_set_new(rec, "coverage", cairn_coverage_package(0, "not_installed",
-		!fl->applied ? "locked; no site-packages folder below the lockfile in this snapshot" :
-		e->dev ? "a development dependency, not installed" :
-		e->conditional ? "locked for some environments (markers, extras or a universal lock), "
-				 "not installed in this one" : "locked, not installed"));
+	if (x) {
+		cairn_buf d = CAIRN_BUF_INIT;
+
+		cairn_buf_addf(&d, "locked, not installed: %s", jstr(rec, "expected_detail"));
+		json_object_set_new(rec, "coverage", cairn_coverage_package(0, "not_installed", d.data));
+		cairn_buf_release(&d);
+	} else {
+		json_object_set_new(rec, "coverage", cairn_coverage_package(0, "not_installed",
+			"locked; no site-packages folder below the lockfile in this snapshot"));
+	}
 	lock_command(&c->tmp, fl, e);
 	set_str(rec, "lock_install", c->tmp.data);
 	set_hashes(rec, e);
@@ -1463,8 +2126,10 @@ int cairn_pylock_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *fi
 	pyctx c;
 	size_t i, nrecs, s, nsites = 0;
 	char **sites = NULL;
+	pyenv pe;
 
 	memset(&c, 0, sizeof(c));
+	memset(&pe, 0, sizeof(pe));
 	c.recs = recs;
 	c.rootfd = rootfd;
 	c.files = files;
@@ -1490,18 +2155,21 @@ int cairn_pylock_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *fi
 	for (s = 0; s < nsites; s++) {
 		folder_lock *fl = lock_for(&c, sites[s]);
 		char *used;
+		expect *xs;
 
 		if (!fl)
 			continue;
 		fl->applied = 1;
 		used = cairn_calloc(fl->lock->n + 1, 1);
+		site_env(&c, sites[s], &pe);
+		xs = expectations(fl, &pe);
 		for (i = 0; i < nrecs; i++) {
 			json_t *r = recs->v[i].rec;
 
 			if (!strcmp(jstr(r, "type") ? jstr(r, "type") : "", "package") &&
 			    !strcmp(jstr(r, "ecosystem") ? jstr(r, "ecosystem") : "", "pypi") &&
 			    jstr(r, "project") && !strcmp(jstr(r, "project"), sites[s]))
-				apply(&c, r, fl, used);
+				apply(&c, r, fl, used, xs, &pe);
 		}
 		for (i = 0; i < fl->lock->n; i++) {
 			const cairn_pylock_entry *e = &fl->lock->v[i];
@@ -1513,8 +2181,9 @@ int cairn_pylock_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *fi
 			    (i + 1 < fl->lock->n && !strcmp(fl->lock->v[i + 1].norm, e->norm) &&
 			     used[i + 1]))
 				continue;
-			locked_missing(&c, sites[s], fl, e);
+			locked_missing(&c, sites[s], fl, e, &xs[i], &pe);
 		}
+		expect_free(xs, fl->lock->n);
 		free(used);
 	}
 	/* a lock with nothing installed below it (a checkout): what it locks,
@@ -1526,7 +2195,8 @@ int cairn_pylock_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *fi
 			continue;
 		for (k = 0; k < c.locks[i].lock->n; k++)
 			if (!c.locks[i].lock->v[k].local && c.locks[i].lock->v[k].version)
-				locked_missing(&c, c.locks[i].dir, &c.locks[i], &c.locks[i].lock->v[k]);
+				locked_missing(&c, c.locks[i].dir, &c.locks[i], &c.locks[i].lock->v[k],
+					       NULL, NULL);
 	}
 	for (s = 0; s < nsites; s++)
 		free(sites[s]);
@@ -1538,5 +2208,6 @@ int cairn_pylock_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *fi
 	free(c.locks);
 	index_release(&c.wheels);
 	cairn_buf_release(&c.tmp);
+	cairn_buf_release(&pe.desc);
 	return 0;
 }

@@ -10,6 +10,24 @@
 
 #include "pkgfs.h"
 
+/* A dependency edge of the lock's graph (uv.lock; poetry.lock without
+ * per-package markers, lock-version < 2.1). */
+typedef struct cairn_pylock_dep {
+	char *norm;         /* the distribution it names, PEP 503 normalised */
+	char *version;      /* uv: which of several locked versions; NULL */
+	char *marker;       /* PEP 508 marker of the edge; NULL = always */
+	char **extras;      /* extras of the target it activates (uv) */
+	size_t nextras;
+	int kind;           /* CAIRN_PYLOCK_DEP_* */
+	char *group;        /* the extra or dependency group of a non-main edge */
+} cairn_pylock_dep;
+
+#define CAIRN_PYLOCK_DEP_MAIN     0
+#define CAIRN_PYLOCK_DEP_EXTRA    1   /* only with an extra of its package */
+#define CAIRN_PYLOCK_DEP_DEV      2   /* a development group of the project */
+#define CAIRN_PYLOCK_DEP_UNKNOWN  3   /* a constraint cairn does not evaluate
+                                       * (poetry's python = "..."), in group */
+
 /* One locked distribution. */
 typedef struct cairn_pylock_entry {
 	char *name;         /* as written */
@@ -24,6 +42,12 @@ typedef struct cairn_pylock_entry {
 	int local;          /* a directory, editable or virtual project: the
 	                     * user's own code, nothing published */
 	char *file;         /* lockfile this entry came from (requirements) */
+	char *markers;      /* its own PEP 508 marker (poetry 2, Pipfile.lock,
+	                     * requirements "; ..."); NULL when none */
+	int extra_only;     /* installed only with an extra (poetry optional) */
+	int root;           /* uv: the project itself (editable or virtual ".") */
+	cairn_pylock_dep *deps;
+	size_t ndeps;
 } cairn_pylock_entry;
 
 typedef struct cairn_pylock {
@@ -33,6 +57,8 @@ typedef struct cairn_pylock {
 	cairn_pylock_entry *v;
 	size_t n;
 	size_t hashed;      /* entries with at least one hash */
+	int graph;          /* what is expected comes from walking deps from the
+	                     * roots (uv; poetry without per-package markers) */
 	int error;          /* internal: the code of a refused entry */
 } cairn_pylock;
 

@@ -1076,6 +1076,9 @@ static void pkg_rules(struct ctx *c, struct proj *p, const json_t *rec)
 		cairn_buf_clear(&c->tmp2);
 		cairn_buf_addf(&c->tmp2, "locked_missing (locked %s, not installed)",
 			       jstr_or(rec, "locked_version", "-"));
+		/* the PEP 508 markers that make it required here */
+		if (jstr(rec, "markers"))
+			cairn_buf_addf(&c->tmp2, "; required here: %s", jstr(rec, "markers"));
 		p->n_unlocked++;
 		ev_add(p->ev_unlocked, ev("source", "snapshot", "file", jstr(rec, "lockfile"),
 					  "package", name, "version", jstr(rec, "locked_version"),

@@ -9,7 +9,10 @@ set -eu
 
 /usr/bin/python3 -c 'import tomllib' || fail "/usr/bin/python3 has no tomllib"
 n=0
-for f in "$CAIRN_SRC"/tests/fixtures/packages/pylock-real/*.lock; do
+# (and the pyproject.toml files a poetry.lock without markers is read with)
+for f in "$CAIRN_SRC"/tests/fixtures/packages/pylock-real/*.lock \
+	"$CAIRN_SRC"/tests/fixtures/packages/pylock-poetry/pyproject.toml \
+	"$CAIRN_SRC"/tests/fixtures/packages/pylock-markers/poetry/pyproject.toml; do
 	case $f in *Pipfile.lock) continue ;; esac
 	"$CAIRN_TOOLS/toml2json" "$f" > ours || fail "toml2json ${f##*/}: $(cat ours)"
 	/usr/bin/python3 -c '
@@ -20,7 +23,7 @@ with open(sys.argv[1], "rb") as f:
 	cmp -s ours theirs || fail "${f##*/}: lib/toml.c and tomllib disagree"
 	n=$((n + 1))
 done
-[ "$n" -eq 5 ] || fail "$n TOML lockfiles compared, want 5"
+[ "$n" -eq 8 ] || fail "$n TOML files compared, want 8"
 
 printf '[[package]]\nname = "a"\nname = "b"\n' > dup.lock
 expect_exit 2 "$CAIRN_TOOLS/toml2json" dup.lock
