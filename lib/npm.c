@@ -11,6 +11,7 @@
 #include "coverage.h"
 #include "npmcache.h"
 #include "npmdpkg.h"
+#include "pnpdata.h"
 #include "pnpm.h"
 #include "yarnlock.h"
 #include "yarnzip.h"
@@ -19,6 +20,7 @@
 #include "tarball.h"
 #include "jsonutil.h"
 #include "url.h"
+#include "yamljson.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -618,6 +620,8 @@ typedef struct ws_member {
 	int via_link;         /* no member: the target of a lockfile v1
 	                       * file: link, whose dependencies the root
 	                       * lockfile nests under the link */
+	int pnp;              /* the root is a yarn PnP install: the member's
+	                       * packages are the root's PnP records */
 } ws_member;
 
 typedef struct ws_state {
@@ -2033,6 +2037,90 @@ static int count_cb(void *arg, const cairn_tar_member *m)
 }
 
 /*
+ * The dependency graph yarn PnP loads from (pnpdata.h): what .pnp.cjs
+ * embeds (RAW_RUNTIME_STATE, or yarn 2's inline object), else
+ * .pnp.data.json (yarn's split mode, whose .pnp.cjs reads that file).
+ * The loader file comes first because it decides what Node loads: a
+ * .pnp.data.json beside an inlined .pnp.cjs is not read by Node.  With
+ * Berry's yarn.lock attached for the ranges.  NULL (a parse_error when a
+ * file is unreadable or not what yarn writes) when there is none.
+ */
+static cairn_pnp *read_pnp_graph(const ctx *c, const char *proj)
+{
+	static const char *const files[] = { ".pnp.cjs", ".pnp.js", ".pnp.data.json", NULL };
+	cairn_pnp *g = NULL;
+	size_t i;
+	int rc = CAIRN_ENOTFOUND;
+
+	for (i = 0; files[i] && rc == CAIRN_ENOTFOUND; i++) {
+		cairn_buf b = CAIRN_BUF_INIT;
+		char *rel = cairn_path_join(proj, files[i]);
+		char *label = file_label(c, rel);
+		int data = !strcmp(files[i], ".pnp.data.json");
+
+		/* a loader without the state (split mode) reads .pnp.data.json */
+		if (cairn_pkg_files_find(c->files, rel) &&
+		    (rc = cairn_safe_read(&b, c->rootfd, rel, CAIRN_CAP_LOCKFILE, label)) == 0)
+			rc = cairn_pnp_parse(&g, b.data ? b.data : "", b.len,
+					     data ? CAIRN_PNP_DATA : CAIRN_PNP_CJS, label);
+		if (rc < 0 && rc != CAIRN_ENOTFOUND)
+			cairn_recs_parse_error(c->recs, label, "yarn", cairn_error_last());
+		cairn_buf_release(&b);
+		free(label);
+		free(rel);
+	}
+	if (g) {
+		cairn_buf b = CAIRN_BUF_INIT;
+		char *rel = cairn_path_join(proj, "yarn.lock");
+		json_t *lock = NULL;
+
+		/* (its errors were reported when the lockfile was read) */
+		if (cairn_safe_read(&b, c->rootfd, rel, CAIRN_CAP_LOCKFILE, rel) == 0 &&
+		    cairn_yaml_to_json(&lock, b.data ? b.data : "", b.len, rel) == 0)
+			cairn_pnp_attach_lock(g, lock);
+		json_decref(lock);
+		cairn_buf_release(&b);
+		free(rel);
+	}
+	return g;
+}
+
+/* A workspace's package.json for cairn_pnp_required_by, read once and
+ * quietly (its own project reports its errors). */
+struct pnp_manifests {
+	const ctx *c;
+	const char *proj;
+	json_t *seen;   /* folder -> manifest or null */
+};
+
+static const json_t *pnp_manifest(void *arg, const char *folder)
+{
+	struct pnp_manifests *pm = arg;
+	json_t *m = json_object_get(pm->seen, folder);
+	cairn_buf b = CAIRN_BUF_INIT;
+	char *dir, *rel;
+
+	if (m)
+		return json_is_object(m) ? m : NULL;
+	dir = cairn_path_join(pm->proj, folder);
+	rel = cairn_path_join(dir, "package.json");
+	m = NULL;
+	/* only a folder of the walked tree (never "..", never a link) */
+	if (!strstr(folder, "..") && cairn_pkg_files_find(pm->c->files, rel) &&
+	    cairn_safe_read(&b, pm->c->rootfd, rel, CAIRN_CAP_MANIFEST, rel) == 0)
+		m = json_loadb(b.data ? b.data : "", b.len, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(m)) {
+		json_decref(m);
+		m = json_null();
+	}
+	json_object_set_new(pm->seen, folder, m);
+	cairn_buf_release(&b);
+	free(rel);
+	free(dir);
+	return json_is_object(m) ? m : NULL;
+}
+
+/*
  * yarn 2+ Plug'n'Play (.pnp.cjs or .pnp.data.json beside a Berry
  * yarn.lock): there is no node_modules; Node loads each package from its
  * zip archive (.yarn/cache, else the global cache, --yarn-cache).  One
@@ -2045,9 +2133,12 @@ static int count_cb(void *arg, const cairn_tar_member *m)
  * by file with its archive.  Returns the number of records.
  */
 static size_t pnp_records(const ctx *c, const char *proj, const char *project_label,
-			  const cairn_npm_lock *lock, int berry_fd, const char *lock_name)
+			  const cairn_npm_lock *lock, int berry_fd, const char *lock_name,
+			  const json_t *pj)
 {
 	size_t i, n = 0;
+	cairn_pnp *graph = read_pnp_graph(c, proj);
+	struct pnp_manifests pm = { c, proj, json_object() };
 
 	for (i = 0; lock && i < lock->n; i++) {
 		const cairn_npm_lock_entry *e = &lock->v[i];
@@ -2163,6 +2254,11 @@ static size_t pnp_records(const ctx *c, const char *proj, const char *project_la
 		}
 		/* the archive the checksum names holds this version */
 		rec = npm_record_new("yarn", project_label, path, e->name, e->version, e, lock_name);
+		/* the graph Node resolves by: who requires it, and whether a
+		 * workspace reaches it at all (npm's meaning of extraneous) */
+		json_object_set_new(rec, "required_by", cairn_pnp_required_by(graph, path, pnp_manifest, &pm));
+		if (graph && pj && !cairn_pnp_reached(graph, path))
+			add_flag(flags, "extraneous");
 		json_object_set_new(rec, "file_count", json_integer(count));
 		json_object_set_new(rec, "content_sha256", *hex ? json_string(hex) : json_null());
 		if (pkgdir)
@@ -2180,6 +2276,8 @@ static size_t pnp_records(const ctx *c, const char *proj, const char *project_la
 		cairn_buf_release(&zb);
 		cairn_buf_release(&d);
 	}
+	cairn_pnp_free(graph);
+	json_decref(pm.seen);
 	return n;
 }
 
@@ -2481,8 +2579,13 @@ static void analyze_project(const ctx *c, const char *proj)
 	for (i = 0; i < ninst; i++)
 		require_edges(c, proj, inst, ninst, inst[i].key, inst[i].manifest, 0);
 	prec = json_object();
-	if (!member)
+	if (!member) {
+		size_t first = c->ws->n;
+
 		ws_collect(c, proj, project_label, pj, used, lock_path, inst, ninst, prec);
+		for (i = first; pnp && i < c->ws->n; i++)
+			c->ws->v[i].pnp = 1;
+	}
 	/* the folders links lead to (file: dependencies, links between
 	 * projects) resolve their dependencies from where they lie */
 	for (i = 0; i < c->nprojects; i++) {
@@ -2698,10 +2801,11 @@ static void analyze_project(const ctx *c, const char *proj)
 
 	link_records(c, project_label, manager, used, lock ? lock_name : hidden_name, pj, inst, ninst);
 	if (pnp && lock && lock->by_name)
-		npnp = pnp_records(c, proj, project_label, lock, berry_fd, lock_name);
+		npnp = pnp_records(c, proj, project_label, lock, berry_fd, lock_name, pj);
 
-	/* locked but not installed */
-	for (i = 0; used && i < used->n; i++) {
+	/* locked but not installed (a PnP workspace member installs nothing
+	 * of its own: its dependencies are the root's PnP records) */
+	for (i = 0; used && !(member && member->pnp) && i < used->n; i++) {
 		const cairn_npm_lock_entry *le = &used->v[i];
 		json_t *rec, *flags;
 		char *path;
