@@ -2936,11 +2936,128 @@ static void analyze_project(const ctx *c, const char *proj)
 	free(project_label);
 }
 
+static int has_flag(const json_t *rec, const char *flag)
+{
+	size_t k;
+	const json_t *flags = json_object_get(rec, "flags");
+
+	for (k = 0; k < json_array_size(flags); k++)
+		if (!strcmp(json_string_value(json_array_get(flags, k)), flag))
+			return 1;
+	return 0;
+}
+
+/*
+ * The whole tree, the way npm's tree loader sees it from the root: a
+ * project folder that links lead to (node_modules/app -> ../app) is part
+ * of the tree of the projects linking to it, and is reached only when
+ * one of those links is, from a reached project (a project no link
+ * leads to, and the tree root, are reached).  Each project's own pass
+ * (reach) took its manifest as reached; in a folder no reached link leads
+ * to, every installed package and link is extraneous too (npm/cli's
+ * arborist fixture workspace3: the root requires none of its links).
+ * Records from index first on are this analysis's.
+ */
+/* index of s in the sorted v[0..n), or n */
+static size_t str_index(char *const *v, size_t n, const char *s)
+{
+	size_t lo = 0, hi = n;
+
+	while (s && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = strcmp(v[mid], s);
+
+		if (!r)
+			return mid;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return n;
+}
+
+static void tree_reach(const ctx *c, char **projects, size_t n, size_t first)
+{
+	struct plink { size_t from, to; int reached; } *lv = NULL;
+	char **labels = cairn_calloc(n + 1, sizeof(*labels));
+	int *reached = cairn_calloc(n + 1, sizeof(*reached));
+	int *incoming = cairn_calloc(n + 1, sizeof(*incoming));
+	size_t nl = 0, cl = 0, i, k;
+	int changed = 1;
+
+	for (i = 0; i < n; i++)
+		labels[i] = c->label_prefix ? cairn_path_join(c->label_prefix, projects[i])
+					    : cairn_strdup(projects[i]);
+	for (i = first; i < c->recs->n; i++) {
+		const json_t *rec = c->recs->v[i].rec;
+		const char *proj = json_string_value(json_object_get(rec, "project"));
+		const char *path = json_string_value(json_object_get(rec, "path"));
+		cairn_buf text = CAIRN_BUF_INIT;
+		const char *why;
+		char *full, *res;
+		size_t from, to;
+
+		if (!proj || !path || strcmp(json_string_value(json_object_get(rec, "type")), "package") ||
+		    !has_flag(rec, "link"))
+			continue;
+		/* (labels sort like the folders: one prefix before each) */
+		if ((from = str_index(labels, n, proj)) == n)
+			continue;
+		full = cairn_path_join(projects[from], path);
+		res = link_chain(c, full, &text, &why);
+		to = str_index(projects, n, res);
+		if (to < n && to != from) {
+			if (nl == cl) {
+				cl = cl ? cl * 2 : 16;
+				lv = cairn_realloc(lv, cl * sizeof(*lv));
+			}
+			lv[nl].from = from;
+			lv[nl].to = to;
+			lv[nl].reached = !has_flag(rec, "extraneous");
+			nl++;
+			incoming[to] = 1;
+		}
+		free(res);
+		free(full);
+		cairn_buf_release(&text);
+	}
+	for (i = 0; i < n; i++)
+		reached[i] = !incoming[i] || !*projects[i];
+	while (changed) {
+		changed = 0;
+		for (k = 0; k < nl; k++)
+			if (lv[k].reached && reached[lv[k].from] && !reached[lv[k].to]) {
+				reached[lv[k].to] = 1;
+				changed = 1;
+			}
+	}
+	for (i = first; i < c->recs->n; i++) {
+		json_t *rec = c->recs->v[i].rec;
+		const char *proj = json_string_value(json_object_get(rec, "project"));
+		size_t p;
+
+		if (!proj || strcmp(json_string_value(json_object_get(rec, "type")), "package") ||
+		    has_flag(rec, "extraneous") || has_flag(rec, "locked_missing"))
+			continue;
+		if ((p = str_index(labels, n, proj)) == n || reached[p])
+			continue;
+		json_array_append_new(json_object_get(rec, "flags"), json_string("extraneous"));
+		cairn_json_sort_strings(json_object_get(rec, "flags"));
+	}
+	for (i = 0; i < n; i++)
+		free(labels[i]);
+	free(labels);
+	free(reached);
+	free(incoming);
+	free(lv);
+}
+
 int cairn_npm_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files,
 		      const cairn_npm_opts *opts)
 {
 	static const cairn_npm_opts none = { NULL, -1, NULL, NULL, 0, NULL, -1, -1, NULL, NULL, -1 };
-	size_t n = 0, i;
+	size_t n = 0, i, first;
 	char **projects;
 	tar_cache tc;
 	ws_state ws = { NULL, 0, 0 };
@@ -2993,8 +3110,10 @@ int cairn_npm_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files
 		if (c.nlink_targets > 1)
 			qsort(c.link_targets, c.nlink_targets, sizeof(char *), str_ptr_cmp);
 	}
+	first = recs->n;
 	for (i = 0; i < n; i++)
 		analyze_project(&c, projects[i]);
+	tree_reach(&c, projects, n, first);
 	for (i = 0; i < n; i++)
 		free(projects[i]);
 	free(projects);

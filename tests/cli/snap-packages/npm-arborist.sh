@@ -7,13 +7,15 @@
 # workspace members), a dangling and a looping link are recorded with
 # their flag, a package folder without package.json is recorded with its
 # error, a file: folder's dependencies resolve upward from where it lies,
-# and a package reached only through an extraneous one is extraneous too.
+# a package reached only through an extraneous one is extraneous too, and
+# so is everything in a project folder that only extraneous links lead to
+# (workspace3: the root's manifest requires none of its links).
 set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
 need jq jq
 need zstd zstd
 fx="$CAIRN_SRC/tests/fixtures/packages/npm-arborist"
-for t in selflink links-all-over badlink cli-750 workspaces-simple optional-metadep-install-fail workspace2; do
+for t in selflink links-all-over badlink cli-750 workspaces-simple optional-metadep-install-fail workspace2 workspace3; do
 	fixture_copy "$fx/$t" "$t"
 	run cairn-snap -q -o "$t.cairn" "$t"
 	zstd -dcq "$t.cairn" | jq -c 'select(.type == "package") | [.project, .path, .name, .version,
