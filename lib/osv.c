@@ -82,28 +82,11 @@ const char *cairn_osv_ecosystem_name(int eco)
 
 void cairn_osv_name_normalize(cairn_buf *out, int eco, const char *name)
 {
-	const char *p;
-	int sep = 0;
-
 	cairn_buf_clear(out);
-	cairn_buf_addstr(out, "");
-	if (eco != CAIRN_OSV_PYPI) {
+	if (eco == CAIRN_OSV_PYPI)
+		cairn_pep440_name_normalize(out, name);
+	else
 		cairn_buf_addstr(out, name);
-		return;
-	}
-	/* PEP 503: re.sub(r"[-_.]+", "-", name).lower() */
-	for (p = name; *p; p++) {
-		if (*p == '-' || *p == '_' || *p == '.') {
-			sep = 1;
-			continue;
-		}
-		if (sep)
-			cairn_buf_addch(out, '-');
-		sep = 0;
-		cairn_buf_addch(out, *p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-	}
-	if (sep)
-		cairn_buf_addch(out, '-');
 }
 
 static char *make_key(int eco, const char *name)

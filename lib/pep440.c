@@ -1,5 +1,6 @@
 /*
- * pep440.c - PEP 440 version parsing, normalisation and ordering.
+ * pep440.c - PEP 440 version parsing, normalisation and ordering; PEP 503
+ * name normalisation.
  */
 #include "pep440.h"
 
@@ -361,4 +362,25 @@ int cairn_pep440_normalize(cairn_buf *out, const char *s)
 			cairn_buf_addch(out, (char)lower((unsigned char)seg[j]));
 	}
 	return 0;
+}
+
+/* PEP 503 "Normalized Names" */
+void cairn_pep440_name_normalize(cairn_buf *out, const char *name)
+{
+	const char *p;
+	int sep = 0;
+
+	cairn_buf_addstr(out, "");
+	for (p = name; *p; p++) {
+		if (*p == '-' || *p == '_' || *p == '.') {
+			sep = 1;
+			continue;
+		}
+		if (sep)
+			cairn_buf_addch(out, '-');
+		sep = 0;
+		cairn_buf_addch(out, (char)lower((unsigned char)*p));
+	}
+	if (sep)
+		cairn_buf_addch(out, '-');
 }

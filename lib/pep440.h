@@ -9,7 +9,8 @@
  * with PEP 440's normalisation: case-insensitive; alpha/beta/c/pre/preview
  * are a/b/rc, rev/r are post; ".", "-" and "_" separators optional between
  * the parts; a missing number is 0 ("1.0a" is "1.0a0"); "1.0-1" is
- * "1.0.post1"; surrounding whitespace ignored.
+ * "1.0.post1"; surrounding whitespace ignored.  Also distribution names
+ * as PEP 503 normalises them.
  *
  * Ordering: epoch, then the release with trailing zeros ignored
  * (1.0 == 1.0.0), then dev < a < b < rc < final < post, where a dev
@@ -33,5 +34,13 @@ int cairn_pep440_cmp(int *out, const char *a, const char *b);
 /* The normalised form ("1.0.0-ALPHA.1" -> "1.0.0a1") appended to out;
  * 0 or CAIRN_EFORMAT. */
 int cairn_pep440_normalize(cairn_buf *out, const char *v);
+
+/* A Python distribution name as indexes and installers compare it,
+ * appended to out (a NUL after it, also for ""): PEP 503's
+ * re.sub(r"[-_.]+", "-", name).lower(), a leading or trailing run
+ * included ("_foo_" -> "-foo-", not "foo": such a name is not valid
+ * PEP 508, and not the same as "foo"); ASCII letters lowered, other
+ * bytes kept. */
+void cairn_pep440_name_normalize(cairn_buf *out, const char *name);
 
 #endif

@@ -57,24 +57,13 @@ static const char *jstr(const json_t *o, const char *k)
 
 /* ---- entries ---- */
 
-/* PEP 503: lower case, runs of '-', '_', '.' as one '-'. */
+/* The PEP 503 name a lock entry is looked up by (new string). */
 static char *normalise(const char *name)
 {
 	cairn_buf b = CAIRN_BUF_INIT;
-	const char *p;
-	int sep = 0;
 
-	for (p = name; *p; p++) {
-		if (*p == '-' || *p == '_' || *p == '.') {
-			sep = 1;
-			continue;
-		}
-		if (sep && b.len)
-			cairn_buf_addch(&b, '-');
-		sep = 0;
-		cairn_buf_addch(&b, (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p));
-	}
-	return b.data ? cairn_buf_detach(&b, NULL) : cairn_strdup("");
+	cairn_pep440_name_normalize(&b, name);
+	return cairn_buf_detach(&b, NULL);
 }
 
 static int str_cmp(const void *a, const void *b)

@@ -8,6 +8,7 @@
 
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int cmp(const char *a, const char *b)
 {
@@ -95,6 +96,34 @@ START_TEST(test_pep440_refuses)
 }
 END_TEST
 
+/* PEP 503's re.sub(r"[-_.]+", "-", name).lower(), outputs from Python */
+START_TEST(test_pep440_name_normalize)
+{
+	static const char *const cases[][2] = {
+		{ "Friendly-Bard", "friendly-bard" }, { "FRIENDLY-BARD", "friendly-bard" },
+		{ "friendly.bard", "friendly-bard" }, { "friendly_bard", "friendly-bard" },
+		{ "friendly--bard", "friendly-bard" }, { "FrIeNdLy-._.-bArD", "friendly-bard" },
+		{ "zope.interface", "zope-interface" }, { "a", "a" }, { "", "" },
+		/* a leading or trailing run stays one '-': not the name without it */
+		{ "-foo", "-foo" }, { "foo-", "foo-" }, { "_foo_", "-foo-" }, { "...", "-" },
+		{ "A-", "a-" }, { "__init__", "-init-" },
+		/* bytes other than ASCII letters and separators kept as they are */
+		{ "Caf\xc3\xa9_X", "caf\xc3\xa9-x" }, { "a\x1b[0", "a\x1b[0" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cairn_buf b = CAIRN_BUF_INIT;
+
+		cairn_buf_addstr(&b, "x");
+		cairn_pep440_name_normalize(&b, cases[i][0]);
+		ck_assert_msg(b.data && !strcmp(b.data + 1, cases[i][1]), "'%s' -> '%s'",
+			      cases[i][0], b.data ? b.data + 1 : "(null)");
+		cairn_buf_release(&b);
+	}
+}
+END_TEST
+
 Suite *pep440_suite(void);
 
 Suite *pep440_suite(void)
@@ -106,6 +135,7 @@ Suite *pep440_suite(void)
 	tcase_add_test(c, test_pep440_equal_forms);
 	tcase_add_test(c, test_pep440_normalize);
 	tcase_add_test(c, test_pep440_refuses);
+	tcase_add_test(c, test_pep440_name_normalize);
 	suite_add_tcase(s, c);
 	return s;
 }
