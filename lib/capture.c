@@ -240,81 +240,11 @@ const char *cairn_capture_warning(const cairn_capture *c, size_t i)
 	return i < c->nwarn ? c->warnings[i] : "";
 }
 
-static int parse_cidr(struct cidr *out, const char *s)
-{
-	char tmp[128];
-	const char *slash = strchr(s, '/');
-	size_t l = slash ? (size_t)(slash - s) : strlen(s);
-	long bits;
-	char *end;
-
-	if (l == 0 || l >= sizeof(tmp))
-		return -1;
-	memcpy(tmp, s, l);
-	tmp[l] = '\0';
-	memset(out, 0, sizeof(*out));
-	if (inet_pton(AF_INET, tmp, out->a) == 1)
-		out->ver = 4;
-	else if (inet_pton(AF_INET6, tmp, out->a) == 1)
-		out->ver = 6;
-	else
-		return -1;
-	bits = out->ver == 4 ? 32 : 128;
-	if (slash) {
-		if (!slash[1])
-			return -1;
-		bits = strtol(slash + 1, &end, 10);
-		if (*end || bits < 0 || bits > (out->ver == 4 ? 32 : 128))
-			return -1;
-	}
-	out->bits = (uint8_t)bits;
-	return 0;
-}
-
-static int cidr_match(const struct cidr *c, uint8_t ver, const uint8_t *a)
-{
-	unsigned full, rest;
-
-	if (c->ver != ver)
-		return 0;
-	full = c->bits / 8;
-	rest = c->bits % 8;
-	if (memcmp(c->a, a, full))
-		return 0;
-	if (rest) {
-		uint8_t mask = (uint8_t)(0xff << (8 - rest));
-
-		if ((c->a[full] & mask) != (a[full] & mask))
-			return 0;
-	}
-	return 1;
-}
-
-/* exported to capture_out.c through capture_int-like prototypes */
-int cap_parse_cidr(void *out, const char *s);
-int cap_cidr_match(const void *c, uint8_t ver, const uint8_t *a);
-size_t cap_cidr_size(void);
-
-int cap_parse_cidr(void *out, const char *s)
-{
-	return parse_cidr(out, s);
-}
-
-int cap_cidr_match(const void *c, uint8_t ver, const uint8_t *a)
-{
-	return cidr_match(c, ver, a);
-}
-
-size_t cap_cidr_size(void)
-{
-	return sizeof(struct cidr);
-}
-
 int cairn_capture_add_local(cairn_capture *c, const char *s)
 {
-	struct cidr x;
+	cairn_cidr x;
 
-	if (parse_cidr(&x, s) < 0)
+	if (cairn_cidr_parse(&x, s, strlen(s), NULL) < 0)
 		return cairn_error_set(CAIRN_EUSAGE, "--local '%s': not an address or CIDR", s);
 	c->locals = cairn_realloc(c->locals, (c->nlocals + 1) * sizeof(x));
 	c->locals[c->nlocals++] = x;
@@ -1657,7 +1587,7 @@ static void host_sort(struct cairn_capture_host *h)
 	}
 }
 
-static int is_local(cairn_capture *c, const struct cidr *set, size_t n, int observed,
+static int is_local(cairn_capture *c, const cairn_cidr *set, size_t n, int observed,
 	uint8_t ver, const uint8_t *a)
 {
 	size_t i;
@@ -1669,12 +1599,12 @@ static int is_local(cairn_capture *c, const struct cidr *set, size_t n, int obse
 		return cap_kmap_find(&c->observed, key, 0) != NULL;
 	}
 	for (i = 0; i < n; i++)
-		if (cidr_match(&set[i], ver, a))
+		if (cairn_cidr_contains(&set[i], ver, a))
 			return 1;
 	return 0;
 }
 
-int cap_is_local(cairn_capture *c, const void *set, size_t n, int observed,
+int cap_is_local(cairn_capture *c, const cairn_cidr *set, size_t n, int observed,
 	uint8_t ver, const uint8_t *a)
 {
 	return is_local(c, set, n, observed, ver, a);
@@ -1888,7 +1818,7 @@ static void proxies_finish(cairn_capture_result *r, struct proxyset *ps)
 int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 {
 	cairn_capture_result *r = cairn_calloc(1, sizeof(*r));
-	struct cidr *set = c->locals;
+	cairn_cidr *set = c->locals;
 	size_t nset = c->nlocals, i, ncontrib = 0, ccontrib = 0, nprivate;
 	size_t idle_total = 0, idle_dropped = 0;
 	struct contrib *con = NULL;
@@ -1904,7 +1834,7 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 	} else if (nset) {
 		r->local_rule = cairn_strdup("given");
 		for (i = 0; i < nset; i++) {
-			cap_addr_str(buf, sizeof(buf), set[i].ver, set[i].a);
+			cap_addr_str(buf, sizeof(buf), set[i].family, set[i].addr);
 			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "/%u", set[i].bits);
 			set_add(&r->locals, &r->local_count, buf);
 		}
@@ -1922,7 +1852,7 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 		set = cairn_calloc(nprivate, sizeof(*set));
 		nset = nprivate;
 		for (i = 0; i < nprivate; i++) {
-			parse_cidr(&set[i], private_ranges[i]);
+			cairn_cidr_parse(&set[i], private_ranges[i], strlen(private_ranges[i]), NULL);
 			set_add(&r->locals, &r->local_count, private_ranges[i]);
 		}
 	}

@@ -8,6 +8,7 @@
 
 #include "capture.h"
 #include "capture_int.h"
+#include "cidr.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -139,11 +140,6 @@ struct dnslog {
 	uint32_t naddr;
 };
 
-struct cidr {
-	uint8_t ver, bits;
-	uint8_t a[16];
-};
-
 struct fragent {
 	uint8_t used, ver, proto;
 	uint8_t src[16], dst[16];
@@ -180,7 +176,7 @@ struct cairn_capture {
 	struct kmap observed;   /* addresses seen sending DNS queries */
 	struct kmap answered;   /* interned name -> ANS_* bits: what DNS said of it */
 	struct kmap pairs;      /* (interned name, address) a DNS answer joined */
-	struct cidr *locals;
+	cairn_cidr *locals;
 	size_t nlocals;
 	struct cairn_capture_stats st;
 	char **warnings;
@@ -201,7 +197,7 @@ struct cairn_capture {
 void cap_warn(cairn_capture *c, const char *msg);
 /* Is address a local (by the rule chosen at finish)?  set/n: the CIDRs,
  * observed: use the observed addresses instead. */
-int cap_is_local(cairn_capture *c, const void *set, size_t n, int observed,
+int cap_is_local(cairn_capture *c, const cairn_cidr *set, size_t n, int observed,
 	uint8_t ver, const uint8_t *a);
 
 /* ---- lib/capture_lookups.c: the DNS seen from the clients' side ---- */

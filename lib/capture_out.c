@@ -6,6 +6,7 @@
  */
 #include "agentlog.h"
 #include "capture.h"
+#include "cidr.h"
 #include "jsonutil.h"
 #include "rfc3339.h"
 
@@ -22,16 +23,13 @@
 
 #define ALLOW_FILE_MAX (16u << 20)
 
-int cap_parse_cidr(void *out, const char *s);
-int cap_cidr_match(const void *c, uint8_t ver, const uint8_t *a);
-size_t cap_cidr_size(void);
 
 struct cairn_capture_allow {
 	char **names;       /* exact, lowercase */
 	size_t name_count;
 	char **suffixes;    /* ".npmjs.org" for "*.npmjs.org" */
 	size_t suffix_count;
-	unsigned char *cidrs;
+	cairn_cidr *cidrs;
 	size_t cidr_count;
 };
 
@@ -93,8 +91,8 @@ int cairn_capture_allow_parse(cairn_capture_allow **out, const char *text, size_
 			entry[--l] = '\0';
 		if (strchr(entry, ':') || strchr(entry, '/') ||
 		    strspn(entry, "0123456789.") == l) {
-			a->cidrs = cairn_realloc(a->cidrs, (a->cidr_count + 1) * cap_cidr_size());
-			if (cap_parse_cidr(a->cidrs + a->cidr_count * cap_cidr_size(), entry) < 0) {
+			a->cidrs = cairn_realloc(a->cidrs, (a->cidr_count + 1) * sizeof(*a->cidrs));
+			if (cairn_cidr_parse(&a->cidrs[a->cidr_count], entry, l, NULL) < 0) {
 				cairn_capture_allow_free(a);
 				return cairn_error_set(CAIRN_EFORMAT,
 					"allowlist '%s': line %zu: bad address or CIDR", origin, line);
@@ -164,19 +162,13 @@ int cairn_capture_allow_name(const cairn_capture_allow *a, const char *name)
 
 int cairn_capture_allow_address(const cairn_capture_allow *a, const char *addr)
 {
-	unsigned char raw[16];
-	uint8_t ver;
+	unsigned char raw[16], family;
 	size_t i;
 
-	memset(raw, 0, sizeof(raw));
-	if (inet_pton(AF_INET, addr, raw) == 1)
-		ver = 4;
-	else if (inet_pton(AF_INET6, addr, raw) == 1)
-		ver = 6;
-	else
+	if (cairn_cidr_addr_parse(raw, &family, addr, strlen(addr)) < 0)
 		return 0;
 	for (i = 0; i < a->cidr_count; i++)
-		if (cap_cidr_match(a->cidrs + i * cap_cidr_size(), ver, raw))
+		if (cairn_cidr_contains(&a->cidrs[i], family, raw))
 			return 1;
 	return 0;
 }
@@ -188,6 +180,8 @@ int cairn_capture_allow_host(void *ctx, const char *host)
 
 	if (!host)
 		return cairn_capture_allow_name(a, "");
+	/* a bare address ("[v6]" is URL syntax, not a host: matched by name,
+	 * so never allowed) */
 	if (inet_pton(AF_INET, host, raw) == 1 || inet_pton(AF_INET6, host, raw) == 1)
 		return cairn_capture_allow_address(a, host);
 	return cairn_capture_allow_name(a, host);

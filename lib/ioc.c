@@ -3,11 +3,11 @@
  * tables searched by the matchers.
  */
 #include "ioc.h"
+#include "cidr.h"
 #include "osv.h"
 #include "pep440.h"
 #include "semver.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,9 +23,7 @@ struct item {
 	char *key;              /* what is compared: normalised name, host,
 	                         * lowercase hex, URL */
 	char *version;          /* packages: NULL = every version */
-	unsigned char addr[16]; /* ip: network address */
-	unsigned char family;   /* 4 or 6 */
-	unsigned char prefix;   /* bits */
+	cairn_cidr net;         /* ip: the block, host bits cleared */
 };
 
 /* The strings of the items live in blocks that never move (a pointer
@@ -187,54 +185,6 @@ static int host_ok(const char *p, size_t n)
 	return label > 0;
 }
 
-static int parse_addr(const char *s, unsigned char addr[16], unsigned char *family)
-{
-	char tmp[64];
-	size_t n = strlen(s);
-
-	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
-		s++;
-		n -= 2;
-	}
-	if (n >= sizeof(tmp))
-		return -1;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	memset(addr, 0, 16);
-	if (inet_pton(AF_INET, tmp, addr) == 1) {
-		*family = 4;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, tmp, addr) == 1) {
-		/* an IPv4-mapped address is the IPv4 address */
-		static const unsigned char mapped[12] = { 0,0,0,0,0,0,0,0,0,0,0xff,0xff };
-
-		if (!memcmp(addr, mapped, 12)) {
-			memmove(addr, addr + 12, 4);
-			memset(addr + 4, 0, 12);
-			*family = 4;
-		} else {
-			*family = 6;
-		}
-		return 0;
-	}
-	return -1;
-}
-
-static void mask_addr(unsigned char addr[16], unsigned prefix)
-{
-	unsigned i;
-
-	for (i = 0; i < 16; i++) {
-		if (prefix >= 8) {
-			prefix -= 8;
-			continue;
-		}
-		addr[i] &= (unsigned char)(0xff00u >> prefix);
-		prefix = 0;
-	}
-}
-
 /* "scheme://host[:port]/..." with scheme and host lowercased; NULL when
  * not an http(s) URL without spaces. */
 static char *url_key(const char *p, size_t n)
@@ -374,33 +324,11 @@ static const char *parse_indicator(cairn_ioc_set *s, struct item *it, const char
 		break;
 	}
 	case CAIRN_IOC_IP: {
-		const char *slash = memchr(v, '/', vlen);
-		char *a = cairn_strndup(v, slash ? (size_t)(slash - v) : vlen);
-		unsigned prefix;
-		int bad = parse_addr(a, it->addr, &it->family) < 0;
+		const char *why;
 
-		free(a);
-		if (bad)
-			return "not an IPv4 or IPv6 address";
-		prefix = it->family == 4 ? 32 : 128;
-		if (slash) {
-			const char *q = slash + 1;
-			size_t ql = vlen - (size_t)(q - v);
-			unsigned long pl = 0;
-
-			if (!ql || ql > 3)
-				return "bad prefix length";
-			for (i = 0; i < ql; i++) {
-				if (!isdigit((unsigned char)q[i]))
-					return "bad prefix length";
-				pl = pl * 10 + (unsigned)(q[i] - '0');
-			}
-			if (pl > prefix)
-				return "prefix length longer than the address";
-			prefix = (unsigned)pl;
-		}
-		it->prefix = (unsigned char)prefix;
-		mask_addr(it->addr, prefix);
+		if (cairn_cidr_parse(&it->net, v, vlen, &why) < 0)
+			return why;
+		cairn_cidr_mask(&it->net);
 		break;
 	}
 	case CAIRN_IOC_URL:
@@ -431,11 +359,11 @@ static int item_cmp(const void *a_, const void *b_)
 	if (a->ioc.type != b->ioc.type)
 		return a->ioc.type - b->ioc.type;
 	if (a->ioc.type == CAIRN_IOC_IP) {
-		if (a->family != b->family)
-			return a->family - b->family;
-		if ((c = memcmp(a->addr, b->addr, 16)))
+		if (a->net.family != b->net.family)
+			return a->net.family - b->net.family;
+		if ((c = memcmp(a->net.addr, b->net.addr, 16)))
 			return c;
-		return a->prefix - b->prefix;
+		return a->net.bits - b->net.bits;
 	}
 	return strcmp(a->key, b->key);
 }
@@ -666,20 +594,15 @@ const cairn_ioc *cairn_ioc_match_ip(const cairn_ioc_set *s, const char *addr)
 	unsigned char a[16], fam;
 	size_t i;
 
-	if (!s || !addr || !s->count[CAIRN_IOC_IP] || parse_addr(addr, a, &fam) < 0)
+	if (!s || !addr || !s->count[CAIRN_IOC_IP] || cairn_cidr_addr_parse(a, &fam, addr, strlen(addr)) < 0)
 		return NULL;
 	/* few indicators are blocks: scan them all (sorted, so the first
 	 * match is the same every run) */
 	for (i = lower_bound(s, CAIRN_IOC_IP, ""); i < s->n && s->items[i].ioc.type == CAIRN_IOC_IP;
 	     i++) {
 		const struct item *it = &s->items[i];
-		unsigned char m[16];
 
-		if (it->family != fam)
-			continue;
-		memcpy(m, a, 16);
-		mask_addr(m, it->prefix);
-		if (!memcmp(m, it->addr, 16))
+		if (cairn_cidr_contains(&it->net, fam, a))
 			return &it->ioc;
 	}
 	return NULL;
@@ -694,7 +617,7 @@ const cairn_ioc *cairn_ioc_match_host(const cairn_ioc_set *s, const char *host)
 
 	if (!s || !host || !*host)
 		return NULL;
-	if (parse_addr(host, a, &fam) == 0)
+	if (cairn_cidr_addr_parse(a, &fam, host, strlen(host)) == 0)
 		return cairn_ioc_match_ip(s, host);
 	if (!s->count[CAIRN_IOC_HOST])
 		return NULL;

@@ -6,7 +6,7 @@
  *   sha256:<64 hex>       the contents of any file
  *   host:name             a host name; host:*.domain the domain and every
  *                         name under it
- *   ip:addr  ip:addr/len  an IPv4 or IPv6 address or CIDR block
+ *   ip:addr  ip:addr/len  an IPv4 or IPv6 address or CIDR block (lib/cidr.h)
  *   url:http(s)://...     a URL, byte for byte (scheme and host lowercased)
  *
  * '#' starts a comment line, blank lines are skipped, and an optional note

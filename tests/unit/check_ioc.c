@@ -115,6 +115,19 @@ START_TEST(test_ioc_hosts_and_addresses)
 	sha[0] ^= 1;
 	ck_assert_ptr_null(cairn_ioc_match_sha256(s, sha));
 	cairn_ioc_set_free(s);
+
+	/* an IPv4-mapped block (lib/cidr.c): /104 is 10.0.0.0/8 (refused
+	 * before: "prefix length longer than the address"); /8 is the IPv6
+	 * block ::/8 (before: read as 10.0.0.0/8, the length taken as IPv4's) */
+	s = parse_ok("ip:::ffff:10.0.0.0/104\n");
+	ck_assert_ptr_nonnull(cairn_ioc_match_ip(s, "10.200.0.1"));
+	ck_assert_ptr_nonnull(cairn_ioc_match_ip(s, "::ffff:10.200.0.1"));
+	ck_assert_ptr_null(cairn_ioc_match_ip(s, "11.0.0.1"));
+	cairn_ioc_set_free(s);
+	s = parse_ok("ip:::ffff:10.0.0.0/8\n");
+	ck_assert_ptr_null(cairn_ioc_match_ip(s, "10.200.0.1"));
+	ck_assert_ptr_nonnull(cairn_ioc_match_ip(s, "::1"));
+	cairn_ioc_set_free(s);
 }
 END_TEST
 
@@ -139,6 +152,7 @@ START_TEST(test_ioc_strict_errors)
 	ck_assert_str_eq(err_of("ip:10.0.0.0/33\n", 15),
 			 "ioc 't': line 1: prefix length longer than the address");
 	ck_assert_str_eq(err_of("ip:10.0.0.256\n", 14), "ioc 't': line 1: not an IPv4 or IPv6 address");
+	ck_assert_str_eq(err_of("ip:10.0.0.0/+8\n", 15), "ioc 't': line 1: bad prefix length");
 	ck_assert_str_eq(err_of("url:ftp://x/\n", 13), "ioc 't': line 1: not an http:// or https:// URL");
 	ck_assert_str_eq(err_of("#\n\thost:x.test\n", 15), "ioc 't': line 2: a note without an indicator");
 	ck_assert_str_eq(err_of("host:x.test\n\xff\n", 14), "ioc 't': line 2: not valid UTF-8");

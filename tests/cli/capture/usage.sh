@@ -21,6 +21,12 @@ run_u cairn-capture -w 5y basic.pcap
 run_u cairn-capture -w 99999999d basic.pcap
 run_u cairn-capture --local 10.0.0.0/99 basic.pcap
 run_u cairn-capture --local not-an-address basic.pcap
+# a prefix length is digits only (strtol read "-0" as /0: every address
+# local, no egress reported)
+run_u cairn-capture --local 10.0.0.0/-0 basic.pcap
+run_u cairn-capture --local 10.0.0.0/+8 basic.pcap
+run_u cairn-capture --local '10.0.0.0/ 8' basic.pcap
+run_u cairn-capture --local 10.0.0.0/ basic.pcap
 run_u cairn-capture -f 'tcp port' basic.pcap
 run_u cairn-capture -w
 
