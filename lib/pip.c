@@ -8,6 +8,8 @@
 #include "jsonutil.h"
 
 #include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1001,6 +1003,237 @@ static void egg_list(pipctx *c, dist *d, cairn_buf *b)
 	}
 }
 
+/* ---- .pth files ---- */
+
+#define PTH_CAP (1u << 20)
+
+/* The venv prefix of site ("<prefix>/lib/pythonX.Y/site-packages"), or
+ * NULL; its pyvenv.cfg's "virtualenv = VERSION" copied into ver. */
+static int virtualenv_of(const pipctx *c, const char *site, char *ver, size_t vsize)
+{
+	const char *lib = strstr(site, "/lib/"), *p;
+	cairn_buf b = CAIRN_BUF_INIT, cfg = CAIRN_BUF_INIT;
+	int found = 0;
+
+	/* the last "lib/" component followed by two more */
+	for (p = site; (p = strstr(p, "lib/")); p++)
+		if (p == site || p[-1] == '/')
+			lib = p;
+	if (!lib || strncmp(lib, "lib/", 4) || !strchr(lib + 4, '/') ||
+	    strchr(strchr(lib + 4, '/') + 1, '/'))
+		return 0;
+	cairn_buf_add(&b, site, (size_t)(lib - site));
+	cairn_buf_addstr(&b, "pyvenv.cfg");
+	if (cairn_safe_read(&cfg, c->rootfd, b.data, 65536, b.data) == 0 &&
+	    !memchr(cfg.data, '\0', cfg.len)) {
+		char *line, *save = NULL;
+
+		for (line = strtok_r(cfg.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			size_t n;
+
+			if (strncmp(line, "virtualenv", 10))
+				continue;
+			line += 10;
+			line += strspn(line, " \t");
+			if (*line != '=')
+				continue;
+			line++;
+			line += strspn(line, " \t");
+			n = strcspn(line, " \t\r");
+			if (!n || n >= vsize)
+				continue;
+			memcpy(ver, line, n);
+			ver[n] = '\0';
+			found = 1;
+		}
+	}
+	cairn_buf_release(&b);
+	cairn_buf_release(&cfg);
+	return found;
+}
+
+/*
+ * One .pth file of a site folder (site.py: every "*.pth" not starting
+ * with "." at the folder's top level; a line starting "import " or
+ * "import\t" is executed, a "#" line skipped, any other line a path added
+ * to sys.path).  Recorded with its sha256, line counts, the first import
+ * line, and who installed it: a RECORD (or installed-files.txt) row of a
+ * distribution of the same folder, the dpkg package owning it, or
+ * virtualenv for its own _virtualenv.pth ("import _virtualenv"); owner
+ * null when none does (CAIRN-P12).
+ */
+static void pth_record(pipctx *c, const char *site, const char *name, const dist *dists, size_t nd)
+{
+	char *path = cairn_path_join(site, name);
+	cairn_buf b = CAIRN_BUF_INIT, first = CAIRN_BUF_INIT;
+	json_t *rec = json_object();
+	const char *owner = NULL, *how = NULL;
+	char vver[64];
+	long lines = 0, imports = 0;
+	size_t i, k;
+	int rc;
+
+	json_object_set_new(rec, "type", json_string("python_pth"));
+	cairn_json_set_bytes(rec, "path", path, strlen(path));
+	cairn_json_set_bytes(rec, "site", site, strlen(site));
+	rc = cairn_safe_read(&b, c->rootfd, path, PTH_CAP, path);
+	if (rc == 0) {
+		unsigned char dg[32];
+		char hex[65];
+		size_t off = 0;
+
+		cairn_pkg_sha256(dg, b.data ? b.data : "", b.len);
+		cairn_hex(hex, dg, 32);
+		json_object_set_new(rec, "sha256", json_string(hex));
+		json_object_set_new(rec, "size", json_integer((json_int_t)b.len));
+		while (off < b.len) {
+			const char *l = b.data + off, *nl = memchr(l, '\n', b.len - off);
+			size_t n = nl ? (size_t)(nl - l) : b.len - off;
+
+			off += n + (nl ? 1 : 0);
+			lines++;
+			if (n >= 7 && !memcmp(l, "import", 6) && (l[6] == ' ' || l[6] == '\t')) {
+				if (!imports++) {
+					while (n && l[n - 1] == '\r')
+						n--;
+					cairn_buf_add(&first, l, n > 200 ? 200 : n);
+				}
+			}
+		}
+		json_object_set_new(rec, "lines", json_integer(lines));
+		json_object_set_new(rec, "import_lines", json_integer(imports));
+		if (first.len)
+			cairn_json_set_bytes(rec, "first_import", first.data, first.len);
+		else
+			json_object_set_new(rec, "first_import", json_null());
+		json_object_set_new(rec, "error", json_null());
+	} else {
+		/* a symlink, too large, unreadable: what Python would run is
+		 * not known */
+		const char *m = cairn_error_last();
+
+		while (!strncmp(m, path, strlen(path)) && !strncmp(m + strlen(path), ": ", 2))
+			m += strlen(path) + 2;
+		json_object_set_new(rec, "sha256", json_null());
+		json_object_set_new(rec, "import_lines", json_null());
+		json_object_set_new(rec, "first_import", json_null());
+		cairn_json_set_bytes(rec, "error", m, strlen(m));
+	}
+	for (i = 0; i < nd && !owner; i++) {
+		if (strcmp(dists[i].site, site))
+			continue;
+		for (k = 0; k < dists[i].nrows && !owner; k++)
+			if (dists[i].rows[k].path && !strcmp(dists[i].rows[k].path, path)) {
+				owner = cairn_path_base(dists[i].dir);
+				how = dists[i].kind == DIST_INFO ? "RECORD" : "installed-files.txt";
+			}
+	}
+	if (!owner && c->db && system_location(c, site)) {
+		sys_path(&b, c, path);
+		if ((owner = cairn_dpkg_owner(c->db, b.data)))
+			how = "dpkg";
+	}
+	if (!owner && rc == 0 && !strcmp(name, "_virtualenv.pth") && lines == 1 && imports == 1 &&
+	    !strcmp(first.data, "import _virtualenv") && virtualenv_of(c, site, vver, sizeof(vver))) {
+		owner = vver;
+		how = "pyvenv.cfg";
+	}
+	if (owner) {
+		cairn_buf o = CAIRN_BUF_INIT;
+
+		if (!strcmp(how, "pyvenv.cfg"))
+			cairn_buf_addf(&o, "virtualenv %s", owner);
+		else
+			cairn_buf_addstr(&o, owner);
+		cairn_json_set_bytes(rec, "owner", o.data, o.len);
+		json_object_set_new(rec, "owner_source", json_string(how));
+		cairn_buf_release(&o);
+	} else {
+		json_object_set_new(rec, "owner", json_null());
+		json_object_set_new(rec, "owner_source", json_null());
+	}
+	cairn_recs_add(c->recs, rec, cairn_recs_key("python_pth", path, (char *)NULL));
+	cairn_buf_release(&b);
+	cairn_buf_release(&first);
+	free(path);
+}
+
+static int is_site(const pipctx *c, const char *site)
+{
+	const char *b = *site ? cairn_path_base(site) : c->root_path ? cairn_path_base(c->root_path) : "";
+
+	return !strcmp(b, "site-packages") || !strcmp(b, "dist-packages");
+}
+
+/* Every .pth at the top of the site folders of dists and of the indexed
+ * files (a site folder without any distribution still runs them). */
+static void pth_scan(pipctx *c, const cairn_pkg_files *files, const dist *dists, size_t nd)
+{
+	char **sites = NULL;
+	size_t ns = 0, i, j;
+
+	for (i = 0; i < nd; i++)
+		if (is_site(c, dists[i].site) && (!ns || strcmp(sites[ns - 1], dists[i].site))) {
+			sites = cairn_realloc(sites, (ns + 1) * sizeof(char *));
+			sites[ns++] = cairn_strdup(dists[i].site);
+		}
+	for (i = 0; i < files->n; i++) {
+		const char *p = files->v[i].path, *sl = strrchr(p, '/');
+		char *dir;
+
+		if (!sl || files->v[i].path_len < 5 || strcmp(p + files->v[i].path_len - 4, ".pth"))
+			continue;
+		dir = cairn_strndup(p, (size_t)(sl - p));
+		for (j = 0; j < ns && strcmp(sites[j], dir); j++)
+			;
+		if (j < ns || !is_site(c, dir)) {
+			free(dir);
+			continue;
+		}
+		sites = cairn_realloc(sites, (ns + 1) * sizeof(char *));
+		sites[ns++] = dir;
+	}
+	if (ns > 1)
+		qsort(sites, ns, sizeof(char *), cstr_cmp);
+	for (i = 0; i < ns; i++) {
+		int fd;
+		DIR *d;
+		struct dirent *de;
+		char **names = NULL;
+		size_t nn = 0, k;
+
+		if (i && !strcmp(sites[i], sites[i - 1]))
+			continue;
+		if ((fd = cairn_safe_opendir(c->rootfd, sites[i])) < 0)
+			continue;
+		if (!(d = fdopendir(fd))) {
+			close(fd);
+			continue;
+		}
+		/* a dup of the root's descriptor shares its offset */
+		rewinddir(d);
+		while ((de = readdir(d)) && nn < 10000) {
+			size_t n = strlen(de->d_name);
+
+			if (n > 4 && de->d_name[0] != '.' && !strcmp(de->d_name + n - 4, ".pth")) {
+				names = cairn_realloc(names, (nn + 1) * sizeof(char *));
+				names[nn++] = cairn_strdup(de->d_name);
+			}
+		}
+		closedir(d);
+		if (nn > 1)
+			qsort(names, nn, sizeof(char *), cstr_cmp);
+		for (k = 0; k < nn; k++) {
+			pth_record(c, sites[i], names[k], dists, nd);
+			free(names[k]);
+		}
+		free(names);
+	}
+	for (i = 0; i < ns; i++)
+		free(sites[i]);
+	free(sites);
+}
+
 int cairn_pip_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files,
 		      const cairn_pip_opts *opts)
 {
@@ -1097,6 +1330,7 @@ sort:
 		free(set);
 		i = end;
 	}
+	pth_scan(&c, files, dists, nd);
 	for (i = 0; i < nd; i++)
 		dist_release(&dists[i]);
 	free(dists);

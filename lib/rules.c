@@ -35,7 +35,7 @@ enum {
 	R_P01, R_P02, R_P03, R_P04, R_P05, R_P06, R_P07, R_P08, R_P09, R_P10,
 	R_P11, R_E01, R_E02, R_E03, R_E04, R_E05, R_E06, R_D01, R_D02, R_D03, R_D04, R_D05,
 	R_X01, R_T01, R_C01, R_K01, R_K02, R_K03, R_D06, R_A01, R_A02, R_A03, R_A04, R_A05,
-	R_A06, R__COUNT
+	R_A06, R_P12, R__COUNT
 };
 
 static const cairn_rule rules[R__COUNT] = {
@@ -306,6 +306,21 @@ static const cairn_rule rules[R__COUNT] = {
 		"installed then); remove what nobody added on purpose; for a .pth, reinstall the "
 		"Python environment from hashes (pip install --require-hashes); rotate the "
 		"tokens the place could read." },
+	[R_P12] = { "CAIRN-P12", "unowned-pth-file", CAIRN_SEV_LOW, SNAP,
+		"A .pth file in a Python site-packages (or dist-packages) folder that no "
+		"installed distribution's RECORD, no Debian package and not virtualenv lists. "
+		"High when it has import lines (or cannot be read: a symlink, too large), low "
+		"when it only adds paths to sys.path.",
+		"Python executes every import line of every .pth in its site folders at each "
+		"start, before any of the user's code: the way the 2026 LiteLLM compromise "
+		"(litellm_init.pth) ran in every Python process. A file no package installed has "
+		"no published bytes to vouch for it; a path line can put an attacker's folder "
+		"in front of the real modules.",
+		"Read the file (the evidence gives its first import line and sha256) and find "
+		"what wrote it (the timeline; the package installed then); remove it if nobody "
+		"added it on purpose, reinstall the environment from hashes (pip install "
+		"--require-hashes -r requirements.txt, or a fresh venv), and rotate the secrets "
+		"the Python processes could read." },
 	/* agent logs: the MCP clients' own logs among the capture files
 	 * (lib/agentlog.h, the "agent" object of the capture JSON) */
 	[R_A01] = { "CAIRN-A01", "unexpected-tool-call", CAIRN_SEV_HIGH, CAPT,
@@ -1321,6 +1336,46 @@ static void rule_coverage(struct ctx *c, const json_t *records)
 	json_decref(sec);
 }
 
+/* CAIRN-P12: a .pth nobody installed (docs/RECORDS.md python_pth). */
+static void rule_pth(struct ctx *c, const json_t *r)
+{
+	const json_t *imp = json_object_get(r, "import_lines");
+	const char *path = jstr_or(r, "path", "?"), *site = jstr_or(r, "site", "");
+	json_int_t n = json_integer_value(imp);
+	cairn_finding *f;
+	json_t *evl;
+
+	if (jstr(r, "owner"))
+		return;
+	cairn_buf_clear(&c->tmp2);
+	if (!json_is_integer(imp))
+		cairn_buf_addf(&c->tmp2, "not read (%s): what Python runs from it is not known",
+			       jstr_or(r, "error", "?"));
+	else if (n)
+		cairn_buf_addf(&c->tmp2, "%" JSON_INTEGER_FORMAT " import line%s (of %" JSON_INTEGER_FORMAT
+			       ") run at every Python start; listed in no RECORD, no Debian package",
+			       n, n == 1 ? "" : "s", jint(r, "lines", 0));
+	else
+		cairn_buf_addf(&c->tmp2, "no import line (%" JSON_INTEGER_FORMAT " line%s): the folders "
+			       "it names go on sys.path; listed in no RECORD, no Debian package",
+			       jint(r, "lines", 0), jint(r, "lines", 0) == 1 ? "" : "s");
+	evl = json_pack("[o]", ev("source", "snapshot", "file", path, "detail", c->tmp2.data,
+				  "text", jstr(r, "first_import"), NULL));
+	if (jstr(r, "sha256"))
+		json_array_append_new(evl, ev("source", "snapshot", "file", path, "detail", "sha256",
+					      "text", jstr(r, "sha256"), NULL));
+	if (!json_is_integer(imp) || n > 0)
+		f = cairn_findings_add(c->out, &rules[R_P12], evl,
+				       "%s in %s runs code at every Python start; no installed package lists it",
+				       cairn_path_base(path), *site ? site : "(root)");
+	else
+		f = cairn_findings_add(c->out, &rules[R_P12], evl,
+				       "%s in %s adds paths to sys.path; no installed package lists it",
+				       cairn_path_base(path), *site ? site : "(root)");
+	if (f && (!json_is_integer(imp) || n > 0))
+		f->severity = CAIRN_SEV_HIGH;
+}
+
 static void posture(struct ctx *c, const json_t *records)
 {
 	struct proj *projs = NULL;
@@ -1365,6 +1420,8 @@ static void posture(struct ctx *c, const json_t *records)
 
 		if (type_is(r, "mcp_server"))
 			rule_mcp(c, r);
+		else if (type_is(r, "python_pth"))
+			rule_pth(c, r);
 		else if (type_is(r, "install_cmd"))
 			rule_install_cmd(c, r);
 	}

@@ -9,8 +9,11 @@
  *   3  METADATA / PKG-INFO;
  * then the analyzer runs over both trees (RECORD verification with its
  * base64 hashes, launchers resolved from the site folder, dpkg ownership
- * and MD5 comparison) and every record is serialised.  Must never crash,
- * leak or write out of bounds.
+ * and MD5 comparison) and every record is serialised.  .pth files go
+ * through the same reading (python_pth: part 1 as a.pth, which part 0's
+ * RECORD may list; part 3 as the venv's pyvenv.cfg beside virtualenv's
+ * _virtualenv.pth; part 2 as a .pth dpkg owns).  Must never crash, leak
+ * or write out of bounds.
  */
 #include "fuzztree.h"
 
@@ -39,6 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ft_writes(SITE "x/__pycache__/b.cpython-311.pyc", "pyc");
 	ft_writes("venv/bin/x", "#!/bin/sh\n");
 	ft_write(SITE "y-1.0.egg-info/installed-files.txt", n > 1 ? part[1] : data, n > 1 ? len[1] : 0);
+	ft_write(SITE "a.pth", n > 1 ? part[1] : data, n > 1 ? len[1] : 0);
+	ft_writes(SITE "_virtualenv.pth", "import _virtualenv\n");
+	ft_write("venv/pyvenv.cfg", n > 3 ? part[3] : data, n > 3 ? len[3] : 0);
 	ft_write(SITE "y-1.0.egg-info/PKG-INFO", n > 3 ? part[3] : (const uint8_t *)meta,
 		 n > 3 ? len[3] : sizeof(meta) - 1);
 
@@ -46,12 +52,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ft_writes(DIST "z-1.0.dist-info/METADATA", meta);
 	ft_writes(DIST "z/__init__.py", "a = 1\n");
 	ft_writes(DIST "z/b.py", "b = 2\n");
+	ft_write(DIST "zz.pth", n > 2 ? part[2] : data, n > 2 ? len[2] : 0);
 	ft_writes("sys/var/lib/dpkg/info/python3-z.list",
 		  "/.\n/usr/lib/python3/dist-packages\n"
 		  "/usr/lib/python3/dist-packages/z-1.0.dist-info\n"
 		  "/usr/lib/python3/dist-packages/z-1.0.dist-info/METADATA\n"
 		  "/usr/lib/python3/dist-packages/z-1.0.dist-info/RECORD\n"
 		  "/usr/lib/python3/dist-packages/z\n"
+		  "/usr/lib/python3/dist-packages/zz.pth\n"
 		  "/lib/python3/dist-packages/z/__init__.py\n");
 	ft_write("sys/var/lib/dpkg/info/python3-z.md5sums", n > 2 ? part[2] : data, n > 2 ? len[2] : 0);
 	ft_symlink("usr/lib", "sys/lib");
