@@ -1,6 +1,9 @@
 #!/bin/sh
 # cairn-snap export --cyclonedx: a real npm install (tests/fixtures/known),
-# a pip site-packages (tests/fixtures/packages/pip-site) and a hand-made
+# a pip site-packages (tests/fixtures/packages/pip-site), a poetry install
+# verified against its locked wheels (tests/fixtures/packages/pylock-markers:
+# the wheel's sha256 as a SHA-256 hash; before, pypi components had none),
+# a requirements lock allowing one wheel (that sha256) and a hand-made
 # scoped package with hostile bytes in its name give a CycloneDX 1.6 BOM
 # that validates against the official schema (vendored, Draft 7), with one
 # component per package record, purls (scope as %40, everything else
@@ -13,14 +16,20 @@ need jq jq
 need_py jsonschema python3-jsonschema
 fixture_copy "$CAIRN_SRC/tests/fixtures/known/host" host
 cp -R "$CAIRN_SRC/tests/fixtures/packages/pip-site/site-packages" host/site-packages
+fixture_copy "$CAIRN_SRC/tests/fixtures/packages/pylock-markers/poetry" host/poetry
 mkdir -p "host/app/node_modules/@evil/x"
 printf '{"name":"@evil/x y#?","version":"1.0.0+build"}\n' > "host/app/node_modules/@evil/x/package.json"
-cairn-snap -q --env-key env.key host -o s.cairn
+cairn-snap -q --env-key env.key --pip-cache "$CAIRN_SRC/tests/fixtures/packages/pylock-wheels" \
+	host -o s.cairn
 
 run cairn-snap export --cyclonedx -o bom.json s.cairn
 jq -r '.components[] | [.purl // "-", .version // "-", (.hashes[0].alg // "-"),
 	((.properties // [])[] | select(.name == "cairn:install_path") | .value)] | @tsv' bom.json
 jq -c '.dependencies[]' bom.json
+# the verified wheel's sha256 is the hash of the very file in the cache
+want=$(sha256sum "$CAIRN_SRC/tests/fixtures/packages/pylock-wheels/example/example-21.12-py3-none-any.whl" | cut -d' ' -f1)
+got=$(jq -r '.components[] | select(.purl == "pkg:pypi/example@21.12") | .hashes[0].content' bom.json)
+[ "$got" = "$want" ] || fail "example's SHA-256 is '$got', its wheel's is $want"
 jq -r '.bomFormat, .specVersion, (.serialNumber | test("^urn:uuid:[0-9a-f-]{36}$"))' bom.json
 python3 -W ignore::DeprecationWarning - "$CAIRN_SRC/tests/fixtures/cyclonedx" bom.json <<'PY' || fail "bom.json does not validate"
 import json, os, sys
