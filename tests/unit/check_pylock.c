@@ -64,7 +64,47 @@ START_TEST(test_pylock_uv_real)
 	ck_assert_ptr_nonnull(e);
 	ck_assert_int_eq(e->local, 1);
 	ck_assert_str_eq(e->resolved, "file:.");
+	ck_assert_int_eq(e->root, 1);
 	ck_assert_uint_eq(l->hashed, 8);
+	ck_assert_int_eq(l->graph, 1);
+	/* the graph's edges, with their markers */
+	e = find(l, "anyio");
+	ck_assert_uint_eq(e->ndeps, 4);
+	ck_assert_str_eq(e->deps[0].norm, "exceptiongroup");
+	ck_assert_str_eq(e->deps[0].marker, "python_full_version < '3.11'");
+	ck_assert_int_eq(e->deps[0].kind, CAIRN_PYLOCK_DEP_MAIN);
+	ck_assert_ptr_null(e->deps[1].marker);
+	cairn_pylock_free(l);
+	/* the whole lock: dev group and an edge turning on an extra */
+	l = parse_fx("pylock-real", "mcp-server-fetch-whole.uv.lock", "uv.lock");
+	ck_assert_uint_eq(l->n, 58);
+	e = find(l, "mcp-server-fetch");
+	{
+		size_t k, dev = 0;
+
+		for (k = 0; k < e->ndeps; k++)
+			if (e->deps[k].kind == CAIRN_PYLOCK_DEP_DEV) {
+				ck_assert_str_eq(e->deps[k].group, "dev");
+				dev++;
+			}
+		ck_assert_uint_eq(dev, 4);
+	}
+	e = find(l, "mcp");
+	{
+		size_t k;
+
+		for (k = 0; k < e->ndeps && strcmp(e->deps[k].norm, "pyjwt"); k++)
+			;
+		ck_assert_uint_lt(k, e->ndeps);
+		ck_assert_uint_eq(e->deps[k].nextras, 1);
+		ck_assert_str_eq(e->deps[k].extras[0], "crypto");
+	}
+	e = find(l, "pyjwt");
+	ck_assert_uint_eq(e->ndeps, 2);
+	ck_assert_int_eq(e->deps[0].kind, CAIRN_PYLOCK_DEP_MAIN);
+	ck_assert_str_eq(e->deps[1].norm, "cryptography");
+	ck_assert_int_eq(e->deps[1].kind, CAIRN_PYLOCK_DEP_EXTRA);
+	ck_assert_str_eq(e->deps[1].group, "crypto");
 	cairn_pylock_free(l);
 }
 END_TEST
@@ -168,6 +208,8 @@ START_TEST(test_pylock_requirements)
 	ck_assert_uint_eq(e->nhashes, 2);
 	ck_assert_str_eq(e->hashes[0], "sha256:aaaa");
 	ck_assert_int_eq(e->conditional, 1);
+	/* the marker alone, without the options after it */
+	ck_assert_str_eq(e->markers, "python_version >= \"3.8\"");
 	ck_assert_str_eq(e->resolved, "https://mirror.example/simple");
 	ck_assert_str_eq(e->file, "app/requirements.txt");
 	ck_assert_str_eq(find(l, "baz")->version, "2.0");
