@@ -99,6 +99,44 @@ static json_t *sri_hash(const char *sri)
 	return NULL;
 }
 
+/* "sha256:<hex>" (pypi: the verified wheel's integrity, a lock's
+ * hashes) -> {"alg":"SHA-256","content":hex}; NULL for other algorithms
+ * or a hex of the wrong length. */
+static json_t *hex_hash(const char *h)
+{
+	static const struct { const char *prefix, *alg; size_t len; } algs[] = {
+		{ "sha512:", "SHA-512", 128 }, { "sha384:", "SHA-384", 96 },
+		{ "sha256:", "SHA-256", 64 }, { "sha1:", "SHA-1", 40 }, { "md5:", "MD5", 32 },
+	};
+	size_t i, k;
+
+	for (i = 0; h && i < sizeof(algs) / sizeof(algs[0]); i++) {
+		size_t pl = strlen(algs[i].prefix);
+
+		if (strncmp(h, algs[i].prefix, pl) || strlen(h + pl) != algs[i].len)
+			continue;
+		for (k = 0; k < algs[i].len; k++)
+			if (!isxdigit((unsigned char)h[pl + k]))
+				return NULL;
+		return json_pack("{s:s,s:s}", "alg", algs[i].alg, "content", h + pl);
+	}
+	return NULL;
+}
+
+/* A pypi component's hashes: the wheel it was verified against
+ * (integrity), else the one artifact its lock allows; none when the lock
+ * allows several (a wheel per platform, an sdist: which one was
+ * installed is not known). */
+static json_t *pypi_hashes(const json_t *rec)
+{
+	const json_t *locked = json_object_get(rec, "locked_hashes");
+	json_t *h = hex_hash(cairn_json_str(rec, "integrity"));
+
+	if (!h && json_array_size(locked) == 1)
+		h = hex_hash(json_string_value(json_array_get(locked, 0)));
+	return h ? json_pack("[o]", h) : NULL;
+}
+
 static int strp_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -195,6 +233,8 @@ int cairn_cyclonedx_build(json_t **out, const json_t *header, const json_t *reco
 		json_object_set_new(c, "purl", json_string(purl.data));
 		if ((h = sri_hash(cairn_json_str(rec, "integrity"))))
 			json_object_set_new(c, "hashes", json_pack("[o]", h));
+		else if (!strcmp(eco, "pypi") && (h = pypi_hashes(rec)))
+			json_object_set_new(c, "hashes", h);
 		props = json_array();
 		cairn_buf_clear(&from);
 		cairn_buf_addf(&from, "%s%s%s", project, *project ? "/" : "", path);
