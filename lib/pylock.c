@@ -1170,14 +1170,17 @@ static void find_locks(pyctx *c)
 			continue;
 		}
 		if (rank == 0 && l->graph) {
-			char *pf = cairn_strdup(p);
+			cairn_buf pf = CAIRN_BUF_INIT;
 
-			strcpy(pf + (base - p), "pyproject.toml");
+			/* the lockfile's folder, then pyproject.toml (longer
+			 * than poetry.lock: built, not written over it) */
+			cairn_buf_add(&pf, p, (size_t)(base - p));
+			cairn_buf_addstr(&pf, "pyproject.toml");
 			/* without it the walk has no start it can trust */
-			if (cairn_safe_read(&b, c->rootfd, pf, CAIRN_CAP_LOCKFILE, pf) == 0 &&
-			    poetry_project(l, b.data ? b.data : "", b.len, pf) < 0)
-				cairn_recs_parse_error(c->recs, pf, "pip", cairn_error_last());
-			free(pf);
+			if (cairn_safe_read(&b, c->rootfd, pf.data, CAIRN_CAP_LOCKFILE, pf.data) == 0 &&
+			    poetry_project(l, b.data ? b.data : "", b.len, pf.data) < 0)
+				cairn_recs_parse_error(c->recs, pf.data, "pip", cairn_error_last());
+			cairn_buf_release(&pf);
 		}
 		if (j < c->nlocks && c->locks[j].rank == rank && rank == 3) {
 			merge_into(c->locks[j].lock, l);
