@@ -112,7 +112,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				cairn_capture_allow_address(allow, line);
 				cairn_capture_allow_host(allow, line);
 			}
-			if (slash && ioc_text.len && !cairn_ioc_match_ip(s, line)) {
+			/* (a line with a NUL was refused whole above) */
+			if (slash && strlen(line) == n && !cairn_ioc_match_ip(s, line)) {
 				cairn_cidr c;
 
 				*slash = '/';
