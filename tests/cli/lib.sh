@@ -136,3 +136,14 @@ fixture_copy() {
 	find "$2" ! -type l -exec chmod u+rw,go+r,go-w {} + || fail "chmod $2"
 	find "$2" -exec touch -h -d '2026-01-01 00:00:00 UTC' {} + || fail "touch $2"
 }
+
+# pylock_fixture NAME DST: fixture_copy of tests/fixtures/packages/NAME
+# (pylock-poetry, pylock-pipenv) with the installed wheel 0.43.0 package
+# put back in its site-packages: both installs hold the same files, kept
+# once in pylock-site-shared (each keeps its own wheel-0.43.0.dist-info)
+pylock_fixture() {
+	_site=.venv/lib/python3.11/site-packages
+	fixture_copy "$CAIRN_SRC/tests/fixtures/packages/$1" "$2"
+	fixture_copy "$CAIRN_SRC/tests/fixtures/packages/pylock-site-shared/wheel" "$2/$_site/wheel"
+	touch -h -d '2026-01-01 00:00:00 UTC' "$2/$_site" || fail "touch $2/$_site"
+}

@@ -133,6 +133,16 @@ site_copy "$p/.venv/lib/python3.11/site-packages" "$fx/pylock-pipenv/.venv/lib/p
 mkdir -p "$fx/pylock-pipenv-cache"
 cp -a "$scratch/pipenv-cache/http" "$fx/pylock-pipenv-cache/"
 
+# the wheel package both installs hold, byte for byte: kept once
+# (tests/cli/lib.sh pylock_fixture puts it back); each keeps its own
+# wheel-0.43.0.dist-info (their RECORD and direct_url.json differ)
+sp=.venv/lib/python3.11/site-packages
+diff -r "$fx/pylock-poetry/$sp/wheel" "$fx/pylock-pipenv/$sp/wheel"
+rm -rf "$fx/pylock-site-shared/wheel"
+mkdir -p "$fx/pylock-site-shared"
+mv "$fx/pylock-poetry/$sp/wheel" "$fx/pylock-site-shared/"
+rm -rf "$fx/pylock-pipenv/$sp/wheel"
+
 # pip 24 with --require-hashes: only its http-v2 cache is kept (the test
 # installs with Debian's pip at test time, offline, from pylock-wheels)
 p="$scratch/req"

@@ -27,7 +27,7 @@ findings() {
 	cairn-report --snapshot "$1" --format json --no-timestamp | jq -c '.findings[] | [.id // .rule, .severity, .title]'
 }
 for m in poetry pipenv; do
-	fixture_copy "$fx/pylock-$m" "$m"
+	pylock_fixture "pylock-$m" "$m"
 	if [ "$m" = poetry ]; then
 		# poetry wrote its project's RECORD with absolute paths: where
 		# the project was, now where the copy is

@@ -15,7 +15,7 @@ pkgs() {
 	zstd -dcq "$1" | jq -c 'select(.type == "package" and (.path | test("^example")))
 		| [.path, .name, .version, .locked_version, .flags]'
 }
-fixture_copy "$fx/pylock-pipenv" p
+pylock_fixture pylock-pipenv p
 meta=p/.venv/lib/python3.11/site-packages/example-21.12.dist-info/METADATA
 for name in EXAMPLE _example_; do
 	sed -i "s/^Name: .*/Name: $name/" "$meta"
