@@ -168,6 +168,43 @@ static void npm_spec(json_t *rec, const char *spec)
 	free(name);
 }
 
+/*
+ * The package a Python launcher runs (uvx / uv tool run, pipx run): the
+ * value of its source option (uvx --from, pipx --spec) given before the
+ * command, else the command, the first argument from i on that is neither
+ * an option nor the value of one that takes a value (value_opts, NULL
+ * ended); NULL when there is neither.
+ */
+static const char *python_run_spec(const json_t *args, size_t i, size_t n, const char *source_opt,
+				   const char *const *value_opts)
+{
+	const char *source = NULL;
+	size_t k;
+
+	for (; i < n; i++) {
+		const char *a = arg_at(args, i);
+		int takes_value = 0;
+
+		if (!a)
+			continue;
+		if (!strcmp(a, source_opt) && i + 1 < n) {
+			source = arg_at(args, ++i);
+			continue;
+		}
+		for (k = 0; value_opts[k]; k++)
+			if (!strcmp(a, value_opts[k]))
+				takes_value = 1;
+		if (takes_value && i + 1 < n) {
+			i++;
+			continue;
+		}
+		if (a[0] == '-')
+			continue;
+		return source ? source : a;
+	}
+	return source;
+}
+
 static void pip_spec(json_t *rec, const char *spec)
 {
 	size_t n = strcspn(spec, "=<>!~@[ ;");
@@ -314,50 +351,26 @@ void cairn_mcp_launch(json_t *rec, const char *command, const json_t *args)
 	} else if (!strcmp(base, "uvx") ||
 		   (!strcmp(base, "uv") && n >= 2 && arg_at(args, 0) && arg_at(args, 1) &&
 		    !strcmp(arg_at(args, 0), "tool") && !strcmp(arg_at(args, 1), "run"))) {
-		const char *from = NULL, *positional = NULL;
+		static const char *const value_opts[] = {
+			"--with", "-p", "--python", "--index", "--index-url", NULL
+		};
+		const char *spec;
 
 		launcher = "uvx";
-		for (i = strcmp(base, "uv") ? 0 : 2; i < n; i++) {
-			const char *a = arg_at(args, i);
-
-			if (!a)
-				continue;
-			if (!strcmp(a, "--from") && i + 1 < n) {
-				from = arg_at(args, ++i);
-				continue;
-			}
-			if ((!strcmp(a, "--with") || !strcmp(a, "-p") || !strcmp(a, "--python") ||
-			     !strcmp(a, "--index") || !strcmp(a, "--index-url")) && i + 1 < n) {
-				i++;
-				continue;
-			}
-			if (a[0] == '-')
-				continue;
-			positional = a;
-			break;
-		}
-		if (from || positional)
-			pip_spec(rec, from ? from : positional);
+		spec = python_run_spec(args, strcmp(base, "uv") ? 0 : 2, n, "--from", value_opts);
+		if (spec)
+			pip_spec(rec, spec);
 	} else if (!strcmp(base, "pipx") && n && arg_at(args, 0) && !strcmp(arg_at(args, 0), "run")) {
-		const char *spec = NULL, *positional = NULL;
+		/* pipx run's options that take a value (pipx 1.x) */
+		static const char *const value_opts[] = {
+			"--python", "--index-url", "-i", "--pip-args", NULL
+		};
+		const char *spec;
 
 		launcher = "pipx";
-		for (i = 1; i < n; i++) {
-			const char *a = arg_at(args, i);
-
-			if (!a)
-				continue;
-			if (!strcmp(a, "--spec") && i + 1 < n) {
-				spec = arg_at(args, ++i);
-				continue;
-			}
-			if (a[0] == '-')
-				continue;
-			positional = a;
-			break;
-		}
-		if (spec || positional)
-			pip_spec(rec, spec ? spec : positional);
+		spec = python_run_spec(args, 1, n, "--spec", value_opts);
+		if (spec)
+			pip_spec(rec, spec);
 	} else if ((!strcmp(base, "docker") || !strcmp(base, "podman")) && n &&
 		   arg_at(args, 0) && !strcmp(arg_at(args, 0), "run")) {
 		launcher = "docker";

@@ -130,6 +130,48 @@ START_TEST(test_mcp_project_configs)
 }
 END_TEST
 
+/* uvx and pipx: the package is the source option's value, else the first
+ * argument that is neither an option nor an option's value (pipx run
+ * --python took "python3.11" for the package before) */
+START_TEST(test_mcp_python_launchers)
+{
+	static const char cfg[] =
+		"{\"mcpServers\": {"
+		"\"pipx-python\": {\"command\": \"pipx\", \"args\": [\"run\", \"--python\", "
+		"\"python3.11\", \"mcp-server-time==0.6.2\"]},"
+		"\"pipx-pip-args\": {\"command\": \"pipx\", \"args\": [\"run\", \"--pip-args\", "
+		"\"--no-deps\", \"-i\", \"https://pypi.example/simple\", \"mcp-server-git\"]},"
+		"\"pipx-spec\": {\"command\": \"pipx\", \"args\": [\"run\", \"--spec\", "
+		"\"mcp-server-fetch==2025.4.7\", \"mcp-server-fetch\"]},"
+		"\"uvx-from\": {\"command\": \"uvx\", \"args\": [\"--python\", \"3.12\", \"--from\", "
+		"\"mcp-server-git==2025.1.14\", \"mcp-server-git\", \"--repository\", \".\"]},"
+		"\"uv-tool-run\": {\"command\": \"uv\", \"args\": [\"tool\", \"run\", \"--with\", "
+		"\"httpx\", \"mcp-server-fetch\"]},"
+		"\"pipx-none\": {\"command\": \"pipx\", \"args\": [\"run\", \"--python\"]}"
+		"}}";
+	char *root = pt_mkdtemp(), path[4200];
+	json_t *recs, *r;
+
+	snprintf(path, sizeof(path), "%s/.mcp.json", root);
+	pt_write(path, cfg, sizeof(cfg) - 1);
+	recs = pt_analyze(root, NULL);
+	r = server(recs, ".mcp.json", "pipx-python");
+	ck_assert_str_eq(s(r, "launcher"), "pipx");
+	ck_assert_str_eq(s(r, "package"), "mcp-server-time==0.6.2");
+	ck_assert_str_eq(s(server(recs, ".mcp.json", "pipx-pip-args"), "package"), "mcp-server-git");
+	ck_assert_str_eq(s(server(recs, ".mcp.json", "pipx-spec"), "package"),
+			 "mcp-server-fetch==2025.4.7");
+	r = server(recs, ".mcp.json", "uvx-from");
+	ck_assert_str_eq(s(r, "launcher"), "uvx");
+	ck_assert_str_eq(s(r, "package"), "mcp-server-git==2025.1.14");
+	ck_assert_str_eq(s(server(recs, ".mcp.json", "uv-tool-run"), "package"), "mcp-server-fetch");
+	ck_assert_ptr_null(s(server(recs, ".mcp.json", "pipx-none"), "package"));
+	json_decref(recs);
+	pt_rm_rf(root);
+	free(root);
+}
+END_TEST
+
 /* --mcp-discover with HOME pointing at the fixture home: ~/.claude.json
  * (top level and per project), ~/.cursor/mcp.json, ~/.claude/settings.json
  * hooks, and the npx cache folder of a pinned server snapshotted as a
@@ -239,6 +281,7 @@ Suite *mcp_suite(void)
 	tcase_add_test(tc, test_mcp_npx_cache_key);
 	tcase_add_test(tc, test_mcp_spec_pin);
 	tcase_add_test(tc, test_mcp_project_configs);
+	tcase_add_test(tc, test_mcp_python_launchers);
 	tcase_add_test(tc, test_mcp_discover_home);
 	tcase_add_test(tc, test_mcp_malformed_configs);
 	suite_add_tcase(s, tc);
