@@ -650,6 +650,22 @@ typedef struct installed {
 	int reachable;              /* reached from the project's manifest */
 } installed;
 
+/* A new entry at the end of the table (grown as needed), zeroed but for
+ * key, which it takes. */
+static installed *installed_push(installed **inst, size_t *n, size_t *cap, char *key)
+{
+	installed *in;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*inst = cairn_realloc(*inst, *cap * sizeof(**inst));
+	}
+	in = &(*inst)[(*n)++];
+	memset(in, 0, sizeof(*in));
+	in->key = key;
+	return in;
+}
+
 static int installed_cmp(const void *a, const void *b)
 {
 	return strcmp(((const installed *)a)->key, ((const installed *)b)->key);
@@ -2462,17 +2478,12 @@ static void analyze_project(const ctx *c, const char *proj)
 
 		if (!kl)
 			continue;
-		if (ninst == cinst) {
-			cinst = cinst ? cinst * 2 : 64;
-			inst = cairn_realloc(inst, cinst * sizeof(*inst));
-		}
-		memset(&inst[ninst], 0, sizeof(inst[ninst]));
-		inst[ninst].key = cairn_strndup(rel, kl);
 		{
+			installed *ni = installed_push(&inst, &ninst, &cinst, cairn_strndup(rel, kl));
 			int pres;
 			char *mrel = cairn_path_join(proj, rel);
 
-			inst[ninst].manifest = c->files->v[i].type == CAIRN_T_FILE ?
+			ni->manifest = c->files->v[i].type == CAIRN_T_FILE ?
 				read_json(c, mrel, CAIRN_CAP_MANIFEST, &pres) : NULL;
 			if (c->files->v[i].type != CAIRN_T_FILE) {
 				char *l = file_label(c, mrel);
@@ -2482,7 +2493,6 @@ static void analyze_project(const ctx *c, const char *proj)
 			}
 			free(mrel);
 		}
-		ninst++;
 	}
 	if (ninst > 1)
 		qsort(inst, ninst, sizeof(*inst), installed_cmp);
@@ -2506,13 +2516,7 @@ static void analyze_project(const ctx *c, const char *proj)
 				if (pnpm && via_link(c, proj, rel, inst, npkg))
 					continue;
 				res = link_chain(c, f->path, &text, &why);
-				if (ninst == cinst) {
-					cinst = cinst ? cinst * 2 : 64;
-					inst = cairn_realloc(inst, cinst * sizeof(*inst));
-				}
-				ni = &inst[ninst++];
-				memset(ni, 0, sizeof(*ni));
-				ni->key = cairn_strdup(rel);
+				ni = installed_push(&inst, &ninst, &cinst, cairn_strdup(rel));
 				ni->link = 1;
 				ni->link_res = res;
 				ni->link_why = why;
@@ -2544,13 +2548,7 @@ static void analyze_project(const ctx *c, const char *proj)
 				free(l);
 				free(mrel);
 			}
-			if (ninst == cinst) {
-				cinst = cinst ? cinst * 2 : 64;
-				inst = cairn_realloc(inst, cinst * sizeof(*inst));
-			}
-			ni = &inst[ninst++];
-			memset(ni, 0, sizeof(*ni));
-			ni->key = cairn_strdup(last_folder);
+			ni = installed_push(&inst, &ninst, &cinst, cairn_strdup(last_folder));
 			ni->no_manifest = 1;
 		}
 		free(last_folder);
