@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 /* pnpm's default virtualStoreDirMaxLength: longer folder names, and names
  * with capitals, are cut and given a hash suffix */
@@ -494,67 +495,162 @@ static int digest_ok(const char *integrity, json_int_t size, const cairn_pkg_fil
 }
 
 /*
- * The store's "sideEffects": what the package's install scripts left, per
- * build (key: platform, node and dependencies): pnpm 9 writes the whole
- * file map after the build, pnpm 10 {"added": {path: {...}}, "deleted":
- * [paths]}.  The build that produced this install is not known from the
- * tree, so a file is accepted when one of them records it (present with
- * these bytes, or deleted when absent).  1 accepted, -1 recorded with
- * other bytes, 0 not recorded.
+ * The engine part of pnpm's side-effects cache key (@pnpm/constants
+ * ENGINE_NAME): Node's process.platform and process.arch for this host,
+ * from uname(2) the way Node names them.
  */
-static int side_effect_file(const json_t *idx, const char *rel, const cairn_pkg_file *pf,
-			    int rootfd, cairn_buf *content, const char *label)
+static void host_engine(char *plat, size_t pl, char *arch, size_t al)
 {
-	const json_t *se = json_object_get(idx, "sideEffects");
-	const char *k;
-	json_t *v;
-	int listed = 0;
+	static const struct { const char *uname, *node; } archs[] = {
+		{ "x86_64", "x64" }, { "amd64", "x64" }, { "aarch64", "arm64" }, { "arm64", "arm64" },
+		{ "i386", "ia32" }, { "i486", "ia32" }, { "i586", "ia32" }, { "i686", "ia32" },
+		{ "ppc64le", "ppc64" }, { "ppc64", "ppc64" }, { "s390x", "s390x" },
+		{ "riscv64", "riscv64" }, { "loongarch64", "loong64" }, { "mips64", "mips64el" },
+	};
+	struct utsname u;
+	size_t i;
 
-	if (!json_is_object(se))
-		return 0;
-	json_object_foreach((json_t *)se, k, v) {
-		const json_t *map = json_is_object(json_object_get(v, "added")) ||
-				    json_is_array(json_object_get(v, "deleted")) ?
-				    json_object_get(v, "added") : v;
-		const json_t *e = json_object_get(map, rel);
-
-		if (!json_is_object(e))
-			continue;
-		listed = 1;
-		if (digest_ok(jstrv(e, "integrity"),
-			      json_is_integer(json_object_get(e, "size")) ?
-			      json_integer_value(json_object_get(e, "size")) : -1,
-			      pf, rootfd, content, label))
-			return 1;
+	snprintf(plat, pl, "unknown");
+	snprintf(arch, al, "unknown");
+	if (uname(&u) != 0)
+		return;
+	for (i = 0; u.sysname[i] && i + 1 < pl; i++)
+		plat[i] = (char)tolower((unsigned char)u.sysname[i]);
+	plat[i] = '\0';
+	if (!strncmp(u.machine, "arm", 3) && strcmp(u.machine, "arm64")) {
+		snprintf(arch, al, "arm");
+		return;
 	}
-	return listed ? -1 : 0;
+	for (i = 0; i < sizeof(archs) / sizeof(archs[0]); i++)
+		if (!strcmp(u.machine, archs[i].uname)) {
+			snprintf(arch, al, "%s", archs[i].node);
+			return;
+		}
+	for (i = 0; u.machine[i] && i + 1 < al; i++)
+		arch[i] = u.machine[i];
+	arch[i] = '\0';
 }
 
-/* Was rel deleted by one of the builds sideEffects records? */
-static int side_effect_deleted(const json_t *idx, const char *rel)
+/*
+ * Is a sideEffects key a build for this host?  pnpm 10 writes
+ * "<platform>;<arch>;node<major>;deps=<hash>[;patch=<hash>]", pnpm 9 and
+ * older "<platform>-<arch>-node-v<major>-<hash>" (@pnpm/calc-dep-state).
+ * 1 this platform and arch, 0 another, -1 a key of neither form.
+ */
+static int key_for_host(const char *key, const char *plat, const char *arch)
+{
+	size_t lp = strlen(plat), la = strlen(arch);
+	char sep = strchr(key, ';') ? ';' : '-';
+
+	if (sep == ';' ? !strstr(key, ";node") : !strstr(key, "-node-v"))
+		return -1;
+	return !strncmp(key, plat, lp) && key[lp] == sep && !strncmp(key + lp + 1, arch, la) &&
+	       key[lp + 1 + la] == sep;
+}
+
+/* The files a build left: pnpm 10's "added", pnpm 9's whole map. */
+static const json_t *build_files(const json_t *bld)
+{
+	return json_is_object(json_object_get(bld, "added")) ||
+	       json_is_array(json_object_get(bld, "deleted")) ?
+	       json_object_get(bld, "added") : bld;
+}
+
+/*
+ * Does the build record rel with the bytes of pf?  1 yes, -1 with other
+ * bytes, 0 not recorded.
+ */
+static int side_effect_file(const json_t *bld, const char *rel, const cairn_pkg_file *pf,
+			    int rootfd, cairn_buf *content, const char *label)
+{
+	const json_t *e = json_object_get(build_files(bld), rel);
+
+	if (!json_is_object(e))
+		return 0;
+	return digest_ok(jstrv(e, "integrity"),
+			 json_is_integer(json_object_get(e, "size")) ?
+			 json_integer_value(json_object_get(e, "size")) : -1,
+			 pf, rootfd, content, label) ? 1 : -1;
+}
+
+/* Did the build delete rel? */
+static int side_effect_deleted(const json_t *bld, const char *rel)
+{
+	const json_t *del = json_object_get(bld, "deleted");
+	size_t i;
+
+	if (json_is_array(del)) {
+		for (i = 0; i < json_array_size(del); i++)
+			if (json_is_string(json_array_get(del, i)) &&
+			    !strcmp(json_string_value(json_array_get(del, i)), rel))
+				return 1;
+		return 0;
+	}
+	/* pnpm 9: the whole map after the build */
+	return json_is_object(bld) && !json_is_object(json_object_get(bld, "added")) &&
+	       !json_object_get(bld, rel);
+}
+
+/* Does the index list rel with the bytes of pf (no bld needed)? */
+static int in_index(const ientry *ie, size_t ni, const char *rel, const cairn_pkg_file *pf,
+		    int rootfd, cairn_buf *content, const char *label)
+{
+	ientry key = { rel, NULL, 0, 0 };
+	const ientry *hit = ni ? bsearch(&key, ie, ni, sizeof(*ie), ientry_cmp) : NULL;
+
+	return hit && digest_ok(hit->integrity, hit->size, pf, rootfd, content, label);
+}
+
+/*
+ * The store's "sideEffects": what the package's install scripts left, one
+ * entry per build, keyed by the platform, arch and Node major it ran on
+ * and a hash of the package's dependency graph.  pnpm imports a bld
+ * only on the platform and arch it was made for, so builds keyed for
+ * another are not candidates (a key of no known form stays one).  The
+ * Node major and the dependency hash are not computed (the Node that
+ * installed the tree is not known from it, and the hash is
+ * object-hash's serialisation of pnpm's graph), so of the candidates the
+ * one build that accounts for the most installed files (ties: the first
+ * key in byte order) is taken as the build that produced the install and
+ * only its files are accepted; its key is recorded (side_effects_build)
+ * for the auditor.  NULL when there is no candidate.
+ */
+static const char *pick_build(const json_t *idx, const cairn_pkg_files *files, size_t lo,
+			      size_t hi, size_t plen, const ientry *ie, size_t ni,
+			      int rootfd, cairn_buf *content, const char *label)
 {
 	const json_t *se = json_object_get(idx, "sideEffects");
-	const char *k;
+	char plat[64], arch[64];
+	const char *k, *best = NULL;
+	long best_n = -1;
 	json_t *v;
 
 	if (!json_is_object(se))
-		return 0;
+		return NULL;
+	host_engine(plat, sizeof(plat), arch, sizeof(arch));
 	json_object_foreach((json_t *)se, k, v) {
-		const json_t *del = json_object_get(v, "deleted");
+		long accepted = 0;
 		size_t i;
 
-		if (json_is_array(del)) {
-			for (i = 0; i < json_array_size(del); i++)
-				if (json_is_string(json_array_get(del, i)) &&
-				    !strcmp(json_string_value(json_array_get(del, i)), rel))
-					return 1;
-		} else if (!json_is_object(json_object_get(v, "added")) && json_is_object(v) &&
-			   !json_object_get(v, rel)) {
-			/* pnpm 9: the whole map after the build */
-			return 1;
+		if (key_for_host(k, plat, arch) == 0 || !json_is_object(v))
+			continue;
+		for (i = lo; i < hi; i++) {
+			const cairn_pkg_file *pf = &files->v[i];
+			const char *rel = pf->path + plen;
+
+			if (!strncmp(rel, "node_modules/", 13) || strstr(rel, "/node_modules/") ||
+			    (pf->type != CAIRN_T_FILE && pf->type != CAIRN_T_SYMLINK) ||
+			    in_index(ie, ni, rel, pf, rootfd, content, label))
+				continue;
+			if (side_effect_file(v, rel, pf, rootfd, content, label) > 0)
+				accepted++;
+		}
+		if (accepted > best_n || (accepted == best_n && strcmp(k, best) < 0)) {
+			best = k;
+			best_n = accepted;
 		}
 	}
-	return 0;
+	return best;
 }
 
 json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
@@ -574,6 +670,8 @@ json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
 	ientry *ie = NULL;
 	size_t ni = 0, lo, hi, i, dl;
 	long matching = 0, side = 0;
+	const char *build_key = NULL;
+	const json_t *bld = NULL;
 	int rc;
 
 	dl = sri_digest(dg, sizeof(dg), integrity, &md);
@@ -623,6 +721,8 @@ json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
 	cairn_buf_addstr(&prefix, pkgdir);
 	cairn_buf_addch(&prefix, '/');
 	lo = cairn_pkg_files_range(files, prefix.data, &hi);
+	build_key = pick_build(idx, files, lo, hi, prefix.len, ie, ni, rootfd, &content, label);
+	bld = build_key ? json_object_get(json_object_get(idx, "sideEffects"), build_key) : NULL;
 	for (i = lo; i < hi; i++) {
 		const cairn_pkg_file *pf = &files->v[i];
 		const char *rel = pf->path + prefix.len;
@@ -638,7 +738,7 @@ json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
 			hit->seen = 1;
 		if (hit && digest_ok(hit->integrity, hit->size, pf, rootfd, &content, label)) {
 			matching++;
-		} else if ((se = side_effect_file(idx, rel, pf, rootfd, &content, label)) > 0) {
+		} else if ((se = bld ? side_effect_file(bld, rel, pf, rootfd, &content, label) : 0) > 0) {
 			/* written by the package's install scripts, as the
 			 * store recorded them */
 			side++;
@@ -649,7 +749,7 @@ json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
 	cairn_json_sort_strings(mod);
 	cairn_json_sort_strings(add);
 	for (i = 0; i < ni; i++)
-		if (!ie[i].seen && !side_effect_deleted(idx, ie[i].path))
+		if (!ie[i].seen && !(bld && side_effect_deleted(bld, ie[i].path)))
 			json_array_append_new(miss, cairn_json_bytes_item(ie[i].path, strlen(ie[i].path)));
 	cairn_pkg_flag_files(flags, mod, add, miss);
 out:
@@ -662,6 +762,10 @@ out:
 	json_object_set_new(f, "message", message ? cairn_json_bytes_item(message, strlen(message)) : json_null());
 	if (side)
 		json_object_set_new(f, "side_effects", json_integer(side));
+	/* which recorded bld was taken (pick_build): the auditor's to see */
+	if (build_key)
+		json_object_set_new(f, "side_effects_build",
+				    cairn_json_bytes_item(build_key, strlen(build_key)));
 	free(message);
 	free(src);
 	free(ie);

@@ -5,6 +5,11 @@
 # build) and pnpm 10 (what the build added): the build's files are the
 # store's "sideEffects", not files added after install; a build file
 # changed afterwards is modified, a file the build did not write is added.
+# Of the recorded builds only one is taken, and it is named
+# (side_effects_build): pnpm imports a build only on the platform and arch
+# its key names, so a build keyed for another platform accepts nothing,
+# and of this host's builds the one that accounts for the most installed
+# files is taken; files only another build recorded are added.
 set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
 need jq jq
@@ -14,7 +19,23 @@ dp=node_modules/.pnpm/dtrace-provider@0.8.8/node_modules/dtrace-provider
 rec() {
 	zstd -dcq "$1" | jq -c --arg p "$dp" 'select(.type == "package" and .path == $p) | [.flags,
 		.files.status, .files.matching, .files.side_effects, .files.modified, .files.added,
-		.files.missing, .coverage.verified]'
+		.files.missing, .coverage.verified, .files.side_effects_build]'
+}
+need python3 python3
+sri() { python3 -c 'import sys,hashlib,base64; print("sha512-" + base64.b64encode(hashlib.sha512(sys.stdin.buffer.read()).digest()).decode())'; }
+# the store with one more build, keyed KEY, that recorded
+# build/dropped.js: alone (MODE only), or beside everything the real
+# build recorded (MODE all); pnpm 10's "added", pnpm 9's whole file map
+store_plus() {   # store_plus V KEY MODE DEST
+	rm -rf "$4"
+	cp -r "$fx/pnpm-se$1-store" "$4"
+	idx=$(find "$4" -name '*.json' -path '*6f*')
+	i=$(printf 'x\n' | sri)
+	jq -c --arg k "$2" --arg m "$3" --arg i "$i" '.sideEffects |= (. + {($k): (
+		(to_entries[0].value) as $b | {"build/dropped.js": {integrity: $i, mode: 420, size: 2}} as $d |
+		if ($b | has("added")) then {added: ((if $m == "all" then $b.added else {} end) + $d)}
+		else ((if $m == "all" then $b else {} end) + $d) end)})' "$idx" > "$idx.new"
+	mv "$idx.new" "$idx"
 }
 for v in 9 10; do
 	fixture_copy "$fx/pnpm-se$v" p$v
@@ -24,4 +45,19 @@ for v in 9 10; do
 	printf 'x\n' > "p$v/$dp/build/dropped.js"
 	run cairn-snap -q --no-npm-cache --pnpm-store "$fx/pnpm-se$v-store" -o bad$v.cairn p$v
 	rec bad$v.cairn
+	# a build for another platform recorded the dropped file and all the
+	# rest: pnpm would not import it here
+	if [ "$v" = 9 ]; then k=darwin-arm64-node-v20-0123456789abcdef0123456789abcdef01234567
+	else k='darwin;arm64;node20;deps=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='; fi
+	store_plus "$v" "$k" all other$v
+	run cairn-snap -q --no-npm-cache --pnpm-store other$v -o other$v.cairn p$v
+	rec other$v.cairn
+	# a second build for this host (another Node) recorded only the
+	# dropped file: the builds are not mixed, the one that accounts for
+	# the install is taken, the dropped file stays added
+	if [ "$v" = 9 ]; then k=linux-x64-node-v18-0123456789abcdef0123456789abcdef01234567
+	else k='linux;x64;node18;deps=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='; fi
+	store_plus "$v" "$k" only two$v
+	run cairn-snap -q --no-npm-cache --pnpm-store two$v -o two$v.cairn p$v
+	rec two$v.cairn
 done
