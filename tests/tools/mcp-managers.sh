@@ -52,11 +52,16 @@ one() { # name dir manager-count cairn-snap options...
 	rec=$(zstd -dcq "$M/$n.cairn" | jq -s '[.[] | select(.type=="package" and (.flags | index("locked_missing") | not))] | length')
 	ver=$(zstd -dcq "$M/$n.cairn" | jq -s '[.[] | select(.type=="package" and .coverage.verified)] | length')
 	lm=$(zstd -dcq "$M/$n.cairn" | jq -s '[.[] | select(.type=="package" and (.flags | index("locked_missing")))] | length')
+	# every installed package is required by something, and none is
+	# extraneous in a fresh install
+	ex=$(zstd -dcq "$M/$n.cairn" | jq -s '[.[] | select(.type=="package" and (.flags | index("extraneous")))] | length')
+	nr=$(zstd -dcq "$M/$n.cairn" | jq -s '[.[] | select(.type=="package" and (.flags | index("locked_missing") | not) and (.required_by | length) == 0)] | length')
 	f=$("$src/bin/cairn-report" --snapshot "$M/$n.cairn" --format json --no-timestamp | jq -r '[.findings[] | .rule] | join(",")')
-	printf '| %s | %s | %s | %s | %s | %.2f s | %s |\n' "$n" "$mc" "$rec" "$ver" "$lm" "$(echo "$e - $s" | bc)" "$f"
+	printf '| %s | %s | %s | %s | %s | %s | %s | %.2f s | %s |\n' "$n" "$mc" "$rec" "$ver" "$lm" "$ex" "$nr" \
+		"$(echo "$e - $s" | bc)" "$f"
 }
-echo "| manager | manager's own count | package records | verified | locked_missing | cairn-snap time | findings |"
-echo "|---|---|---|---|---|---|---|"
+echo "| manager | manager's own count | package records | verified | locked_missing | extraneous | required by nothing | cairn-snap time | findings |"
+echo "|---|---|---|---|---|---|---|---|---|"
 one npm "$M/p/npm" "$(cd "$M/p/npm" && npm ls --all --parseable 2>/dev/null | tail -n +2 | sort -u | wc -l)" --npm-cache "$M/c/npm"
 one npm-g "$M/p/npmg/lib" "$(npm ls -g --prefix "$M/p/npmg" --all --parseable 2>/dev/null | tail -n +2 | sort -u | wc -l)" --npm-cache "$M/c/npmg"
 one npm-workspaces "$M/p/ws" "$(cd "$M/p/ws" && npm ls --all --parseable 2>/dev/null | tail -n +2 | sort -u | wc -l)" --npm-cache "$M/c/ws"
