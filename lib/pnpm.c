@@ -602,54 +602,300 @@ static int in_index(const ientry *ie, size_t ni, const char *rel, const cairn_pk
 }
 
 /*
+ * object-hash (the npm package pnpm hashes with; @pnpm/crypto.object-hasher
+ * hashObject: sha256, base64, object keys sorted, respectType false) of
+ * the strings-only objects below: an object is "object:<n>:" then, per
+ * key in sorted order, "string:<len>:<key>:" <value> ",", a string
+ * "string:<len>:<s>" (len in UTF-16 code units, as JavaScript counts).
+ */
+static void oh_string(cairn_buf *b, const char *s)
+{
+	size_t units = 0;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xc0) != 0x80)
+			units += *p >= 0xf0 ? 2 : 1;
+	cairn_buf_addf(b, "string:%zu:%s", units, s);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "object:<n>:" and each key: value, sorted; NULL when a value is not a string */
+static int oh_flat_object(cairn_buf *b, const json_t *o)
+{
+	const char **keys = cairn_calloc(json_object_size(o) + 1, sizeof(*keys));
+	size_t n = 0, i;
+	const char *k;
+	json_t *v;
+	int ok = 1;
+
+	json_object_foreach((json_t *)o, k, v)
+		keys[n++] = k;
+	qsort(keys, n, sizeof(*keys), str_cmp);
+	cairn_buf_addf(b, "object:%zu:", n);
+	for (i = 0; i < n && ok; i++) {
+		const json_t *val = json_object_get(o, keys[i]);
+
+		oh_string(b, keys[i]);
+		cairn_buf_addch(b, ':');
+		if (json_is_string(val))
+			oh_string(b, json_string_value(val));
+		else
+			ok = 0;
+		cairn_buf_addch(b, ',');
+	}
+	free(keys);
+	return ok;
+}
+
+static void oh_digest(char out[45], const cairn_buf *b)
+{
+	unsigned char d[32];
+	unsigned int dl = 0;
+
+	EVP_Digest(b->data ? b->data : "", b->len, d, &dl, EVP_sha256(), NULL);
+	EVP_EncodeBlock((unsigned char *)out, d, 32);
+}
+
+struct dg_parent { const char *id; const struct dg_parent *up; };
+
+/*
+ * @pnpm/calc-dep-state calcDepGraphHash of depPath over a lockfile v9
+ * (packages: resolutions, snapshots: dependencies), memoised in cache
+ * (depPath -> hash), the same walk (a child already among the parents
+ * gets no deps of its own).  0, or -1 when the graph holds what this
+ * does not reproduce exactly (peer or patch suffixes, a resolution that
+ * is not strings only, a chain deeper than 256).
+ */
+static int dep_graph_hash(cairn_buf *out, const json_t *lock, json_t *cache, const char *dp,
+			  const struct dg_parent *parents, int depth)
+{
+	const json_t *snap = json_object_get(json_object_get(lock, "snapshots"), dp);
+	const json_t *res = json_object_get(json_object_get(json_object_get(lock, "packages"), dp),
+					    "resolution");
+	const json_t *hit = json_object_get(cache, dp);
+	static const char *const sections[] = { "dependencies", "optionalDependencies" };
+	cairn_buf id = CAIRN_BUF_INIT, ser = CAIRN_BUF_INIT;
+	json_t *deps = json_object();
+	const struct dg_parent *p;
+	char h[45];
+	size_t s;
+	int rc = 0, seen = 0;
+
+	if (hit) {
+		cairn_buf_addstr(out, json_string_value(hit));
+		json_decref(deps);
+		return 0;
+	}
+	if (!json_is_object(snap)) {
+		json_decref(deps);
+		return 0;   /* not in the graph: "" */
+	}
+	if (strchr(dp, '(') || depth > 256 || !json_is_object(res)) {
+		json_decref(deps);
+		return -1;
+	}
+	cairn_buf_addf(&id, "%s:", dp);
+	if (json_is_string(json_object_get(res, "integrity"))) {
+		cairn_buf_addstr(&id, json_string_value(json_object_get(res, "integrity")));
+	} else {
+		cairn_buf r = CAIRN_BUF_INIT;
+
+		if (!oh_flat_object(&r, res))
+			rc = -1;
+		oh_digest(h, &r);
+		cairn_buf_addstr(&id, h);
+		cairn_buf_release(&r);
+	}
+	for (p = parents; p; p = p->up)
+		if (!strcmp(p->id, id.data))
+			seen = 1;
+	for (s = 0; s < 2 && rc == 0 && !seen; s++) {
+		const char *alias;
+		json_t *ref;
+
+		json_object_foreach(json_object_get(snap, sections[s]), alias, ref) {
+			const char *r = json_string_value(ref), *at;
+			cairn_buf child = CAIRN_BUF_INIT, ch = CAIRN_BUF_INIT;
+			struct dg_parent me = { id.data, parents };
+
+			if (!r) {
+				rc = -1;
+				break;
+			}
+			if (!strncmp(r, "link:", 5))
+				continue;   /* refToRelative: no depPath */
+			/* refToRelative: "1.0.0" is alias@1.0.0, "x@1.0.0" (an alias) itself */
+			at = r[0] == '@' ? r : strchr(r, '@');
+			if (r[0] == '@' || (at && (!strchr(r, ':') || at < strchr(r, ':')) &&
+					    (!strchr(r, '(') || at < strchr(r, '('))))
+				cairn_buf_addstr(&child, r);
+			else
+				cairn_buf_addf(&child, "%s@%s", alias, r);
+			rc = dep_graph_hash(&ch, lock, cache, child.data, &me, depth + 1);
+			json_object_set_new(deps, alias, json_string(ch.data ? ch.data : ""));
+			cairn_buf_release(&child);
+			cairn_buf_release(&ch);
+			if (rc < 0)
+				break;
+		}
+	}
+	if (rc == 0) {
+		cairn_buf_addstr(&ser, "object:2:");
+		oh_string(&ser, "deps");
+		cairn_buf_addch(&ser, ':');
+		if (!oh_flat_object(&ser, deps))
+			rc = -1;
+		cairn_buf_addch(&ser, ',');
+		oh_string(&ser, "id");
+		cairn_buf_addch(&ser, ':');
+		oh_string(&ser, id.data);
+		cairn_buf_addch(&ser, ',');
+		oh_digest(h, &ser);
+		json_object_set_new(cache, dp, json_string(h));
+		cairn_buf_addstr(out, h);
+	}
+	json_decref(deps);
+	cairn_buf_release(&id);
+	cairn_buf_release(&ser);
+	return rc;
+}
+
+/*
+ * The deps= part pnpm 10 gives the build of the package installed at
+ * pkgdir (<project>/node_modules/.pnpm/<folder>/node_modules/<name>),
+ * from the project's lockfile (pnpm's own copy node_modules/.pnpm/lock.yaml,
+ * else pnpm-lock.yaml; lockfileVersion 9): the snapshot whose folder is
+ * <folder>.  NULL when it cannot be computed exactly.
+ */
+static char *expected_deps_hash(int rootfd, const cairn_pkg_files *files, const char *pkgdir)
+{
+	static const char *const locks[] = { "node_modules/.pnpm/lock.yaml", "pnpm-lock.yaml" };
+	const char *v = strstr(pkgdir, "node_modules/.pnpm/");
+	char *proj, *folder, *out = NULL;
+	const char *slash;
+	json_t *lock = NULL;
+	size_t i;
+
+	if (!v || (v != pkgdir && v[-1] != '/'))
+		return NULL;
+	slash = strchr(v + 19, '/');
+	if (!slash)
+		return NULL;
+	proj = cairn_strndup(pkgdir, v == pkgdir ? 0 : (size_t)(v - pkgdir - 1));
+	folder = cairn_strndup(v + 19, (size_t)(slash - v - 19));
+	for (i = 0; i < 2 && !lock; i++) {
+		char *rel = cairn_path_join(proj, locks[i]);
+		cairn_buf b = CAIRN_BUF_INIT;
+
+		if (cairn_pkg_files_find(files, rel) &&
+		    cairn_safe_read(&b, rootfd, rel, CAIRN_CAP_LOCKFILE, rel) == 0 &&
+		    cairn_yaml_to_json(&lock, b.data ? b.data : "", b.len, rel) == 0 &&
+		    !(json_is_string(json_object_get(lock, "lockfileVersion")) &&
+		      !strncmp(json_string_value(json_object_get(lock, "lockfileVersion")), "9.", 2))) {
+			json_decref(lock);
+			lock = NULL;
+		}
+		cairn_buf_release(&b);
+		free(rel);
+	}
+	if (lock) {
+		const char *dp;
+		json_t *sv, *cache = json_object();
+
+		json_object_foreach(json_object_get(lock, "snapshots"), dp, sv) {
+			int hashed = 0;
+			char *f = dep_folder(dp, 9, &hashed);
+
+			if (!hashed && !strcmp(f, folder)) {
+				cairn_buf h = CAIRN_BUF_INIT;
+
+				if (dep_graph_hash(&h, lock, cache, dp, NULL, 0) == 0 && h.data)
+					out = cairn_buf_detach(&h, NULL);
+				cairn_buf_release(&h);
+				free(f);
+				break;
+			}
+			free(f);
+		}
+		json_decref(cache);
+	}
+	json_decref(lock);
+	free(proj);
+	free(folder);
+	return out;
+}
+
+/*
  * The store's "sideEffects": what the package's install scripts left, one
  * entry per build, keyed by the platform, arch and Node major it ran on
- * and a hash of the package's dependency graph.  pnpm imports a bld
+ * and a hash of the package's dependency graph.  pnpm imports a build
  * only on the platform and arch it was made for, so builds keyed for
- * another are not candidates (a key of no known form stays one).  The
- * Node major and the dependency hash are not computed (the Node that
- * installed the tree is not known from it, and the hash is
- * object-hash's serialisation of pnpm's graph), so of the candidates the
- * one build that accounts for the most installed files (ties: the first
- * key in byte order) is taken as the build that produced the install and
- * only its files are accepted; its key is recorded (side_effects_build)
+ * another are not candidates (a key of no known form stays one).  For
+ * pnpm 10 keys (";deps=") the dependency hash is computed from the
+ * lockfile (expected_deps_hash) and only a build with that hash is a
+ * candidate (*exact set); the Node major is not known from the tree.
+ * Otherwise (pnpm 9's keys, a graph this does not reproduce, no build
+ * with the hash) the candidate that accounts for the most installed
+ * files (ties: the first key in byte order) is taken.  Only the taken
+ * build's files are accepted; its key is recorded (side_effects_build)
  * for the auditor.  NULL when there is no candidate.
  */
 static const char *pick_build(const json_t *idx, const cairn_pkg_files *files, size_t lo,
-			      size_t hi, size_t plen, const ientry *ie, size_t ni,
-			      int rootfd, cairn_buf *content, const char *label)
+			      size_t hi, size_t plen, const ientry *ie, size_t ni, const char *pkgdir,
+			      int *exact, int rootfd, cairn_buf *content, const char *label)
 {
 	const json_t *se = json_object_get(idx, "sideEffects");
 	char plat[64], arch[64];
 	const char *k, *best = NULL;
 	long best_n = -1;
 	json_t *v;
+	char *want = NULL;
+	int pass;
 
+	*exact = 0;
 	if (!json_is_object(se))
 		return NULL;
 	host_engine(plat, sizeof(plat), arch, sizeof(arch));
-	json_object_foreach((json_t *)se, k, v) {
-		long accepted = 0;
-		size_t i;
+	/* pnpm 10 keys: the dependency hash computed from the lockfile
+	 * picks the build exactly (the Node major aside) */
+	json_object_foreach((json_t *)se, k, v)
+		if (key_for_host(k, plat, arch) == 1 && strstr(k, ";deps=") && !want)
+			want = expected_deps_hash(rootfd, files, pkgdir);
+	for (pass = want ? 0 : 1; pass < 2 && !best; pass++) {
+		json_object_foreach((json_t *)se, k, v) {
+			long accepted = 0;
+			size_t i;
+			const char *d = strstr(k, ";deps=");
 
-		if (key_for_host(k, plat, arch) == 0 || !json_is_object(v))
-			continue;
-		for (i = lo; i < hi; i++) {
-			const cairn_pkg_file *pf = &files->v[i];
-			const char *rel = pf->path + plen;
-
-			if (!strncmp(rel, "node_modules/", 13) || strstr(rel, "/node_modules/") ||
-			    (pf->type != CAIRN_T_FILE && pf->type != CAIRN_T_SYMLINK) ||
-			    in_index(ie, ni, rel, pf, rootfd, content, label))
+			if (key_for_host(k, plat, arch) == 0 || !json_is_object(v))
 				continue;
-			if (side_effect_file(v, rel, pf, rootfd, content, label) > 0)
-				accepted++;
-		}
-		if (accepted > best_n || (accepted == best_n && strcmp(k, best) < 0)) {
-			best = k;
-			best_n = accepted;
+			if (pass == 0 && !(d && !strncmp(d + 6, want, strlen(want)) &&
+					   (d[6 + strlen(want)] == '\0' || d[6 + strlen(want)] == ';')))
+				continue;
+			for (i = lo; i < hi; i++) {
+				const cairn_pkg_file *pf = &files->v[i];
+				const char *rel = pf->path + plen;
+
+				if (!strncmp(rel, "node_modules/", 13) || strstr(rel, "/node_modules/") ||
+				    (pf->type != CAIRN_T_FILE && pf->type != CAIRN_T_SYMLINK) ||
+				    in_index(ie, ni, rel, pf, rootfd, content, label))
+					continue;
+				if (side_effect_file(v, rel, pf, rootfd, content, label) > 0)
+					accepted++;
+			}
+			if (accepted > best_n || (accepted == best_n && strcmp(k, best) < 0)) {
+				best = k;
+				best_n = accepted;
+				*exact = pass == 0;
+			}
 		}
 	}
+	free(want);
 	return best;
 }
 
@@ -672,7 +918,7 @@ json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
 	long matching = 0, side = 0;
 	const char *build_key = NULL;
 	const json_t *bld = NULL;
-	int rc;
+	int rc, exact = 0;
 
 	dl = sri_digest(dg, sizeof(dg), integrity, &md);
 	if (!dl || md != EVP_sha512()) {
@@ -721,7 +967,8 @@ json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
 	cairn_buf_addstr(&prefix, pkgdir);
 	cairn_buf_addch(&prefix, '/');
 	lo = cairn_pkg_files_range(files, prefix.data, &hi);
-	build_key = pick_build(idx, files, lo, hi, prefix.len, ie, ni, rootfd, &content, label);
+	build_key = pick_build(idx, files, lo, hi, prefix.len, ie, ni, pkgdir, &exact, rootfd,
+			       &content, label);
 	bld = build_key ? json_object_get(json_object_get(idx, "sideEffects"), build_key) : NULL;
 	for (i = lo; i < hi; i++) {
 		const cairn_pkg_file *pf = &files->v[i];
@@ -762,10 +1009,13 @@ out:
 	json_object_set_new(f, "message", message ? cairn_json_bytes_item(message, strlen(message)) : json_null());
 	if (side)
 		json_object_set_new(f, "side_effects", json_integer(side));
-	/* which recorded bld was taken (pick_build): the auditor's to see */
-	if (build_key)
+	/* which recorded build was taken (pick_build): the auditor's to see */
+	if (build_key) {
 		json_object_set_new(f, "side_effects_build",
 				    cairn_json_bytes_item(build_key, strlen(build_key)));
+		json_object_set_new(f, "side_effects_build_by",
+				    json_string(exact ? "deps_hash" : "most_files"));
+	}
 	free(message);
 	free(src);
 	free(ie);

@@ -8,8 +8,11 @@
 # Of the recorded builds only one is taken, and it is named
 # (side_effects_build): pnpm imports a build only on the platform and arch
 # its key names, so a build keyed for another platform accepts nothing,
-# and of this host's builds the one that accounts for the most installed
-# files is taken; files only another build recorded are added.
+# and of this host's builds the one whose dependency hash (pnpm 10's
+# ";deps=", computed from the lockfile as @pnpm/calc-dep-state does) is
+# the install's, else the one that accounts for the most installed files,
+# is taken (side_effects_build_by); files only another build recorded
+# are added.
 set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
 need jq jq
@@ -19,7 +22,7 @@ dp=node_modules/.pnpm/dtrace-provider@0.8.8/node_modules/dtrace-provider
 rec() {
 	zstd -dcq "$1" | jq -c --arg p "$dp" 'select(.type == "package" and .path == $p) | [.flags,
 		.files.status, .files.matching, .files.side_effects, .files.modified, .files.added,
-		.files.missing, .coverage.verified, .files.side_effects_build]'
+		.files.missing, .coverage.verified, .files.side_effects_build, .files.side_effects_build_by]'
 }
 need python3 python3
 sri() { python3 -c 'import sys,hashlib,base64; print("sha512-" + base64.b64encode(hashlib.sha512(sys.stdin.buffer.read()).digest()).decode())'; }
@@ -60,4 +63,13 @@ for v in 9 10; do
 	store_plus "$v" "$k" only two$v
 	run cairn-snap -q --no-npm-cache --pnpm-store two$v -o two$v.cairn p$v
 	rec two$v.cairn
+	# that second build recorded everything the real one did and the
+	# dropped file: pnpm 10's key carries the dependency hash, computed
+	# from the lockfile, so the real build is still taken (deps_hash);
+	# pnpm 9's key is not recomputed, and the build that accounts for the
+	# most files is taken (most_files): the dropped file is accepted, and
+	# the record names the build it rests on
+	store_plus "$v" "$k" all sup$v
+	run cairn-snap -q --no-npm-cache --pnpm-store sup$v -o sup$v.cairn p$v
+	rec sup$v.cairn
 done
