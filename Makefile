@@ -35,7 +35,7 @@ export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
 TOOLS := snap diff capture report
-PKGS := libgit2 libzstd libcrypto libxxhash libpcap jansson zlib libpsl libzip yaml-0.1
+PKGS := libgit2 libzstd libcrypto libxxhash libpcap jansson zlib libpsl libzip yaml-0.1 liburing
 
 ifeq ($(V),1)
 Q :=

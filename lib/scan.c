@@ -1030,6 +1030,8 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 	if ((rc = cairn_walker_new(&wk, root, &o->walk)) < 0)
 		goto done;
 	cairn_walker_defer_files(wk, 1);
+	/* every file is read unless reuse may spare it */
+	cairn_walker_read_ahead_files(wk, !o->reuse_path || o->paranoid);
 	if (o->reuse_path) {
 		if ((rc = prev_open(&sc.prev, o->reuse_path, o->reuse_pubkey)) < 0)
 			goto done;

@@ -87,6 +87,23 @@ int cairn_walker_next(cairn_walker *w, cairn_entry *e);
 void cairn_walker_defer_files(cairn_walker *w, int on);
 
 /*
+ * Cold cache: once the walk's own thread is seen reading directories from
+ * the disk (getrusage(RUSAGE_THREAD) block reads, looked at every 32
+ * directories), the directories still to come are listed ahead of the walk
+ * on a few threads (dirahead.h) so that the walk finds them cached; a warm
+ * walk never starts them.  With on != 0 (off by default) the read-ahead
+ * also reads the first 128 KiB of the regular files it lists, batched per
+ * directory: for a caller that reads every file (a snapshot without
+ * --reuse).  Neither changes what the walk returns.  The environment
+ * variable CAIRN_TEST_DIRAHEAD (tests only) starts the read-ahead at the
+ * first directory entered, cold or not.
+ */
+void cairn_walker_read_ahead_files(cairn_walker *w, int on);
+
+/* Directories the read-ahead has listed so far (0: it never started). */
+size_t cairn_walker_read_ahead_listed(const cairn_walker *w);
+
+/*
  * A directory descriptor shared by the walker and whoever completes its
  * regular files later: the descriptor stays open until the last reference
  * is dropped, after the walker has moved on or been freed.  References may

@@ -14,6 +14,8 @@
 # ca-certificates: the trust store cairn-capture verifies servers'
 # certificate chains against (a name is confirmed by a chain that verifies).
 # libyaml-dev: pnpm-lock.yaml and .modules.yaml (YAML lockfiles).
+# liburing-dev: a cold snapshot reads each directory's files ahead in one
+# io_uring submission (lib/dirahead.c; one device notification per batch).
 # cmark-gfm: tests/cli/report/markdown-render renders report.md with a real
 # CommonMark (GitHub-flavoured) implementation.
 # DuckDB: tests/cli/snap/fleet-sql runs docs/FLEET.md's SQL over stored
@@ -27,7 +29,7 @@ DUCKDB_DIR=${CAIRN_DUCKDB_DIR:-/usr/local/lib/cairn-duckdb}
 DUCKDB_PKG=@duckdb/node-api@1.5.6-r.1
 
 BASE="build-essential pkg-config libgit2-dev libzstd-dev libssl-dev libxxhash-dev
-libpcap-dev libjansson-dev zlib1g-dev libpsl-dev libzip-dev libyaml-dev check jq zstd git gzip coreutils python3 xxhash
+libpcap-dev libjansson-dev zlib1g-dev libpsl-dev libzip-dev libyaml-dev liburing-dev check jq zstd git gzip coreutils python3 xxhash
 python3-jsonschema python3-venv python3-virtualenv python3-yaml systemd debhelper lintian
 chromium ca-certificates cmark-gfm"
 EXTRA="hyperfine aide tshark tcpdump time"

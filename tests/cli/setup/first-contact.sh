@@ -56,7 +56,7 @@ mk() {
 }
 PWD_OUT=$PWD/demo-out
 
-missing="make: missing libraries: libgit2 libzstd libcrypto libxxhash libpcap jansson zlib libpsl libzip yaml-0.1 check; running 'sh scripts/deps.sh' first"
+missing="make: missing libraries: libgit2 libzstd libcrypto libxxhash libpcap jansson zlib libpsl libzip yaml-0.1 liburing check; running 'sh scripts/deps.sh' first"
 
 # 1. not root: deps prints the one command and make stops there, exit 2,
 # before any compile, with no parse-time error in its way
