@@ -12,14 +12,21 @@
 #             -P8 cat): the same files, no hashing, many reads in flight;
 #             on a virtual disk each small read is a request to the host
 #             (a VM exit), which dd's few large ones do not pay
-#   cairn-snap the default (no -j), and -j1 (one read in flight)
+#   cairn-snap the default (no -j), -j1 (one read in flight), and
+#             --reuse of a snapshot of the same tree (no file read again)
 #   aide --init (sha256 only), when installed
 # Targets (issue 18): cairn-snap default <= 1.3x dd, >= 2.5x faster than
 # AIDE.  Needs root (drop_caches); otherwise it says so and skips.
-# In a VM, drop_caches empties the guest's page cache only: blocks the host
-# still caches (a file just written, one read a moment ago) come back far
-# faster than the disk, so dd's first run and its later ones may differ
-# several-fold; every run is printed, and the median compared.
+# In a VM, drop_caches empties the guest's page cache only: the host may
+# still hold the virtual disk's blocks, written ones too (a 1 GiB file just
+# written read back at 3.4 GB/s after drop_caches; minutes later the same
+# kind of file at 203-568 MB/s), so a command's time depends on what the
+# host kept, which changes from one minute to the next.  The runs are
+# therefore interleaved: each round runs every command once, in the same
+# order, and cairn-snap is compared with dd of the same round (the
+# median of those per-round ratios is the figure); each command's read
+# requests to the block device (/sys/dev/block/M:m/stat, one round) show
+# what the host cannot hide.
 # Prints figures and ratios; asserts nothing.
 set -eu
 
@@ -64,56 +71,64 @@ cold() {
 	sync
 	echo 3 > /proc/sys/vm/drop_caches
 }
-# secs CMD...: wall seconds of one cold run
-secs() {
+# the block device under the tree: read requests and merges so far
+devstat=/sys/dev/block/$(stat -c '%Hd:%Ld' "$work/tree" 2>/dev/null || echo none)/stat
+reqs() { if [ -r "$devstat" ]; then awk '{ print $1 }' "$devstat"; else echo 0; fi; }
+# one NAME CMD...: one cold run; appends "NAME secs requests" to $work/runs
+one() {
+	name=$1
+	shift
 	cold
+	r0=$(reqs)
 	t0=$(date +%s.%N)
 	"$@" > /dev/null 2>&1 || true
 	t1=$(date +%s.%N)
-	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
-}
-# runs NAME CMD...: RUNS cold runs; prints "NAME t1 t2 t3 median"
-runs() {
-	name=$1
-	shift
-	ts=""
-	i=0
-	while [ $i -lt "$RUNS" ]; do
-		ts="$ts $(secs "$@")"
-		i=$((i + 1))
-	done
-	med=$(printf '%s\n' $ts | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-	echo "$name$ts $med"
+	r1=$(reqs)
+	echo "$name $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') $((r1 - r0))" >> "$work/runs"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
-r_dd=$(runs dd dd if="$work/all.bin" of=/dev/null bs=1M)
-r_cat=$(runs cat-P8 sh -c "cd '$work/tree' && find . -type f -print0 | xargs -0 -P8 -n 256 cat > /dev/null")
-r_snap=$(runs cairn-snap "$snap" -q --no-packages "$work/tree" -o "$work/s.cairn")
-r_j1=$(runs cairn-snap-j1 "$snap" -q --no-packages -j1 "$work/tree" -o "$work/s1.cairn")
-r_aide=""
-if [ $have_aide = 1 ]; then
-	r_aide=$(runs aide sh -c "rm -f $work/aide.db.new; aide --init --config $work/aide.conf")
-fi
-med() { printf '%s\n' "$1" | awk '{ print $NF }'; }
-t_dd=$(med "$r_dd")
-t_snap=$(med "$r_snap")
+: > "$work/runs"
+"$snap" -q --no-packages "$work/tree" -o "$work/prev.cairn"
+i=0
+while [ $i -lt "$RUNS" ]; do
+	one dd dd if="$work/all.bin" of=/dev/null bs=1M
+	one cat-P8 sh -c "cd '$work/tree' && find . -type f -print0 | xargs -0 -P8 -n 256 cat > /dev/null"
+	one snap "$snap" -q --no-packages "$work/tree" -o "$work/s.cairn"
+	one snap-j1 "$snap" -q --no-packages -j1 "$work/tree" -o "$work/s1.cairn"
+	one reuse "$snap" -q --no-packages --reuse "$work/prev.cairn" "$work/tree" -o "$work/r.cairn"
+	if [ $have_aide = 1 ]; then
+		one aide sh -c "rm -f $work/aide.db.new; aide --init --config $work/aide.conf"
+	fi
+	i=$((i + 1))
+done
+# runs_of NAME: the runs' seconds; median NAME; requests NAME (first round)
+runs_of() { awk -v n="$1" '$1 == n { printf "%s%s", s, $2; s = " " }' "$work/runs"; }
+median() { runs_of "$1" | tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+requests() { awk -v n="$1" '$1 == n { print $3; exit }' "$work/runs"; }
+# per-round ratios of cairn-snap to dd, and their median
+awk '$1 == "snap" { s[++i] = $2 } $1 == "dd" { d[++j] = $2 } END { for (k = 1; k <= i; k++) printf "%.2f\n", (d[k] > 0 ? s[k] / d[k] : 0) }' "$work/runs" > "$work/ratios"
+rounds=$(tr '\n' ' ' < "$work/ratios")
+med_ratio=$(sort -n "$work/ratios" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+t_dd=$(median dd)
+t_snap=$(median snap)
 
-printf '\n%-34s %22s %8s %s\n' "cold ($files files, $bytes bytes)" "runs (s)" "median" "ratio"
-printf '%-34s %22s %8s %s\n' "dd bs=1M of one file (same bytes)" "$(echo "$r_dd" | cut -d ' ' -f 2-$((RUNS + 1)))" "$t_dd" \
+row() { printf '%-34s %22s %8s %9s  %s\n' "$1" "$2" "$3" "$4" "$5"; }
+echo
+row "cold ($files files, $bytes bytes)" "runs (s)" "median" "requests" ""
+row "dd bs=1M of one file (same bytes)" "$(runs_of dd)" "$t_dd" "$(requests dd)" \
 	"$(awk -v b="$bytes" -v t="$t_dd" 'BEGIN { printf "%.0f MB/s", b / t / 1e6 }')"
-t_dd1=$(echo "$r_dd" | cut -d ' ' -f 2)
-printf '%-34s %22s %8s %s; cairn-snap %sx it\n' "dd, first run only" "$t_dd1" "" \
-	"$(awk -v b="$bytes" -v t="$t_dd1" 'BEGIN { printf "%.0f MB/s", b / t / 1e6 }')" "$(ratio "$t_snap" "$t_dd1")"
-printf '%-34s %22s %8s %sx dd\n' "find | xargs -P8 cat (same files)" "$(echo "$r_cat" | cut -d ' ' -f 2-$((RUNS + 1)))" "$(med "$r_cat")" \
-	"$(ratio "$(med "$r_cat")" "$t_dd")"
-printf '%-34s %22s %8s %sx dd (target <= 1.3)\n' "cairn-snap (default)" "$(echo "$r_snap" | cut -d ' ' -f 2-$((RUNS + 1)))" "$t_snap" \
-	"$(ratio "$t_snap" "$t_dd")"
-printf '%-34s %22s %8s %sx dd\n' "cairn-snap -j1" "$(echo "$r_j1" | cut -d ' ' -f 2-$((RUNS + 1)))" "$(med "$r_j1")" \
-	"$(ratio "$(med "$r_j1")" "$t_dd")"
+row "find | xargs -P8 cat (same files)" "$(runs_of cat-P8)" "$(median cat-P8)" "$(requests cat-P8)" \
+	"$(ratio "$(median cat-P8)" "$t_dd")x dd"
+row "cairn-snap (default)" "$(runs_of snap)" "$t_snap" "$(requests snap)" \
+	"per round ${rounds}x dd, median ${med_ratio}x (target <= 1.3)"
+row "cairn-snap -j1" "$(runs_of snap-j1)" "$(median snap-j1)" "$(requests snap-j1)" \
+	"$(ratio "$(median snap-j1)" "$t_dd")x dd"
+row "cairn-snap --reuse (unchanged)" "$(runs_of reuse)" "$(median reuse)" "$(requests reuse)" \
+	"$(ratio "$t_snap" "$(median reuse)")x faster than the full snapshot"
 if [ $have_aide = 1 ]; then
-	printf '%-34s %22s %8s cairn-snap %sx faster (target >= 2.5)\n' "aide --init (sha256)" \
-		"$(echo "$r_aide" | cut -d ' ' -f 2-$((RUNS + 1)))" "$(med "$r_aide")" "$(ratio "$(med "$r_aide")" "$t_snap")"
+	row "aide --init (sha256)" "$(runs_of aide)" "$(median aide)" "$(requests aide)" \
+		"cairn-snap $(ratio "$(median aide)" "$t_snap")x faster (target >= 2.5)"
 else
 	echo "aide: not installed (sh scripts/deps.sh --all)"
 fi
