@@ -10,11 +10,36 @@
 #include "treeutil.h"
 
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The read-ahead does nothing without openat2 (Linux < 5.6, some seccomp
+ * filters, valgrind 3.19): the tests that expect it to list say so and
+ * stop. */
+static int no_openat2(const char *test)
+{
+	struct open_how how;
+	int fd;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+	how.resolve = RESOLVE_BENEATH;
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, ".", &how, sizeof(how));
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	fprintf(stderr, "check_dirahead: %s: skipped: openat2: %s\n", test,
+		strerror(errno));
+	return 1;
+}
 
 static char *tmp;
 static int root_fd = -1;
@@ -85,6 +110,11 @@ START_TEST(test_dirahead_lists_below)
 {
 	cairn_dirahead *a = cairn_dirahead_new(root_fd, NULL, NULL);
 
+	if (no_openat2("lists_below")) {
+		cairn_dirahead_free(a);
+		return;
+	}
+
 	/* a, a/b, a/c, a/c/d, e: not the links, not outside/x or y */
 	cairn_dirahead_push(a, "e", 1);
 	cairn_dirahead_push(a, "a", 1);
@@ -129,6 +159,11 @@ START_TEST(test_dirahead_skips_excluded)
 {
 	cairn_dirahead *a = cairn_dirahead_new(root_fd, skip_c, tmp);
 
+	if (no_openat2("skips_excluded")) {
+		cairn_dirahead_free(a);
+		return;
+	}
+
 	/* a and a/b; not a/c nor a/c/d below it */
 	cairn_dirahead_push(a, "a", 1);
 	cairn_dirahead_start(a);
@@ -144,6 +179,11 @@ START_TEST(test_dirahead_files_keep_atime)
 	struct stat st;
 	char *p = tu_join(tmp, "root/a/f.txt");
 
+	if (no_openat2("files_keep_atime")) {
+		cairn_dirahead_free(a);
+		free(p);
+		return;
+	}
 	/* an access time a day older than the change: relatime would move
 	 * it on the first read */
 	ck_assert_int_eq(utimensat(AT_FDCWD, p, times, 0), 0);
@@ -194,6 +234,11 @@ START_TEST(test_dirahead_walk_unchanged)
 	size_t listed = 0;
 	int i;
 	char *p = tu_join(tmp, "root/e");
+
+	if (no_openat2("walk_unchanged")) {
+		free(p);
+		return;
+	}
 
 	/* enough directories below e for the read-ahead to have work */
 	for (i = 0; i < 40; i++) {
