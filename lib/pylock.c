@@ -1721,20 +1721,24 @@ static void dep_targets(const cairn_pylock *l, const cairn_pylock_dep *d, size_t
 	*hi = b;
 }
 
+/* An extra of a node turned on by an edge; a node's are chained from
+ * act_head[node] (a lookup reads only that node's). */
 typedef struct activation {
-	size_t node;
 	char *extra;
 	int st;
+	size_t next;
 } activation;
 
-static int act_state(const activation *a, size_t n, size_t node, const char *extra)
+#define ACT_END ((size_t)-1)
+
+static size_t act_find(const activation *a, const size_t *head, size_t node, const char *extra)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (a[i].node == node && !strcmp(a[i].extra, extra))
-			return a[i].st;
-	return X_NONE;
+	for (i = head[node]; i != ACT_END; i = a[i].next)
+		if (!strcmp(a[i].extra, extra))
+			return i;
+	return ACT_END;
 }
 
 static void set_text(char **dst, const char *via, const char *marker)
@@ -1763,10 +1767,13 @@ static void walk_graph(const cairn_pylock *l, const pyenv *pe, expect *x)
 	char *queued = cairn_calloc(l->n + 1, 1);
 	char *incoming = cairn_calloc(l->n + 1, 1);
 	activation *act = NULL;
+	size_t *act_head = cairn_malloc((l->n + 1) * sizeof(size_t));
 	size_t nact = 0, qh = 0, qt = 0, i, k, lo, hi, nroots = 0;
 	int uv = !strcmp(l->manager, "uv");
 	cairn_buf why = CAIRN_BUF_INIT;
 
+	for (i = 0; i <= l->n; i++)
+		act_head[i] = ACT_END;
 	for (i = 0; i < l->n; i++)
 		for (k = 0; k < l->v[i].ndeps; k++) {
 			dep_targets(l, &l->v[i].deps[k], &lo, &hi);
@@ -1804,7 +1811,8 @@ static void walk_graph(const cairn_pylock *l, const pyenv *pe, expect *x)
 			size_t n, t;
 
 			if (d->kind == CAIRN_PYLOCK_DEP_EXTRA)
-				eff = uv && !e->root ? act_state(act, nact, u, d->group) :
+				eff = uv && !e->root ? (act_find(act, act_head, u, d->group) == ACT_END ? X_NONE :
+							act[act_find(act, act_head, u, d->group)].st) :
 				      eff < X_EXTRA ? eff : X_EXTRA;
 			else if (d->kind == CAIRN_PYLOCK_DEP_DEV)
 				eff = eff < X_DEV ? eff : X_DEV;
@@ -1842,18 +1850,17 @@ static void walk_graph(const cairn_pylock *l, const pyenv *pe, expect *x)
 						"several versions locked, the dependency names none");
 				}
 				for (j = 0; j < d->nextras && uv; j++) {
-					size_t a;
+					size_t a = act_find(act, act_head, t, d->extras[j]);
 
-					for (a = 0; a < nact; a++)
-						if (act[a].node == t && !strcmp(act[a].extra, d->extras[j]))
-							break;
-					if (a == nact) {
+					if (a == ACT_END) {
 						if (nact >= 65536)
 							continue;
-						act = cairn_realloc(act, (nact + 1) * sizeof(*act));
-						act[nact].node = t;
+						if (!(nact & (nact + 1)) || !nact)
+							act = cairn_realloc(act, (nact + 1) * 2 * sizeof(*act));
 						act[nact].extra = d->extras[j];
-						act[nact++].st = X_NONE;
+						act[nact].st = X_NONE;
+						act[nact].next = act_head[t];
+						act_head[t] = a = nact++;
 					}
 					if (act[a].st < te) {
 						act[a].st = te;
@@ -1903,6 +1910,7 @@ static void walk_graph(const cairn_pylock *l, const pyenv *pe, expect *x)
 	}
 	cairn_buf_release(&why);
 	free(act);
+	free(act_head);
 	free(st);
 	free(queue);
 	free(queued);
