@@ -61,3 +61,6 @@ cd ..
 findings changed.cairn | sed 's/@[0-9.]*:/@V:/'
 cairn-report --snapshot changed.cairn --format json --no-timestamp |
 	jq -c '.findings[] | select(.id == "CAIRN-P10") | .evidence[0] | [.file, .detail]'
+run cairn-diff --findings clean.cairn changed.cairn | grep -E 'CAIRN-D06'
+cairn-report --baseline clean.cairn --snapshot changed.cairn --format json --no-timestamp |
+	jq -c '.findings[] | select(.id == "CAIRN-D06") | .evidence[] | [.file, .detail]'
