@@ -5,6 +5,8 @@
 # the end-to-end tests drive (jq, zstd, git, tcpdump-free: we write pcaps).
 # chromium: the report's browser test loads the HTML in headless Chromium.
 # python3-venv: the fresh-venv test makes a real venv (ensurepip, offline).
+# python3-packaging: the PEP 508 marker evaluator pip uses, the oracle of
+# tests/cli/snap-packages/pylock-markers.sh.
 # python3-virtualenv: the venv poetry and pipenv make (its seeded pip lists
 # bytecode it never wrote: tests/cli/snap-packages/pylock-virtualenv.sh).
 # systemd: systemd-analyze verifies the sample units; python3-yaml reads the
@@ -30,7 +32,7 @@ DUCKDB_PKG=@duckdb/node-api@1.5.6-r.1
 
 BASE="build-essential pkg-config libgit2-dev libzstd-dev libssl-dev libxxhash-dev
 libpcap-dev libjansson-dev zlib1g-dev libpsl-dev libzip-dev libyaml-dev liburing-dev check jq zstd git gzip coreutils python3 xxhash
-python3-jsonschema python3-venv python3-virtualenv python3-yaml systemd debhelper lintian
+python3-jsonschema python3-packaging python3-venv python3-virtualenv python3-yaml systemd debhelper lintian
 chromium ca-certificates cmark-gfm"
 EXTRA="hyperfine aide tshark tcpdump time"
 

@@ -16,8 +16,9 @@
 #  - poetry.lock without its pyproject.toml: not evaluated, with the reason.
 # Then the whole real uv.lock of mcp-server-fetch beside a venv made now by
 # python3 -m venv: what uv would install here, checked against an
-# independent walk with Python's tomllib and pip's own marker evaluator
-# (packaging), and CAIRN-P09 for the 43 required distributions not there.
+# independent walk with Python's tomllib and the marker evaluator pip
+# uses (packaging, Debian's python3-packaging), and CAIRN-P09 for the 43
+# required distributions not there.
 set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
 need jq jq
@@ -64,6 +65,8 @@ findings np.cairn
 
 # uv.lock (mcp-server-fetch, whole) beside a fresh venv
 /usr/bin/python3 -m venv --help >/dev/null 2>&1 || skip "python3-venv missing (sh scripts/deps.sh)"
+/usr/bin/python3 -c 'import packaging.markers' 2>/dev/null ||
+	{ echo "skip: python3-packaging missing (sh scripts/deps.sh)"; exit 78; }
 mkdir uvp
 cp "$fx/pylock-real/mcp-server-fetch-whole.uv.lock" uvp/uv.lock
 /usr/bin/python3 -m venv uvp/.venv || fail "python3 -m venv"
@@ -74,10 +77,10 @@ zstd -dcq uv.cairn | jq -c 'select(.type == "package" and .expected != null and
 	.expected != "required") | [.name, .expected, .markers]'
 zstd -dcq uv.cairn | jq -r 'select(.type == "package" and .expected == "required") | .name' |
 	sort > cairn-required
-# the oracle: the same walk, markers evaluated by pip's packaging
+# the oracle: the same walk, markers evaluated by packaging
 /usr/bin/python3 - uvp/uv.lock > py-required <<'PY' || fail "oracle"
 import sys, tomllib
-from pip._vendor.packaging.markers import Marker
+from packaging.markers import Marker
 lock = tomllib.load(open(sys.argv[1], "rb"))
 pk = {p["name"]: p for p in lock["package"]}
 root = [p for p in lock["package"] if p["source"].get("editable") == "."][0]
