@@ -185,28 +185,6 @@ static int parse_op(parser *ps, enum op *op)
 	return fail(ps, CAIRN_EFORMAT, "expected a comparison operator");
 }
 
-/* PEP 685: lower case, runs of -_. as one '-' (extra names). */
-static char *extra_norm(const char *p, size_t n)
-{
-	cairn_buf b = CAIRN_BUF_INIT;
-	size_t i;
-	int sep = 0;
-
-	for (i = 0; i < n; i++) {
-		char c = p[i];
-
-		if (c == '-' || c == '_' || c == '.') {
-			sep = 1;
-			continue;
-		}
-		if (sep && b.len)
-			cairn_buf_addch(&b, '-');
-		sep = 0;
-		cairn_buf_addch(&b, c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-	}
-	return b.data ? cairn_buf_detach(&b, NULL) : cairn_strdup("");
-}
-
 /* The release numbers of a normalised version ("1!3.11.2rc1" -> epoch 1,
  * {3, 11, 2}); at most max numbers, 0 on success. */
 static int release_of(const char *v, unsigned long long *epoch, unsigned long long *rel,
@@ -267,13 +245,15 @@ static int compare(parser *ps, const value *l, enum op op, const value *r)
 	size_t bl = strlen(b);
 
 	if (l->var == CAIRN_PEP508_EXTRA || r->var == CAIRN_PEP508_EXTRA) {
-		/* PEP 685: extra names compare normalised */
-		char *x = extra_norm(a, strlen(a)), *y = extra_norm(b, strlen(b));
-
+		/* PEP 685: extra names compare normalised as PEP 503 names */
+		cairn_pep440_name_normalize(&na, a);
+		cairn_pep440_name_normalize(&nb, b);
 		free(a);
 		free(b);
-		a = x;
-		b = y;
+		a = cairn_strdup(na.data ? na.data : "");
+		b = cairn_strdup(nb.data ? nb.data : "");
+		cairn_buf_clear(&na);
+		cairn_buf_clear(&nb);
 		bl = strlen(b);
 	}
 	if (op == OP_IN || op == OP_NOT_IN) {
