@@ -800,6 +800,7 @@ static const struct rec_kind rec_kinds[] = {
 	{ "npm_script",   { "log", "line", NULL } },
 	{ "package",      { "ecosystem", "project", "path", NULL } },
 	{ "process",      { "source", NULL } },
+	{ "python_pth",   { "path", NULL } },
 	{ "registry_config", { "config", NULL } },
 	{ "requirement",  { "file", "name", NULL } },
 	{ "vscode_task",  { "config", "task", NULL } },

@@ -8,7 +8,8 @@
 # high in one snapshot, without a baseline (before: nothing); a path-only
 # .pth is low; a symlinked one (not read) high.  A .pth that setuptools'
 # RECORD lists, changed, is CAIRN-P10.  Against the clean snapshot the
-# diff names the new .pth (CAIRN-D06) too.  The same with the site folder
+# diff names the new .pth (CAIRN-D06) too, and a changed one's record as
+# changed (matched by path: import_lines, sha256, ...).  The same with the site folder
 # itself as the snapshot root.
 set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
@@ -61,6 +62,6 @@ cd ..
 findings changed.cairn | sed 's/@[0-9.]*:/@V:/'
 cairn-report --snapshot changed.cairn --format json --no-timestamp |
 	jq -c '.findings[] | select(.id == "CAIRN-P10") | .evidence[0] | [.file, .detail]'
-run cairn-diff --findings clean.cairn changed.cairn | grep -E 'CAIRN-D06'
+run cairn-diff --findings clean.cairn changed.cairn | grep -E 'CAIRN-D06|python_pth'
 cairn-report --baseline clean.cairn --snapshot changed.cairn --format json --no-timestamp |
 	jq -c '.findings[] | select(.id == "CAIRN-D06") | .evidence[] | [.file, .detail]'
