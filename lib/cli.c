@@ -135,6 +135,19 @@ int cairn_cli_emit(const char *path, const char *data, size_t len)
 	return 0;
 }
 
+int cairn_cli_parse_count(unsigned *out, const char *arg, unsigned min, unsigned max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || v < (long)min || v > (long)max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
 int cairn_cli_color_parse(int *out, const char *arg)
 {
 	if (!arg || !strcmp(arg, "always"))

@@ -55,6 +55,11 @@ int cairn_cli_version(void);
  */
 int cairn_cli_emit(const char *path, const char *data, size_t len);
 
+/* A count option's value (--jobs, --keep-daily): a decimal number from
+ * min to max into *out; -1 (no message: the caller's usage error names
+ * the option and its bounds) when it is not one. */
+int cairn_cli_parse_count(unsigned *out, const char *arg, unsigned min, unsigned max);
+
 /* --color=WHEN: NULL or "always" -> 1, "never" -> 0, "auto" -> -1;
  * anything else CAIRN_EUSAGE with a message. */
 int cairn_cli_color_parse(int *out, const char *arg);

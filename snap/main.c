@@ -288,19 +288,6 @@ static void print_coverage(int quiet, const json_t *cov, const cairn_analyze_opt
 	cairn_buf_release(&b);
 }
 
-static int parse_jobs(const char *s, unsigned *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || end == s || v < 1 || v > 256)
-		return -1;
-	*out = (unsigned)v;
-	return 0;
-}
-
 static int cmd_snapshot(int argc, char **argv)
 {
 	enum {
@@ -369,7 +356,7 @@ static int cmd_snapshot(int argc, char **argv)
 		switch (c) {
 		case 'o': output = optarg; break;
 		case 'j':
-			if (parse_jobs(optarg, &jobs) < 0)
+			if (cairn_cli_parse_count(&jobs, optarg, 1, 256) < 0)
 				return cairn_cli_usage_error(usage_line, "bad --jobs '%s' (1..256)", optarg);
 			break;
 		case 'x': one_fs = 1; break;

@@ -48,19 +48,6 @@ static void prune_help(void)
 	      "Exit status: 0 done; 2 trouble (nothing changed).\n", stdout);
 }
 
-static int parse_count(const char *s, unsigned *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || end == s || v < 0 || v > 100000)
-		return -1;
-	*out = (unsigned)v;
-	return 0;
-}
-
 static void print_text(const cairn_prune_result *r, int verbose)
 {
 	cairn_buf b = CAIRN_BUF_INIT;
@@ -142,7 +129,7 @@ int cairn_snap_cmd_prune(int argc, char **argv)
 		case OPT_DAILY: case OPT_WEEKLY: case OPT_MONTHLY:
 			slot = c == OPT_DAILY ? &p.keep_daily : c == OPT_WEEKLY ?
 			       &p.keep_weekly : &p.keep_monthly;
-			if (parse_count(optarg, slot) < 0) {
+			if (cairn_cli_parse_count(slot, optarg, 0, 100000) < 0) {
 				status = cairn_cli_usage_error(prune_usage, "bad count '%s' "
 							       "(0..100000)", optarg);
 				goto done;
