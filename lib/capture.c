@@ -1247,11 +1247,6 @@ void cairn_capture_feed(cairn_capture *c, int linktype, int64_t ts,
 
 /* ---- result ---- */
 
-static const char *const private_ranges[] = {
-	"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
-	"127.0.0.0/8", "169.254.0.0/16", "::1/128", "fc00::/7", "fe80::/10"
-};
-
 struct contrib {
 	int64_t window;
 	const char *host;
@@ -1758,7 +1753,7 @@ static void proxy_add(cairn_capture *c, struct proxyset *ps, const struct flow *
 		o->first_ns = f->first;
 		o->last_ns = f->last;
 		o->allowed = -1;
-		o->public_address = !cap_is_private(f->ipver, f->b);
+		o->public_address = !cairn_cidr_is_private(f->ipver, f->b);
 		*v = (uint32_t)ps->n++;
 	}
 	o = &ps->v[*v];
@@ -1828,7 +1823,6 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 	char buf[128];
 
 	r->window_ns = c->window;
-	nprivate = sizeof(private_ranges) / sizeof(private_ranges[0]);
 	if (c->all_flows) {
 		r->local_rule = cairn_strdup("all-flows");
 	} else if (nset) {
@@ -1849,11 +1843,14 @@ int cairn_capture_finish(cairn_capture_result **out, cairn_capture *c)
 		}
 	} else {
 		r->local_rule = cairn_strdup("private-fallback");
+		const char *const *names;
+		const cairn_cidr *priv = cairn_cidr_private(&nprivate, &names);
+
 		set = cairn_calloc(nprivate, sizeof(*set));
+		memcpy(set, priv, nprivate * sizeof(*set));
 		nset = nprivate;
 		for (i = 0; i < nprivate; i++) {
-			cairn_cidr_parse(&set[i], private_ranges[i], strlen(private_ranges[i]), NULL);
-			set_add(&r->locals, &r->local_count, private_ranges[i]);
+			set_add(&r->locals, &r->local_count, names[i]);
 		}
 	}
 	set_finish(r->locals, &r->local_count, str_cmp);

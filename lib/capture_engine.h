@@ -209,10 +209,8 @@ void cap_lookup_record(cairn_capture *c, uint8_t ver, const uint8_t *server, con
  * started by a local address (every DNS flow with all_flows); returns, per
  * flow, 1 when it went into a resolver (so it is no outbound host). */
 void cap_lookups_finish(cairn_capture *c, cairn_capture_result *r, uint8_t *is_resolver_flow,
-	const void *set, size_t n, int observed);
+	const cairn_cidr *set, size_t n, int observed);
 void cap_lookups_free(cairn_capture *c);
-/* RFC 1918, 100.64/10, loopback, link-local, ULA. */
-int cap_is_private(uint8_t ver, const uint8_t *a);
 
 /* ---- lib/capture.c, for the log readers (lib/capture_logs.c) ---- */
 

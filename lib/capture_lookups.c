@@ -123,16 +123,6 @@ static void strv_add_unique(char ***v, size_t *n, const char *s, size_t max)
 	(*v)[(*n)++] = cairn_strdup(s);
 }
 
-int cap_is_private(uint8_t ver, const uint8_t *a)
-{
-	if (ver == 4)
-		return a[0] == 10 || (a[0] == 172 && (a[1] & 0xf0) == 16) ||
-			(a[0] == 192 && a[1] == 168) || (a[0] == 100 && (a[1] & 0xc0) == 64) ||
-			a[0] == 127 || (a[0] == 169 && a[1] == 254);
-	return (a[0] & 0xfe) == 0xfc || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) ||
-		(!memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 15) && a[15] == 1);
-}
-
 static int same_net(const struct res *x, const struct res *y)
 {
 	if (x->ver != y->ver)
@@ -301,7 +291,7 @@ static void build_lookups(cairn_capture *c, cairn_capture_result *r, const uint8
 }
 
 void cap_lookups_finish(cairn_capture *c, cairn_capture_result *r, uint8_t *is_resolver_flow,
-	const void *set, size_t nset, int observed)
+	const cairn_cidr *set, size_t nset, int observed)
 {
 	struct res *res = NULL;
 	struct kmap rmap, first;
@@ -400,8 +390,8 @@ void cap_lookups_finish(cairn_capture *c, cairn_capture_result *r, uint8_t *is_r
 		struct cairn_capture_resolver *o = res[i].out;
 		int usual = i == primary || (total && o->queries * 5 >= total) ||
 			same_net(&res[i], &res[primary]) ||
-			(cap_is_private(res[primary].ver, res[primary].addr) &&
-			 cap_is_private(res[i].ver, res[i].addr));
+			(cairn_cidr_is_private(res[primary].ver, res[primary].addr) &&
+			 cairn_cidr_is_private(res[i].ver, res[i].addr));
 
 		o->unusual = !usual;
 	}

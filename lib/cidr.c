@@ -145,3 +145,32 @@ int cairn_cidr_contains(const cairn_cidr *c, unsigned family, const unsigned cha
 		return prefix_equal(c->addr, addr + 12, c->bits);
 	return 0;
 }
+
+static const cairn_cidr private_blocks[] = {
+	{ { 10 }, 4, 8 }, { { 172, 16 }, 4, 12 }, { { 192, 168 }, 4, 16 },
+	{ { 100, 64 }, 4, 10 }, { { 127 }, 4, 8 }, { { 169, 254 }, 4, 16 },
+	{ { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 }, 6, 128 },
+	{ { 0xfc }, 6, 7 }, { { 0xfe, 0x80 }, 6, 10 },
+};
+static const char *const private_names[] = {
+	"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
+	"127.0.0.0/8", "169.254.0.0/16", "::1/128", "fc00::/7", "fe80::/10",
+};
+
+const cairn_cidr *cairn_cidr_private(size_t *n, const char *const **names)
+{
+	*n = sizeof(private_blocks) / sizeof(private_blocks[0]);
+	if (names)
+		*names = private_names;
+	return private_blocks;
+}
+
+int cairn_cidr_is_private(unsigned family, const unsigned char *addr)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(private_blocks) / sizeof(private_blocks[0]); i++)
+		if (cairn_cidr_contains(&private_blocks[i], family, addr))
+			return 1;
+	return 0;
+}

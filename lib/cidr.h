@@ -50,4 +50,15 @@ void cairn_cidr_mask(cairn_cidr *c);
  * in the block c, else 0. */
 int cairn_cidr_contains(const cairn_cidr *c, unsigned family, const unsigned char *addr);
 
+/*
+ * The private, loopback and link-local blocks: 10.0.0.0/8, 172.16.0.0/12,
+ * 192.168.0.0/16 (RFC 1918), 100.64.0.0/10 (RFC 6598), 127.0.0.0/8
+ * (RFC 1122), 169.254.0.0/16 (RFC 3927), ::1/128, fe80::/10 (RFC 4291),
+ * fc00::/7 (RFC 4193).  *n set to their count; static, in that order,
+ * names[i] (when names is not NULL) is block i as written above.
+ */
+const cairn_cidr *cairn_cidr_private(size_t *n, const char *const **names);
+/* 1 when the address lies in one of them. */
+int cairn_cidr_is_private(unsigned family, const unsigned char *addr);
+
 #endif

@@ -148,6 +148,53 @@ START_TEST(test_cidr_mask_and_address)
 }
 END_TEST
 
+/* the one private set: capture's fallback local side and "public address" */
+START_TEST(test_cidr_private)
+{
+	static const char *const yes[] = {
+		"10.0.0.1", "172.16.0.1", "172.31.255.255", "192.168.1.1", "100.64.0.1",
+		"100.127.255.255", "127.0.0.1", "169.254.1.1", "::1", "fc00::1", "fdff::1",
+		"fe80::1", "febf::1", "::ffff:10.0.0.1",
+	};
+	static const char *const no[] = {
+		"11.0.0.1", "172.32.0.1", "172.15.255.255", "192.169.0.1", "100.128.0.1",
+		"100.63.255.255", "8.8.8.8", "::2", "fe00::1", "fec0::1", "2001:db8::1", "::",
+	};
+	const char *const *names;
+	const cairn_cidr *p;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		unsigned char a[16], fam;
+
+		memset(a, 0, sizeof(a));
+		fam = inet_pton(AF_INET, yes[i], a) == 1 ? 4 : 6;
+		if (fam == 6)
+			ck_assert_int_eq(inet_pton(AF_INET6, yes[i], a), 1);
+		ck_assert_msg(cairn_cidr_is_private(fam, a), "%s not private", yes[i]);
+	}
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		unsigned char a[16], fam;
+
+		memset(a, 0, sizeof(a));
+		fam = inet_pton(AF_INET, no[i], a) == 1 ? 4 : 6;
+		if (fam == 6)
+			ck_assert_int_eq(inet_pton(AF_INET6, no[i], a), 1);
+		ck_assert_msg(!cairn_cidr_is_private(fam, a), "%s private", no[i]);
+	}
+	/* each name is its block */
+	p = cairn_cidr_private(&n, &names);
+	ck_assert_uint_eq(n, 9);
+	for (i = 0; i < n; i++) {
+		cairn_cidr c;
+
+		ck_assert_int_eq(cairn_cidr_parse(&c, names[i], strlen(names[i]), NULL), 0);
+		ck_assert_msg(c.family == p[i].family && c.bits == p[i].bits &&
+			      !memcmp(c.addr, p[i].addr, 16), "%s", names[i]);
+	}
+}
+END_TEST
+
 Suite *cidr_suite(void);
 
 Suite *cidr_suite(void)
@@ -159,6 +206,7 @@ Suite *cidr_suite(void)
 	tcase_add_test(c, test_cidr_refuses);
 	tcase_add_test(c, test_cidr_contains);
 	tcase_add_test(c, test_cidr_mask_and_address);
+	tcase_add_test(c, test_cidr_private);
 	suite_add_tcase(s, c);
 	return s;
 }
