@@ -765,14 +765,128 @@ static int dep_graph_hash(cairn_buf *out, const json_t *lock, json_t *cache, con
 	return rc;
 }
 
+struct ds_child { char *dp; char *ser; };
+
+static int ds_child_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ds_child *)a)->dp, ((const struct ds_child *)b)->dp);
+}
+
 /*
- * The deps= part pnpm 10 gives the build of the package installed at
+ * pnpm 9's calcDepStateObj of depPath, serialised as object-hash writes
+ * it (keys in the order sortKeys left them: sorted): {childDepPath:
+ * <its state>, ...}, a child that is among the parents as {}, children
+ * not in the graph left out, memoised in cache (depPath -> serialised
+ * state).  -1 past 256 levels.
+ */
+static int dep_state(cairn_buf *out, const json_t *lock, json_t *cache, const char *dp,
+		     const struct dg_parent *parents, int depth)
+{
+	static const char *const sections[] = { "dependencies", "optionalDependencies" };
+	const json_t *snaps = json_object_get(lock, "snapshots");
+	const json_t *snap = json_object_get(snaps, dp);
+	const json_t *hit = json_object_get(cache, dp);
+	struct dg_parent me = { dp, parents };
+	struct ds_child *kids = NULL;
+	size_t nk = 0, ck = 0, s, i, j;
+	cairn_buf ser = CAIRN_BUF_INIT;
+	int rc = 0;
+
+	if (hit) {
+		cairn_buf_addstr(out, json_string_value(hit));
+		return 0;
+	}
+	if (!json_is_object(snap)) {
+		cairn_buf_addstr(out, "object:0:");
+		return 0;
+	}
+	if (depth > 256)
+		return -1;
+	for (s = 0; s < 2 && rc == 0; s++) {
+		const char *alias;
+		json_t *ref;
+
+		json_object_foreach(json_object_get(snap, sections[s]), alias, ref) {
+			const char *r = json_string_value(ref), *at;
+			cairn_buf child = CAIRN_BUF_INIT, cs = CAIRN_BUF_INIT;
+			const struct dg_parent *p;
+			int among = 0;
+
+			if (!r) {
+				rc = -1;
+				break;
+			}
+			if (!strncmp(r, "link:", 5))
+				continue;
+			at = r[0] == '@' ? r : strchr(r, '@');
+			if (r[0] == '@' || (at && (!strchr(r, ':') || at < strchr(r, ':')) &&
+					    (!strchr(r, '(') || at < strchr(r, '('))))
+				cairn_buf_addstr(&child, r);
+			else
+				cairn_buf_addf(&child, "%s@%s", alias, r);
+			if (!json_is_object(json_object_get(snaps, child.data))) {
+				cairn_buf_release(&child);
+				continue;   /* if (!child) continue */
+			}
+			for (p = parents; p; p = p->up)
+				if (!strcmp(p->id, child.data))
+					among = 1;
+			if (among)
+				cairn_buf_addstr(&cs, "object:0:");
+			else
+				rc = dep_state(&cs, lock, cache, child.data, &me, depth + 1);
+			if (nk == ck) {
+				ck = ck ? ck * 2 : 8;
+				kids = cairn_realloc(kids, ck * sizeof(*kids));
+			}
+			kids[nk].dp = cairn_buf_detach(&child, NULL);
+			kids[nk].ser = cs.data ? cairn_buf_detach(&cs, NULL) : cairn_strdup("");
+			nk++;
+			if (rc < 0)
+				break;
+		}
+	}
+	if (nk > 1)
+		qsort(kids, nk, sizeof(*kids), ds_child_cmp);
+	/* a key set twice keeps its last value (a JavaScript object) */
+	for (i = j = 0; i < nk; i++) {
+		if (j && !strcmp(kids[j - 1].dp, kids[i].dp)) {
+			free(kids[j - 1].dp);
+			free(kids[j - 1].ser);
+			kids[j - 1] = kids[i];
+			continue;
+		}
+		kids[j++] = kids[i];
+	}
+	nk = j;
+	cairn_buf_addf(&ser, "object:%zu:", nk);
+	for (i = 0; i < nk; i++) {
+		oh_string(&ser, kids[i].dp);
+		cairn_buf_addch(&ser, ':');
+		cairn_buf_addstr(&ser, kids[i].ser);
+		cairn_buf_addch(&ser, ',');
+		free(kids[i].dp);
+		free(kids[i].ser);
+	}
+	free(kids);
+	if (rc == 0) {
+		json_object_set_new(cache, dp, json_string(ser.data));
+		cairn_buf_addstr(out, ser.data);
+	}
+	cairn_buf_release(&ser);
+	return rc;
+}
+
+/*
+ * The dependency hash pnpm gives the build of the package installed at
  * pkgdir (<project>/node_modules/.pnpm/<folder>/node_modules/<name>),
  * from the project's lockfile (pnpm's own copy node_modules/.pnpm/lock.yaml,
- * else pnpm-lock.yaml; lockfileVersion 9): the snapshot whose folder is
- * <folder>.  NULL when it cannot be computed exactly.
+ * else pnpm-lock.yaml; lockfileVersion 9), the snapshot whose folder is
+ * <folder>: pnpm 10's deps= (base64), or pnpm 9's (pnpm9 set: hex).
+ * NULL when it cannot be computed exactly.
  */
-static char *expected_deps_hash(int rootfd, const cairn_pkg_files *files, const char *pkgdir)
+static char *expected_deps_hash(int rootfd, const cairn_pkg_files *files, const char *pkgdir,
+				int pnpm9)
 {
 	static const char *const locks[] = { "node_modules/.pnpm/lock.yaml", "pnpm-lock.yaml" };
 	const char *v = strstr(pkgdir, "node_modules/.pnpm/");
@@ -814,8 +928,17 @@ static char *expected_deps_hash(int rootfd, const cairn_pkg_files *files, const 
 			if (!hashed && !strcmp(f, folder)) {
 				cairn_buf h = CAIRN_BUF_INIT;
 
-				if (dep_graph_hash(&h, lock, cache, dp, NULL, 0) == 0 && h.data)
+				if (!pnpm9 && dep_graph_hash(&h, lock, cache, dp, NULL, 0) == 0 && h.data) {
 					out = cairn_buf_detach(&h, NULL);
+				} else if (pnpm9 && dep_state(&h, lock, cache, dp, NULL, 0) == 0 && h.data) {
+					/* pnpm 9: sha1 hex of the state object */
+					unsigned char d[20];
+					unsigned int dl = 0;
+
+					out = cairn_malloc(41);
+					EVP_Digest(h.data, h.len, d, &dl, EVP_sha1(), NULL);
+					cairn_hex(out, d, 20);
+				}
 				cairn_buf_release(&h);
 				free(f);
 				break;
@@ -835,12 +958,12 @@ static char *expected_deps_hash(int rootfd, const cairn_pkg_files *files, const 
  * entry per build, keyed by the platform, arch and Node major it ran on
  * and a hash of the package's dependency graph.  pnpm imports a build
  * only on the platform and arch it was made for, so builds keyed for
- * another are not candidates (a key of no known form stays one).  For
- * pnpm 10 keys (";deps=") the dependency hash is computed from the
- * lockfile (expected_deps_hash) and only a build with that hash is a
+ * another are not candidates (a key of no known form stays one).  The
+ * dependency hash (pnpm 10's ";deps=", pnpm 9's hex) is computed from
+ * the lockfile (expected_deps_hash) and only a build with that hash is a
  * candidate (*exact set); the Node major is not known from the tree.
- * Otherwise (pnpm 9's keys, a graph this does not reproduce, no build
- * with the hash) the candidate that accounts for the most installed
+ * Otherwise (a graph this does not reproduce, no build with the hash)
+ * the candidate that accounts for the most installed
  * files (ties: the first key in byte order) is taken.  Only the taken
  * build's files are accepted; its key is recorded (side_effects_build)
  * for the auditor.  NULL when there is no candidate.
@@ -864,18 +987,27 @@ static const char *pick_build(const json_t *idx, const cairn_pkg_files *files, s
 	/* pnpm 10 keys: the dependency hash computed from the lockfile
 	 * picks the build exactly (the Node major aside) */
 	json_object_foreach((json_t *)se, k, v)
-		if (key_for_host(k, plat, arch) == 1 && strstr(k, ";deps=") && !want)
-			want = expected_deps_hash(rootfd, files, pkgdir);
+		if (key_for_host(k, plat, arch) == 1 && !want)
+			want = expected_deps_hash(rootfd, files, pkgdir, !strstr(k, ";deps="));
 	for (pass = want ? 0 : 1; pass < 2 && !best; pass++) {
 		json_object_foreach((json_t *)se, k, v) {
 			long accepted = 0;
 			size_t i;
-			const char *d = strstr(k, ";deps=");
+			const char *hx = strstr(k, ";deps=");
 
 			if (key_for_host(k, plat, arch) == 0 || !json_is_object(v))
 				continue;
-			if (pass == 0 && !(d && !strncmp(d + 6, want, strlen(want)) &&
-					   (d[6 + strlen(want)] == '\0' || d[6 + strlen(want)] == ';')))
+			if (hx) {
+				hx += 6;
+			} else if ((hx = strstr(k, "-node-v"))) {
+				/* pnpm 9: "...-node-v<major>-<hex>[-<patch>]" */
+				for (hx += 7; *hx >= '0' && *hx <= '9'; hx++)
+					;
+				hx = *hx == '-' ? hx + 1 : NULL;
+			}
+			if (pass == 0 && !(hx && !strncmp(hx, want, strlen(want)) &&
+					   (hx[strlen(want)] == '\0' || hx[strlen(want)] == ';' ||
+					    hx[strlen(want)] == '-')))
 				continue;
 			for (i = lo; i < hi; i++) {
 				const cairn_pkg_file *pf = &files->v[i];

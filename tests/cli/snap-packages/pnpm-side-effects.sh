@@ -9,10 +9,10 @@
 # (side_effects_build): pnpm imports a build only on the platform and arch
 # its key names, so a build keyed for another platform accepts nothing,
 # and of this host's builds the one whose dependency hash (pnpm 10's
-# ";deps=", computed from the lockfile as @pnpm/calc-dep-state does) is
-# the install's, else the one that accounts for the most installed files,
-# is taken (side_effects_build_by); files only another build recorded
-# are added.
+# ";deps=", pnpm 9's hex; computed from the lockfile as
+# @pnpm/calc-dep-state does) is the install's, else the one that accounts
+# for the most installed files, is taken (side_effects_build_by); files
+# only another build recorded are added.
 set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
 need jq jq
@@ -64,11 +64,9 @@ for v in 9 10; do
 	run cairn-snap -q --no-npm-cache --pnpm-store two$v -o two$v.cairn p$v
 	rec two$v.cairn
 	# that second build recorded everything the real one did and the
-	# dropped file: pnpm 10's key carries the dependency hash, computed
-	# from the lockfile, so the real build is still taken (deps_hash);
-	# pnpm 9's key is not recomputed, and the build that accounts for the
-	# most files is taken (most_files): the dropped file is accepted, and
-	# the record names the build it rests on
+	# dropped file: the key carries the dependency hash (pnpm 10's deps=,
+	# pnpm 9's hex), computed from the lockfile, so the real build is
+	# still taken (deps_hash) and the dropped file stays added
 	store_plus "$v" "$k" all sup$v
 	run cairn-snap -q --no-npm-cache --pnpm-store sup$v -o sup$v.cairn p$v
 	rec sup$v.cairn
