@@ -236,7 +236,8 @@ static void list_one(cairn_dirahead *a, const struct pending *p,
 		flush_files(r);
 	close(fd);
 	/* the walk takes them in byte order; the top of the queue goes first */
-	qsort(subs, n, sizeof(*subs), name_cmp);
+	if (n > 1)
+		qsort(subs, n, sizeof(*subs), name_cmp);
 	pthread_mutex_lock(&a->mu);
 	for (i = n; i > 0; i--)
 		push_locked(a, subs[i - 1].path, subs[i - 1].len);
