@@ -1538,6 +1538,25 @@ static int lock_below(const cairn_npm_lock *l, const char *dir)
 	return yes;
 }
 
+/* A new workspace member (or v1 file: link target) dir of the project
+ * labelled root, whose lockfile is lockfile (or none); the rest zero. */
+static ws_member *ws_push(const ctx *c, const char *dir, const char *root, const char *lockfile)
+{
+	ws_state *ws = c->ws;
+	ws_member *m;
+
+	if (ws->n == ws->cap) {
+		ws->cap = ws->cap ? ws->cap * 2 : 8;
+		ws->v = cairn_realloc(ws->v, ws->cap * sizeof(*ws->v));
+	}
+	m = &ws->v[ws->n++];
+	memset(m, 0, sizeof(*m));
+	m->dir = cairn_strdup(dir);
+	m->root = cairn_strdup(root);
+	m->lockfile = lockfile ? cairn_strdup(lockfile) : NULL;
+	return m;
+}
+
 static const ws_member *ws_find(const ctx *c, const char *dir)
 {
 	size_t i;
@@ -1816,15 +1835,7 @@ static void ws_collect(const ctx *c, const char *proj, const char *project_label
 			continue;
 		if (ws_find(c, d))
 			continue;
-		if (c->ws->n == c->ws->cap) {
-			c->ws->cap = c->ws->cap ? c->ws->cap * 2 : 8;
-			c->ws->v = cairn_realloc(c->ws->v, c->ws->cap * sizeof(*c->ws->v));
-		}
-		m = &c->ws->v[c->ws->n++];
-		memset(m, 0, sizeof(*m));
-		m->dir = cairn_strdup(d);
-		m->root = cairn_strdup(project_label);
-		m->lockfile = lock_path ? cairn_strdup(lock_path) : NULL;
+		m = ws_push(c, d, project_label, lock_path);
 		cairn_buf_addf(&prefix, "%s/", rel);
 		m->lock = used ? lock_subtree(used, prefix.data) : NULL;
 		cairn_buf_release(&prefix);
@@ -2625,15 +2636,7 @@ static void analyze_project(const ctx *c, const char *proj)
 			cairn_npm_lock_free(sub);
 			continue;
 		}
-		if (c->ws->n == c->ws->cap) {
-			c->ws->cap = c->ws->cap ? c->ws->cap * 2 : 8;
-			c->ws->v = cairn_realloc(c->ws->v, c->ws->cap * sizeof(*c->ws->v));
-		}
-		m = &c->ws->v[c->ws->n++];
-		memset(m, 0, sizeof(*m));
-		m->dir = cairn_strdup(inst[i].link_res);
-		m->root = cairn_strdup(project_label);
-		m->lockfile = lock_path ? cairn_strdup(lock_path) : NULL;
+		m = ws_push(c, inst[i].link_res, project_label, lock_path);
 		m->lock = sub;
 		m->packages = json_array();
 		m->via_link = 1;
