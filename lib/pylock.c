@@ -2086,14 +2086,9 @@ static void locked_missing(pyctx *c, const char *site, folder_lock *fl, const ca
 	if (x)
 		set_expect(rec, x, pe);
 	json_object_set_new(rec, "peer", json_false());
-	json_object_set_new(rec, "declared_range", json_null());
-	json_object_set_new(rec, "declared_in", json_null());
+	cairn_recs_package_undeclared(rec);
+	/* (in its place: what the lock says requires it) */
 	json_object_set_new(rec, "required_by", req);
-	json_object_set_new(rec, "scripts", json_object());
-	json_object_set_new(rec, "has_install_script", json_false());
-	json_object_set_new(rec, "lock_has_install_script", json_false());
-	json_object_set_new(rec, "bin", json_object());
-	json_object_set_new(rec, "gypfile", json_false());
 	json_object_set_new(rec, "installer", json_null());
 	json_object_set_new(rec, "direct_url", json_null());
 	json_object_set_new(rec, "file_count", json_integer(0));
