@@ -680,20 +680,6 @@ static const installed *find_installed(const installed *v, size_t n, const char 
 	return n ? bsearch(&k, v, n, sizeof(*v), installed_cmp) : NULL;
 }
 
-static const char *sections[] = {
-	"dependencies", "optionalDependencies", "devDependencies", "peerDependencies"
-};
-
-static int edge_cmp(const void *a, const void *b)
-{
-	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	int c = strcmp(json_string_value(json_object_get(x, "from")),
-		       json_string_value(json_object_get(y, "from")));
-
-	return c ? c : strcmp(json_string_value(json_object_get(x, "section")),
-			      json_string_value(json_object_get(y, "section")));
-}
-
 /*
  * cand (relative to the project proj) is a symlink inside the tree: the
  * installed package its target names, when the target stays inside ROOT
@@ -752,7 +738,7 @@ static void require_edges(const ctx *c, const char *proj, installed *inst, size_
 	if (!manifest)
 		return;
 	for (k = 0; k < 4; k++) {
-		const json_t *deps = json_object_get(manifest, sections[k]);
+		const json_t *deps = json_object_get(manifest, cairn_pkg_sections[k]);
 		const char *name;
 		json_t *range;
 
@@ -797,7 +783,7 @@ static void require_edges(const ctx *c, const char *proj, installed *inst, size_
 				}
 			}
 			if (hit)
-				add_edge(hit, from, range, sections[k]);
+				add_edge(hit, from, range, cairn_pkg_sections[k]);
 			cairn_buf_release(&cand);
 		}
 	}
@@ -817,7 +803,7 @@ static void upward_edges(const ctx *c, const char *proj, installed *inst, size_t
 	size_t k;
 
 	for (k = 0; k < 4; k++) {
-		const json_t *deps = json_object_get(manifest, sections[k]);
+		const json_t *deps = json_object_get(manifest, cairn_pkg_sections[k]);
 		const char *name;
 		json_t *range;
 
@@ -860,7 +846,7 @@ static void upward_edges(const ctx *c, const char *proj, installed *inst, size_t
 					hit = via_link(c, proj, p.data, inst, ninst);
 			}
 			if (hit)
-				add_edge(hit, drel, range, sections[k]);
+				add_edge(hit, drel, range, cairn_pkg_sections[k]);
 			free(anc);
 			cairn_buf_release(&p);
 		}
@@ -870,20 +856,7 @@ static void upward_edges(const ctx *c, const char *proj, installed *inst, size_t
 static void declared(const json_t *manifest, const char *name,
 		     const char **range, const char **section)
 {
-	size_t i;
-
-	*range = *section = NULL;
-	if (!manifest)
-		return;
-	for (i = 0; i < 4; i++) {
-		const json_t *r = json_object_get(json_object_get(manifest, sections[i]), name);
-
-		if (json_is_string(r)) {
-			*range = json_string_value(r);
-			*section = sections[i];
-			return;
-		}
-	}
+	*section = cairn_pkg_declared(manifest, name, range);
 }
 
 /* tarball member list */
@@ -1881,7 +1854,7 @@ static json_t *sorted_edges(const json_t *edges)
 	for (q = 0; q < ne; q++)
 		ev[q] = json_array_get(edges, q);
 	if (ne > 1)
-		qsort(ev, ne, sizeof(*ev), edge_cmp);
+		qsort(ev, ne, sizeof(*ev), cairn_pkg_required_by_cmp);
 	for (q = 0; q < ne; q++)
 		json_array_append(sorted, ev[q]);
 	free(ev);
@@ -2884,7 +2857,7 @@ static void analyze_project(const ctx *c, const char *proj)
 					cairn_json_set_bytes(o, k, json_string_value(v), json_string_length(v));
 		json_object_set_new(prec, "scripts", o);
 		for (i = 0; i < 4; i++) {
-			json_t *d = json_object_get(pj, sections[i]);
+			json_t *d = json_object_get(pj, cairn_pkg_sections[i]);
 
 			o = json_object();
 			if (json_is_object(d))
@@ -2892,7 +2865,7 @@ static void analyze_project(const ctx *c, const char *proj)
 					if (json_is_string(v))
 						cairn_json_set_bytes(o, k, json_string_value(v),
 								     json_string_length(v));
-			json_object_set_new(prec, sections[i], o);
+			json_object_set_new(prec, cairn_pkg_sections[i], o);
 		}
 	}
 	json_object_set_new(prec, "lockfile", jstr(lock ? lock_name : binary_lock ? "bun.lockb" : NULL));

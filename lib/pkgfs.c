@@ -617,6 +617,38 @@ void cairn_recs_package_undeclared(json_t *rec)
 	json_object_set_new(rec, "gypfile", json_false());
 }
 
+const char *const cairn_pkg_sections[4] = {
+	"dependencies", "optionalDependencies", "devDependencies", "peerDependencies"
+};
+
+const char *cairn_pkg_declared(const json_t *manifest, const char *name,
+			       const char **range)
+{
+	size_t i;
+
+	*range = NULL;
+	for (i = 0; manifest && i < 4; i++) {
+		const json_t *r = json_object_get(json_object_get(manifest,
+					cairn_pkg_sections[i]), name);
+
+		if (json_is_string(r)) {
+			*range = json_string_value(r);
+			return cairn_pkg_sections[i];
+		}
+	}
+	return NULL;
+}
+
+int cairn_pkg_required_by_cmp(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int c = strcmp(json_string_value(json_object_get(x, "from")),
+		       json_string_value(json_object_get(y, "from")));
+
+	return c ? c : strcmp(json_string_value(json_object_get(x, "section")),
+			      json_string_value(json_object_get(y, "section")));
+}
+
 void cairn_recs_add(cairn_recs *r, json_t *rec, char *key)
 {
 	if (r->n == r->cap) {

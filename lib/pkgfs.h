@@ -121,6 +121,18 @@ char *cairn_recs_key(const char *first, ...);
  * lock_has_install_script false, bin {}, gypfile false (a pip
  * distribution, an npm link). */
 void cairn_recs_package_undeclared(json_t *rec);
+/* The dependency sections of a package.json, in the order npm resolves a
+ * name declared twice: dependencies, optionalDependencies,
+ * devDependencies, peerDependencies. */
+extern const char *const cairn_pkg_sections[4];
+/* The section of manifest that declares name with a string range, and
+ * the range in *range (borrowed from manifest); NULL (and *range NULL)
+ * when no section does. */
+const char *cairn_pkg_declared(const json_t *manifest, const char *name,
+			       const char **range);
+/* qsort comparator of required_by items (json_t *): by from, then by
+ * section, the order docs/RECORDS.md gives. */
+int cairn_pkg_required_by_cmp(const void *a, const void *b);
 /* A parse_error record: file, analyzer, message. */
 void cairn_recs_parse_error(cairn_recs *r, const char *file,
 			    const char *analyzer, const char *message);

@@ -11,6 +11,7 @@
  * workspace's dependencies: not a package, skipped.
  */
 #include "pnpdata.h"
+#include "pkgfs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -500,22 +501,9 @@ static char *folder_of(const char *location)
 	return cairn_strndup(location, n);
 }
 
-static int req_cmp(const void *a, const void *b)
-{
-	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	int c = strcmp(json_string_value(json_object_get(x, "from")),
-		       json_string_value(json_object_get(y, "from")));
-
-	return c ? c : strcmp(json_string_value(json_object_get(x, "section")),
-			      json_string_value(json_object_get(y, "section")));
-}
-
 json_t *cairn_pnp_required_by(const cairn_pnp *g, const char *locator,
 			      cairn_pnp_manifest_fn manifest, void *arg)
 {
-	static const char *const ws_sections[] = {
-		"dependencies", "optionalDependencies", "devDependencies", "peerDependencies"
-	};
 	json_t *out = json_array();
 	json_t **items;
 	size_t to, lo = 0, hi, i, n = 0;
@@ -544,16 +532,11 @@ json_t *cairn_pnp_required_by(const cairn_pnp *g, const char *locator,
 		if (f->workspace) {
 			char *folder = folder_of(f->location);
 			const json_t *m = manifest ? manifest(arg, folder) : NULL;
-			size_t s;
+			const char *text, *declared_in = cairn_pkg_declared(m, e->name, &text);
 
-			for (s = 0; s < 4; s++) {
-				const json_t *r = json_object_get(json_object_get(m, ws_sections[s]), e->name);
-
-				if (r) {
-					section = ws_sections[s];
-					range = r;
-					break;
-				}
+			if (declared_in) {
+				section = declared_in;
+				range = json_object_get(json_object_get(m, section), e->name);
 			}
 			json_object_set_new(item, "from", json_string(folder));
 			free(folder);
@@ -578,7 +561,7 @@ json_t *cairn_pnp_required_by(const cairn_pnp *g, const char *locator,
 		items[n++] = item;
 	}
 	if (n > 1)
-		qsort(items, n, sizeof(*items), req_cmp);
+		qsort(items, n, sizeof(*items), cairn_pkg_required_by_cmp);
 	for (i = 0; i < n; i++)
 		json_array_append_new(out, items[i]);
 	free(items);
