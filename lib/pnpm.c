@@ -664,6 +664,25 @@ static void oh_digest(char out[45], const cairn_buf *b)
 struct dg_parent { const char *id; const struct dg_parent *up; };
 
 /*
+ * pnpm's refToRelative: the depPath that a snapshot's dependency
+ * "alias: ref" names ("1.0.0" is alias@1.0.0, "x@1.0.0", an alias,
+ * itself), appended to child; 0 for a link: ref, which names none.
+ */
+static int ref_to_dep_path(cairn_buf *child, const char *alias, const char *r)
+{
+	const char *at = r[0] == '@' ? r : strchr(r, '@');
+
+	if (!strncmp(r, "link:", 5))
+		return 0;
+	if (r[0] == '@' || (at && (!strchr(r, ':') || at < strchr(r, ':')) &&
+			    (!strchr(r, '(') || at < strchr(r, '('))))
+		cairn_buf_addstr(child, r);
+	else
+		cairn_buf_addf(child, "%s@%s", alias, r);
+	return 1;
+}
+
+/*
  * @pnpm/calc-dep-state calcDepGraphHash of depPath over a lockfile v9
  * (packages: resolutions, snapshots: dependencies), memoised in cache
  * (depPath -> hash), the same walk (a child already among the parents
@@ -719,7 +738,7 @@ static int dep_graph_hash(cairn_buf *out, const json_t *lock, json_t *cache, con
 		json_t *ref;
 
 		json_object_foreach(json_object_get(snap, sections[s]), alias, ref) {
-			const char *r = json_string_value(ref), *at;
+			const char *r = json_string_value(ref);
 			cairn_buf child = CAIRN_BUF_INIT, ch = CAIRN_BUF_INIT;
 			struct dg_parent me = { id.data, parents };
 
@@ -727,15 +746,8 @@ static int dep_graph_hash(cairn_buf *out, const json_t *lock, json_t *cache, con
 				rc = -1;
 				break;
 			}
-			if (!strncmp(r, "link:", 5))
-				continue;   /* refToRelative: no depPath */
-			/* refToRelative: "1.0.0" is alias@1.0.0, "x@1.0.0" (an alias) itself */
-			at = r[0] == '@' ? r : strchr(r, '@');
-			if (r[0] == '@' || (at && (!strchr(r, ':') || at < strchr(r, ':')) &&
-					    (!strchr(r, '(') || at < strchr(r, '('))))
-				cairn_buf_addstr(&child, r);
-			else
-				cairn_buf_addf(&child, "%s@%s", alias, r);
+			if (!ref_to_dep_path(&child, alias, r))
+				continue;
 			rc = dep_graph_hash(&ch, lock, cache, child.data, &me, depth + 1);
 			json_object_set_new(deps, alias, json_string(ch.data ? ch.data : ""));
 			cairn_buf_release(&child);
@@ -807,7 +819,7 @@ static int dep_state(cairn_buf *out, const json_t *lock, json_t *cache, const ch
 		json_t *ref;
 
 		json_object_foreach(json_object_get(snap, sections[s]), alias, ref) {
-			const char *r = json_string_value(ref), *at;
+			const char *r = json_string_value(ref);
 			cairn_buf child = CAIRN_BUF_INIT, cs = CAIRN_BUF_INIT;
 			const struct dg_parent *p;
 			int among = 0;
@@ -816,14 +828,8 @@ static int dep_state(cairn_buf *out, const json_t *lock, json_t *cache, const ch
 				rc = -1;
 				break;
 			}
-			if (!strncmp(r, "link:", 5))
+			if (!ref_to_dep_path(&child, alias, r))
 				continue;
-			at = r[0] == '@' ? r : strchr(r, '@');
-			if (r[0] == '@' || (at && (!strchr(r, ':') || at < strchr(r, ':')) &&
-					    (!strchr(r, '(') || at < strchr(r, '('))))
-				cairn_buf_addstr(&child, r);
-			else
-				cairn_buf_addf(&child, "%s@%s", alias, r);
 			if (!json_is_object(json_object_get(snaps, child.data))) {
 				cairn_buf_release(&child);
 				continue;   /* if (!child) continue */
