@@ -789,10 +789,15 @@ static int ds_child_cmp(const void *a, const void *b)
  * it (keys in the order sortKeys left them: sorted): {childDepPath:
  * <its state>, ...}, a child that is among the parents as {}, children
  * not in the graph left out, memoised in cache (depPath -> serialised
- * state).  -1 past 256 levels.
+ * state).  -1 past 256 levels, or when the serialisations written, memo
+ * hits included, pass *budget bytes: the state nests every child's
+ * whole state, so a lockfile whose packages each depend on the next two
+ * doubles it at every level (40 levels asked for terabytes; pnpm itself
+ * only streams them into the hash).
  */
+#define DEP_STATE_BUDGET ((size_t)64 << 20)
 static int dep_state(cairn_buf *out, const json_t *lock, json_t *cache, const char *dp,
-		     const struct dg_parent *parents, int depth)
+		     const struct dg_parent *parents, int depth, size_t *budget)
 {
 	static const char *const sections[] = { "dependencies", "optionalDependencies" };
 	const json_t *snaps = json_object_get(lock, "snapshots");
@@ -805,6 +810,9 @@ static int dep_state(cairn_buf *out, const json_t *lock, json_t *cache, const ch
 	int rc = 0;
 
 	if (hit) {
+		if (json_string_length(hit) > *budget)
+			return -1;
+		*budget -= json_string_length(hit);
 		cairn_buf_addstr(out, json_string_value(hit));
 		return 0;
 	}
@@ -840,7 +848,7 @@ static int dep_state(cairn_buf *out, const json_t *lock, json_t *cache, const ch
 			if (among)
 				cairn_buf_addstr(&cs, "object:0:");
 			else
-				rc = dep_state(&cs, lock, cache, child.data, &me, depth + 1);
+				rc = dep_state(&cs, lock, cache, child.data, &me, depth + 1, budget);
 			if (nk == ck) {
 				ck = ck ? ck * 2 : 8;
 				kids = cairn_realloc(kids, ck * sizeof(*kids));
@@ -875,7 +883,10 @@ static int dep_state(cairn_buf *out, const json_t *lock, json_t *cache, const ch
 		free(kids[i].ser);
 	}
 	free(kids);
+	if (rc == 0 && ser.len > *budget)
+		rc = -1;
 	if (rc == 0) {
+		*budget -= ser.len;
 		json_object_set_new(cache, dp, json_string(ser.data));
 		cairn_buf_addstr(out, ser.data);
 	}
@@ -926,6 +937,7 @@ static char *expected_deps_hash(int rootfd, const cairn_pkg_files *files, const 
 	if (lock) {
 		const char *dp;
 		json_t *sv, *cache = json_object();
+		size_t budget = DEP_STATE_BUDGET;
 
 		json_object_foreach(json_object_get(lock, "snapshots"), dp, sv) {
 			int hashed = 0;
@@ -936,7 +948,8 @@ static char *expected_deps_hash(int rootfd, const cairn_pkg_files *files, const 
 
 				if (!pnpm9 && dep_graph_hash(&h, lock, cache, dp, NULL, 0) == 0 && h.data) {
 					out = cairn_buf_detach(&h, NULL);
-				} else if (pnpm9 && dep_state(&h, lock, cache, dp, NULL, 0) == 0 && h.data) {
+				} else if (pnpm9 && dep_state(&h, lock, cache, dp, NULL, 0,
+							      &budget) == 0 && h.data) {
 					/* pnpm 9: sha1 hex of the state object */
 					unsigned char d[20];
 					unsigned int dl = 0;

@@ -128,6 +128,23 @@ mask() {
 	printf '%s\t%s\n' "$2" "$1" >>"$CAIRN_AUX/masks"
 }
 
+# peak KIB CMD...: run CMD (stdout to out.txt, stderr to err.txt, exit
+# status to rc.txt) and fail when its peak RSS passes KIB (KiB; doubled
+# under ASan, whose allocator keeps freed memory in quarantine)
+peak() {
+	_lim=$1
+	shift
+	case "$CAIRN_BIN" in */asan/*) _lim=$((_lim * 2)) ;; esac
+	python3 - "$@" <<'PY' > rss.txt
+import resource, subprocess, sys
+with open("out.txt", "wb") as o, open("err.txt", "wb") as e:
+    rc = subprocess.call(sys.argv[1:], stdout=o, stderr=e)
+open("rc.txt", "w").write("%d\n" % rc)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PY
+	[ "$(cat rss.txt)" -le "$_lim" ] || fail "$*: peak RSS $(cat rss.txt) KiB, over $_lim KiB"
+}
+
 # fixture_copy SRC DST: copy a committed fixture tree and give every entry
 # the same fixed time and ordinary modes, so that snapshots of it do not
 # depend on when or with which umask it was checked out

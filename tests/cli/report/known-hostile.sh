@@ -20,23 +20,6 @@ M=$CAIRN_SRC/tests/fixtures/osv/malicious/npm/postmark-mcp/MAL-2025-47604.json
 fixture_copy "$K/host" host
 cairn-snap -q --env-key env.key host -o s.cairn
 
-# peak KIB CMD...: run CMD (stdout to out.txt, stderr to err.txt, exit
-# status to rc.txt) and fail when its peak RSS passes KIB (KiB; doubled
-# under ASan, whose allocator keeps freed memory in quarantine)
-peak() {
-	_lim=$1
-	shift
-	case "$CAIRN_BIN" in */asan/*) _lim=$((_lim * 2)) ;; esac
-	python3 - "$@" <<'PY' > rss.txt
-import resource, subprocess, sys
-with open("out.txt", "wb") as o, open("err.txt", "wb") as e:
-    rc = subprocess.call(sys.argv[1:], stdout=o, stderr=e)
-open("rc.txt", "w").write("%d\n" % rc)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-PY
-	[ "$(cat rss.txt)" -le "$_lim" ] || fail "$*: peak RSS $(cat rss.txt) KiB, over $_lim KiB"
-}
-
 # the advisories: each folder holds one file about postmark-mcp
 python3 - "$M" <<'PY'
 import json, os, sys, zipfile

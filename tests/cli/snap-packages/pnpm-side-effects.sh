@@ -71,3 +71,31 @@ for v in 9 10; do
 	run cairn-snap -q --no-npm-cache --pnpm-store sup$v -o sup$v.cairn p$v
 	rec sup$v.cairn
 done
+# a lockfile whose packages each depend on the next two, 24 levels deep:
+# pnpm 9's dependency state nests every child's whole state, so it would
+# double at every level (about 2 GB here, terabytes at 40); the state is
+# given up past its budget, the build is taken by the files it accounts
+# for, and memory stays bounded
+for v in 9 10; do
+	fixture_copy "$fx/pnpm-se$v" deep$v
+	python3 - deep$v/node_modules/.pnpm/lock.yaml <<'PY'
+import sys
+p, L = sys.argv[1], 24
+s = open(p).read()
+kids = "".join("      %s0: 1.0.0\n" % x for x in "nm")
+s = s.replace("      nan: 2.30.0\n", "      nan: 2.30.0\n" + kids, 1)
+for i in range(L):
+    for x in "nm":
+        s += "\n  %s%d@1.0.0:\n    dependencies:\n" % (x, i)
+        if i + 1 < L:
+            s += "".join("      %s%d: 1.0.0\n" % (y, i + 1) for y in "nm")
+        else:
+            s += "      nan: 2.30.0\n"
+open(p, "w").write(s)
+PY
+	cp deep$v/node_modules/.pnpm/lock.yaml deep$v/pnpm-lock.yaml
+	peak 300000 cairn-snap -q --no-npm-cache --pnpm-store "$fx/pnpm-se$v-store" -o deep$v.cairn deep$v
+	printf '$ cairn-snap (deep%s)\n[exit %s]\n' "$v" "$(cat rc.txt)"
+	cat err.txt >&2
+	rec deep$v.cairn
+done
