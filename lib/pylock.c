@@ -1731,13 +1731,21 @@ typedef struct activation {
 
 #define ACT_END ((size_t)-1)
 
-static size_t act_find(const activation *a, const size_t *head, size_t node, const char *extra)
+/* The steps (edges taken, activations compared) one walk may make: a
+ * hostile uv.lock of 2.6 MB (4096 edges to one node, 64 extras each)
+ * made the walk compare 10^10 names, 80 s; real locks take under 10^5 */
+#define WALK_BUDGET (1u << 25)
+
+static size_t act_find(const activation *a, const size_t *head, size_t node, const char *extra,
+		       size_t *steps)
 {
 	size_t i;
 
-	for (i = head[node]; i != ACT_END; i = a[i].next)
+	for (i = head[node]; i != ACT_END; i = a[i].next) {
+		++*steps;
 		if (!strcmp(a[i].extra, extra))
 			return i;
+	}
 	return ACT_END;
 }
 
@@ -1768,7 +1776,7 @@ static void walk_graph(const cairn_pylock *l, const pyenv *pe, expect *x)
 	char *incoming = cairn_calloc(l->n + 1, 1);
 	activation *act = NULL;
 	size_t *act_head = cairn_malloc((l->n + 1) * sizeof(size_t));
-	size_t nact = 0, qh = 0, qt = 0, i, k, lo, hi, nroots = 0;
+	size_t nact = 0, qh = 0, qt = 0, i, k, lo, hi, nroots = 0, steps = 0;
 	int uv = !strcmp(l->manager, "uv");
 	cairn_buf why = CAIRN_BUF_INIT;
 
@@ -1800,7 +1808,7 @@ static void walk_graph(const cairn_pylock *l, const pyenv *pe, expect *x)
 		queue[qt++] = i;
 		queued[i] = 1;
 	}
-	while (qh < qt) {
+	while (qh < qt && steps <= WALK_BUDGET) {
 		size_t u = queue[qh++ % (l->n + 1)];
 		const cairn_pylock_entry *e = &l->v[u];
 
@@ -1811,8 +1819,8 @@ static void walk_graph(const cairn_pylock *l, const pyenv *pe, expect *x)
 			size_t n, t;
 
 			if (d->kind == CAIRN_PYLOCK_DEP_EXTRA)
-				eff = uv && !e->root ? (act_find(act, act_head, u, d->group) == ACT_END ? X_NONE :
-							act[act_find(act, act_head, u, d->group)].st) :
+				eff = uv && !e->root ? (act_find(act, act_head, u, d->group, &steps) == ACT_END ?
+							X_NONE : act[act_find(act, act_head, u, d->group, &steps)].st) :
 				      eff < X_EXTRA ? eff : X_EXTRA;
 			else if (d->kind == CAIRN_PYLOCK_DEP_DEV)
 				eff = eff < X_DEV ? eff : X_DEV;
@@ -1830,10 +1838,11 @@ static void walk_graph(const cairn_pylock *l, const pyenv *pe, expect *x)
 				}
 			}
 			n = hi - lo;
-			for (t = lo; t < hi; t++) {
+			for (t = lo; t < hi && steps <= WALK_BUDGET; t++) {
 				int te = eff;
 				size_t j;
 
+				steps++;
 				if (v == CAIRN_PEP508_FALSE) {
 					if (!x[t].marker && d->marker)
 						set_text(&x[t].marker, e->name, d->marker);
@@ -1850,7 +1859,7 @@ static void walk_graph(const cairn_pylock *l, const pyenv *pe, expect *x)
 						"several versions locked, the dependency names none");
 				}
 				for (j = 0; j < d->nextras && uv; j++) {
-					size_t a = act_find(act, act_head, t, d->extras[j]);
+					size_t a = act_find(act, act_head, t, d->extras[j], &steps);
 
 					if (a == ACT_END) {
 						if (nact >= 65536)
@@ -1906,6 +1915,13 @@ static void walk_graph(const cairn_pylock *l, const pyenv *pe, expect *x)
 			x[i].kind = X_UNKNOWN;
 			x[i].why = cairn_strdup(uv ? "no project entry in uv.lock to walk from" :
 						"no entry to walk from");
+		}
+		/* over the budget: what the walk reached is not all */
+		if (steps > WALK_BUDGET) {
+			x[i].kind = X_UNKNOWN;
+			free(x[i].why);
+			x[i].why = cairn_strdup("the lock's graph is too large to walk (more than 33554432 "
+						"steps)");
 		}
 	}
 	cairn_buf_release(&why);
