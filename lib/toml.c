@@ -24,6 +24,7 @@ typedef struct tp {
 	const char *label;
 	long line;
 	int depth;
+	size_t values;     /* made so far: at most CAIRN_TOML_MAX_VALUES */
 	nodeset defined, closed, aot;
 	int failed;
 	int code;          /* of the first failure */
@@ -515,6 +516,8 @@ static int value(tp *t, json_t **out)
 
 	if (t->p == t->end || newline(t))
 		return fail(t, CAIRN_EFORMAT, "expected a value");
+	if (++t->values > CAIRN_TOML_MAX_VALUES)
+		return fail(t, CAIRN_ELIMIT, "more than %u values", CAIRN_TOML_MAX_VALUES);
 	if (at(t, '"') || at(t, '\'')) {
 		cairn_buf b = CAIRN_BUF_INIT;
 

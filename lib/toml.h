@@ -11,7 +11,8 @@
  * with the line number: floats, dates and times, hex/octal/binary
  * integers, duplicate keys, a table defined twice, extending an inline
  * table or a static array, invalid UTF-8, control characters, NUL bytes,
- * nesting deeper than CAIRN_TOML_MAX_DEPTH.
+ * nesting deeper than CAIRN_TOML_MAX_DEPTH, more than CAIRN_TOML_MAX_VALUES
+ * values.
  */
 #ifndef CAIRN_TOML_H
 #define CAIRN_TOML_H
@@ -20,6 +21,10 @@
 #include <stddef.h>
 
 #define CAIRN_TOML_MAX_DEPTH 64   /* nested arrays / inline tables / keys */
+/* values (strings, integers, booleans, arrays, inline tables) in one
+ * document: a real uv.lock has about one per 40 bytes; 60 MB of "{}," made
+ * 20 million, 4.7 GB of memory */
+#define CAIRN_TOML_MAX_VALUES (1u << 20)
 
 /*
  * Parse data[0..len) into *out (a JSON object: tables are objects, arrays
