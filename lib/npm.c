@@ -531,6 +531,7 @@ typedef struct ctx {
 	char **link_targets;  /* where the links at package positions end,
 	                       * from the tree root, sorted */
 	size_t nlink_targets;
+	json_t *pnpm_locks;   /* cairn_pnpm_verify's parsed lockfiles */
 } ctx;
 
 /*
@@ -1649,8 +1650,8 @@ static void files_and_coverage(const ctx *c, json_t *rec, json_t *flags, const c
 
 		/* pnpm: every file against the integrity the store's index
 		 * gives it */
-		files = cairn_pnpm_verify(c->recs, c->o->pnpm_storefd, c->rootfd, c->files, pkgdir,
-					  check, name, version, flags, pl);
+		files = cairn_pnpm_verify(c->recs, c->o->pnpm_storefd, c->rootfd, c->files,
+					  c->pnpm_locks, pkgdir, check, name, version, flags, pl);
 		free(pl);
 		have_src = 1;
 	} else if (!strcmp(ps.manager, "bun") && c->o->bun_cachefd >= 0 && c->cachefd < 0 &&
@@ -3056,6 +3057,7 @@ int cairn_npm_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files
 	c.nprojects = n;
 	c.link_targets = NULL;
 	c.nlink_targets = 0;
+	c.pnpm_locks = json_object();
 	{
 		size_t cap = 0;
 
@@ -3094,6 +3096,7 @@ int cairn_npm_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files
 	for (i = 0; i < c.nlink_targets; i++)
 		free(c.link_targets[i]);
 	free(c.link_targets);
+	json_decref(c.pnpm_locks);
 	free(tc.integrity);
 	free(tc.message);
 	free(tc.src);

@@ -902,14 +902,14 @@ static int dep_state(cairn_buf *out, const json_t *lock, json_t *cache, const ch
  * <folder>: pnpm 10's deps= (base64), or pnpm 9's (pnpm9 set: hex).
  * NULL when it cannot be computed exactly.
  */
-static char *expected_deps_hash(int rootfd, const cairn_pkg_files *files, const char *pkgdir,
-				int pnpm9)
+static char *expected_deps_hash(int rootfd, const cairn_pkg_files *files, json_t *locks,
+				const char *pkgdir, int pnpm9)
 {
-	static const char *const locks[] = { "node_modules/.pnpm/lock.yaml", "pnpm-lock.yaml" };
+	static const char *const lockfiles[] = { "node_modules/.pnpm/lock.yaml", "pnpm-lock.yaml" };
 	const char *v = strstr(pkgdir, "node_modules/.pnpm/");
 	char *proj, *folder, *out = NULL;
 	const char *slash;
-	json_t *lock = NULL;
+	json_t *lock = NULL, *memo;
 	size_t i;
 
 	if (!v || (v != pkgdir && v[-1] != '/'))
@@ -919,8 +919,16 @@ static char *expected_deps_hash(int rootfd, const cairn_pkg_files *files, const 
 		return NULL;
 	proj = cairn_strndup(pkgdir, v == pkgdir ? 0 : (size_t)(v - pkgdir - 1));
 	folder = cairn_strndup(v + 19, (size_t)(slash - v - 19));
-	for (i = 0; i < 2 && !lock; i++) {
-		char *rel = cairn_path_join(proj, locks[i]);
+	/* the project's lockfile (JSON null: none usable), parsed once for
+	 * the whole tree: a tree of thousands of packages with builds
+	 * re-read and re-parsed it for each (quadratic).  The memo of hashes
+	 * stays per package: a value computed inside a cycle depends on the
+	 * walk that reached it. */
+	memo = json_object_get(locks, proj);
+	if (json_is_object(memo))
+		lock = json_incref(memo);
+	for (i = 0; i < 2 && !lock && !memo; i++) {
+		char *rel = cairn_path_join(proj, lockfiles[i]);
 		cairn_buf b = CAIRN_BUF_INIT;
 
 		if (cairn_pkg_files_find(files, rel) &&
@@ -934,6 +942,8 @@ static char *expected_deps_hash(int rootfd, const cairn_pkg_files *files, const 
 		cairn_buf_release(&b);
 		free(rel);
 	}
+	if (!memo)
+		json_object_set_new(locks, proj, lock ? json_incref(lock) : json_null());
 	if (lock) {
 		const char *dp;
 		json_t *sv, *cache = json_object();
@@ -987,7 +997,8 @@ static char *expected_deps_hash(int rootfd, const cairn_pkg_files *files, const 
  * build's files are accepted; its key is recorded (side_effects_build)
  * for the auditor.  NULL when there is no candidate.
  */
-static const char *pick_build(const json_t *idx, const cairn_pkg_files *files, size_t lo,
+static const char *pick_build(const json_t *idx, const cairn_pkg_files *files, json_t *locks,
+			      size_t lo,
 			      size_t hi, size_t plen, const ientry *ie, size_t ni, const char *pkgdir,
 			      int *exact, int rootfd, cairn_buf *content, const char *label)
 {
@@ -1007,7 +1018,8 @@ static const char *pick_build(const json_t *idx, const cairn_pkg_files *files, s
 	 * picks the build exactly (the Node major aside) */
 	json_object_foreach((json_t *)se, k, v)
 		if (key_for_host(k, plat, arch) == 1 && !want)
-			want = expected_deps_hash(rootfd, files, pkgdir, !strstr(k, ";deps="));
+			want = expected_deps_hash(rootfd, files, locks, pkgdir,
+						  !strstr(k, ";deps="));
 	for (pass = want ? 0 : 1; pass < 2 && !best; pass++) {
 		json_object_foreach((json_t *)se, k, v) {
 			long accepted = 0;
@@ -1051,7 +1063,7 @@ static const char *pick_build(const json_t *idx, const cairn_pkg_files *files, s
 }
 
 json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
-			  const cairn_pkg_files *files, const char *pkgdir,
+			  const cairn_pkg_files *files, json_t *locks, const char *pkgdir,
 			  const char *integrity, const char *name, const char *version,
 			  json_t *flags, const char *label)
 {
@@ -1118,7 +1130,7 @@ json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
 	cairn_buf_addstr(&prefix, pkgdir);
 	cairn_buf_addch(&prefix, '/');
 	lo = cairn_pkg_files_range(files, prefix.data, &hi);
-	build_key = pick_build(idx, files, lo, hi, prefix.len, ie, ni, pkgdir, &exact, rootfd,
+	build_key = pick_build(idx, files, locks, lo, hi, prefix.len, ie, ni, pkgdir, &exact, rootfd,
 			       &content, label);
 	bld = build_key ? json_object_get(json_object_get(idx, "sideEffects"), build_key) : NULL;
 	for (i = lo; i < hi; i++) {

@@ -50,10 +50,12 @@ void cairn_pnpm_modules_release(cairn_pnpm_modules *m);
  * Returns the "files" object of docs/RECORDS.md §File verification
  * (new reference); adds files_modified/files_added/files_missing to flags;
  * problems with the index are parse_error records in recs (label names the
- * package folder).
+ * package folder).  locks (a JSON object the caller keeps for the whole
+ * tree and releases) holds each project's lockfile parsed once: without it
+ * every package with builds re-read and re-parsed the lockfile.
  */
 json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
-			  const cairn_pkg_files *files, const char *pkgdir,
+			  const cairn_pkg_files *files, json_t *locks, const char *pkgdir,
 			  const char *integrity, const char *name, const char *version,
 			  json_t *flags, const char *label);
 

@@ -25,6 +25,8 @@
 # @duckdb/node-api carries the prebuilt library (Linux x86_64 and aarch64),
 # installed pinned with npm (Debian's npm, which brings nodejs, when no npm
 # is on PATH) into CAIRN_DUCKDB_DIR (/usr/local/lib/cairn-duckdb).
+# strace: tests/cli/snap-packages/pnpm-many-builds counts how often a
+# lockfile is opened (once per tree, not once per package with builds).
 # Optional (bench): set CAIRN_DEPS_EXTRA=1 or run with --all.
 set -eu
 DUCKDB_DIR=${CAIRN_DUCKDB_DIR:-/usr/local/lib/cairn-duckdb}
@@ -33,7 +35,7 @@ DUCKDB_PKG=@duckdb/node-api@1.5.6-r.1
 BASE="build-essential pkg-config libgit2-dev libzstd-dev libssl-dev libxxhash-dev
 libpcap-dev libjansson-dev zlib1g-dev libpsl-dev libzip-dev libyaml-dev liburing-dev check jq zstd git gzip coreutils python3 xxhash
 python3-jsonschema python3-packaging python3-venv python3-virtualenv python3-yaml systemd debhelper lintian
-chromium ca-certificates cmark-gfm"
+chromium ca-certificates cmark-gfm strace"
 EXTRA="hyperfine aide tshark tcpdump time"
 
 want="$BASE"
