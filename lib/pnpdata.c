@@ -193,6 +193,11 @@ static int cjs_state(cairn_buf *out, size_t *inline_at, const char *data, size_t
 	return CAIRN_ENOTFOUND;
 }
 
+static int peer_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int bad(const char *label, const char *what)
 {
 	return cairn_error_set(CAIRN_EFORMAT, "%s: %s is not what yarn writes", label, what);
@@ -288,11 +293,21 @@ static int build(cairn_pnp *g, const json_t *root, const char *label)
 	for (i = 0; i < ni && rc == 0; i++) {
 		const json_t *deps = json_object_get(iv[i].info, "packageDependencies");
 		const json_t *peers = json_object_get(iv[i].info, "packagePeers");
+		const char **pv, *dname;
+		size_t np = 0;
 
 		if (peers && !json_is_array(peers)) {
 			rc = bad(label, "packagePeers");
 			break;
 		}
+		/* the peer names, sorted once: a scan of them for every
+		 * dependency was quadratic (20000 of each: 6.9 s) */
+		pv = cairn_calloc(json_array_size(peers) + 1, sizeof(*pv));
+		for (k = 0; k < json_array_size(peers); k++)
+			if (json_is_string(json_array_get(peers, k)))
+				pv[np++] = json_string_value(json_array_get(peers, k));
+		if (np > 1)
+			qsort(pv, np, sizeof(*pv), peer_cmp);
 		for (j = 0; j < json_array_size(deps); j++) {
 			const json_t *d = json_array_get(deps, j);
 			const json_t *dn = json_array_get(d, 0), *dv = json_array_get(d, 1);
@@ -326,10 +341,8 @@ static int build(cairn_pnp *g, const json_t *root, const char *label)
 			/* a package lists itself (yarn adds the self-reference) */
 			if (to == (size_t)-1 || to == iv[i].node)
 				continue;
-			for (k = 0; k < json_array_size(peers); k++)
-				if (json_is_string(json_array_get(peers, k)) &&
-				    !strcmp(json_string_value(json_array_get(peers, k)), json_string_value(dn)))
-					peer = 1;
+			dname = json_string_value(dn);
+			peer = np && bsearch(&dname, pv, np, sizeof(*pv), peer_cmp) != NULL;
 			if (g->ne >= CAIRN_PNP_MAX_EDGES) {
 				rc = cairn_error_set(CAIRN_ELIMIT, "%s: more than %u dependencies", label,
 						     CAIRN_PNP_MAX_EDGES);
@@ -345,6 +358,7 @@ static int build(cairn_pnp *g, const json_t *root, const char *label)
 			g->e[g->ne].peer = peer;
 			g->ne++;
 		}
+		free(pv);
 	}
 	if (rc < 0)
 		goto done;
