@@ -516,14 +516,43 @@ static int parse_uv(cairn_pylock *l, const json_t *root, const char *label)
 
 /* ---- Pipfile.lock ---- */
 
+/* Values a JSON text may hold once read (each costs about 240 bytes): as
+ * many as a TOML lock (60 MB of "{}," made 4.6 GB) */
+#define JSON_MAX_VALUES CAIRN_TOML_MAX_VALUES
+
+/* More than max values in data: an upper bound counted before reading
+ * (every value but the first follows a ',', '[' or ':' outside strings). */
+static int json_too_many(const char *data, size_t len, size_t max)
+{
+	size_t i, n = 1;
+	int in = 0;
+
+	for (i = 0; i < len; i++) {
+		if (in) {
+			if (data[i] == '\\')
+				i++;
+			else if (data[i] == '"')
+				in = 0;
+		} else if (data[i] == '"') {
+			in = 1;
+		} else if ((data[i] == ',' || data[i] == '[' || data[i] == ':') && ++n > max) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int parse_pipfile(cairn_pylock *l, const char *data, size_t len, const char *label)
 {
 	json_error_t err;
-	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+	json_t *root;
 	const json_t *meta, *sources;
 	static const char *const sections[] = { "default", "develop" };
 	int s, rc = 0;
 
+	if (json_too_many(data, len, JSON_MAX_VALUES))
+		return cairn_error_set(CAIRN_ELIMIT, "%s: more than %u values", label, JSON_MAX_VALUES);
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
 	if (!root)
 		return cairn_error_set(CAIRN_EFORMAT, "%s: line %d: %s", label, err.line, err.text);
 	meta = json_object_get(root, "_meta");
