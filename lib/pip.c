@@ -1062,7 +1062,51 @@ static int virtualenv_of(const pipctx *c, const char *site, char *ver, size_t vs
  * virtualenv for its own _virtualenv.pth ("import _virtualenv"); owner
  * null when none does (CAIRN-P12).
  */
-static void pth_record(pipctx *c, const char *site, const char *name, const dist *dists, size_t nd)
+/* A RECORD row naming a .pth file: its path and the distribution listing
+ * it (the first in dists' order, as a walk of every row would find). */
+typedef struct pth_row {
+	const char *path;
+	size_t dist;
+} pth_row;
+
+static int pth_row_cmp(const void *a, const void *b)
+{
+	const pth_row *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	return c ? c : x->dist < y->dist ? -1 : x->dist > y->dist;
+}
+
+/* The rows of the distributions of site that name a .pth file, sorted:
+ * one look-up per .pth instead of a walk of every row (10000 .pth files
+ * and a RECORD of 100000 rows made 10^9 comparisons, 11 s). */
+static pth_row *pth_rows(const char *site, const dist *dists, size_t nd, size_t *n)
+{
+	pth_row *v = NULL;
+	size_t i, k, len;
+
+	*n = 0;
+	for (i = 0; i < nd; i++) {
+		if (strcmp(dists[i].site, site))
+			continue;
+		for (k = 0; k < dists[i].nrows; k++) {
+			const char *p = dists[i].rows[k].path;
+
+			if (!p || (len = strlen(p)) < 4 || strcmp(p + len - 4, ".pth"))
+				continue;
+			if (!(*n & (*n + 1)))
+				v = cairn_realloc(v, (*n + 1) * 2 * sizeof(*v));
+			v[*n].path = p;
+			v[(*n)++].dist = i;
+		}
+	}
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), pth_row_cmp);
+	return v;
+}
+
+static void pth_record(pipctx *c, const char *site, const char *name, const dist *dists,
+		       const pth_row *own, size_t nown)
 {
 	char *path = cairn_path_join(site, name);
 	cairn_buf b = CAIRN_BUF_INIT, first = CAIRN_BUF_INIT;
@@ -1070,7 +1114,7 @@ static void pth_record(pipctx *c, const char *site, const char *name, const dist
 	const char *owner = NULL, *how = NULL;
 	char vver[64];
 	long lines = 0, imports = 0;
-	size_t i, k;
+	size_t i;
 	int rc;
 
 	json_object_set_new(rec, "type", json_string("python_pth"));
@@ -1119,14 +1163,22 @@ static void pth_record(pipctx *c, const char *site, const char *name, const dist
 		json_object_set_new(rec, "first_import", json_null());
 		cairn_json_set_bytes(rec, "error", m, strlen(m));
 	}
-	for (i = 0; i < nd && !owner; i++) {
-		if (strcmp(dists[i].site, site))
-			continue;
-		for (k = 0; k < dists[i].nrows && !owner; k++)
-			if (dists[i].rows[k].path && !strcmp(dists[i].rows[k].path, path)) {
-				owner = cairn_path_base(dists[i].dir);
-				how = dists[i].kind == DIST_INFO ? "RECORD" : "installed-files.txt";
-			}
+	{
+		size_t lo = 0, hi = nown;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (strcmp(own[mid].path, path) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < nown && !strcmp(own[lo].path, path)) {
+			i = own[lo].dist;
+			owner = cairn_path_base(dists[i].dir);
+			how = dists[i].kind == DIST_INFO ? "RECORD" : "installed-files.txt";
+		}
 	}
 	if (!owner && c->db && system_location(c, site)) {
 		sys_path(&b, c, path);
@@ -1200,7 +1252,8 @@ static void pth_scan(pipctx *c, const cairn_pkg_files *files, const dist *dists,
 		DIR *d;
 		struct dirent *de;
 		char **names = NULL;
-		size_t nn = 0, k;
+		size_t nn = 0, k, nown;
+		pth_row *own;
 
 		if (i && !strcmp(sites[i], sites[i - 1]))
 			continue;
@@ -1223,10 +1276,12 @@ static void pth_scan(pipctx *c, const cairn_pkg_files *files, const dist *dists,
 		closedir(d);
 		if (nn > 1)
 			qsort(names, nn, sizeof(char *), cstr_cmp);
+		own = pth_rows(sites[i], dists, nd, &nown);
 		for (k = 0; k < nn; k++) {
-			pth_record(c, sites[i], names[k], dists, nd);
+			pth_record(c, sites[i], names[k], dists, own, nown);
 			free(names[k]);
 		}
+		free(own);
 		free(names);
 	}
 	for (i = 0; i < ns; i++)
