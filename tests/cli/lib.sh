@@ -129,12 +129,14 @@ mask() {
 }
 
 # peak KIB CMD...: run CMD (stdout to out.txt, stderr to err.txt, exit
-# status to rc.txt) and fail when its peak RSS passes KIB (KiB; doubled
-# under ASan, whose allocator keeps freed memory in quarantine)
+# status to rc.txt) and fail when its peak RSS passes KIB (KiB; times four
+# under ASan, whose shadow memory and quarantine of freed blocks grow with
+# the allocations: npm-many-workspaces peaks at 34 MB, 340 MB under ASan;
+# the plain build keeps the bound tight)
 peak() {
 	_lim=$1
 	shift
-	case "$CAIRN_BIN" in */asan/*) _lim=$((_lim * 2)) ;; esac
+	case "$CAIRN_BIN" in */asan/*) _lim=$((_lim * 4)) ;; esac
 	python3 - "$@" <<'PY' > rss.txt
 import resource, subprocess, sys
 with open("out.txt", "wb") as o, open("err.txt", "wb") as e:
