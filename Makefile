@@ -128,6 +128,10 @@ $(BUILD)/tests/unit/runner.o: tests/unit/runner.c $(BUILD)/tests/unit/suites.h
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -I$(BUILD)/tests/unit -c -o $@ $<
 
+# the suites' shared helpers (pkgtest.h ...) are headers: a change to one
+# rebuilds the suites, as a change to lib/*.h does
+$(UNIT_OBJ): $(wildcard tests/unit/*.h)
+
 $(UNIT_BIN): $(BUILD)/tests/unit/runner.o $(UNIT_OBJ) $(LIBA)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
 
