@@ -9,22 +9,9 @@
 #include "pylock.h"
 #include "pkgtest.h"
 
-static cairn_buf read_fx(const char *dir, const char *file)
-{
-	char *d = pt_fixture(dir);
-	cairn_buf b = CAIRN_BUF_INIT;
-	int fd = open(d, O_RDONLY | O_DIRECTORY);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(cairn_safe_read(&b, fd, file, CAIRN_CAP_LOCKFILE, d), 0);
-	close(fd);
-	free(d);
-	return b;
-}
-
 static cairn_pylock *parse_fx(const char *dir, const char *file, const char *as)
 {
-	cairn_buf b = read_fx(dir, file);
+	cairn_buf b = pt_read_fixture(dir, file);
 	cairn_pylock *l = NULL;
 
 	ck_assert_msg(cairn_pylock_parse(&l, as, b.data, b.len, file) == 0, "%s", cairn_error_last());
@@ -302,7 +289,7 @@ START_TEST(test_pylock_truncated)
 	size_t f, n;
 
 	for (f = 0; f < 2; f++) {
-		cairn_buf b = read_fx("pylock-real", files[f][0]);
+		cairn_buf b = pt_read_fixture("pylock-real", files[f][0]);
 
 		for (n = 0; n <= b.len; n += f ? 7 : 1) {
 			cairn_pylock *l = NULL;

@@ -11,22 +11,9 @@
 #include "yarnzip.h"
 #include "pkgtest.h"
 
-static cairn_buf read_fixture(const char *dir, const char *file)
-{
-	char *d = pt_fixture(dir);
-	cairn_buf b = CAIRN_BUF_INIT;
-	int fd = open(d, O_RDONLY | O_DIRECTORY);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(cairn_safe_read(&b, fd, file, CAIRN_CAP_LOCKFILE, d), 0);
-	close(fd);
-	free(d);
-	return b;
-}
-
 START_TEST(test_yarnlock_v1_fixture)
 {
-	cairn_buf b = read_fixture("yarn1", "yarn.lock");
+	cairn_buf b = pt_read_fixture("yarn1", "yarn.lock");
 	cairn_npm_lock *l = NULL;
 	const cairn_npm_lock_entry *e;
 
@@ -48,7 +35,7 @@ END_TEST
 
 START_TEST(test_yarnlock_berry_fixture)
 {
-	cairn_buf b = read_fixture("berry", "yarn.lock");
+	cairn_buf b = pt_read_fixture("berry", "yarn.lock");
 	cairn_npm_lock *l = NULL;
 	const cairn_npm_lock_entry *e;
 
@@ -165,7 +152,7 @@ START_TEST(test_yarnlock_truncated)
 	size_t d;
 
 	for (d = 0; d < 2; d++) {
-		cairn_buf b = read_fixture(dirs[d], "yarn.lock");
+		cairn_buf b = pt_read_fixture(dirs[d], "yarn.lock");
 		size_t n;
 
 		for (n = 0; n <= b.len; n++) {
@@ -182,7 +169,7 @@ END_TEST
 
 START_TEST(test_bunlock_fixture)
 {
-	cairn_buf b = read_fixture("bun", "bun.lock");
+	cairn_buf b = pt_read_fixture("bun", "bun.lock");
 	cairn_npm_lock *l = NULL;
 	const cairn_npm_lock_entry *e;
 
@@ -235,7 +222,7 @@ END_TEST
 
 START_TEST(test_bunlock_truncated)
 {
-	cairn_buf b = read_fixture("bun", "bun.lock");
+	cairn_buf b = pt_read_fixture("bun", "bun.lock");
 	size_t n;
 
 	for (n = 0; n <= b.len; n++) {

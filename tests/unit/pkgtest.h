@@ -41,6 +41,26 @@ static inline char *pt_fixture(const char *name)
 	return p;
 }
 
+/*
+ * The file named file in tests/fixtures/packages/dir, read as the
+ * analyzers read a lockfile (cairn_safe_read: no symlink followed,
+ * CAIRN_CAP_LOCKFILE); the test fails when it cannot be read.  The caller
+ * releases the buffer.
+ */
+static inline cairn_buf pt_read_fixture(const char *dir, const char *file)
+{
+	char *d = pt_fixture(dir);
+	cairn_buf b = CAIRN_BUF_INIT;
+	int fd = open(d, O_RDONLY | O_DIRECTORY);
+
+	ck_assert_msg(fd >= 0, "%s: %s", d, strerror(errno));
+	ck_assert_msg(cairn_safe_read(&b, fd, file, CAIRN_CAP_LOCKFILE, d) == 0, "%s",
+		      cairn_error_last());
+	close(fd);
+	free(d);
+	return b;
+}
+
 static inline char *pt_mkdtemp(void)
 {
 	const char *base = getenv("TMPDIR");
