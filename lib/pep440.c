@@ -290,43 +290,149 @@ static void keys(const pv *v, int64_t k[6])
 	k[5] = v->has_dev ? (int64_t)v->dev_n : 0;
 }
 
-int cairn_pep440_cmp(int *out, const char *a, const char *b)
+/* Epoch and release numbers, trailing zeros ignored (1.0 == 1.0.0): the
+ * order of packaging's Version(v.base_version). */
+static int release_cmp(const pv *x, const pv *y)
 {
-	pv x, y;
-	int64_t kx[6], ky[6];
-	int i, na, nb, n, c;
+	int i, na = x->nrelease, nb = y->nrelease, n, c;
 
-	if (parse(&x, a) < 0 || parse(&y, b) < 0)
-		return CAIRN_EFORMAT;
-	if ((c = u64cmp(x.epoch, y.epoch)))
-		goto done;
-	/* release, trailing zeros ignored */
-	na = x.nrelease;
-	nb = y.nrelease;
-	while (na > 1 && x.release[na - 1] == 0)
+	if ((c = u64cmp(x->epoch, y->epoch)))
+		return c;
+	while (na > 1 && x->release[na - 1] == 0)
 		na--;
-	while (nb > 1 && y.release[nb - 1] == 0)
+	while (nb > 1 && y->release[nb - 1] == 0)
 		nb--;
 	n = na > nb ? na : nb;
 	for (i = 0; i < n; i++) {
-		uint64_t ra = i < na ? x.release[i] : 0, rb = i < nb ? y.release[i] : 0;
+		uint64_t ra = i < na ? x->release[i] : 0, rb = i < nb ? y->release[i] : 0;
 
 		if ((c = u64cmp(ra, rb)))
-			goto done;
+			return c;
 	}
-	keys(&x, kx);
-	keys(&y, ky);
+	return 0;
+}
+
+static int pv_cmp(const pv *x, const pv *y)
+{
+	int64_t kx[6], ky[6];
+	int i, c;
+
+	if ((c = release_cmp(x, y)))
+		return c;
+	keys(x, kx);
+	keys(y, ky);
 	for (i = 0; i < 6; i++)
-		if (kx[i] != ky[i]) {
-			c = kx[i] < ky[i] ? -1 : 1;
-			goto done;
-		}
-	for (i = 0; i < x.nlocal && i < y.nlocal; i++)
-		if ((c = local_seg_cmp(x.local[i], x.local_len[i], y.local[i], y.local_len[i])))
-			goto done;
-	c = x.nlocal == y.nlocal ? 0 : x.nlocal < y.nlocal ? -1 : 1;
-done:
-	*out = c;
+		if (kx[i] != ky[i])
+			return kx[i] < ky[i] ? -1 : 1;
+	for (i = 0; i < x->nlocal && i < y->nlocal; i++)
+		if ((c = local_seg_cmp(x->local[i], x->local_len[i], y->local[i], y->local_len[i])))
+			return c;
+	return x->nlocal == y->nlocal ? 0 : x->nlocal < y->nlocal ? -1 : 1;
+}
+
+int cairn_pep440_cmp(int *out, const char *a, const char *b)
+{
+	pv x, y;
+
+	if (parse(&x, a) < 0 || parse(&y, b) < 0)
+		return CAIRN_EFORMAT;
+	*out = pv_cmp(&x, &y);
+	return 0;
+}
+
+/* packaging's is_prerelease: a pre-release or a development release */
+static int is_pre(const pv *v)
+{
+	return v->pre != PRE_NONE || v->has_dev;
+}
+
+/* "== P.*": the first nprefix release numbers of v, padded with zeros,
+ * are those of p, and the epochs are the same. */
+static int prefix_match(const pv *v, const pv *p, int nprefix)
+{
+	int i;
+
+	if (v->epoch != p->epoch)
+		return 0;
+	for (i = 0; i < nprefix; i++)
+		if ((i < v->nrelease ? v->release[i] : 0) != p->release[i])
+			return 0;
+	return 1;
+}
+
+int cairn_pep440_spec_match(int *out, int op, const char *version, const char *spec)
+{
+	char buf[CAIRN_PEP440_MAX + 1];
+	pv v, s, pub;
+	size_t n;
+	int wild = 0, r;
+
+	if (!spec || parse(&v, version) < 0)
+		return CAIRN_EFORMAT;
+	n = strnlen(spec, CAIRN_PEP440_MAX + 1);
+	if (n > CAIRN_PEP440_MAX)
+		return CAIRN_EFORMAT;
+	while (n && (spec[n - 1] == ' ' || spec[n - 1] == '\t' || spec[n - 1] == '\n' ||
+		     spec[n - 1] == '\r' || spec[n - 1] == '\f' || spec[n - 1] == '\v'))
+		n--;
+	/* "V.*": V release numbers only, right before it */
+	if (n >= 3 && spec[n - 1] == '*' && spec[n - 2] == '.' && is_digit((unsigned char)spec[n - 3])) {
+		wild = 1;
+		n -= 2;
+	}
+	memcpy(buf, spec, n);
+	buf[n] = '\0';
+	if (parse(&s, buf) < 0)
+		return CAIRN_EFORMAT;
+	/* what packaging's Specifier refuses: ".*" but with == and != or after
+	 * anything but release numbers; a local label but with == and !=;
+	 * ~= with one release number */
+	if (wild && ((op != CAIRN_PEP440_EQ && op != CAIRN_PEP440_NE) || is_pre(&s) ||
+		     s.has_post || s.nlocal))
+		return CAIRN_EFORMAT;
+	if (s.nlocal && op != CAIRN_PEP440_EQ && op != CAIRN_PEP440_NE)
+		return CAIRN_EFORMAT;
+	if (op == CAIRN_PEP440_COMPAT && s.nrelease < 2)
+		return CAIRN_EFORMAT;
+	pub = v;
+	pub.nlocal = 0;
+	switch (op) {
+	case CAIRN_PEP440_EQ:
+	case CAIRN_PEP440_NE:
+		if (wild)
+			r = prefix_match(&v, &s, s.nrelease);
+		else    /* a local label in v counts only when the spec has one */
+			r = pv_cmp(s.nlocal ? &v : &pub, &s) == 0;
+		if (op == CAIRN_PEP440_NE)
+			r = !r;
+		break;
+	case CAIRN_PEP440_LE:
+		r = pv_cmp(&pub, &s) <= 0;
+		break;
+	case CAIRN_PEP440_GE:
+		r = pv_cmp(&pub, &s) >= 0;
+		break;
+	case CAIRN_PEP440_LT:
+		/* "exclusive ordered comparison": <V excludes the pre-releases
+		 * of V itself unless V is one (<3.1 is not met by 3.1.dev0) */
+		r = pv_cmp(&v, &s) < 0 &&
+		    !(!is_pre(&s) && is_pre(&v) && release_cmp(&v, &s) == 0);
+		break;
+	case CAIRN_PEP440_GT:
+		/* >V excludes the post-releases of V unless V is one, and
+		 * every local version of V */
+		r = pv_cmp(&v, &s) > 0 &&
+		    !(!s.has_post && v.has_post && release_cmp(&v, &s) == 0) &&
+		    !(v.nlocal && release_cmp(&v, &s) == 0);
+		break;
+	case CAIRN_PEP440_COMPAT:
+		/* ~=V: >=V and == V without its last release number .* */
+		r = pv_cmp(&pub, &s) >= 0 && prefix_match(&v, &s, s.nrelease - 1);
+		break;
+	default:
+		return CAIRN_EFORMAT;
+	}
+	*out = r;
 	return 0;
 }
 

@@ -31,6 +31,32 @@ int cairn_pep440_valid(const char *v);
 /* *out < 0, 0 or > 0; 0, or CAIRN_EFORMAT (no message) when either is
  * not a version. */
 int cairn_pep440_cmp(int *out, const char *a, const char *b);
+/* PEP 440 "Version specifiers": the operators other than === */
+enum cairn_pep440_op {
+	CAIRN_PEP440_LT, CAIRN_PEP440_LE, CAIRN_PEP440_NE, CAIRN_PEP440_EQ,
+	CAIRN_PEP440_GE, CAIRN_PEP440_GT, CAIRN_PEP440_COMPAT,
+};
+
+/*
+ * Whether version is in the specifier op spec (op a CAIRN_PEP440_* value,
+ * spec "3.8", "1.0.*", "2.0rc1"...), as packaging's
+ * Specifier(op + spec).contains(version, prereleases=True) answers
+ * (PEP 440 "Version specifiers"): == and != ignore a local label of
+ * version unless spec has one, and "V.*" compares the epoch and release
+ * numbers (zero-padded) only; <= and >= ignore version's local label;
+ * < V is not met by a pre-release of V unless V is a pre-release itself
+ * (<3.1 excludes 3.1rc1 and 3.1.dev0); > V is not met by a post-release
+ * of V unless V is a post-release itself, nor by a local version of V
+ * (>3.1 excludes 3.1.post1 and 3.1+local); ~= V is >= V and == V
+ * without its last release number .*.  Pre-releases are otherwise
+ * allowed (environment markers allow them).
+ * 0 with *out 1 or 0; CAIRN_EFORMAT (no message, *out untouched) when
+ * version is not a version, or op spec not a specifier: ".*" with other
+ * than == and !=, or after a pre-, post- or dev-release; a local label
+ * with other than == and !=; ~= with one release number.
+ */
+int cairn_pep440_spec_match(int *out, int op, const char *version, const char *spec);
+
 /* The normalised form ("1.0.0-ALPHA.1" -> "1.0.0a1") appended to out;
  * 0 or CAIRN_EFORMAT. */
 int cairn_pep440_normalize(cairn_buf *out, const char *v);

@@ -185,64 +185,20 @@ static int parse_op(parser *ps, enum op *op)
 	return fail(ps, CAIRN_EFORMAT, "expected a comparison operator");
 }
 
-/* The release numbers of a normalised version ("1!3.11.2rc1" -> epoch 1,
- * {3, 11, 2}); at most max numbers, 0 on success. */
-static int release_of(const char *v, unsigned long long *epoch, unsigned long long *rel,
-		      int max, int *nrel)
-{
-	const char *bang = strchr(v, '!');
-	const char *p = v;
-
-	*epoch = 0;
-	if (bang) {
-		*epoch = strtoull(v, NULL, 10);
-		p = bang + 1;
-	}
-	*nrel = 0;
-	for (;;) {
-		char *end;
-		unsigned long long n;
-
-		if (*p < '0' || *p > '9' || *nrel >= max)
-			return -1;
-		n = strtoull(p, &end, 10);
-		rel[(*nrel)++] = n;
-		p = end;
-		if (*p != '.' || p[1] < '0' || p[1] > '9')
-			break;
-		p++;
-	}
-	return 0;
-}
-
-#define REL_MAX 32
-
-/* lhs matches "==prefix.*" (release numbers only, lhs padded with 0). */
-static int prefix_match(const char *lhs, const char *prefix)
-{
-	unsigned long long le, pe, lr[REL_MAX], pr[REL_MAX];
-	int ln, pn, i;
-
-	if (release_of(lhs, &le, lr, REL_MAX, &ln) < 0 || release_of(prefix, &pe, pr, REL_MAX, &pn) < 0)
-		return 0;
-	if (le != pe)
-		return 0;
-	for (i = 0; i < pn; i++)
-		if ((i < ln ? lr[i] : 0) != pr[i])
-			return 0;
-	return 1;
-}
-
 /*
  * A comparison of two known strings: CAIRN_PEP508_TRUE/FALSE, or
  * UNKNOWN with the reason added (~= on something that is not a version).
  */
 static int compare(parser *ps, const value *l, enum op op, const value *r)
 {
+	static const int spec_op[] = {
+		[OP_LT] = CAIRN_PEP440_LT, [OP_LE] = CAIRN_PEP440_LE, [OP_NE] = CAIRN_PEP440_NE,
+		[OP_EQ] = CAIRN_PEP440_EQ, [OP_GE] = CAIRN_PEP440_GE, [OP_GT] = CAIRN_PEP440_GT,
+		[OP_COMPAT] = CAIRN_PEP440_COMPAT,
+	};
 	char *a = cairn_strndup(l->p, l->n), *b = cairn_strndup(r->p, r->n);
 	cairn_buf na = CAIRN_BUF_INIT, nb = CAIRN_BUF_INIT;
 	int res = -1, cmp;
-	size_t bl = strlen(b);
 
 	if (l->var == CAIRN_PEP508_EXTRA || r->var == CAIRN_PEP508_EXTRA) {
 		/* PEP 685: extra names compare normalised as PEP 503 names */
@@ -252,9 +208,6 @@ static int compare(parser *ps, const value *l, enum op op, const value *r)
 		free(b);
 		a = cairn_strdup(na.data ? na.data : "");
 		b = cairn_strdup(nb.data ? nb.data : "");
-		cairn_buf_clear(&na);
-		cairn_buf_clear(&nb);
-		bl = strlen(b);
 	}
 	if (op == OP_IN || op == OP_NOT_IN) {
 		res = (strstr(b, a) != NULL) == (op == OP_IN);
@@ -264,46 +217,10 @@ static int compare(parser *ps, const value *l, enum op op, const value *r)
 		res = !strcasecmp(a, b);
 		goto done;
 	}
-	/* a specifier: op + a version (==/!= may end in ".*") */
-	if ((op == OP_EQ || op == OP_NE) && bl > 2 && !strcmp(b + bl - 2, ".*")) {
-		b[bl - 2] = '\0';
-		if (cairn_pep440_normalize(&nb, b) == 0 && !strchr(nb.data, '+') &&
-		    cairn_pep440_normalize(&na, a) == 0) {
-			res = prefix_match(na.data, nb.data) == (op == OP_EQ);
-			goto done;
-		}
-		b[bl - 2] = '.';
-	} else if (cairn_pep440_normalize(&nb, b) == 0 && cairn_pep440_normalize(&na, a) == 0 &&
-		   cairn_pep440_cmp(&cmp, na.data, nb.data) == 0) {
-		switch (op) {
-		case OP_LT: res = cmp < 0; break;
-		case OP_LE: res = cmp <= 0; break;
-		case OP_NE: res = cmp != 0; break;
-		case OP_EQ: res = cmp == 0; break;
-		case OP_GE: res = cmp >= 0; break;
-		case OP_GT: res = cmp > 0; break;
-		case OP_COMPAT: {
-			unsigned long long e, rel[REL_MAX];
-			int n, i;
-			cairn_buf pre = CAIRN_BUF_INIT;
-
-			/* ~= V: >= V and == V without its last release number .* */
-			if (release_of(nb.data, &e, rel, REL_MAX, &n) < 0 || n < 2) {
-				res = -1;
-				break;
-			}
-			if (e)
-				cairn_buf_addf(&pre, "%llu!", e);
-			for (i = 0; i < n - 1; i++)
-				cairn_buf_addf(&pre, "%s%llu", i ? "." : "", rel[i]);
-			res = cmp >= 0 && prefix_match(na.data, pre.data);
-			cairn_buf_release(&pre);
-			break;
-		}
-		default: break;
-		}
-		if (res >= 0)
-			goto done;
+	/* packaging's _eval_op: op + b a PEP 440 specifier, a a version */
+	if (cairn_pep440_spec_match(&cmp, spec_op[op], a, b) == 0) {
+		res = cmp;
+		goto done;
 	}
 	/* not versions: Python's string operators */
 	cmp = strcmp(a, b);

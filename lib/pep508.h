@@ -21,14 +21,17 @@
  *
  * Comparison (packaging's _eval_op): when op followed by the right-hand
  * string is a PEP 440 specifier and the left-hand value a version, the
- * versions are compared (==/!= with a ".*" prefix compare release
- * numbers only; ~= V is >= V and the release prefix of V without its
- * last number; === compares the strings case-insensitively); otherwise
- * in / not in are substring tests and the other operators compare the
- * strings byte by byte, except ~= which is then undefined (unknown, with
- * the reason).  Differences from packaging, said here: < and > do not
- * exclude pre-releases, post-releases and local versions of V.  extra is
- * compared after PEP 685 normalisation of both sides.
+ * version is matched against the specifier as packaging does, with
+ * pre-releases allowed (cairn_pep440_spec_match: the exclusive < and >
+ * exclude pre-/post-releases and local versions of the bound; ==/!=
+ * with a ".*" prefix compare release numbers only; ~= V is >= V and the
+ * release prefix of V without its last number); === compares the
+ * strings case-insensitively; otherwise in / not in are substring tests
+ * and the other operators compare the strings byte by byte, except ~=
+ * which is then undefined (unknown, with the reason); a value that is
+ * not a version compared with a specifier is compared as a string (where
+ * packaging 23 raises InvalidVersion).  extra is compared after PEP 685
+ * normalisation of both sides.
  */
 #ifndef CAIRN_PEP508_H
 #define CAIRN_PEP508_H
