@@ -166,3 +166,28 @@ pylock_fixture() {
 	fixture_copy "$CAIRN_SRC/tests/fixtures/packages/pylock-site-shared/wheel" "$2/$_site/wheel"
 	touch -h -d '2026-01-01 00:00:00 UTC' "$2/$_site" || fail "touch $2/$_site"
 }
+
+# ---- Python installs written by a case (no installer needed) ----
+
+# py_venv DIR: DIR/.venv as a venv of Python 3.11.2 leaves it (pyvenv.cfg,
+# the interpreter the markers are judged for) with an empty site-packages
+py_venv() {
+	mkdir -p "$1/.venv/lib/python3.11/site-packages" || fail "mkdir $1/.venv"
+	printf 'home = /usr/bin\nversion_info = 3.11.2\n' >"$1/.venv/pyvenv.cfg"
+}
+
+# py_dist DIR NAME VERSION: NAME VERSION installed by pip in DIR's venv
+# (py_venv): a dist-info with METADATA, INSTALLER and a RECORD
+py_dist() {
+	_di=$1/.venv/lib/python3.11/site-packages/$2-$3.dist-info
+	mkdir -p "$_di" || fail "mkdir $_di"
+	printf 'Metadata-Version: 2.1\nName: %s\nVersion: %s\n' "$2" "$3" >"$_di/METADATA"
+	printf 'pip\n' >"$_di/INSTALLER"
+	printf '%s-%s.dist-info/METADATA,,\n' "$2" "$3" >"$_di/RECORD"
+}
+
+# empty_values N: "{}," N times, the body of a hostile lockfile's array
+# (3 bytes a value on disk, hundreds in a parser's memory)
+empty_values() {
+	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "{}," }'
+}

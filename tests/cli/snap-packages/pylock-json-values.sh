@@ -7,12 +7,10 @@ set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
 need jq jq
 need zstd zstd
-mkdir -p ex/.venv/lib/python3.11/site-packages
-printf 'home = /usr/bin\nversion_info = 3.11.2\n' > ex/.venv/pyvenv.cfg
+py_venv ex
 {
 	printf '{"_meta": {}, "default": {}, "x": ['
-	awk 'BEGIN { s = "{},{},{},{},{},{},{},{},{},{},"
-		for (i = 0; i < 110000; i++) printf "%s", s }'
+	empty_values 1100000
 	printf '{}]}\n'
 } > ex/Pipfile.lock
 run cairn-snap -q -o ex.cairn ex

@@ -8,12 +8,8 @@ set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
 need jq jq
 need zstd zstd
-site=ex/.venv/lib/python3.11/site-packages
-mkdir -p "$site/a-1.0.dist-info"
-printf 'home = /usr/bin\nversion_info = 3.11.2\n' > ex/.venv/pyvenv.cfg
-printf 'Metadata-Version: 2.1\nName: a\nVersion: 1.0\n' > "$site/a-1.0.dist-info/METADATA"
-printf 'pip\n' > "$site/a-1.0.dist-info/INSTALLER"
-printf 'a-1.0.dist-info/METADATA,,\n' > "$site/a-1.0.dist-info/RECORD"
+py_venv ex
+py_dist ex a 1.0
 {
 	printf 'version = 1\n\n[[package]]\nname = "proj"\nversion = "0.1.0"\n'
 	printf 'source = { editable = "." }\ndependencies = [\n'
