@@ -23,48 +23,9 @@ set -eu
 src=$(pwd)
 [ -f "$src/lib/pylock.c" ] || { echo "run from the source tree" >&2; exit 2; }
 scratch=${1:-$(mktemp -d)}
-fx="$src/tests/fixtures/packages"
+. "$src/tests/tools/pylock-lib.sh"
 py313=${PY313:-python3.13}
-unset PIP_FIND_LINKS PIP_INDEX_URL
-export PIP_CONFIG_FILE=/dev/null
-mkdir -p "$scratch/idx/simple"
-for d in "$fx"/pylock-wheels/*/; do
-	n=$(basename "$d")
-	mkdir -p "$scratch/idx/simple/$n"
-	cp "$d"*.whl "$scratch/idx/simple/$n/"
-	(cd "$scratch/idx/simple/$n" && {
-		echo '<html><body>'
-		for f in *.whl; do
-			echo "<a href=\"$f#sha256=$(sha256sum "$f" | cut -d' ' -f1)\">$f</a><br>"
-		done
-		echo '</body></html>'
-	} > index.html)
-done
-rm -f "$scratch/port"
-python3 "$src/tests/tools/pyindex.py" "$scratch/idx" > "$scratch/port.tmp" &
-server=$!
-trap 'kill $server' EXIT
-i=0
-while [ ! -s "$scratch/port.tmp" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-mv "$scratch/port.tmp" "$scratch/port"
-index="http://127.0.0.1:$(cat "$scratch/port")/simple"
-
-# keep the lock's distributions of a venv's site-packages
-site_copy() {
-	from=$1 to=$2
-	mkdir -p "$to"
-	for d in example example-21.12.dist-info wheel wheel-0.43.0.dist-info; do
-		cp -a "$from/$d" "$to/"
-	done
-	find "$to" -name __pycache__ -prune -exec rm -rf {} +
-	# the launchers RECORD lists (../../../bin/wheel)
-	mkdir -p "$to/../../../bin"
-	for r in "$to"/*.dist-info/RECORD; do
-		grep '^\.\./\.\./\.\./bin/' "$r" | cut -d, -f1 | while read -r l; do
-			cp -a "$from/$l" "$to/../../../bin/"
-		done
-	done
-}
+pyindex_serve
 
 # poetry
 p="$scratch/poetry"
@@ -98,7 +59,8 @@ echo 'NAME = "agent-app"' > "$p/agent_app/__init__.py"
 rm -rf "$fx/pylock-poetry" "$fx/pylock-poetry-cache"
 mkdir -p "$fx/pylock-poetry"
 cp -R "$p/pyproject.toml" "$p/poetry.lock" "$p/agent_app" "$fx/pylock-poetry/"
-site_copy "$p/.venv/lib/python3.11/site-packages" "$fx/pylock-poetry/.venv/lib/python3.11/site-packages"
+site_copy "$p/.venv/lib/python3.11/site-packages" "$fx/pylock-poetry/.venv/lib/python3.11/site-packages" \
+	example example-21.12.dist-info wheel wheel-0.43.0.dist-info
 # the project itself, installed editable (poetry writes its RECORD with
 # absolute paths: the test moves them to where it copies the fixture)
 cp -a "$p/.venv/lib/python3.11/site-packages/agent_app-0.1.0.dist-info" \
@@ -129,7 +91,8 @@ TOML
 rm -rf "$fx/pylock-pipenv" "$fx/pylock-pipenv-cache"
 mkdir -p "$fx/pylock-pipenv"
 cp "$p/Pipfile" "$p/Pipfile.lock" "$fx/pylock-pipenv/"
-site_copy "$p/.venv/lib/python3.11/site-packages" "$fx/pylock-pipenv/.venv/lib/python3.11/site-packages"
+site_copy "$p/.venv/lib/python3.11/site-packages" "$fx/pylock-pipenv/.venv/lib/python3.11/site-packages" \
+	example example-21.12.dist-info wheel wheel-0.43.0.dist-info
 mkdir -p "$fx/pylock-pipenv-cache"
 cp -a "$scratch/pipenv-cache/http" "$fx/pylock-pipenv-cache/"
 

@@ -22,9 +22,7 @@ set -eu
 src=$(pwd)
 [ -f "$src/lib/pylock.c" ] || { echo "run from the source tree" >&2; exit 2; }
 scratch=${1:-$(mktemp -d)}
-fx="$src/tests/fixtures/packages"
-export PIP_CONFIG_FILE=/dev/null
-unset PIP_FIND_LINKS PIP_INDEX_URL
+. "$src/tests/tools/pylock-lib.sh"
 
 # the two wheels, built by setuptools
 wheel_build() {
@@ -51,42 +49,7 @@ wheel_build agent-plugin agent_plugin \
 	"\"example==21.12; python_version >= '3.8'\", \"example2==1.0.0; sys_platform == 'win32'\""
 wheel_build agent-devtool agent_devtool ""
 
-mkdir -p "$scratch/idx/simple"
-for d in "$fx"/pylock-wheels/*/; do
-	n=$(basename "$d")
-	mkdir -p "$scratch/idx/simple/$n"
-	cp "$d"*.whl "$scratch/idx/simple/$n/"
-	(cd "$scratch/idx/simple/$n" && {
-		echo '<html><body>'
-		for f in *.whl; do
-			echo "<a href=\"$f#sha256=$(sha256sum "$f" | cut -d' ' -f1)\">$f</a><br>"
-		done
-		echo '</body></html>'
-	} > index.html)
-done
-python3 "$src/tests/tools/pyindex.py" "$scratch/idx" > "$scratch/port.tmp" &
-server=$!
-trap 'kill $server' EXIT
-i=0
-while [ ! -s "$scratch/port.tmp" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-index="http://127.0.0.1:$(cat "$scratch/port.tmp")/simple"
-
-# the venv's site-packages without its seeds
-site_copy() {
-	from=$1 to=$2
-	mkdir -p "$to"
-	for d in agent_plugin agent_plugin-1.0.0.dist-info example example-21.12.dist-info; do
-		cp -a "$from/$d" "$to/"
-	done
-	find "$to" -name __pycache__ -prune -exec rm -rf {} +
-	# the launchers RECORD lists (../../../bin/example)
-	mkdir -p "$to/../../../bin"
-	for r in "$to"/*.dist-info/RECORD; do
-		grep '^\.\./\.\./\.\./bin/' "$r" | cut -d, -f1 | while read -r l; do
-			cp -a "$from/$l" "$to/../../../bin/"
-		done
-	done
-}
+pyindex_serve
 
 rm -rf "$fx/pylock-markers" && mkdir -p "$fx/pylock-markers"
 
@@ -122,7 +85,8 @@ echo 'NAME = "agent-app"' > "$p/agent_app/__init__.py"
 mkdir -p "$fx/pylock-markers/poetry/.venv"
 cp "$p/pyproject.toml" "$p/poetry.lock" "$fx/pylock-markers/poetry/"
 cp "$p/.venv/pyvenv.cfg" "$fx/pylock-markers/poetry/.venv/"
-site_copy "$p/.venv/lib/python3.11/site-packages" "$fx/pylock-markers/poetry/.venv/lib/python3.11/site-packages"
+site_copy "$p/.venv/lib/python3.11/site-packages" "$fx/pylock-markers/poetry/.venv/lib/python3.11/site-packages" \
+	agent_plugin agent_plugin-1.0.0.dist-info example example-21.12.dist-info
 
 p="$scratch/pipenv"
 rm -rf "$p" && mkdir -p "$p"
@@ -148,5 +112,6 @@ TOML
 mkdir -p "$fx/pylock-markers/pipenv/.venv"
 cp "$p/Pipfile" "$p/Pipfile.lock" "$fx/pylock-markers/pipenv/"
 cp "$p/.venv/pyvenv.cfg" "$fx/pylock-markers/pipenv/.venv/"
-site_copy "$p/.venv/lib/python3.11/site-packages" "$fx/pylock-markers/pipenv/.venv/lib/python3.11/site-packages"
+site_copy "$p/.venv/lib/python3.11/site-packages" "$fx/pylock-markers/pipenv/.venv/lib/python3.11/site-packages" \
+	agent_plugin agent_plugin-1.0.0.dist-info example example-21.12.dist-info
 echo "pylock-markers fixtures written from $scratch"
