@@ -14,6 +14,7 @@
 # timed when osv-scanner is on PATH, else the bench says so.
 # Prints wall-clock times (best of 3) and peak RSS; never fails on a timing.
 set -eu
+. "$(dirname "$0")/lib.sh"
 : "${CAIRN_BIN:?}" "${CAIRN_SRC:?}"
 BENCH_DIR="${BENCH_DIR:-build/bench}"
 BENCH_SCALE="${BENCH_SCALE:-1}"
@@ -48,31 +49,15 @@ fi
 	"$CAIRN_BIN/cairn-snap" -q --env-key "$D/env.key" "$D/host" -o "$D/s.cairn"
 }
 
-measure() { # prints "seconds peak-RSS-MiB" of the best of 3 runs
-	python3 - "$@" <<'PY'
-import resource, subprocess, sys, time
-best = None
-for _ in range(3):
-    t = time.perf_counter()
-    r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
-    el = time.perf_counter() - t
-    if r.returncode not in (0, 1):
-        sys.exit("command failed: %s (exit %d)" % (" ".join(sys.argv[1:]), r.returncode))
-    best = el if best is None or el < best else best
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print("%.3f %.0f" % (best, rss))
-PY
-}
-
 set -- $(measure grep -rlF '"name": "bench-pkg-199999"' "$D/set")
 printf '%-52s %8ss %6s MiB\n' "grep -rlF one name (floor: reads every file)" "$1" "$2"
 floor=$1
 set -- $(measure "$CAIRN_BIN/cairn-report" --no-timestamp -s "$D/s.cairn" --advisories "$D/set" -f json -o /dev/null -q)
 printf '%-52s %8ss %6s MiB  (%s x grep)\n' "cairn-report --advisories FOLDER ($n files)" "$1" "$2" \
-	"$(awk -v a="$1" -v b="$floor" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+	"$(ratio "$1" "$floor")"
 set -- $(measure "$CAIRN_BIN/cairn-report" --no-timestamp -s "$D/s.cairn" --advisories "$D/all.zip" -f json -o /dev/null -q)
 printf '%-52s %8ss %6s MiB  (%s x grep)\n' "cairn-report --advisories all.zip ($n members)" "$1" "$2" \
-	"$(awk -v a="$1" -v b="$floor" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+	"$(ratio "$1" "$floor")"
 if command -v osv-scanner >/dev/null 2>&1; then
 	echo "osv-scanner found: compare by hand with osv-scanner --offline-vulnerabilities (not scripted yet)"
 else

@@ -29,6 +29,7 @@
 # what the host cannot hide.
 # Prints figures and ratios; asserts nothing.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 src=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${CAIRN_BIN:-$src/bin}
@@ -86,7 +87,6 @@ one() {
 	r1=$(reqs)
 	echo "$name $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') $((r1 - r0))" >> "$work/runs"
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 : > "$work/runs"
 "$snap" -q --no-packages "$work/tree" -o "$work/prev.cairn"

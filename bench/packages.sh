@@ -16,6 +16,7 @@
 #      BENCH_KEEP=1 keeps the scratch directory.
 # Prints figures and ratios; asserts nothing.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 src=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${CAIRN_BIN:-$src/bin}
@@ -40,7 +41,6 @@ trap cleanup EXIT INT TERM
 
 # mean seconds of a hyperfine JSON result, by command index
 mean() { jq -r ".results[$2].mean" "$1"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 if [ -f "$data/server-filesystem-2025.8.21.tar.zst" ]; then
 	mkdir -p "$work/app"

@@ -11,6 +11,7 @@
 #      package analysis, when that data is there.
 # Prints best-of-3 wall-clock times and the ratio; never fails on a timing.
 set -eu
+. "$(dirname "$0")/lib.sh"
 : "${CAIRN_BIN:?}" "${CAIRN_TOOLS:?}"
 BENCH_DIR="${BENCH_DIR:-build/bench}"
 BENCH_SCALE="${BENCH_SCALE:-1}"
@@ -19,21 +20,6 @@ D="$BENCH_DIR/report"
 mkdir -p "$D"
 report="$CAIRN_BIN/cairn-report"
 diff="$CAIRN_BIN/cairn-diff"
-
-measure() {
-	python3 - "$@" <<'PY'
-import subprocess, sys, time
-best = None
-for _ in range(3):
-    t = time.perf_counter()
-    r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
-    el = time.perf_counter() - t
-    if r.returncode not in (0, 1):
-        sys.exit("command failed: %s (exit %d)" % (" ".join(sys.argv[1:]), r.returncode))
-    best = el if best is None or el < best else best
-print("%.3f" % best)
-PY
-}
 
 # The jq alternative: a Markdown table of entry and package changes.
 JQ='"# changes\n\n| path | change |\n| --- | --- |",
@@ -44,14 +30,14 @@ JQ='"# changes\n\n| path | change |\n| --- | --- |",
 
 compare() { # label A B
 	set -- "$1" "$2" "$3" \
-		"$(measure sh -c "'$diff' --json '$2' '$3' | jq -r '$JQ'")" \
-		"$(measure "$report" --baseline "$2" --snapshot "$3" --no-timestamp --format html)" \
-		"$(measure "$report" --baseline "$2" --snapshot "$3" --no-timestamp --format md)"
+		"$(measure sh -c "'$diff' --json '$2' '$3' | jq -r '$JQ'" | cut -d" " -f1)" \
+		"$(measure "$report" --baseline "$2" --snapshot "$3" --no-timestamp --format html | cut -d" " -f1)" \
+		"$(measure "$report" --baseline "$2" --snapshot "$3" --no-timestamp --format md | cut -d" " -f1)"
 	printf '%-44s %8ss\n' "cairn-diff --json | jq (Markdown table)" "$4"
 	printf '%-44s %8ss  (%s x the jq pipeline)\n' "cairn-report --format html" "$5" \
-		"$(awk -v a="$5" -v b="$4" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+		"$(ratio "$5" "$4")"
 	printf '%-44s %8ss  (%s x the jq pipeline)\n' "cairn-report --format md" "$6" \
-		"$(awk -v a="$6" -v b="$4" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+		"$(ratio "$6" "$4")"
 }
 
 n=$(awk -v s="$BENCH_SCALE" 'BEGIN { n = int(100000 * s); if (n < 1000) n = 1000; print n }')

@@ -13,7 +13,7 @@ mkdir -p "$BENCH_DIR"
 only="${BENCH:-}"
 for b in bench/*.sh; do
 	name=$(basename "$b" .sh)
-	[ "$name" = run ] && continue
+	case $name in run | lib) continue ;; esac
 	[ -n "$only" ] && [ "$name" != "$only" ] && continue
 	echo "=== bench: $name"
 	sh "$b" || echo "bench $name: failed (exit $?)"

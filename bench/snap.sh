@@ -19,6 +19,7 @@
 #      --reuse within 2x of walk-floor.  Cold cache: bench/cold.sh.
 # Prints figures and ratios; asserts nothing.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 src=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${CAIRN_BIN:-$src/bin}
@@ -71,7 +72,6 @@ EOF
 
 # mean seconds of command NAME in a hyperfine export
 mean() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .mean' "$1"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 peak_kb() {
 	/usr/bin/time -v "$@" 2> "$work/time.txt" > /dev/null || true
 	sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt"

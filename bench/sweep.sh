@@ -9,6 +9,7 @@
 # floor: it finds the lines, tells nothing of intervals or signatures).
 # Prints wall-clock times (best of 3) and peak RSS; never fails on a timing.
 set -eu
+. "$(dirname "$0")/lib.sh"
 : "${CAIRN_BIN:?}" "${CAIRN_SRC:?}" "${CAIRN_TOOLS:?}"
 BENCH_DIR="${BENCH_DIR:-build/bench}"
 BENCH_SCALE="${BENCH_SCALE:-1}"
@@ -73,33 +74,17 @@ for b in $(git -C "$1" for-each-ref --format='%(refname:short)' refs/heads/cairn
 done > /dev/null
 SH
 
-measure() { # prints "seconds peak-RSS-MiB" of the best of 3 runs
-	python3 - "$@" <<'PY'
-import resource, subprocess, sys, time
-best = None
-for _ in range(3):
-    t = time.perf_counter()
-    r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
-    el = time.perf_counter() - t
-    if r.returncode not in (0, 1):
-        sys.exit("command failed: %s (exit %d)" % (" ".join(sys.argv[1:]), r.returncode))
-    best = el if best is None or el < best else best
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print("%.3f %.0f" % (best, rss))
-PY
-}
-
 set -- $(measure sh "$D/floor.sh" "$D/store")
 printf '%-58s %8ss %6s MiB\n' "git cat-file | zstdcat | grep -c, every snapshot (floor)" "$1" "$2"
 floor=$1
 set -- $(measure "$CAIRN_BIN/cairn-report" --store "$D/store" --sweep --ioc "$D/iocs.txt" \
 	-f json -o /dev/null -q)
 printf '%-58s %8ss %6s MiB  (%s x floor)\n' "cairn-report --sweep --ioc ($snaps snapshots)" "$1" "$2" \
-	"$(awk -v a="$1" -v b="$floor" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+	"$(ratio "$1" "$floor")"
 set -- $(measure "$CAIRN_BIN/cairn-report" --store "$D/store" --sweep \
 	--advisories "$CAIRN_SRC/tests/fixtures/osv" -f json -o /dev/null -q)
 printf '%-58s %8ss %6s MiB  (%s x floor)\n' "cairn-report --sweep --advisories ($snaps snapshots)" "$1" "$2" \
-	"$(awk -v a="$1" -v b="$floor" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+	"$(ratio "$1" "$floor")"
 "$CAIRN_BIN/cairn-report" --store "$D/store" --sweep --ioc "$D/iocs.txt" -f json -o "$D/sweep.json" -q || true
 jq -r '.matches[] | .id as $id | .hosts[] | "match: \($id) \(.root): " +
 	([.intervals[] | "\(.first.created) .. \(.last.created), gone \(.gone.created // "-")"] | join("; "))' \
