@@ -224,15 +224,18 @@ int cairn_safe_read(cairn_buf *out, int dirfd, const char *relpath,
 	char *copy = cairn_strdup(relpath), *last = NULL;
 	int pfd, fd = -1, rc = 0;
 	struct stat st;
+	/* "label: relpath", the path once when the label is the path (most
+	 * readers label a file by its own path: "uv.lock: uv.lock: ...") */
+	const char *lb = label && strcmp(label, relpath) ? label : "", *ls = *lb ? ": " : "";
 
 	cairn_buf_clear(out);
 	pfd = open_parent(dirfd, copy, &last);
 	if (pfd < 0) {
-		rc = cairn_error_set(pfd, "%s: %s: %s", label, relpath, cairn_error_last());
+		rc = cairn_error_set(pfd, "%s%s%s: %s", lb, ls, relpath, cairn_error_last());
 		goto done;
 	}
 	if (!*last || strcmp(last, "..") == 0) {
-		rc = cairn_error_set(CAIRN_EUSAGE, "%s: %s: not a file name", label, relpath);
+		rc = cairn_error_set(CAIRN_EUSAGE, "%s%s%s: not a file name", lb, ls, relpath);
 		goto done;
 	}
 	fd = openat(pfd, last, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -241,17 +244,17 @@ int cairn_safe_read(cairn_buf *out, int dirfd, const char *relpath,
 
 		rc = cairn_error_set(err == ENOENT ? CAIRN_ENOTFOUND :
 				     err == ELOOP ? CAIRN_EUSAGE : CAIRN_EIO,
-				     "%s: %s: %s", label, relpath,
+				     "%s%s%s: %s", lb, ls, relpath,
 				     err == ELOOP ? "is a symlink (not followed)" : strerror(err));
 		goto done;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		rc = cairn_error_set(CAIRN_EUSAGE, "%s: %s: not a regular file", label, relpath);
+		rc = cairn_error_set(CAIRN_EUSAGE, "%s%s%s: not a regular file", lb, ls, relpath);
 		goto done;
 	}
 	if ((uint64_t)st.st_size > cap) {
-		rc = cairn_error_set(CAIRN_ELIMIT, "%s: %s: %llu bytes exceeds the %zu-byte cap",
-				     label, relpath, (unsigned long long)st.st_size, cap);
+		rc = cairn_error_set(CAIRN_ELIMIT, "%s%s%s: %llu bytes exceeds the %zu-byte cap",
+				     lb, ls, relpath, (unsigned long long)st.st_size, cap);
 		goto done;
 	}
 	for (;;) {
@@ -262,7 +265,7 @@ int cairn_safe_read(cairn_buf *out, int dirfd, const char *relpath,
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			rc = cairn_error_set(CAIRN_EIO, "%s: %s: read: %s", label, relpath, strerror(errno));
+			rc = cairn_error_set(CAIRN_EIO, "%s%s%s: read: %s", lb, ls, relpath, strerror(errno));
 			goto done;
 		}
 		if (n == 0)
@@ -270,8 +273,8 @@ int cairn_safe_read(cairn_buf *out, int dirfd, const char *relpath,
 		out->len += (size_t)n;
 		out->data[out->len] = '\0';
 		if (out->len > cap) {
-			rc = cairn_error_set(CAIRN_ELIMIT, "%s: %s: grew past the %zu-byte cap",
-					     label, relpath, cap);
+			rc = cairn_error_set(CAIRN_ELIMIT, "%s%s%s: grew past the %zu-byte cap",
+					     lb, ls, relpath, cap);
 			goto done;
 		}
 	}

@@ -61,7 +61,8 @@ const cairn_pkg_file *cairn_pkg_files_find(const cairn_pkg_files *f,
  * Read relpath below the folder open on dirfd into out: every component is
  * opened with O_NOFOLLOW (a symlink anywhere fails with CAIRN_EUSAGE
  * "symlink"), the last one with O_NONBLOCK and must be a regular file;
- * more than cap bytes is CAIRN_ELIMIT.  Messages name label/relpath.
+ * more than cap bytes is CAIRN_ELIMIT.  Messages begin "label: relpath: ",
+ * or "relpath: " when label is NULL or relpath itself.
  */
 int cairn_safe_read(cairn_buf *out, int dirfd, const char *relpath,
 		    size_t cap, const char *label);
