@@ -128,14 +128,15 @@ $(BUILD)/tests/unit/runner.o: tests/unit/runner.c $(BUILD)/tests/unit/suites.h
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -I$(BUILD)/tests/unit -c -o $@ $<
 
-# the suites' shared helpers (pkgtest.h ...) are headers: a change to one
-# rebuilds the suites, as a change to lib/*.h does
-$(UNIT_OBJ): $(wildcard tests/unit/*.h)
+# the tests' shared helpers (pkgtest.h, observe_tree.h ...) are headers: a
+# change to one rebuilds what includes it, as a change to lib/*.h does
+$(UNIT_OBJ): $(wildcard tests/unit/*.h tests/*.h)
+$(BUILD)/tests/tools/analyze-tree.o: tests/observe_tree.h
 
 $(UNIT_BIN): $(BUILD)/tests/unit/runner.o $(UNIT_OBJ) $(LIBA)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
 
-$(BUILD)/tests/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBA) $(wildcard lib/*.h tests/fuzz/*.h)
+$(BUILD)/tests/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBA) $(wildcard lib/*.h tests/fuzz/*.h tests/*.h)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(LIBA) $(LIBS)
 

@@ -13,6 +13,7 @@
 
 #include "analyze.h"
 #include "pkgfs.h"
+#include "../observe_tree.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -158,7 +159,6 @@ static inline void ft_analyze(const char *rel, cairn_analyze_opts *opts)
 {
 	char *root = ft_path(rel), *key = ft_path("env.key");
 	cairn_analyzer *a = NULL;
-	cairn_pkg_files files;
 	json_t *recs = NULL;
 	size_t i;
 	int fd;
@@ -167,32 +167,8 @@ static inline void ft_analyze(const char *rel, cairn_analyze_opts *opts)
 	if (cairn_analyzer_new(&a, root, opts) < 0)
 		abort();
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	cairn_pkg_files_init(&files);
 	if (fd >= 0)
-		cairn_pkg_walk(&files, fd, root);
-	for (i = 0; i < files.n; i++) {
-		cairn_entry e;
-		char t[4096];
-
-		cairn_entry_init(&e);
-		e.path = files.v[i].path;
-		e.path_len = files.v[i].path_len;
-		e.type = files.v[i].type;
-		e.size = files.v[i].size;
-		if (files.v[i].hashed && e.type == CAIRN_T_FILE) {
-			e.flags = CAIRN_EF_HASHED;
-			memcpy(e.sha256, files.v[i].sha256, 32);
-		}
-		if (e.type == CAIRN_T_SYMLINK) {
-			ssize_t n = readlinkat(fd, e.path, t, sizeof(t));
-
-			if (n >= 0) {
-				e.target = t;
-				e.target_len = (size_t)n;
-			}
-		}
-		cairn_analyzer_observe(a, &e);
-	}
+		ot_observe_tree(a, fd, root);
 	cairn_analyzer_collect(a, &recs);
 	for (i = 0; i < json_array_size(recs); i++) {
 		char *s = json_dumps(json_array_get(recs, i), JSON_COMPACT | JSON_SORT_KEYS);
@@ -204,7 +180,6 @@ static inline void ft_analyze(const char *rel, cairn_analyze_opts *opts)
 		free(s);
 	}
 	json_decref(recs);
-	cairn_pkg_files_release(&files);
 	if (fd >= 0)
 		close(fd);
 	cairn_analyzer_free(a);

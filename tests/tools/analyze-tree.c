@@ -10,6 +10,7 @@
  */
 #include "analyze.h"
 #include "pkgfs.h"
+#include "../observe_tree.h"
 
 #include <fcntl.h>
 #include <getopt.h>
@@ -47,7 +48,6 @@ int main(int argc, char **argv)
 	const char *mcp[32], *pids[32], *clear[32];
 	cairn_analyze_opts o;
 	cairn_analyzer *a = NULL;
-	cairn_pkg_files files;
 	json_t *recs = NULL;
 	size_t i;
 	int c, fd, rc = 0;
@@ -82,34 +82,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	fd = open(argv[optind], O_RDONLY | O_DIRECTORY);
-	cairn_pkg_files_init(&files);
-	if (fd < 0 || cairn_pkg_walk(&files, fd, argv[optind]) < 0) {
+	if (fd < 0 || ot_observe_tree(a, fd, argv[optind]) < 0) {
 		fprintf(stderr, "analyze-tree: %s\n", cairn_error_last());
 		rc = 2;
 		goto done;
-	}
-	for (i = 0; i < files.n; i++) {
-		cairn_entry e;
-
-		cairn_entry_init(&e);
-		e.path = files.v[i].path;
-		e.path_len = files.v[i].path_len;
-		e.type = files.v[i].type;
-		e.size = files.v[i].size;
-		if (files.v[i].hashed && e.type == CAIRN_T_FILE) {
-			e.flags = CAIRN_EF_HASHED;
-			memcpy(e.sha256, files.v[i].sha256, 32);
-		}
-		if (e.type == CAIRN_T_SYMLINK) {
-			char t[4096];
-			ssize_t n = readlinkat(fd, e.path, t, sizeof(t));
-
-			if (n >= 0) {
-				e.target = t;
-				e.target_len = (size_t)n;
-			}
-		}
-		cairn_analyzer_observe(a, &e);
 	}
 	cairn_analyzer_collect(a, &recs);
 	for (i = 0; i < json_array_size(recs); i++) {
@@ -120,7 +96,6 @@ int main(int argc, char **argv)
 	}
 done:
 	json_decref(recs);
-	cairn_pkg_files_release(&files);
 	if (fd >= 0)
 		close(fd);
 	cairn_analyzer_free(a);

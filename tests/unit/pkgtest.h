@@ -9,6 +9,7 @@
 
 #include "analyze.h"
 #include "pkgfs.h"
+#include "../observe_tree.h"
 
 #include <check.h>
 #include <errno.h>
@@ -107,10 +108,8 @@ static inline json_t *pt_analyze(const char *root, const cairn_analyze_opts *opt
 	static char *keydir;
 	cairn_analyze_opts o = { .packages = 1 };
 	cairn_analyzer *a = NULL;
-	cairn_pkg_files files;
 	json_t *recs = NULL;
 	char key[4200];
-	size_t i;
 	int fd;
 
 	/* never the default key under the real $HOME: a scratch key */
@@ -125,33 +124,8 @@ static inline json_t *pt_analyze(const char *root, const cairn_analyze_opts *opt
 	ck_assert_msg(cairn_analyzer_new(&a, root, &o) == 0, "%s", cairn_error_last());
 	fd = open(root, O_RDONLY | O_DIRECTORY);
 	ck_assert_int_ge(fd, 0);
-	cairn_pkg_files_init(&files);
-	ck_assert_msg(cairn_pkg_walk(&files, fd, root) == 0, "%s", cairn_error_last());
-	for (i = 0; i < files.n; i++) {
-		cairn_entry e;
-		char t[4096];
-
-		cairn_entry_init(&e);
-		e.path = files.v[i].path;
-		e.path_len = files.v[i].path_len;
-		e.type = files.v[i].type;
-		e.size = files.v[i].size;
-		if (files.v[i].hashed && e.type == CAIRN_T_FILE) {
-			e.flags = CAIRN_EF_HASHED;
-			memcpy(e.sha256, files.v[i].sha256, 32);
-		}
-		if (e.type == CAIRN_T_SYMLINK) {
-			ssize_t n = readlinkat(fd, e.path, t, sizeof(t));
-
-			if (n >= 0) {
-				e.target = t;
-				e.target_len = (size_t)n;
-			}
-		}
-		cairn_analyzer_observe(a, &e);
-	}
+	ck_assert_msg(ot_observe_tree(a, fd, root) == 0, "%s", cairn_error_last());
 	close(fd);
-	cairn_pkg_files_release(&files);
 	ck_assert_int_eq(cairn_analyzer_collect(a, &recs), 0);
 	cairn_analyzer_free(a);
 	return recs;
