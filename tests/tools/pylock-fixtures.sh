@@ -28,31 +28,10 @@ py313=${PY313:-python3.13}
 pyindex_serve
 
 # poetry
-p="$scratch/poetry"
-rm -rf "$p" && mkdir -p "$p"
-cat > "$p/pyproject.toml" <<TOML
-[tool.poetry]
-name = "agent-app"
-version = "0.1.0"
-description = "an app with two locked dependencies"
-authors = ["cairn tests <tests@example.invalid>"]
-
-[tool.poetry.dependencies]
-python = "^3.11"
+poetry_project "an app with two locked dependencies" <<'TOML'
 wheel = "0.43.0"
 example = "21.12"
-
-[[tool.poetry.source]]
-name = "local"
-url = "$index"
-default = true
-
-[build-system]
-requires = ["poetry-core"]
-build-backend = "poetry.core.masonry.api"
 TOML
-mkdir -p "$p/agent_app"
-echo 'NAME = "agent-app"' > "$p/agent_app/__init__.py"
 (cd "$p" && POETRY_CACHE_DIR="$scratch/poetry-cache" POETRY_VIRTUALENVS_IN_PROJECT=true \
 	poetry lock -n && POETRY_CACHE_DIR="$scratch/poetry-cache" \
 	POETRY_VIRTUALENVS_IN_PROJECT=true poetry install -n)
@@ -70,24 +49,11 @@ mkdir -p "$fx/pylock-poetry-cache"
 cp -a "$scratch/poetry-cache/artifacts" "$fx/pylock-poetry-cache/"
 
 # pipenv
-p="$scratch/pipenv"
-rm -rf "$p" && mkdir -p "$p"
-cat > "$p/Pipfile" <<TOML
-[[source]]
-url = "$index"
-verify_ssl = false
-name = "local"
-
+pipenv_install <<'TOML'
 [packages]
 example = "==21.12"
 wheel = "==0.43.0"
-
-[requires]
-python_version = "3.11"
 TOML
-(cd "$p" && export PIPENV_VENV_IN_PROJECT=1 PIPENV_CACHE_DIR="$scratch/pipenv-cache" \
-	PIP_CACHE_DIR="$scratch/pipenv-cache" PIPENV_PYTHON=/usr/bin/python3 &&
-	pipenv lock && pipenv sync)
 rm -rf "$fx/pylock-pipenv" "$fx/pylock-pipenv-cache"
 mkdir -p "$fx/pylock-pipenv"
 cp "$p/Pipfile" "$p/Pipfile.lock" "$fx/pylock-pipenv/"

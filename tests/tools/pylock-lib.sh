@@ -55,3 +55,59 @@ site_copy() {
 		done
 	done
 }
+
+# poetry_project DESCRIPTION < DEPENDENCIES: p=$scratch/poetry, a new
+# folder holding the poetry project agent-app 0.1.0 (package agent_app)
+# that resolves against the local index (pyindex_serve); its
+# [tool.poetry.dependencies] are python ^3.11 and the lines read from
+# stdin (which may go on with further tables: a dev group)
+poetry_project() {
+	p="$scratch/poetry"
+	rm -rf "$p" && mkdir -p "$p/agent_app"
+	deps=$(cat)
+	cat > "$p/pyproject.toml" <<TOML
+[tool.poetry]
+name = "agent-app"
+version = "0.1.0"
+description = "$1"
+authors = ["cairn tests <tests@example.invalid>"]
+
+[tool.poetry.dependencies]
+python = "^3.11"
+$deps
+
+[[tool.poetry.source]]
+name = "local"
+url = "$index"
+default = true
+
+[build-system]
+requires = ["poetry-core"]
+build-backend = "poetry.core.masonry.api"
+TOML
+	echo 'NAME = "agent-app"' > "$p/agent_app/__init__.py"
+}
+
+# pipenv_install < TABLES: p=$scratch/pipenv, a new folder whose Pipfile
+# has the local index as its source, the tables read from stdin
+# ([packages], [dev-packages]) and Python 3.11; locked and installed there
+# (pipenv lock; pipenv sync) into .venv with the cache $scratch/pipenv-cache
+pipenv_install() {
+	p="$scratch/pipenv"
+	rm -rf "$p" && mkdir -p "$p"
+	tables=$(cat)
+	cat > "$p/Pipfile" <<TOML
+[[source]]
+url = "$index"
+verify_ssl = false
+name = "local"
+
+$tables
+
+[requires]
+python_version = "3.11"
+TOML
+	(cd "$p" && export PIPENV_VENV_IN_PROJECT=1 PIPENV_CACHE_DIR="$scratch/pipenv-cache" \
+		PIP_CACHE_DIR="$scratch/pipenv-cache" PIPENV_PYTHON=/usr/bin/python3 &&
+		pipenv lock && pipenv sync)
+}

@@ -53,33 +53,13 @@ pyindex_serve
 
 rm -rf "$fx/pylock-markers" && mkdir -p "$fx/pylock-markers"
 
-p="$scratch/poetry"
-rm -rf "$p" && mkdir -p "$p/agent_app"
-cat > "$p/pyproject.toml" <<TOML
-[tool.poetry]
-name = "agent-app"
-version = "0.1.0"
-description = "an app whose locked dependencies carry PEP 508 markers"
-authors = ["cairn tests <tests@example.invalid>"]
-
-[tool.poetry.dependencies]
-python = "^3.11"
+poetry_project "an app whose locked dependencies carry PEP 508 markers" <<'TOML'
 agent-plugin = "1.0.0"
 example2 = {version = "1.0.0", markers = "sys_platform == 'darwin'"}
 
 [tool.poetry.group.dev.dependencies]
 agent-devtool = "1.0.0"
-
-[[tool.poetry.source]]
-name = "local"
-url = "$index"
-default = true
-
-[build-system]
-requires = ["poetry-core"]
-build-backend = "poetry.core.masonry.api"
 TOML
-echo 'NAME = "agent-app"' > "$p/agent_app/__init__.py"
 (cd "$p" && export POETRY_CACHE_DIR="$scratch/poetry-cache" POETRY_VIRTUALENVS_IN_PROJECT=true &&
 	poetry lock -n && poetry install -n --without dev --no-root)
 mkdir -p "$fx/pylock-markers/poetry/.venv"
@@ -88,27 +68,14 @@ cp "$p/.venv/pyvenv.cfg" "$fx/pylock-markers/poetry/.venv/"
 site_copy "$p/.venv/lib/python3.11/site-packages" "$fx/pylock-markers/poetry/.venv/lib/python3.11/site-packages" \
 	agent_plugin agent_plugin-1.0.0.dist-info example example-21.12.dist-info
 
-p="$scratch/pipenv"
-rm -rf "$p" && mkdir -p "$p"
-cat > "$p/Pipfile" <<TOML
-[[source]]
-url = "$index"
-verify_ssl = false
-name = "local"
-
+pipenv_install <<'TOML'
 [packages]
 agent-plugin = "==1.0.0"
 example2 = {version = "==1.0.0", markers = "sys_platform == 'darwin'"}
 
 [dev-packages]
 agent-devtool = "==1.0.0"
-
-[requires]
-python_version = "3.11"
 TOML
-(cd "$p" && export PIPENV_VENV_IN_PROJECT=1 PIPENV_CACHE_DIR="$scratch/pipenv-cache" \
-	PIP_CACHE_DIR="$scratch/pipenv-cache" PIPENV_PYTHON=/usr/bin/python3 &&
-	pipenv lock && pipenv sync)
 mkdir -p "$fx/pylock-markers/pipenv/.venv"
 cp "$p/Pipfile" "$p/Pipfile.lock" "$fx/pylock-markers/pipenv/"
 cp "$p/.venv/pyvenv.cfg" "$fx/pylock-markers/pipenv/.venv/"
