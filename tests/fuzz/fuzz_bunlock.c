@@ -26,10 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ft_writes("app/node_modules/p/node_modules/@s/q/package.json",
 		  "{\"name\":\"@s/q\",\"version\":\"2.0.0\"}\n");
 	cache = ft_path("cache/_cacache");
-	memset(&o, 0, sizeof(o));
-	o.packages = 1;
+	o = ft_package_opts();
 	o.npm_cache = cache;
-	o.dpkg_root = "/nonexistent";
 	ft_analyze("app", &o);
 	free(cache);
 	return 0;

@@ -24,10 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n > 1)
 		ft_write("npm/_logs/2026-01-01T00_00_00_000Z-debug-0.log", part[1], len[1]);
 	cache = ft_path("npm/_cacache");
-	memset(&o, 0, sizeof(o));
-	o.packages = 1;
+	o = ft_package_opts();
 	o.npm_cache = cache;
-	o.dpkg_root = "/nonexistent";
 	ft_analyze("app", &o);
 	free(cache);
 	return 0;

@@ -64,14 +64,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ft_write("sys/var/lib/dpkg/info/python3-z.md5sums", n > 2 ? part[2] : data, n > 2 ? len[2] : 0);
 	ft_symlink("usr/lib", "sys/lib");
 
-	memset(&o, 0, sizeof(o));
-	o.packages = 1;
-	o.dpkg_root = "/nonexistent";
+	o = ft_package_opts();
 	ft_analyze("venv", &o);
 	sys = ft_path("sys");
-	memset(&o, 0, sizeof(o));
-	o.packages = 1;
-	o.dpkg_root = sys;
+	o = ft_package_opts();
+	o.dpkg_root = sys;   /* the tree's own dpkg database */
 	ft_analyze("sys/usr/lib/python3/dist-packages", &o);
 	free(sys);
 	return 0;

@@ -92,9 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		ft_write("app/.pnp.cjs", data, size);
 	}
-	memset(&o, 0, sizeof(o));
-	o.packages = 1;
-	o.dpkg_root = "/nonexistent";
+	o = ft_package_opts();
 	ft_analyze("app", &o);
 	return 0;
 }

@@ -40,10 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ft_symlink("../../outside", "app/node_modules/q");
 	ft_symlink("../../p@1.0.0/node_modules/p", "app/node_modules/.pnpm/p@1.0.0/node_modules/r");
 	store = ft_path("store");
-	memset(&o, 0, sizeof(o));
-	o.packages = 1;
+	o = ft_package_opts();
 	o.pnpm_store = store;
-	o.dpkg_root = "/nonexistent";
 	ft_analyze("app", &o);
 	free(store);
 	return 0;

@@ -53,10 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		  "example-21.12.dist-info/METADATA,,\n"
 		  "example-21.12.dist-info/RECORD,,\n");
 	cache = ft_path("cache");
-	memset(&o, 0, sizeof(o));
-	o.packages = 1;
+	o = ft_package_opts();
 	o.pip_cache = cache;
-	o.dpkg_root = "/nonexistent";
 	ft_analyze("app", &o);
 	free(cache);
 	return 0;

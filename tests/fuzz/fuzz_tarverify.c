@@ -41,10 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ft_writes("app/node_modules/p/index.js", "module.exports = 1;\n");
 	ft_writes("app/node_modules/p/lib/a.js", "a\n");
 	cache = ft_path("cache/_cacache");
-	memset(&o, 0, sizeof(o));
-	o.packages = 1;
+	o = ft_package_opts();
 	o.npm_cache = cache;
-	o.dpkg_root = "/nonexistent";
 	ft_analyze("app", &o);
 	free(cache);
 	cairn_buf_release(&b);

@@ -34,10 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ft_writes("app/node_modules/p/node_modules/q/package.json",
 		  "{\"name\":\"q\",\"version\":\"2.0.0\"}\n");
 	cache = ft_path("cache/v6");
-	memset(&o, 0, sizeof(o));
-	o.packages = 1;
+	o = ft_package_opts();
 	o.yarn_cache = cache;
-	o.dpkg_root = "/nonexistent";
 	ft_analyze("app", &o);
 	free(cache);
 	return 0;

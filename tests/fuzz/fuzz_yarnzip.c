@@ -36,9 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ft_writes("app/node_modules/p/package.json", "{\"name\":\"p\",\"version\":\"1.0.0\"}\n");
 	ft_writes("app/node_modules/p/index.js", "module.exports = 1;\n");
 	ft_writes("app/node_modules/p/lib/a.js", "a\n");
-	memset(&o, 0, sizeof(o));
-	o.packages = 1;
-	o.dpkg_root = "/nonexistent";
+	o = ft_package_opts();
 	ft_analyze("app", &o);
 	cairn_buf_release(&b);
 	return 0;

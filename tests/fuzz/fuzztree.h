@@ -153,6 +153,15 @@ static inline size_t ft_split(const uint8_t *data, size_t size, const char *sep,
 	return n;
 }
 
+/* The options every target starts from: package records only, and not
+ * this machine's dpkg database (the records would depend on the host). */
+static inline cairn_analyze_opts ft_package_opts(void)
+{
+	cairn_analyze_opts o = { .packages = 1, .dpkg_root = "/nonexistent" };
+
+	return o;
+}
+
 /* Run the analyzer over the scratch folder rel with opts, as cairn-snap
  * does (every file observed), and touch every record it gives back. */
 static inline void ft_analyze(const char *rel, cairn_analyze_opts *opts)
