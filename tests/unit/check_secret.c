@@ -6,6 +6,7 @@
  */
 #include "envsnap.h"
 #include "secret.h"
+#include "doccheck.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -98,26 +99,12 @@ END_TEST
 
 START_TEST(test_secret_documented)
 {
-	const char *src = getenv("CAIRN_SRC");
-	char path[4096], *doc;
-	size_t n, i, len = 0;
+	char *doc = dc_read_doc("RECORDS.md");
+	size_t n, i;
 	const char *const *ids = cairn_secret_shape_ids(&n);
-	FILE *f;
 
-	ck_assert_ptr_nonnull(src);
-	snprintf(path, sizeof(path), "%s/docs/RECORDS.md", src);
-	f = fopen(path, "rb");
-	ck_assert_ptr_nonnull(f);
-	doc = malloc(1 << 20);
-	len = fread(doc, 1, (1 << 20) - 1, f);
-	doc[len] = '\0';
-	fclose(f);
-	for (i = 0; i < n; i++) {
-		char want[64];
-
-		snprintf(want, sizeof(want), "| `%s` |", ids[i]);
-		ck_assert_msg(strstr(doc, want) != NULL, "shape %s not in docs/RECORDS.md", ids[i]);
-	}
+	for (i = 0; i < n; i++)
+		dc_assert_row(doc, "RECORDS.md", "shape", ids[i]);
 	free(doc);
 }
 END_TEST

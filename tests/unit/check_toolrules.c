@@ -6,6 +6,7 @@
  */
 #include "toolrules.h"
 #include "cairn.h"
+#include "doccheck.h"
 
 #include <check.h>
 #include <jansson.h>
@@ -157,26 +158,12 @@ END_TEST
 
 START_TEST(test_toolrules_documented)
 {
-	const char *src = getenv("CAIRN_SRC");
-	char path[4096], *doc;
-	size_t n, i, len;
+	char *doc = dc_read_doc("RULES.md");
+	size_t n, i;
 	const struct cairn_toolrule *t = cairn_toolrules_table(&n);
-	FILE *f;
 
-	ck_assert_ptr_nonnull(src);
-	snprintf(path, sizeof(path), "%s/docs/RULES.md", src);
-	f = fopen(path, "rb");
-	ck_assert_ptr_nonnull(f);
-	doc = malloc(1 << 20);
-	len = fread(doc, 1, (1 << 20) - 1, f);
-	doc[len] = '\0';
-	fclose(f);
-	for (i = 0; i < n; i++) {
-		char want[64];
-
-		snprintf(want, sizeof(want), "| `%s` |", t[i].id);
-		ck_assert_msg(strstr(doc, want) != NULL, "rule %s not in docs/RULES.md", t[i].id);
-	}
+	for (i = 0; i < n; i++)
+		dc_assert_row(doc, "RULES.md", "rule", t[i].id);
 	ck_assert_msg(strstr(doc, "| `tool-shadowing` |") != NULL, "tool-shadowing not documented");
 	free(doc);
 }
