@@ -48,6 +48,22 @@ expect_exit() {
 		fail "$*: exit $_rc, want $_want; stderr: $(head -c 600 err.txt)"
 }
 
+# same FILE TEXT: FILE must hold exactly TEXT and a newline (nothing at
+# all when TEXT is empty); else the difference is shown and the case fails
+same() {
+	if [ -n "$2" ]; then printf '%s\n' "$2"; fi >want.txt
+	if ! cmp -s "$1" want.txt; then
+		diff -u want.txt "$1" >&2 || true
+		fail "$1 differs"
+	fi
+}
+
+# records_of SNAPSHOT TYPE: SNAPSHOT's records of TYPE ("package",
+# "coverage" ...), one compact JSON object a line
+records_of() {
+	zstd -dcq "$1" | jq -c "select(.type == \"$2\")"
+}
+
 # ---- golden cases (a case with .stdout/.stderr/.exit files beside it) ----
 
 # run CMD ARGS...: run one command of a golden case.  stdout gets

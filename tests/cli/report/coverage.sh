@@ -14,13 +14,6 @@ data="$CAIRN_SRC/../shared/data/npm"
 if [ ! -f "$data/server-filesystem-2025.8.21.tar.zst" ]; then
 	skip "$data absent (../shared/data/npm)"
 fi
-same() {
-	printf '%s\n' "$2" > want.txt
-	if ! cmp -s "$1" want.txt; then
-		diff -u want.txt "$1" >&2 || true
-		fail "$1 differs"
-	fi
-}
 headline() { jq -r '.verdict.headline' "$1"; }
 no_clean_claim() {
 	for f in "$@"; do

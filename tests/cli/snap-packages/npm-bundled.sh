@@ -9,13 +9,6 @@ set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
 need jq jq
 need zstd zstd
-same() {
-	printf '%s\n' "$2" > want.txt
-	if ! cmp -s "$1" want.txt; then
-		diff -u want.txt "$1" >&2 || true
-		fail "$1 differs"
-	fi
-}
 fx="$CAIRN_SRC/tests/fixtures/packages"
 cp -a "$fx/npm-bundled" app
 pk() { zstd -dcq "$1" | jq -c 'select(.type == "package") | [.path, .coverage.verified, .coverage.reason, .coverage.detail, .flags, .files.modified]'; }

@@ -10,15 +10,6 @@ set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
 need jq jq
 need zstd zstd
-# same FILE TEXT: FILE holds exactly TEXT (a trailing newline added)
-same() {
-	if [ -n "$2" ]; then printf '%s\n' "$2"; fi > want.txt
-	if ! cmp -s "$1" want.txt; then
-		diff -u want.txt "$1" >&2 || true
-		fail "$1 differs"
-	fi
-}
-recs() { zstd -dcq "$1" | jq -c "select(.type == \"$2\")"; }
 data="$CAIRN_SRC/../shared/data/npm"
 if [ ! -f "$data/server-filesystem-2025.8.21.tar.zst" ]; then
 	skip "$data absent (../shared/data/npm)"
@@ -32,14 +23,14 @@ test ! -e "$HOME/.npm" || fail "the test HOME has an npm cache"
 for c in cache cache/ cache/_cacache cache/_cacache/; do
 	expect_exit 0 cairn-snap --npm-cache "$c" -o root.cairn app
 	same err.txt 'cairn-snap: 138 packages: 138 verified'
-	test "$(recs root.cairn coverage | jq -c '[.packages, .verified, .not_verified, .reasons]')" = \
+	test "$(records_of root.cairn coverage | jq -c '[.packages, .verified, .not_verified, .reasons]')" = \
 		'[138,138,0,{}]' || fail "--npm-cache $c: coverage record"
 	test "$(zstd -dcq root.cairn | tail -n 1 | jq -c '.coverage | [.packages, .verified]')" = \
 		'[138,138]' || fail "--npm-cache $c: trailer coverage"
 	test "$(zstd -dcq root.cairn | head -n 1 | jq -r '.options.npm_cache_from')" = option ||
 		fail "--npm-cache $c: header npm_cache_from"
 	# the logs are found in the root whichever folder was named
-	test "$(recs root.cairn npm_command | wc -l)" -eq 4 || fail "--npm-cache $c: npm logs"
+	test "$(records_of root.cairn npm_command | wc -l)" -eq 4 || fail "--npm-cache $c: npm logs"
 done
 
 # a file changed after install is found through either form
@@ -47,7 +38,7 @@ printf '// injected\n' >> app/node_modules/express/index.js
 for c in cache cache/_cacache; do
 	expect_exit 0 cairn-snap --npm-cache "$c" -o t.cairn app
 	same err.txt 'cairn-snap: 138 packages: 138 verified'
-	recs t.cairn package | jq -c 'select(.files.modified != []) | [.path, .files.modified, .coverage.verified]' > got
+	records_of t.cairn package | jq -c 'select(.files.modified != []) | [.path, .files.modified, .coverage.verified]' > got
 	same got '["node_modules/express",["index.js"],true]'
 done
 
@@ -56,8 +47,8 @@ mkdir empty
 expect_exit 0 cairn-snap --npm-cache empty -o e.cairn app
 same err.txt "cairn-snap: 138 packages: 0 verified, 138 not verified: tarball not in cache
 cairn-snap: warning: the npm cache 'empty' holds none of the 138 locked tarballs: is it the cache that made the install? (npm config get cache)"
-test "$(recs e.cairn coverage | jq -c '.reasons')" = '{"not_in_cache":138}' || fail "empty cache: reasons"
-recs e.cairn parse_error | jq -r '.message' > got
+test "$(records_of e.cairn coverage | jq -c '.reasons')" = '{"not_in_cache":138}' || fail "empty cache: reasons"
+records_of e.cairn parse_error | jq -r '.message' > got
 same got 'not an npm cache: no _cacache, content-v2 or index-v5 folder (npm config get cache names it)'
 # -q: quiet
 expect_exit 0 cairn-snap -q --npm-cache empty -o e.cairn app
@@ -73,7 +64,7 @@ expect_exit 0 cairn-snap -o d.cairn app
 same err.txt 'cairn-snap: 138 packages: 0 verified, 138 not verified: no npm cache'
 test "$(zstd -dcq d.cairn | head -n 1 | jq -c '.options | [.npm_cache, .npm_cache_from]')" = \
 	'[null,null]' || fail "no cache: header"
-recs d.cairn package | jq -r '.coverage.detail' | sort -u > got
+records_of d.cairn package | jq -r '.coverage.detail' | sort -u > got
 same got 'no --npm-cache given, and no npm cache found ($npm_config_cache unset, no ~/.npm)'
 
 # no flag: the user's ~/.npm, then $npm_config_cache
@@ -84,7 +75,7 @@ test "$(zstd -dcq h.cairn | head -n 1 | jq -c '.options | [.npm_cache, .npm_cach
 	"[\"$HOME/.npm\",\"home\"]" || fail "default cache: header"
 # the default cache adds only what concerns this tree: the logs of npm runs
 # elsewhere are left out
-test "$(recs h.cairn npm_command | wc -l)" -eq 0 || fail "default cache: foreign npm logs recorded"
+test "$(records_of h.cairn npm_command | wc -l)" -eq 0 || fail "default cache: foreign npm logs recorded"
 expect_exit 0 env npm_config_cache="$PWD/empty" cairn-snap -o c.cairn app
 test "$(zstd -dcq c.cairn | head -n 1 | jq -r '.options.npm_cache_from')" = npm_config_cache ||
 	fail "npm_config_cache: header"
@@ -95,6 +86,6 @@ expect_exit 0 cairn-snap --no-npm-cache -o off.cairn app
 same err.txt 'cairn-snap: 138 packages: 0 verified, 138 not verified: no npm cache'
 test "$(zstd -dcq off.cairn | head -n 1 | jq -c '.options | [.npm_cache, .npm_cache_from]')" = \
 	'[null,"off"]' || fail "--no-npm-cache: header"
-recs off.cairn package | jq -r '.coverage.detail' | sort -u > got
+records_of off.cairn package | jq -r '.coverage.detail' | sort -u > got
 same got '--no-npm-cache was given'
 exit 0

@@ -12,14 +12,6 @@ set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
 need jq jq
 need zstd zstd
-same() {
-	printf '%s\n' "$2" > want.txt
-	if ! cmp -s "$1" want.txt; then
-		diff -u want.txt "$1" >&2 || true
-		fail "$1 differs"
-	fi
-}
-recs() { zstd -dcq "$1" | jq -c "select(.type == \"$2\")"; }
 fx="$CAIRN_SRC/tests/fixtures/packages"
 cp -a "$fx/npm-global" prefix
 
@@ -27,13 +19,13 @@ cp -a "$fx/npm-global" prefix
 for root in prefix prefix/lib/node_modules; do
 	expect_exit 0 cairn-snap -o g.cairn "$root"
 	same err.txt 'cairn-snap: 1 package: 0 verified, 1 not verified: global install, nothing to look the tarball up by'
-	recs g.cairn npm_project | jq -c '[.project, .kind, .lockfile]' > got
+	records_of g.cairn npm_project | jq -c '[.project, .kind, .lockfile]' > got
 	if [ "$root" = prefix ]; then
 		same got '["lib","global",null]'
 	else
 		same got '["..","global",null]'
 	fi
-	recs g.cairn package | jq -c '[.path, .coverage]' > got
+	records_of g.cairn package | jq -c '[.path, .coverage]' > got
 	same got '["node_modules/ms",{"verified":false,"reason":"global_no_lockfile","detail":"a global install: npm keeps no lockfile for them; no npm cache to look the tarball up in"}]'
 	expect_exit 1 cairn-report --snapshot g.cairn --format json --no-timestamp -o r.json
 	if jq -r '.findings[].id' r.json | grep -qx CAIRN-P03; then
@@ -44,11 +36,11 @@ done
 # with the cache that installed it: found by URL in the index, verified
 expect_exit 0 cairn-snap --npm-cache "$fx/npm-cache" -o v.cairn prefix/lib/node_modules
 same err.txt 'cairn-snap: 1 package: 1 verified'
-recs v.cairn package | jq -c '[.coverage.verified, .coverage.detail, .flags, .files.matching]' > got
+records_of v.cairn package | jq -c '[.coverage.verified, .coverage.detail, .flags, .files.matching]' > got
 same got '[true,"integrity from the npm cache index: the tarball npm fetched from https://registry.npmjs.org/ms/-/ms-2.1.3.tgz",["integrity_from_cache_index","no_lockfile"],4]'
 printf '// injected\n' >> prefix/lib/node_modules/ms/index.js
 expect_exit 0 cairn-snap --npm-cache "$fx/npm-cache/_cacache" -o t.cairn prefix
-recs t.cairn package | jq -c '[.path, .files.modified, .coverage.verified]' > got
+records_of t.cairn package | jq -c '[.path, .files.modified, .coverage.verified]' > got
 same got '["node_modules/ms",["index.js"],true]'
 expect_exit 1 cairn-report --snapshot t.cairn --format json --no-timestamp -o t.json
 jq -r '.findings[] | select(.id == "CAIRN-P10") | .evidence[0].file' t.json > got
@@ -68,9 +60,9 @@ for h in home home2; do
 		zstd -dcq x.cairn | jq -c 'select(.type == "mcp_server" and .server == "semver-tool") |
 			[.npx_cache, .npx_cache_present]' > got
 		same got '["_npx/efc2fc194987058d",true]'
-		recs x.cairn package | jq -c '[.project, .path, .version, .coverage.verified]' > got
+		records_of x.cairn package | jq -c '[.project, .path, .version, .coverage.verified]' > got
 		same got '["npm-cache:_npx/efc2fc194987058d","node_modules/semver","7.6.3",true]'
-		recs x.cairn package > "pk-$h"
+		records_of x.cairn package > "pk-$h"
 	done
 done
 cmp -s pk-home pk-home2 || fail "two copies of one npm cache give different package records"
