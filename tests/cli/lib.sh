@@ -64,6 +64,23 @@ records_of() {
 	zstd -dcq "$1" | jq -c "select(.type == \"$2\")"
 }
 
+# as_nobody DIR: for a case whose files must be unreadable: root reads
+# them all, so as root run is set to a prefix running a command as nobody
+# (setpriv, uid 65534) with . and DIR opened to it (a skip when the
+# scratch folder above is closed to nobody); otherwise run is empty.
+# Either way ./w is a folder the command may write its output in.
+as_nobody() {
+	run=""
+	if [ "$(id -u)" = 0 ]; then
+		need setpriv util-linux
+		chmod 755 . "$1"
+		run="setpriv --reuid=65534 --regid=65534 --clear-groups"
+		$run test -x "$PWD" || skip "the scratch folder $PWD is not reachable by uid 65534"
+	fi
+	mkdir w
+	chmod 777 w
+}
+
 # ---- golden cases (a case with .stdout/.stderr/.exit files beside it) ----
 
 # run CMD ARGS...: run one command of a golden case.  stdout gets

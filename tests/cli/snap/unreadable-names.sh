@@ -15,15 +15,7 @@ printf 'secret\n' > "tree/f$n"
 chmod 000 "tree/f$n"
 mkdir "tree/d$n"
 chmod 000 "tree/d$n"
-run=""
-if [ "$(id -u)" = 0 ]; then
-	need setpriv util-linux
-	chmod 755 . tree
-	run="setpriv --reuid=65534 --regid=65534 --clear-groups"
-	$run test -x "$PWD" || skip "the scratch folder $PWD is not reachable by uid 65534"
-fi
-mkdir w
-chmod 777 w
+as_nobody tree
 expect_exit 1 $run cairn-snap tree -o w/s.cairn
 sort err.txt > got.txt
 cat > want.txt <<W
