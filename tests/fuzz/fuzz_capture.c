@@ -21,6 +21,7 @@
 #include "capture.h"
 #include "capture_engine.h"
 #include "capture_int.h"
+#include "capture_fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -39,20 +40,7 @@ static void sink(void *ctx, uint64_t off, const uint8_t *d, size_t n)
 
 static void render(cairn_capture *c)
 {
-	cairn_capture_result *r = NULL;
-	cairn_capture_allow *a = NULL;
-	cairn_buf b = CAIRN_BUF_INIT;
-	static const char allow[] = "*.example\n10.0.0.0/8\n2001:db8::/32\nx.test\n";
-
-	cairn_capture_finish(&r, c);
-	if (cairn_capture_allow_parse(&a, allow, sizeof(allow) - 1, "fuzz") == 0)
-		cairn_capture_result_apply_allow(r, a);
-	cairn_capture_write_text(&b, r, 0);
-	cairn_capture_write_csv(&b, r, 1);
-	cairn_capture_write_json(&b, r, NULL, 0, 0);
-	cairn_buf_release(&b);
-	cairn_capture_allow_free(a);
-	cairn_capture_result_free(r);
+	fz_capture_render(c, "*.example\n10.0.0.0/8\n2001:db8::/32\nx.test\n");
 }
 
 static void whole(const uint8_t *data, size_t size)
