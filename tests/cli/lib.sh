@@ -81,6 +81,15 @@ as_nobody() {
 	chmod 777 w
 }
 
+# npm_data: the real npm installs of ../shared/data/npm (`npm ci` of
+# @modelcontextprotocol/server-filesystem 2025.8.21 and 2026.8.31, and
+# the npm cache that installed both: its README): sets data to that
+# folder, or skips the case when they are not there
+npm_data() {
+	data="$CAIRN_SRC/../shared/data/npm"
+	[ -f "$data/server-filesystem-2025.8.21.tar.zst" ] || skip "$data absent (../shared/data/npm)"
+}
+
 # ---- golden cases (a case with .stdout/.stderr/.exit files beside it) ----
 
 # run CMD ARGS...: run one command of a golden case.  stdout gets

@@ -6,8 +6,7 @@
 # installed file after install shows against the published bytes.
 set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
-data="$CAIRN_SRC/../shared/data/npm"
-[ -f "$data/server-filesystem-2025.8.21.tar.zst" ] || skip "$data not present"
+npm_data
 mkdir v1 v2 cache
 tar --zstd -xf "$data/server-filesystem-2025.8.21.tar.zst" -C v1
 tar --zstd -xf "$data/server-filesystem-2026.8.31.tar.zst" -C v2

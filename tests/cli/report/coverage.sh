@@ -10,10 +10,7 @@
 # - a global prefix without cache: not verified, C01 names the step, no P03;
 # - cairn-diff --findings carries the same coverage.
 . "$CAIRN_SRC/tests/cli/report/common.inc"
-data="$CAIRN_SRC/../shared/data/npm"
-if [ ! -f "$data/server-filesystem-2025.8.21.tar.zst" ]; then
-	skip "$data absent (../shared/data/npm)"
-fi
+npm_data
 headline() { jq -r '.verdict.headline' "$1"; }
 no_clean_claim() {
 	for f in "$@"; do

@@ -10,10 +10,7 @@ set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
 need jq jq
 need zstd zstd
-data="$CAIRN_SRC/../shared/data/npm"
-if [ ! -f "$data/server-filesystem-2025.8.21.tar.zst" ]; then
-	skip "$data absent (../shared/data/npm)"
-fi
+npm_data
 mkdir app
 tar --zstd -xf "$data/server-filesystem-2025.8.21.tar.zst" -C app
 tar --zstd -xf "$data/npm-cache.tar.zst"

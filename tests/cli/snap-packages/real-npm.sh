@@ -5,8 +5,7 @@
 # are named.  Skips when the shared data is absent.
 set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
-data="$CAIRN_SRC/../shared/data/npm"
-[ -f "$data/server-filesystem-2025.8.21.tar.zst" ] || skip "$data absent"
+npm_data
 mkdir app
 tar --zstd -xf "$data/server-filesystem-2025.8.21.tar.zst" -C app
 tar --zstd -xf "$data/npm-cache.tar.zst"
