@@ -617,6 +617,8 @@ typedef struct ws_member {
 	char *root;           /* the root's project label */
 	char *lockfile;       /* the root's lockfile, from the tree root; NULL */
 	cairn_npm_lock *lock; /* the root lockfile's entries below dir, re-keyed */
+	int lock_shared;      /* lock is another member's (a by-name lock:
+	                       * the same whole lockfile for every member) */
 	json_t *packages;     /* names of every member of this workspace,
 	                       * sorted; one array the members share */
 	int via_link;         /* no member: the target of a lockfile v1
@@ -1801,6 +1803,7 @@ static void ws_collect(const ctx *c, const char *proj, const char *project_label
 {
 	size_t i, plen = *proj ? strlen(proj) + 1 : 0, first = c->ws->n;
 	json_t *names = json_array(), *dirs = json_array();
+	cairn_npm_lock *whole = NULL;
 
 	for (i = 0; i < c->nprojects; i++) {
 		const char *d = c->projects[i];
@@ -1825,7 +1828,18 @@ static void ws_collect(const ctx *c, const char *proj, const char *project_label
 			continue;
 		m = ws_push(c, d, project_label, lock_path);
 		cairn_buf_addf(&prefix, "%s/", rel);
-		m->lock = used ? lock_subtree(used, prefix.data) : NULL;
+		if (used && used->by_name) {
+			/* a by-name lock (yarn PnP, left unbound) is every
+			 * member's whole: one copy they share.  A copy each
+			 * was memory quadratic (2,000 members of a yarn.lock
+			 * of 2,000 entries: 1.4 GB) */
+			m->lock_shared = whole != NULL;
+			if (!whole)
+				whole = lock_subtree(used, prefix.data);
+			m->lock = whole;
+		} else {
+			m->lock = used ? lock_subtree(used, prefix.data) : NULL;
+		}
 		cairn_buf_release(&prefix);
 		mrel = cairn_path_join(d, "package.json");
 		mpj = read_json(c, mrel, CAIRN_CAP_MANIFEST, &pres);
@@ -3167,7 +3181,8 @@ int cairn_npm_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files
 		free(ws.v[i].dir);
 		free(ws.v[i].root);
 		free(ws.v[i].lockfile);
-		cairn_npm_lock_free(ws.v[i].lock);
+		if (!ws.v[i].lock_shared)
+			cairn_npm_lock_free(ws.v[i].lock);
 		json_decref(ws.v[i].packages);
 	}
 	free(ws.v);
