@@ -452,14 +452,11 @@ typedef struct project {
 
 static void add_project(char ***v, size_t *n, size_t *cap, const char *dir, size_t len)
 {
-	size_t i;
-
-	/* files come sorted: most of them belong to the project added last */
+	/* files come sorted: most of them belong to the project added last;
+	 * the others are dropped once sorted (find_projects): a scan of the
+	 * list for each was quadratic in the projects */
 	if (*n && strlen((*v)[*n - 1]) == len && !memcmp((*v)[*n - 1], dir, len))
 		return;
-	for (i = 0; i < *n; i++)
-		if (strlen((*v)[i]) == len && !memcmp((*v)[i], dir, len))
-			return;
 	if (*n == *cap) {
 		*cap = *cap ? *cap * 2 : 16;
 		*v = cairn_realloc(*v, *cap * sizeof(char *));
@@ -512,7 +509,13 @@ static char **find_projects(const cairn_pkg_files *files, size_t *count)
 	}
 	if (n > 1)
 		qsort(v, n, sizeof(char *), str_ptr_cmp);
-	*count = n;
+	for (i = 1, cap = n ? 1 : 0; i < n; i++) {
+		if (!strcmp(v[i], v[cap - 1]))
+			free(v[i]);
+		else
+			v[cap++] = v[i];
+	}
+	*count = cap;
 	return v;
 }
 
@@ -631,6 +634,8 @@ typedef struct ws_member {
 typedef struct ws_state {
 	ws_member *v;
 	size_t n, cap;
+	json_t *index;        /* dir -> its position in v (ws_find: a scan of
+	                       * v for each project was quadratic) */
 } ws_state;
 
 typedef struct installed {
@@ -1539,6 +1544,10 @@ static ws_member *ws_push(const ctx *c, const char *dir, const char *root, const
 		ws->cap = ws->cap ? ws->cap * 2 : 8;
 		ws->v = cairn_realloc(ws->v, ws->cap * sizeof(*ws->v));
 	}
+	if (!ws->index)
+		ws->index = json_object();
+	if (!json_object_getn(ws->index, dir, strlen(dir)))
+		json_object_setn_new_nocheck(ws->index, dir, strlen(dir), json_integer((json_int_t)ws->n));
 	m = &ws->v[ws->n++];
 	memset(m, 0, sizeof(*m));
 	m->dir = cairn_strdup(dir);
@@ -1549,12 +1558,9 @@ static ws_member *ws_push(const ctx *c, const char *dir, const char *root, const
 
 static const ws_member *ws_find(const ctx *c, const char *dir)
 {
-	size_t i;
+	const json_t *at = c->ws ? json_object_getn(c->ws->index, dir, strlen(dir)) : NULL;
 
-	for (i = 0; c->ws && i < c->ws->n; i++)
-		if (!strcmp(c->ws->v[i].dir, dir))
-			return &c->ws->v[i];
-	return NULL;
+	return at ? &c->ws->v[json_integer_value(at)] : NULL;
 }
 
 /* yarn 1 names its cache folder after the install folder (an alias's own
@@ -1789,6 +1795,41 @@ out:
 	free(member_prefix);
 }
 
+/* first index of the sorted v[0..n) not below s */
+static size_t str_lower_bound(char *const *v, size_t n, const char *s)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(v[mid], s) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The run [*lo, *hi) of c->projects (sorted) that starts "proj/": the
+ * project folders below proj; every one for the tree root.  A walk of the
+ * whole list from each project was quadratic in the projects. */
+static void projects_below(const ctx *c, const char *proj, size_t *lo, size_t *hi)
+{
+	cairn_buf p = CAIRN_BUF_INIT;
+
+	*lo = 0;
+	*hi = c->nprojects;
+	if (!*proj)
+		return;
+	cairn_buf_addf(&p, "%s/", proj);
+	*lo = str_lower_bound(c->projects, c->nprojects, p.data);
+	/* "proj0" ('/' + 1) is the first string past that run */
+	p.data[p.len - 1] = '/' + 1;
+	*hi = str_lower_bound(c->projects, c->nprojects, p.data);
+	cairn_buf_release(&p);
+}
+
 /*
  * A root's workspace members: every project folder below proj that its
  * lockfile has an entry for (npm packages["packages/a"], pnpm importers)
@@ -1801,11 +1842,12 @@ static void ws_collect(const ctx *c, const char *proj, const char *project_label
 		       const json_t *pj, const cairn_npm_lock *used, const char *lock_path,
 		       installed *inst, size_t ninst, json_t *prec)
 {
-	size_t i, plen = *proj ? strlen(proj) + 1 : 0, first = c->ws->n;
+	size_t i, plen = *proj ? strlen(proj) + 1 : 0, first = c->ws->n, lo, hi;
 	json_t *names = json_array(), *dirs = json_array();
 	cairn_npm_lock *whole = NULL;
 
-	for (i = 0; i < c->nprojects; i++) {
+	projects_below(c, proj, &lo, &hi);
+	for (i = lo; i < hi; i++) {
 		const char *d = c->projects[i];
 		const char *rel = d + plen;
 		cairn_buf prefix = CAIRN_BUF_INIT;
@@ -2647,7 +2689,8 @@ static void analyze_project(const ctx *c, const char *proj)
 	}
 	/* the folders links lead to (file: dependencies, links between
 	 * projects) resolve their dependencies from where they lie */
-	for (i = 0; i < c->nprojects; i++) {
+	projects_below(c, proj, &lo, &hi);
+	for (i = lo; i < hi; i++) {
 		const char *d = c->projects[i];
 		json_t *mpj;
 		char *mrel;
@@ -2675,9 +2718,9 @@ static void analyze_project(const ctx *c, const char *proj)
 
 		if (!inst[i].link || !inst[i].link_res || ws_find(c, inst[i].link_res))
 			continue;
-		for (j = 0; j < c->nprojects && strcmp(c->projects[j], inst[i].link_res); j++)
-			;
-		if (j == c->nprojects || strstr(inst[i].link_res, "node_modules"))
+		j = str_lower_bound(c->projects, c->nprojects, inst[i].link_res);
+		if (j == c->nprojects || strcmp(c->projects[j], inst[i].link_res) ||
+		    strstr(inst[i].link_res, "node_modules"))
 			continue;
 		cairn_buf_addf(&prefix, "%s/", inst[i].key);
 		sub = lock_subtree(used, prefix.data);
@@ -3111,7 +3154,7 @@ int cairn_npm_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files
 	size_t n = 0, i, first;
 	char **projects;
 	tar_cache tc;
-	ws_state ws = { NULL, 0, 0 };
+	ws_state ws = { NULL, 0, 0, NULL };
 	ctx c;
 
 	memset(&tc, 0, sizeof(tc));
@@ -3186,6 +3229,7 @@ int cairn_npm_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files
 		json_decref(ws.v[i].packages);
 	}
 	free(ws.v);
+	json_decref(ws.index);
 	cairn_npm_dpkg_free(c.dp);
 	return 0;
 }
