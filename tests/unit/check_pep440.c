@@ -5,6 +5,7 @@
  */
 #include "cairn.h"
 #include "pep440.h"
+#include "ordercheck.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -27,15 +28,8 @@ START_TEST(test_pep440_spec_order)
 		"1.0+abc.7", "1.0+5", "1.0.post456.dev34", "1.0.post456", "1.0.15",
 		"1.1.dev1", "2013.10", "1!0.1",
 	};
-	size_t i, j, n = sizeof(order) / sizeof(order[0]);
 
-	for (i = 0; i < n; i++)
-		for (j = 0; j < n; j++) {
-			int c = cmp(order[i], order[j]);
-
-			ck_assert_msg((i < j && c < 0) || (i == j && c == 0) || (i > j && c > 0),
-				      "%s vs %s gave %d", order[i], order[j], c);
-		}
+	oc_assert_order(cmp, order, sizeof(order) / sizeof(order[0]));
 }
 END_TEST
 

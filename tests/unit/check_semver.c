@@ -4,6 +4,7 @@
  */
 #include "cairn.h"
 #include "semver.h"
+#include "ordercheck.h"
 
 #include <check.h>
 #include <string.h>
@@ -25,15 +26,8 @@ START_TEST(test_semver_spec_order)
 		"1.0.0-rc.1", "1.0.0", "2.0.0", "2.1.0", "2.1.1", "10.0.0",
 		"18446744073709551616.0.0", "184467440737095516160.0.0",
 	};
-	size_t i, j, n = sizeof(order) / sizeof(order[0]);
 
-	for (i = 0; i < n; i++)
-		for (j = 0; j < n; j++) {
-			int c = cmp(order[i], order[j]);
-
-			ck_assert_msg((i < j && c < 0) || (i == j && c == 0) || (i > j && c > 0),
-				      "%s vs %s gave %d", order[i], order[j], c);
-		}
+	oc_assert_order(cmp, order, sizeof(order) / sizeof(order[0]));
 }
 END_TEST
 
