@@ -39,9 +39,6 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-src=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${CAIRN_BIN:-$src/bin}
-TOOLS=${CAIRN_TOOLS:-$src/build/default/tests/tools}
 SCALE=${BENCH_SCALE:-1}
 RUNS=${BENCH_RUNS:-3}
 snap="$BIN/cairn-snap"

@@ -3,6 +3,13 @@
 # (POSIX sh; bench/run.sh runs every other bench/*.sh).  Benchmarks print
 # figures and ratios and never fail on a timing.
 
+# src, the source tree; BIN and TOOLS, the cairn binaries and the test
+# tools a bench runs: $CAIRN_BIN and $CAIRN_TOOLS as bench/run.sh sets
+# them, else the tree's own build
+src=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${CAIRN_BIN:-$src/bin}
+TOOLS=${CAIRN_TOOLS:-$src/build/default/tests/tools}
+
 # measure CMD ARGS...: prints "SECONDS PEAK-MIB": the best wall-clock time
 # of 3 runs of CMD (stdout discarded) and the peak RSS of those runs
 # (python3's resource.getrusage of the children: no GNU time needed).

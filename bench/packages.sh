@@ -18,9 +18,6 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-src=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${CAIRN_BIN:-$src/bin}
-TOOLS=${CAIRN_TOOLS:-$src/build/default/tests/tools}
 RUNS=${BENCH_RUNS:-5}
 snap="$BIN/cairn-snap"
 data="$src/../shared/data/npm"
