@@ -90,6 +90,16 @@ npm_data() {
 	[ -f "$data/server-filesystem-2025.8.21.tar.zst" ] || skip "$data absent (../shared/data/npm)"
 }
 
+# npm_upgrade: npm_data's two installs and their cache unpacked in ./v1
+# (2025.8.21), ./v2 (2026.8.31) and ./cache
+npm_upgrade() {
+	npm_data
+	mkdir v1 v2 cache
+	tar --zstd -xf "$data/server-filesystem-2025.8.21.tar.zst" -C v1 || fail "unpack v1"
+	tar --zstd -xf "$data/server-filesystem-2026.8.31.tar.zst" -C v2 || fail "unpack v2"
+	tar --zstd -xf "$data/npm-cache.tar.zst" -C cache || fail "unpack the cache"
+}
+
 # ---- golden cases (a case with .stdout/.stderr/.exit files beside it) ----
 
 # run CMD ARGS...: run one command of a golden case.  stdout gets

@@ -5,11 +5,7 @@
 # "same-version-different-content" and "files-mismatch-appeared".
 set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
-npm_data
-mkdir v1 v2 cache
-tar --zstd -xf "$data/server-filesystem-2025.8.21.tar.zst" -C v1
-tar --zstd -xf "$data/server-filesystem-2026.8.31.tar.zst" -C v2
-tar --zstd -xf "$data/npm-cache.tar.zst" -C cache
+npm_upgrade
 npmcache=$(echo cache/*/_cacache)
 [ -d "$npmcache" ] || npmcache=$(find cache -type d -name _cacache | head -n 1)
 cairn-snap -q v1 -o good.cairn --npm-cache "$npmcache"

@@ -6,11 +6,7 @@
 # installed file after install shows against the published bytes.
 set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
-npm_data
-mkdir v1 v2 cache
-tar --zstd -xf "$data/server-filesystem-2025.8.21.tar.zst" -C v1
-tar --zstd -xf "$data/server-filesystem-2026.8.31.tar.zst" -C v2
-tar --zstd -xf "$data/npm-cache.tar.zst" -C cache
+npm_upgrade
 cairn-snap -q --npm-cache cache/cache/_cacache v1 -o v1.cairn
 cairn-snap -q --npm-cache cache/cache/_cacache v2 -o v2.cairn
 
