@@ -181,3 +181,24 @@ void cairn_json_sort_strings(json_t *arr)
 		json_array_append_new(arr, v[i]);
 	free(v);
 }
+
+int cairn_json_too_many(const char *data, size_t len, size_t max)
+{
+	size_t i, n = 1;
+	int in = 0;
+
+	/* every value but the first follows a ',', '[' or ':' outside strings */
+	for (i = 0; i < len; i++) {
+		if (in) {
+			if (data[i] == '\\')
+				i++;
+			else if (data[i] == '"')
+				in = 0;
+		} else if (data[i] == '"') {
+			in = 1;
+		} else if ((data[i] == ',' || data[i] == '[' || data[i] == ':') && ++n > max) {
+			return 1;
+		}
+	}
+	return 0;
+}

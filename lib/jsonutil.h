@@ -46,6 +46,14 @@ void cairn_json_safe_append(cairn_buf *out, const char *p, size_t n);
  * 0, or CAIRN_EEXTERNAL when jansson cannot encode it. */
 int cairn_json_dump(cairn_buf *out, const json_t *j, size_t flags);
 /*
+ * 1 when the JSON text data[0..len) holds more than max values, counted
+ * before it is read (an upper bound: every value but the first follows a
+ * ',', '[' or ':' outside strings), else 0.  jansson keeps each value in
+ * about 240 bytes: a reader of hostile JSON bounds the count first (60 MB
+ * of "{}," made 4.6 GB).
+ */
+int cairn_json_too_many(const char *data, size_t len, size_t max);
+/*
  * A stream that writes to dst through the same filter, for writers that
  * stream large documents.  Closing it flushes but does not close dst.
  * NULL (errno set) when the stream cannot be made.

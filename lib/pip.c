@@ -474,6 +474,13 @@ static int pkg_verified(pipctx *c, const char *pkg)
 
 /* ---- one distribution ---- */
 
+/* PEP 610 direct_url.json: a URL and a few hashes or VCS fields, recorded
+ * as found in the package record, so bounded far below the 4 MiB of other
+ * metadata files: 64 KiB and 1024 JSON values (4 MiB of "[]," took 208 MB
+ * to read and went whole into the record). */
+#define DIRECT_URL_CAP        (64u << 10)
+#define DIRECT_URL_MAX_VALUES 1024u
+
 static void set_coverage(json_t *rec, int verified, const char *reason, const char *detail)
 {
 	json_t *cov = json_object();
@@ -543,13 +550,26 @@ static void verify_dist(pipctx *c, const cairn_pkg_files *files, dist *d,
 			n--;
 		installer = cairn_strndup(b.data, n);
 	}
-	if (d->kind == DIST_INFO &&
-	    cairn_safe_read(&b, c->rootfd, du_rel, CAIRN_CAP_MANIFEST, du_rel) == 0) {
+	if (d->kind == DIST_INFO) {
+		int rc = cairn_safe_read(&b, c->rootfd, du_rel, DIRECT_URL_CAP, du_rel);
 		json_error_t err;
 
-		direct = json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, &err);
-		if (!direct)
-			cairn_recs_parse_error(c->recs, du_rel, "pip", err.text);
+		if (rc == 0 && cairn_json_too_many(b.data, b.len, DIRECT_URL_MAX_VALUES))
+			rc = cairn_error_set(CAIRN_ELIMIT, "%s: more than %u values", du_rel,
+					     DIRECT_URL_MAX_VALUES);
+		if (rc == 0 && !(direct = json_loadb(b.data ? b.data : "", b.len,
+						     JSON_REJECT_DUPLICATES, &err)))
+			rc = cairn_error_set(CAIRN_EFORMAT, "%s: line %d: %s", du_rel, err.line,
+					     err.text);
+		if (rc == 0 && !json_is_object(direct)) {
+			json_decref(direct);
+			direct = NULL;
+			rc = cairn_error_set(CAIRN_EFORMAT, "%s: not a JSON object", du_rel);
+		}
+		/* absent is the ordinary case; anything else is said (a FIFO,
+		 * a symlink, too large: before, silently no direct_url) */
+		if (rc < 0 && rc != CAIRN_ENOTFOUND)
+			cairn_recs_parse_error(c->recs, du_rel, "pip", cairn_error_last());
 	}
 
 	/* Which authority the files are checked against.  A distribution

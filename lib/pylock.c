@@ -32,6 +32,7 @@
 #include "pylock.h"
 #include "cairn.h"
 #include "coverage.h"
+#include "jsonutil.h"
 #include "pep440.h"
 #include "pep508.h"
 #include "toml.h"
@@ -528,28 +529,6 @@ static int parse_uv(cairn_pylock *l, const json_t *root, const char *label)
  * many as a TOML lock (60 MB of "{}," made 4.6 GB) */
 #define JSON_MAX_VALUES CAIRN_TOML_MAX_VALUES
 
-/* More than max values in data: an upper bound counted before reading
- * (every value but the first follows a ',', '[' or ':' outside strings). */
-static int json_too_many(const char *data, size_t len, size_t max)
-{
-	size_t i, n = 1;
-	int in = 0;
-
-	for (i = 0; i < len; i++) {
-		if (in) {
-			if (data[i] == '\\')
-				i++;
-			else if (data[i] == '"')
-				in = 0;
-		} else if (data[i] == '"') {
-			in = 1;
-		} else if ((data[i] == ',' || data[i] == '[' || data[i] == ':') && ++n > max) {
-			return 1;
-		}
-	}
-	return 0;
-}
-
 static int parse_pipfile(cairn_pylock *l, const char *data, size_t len, const char *label)
 {
 	json_error_t err;
@@ -558,7 +537,7 @@ static int parse_pipfile(cairn_pylock *l, const char *data, size_t len, const ch
 	static const char *const sections[] = { "default", "develop" };
 	int s, rc = 0;
 
-	if (json_too_many(data, len, JSON_MAX_VALUES))
+	if (cairn_json_too_many(data, len, JSON_MAX_VALUES))
 		return cairn_error_set(CAIRN_ELIMIT, "%s: more than %u values", label, JSON_MAX_VALUES);
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
 	if (!root)

@@ -7,6 +7,7 @@
  *   1  installed-files.txt of an .egg-info,
  *   2  the md5sums of the dpkg package owning the Debian one,
  *   3  METADATA / PKG-INFO;
+ *   4  the .dist-info's direct_url.json (PEP 610, recorded as found);
  * then the analyzer runs over both trees (RECORD verification with its
  * base64 hashes, launchers resolved from the site folder, dpkg ownership
  * and MD5 comparison) and every record is serialised.  .pth files go
@@ -24,19 +25,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const uint8_t *part[4];
-	size_t len[4], n;
+	const uint8_t *part[5];
+	size_t len[5], n;
 	cairn_analyze_opts o;
 	char *sys;
 	static const char meta[] = "Metadata-Version: 2.1\nName: x\nVersion: 1.0\n";
 
-	n = ft_split(data, size, "#-#\n", part, len, 4);
+	n = ft_split(data, size, "#-#\n", part, len, 5);
 	ft_reset("venv");
 	ft_reset("sys");
 	ft_write(SITE "x-1.0.dist-info/RECORD", part[0], len[0]);
 	ft_write(SITE "x-1.0.dist-info/METADATA", n > 3 ? part[3] : (const uint8_t *)meta,
 		 n > 3 ? len[3] : sizeof(meta) - 1);
 	ft_writes(SITE "x-1.0.dist-info/INSTALLER", "pip\n");
+	if (n > 4)
+		ft_write(SITE "x-1.0.dist-info/direct_url.json", part[4], len[4]);
 	ft_writes(SITE "x/__init__.py", "a = 1\n");
 	ft_writes(SITE "x/b.py", "b = 2\n");
 	ft_writes(SITE "x/__pycache__/b.cpython-311.pyc", "pyc");
