@@ -2421,6 +2421,7 @@ static void analyze_project(const ctx *c, const char *proj)
 	cairn_pnpm_modules modules;
 	const char *manager = "npm";
 	int pnpm, yarn1 = 0, berry = 0, binary_lock = 0, berry_fd = -1, pnp = 0, nm_link;
+	int lock_borrowed = 0;    /* lock is member->lock, not this pass's */
 	size_t npnp = 0;
 	const ws_member *member = ws_find(c, proj);
 	char *lock_path = NULL;
@@ -2486,8 +2487,13 @@ static void analyze_project(const ctx *c, const char *proj)
 	if (!pnpm && !nm_link)
 		hidden = read_lock(c, hidden_rel, &hidden_present);
 	if (!lock && member && member->lock) {
-		/* a workspace member: the root's lockfile covers it */
-		lock = lock_subtree(member->lock, "");
+		/* a workspace member: the root's lockfile covers it.  A
+		 * by-name lock (yarn PnP) is the whole lockfile the members
+		 * share: borrowed, copied only to be bound to packages the
+		 * member installs (a copy bound for each member took time
+		 * and freed memory in the members times the entries) */
+		lock_borrowed = member->lock->by_name;
+		lock = lock_borrowed ? member->lock : lock_subtree(member->lock, "");
 		lock_name = member->lockfile;
 		if (lock->by_name) {
 			manager = "yarn";
@@ -2518,6 +2524,10 @@ static void analyze_project(const ctx *c, const char *proj)
 			pnp = cairn_pkg_files_find(c->files, pf_rel) != NULL;
 			free(pf_rel);
 		}
+	}
+	if (lock_borrowed && !lock->registry_host && modules.registry) {
+		lock = lock_subtree(lock, "");
+		lock_borrowed = 0;
 	}
 	used = lock ? lock : hidden;
 	if (lock_name && !member)
@@ -2671,8 +2681,14 @@ static void analyze_project(const ctx *c, const char *proj)
 	}
 	for (i = 0; i < ninst; i++)
 		inst[i].required_by = json_array();
-	if (lock && lock->by_name && !pnp)
-		bind_by_name(lock, inst, ninst);
+	if (lock && lock->by_name && !pnp) {
+		if (lock_borrowed && ninst) {
+			lock = used = lock_subtree(lock, "");
+			lock_borrowed = 0;
+		}
+		if (!lock_borrowed)
+			bind_by_name(lock, inst, ninst);
+	}
 	/* who requires what: resolve each declared dependency of the project
 	 * and of every installed package the way Node does (nearest
 	 * node_modules/<name> walking up from the dependent) */
@@ -3016,7 +3032,8 @@ static void analyze_project(const ctx *c, const char *proj)
 	}
 	free(inst);
 	json_decref(pj);
-	cairn_npm_lock_free(lock);
+	if (!lock_borrowed)
+		cairn_npm_lock_free(lock);
 	cairn_npm_lock_free(hidden);
 	cairn_pnpm_modules_release(&modules);
 	if (berry_fd >= 0)
