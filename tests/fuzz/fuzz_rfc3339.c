@@ -20,11 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 256)
 		return 0;
-	s = malloc(size + 1);
-	if (!s)
-		abort();
-	memcpy(s, data, size);
-	s[size] = '\0';
+	s = cairn_strndup((const char *)data, size);
 	if (cairn_rfc3339_parse(&sec, &nsec, s) == 0) {
 		if (nsec < 0 || nsec > 999999999)
 			abort();

@@ -21,11 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 4096)
 		return 0;
-	s = malloc(size + 1);
-	if (!s)
-		abort();
-	memcpy(s, data, size);
-	s[size] = '\0';
+	s = cairn_strndup((const char *)data, size);
 	if (cairn_url_parse(&u, s) == 0) {
 		n = strlen(u.host);
 		if (!n || n > 253 || u.port < -1 || u.port > 65535 || !u.scheme[0])

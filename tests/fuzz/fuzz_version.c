@@ -48,11 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 1024)
 		return 0;
-	buf = malloc(size + 1);
-	if (!buf)
-		abort();
-	memcpy(buf, data, size);
-	buf[size] = '\0';
+	buf = cairn_strndup((const char *)data, size);
 	v[0] = buf;
 	for (i = 1; i < 3; i++) {
 		char *nl = strchr(v[i - 1], '\n');
