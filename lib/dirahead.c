@@ -325,6 +325,11 @@ void cairn_dirahead_walked(cairn_dirahead *a)
 	atomic_fetch_add_explicit(&a->walked, 1, memory_order_relaxed);
 }
 
+int cairn_dirahead_reading_files(const cairn_dirahead *a)
+{
+	return a->started && a->files && a->nthreads > 0;
+}
+
 size_t cairn_dirahead_listed(const cairn_dirahead *a)
 {
 	return atomic_load(&((cairn_dirahead *)a)->listed);

@@ -70,6 +70,10 @@ void cairn_dirahead_start(cairn_dirahead *a);
 /* The walk has listed one more directory (the lead is counted from it). */
 void cairn_dirahead_walked(cairn_dirahead *a);
 
+/* 1 when its threads run and read files: cairn_dirahead_files() was on
+ * and the descriptor limit allowed it (cairn_dirahead_start()). */
+int cairn_dirahead_reading_files(const cairn_dirahead *a);
+
 /* Directories listed so far by the read-ahead (for tests). */
 size_t cairn_dirahead_listed(const cairn_dirahead *a);
 

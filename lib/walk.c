@@ -491,6 +491,11 @@ void cairn_walker_read_ahead_files(cairn_walker *w, int on)
 	w->ahead_files = on != 0;
 }
 
+int cairn_walker_reading_files_ahead(const cairn_walker *w)
+{
+	return w->ahead && cairn_dirahead_reading_files(w->ahead);
+}
+
 size_t cairn_walker_read_ahead_listed(const cairn_walker *w)
 {
 	return w->ahead ? cairn_dirahead_listed(w->ahead) : 0;

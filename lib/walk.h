@@ -100,6 +100,11 @@ void cairn_walker_defer_files(cairn_walker *w, int on);
  */
 void cairn_walker_read_ahead_files(cairn_walker *w, int on);
 
+/* 1 once the read-ahead runs and reads the files too (the cache was seen
+ * cold, cairn_walker_read_ahead_files() is on, the descriptor limit
+ * allows it); called on the walking thread. */
+int cairn_walker_reading_files_ahead(const cairn_walker *w);
+
 /* Directories the read-ahead has listed so far (0: it never started). */
 size_t cairn_walker_read_ahead_listed(const cairn_walker *w);
 
