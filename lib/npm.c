@@ -1407,6 +1407,41 @@ static void bind_by_name(cairn_npm_lock *l, const installed *inst, size_t ninst)
 }
 
 /* pnpm-lock.yaml (or pnpm's hidden node_modules/.pnpm/lock.yaml) of proj */
+/*
+ * A yarn workspace member's share of the root's by-name lock (whole,
+ * shared by the members, left as is): the entries its installed packages
+ * match by name and version, keyed by their install paths, as
+ * bind_by_name binds them.  The entries it does not install are not
+ * placed: the root accounts for them, and a copy of the whole lockfile
+ * bound for each member took time in the members times the entries.
+ */
+static cairn_npm_lock *bind_member(const cairn_npm_lock *whole, const installed *inst, size_t ninst)
+{
+	cairn_npm_lock *s = cairn_calloc(1, sizeof(*s));
+	cairn_buf k = CAIRN_BUF_INIT;
+	size_t i;
+
+	s->v = cairn_calloc(ninst + 1, sizeof(*s->v));
+	for (i = 0; i < ninst; i++) {
+		const char *name = json_string_value(json_object_get(inst[i].manifest, "name"));
+		const char *version = json_string_value(json_object_get(inst[i].manifest, "version"));
+		const cairn_npm_lock_entry *e;
+
+		if (!name || !version)
+			continue;
+		cairn_buf_clear(&k);
+		cairn_buf_addf(&k, "%s@%s", name, version);
+		if ((e = cairn_npm_lock_find(whole, k.data)))
+			s->v[s->n++] = entry_copy(e, inst[i].key);
+	}
+	cairn_buf_release(&k);
+	s->lockfile_version = whole->lockfile_version;
+	s->version_text = whole->version_text ? cairn_strdup(whole->version_text) : NULL;
+	s->registry_host = whole->registry_host ? cairn_strdup(whole->registry_host) : NULL;
+	cairn_npm_lock_index(s);
+	return s;
+}
+
 static cairn_npm_lock *read_pnpm_lock(const ctx *c, const char *proj, const char *name)
 {
 	cairn_buf b = CAIRN_BUF_INIT;
@@ -1839,8 +1874,8 @@ static void projects_below(const ctx *c, const char *proj, size_t *lo, size_t *h
  * packages (Node resolves them upward, into the root's node_modules).
  */
 static void ws_collect(const ctx *c, const char *proj, const char *project_label,
-		       const json_t *pj, const cairn_npm_lock *used, const char *lock_path,
-		       installed *inst, size_t ninst, json_t *prec)
+		       const json_t *pj, const cairn_npm_lock *used, const cairn_npm_lock *by_name,
+		       const char *lock_path, installed *inst, size_t ninst, json_t *prec)
 {
 	size_t i, plen = *proj ? strlen(proj) + 1 : 0, first = c->ws->n, lo, hi;
 	json_t *names = json_array(), *dirs = json_array();
@@ -1870,14 +1905,14 @@ static void ws_collect(const ctx *c, const char *proj, const char *project_label
 			continue;
 		m = ws_push(c, d, project_label, lock_path);
 		cairn_buf_addf(&prefix, "%s/", rel);
-		if (used && used->by_name) {
-			/* a by-name lock (yarn PnP, left unbound) is every
-			 * member's whole: one copy they share.  A copy each
-			 * was memory quadratic (2,000 members of a yarn.lock
-			 * of 2,000 entries: 1.4 GB) */
+		if (by_name) {
+			/* a by-name lock (yarn's) is every member's whole:
+			 * one copy they share.  A copy each was memory
+			 * quadratic (2,000 members of a yarn.lock of 2,000
+			 * entries: 1.4 GB) */
 			m->lock_shared = whole != NULL;
 			if (!whole)
-				whole = lock_subtree(used, prefix.data);
+				whole = lock_subtree(by_name, prefix.data);
 			m->lock = whole;
 		} else {
 			m->lock = used ? lock_subtree(used, prefix.data) : NULL;
@@ -2422,6 +2457,8 @@ static void analyze_project(const ctx *c, const char *proj)
 	const char *manager = "npm";
 	int pnpm, yarn1 = 0, berry = 0, binary_lock = 0, berry_fd = -1, pnp = 0, nm_link;
 	int lock_borrowed = 0;    /* lock is member->lock, not this pass's */
+	int root_lock = 0;        /* lock is the workspace root's */
+	cairn_npm_lock *unbound = NULL;  /* a by-name lock before binding */
 	size_t npnp = 0;
 	const ws_member *member = ws_find(c, proj);
 	char *lock_path = NULL;
@@ -2494,9 +2531,11 @@ static void analyze_project(const ctx *c, const char *proj)
 		 * and freed memory in the members times the entries) */
 		lock_borrowed = member->lock->by_name;
 		lock = lock_borrowed ? member->lock : lock_subtree(member->lock, "");
+		root_lock = 1;
 		lock_name = member->lockfile;
 		if (lock->by_name) {
 			manager = "yarn";
+			yarn1 = lock->version_text && !strcmp(lock->version_text, "yarn1");
 		} else if (lock->version_text && !strcmp(lock->version_text, "bun")) {
 			manager = "bun";
 		} else if (lock->version_text) {
@@ -2682,12 +2721,22 @@ static void analyze_project(const ctx *c, const char *proj)
 	for (i = 0; i < ninst; i++)
 		inst[i].required_by = json_array();
 	if (lock && lock->by_name && !pnp) {
-		if (lock_borrowed && ninst) {
-			lock = used = lock_subtree(lock, "");
-			lock_borrowed = 0;
-		}
-		if (!lock_borrowed)
+		if (root_lock) {
+			if (ninst) {
+				cairn_npm_lock *b = bind_member(lock, inst, ninst);
+
+				if (!lock_borrowed)
+					cairn_npm_lock_free(lock);
+				lock = used = b;
+				lock_borrowed = 0;
+			}
+		} else {
+			/* a yarn workspace's members bind the lockfile to
+			 * their own packages: they get it unbound */
+			if (!member)
+				unbound = lock_subtree(lock, "");
 			bind_by_name(lock, inst, ninst);
+		}
 	}
 	/* who requires what: resolve each declared dependency of the project
 	 * and of every installed package the way Node does (nearest
@@ -2699,7 +2748,9 @@ static void analyze_project(const ctx *c, const char *proj)
 	if (!member) {
 		size_t first = c->ws->n;
 
-		ws_collect(c, proj, project_label, pj, used, lock_path, inst, ninst, prec);
+		ws_collect(c, proj, project_label, pj, used, used && used->by_name ? used : unbound,
+			   lock_path, inst, ninst, prec);
+		cairn_npm_lock_free(unbound);
 		for (i = first; pnp && i < c->ws->n; i++)
 			c->ws->v[i].pnp = 1;
 	}

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerate tests/fixtures/packages/{yarn1,berry,berry-pnp,bun,bunb}* with the real
+# Regenerate tests/fixtures/packages/{yarn1,yarn1-ws,berry,berry-pnp,bun,bunb}* with the real
 # clients (network: the npm registry): yarn 1 (yarn.lock v1, hoisted
 # node_modules, its cache v6 with .yarn-tarball.tgz), yarn 4 with
 # nodeLinker: node-modules (YAML yarn.lock, __metadata), bun (text
@@ -45,6 +45,22 @@ rm -rf "$fx/yarn1-cache"
 	mkdir -p "$fx/yarn1-cache/$(dirname "$f")"
 	cp "$scratch/y1cache/$f" "$fx/yarn1-cache/$f"
 done
+
+# yarn 1 workspaces: member b's debug 2.6.9 is hoisted to the root, member
+# a's debug 4.3.4 and its ms 2.1.2 (both in yarn1-cache) stay nested in
+# packages/a/node_modules, bound to the root yarn.lock by name (the
+# root's is-number, locked, is installed in no member)
+y1ws() {
+	rm -rf "$1"
+	mkdir -p "$1/packages/a" "$1/packages/b"
+	echo '{"name":"cairn-fixture-yarn1-ws","version":"1.0.0","private":true,"workspaces":["packages/*"],"dependencies":{"is-number":"7.0.0","ms":"2.1.3"}}' >"$1/package.json"
+	echo '{"name":"a","version":"1.0.0","dependencies":{"debug":"4.3.4"}}' >"$1/packages/a/package.json"
+	echo '{"name":"b","version":"1.0.0","dependencies":{"a":"*","debug":"2.6.9"}}' >"$1/packages/b/package.json"
+}
+y1ws "$scratch/y1ws"
+(cd "$scratch/y1ws" && "$scratch/yarn1/node_modules/.bin/yarn" install --silent --no-progress \
+	--non-interactive --cache-folder "$scratch/y1wscache")
+commit "$scratch/y1ws" yarn1-ws package.json yarn.lock node_modules packages
 
 project "$scratch/yb"
 printf 'nodeLinker: node-modules\nenableGlobalCache: false\nenableTelemetry: false\n' > "$scratch/yb/.yarnrc.yml"
