@@ -21,10 +21,12 @@
 #include <unistd.h>
 
 #define DENTS_BUFSIZE (32u * 1024u)
-/* Files read ahead together (one io_uring submission) and how much of
- * each: the rest of a larger file comes with the kernel's read-ahead once
- * the hashing reads it. */
+/* Files read ahead together (one io_uring submission), how many reads a
+ * thread keeps in flight at most, and how much of each file: the rest of
+ * a larger file comes with the kernel's read-ahead once the hashing reads
+ * it. */
 #define FILE_BATCH 32
+#define FILE_FLIGHT 64
 #define FILE_HEAD (128u * 1024u)
 
 /* One thread's means of reading files ahead. */
@@ -34,8 +36,11 @@ struct reader {
 	unsigned char *scratch;   /* FILE_HEAD: every read lands here and
 	                           * is thrown away */
 	int scratch_lost;
-	int fds[FILE_BATCH];
+	int fds[FILE_BATCH];      /* opened, not yet submitted */
 	unsigned n;
+	int flight[FILE_FLIGHT];  /* submitted: the descriptor, by the
+	                           * read's user_data; -1 free */
+	unsigned nflight;
 };
 
 struct pending {
@@ -101,46 +106,101 @@ void cairn_dirahead_push(cairn_dirahead *a, const char *path, size_t len)
 	pthread_mutex_unlock(&a->mu);
 }
 
+/* Give up reading ahead: a read may still be in flight into scratch, so
+ * scratch is never freed (128 KiB, once); the descriptors are closed (a
+ * read in flight holds its own reference to the file). */
+static void reader_fail(struct reader *r)
+{
+	unsigned i;
+
+	if (r->ring_ok)
+		io_uring_queue_exit(&r->ring);
+	r->ring_ok = 0;
+	r->scratch_lost = 1;
+	for (i = 0; i < FILE_FLIGHT; i++)
+		if (r->flight[i] >= 0) {
+			close(r->flight[i]);
+			r->flight[i] = -1;
+		}
+	r->nflight = 0;
+}
+
+/* Close the files whose reads completed; wait for one at least when wait
+ * is set.  The data stays in the page cache for the hashing. */
+static void reap(struct reader *r, int wait)
+{
+	struct io_uring_cqe *cqe;
+
+	while (r->ring_ok && r->nflight) {
+		int rc = wait ? io_uring_wait_cqe(&r->ring, &cqe)
+			      : io_uring_peek_cqe(&r->ring, &cqe);
+		uint64_t k;
+
+		if (rc == -EINTR)
+			continue;
+		if (rc == -EAGAIN && !wait)
+			return;
+		if (rc < 0) {
+			reader_fail(r);
+			return;
+		}
+		k = io_uring_cqe_get_data64(cqe);
+		io_uring_cqe_seen(&r->ring, cqe);
+		if (k >= FILE_FLIGHT || r->flight[k] < 0) {
+			reader_fail(r);
+			return;
+		}
+		close(r->flight[k]);
+		r->flight[k] = -1;
+		r->nflight--;
+		wait = 0;
+	}
+}
+
 /*
- * Read the heads of the files of the batch in one submission and close
- * them.  Submitted together, the reads reach the disk together: one
- * notification of the (virtual) device for the lot instead of one each,
- * and neighbours on the disk merge into one request.
+ * Submit the reads of the heads of the batch's files in one submission and
+ * go on listing: the thread does not wait for them (it did, and the walk,
+ * which follows the listing, waited with it), only for room when
+ * FILE_FLIGHT are in flight.  Submitted together, the reads reach the disk
+ * together: one notification of the (virtual) device for the lot instead
+ * of one each, and neighbours on the disk merge into one request.
  */
 static void flush_files(struct reader *r)
 {
-	unsigned i, done = 0;
+	unsigned i, k = 0, queued = 0;
 
-	for (i = 0; i < r->n; i++) {
+	while (r->ring_ok && r->nflight + r->n > FILE_FLIGHT)
+		reap(r, 1);
+	for (i = 0; r->ring_ok && i < r->n; i++) {
 		struct io_uring_sqe *sqe = io_uring_get_sqe(&r->ring);
 
-		if (!sqe)
+		while (k < FILE_FLIGHT && r->flight[k] >= 0)
+			k++;
+		if (!sqe || k == FILE_FLIGHT)
 			break;
 		io_uring_prep_read(sqe, r->fds[i], r->scratch, FILE_HEAD, 0);
+		io_uring_sqe_set_data64(sqe, k);
+		r->flight[k] = r->fds[i];
+		r->fds[i] = -1;
+		r->nflight++;
+		queued++;
 	}
-	if (i) {
-		int sent = io_uring_submit_and_wait(&r->ring, i);
+	while (r->ring_ok && queued) {
+		int sent = io_uring_submit(&r->ring);
 
-		while (sent > 0 && done < (unsigned)sent) {
-			struct io_uring_cqe *cqe;
-
-			if (io_uring_wait_cqe(&r->ring, &cqe) < 0)
-				break;
-			io_uring_cqe_seen(&r->ring, cqe);
-			done++;
+		if (sent == -EINTR)
+			continue;
+		if (sent <= 0) {
+			reader_fail(r);
+			break;
 		}
-		/* Anything short of every read submitted and completed: give
-		 * up reading ahead.  A read may still be in flight into
-		 * scratch, so scratch is never freed (128 KiB, once). */
-		if (sent < 0 || (unsigned)sent != i || done != i) {
-			io_uring_queue_exit(&r->ring);
-			r->ring_ok = 0;
-			r->scratch_lost = 1;
-		}
+		queued -= (unsigned)sent < queued ? (unsigned)sent : queued;
 	}
 	for (i = 0; i < r->n; i++)
-		close(r->fds[i]);
+		if (r->fds[i] >= 0)
+			close(r->fds[i]);
 	r->n = 0;
+	reap(r, 0);
 }
 
 /* Queue the head of regular file name (in the directory open on dirfd)
@@ -255,9 +315,10 @@ static void *ahead_main(void *arg)
 	struct reader r;
 
 	memset(&r, 0, sizeof(r));
+	memset(r.flight, -1, sizeof(r.flight));
 	r.scratch = cairn_malloc(FILE_HEAD);
 	r.ring_ok = a->files &&
-		    io_uring_queue_init(FILE_BATCH, &r.ring, 0) == 0;
+		    io_uring_queue_init(FILE_FLIGHT, &r.ring, 0) == 0;
 
 	pthread_mutex_lock(&a->mu);
 	for (;;) {
@@ -282,6 +343,8 @@ static void *ahead_main(void *arg)
 		pthread_mutex_lock(&a->mu);
 	}
 	pthread_mutex_unlock(&a->mu);
+	while (r.ring_ok && r.nflight)
+		reap(&r, 1);
 	if (r.ring_ok)
 		io_uring_queue_exit(&r.ring);
 	if (!r.scratch_lost)
@@ -304,9 +367,10 @@ void cairn_dirahead_start(cairn_dirahead *a)
 	if (a->started)
 		return;
 	a->started = 1;
-	/* Each thread holds up to FILE_BATCH + 1 descriptors: under a low
-	 * limit they would be taken from the walk itself (an EMFILE there
-	 * is an entry not recorded), so read ahead less or not at all. */
+	/* Each thread holds up to FILE_BATCH + FILE_FLIGHT + 1 descriptors
+	 * (97, 388 for the four): under a low limit they would be taken from
+	 * the walk itself (an EMFILE there is an entry not recorded), so read
+	 * ahead less or not at all. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
 		if (rl.rlim_cur < 1024)
 			a->files = 0;

@@ -18,8 +18,9 @@
  * there is no read-ahead.  Bounded: at most CAIRN_DIRAHEAD_QUEUE pending
  * directories (the farthest are dropped), at most CAIRN_DIRAHEAD_LEAD
  * directories listed ahead of the walk, paths under PATH_MAX, one
- * descriptor per thread (33 when reading files; no file read-ahead under
- * a descriptor limit below 1024, no read-ahead at all below 256).
+ * descriptor per thread (97 when reading files: 32 opened, 64 being read;
+ * no file read-ahead under a descriptor limit below 1024, no read-ahead at
+ * all below 256).
  */
 #ifndef CAIRN_DIRAHEAD_H
 #define CAIRN_DIRAHEAD_H
@@ -60,8 +61,10 @@ void cairn_dirahead_push(cairn_dirahead *a, const char *path, size_t len);
  * on a virtual disk costs one notification of the device instead of one
  * per file, and lets neighbouring files merge into one request.  Files are
  * opened O_NOFOLLOW|O_NONBLOCK|O_NOATIME (one that refuses O_NOATIME is
- * left alone), read only when fstat says regular, closed at once.  Set
- * before cairn_dirahead_start(). */
+ * left alone), read only when fstat says regular, closed once read.  The
+ * thread does not wait for the reads, only for room when 64 are in
+ * flight: it goes on listing, and the walk, which follows the listing,
+ * does not wait for the disk with it.  Set before cairn_dirahead_start(). */
 void cairn_dirahead_files(cairn_dirahead *a, int on);
 
 /* Start the threads (once; later calls do nothing). */
