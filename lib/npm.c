@@ -1708,7 +1708,8 @@ static void files_and_coverage(const ctx *c, json_t *rec, json_t *flags, const c
 		/* pnpm: every file against the integrity the store's index
 		 * gives it */
 		files = cairn_pnpm_verify(c->recs, c->o->pnpm_storefd, c->rootfd, c->files,
-					  c->pnpm_locks, pkgdir, check, name, version, flags, pl);
+					  c->pnpm_locks, pkgdir, check, name, version, ps.resolved,
+					  flags, pl);
 		free(pl);
 		have_src = 1;
 	} else if (!strcmp(ps.manager, "bun") && c->o->bun_cachefd >= 0 && c->cachefd < 0 &&

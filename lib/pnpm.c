@@ -443,7 +443,7 @@ static int ientry_cmp(const void *a, const void *b)
 /* Find and read the index file of a package: 0 with *src set, or
  * CAIRN_ENOTFOUND, or another error (message set). */
 static int read_index(cairn_buf *out, char **src, int storefd, const char *hex,
-		      const char *name, const char *version)
+		      const char *name, const char *version, const char *id)
 {
 	static const char *const v10[] = { "v10/index", "index" };
 	static const char *const v3[] = { "v3/files", "files" };
@@ -463,6 +463,21 @@ static int read_index(cairn_buf *out, char **src, int storefd, const char *hex,
 		for (i = 0; i < 2 && rc == CAIRN_ENOTFOUND; i++) {
 			cairn_buf_clear(&rel);
 			cairn_buf_addf(&rel, "%s/%.2s/%.62s-%s@%s.json", v10[i], hex, hex + 2, nm.data, version);
+			rc = cairn_safe_read(out, storefd, rel.data, CAIRN_CAP_MANIFEST, "pnpm store");
+		}
+	}
+	/* ... and a package that is not from a registry (a tarball: its
+	 * lockfile id "file:x-1.0.0.tgz") after that id, each of
+	 * \ / : * ? " < > | as '+' (pnpm's getIndexFilePathInCafs) */
+	if (rc == CAIRN_ENOTFOUND && id && *id && strlen(id) <= 180) {
+		cairn_buf_clear(&nm);
+		cairn_buf_addstr(&nm, id);
+		for (i = 0; i < nm.len; i++)
+			if (strchr("\\/:*?\"<>|", nm.data[i]))
+				nm.data[i] = '+';
+		for (i = 0; i < 2 && rc == CAIRN_ENOTFOUND; i++) {
+			cairn_buf_clear(&rel);
+			cairn_buf_addf(&rel, "%s/%.2s/%.62s-%s.json", v10[i], hex, hex + 2, nm.data);
 			rc = cairn_safe_read(out, storefd, rel.data, CAIRN_CAP_MANIFEST, "pnpm store");
 		}
 	}
@@ -1065,7 +1080,7 @@ static const char *pick_build(const json_t *idx, const cairn_pkg_files *files, j
 json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
 			  const cairn_pkg_files *files, json_t *locks, const char *pkgdir,
 			  const char *integrity, const char *name, const char *version,
-			  json_t *flags, const char *label)
+			  const char *id, json_t *flags, const char *label)
 {
 	json_t *f = json_object();
 	json_t *mod = json_array(), *add = json_array(), *miss = json_array();
@@ -1090,7 +1105,7 @@ json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
 		goto out;
 	}
 	cairn_hex(hex, dg, 64);
-	rc = read_index(&raw, &src, storefd, hex, name, version);
+	rc = read_index(&raw, &src, storefd, hex, name, version, id);
 	if (rc == CAIRN_ENOTFOUND) {
 		status = "not_in_store";
 		goto out;

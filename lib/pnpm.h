@@ -45,7 +45,9 @@ void cairn_pnpm_modules_release(cairn_pnpm_modules *m);
  * index) against the pnpm store open on storefd (the store root holding
  * v3/ or v10/, or one of those): the package's index file is found from
  * its integrity (v3: files/XX/<hex>-index.json; v10:
- * index/XX/<hex 2..64>-<name>@<version>.json) and every installed file is
+ * index/XX/<hex 2..64>-<name>@<version>.json, or for a package not from
+ * a registry -<id>.json, id its lockfile id such as
+ * "file:x-1.0.0.tgz" with \ / : * ? " < > | as '+'; id may be NULL) and every installed file is
  * hashed with the algorithm of the integrity the index gives for it.
  * Returns the "files" object of docs/RECORDS.md §File verification
  * (new reference); adds files_modified/files_added/files_missing to flags;
@@ -57,6 +59,6 @@ void cairn_pnpm_modules_release(cairn_pnpm_modules *m);
 json_t *cairn_pnpm_verify(cairn_recs *recs, int storefd, int rootfd,
 			  const cairn_pkg_files *files, json_t *locks, const char *pkgdir,
 			  const char *integrity, const char *name, const char *version,
-			  json_t *flags, const char *label);
+			  const char *id, json_t *flags, const char *label);
 
 #endif
