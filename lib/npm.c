@@ -384,10 +384,12 @@ static size_t pkg_folder_len(const char *rel)
 		if (strncmp(p, "node_modules/", 13))
 			return key;
 		p += 13;
-		if (first && !strncmp(p, ".pnpm/", 6)) {
+		if (first && (!strncmp(p, ".pnpm/", 6) || !strncmp(p, ".bun/", 5))) {
 			/* pnpm's virtual store: the package folder is
-			 * .pnpm/<folder>/node_modules/<name> (pnpm.h) */
-			p += 6;
+			 * .pnpm/<folder>/node_modules/<name> (pnpm.h); bun's
+			 * isolated linker (bun >= 1.3 workspaces, --linker
+			 * isolated) the same under .bun/<name>@<version> */
+			p += p[1] == 'p' ? 6 : 5;
 			slash = strchr(p, '/');
 			if (!slash || slash == p || *p == '.' || strncmp(slash + 1, "node_modules/", 13))
 				return 0;
@@ -804,10 +806,14 @@ static void require_edges(const ctx *c, const char *proj, installed *inst, size_
  * Node resolves its dependencies from where it lies, upward:
  * drel/node_modules/<name>, each folder above it, then proj's own
  * node_modules.  A dependency found on the way is not proj's.  The folder
- * is a top of the tree (npm loads its devDependencies).
+ * is a top of the tree (npm loads its devDependencies).  With store_links,
+ * a symlink found on the way that leads to one of proj's installed
+ * packages (bun's isolated layout: packages/a/node_modules/debug ->
+ * ../../../node_modules/.bun/debug@4.3.4/node_modules/debug) is an edge to
+ * that package; it is read, never followed.
  */
 static void upward_edges(const ctx *c, const char *proj, installed *inst, size_t ninst,
-			 const char *drel, const json_t *manifest)
+			 const char *drel, const json_t *manifest, int store_links)
 {
 	size_t k;
 
@@ -837,6 +843,18 @@ static void upward_edges(const ctx *c, const char *proj, installed *inst, size_t
 					cairn_buf_addf(&p, "%s/", proj);
 				cairn_buf_addf(&p, "%s/node_modules/%s", anc, name);
 				f = cairn_pkg_files_find(c->files, p.data);
+				if (f && f->type == CAIRN_T_SYMLINK && store_links) {
+					/* a link into the root's store (bun's
+					 * isolated node_modules/.bun): the
+					 * package it leads to is required */
+					cairn_buf_clear(&p);
+					cairn_buf_addf(&p, "%s/node_modules/%s", anc, name);
+					hit = via_link(c, proj, p.data, inst, ninst);
+					cairn_buf_clear(&p);
+					if (*proj)
+						cairn_buf_addf(&p, "%s/", proj);
+					cairn_buf_addf(&p, "%s/node_modules/%s", anc, name);
+				}
 				cairn_buf_addstr(&p, "/package.json");
 				below = (f && f->type == CAIRN_T_SYMLINK) ||
 					cairn_pkg_files_find(c->files, p.data) != NULL;
@@ -1406,6 +1424,76 @@ static void bind_by_name(cairn_npm_lock *l, const installed *inst, size_t ninst)
 	free(used);
 }
 
+/*
+ * bun's isolated layout: bun.lock keys its entries by the hoisted paths
+ * ("debug/ms") while bun installs each package once, in
+ * node_modules/.bun/<name>@<version>[+peers]/node_modules/<name>, and
+ * links node_modules/<name> there.  Each package installed in .bun gets
+ * the entry of its manifest's name and version, keyed by its folder; every
+ * entry of that name and version is accounted for by it.  A registry
+ * entry no package matches stays at its own key (flag locked_missing
+ * follows); a link entry (a workspace member, "a@workspace:packages/a")
+ * stays only where a link is installed: the member is a project of its
+ * own.
+ */
+static void bind_isolated(cairn_npm_lock *l, const installed *inst, size_t ninst)
+{
+	cairn_npm_lock_entry *nv = cairn_calloc(ninst + l->n + 1, sizeof(*nv));
+	json_t *by_nv = json_object(), *matched = json_object();
+	size_t n = 0, i;
+	cairn_buf k = CAIRN_BUF_INIT;
+
+	for (i = 0; i < l->n; i++) {
+		if (!l->v[i].name || !l->v[i].version || l->v[i].link)
+			continue;
+		cairn_buf_clear(&k);
+		cairn_buf_addf(&k, "%s@%s", l->v[i].name, l->v[i].version);
+		if (!json_object_get(by_nv, k.data))
+			json_object_set_new(by_nv, k.data, json_integer((json_int_t)i));
+	}
+	for (i = 0; i < ninst; i++) {
+		const char *name = json_string_value(json_object_get(inst[i].manifest, "name"));
+		const char *version = json_string_value(json_object_get(inst[i].manifest, "version"));
+		const json_t *at;
+
+		if (inst[i].link || !name || !version || strncmp(inst[i].key, "node_modules/.bun/", 18))
+			continue;
+		cairn_buf_clear(&k);
+		cairn_buf_addf(&k, "%s@%s", name, version);
+		if (!(at = json_object_get(by_nv, k.data)))
+			continue;
+		json_object_set_new(matched, k.data, json_true());
+		nv[n++] = entry_copy(&l->v[json_integer_value(at)], inst[i].key);
+	}
+	for (i = 0; i < l->n; i++) {
+		const cairn_npm_lock_entry *e = &l->v[i];
+
+		if (e->link) {
+			const installed *in = find_installed(inst, ninst, e->key);
+
+			if (in && in->link)
+				nv[n++] = entry_copy(e, e->key);
+			continue;
+		}
+		if (e->name && e->version) {
+			cairn_buf_clear(&k);
+			cairn_buf_addf(&k, "%s@%s", e->name, e->version);
+			if (json_object_get(matched, k.data))
+				continue;
+		}
+		nv[n++] = entry_copy(e, e->key);
+	}
+	for (i = 0; i < l->n; i++)
+		cairn_npm_lock_entry_release(&l->v[i]);
+	free(l->v);
+	l->v = nv;
+	l->n = n;
+	cairn_npm_lock_index(l);
+	json_decref(by_nv);
+	json_decref(matched);
+	cairn_buf_release(&k);
+}
+
 /* pnpm-lock.yaml (or pnpm's hidden node_modules/.pnpm/lock.yaml) of proj */
 /*
  * A yarn workspace member's share of the root's by-name lock (whole,
@@ -1876,7 +1964,8 @@ static void projects_below(const ctx *c, const char *proj, size_t *lo, size_t *h
  */
 static void ws_collect(const ctx *c, const char *proj, const char *project_label,
 		       const json_t *pj, const cairn_npm_lock *used, const cairn_npm_lock *by_name,
-		       const char *lock_path, installed *inst, size_t ninst, json_t *prec)
+		       const char *lock_path, installed *inst, size_t ninst, json_t *prec,
+		       int store_links)
 {
 	size_t i, plen = *proj ? strlen(proj) + 1 : 0, first = c->ws->n, lo, hi;
 	json_t *names = json_array(), *dirs = json_array();
@@ -1940,7 +2029,7 @@ static void ws_collect(const ctx *c, const char *proj, const char *project_label
 			json_array_append(names, json_object_get(mpj, "name"));
 		}
 		json_array_append_new(dirs, json_string(rel));
-		upward_edges(c, proj, inst, ninst, rel, mpj);
+		upward_edges(c, proj, inst, ninst, rel, mpj, store_links);
 		json_decref(mpj);
 		free(mrel);
 	}
@@ -2458,6 +2547,7 @@ static void analyze_project(const ctx *c, const char *proj)
 	const char *manager = "npm";
 	int pnpm, yarn1 = 0, berry = 0, binary_lock = 0, berry_fd = -1, pnp = 0, nm_link;
 	int lock_borrowed = 0;    /* lock is member->lock, not this pass's */
+	int bun_iso = 0;          /* bun's isolated layout (node_modules/.bun) */
 	int root_lock = 0;        /* lock is the workspace root's */
 	cairn_npm_lock *unbound = NULL;  /* a by-name lock before binding */
 	size_t npnp = 0;
@@ -2590,6 +2680,14 @@ static void analyze_project(const ctx *c, const char *proj)
 			pf.kind = is_lib && !lock && !hidden && !member &&
 				  !cairn_pkg_files_find(c->files, pj_rel) ? "global" : "project";
 	}
+	if (!strcmp(manager, "bun")) {
+		/* (the file list holds no folders: one below it) */
+		char *store = cairn_path_join(proj, "node_modules/.bun/");
+		size_t shi, slo = cairn_pkg_files_range(c->files, store, &shi);
+
+		bun_iso = slo < shi;
+		free(store);
+	}
 	pf.lock_name = lock ? lock_name : hidden ? hidden_name : NULL;
 	pf.other_lock = outside ? NULL : binary_lock ? "bun.lockb" : other_lockfile(c, proj);
 	pf.src.manager = manager;
@@ -2666,7 +2764,7 @@ static void analyze_project(const ctx *c, const char *proj)
 				const char *why;
 				char *res;
 
-				if (pnpm && via_link(c, proj, rel, inst, npkg))
+				if ((pnpm || bun_iso) && via_link(c, proj, rel, inst, npkg))
 					continue;
 				res = link_chain(c, f->path, &text, &why);
 				ni = installed_push(&inst, &ninst, &cinst, cairn_strdup(rel));
@@ -2721,6 +2819,8 @@ static void analyze_project(const ctx *c, const char *proj)
 	}
 	for (i = 0; i < ninst; i++)
 		inst[i].required_by = json_array();
+	if (bun_iso && lock && !root_lock && !lock->by_name)
+		bind_isolated(lock, inst, ninst);
 	if (lock && lock->by_name && !pnp) {
 		if (root_lock) {
 			if (ninst) {
@@ -2750,7 +2850,7 @@ static void analyze_project(const ctx *c, const char *proj)
 		size_t first = c->ws->n;
 
 		ws_collect(c, proj, project_label, pj, used, used && used->by_name ? used : unbound,
-			   lock_path, inst, ninst, prec);
+			   lock_path, inst, ninst, prec, bun_iso);
 		cairn_npm_lock_free(unbound);
 		for (i = first; pnp && i < c->ws->n; i++)
 			c->ws->v[i].pnp = 1;
@@ -2770,7 +2870,7 @@ static void analyze_project(const ctx *c, const char *proj)
 			continue;
 		mrel = cairn_path_join(d, "package.json");
 		mpj = cairn_pkg_files_find(c->files, mrel) ? read_json(c, mrel, CAIRN_CAP_MANIFEST, &pres) : NULL;
-		upward_edges(c, proj, inst, ninst, d + plen, mpj);
+		upward_edges(c, proj, inst, ninst, d + plen, mpj, bun_iso);
 		json_decref(mpj);
 		free(mrel);
 	}
@@ -2838,7 +2938,8 @@ static void analyze_project(const ctx *c, const char *proj)
 		set_str(rec, "integrity", integrity);
 		parent_manifest = parent_manifest_of(inst, ninst, in->key, pj);
 		declared(parent_manifest, folder, &range, &section);
-		if (!parent_manifest && !strncmp(in->key, "node_modules/.pnpm/", 19)) {
+		if (!parent_manifest && (!strncmp(in->key, "node_modules/.pnpm/", 19) ||
+					 !strncmp(in->key, "node_modules/.bun/", 18))) {
 			/* pnpm: the project declares what its node_modules/<name>
 			 * link resolves to (the edge from "") */
 			size_t q;

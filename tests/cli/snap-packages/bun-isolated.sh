@@ -1,0 +1,59 @@
+#!/bin/sh
+# bun >= 1.3's isolated layout, installed by the real bun 1.4.5
+# (tests/tools/bun-isolated-fixtures.sh): each package once in
+# node_modules/.bun/<name>@<version>/node_modules/<name>, node_modules/<name>
+# a symlink to it.  Each .bun package is an installed package bound to
+# bun.lock's entry by name and version and verified against bun's cache;
+# the links into .bun are edges, not packages.  Before, the root said
+# "installed 0", the links were the only records, and in the workspace
+# every bun.lock entry was a false locked_missing.  A file changed inside
+# .bun is still named; a link out of the root is not followed.
+set -eu
+. "$CAIRN_SRC/tests/cli/lib.sh"
+need jq jq
+need zstd zstd
+fx="$CAIRN_SRC/tests/fixtures/packages"
+projects() {
+	zstd -dcq "$1" | jq -c 'select(.type == "npm_project") | [.project, .manager, .lockfile,
+		.workspace_members, .lock_entries, .installed]'
+}
+recs() {
+	zstd -dcq "$1" | jq -c 'select(.type == "package") | [.project, .path, .version,
+		.locked_version, .flags, [.required_by[].from], .files.status, .files.modified,
+		.coverage.reason]'
+}
+findings() {
+	run cairn-report --snapshot "$1" --format json --no-timestamp -o r.json
+	jq -c '.findings[] | [.rule, .severity, .title]' r.json
+}
+fixture_copy "$fx/bun-iso" p
+fixture_copy "$fx/bun-iso-ws" ws
+fixture_copy "$fx/bun-iso-cache" cache
+
+run cairn-snap -q --no-npm-cache --bun-cache cache -o ok.cairn p
+projects ok.cairn
+recs ok.cairn
+findings ok.cairn
+
+# the workspace: members link into the root's .bun
+run cairn-snap -q --no-npm-cache --bun-cache cache -o ws.cairn ws
+projects ws.cairn
+recs ws.cairn
+findings ws.cairn
+
+# no cache to compare with: not verified, with the reason
+run cairn-snap -q --no-npm-cache -o nocache.cairn p
+recs nocache.cairn
+
+# a file changed inside .bun is named
+printf '// added\n' >> p/node_modules/.bun/debug@4.3.4/node_modules/debug/src/index.js
+run cairn-snap -q --no-npm-cache --bun-cache cache -o bad.cairn p
+recs bad.cairn
+findings bad.cairn
+
+# a link out of the root is not followed
+mkdir out
+rm p/node_modules/ms
+ln -s ../../out p/node_modules/ms
+run cairn-snap -q --no-npm-cache --bun-cache cache -o out.cairn p
+recs out.cairn
