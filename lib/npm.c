@@ -221,6 +221,7 @@ int cairn_npm_lock_parse(cairn_npm_lock **out, const char *data, size_t len,
 				continue;
 			e = lock_push(&b, key);
 			entry_common(e, o);
+			l->records_scripts = 1;
 			e->version = jdup(o, "version");
 			e->name = jdup(o, "name");
 			e->has_name = e->name != NULL;
@@ -1524,6 +1525,7 @@ static cairn_npm_lock *bind_member(const cairn_npm_lock *whole, const installed 
 	}
 	cairn_buf_release(&k);
 	s->lockfile_version = whole->lockfile_version;
+	s->records_scripts = whole->records_scripts;
 	s->version_text = whole->version_text ? cairn_strdup(whole->version_text) : NULL;
 	s->registry_host = whole->registry_host ? cairn_strdup(whole->registry_host) : NULL;
 	cairn_npm_lock_index(s);
@@ -1625,6 +1627,7 @@ static cairn_npm_lock *lock_subtree(const cairn_npm_lock *l, const char *prefix)
 	cairn_buf_release(&p);
 	s->n = n;
 	s->lockfile_version = l->lockfile_version;
+	s->records_scripts = l->records_scripts;
 	s->by_name = l->by_name;
 	s->version_text = l->version_text ? cairn_strdup(l->version_text) : NULL;
 	cairn_npm_lock_index(s);
@@ -3044,7 +3047,7 @@ static void analyze_project(const ctx *c, const char *proj)
 			add_flag(flags, "bad_name");
 		if (has_script)
 			add_flag(flags, "install_script");
-		if (has_script && le && !le->has_install_script)
+		if (has_script && le && used && used->records_scripts && !le->has_install_script)
 			add_flag(flags, "install_script_not_in_lock");
 		files_and_coverage(c, rec, flags, pkgdir, in, bundled_by(inst, ninst, in->key),
 				   le, integrity, name, version, &pf);

@@ -27,6 +27,10 @@ typedef struct cairn_npm_lock {
 	char *version_text;       /* pnpm: lockfileVersion as written ("9.0"); npm: NULL */
 	int by_name;              /* yarn: keys are "name@version", bound to install
 	                           * paths by the analyzer (yarnlock.h) */
+	int records_scripts;      /* the format says which packages have install
+	                           * scripts (npm v2/v3 hasInstallScript, pnpm
+	                           * before lockfile 9 requiresBuild): only then
+	                           * is one it does not name worth a flag */
 } cairn_npm_lock;
 
 /*

@@ -358,6 +358,8 @@ int cairn_pnpm_lock_parse(cairn_npm_lock **out, const char *data, size_t len,
 	free(b.hashed);
 	l = cairn_calloc(1, sizeof(*l));
 	l->lockfile_version = major;
+	/* lockfile 9 dropped requiresBuild */
+	l->records_scripts = major < 9;
 	l->version_text = cairn_strdup(vtext);
 	l->v = b.v;
 	l->n = b.n;
