@@ -597,6 +597,27 @@ static char *link_chain(const ctx *c, const char *path, cairn_buf *text, const c
 	return res;
 }
 
+/*
+ * Is res (from the tree root, where a chain of links ends) a package
+ * folder in a project's bun store, <proj>/node_modules/.bun/<key>/
+ * node_modules/<name>, with its package.json?  The project's own pass
+ * records it.
+ */
+static int in_bun_store(const ctx *c, const char *res)
+{
+	const char *p = strstr(res, "node_modules/.bun/");
+	cairn_buf m = CAIRN_BUF_INIT;
+	int yes;
+
+	if (!p || (p != res && p[-1] != '/'))
+		return 0;
+	cairn_buf_addf(&m, "%s/package.json", res);
+	yes = installed_key_len(m.data + (p - res)) == strlen(p) &&
+	      cairn_pkg_files_find(c->files, m.data) != NULL;
+	cairn_buf_release(&m);
+	return yes;
+}
+
 static int link_target_known(const ctx *c, const char *dir)
 {
 	size_t lo = 0, hi = c->nlink_targets;
@@ -2770,6 +2791,15 @@ static void analyze_project(const ctx *c, const char *proj)
 				if ((pnpm || bun_iso) && via_link(c, proj, rel, inst, npkg))
 					continue;
 				res = link_chain(c, f->path, &text, &why);
+				if (res && member && !strcmp(manager, "bun") && in_bun_store(c, res)) {
+					/* a bun workspace member's link into the
+					 * root's .bun: that package is the root's
+					 * record, this link its edge from the
+					 * member (ws_collect) */
+					free(res);
+					cairn_buf_release(&text);
+					continue;
+				}
 				ni = installed_push(&inst, &ninst, &cinst, cairn_strdup(rel));
 				ni->link = 1;
 				ni->link_res = res;

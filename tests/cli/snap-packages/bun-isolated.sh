@@ -35,7 +35,10 @@ projects ok.cairn
 recs ok.cairn
 findings ok.cairn
 
-# the workspace: members link into the root's .bun
+# the workspace: members link into the root's .bun; those links are the
+# members' edges to the root's records (required_by "packages/a"), not
+# records of their own: as records they were 2 more "could not be
+# verified" in the verdict
 run cairn-snap -q --no-npm-cache --bun-cache cache -o ws.cairn ws
 projects ws.cairn
 recs ws.cairn
