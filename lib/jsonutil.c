@@ -202,3 +202,26 @@ int cairn_json_too_many(const char *data, size_t len, size_t max)
 	}
 	return 0;
 }
+
+int cairn_json_too_deep(const char *data, size_t len, size_t max)
+{
+	size_t i, depth = 0;
+	int in = 0;
+
+	for (i = 0; i < len; i++) {
+		if (in) {
+			if (data[i] == '\\')
+				i++;
+			else if (data[i] == '"')
+				in = 0;
+		} else if (data[i] == '"') {
+			in = 1;
+		} else if (data[i] == '[' || data[i] == '{') {
+			if (++depth > max)
+				return 1;
+		} else if ((data[i] == ']' || data[i] == '}') && depth) {
+			depth--;
+		}
+	}
+	return 0;
+}

@@ -54,6 +54,13 @@ int cairn_json_dump(cairn_buf *out, const json_t *j, size_t flags);
  */
 int cairn_json_too_many(const char *data, size_t len, size_t max);
 /*
+ * 1 when the JSON text data[0..len) nests arrays and objects more than
+ * max deep (outside strings), else 0.  A record that carries a file's JSON
+ * as found bounds its depth: jq 1.6 refuses a document nested past 256
+ * (a whole snapshot unreadable for one hostile file).
+ */
+int cairn_json_too_deep(const char *data, size_t len, size_t max);
+/*
  * A stream that writes to dst through the same filter, for writers that
  * stream large documents.  Closing it flushes but does not close dst.
  * NULL (errno set) when the stream cannot be made.

@@ -480,6 +480,9 @@ static int pkg_verified(pipctx *c, const char *pkg)
  * to read and went whole into the record). */
 #define DIRECT_URL_CAP        (64u << 10)
 #define DIRECT_URL_MAX_VALUES 1024u
+/* and 8 deep (PEP 610 nests 3: archive_info.hashes.<alg>): 1,000 deep
+ * went whole into the record and no jq 1.6 read the snapshot */
+#define DIRECT_URL_MAX_DEPTH  8u
 
 static void set_coverage(json_t *rec, int verified, const char *reason, const char *detail)
 {
@@ -557,6 +560,9 @@ static void verify_dist(pipctx *c, const cairn_pkg_files *files, dist *d,
 		if (rc == 0 && cairn_json_too_many(b.data, b.len, DIRECT_URL_MAX_VALUES))
 			rc = cairn_error_set(CAIRN_ELIMIT, "%s: more than %u values", du_rel,
 					     DIRECT_URL_MAX_VALUES);
+		if (rc == 0 && cairn_json_too_deep(b.data, b.len, DIRECT_URL_MAX_DEPTH))
+			rc = cairn_error_set(CAIRN_ELIMIT, "%s: nested more than %u deep", du_rel,
+					     DIRECT_URL_MAX_DEPTH);
 		if (rc == 0 && !(direct = json_loadb(b.data ? b.data : "", b.len,
 						     JSON_REJECT_DUPLICATES, &err)))
 			rc = cairn_error_set(CAIRN_EFORMAT, "%s: line %d: %s", du_rel, err.line,

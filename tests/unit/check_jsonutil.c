@@ -136,6 +136,28 @@ START_TEST(test_jsonutil_sort_strings_by_bytes)
 }
 END_TEST
 
+/* nesting counted outside strings: brackets inside a string (escaped
+ * quotes too) do not nest, closing brackets undo */
+START_TEST(test_jsonutil_too_deep_counts_outside_strings)
+{
+	static const struct { const char *in; size_t max; int want; } cases[] = {
+		{ "{\"a\":{\"b\":{\"c\":1}}}", 3, 0 },
+		{ "{\"a\":{\"b\":{\"c\":[1]}}}", 3, 1 },
+		{ "[[],[],[],[]]", 2, 0 },
+		{ "{\"u\":\"[[[[{{{{\"}", 1, 0 },
+		{ "{\"u\":\"\\\"[[[[\"}", 1, 0 },
+		{ "{\"u\":\"\\\"\",\"v\":[[[1]]]}", 3, 1 },
+		{ "]]]][[", 2, 0 },
+		{ "", 0, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ck_assert_msg(cairn_json_too_deep(cases[i].in, strlen(cases[i].in), cases[i].max) ==
+			      cases[i].want, "case %zu: %s", i, cases[i].in);
+}
+END_TEST
+
 Suite *jsonutil_suite(void);
 
 Suite *jsonutil_suite(void)
@@ -153,6 +175,9 @@ Suite *jsonutil_suite(void)
 	suite_add_tcase(s, c);
 	c = tcase_create("sort");
 	tcase_add_test(c, test_jsonutil_sort_strings_by_bytes);
+	suite_add_tcase(s, c);
+	c = tcase_create("bounds");
+	tcase_add_test(c, test_jsonutil_too_deep_counts_outside_strings);
 	suite_add_tcase(s, c);
 	return s;
 }
