@@ -225,6 +225,27 @@ static void add_file(struct reader *r, int dirfd, const char *name)
 		flush_files(r);
 }
 
+/* Whether the walk leaves file name (in the directory at p) out
+ * (--exclude): then it is not read ahead either, as an excluded directory
+ * is not listed.  *buf is PATH_MAX bytes, made on first use. */
+static int file_skipped(const cairn_dirahead *a, const struct pending *p,
+			const char *name, char **buf)
+{
+	size_t nl;
+
+	if (!a->skip)
+		return 0;
+	nl = strlen(name);
+	if (p->len + 1 + nl >= PATH_MAX)
+		return 1;
+	if (!*buf)
+		*buf = cairn_malloc(PATH_MAX);
+	memcpy(*buf, p->path, p->len);
+	(*buf)[p->len] = '/';
+	memcpy(*buf + p->len + 1, name, nl + 1);
+	return a->skip(a->ctx, *buf, *buf + p->len + 1);
+}
+
 static int name_cmp(const void *pa, const void *pb)
 {
 	const struct pending *x = pa, *y = pb;
@@ -242,6 +263,7 @@ static void list_one(cairn_dirahead *a, const struct pending *p,
 	struct open_how how;
 	struct pending *subs = NULL;
 	size_t n = 0, cap = 0, i;
+	char *fpath = NULL;
 	int fd;
 
 	memset(&how, 0, sizeof(how));
@@ -267,7 +289,8 @@ static void list_one(cairn_dirahead *a, const struct pending *p,
 			char *path;
 
 			off += de->d_reclen;
-			if (de->d_type == DT_REG && de->d_ino && r->ring_ok)
+			if (de->d_type == DT_REG && de->d_ino && r->ring_ok &&
+			    !file_skipped(a, p, de->d_name, &fpath))
 				add_file(r, fd, de->d_name);
 			if (de->d_type != DT_DIR || de->d_ino == 0 ||
 			    (de->d_name[0] == '.' && (de->d_name[1] == '\0' ||
@@ -294,6 +317,7 @@ static void list_one(cairn_dirahead *a, const struct pending *p,
 	}
 	if (r->n)
 		flush_files(r);
+	free(fpath);
 	close(fd);
 	/* the walk takes them in byte order; the top of the queue goes first */
 	if (n > 1)

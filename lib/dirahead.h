@@ -33,8 +33,10 @@
 
 typedef struct cairn_dirahead cairn_dirahead;
 
-/* Says whether a directory (path relative to the root, its base name) is
- * left out of the walk (--exclude): then it is not read ahead either. */
+/* Says whether a directory or a file (path relative to the root, its base
+ * name) is left out of the walk (--exclude): then it is not read ahead
+ * either (a directory not listed, a file not opened).  Called from the
+ * read-ahead's threads. */
 typedef int (*cairn_dirahead_skip_fn)(void *ctx, const char *path,
 				      const char *name);
 

@@ -13,8 +13,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <liburing.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -200,6 +203,53 @@ START_TEST(test_dirahead_files_keep_atime)
 }
 END_TEST
 
+/* The walk's answer for a/f.txt: excluded; counts the times it was asked
+ * (from the read-ahead's threads). */
+static atomic_int f_txt_asked;
+
+static int skip_f_txt(void *ctx, const char *path, const char *name)
+{
+	(void)ctx;
+	if (strcmp(path, "a/f.txt") || strcmp(name, "f.txt"))
+		return 0;
+	atomic_fetch_add(&f_txt_asked, 1);
+	return 1;
+}
+
+/* A file the walk leaves out (--exclude '*.secret') is not opened to be
+ * read ahead: the read-ahead asks, as it asks for a directory.  Before, it
+ * asked for directories only and read the head of every excluded file. */
+START_TEST(test_dirahead_files_skip_excluded)
+{
+	cairn_dirahead *a = cairn_dirahead_new(root_fd, skip_f_txt, NULL);
+	struct io_uring ring;
+	struct rlimit rl;
+	int asked;
+
+	if (no_openat2("files_skip_excluded")) {
+		cairn_dirahead_free(a);
+		return;
+	}
+	/* files are read ahead only with io_uring and 1024 descriptors */
+	if (io_uring_queue_init(4, &ring, 0) < 0 ||
+	    (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 1024)) {
+		fprintf(stderr, "check_dirahead: files_skip_excluded: skipped: "
+			"no io_uring or fewer than 1024 descriptors\n");
+		cairn_dirahead_free(a);
+		return;
+	}
+	io_uring_queue_exit(&ring);
+	atomic_store(&f_txt_asked, 0);
+	cairn_dirahead_files(a, 1);
+	cairn_dirahead_push(a, "a", 1);
+	cairn_dirahead_start(a);
+	ck_assert_uint_eq(settle(a, 4), 4);
+	cairn_dirahead_free(a);
+	asked = atomic_load(&f_txt_asked);
+	ck_assert_int_eq(asked, 1);
+}
+END_TEST
+
 /* Every entry of a walk of tmp/root, one per line: path, type, size. */
 static void walk_all(cairn_buf *out, size_t *listed, const cairn_walk_opts *o)
 {
@@ -277,6 +327,8 @@ Suite *dirahead_suite(void)
 	suite_add_tcase(s, tcase_one("skips_excluded", test_dirahead_skips_excluded,
 				     setup, teardown, 20));
 	suite_add_tcase(s, tcase_one("files_keep_atime", test_dirahead_files_keep_atime,
+				     setup, teardown, 20));
+	suite_add_tcase(s, tcase_one("files_skip_excluded", test_dirahead_files_skip_excluded,
 				     setup, teardown, 20));
 	suite_add_tcase(s, tcase_one("walk_unchanged", test_dirahead_walk_unchanged,
 				     setup, teardown, 20));
