@@ -44,6 +44,14 @@ projects ws.cairn
 recs ws.cairn
 findings ws.cairn
 
+# a scoped package (.bun/@tootallnate+once@2.0.0) and one keyed by its
+# resolved peer (.bun/debug@4.3.4+<hash>): bound and verified the same
+fixture_copy "$fx/bun-iso-peer" peer
+run cairn-snap -q --no-npm-cache --bun-cache cache -o peer.cairn peer
+projects peer.cairn
+recs peer.cairn
+findings peer.cairn
+
 # no cache to compare with: not verified, with the reason
 run cairn-snap -q --no-npm-cache -o nocache.cairn p
 recs nocache.cairn
