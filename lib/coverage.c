@@ -413,8 +413,54 @@ static const json_t *coverage_record(const json_t *records)
 	return NULL;
 }
 
+/*
+ * The step that closes an unread input's gap, from what its parse_error
+ * says: the size cap, a file that is not a regular file (a symlink or a
+ * FIFO is never followed nor opened), or anything else.
+ */
+static const char *unread_fix(const char *message)
+{
+	if (strstr(message, "-byte cap"))
+		return "The file is larger than cairn reads (docs/RECORDS.md §Caps): find out why "
+		       "(a lockfile or manifest of this size is unusual, and padding can hide "
+		       "entries), check what it lists with its own tool, or regenerate it from a "
+		       "clean checkout, then snapshot again.";
+	if (strstr(message, "not a regular file") || strstr(message, "symlink") ||
+	    strstr(message, "FIFO"))
+		return "The file is not a regular file (cairn follows no link and opens no FIFO): "
+		       "look at what it points to or what feeds it, replace it with the regular "
+		       "file its tool writes, then snapshot again.";
+	return "Read the message, repair or regenerate the file with the tool that writes it, "
+	       "then snapshot again; until then what it holds is not verified.";
+}
+
+/* The parse_error records: inputs that could not be read. */
+static json_t *unread(const json_t *records)
+{
+	json_t *out = json_array();
+	size_t i;
+
+	for (i = 0; i < json_array_size(records); i++) {
+		const json_t *r = json_array_get(records, i);
+		const char *t = jstr(r, "type"), *msg = jstr(r, "message");
+		json_t *u;
+
+		if (!t || strcmp(t, "parse_error"))
+			continue;
+		u = json_object();
+		json_object_set_new(u, "file", json_string(jstr(r, "file") ? jstr(r, "file") : "?"));
+		json_object_set_new(u, "analyzer", json_string(jstr(r, "analyzer") ?
+							      jstr(r, "analyzer") : "?"));
+		json_object_set_new(u, "message", json_string(msg ? msg : "?"));
+		json_object_set_new(u, "fix", json_string(unread_fix(msg ? msg : "")));
+		json_array_append_new(out, u);
+	}
+	return out;
+}
+
 json_t *cairn_coverage_section(const json_t *header, const json_t *records)
 {
+	json_t *un = unread(records);
 	json_t *s = cairn_coverage_count(records);
 	const json_t *rec = coverage_record(records);
 	const json_t *opts = json_object_get(header, "options");
@@ -439,8 +485,16 @@ json_t *cairn_coverage_section(const json_t *header, const json_t *records)
 		cairn_buf_addstr(&b, "package coverage unknown (the snapshot predates coverage records)");
 	else
 		cairn_coverage_summary(&b, s);
+	if (json_array_size(un))
+		cairn_buf_addf(&b, "; %zu input%s not read", json_array_size(un),
+			       json_array_size(un) == 1 ? "" : "s");
 	json_object_set_new(s, "summary", json_string(b.data));
 	json_object_set_new(s, "gaps", gaps(s, records));
+	/* only when there are any: older reports stay byte-identical */
+	if (json_array_size(un))
+		json_object_set_new(s, "unread", un);
+	else
+		json_decref(un);
 	cairn_buf_release(&b);
 	return s;
 }

@@ -65,7 +65,11 @@ json_t *cairn_coverage_count(const json_t *records);
  *   "summary": the one-line text of cairn_coverage_summary();
  *   "gaps": [{"reason", "count", "words", "fix", "examples": [up to 3
  *            "name@version"], "detail": the first package's detail}]
- *            in decreasing count.
+ *            in decreasing count;
+ *   "unread": only when the records hold parse_error records (inputs
+ *            that could not be read): [{"file", "analyzer", "message",
+ *            "fix": the step that closes the gap}] in record order; the
+ *            summary then ends "; N inputs not read".
  * header: the snapshot header (may be NULL); records: its non-entry
  * records.
  */

@@ -853,12 +853,20 @@ static void scoped_headline(cairn_buf *b, int max, const json_t *cov)
 	} else if (!strcmp(state, "unknown")) {
 		cairn_buf_addf(b, "%s; package coverage unknown (the snapshot predates coverage "
 			       "records)", lead);
+	} else if (json_array_size(json_object_get(cov, "unread"))) {
+		/* no packages seen, and an input (a lockfile, a manifest) that
+		 * could have listed some was not read: nothing reads as clean */
+		cairn_buf_addf(b, "%s; no packages verified", lead);
 	} else {
 		/* no packages installed: the other inputs are all there is */
 		cairn_buf_addstr(b, max < 0 ? "No findings on these inputs" :
 				 max == CAIRN_SEV_MEDIUM ? "Risky posture, no sign of compromise in these inputs" :
 				 base[max]);
 	}
+	if (json_array_size(json_object_get(cov, "unread")))
+		cairn_buf_addf(b, "; %zu input%s could not be read (CAIRN-C02)",
+			       json_array_size(json_object_get(cov, "unread")),
+			       json_array_size(json_object_get(cov, "unread")) == 1 ? "" : "s");
 }
 
 static json_t *build_verdict(const cairn_report_opts *o, const json_t *cov)

@@ -35,7 +35,7 @@ enum {
 	R_P01, R_P02, R_P03, R_P04, R_P05, R_P06, R_P07, R_P08, R_P09, R_P10,
 	R_P11, R_E01, R_E02, R_E03, R_E04, R_E05, R_E06, R_D01, R_D02, R_D03, R_D04, R_D05,
 	R_X01, R_T01, R_C01, R_K01, R_K02, R_K03, R_D06, R_A01, R_A02, R_A03, R_A04, R_A05,
-	R_A06, R_P12, R__COUNT
+	R_A06, R_P12, R_C02, R__COUNT
 };
 
 static const cairn_rule rules[R__COUNT] = {
@@ -321,6 +321,18 @@ static const cairn_rule rules[R__COUNT] = {
 		"added it on purpose, reinstall the environment from hashes (pip install "
 		"--require-hashes -r requirements.txt, or a fresh venv), and rotate the secrets "
 		"the Python processes could read." },
+	[R_C02] = { "CAIRN-C02", "unread-input", CAIRN_SEV_MEDIUM, SNAP,
+		"An input the snapshot should have read could not be read (its parse_error "
+		"record): a lockfile or manifest over the size cap, a symlink or FIFO where a "
+		"regular file belongs, a file that does not parse, a cache or log that could "
+		"not be opened. One evidence item per file: the file, the reason, the step.",
+		"What the file lists (locked versions and hashes, a package's files, servers, "
+		"secrets) was neither checked nor ruled out: a verdict that said nothing was "
+		"found would be silently wrong about it, and an attacker can make a file "
+		"unreadable on purpose.",
+		"Close each gap with the step its evidence names (a file over the cap: find out "
+		"why it is so large and check it with its own tool; a link or FIFO: replace it "
+		"with the regular file), then snapshot again." },
 	/* agent logs: the MCP clients' own logs among the capture files
 	 * (lib/agentlog.h, the "agent" object of the capture JSON) */
 	[R_A01] = { "CAIRN-A01", "unexpected-tool-call", CAIRN_SEV_HIGH, CAPT,
@@ -1336,6 +1348,36 @@ static void rule_coverage(struct ctx *c, const json_t *records)
 	json_decref(sec);
 }
 
+/* C02: each parse_error record, an input not read, with the step that
+ * closes the gap (cairn_coverage_section's "unread"). */
+static void rule_unread(struct ctx *c, const json_t *records)
+{
+	json_t *sec = cairn_coverage_section(NULL, records);
+	const json_t *un = jarr(sec, "unread");
+	json_t *evl;
+	size_t i, n = json_array_size(un), dropped = 0;
+
+	if (!n) {
+		json_decref(sec);
+		return;
+	}
+	evl = json_array();
+	for (i = 0; i < n; i++) {
+		const json_t *u = json_array_get(un, i);
+
+		cairn_buf_clear(&c->tmp);
+		cairn_buf_addf(&c->tmp, "not read (%s): %s", jstr_or(u, "analyzer", "?"),
+			       jstr_or(u, "message", "?"));
+		ev_add(evl, ev("source", "snapshot", "file", jstr(u, "file"), "detail", c->tmp.data,
+			       "text", jstr(u, "fix"), NULL), &dropped);
+	}
+	ev_close(evl, dropped);
+	cairn_findings_add(c->out, &rules[R_C02], evl,
+			   "%zu input%s could not be read: what %s was not verified", n,
+			   n == 1 ? "" : "s", n == 1 ? "it lists" : "they list");
+	json_decref(sec);
+}
+
 /* CAIRN-P12: a .pth nobody installed (docs/RECORDS.md python_pth). */
 static void rule_pth(struct ctx *c, const json_t *r)
 {
@@ -1428,6 +1470,7 @@ static void posture(struct ctx *c, const json_t *records)
 	rule_requirements(c, records);
 	rule_env(c, records);
 	rule_coverage(c, records);
+	rule_unread(c, records);
 }
 
 /* ------------------------------------------------------------ diff */
