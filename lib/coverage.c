@@ -427,7 +427,7 @@ static const char *unread_fix(const char *message)
 		       "clean checkout, then snapshot again.";
 	if (strstr(message, "not a regular file") || strstr(message, "symlink") ||
 	    strstr(message, "FIFO"))
-		return "The file is not a regular file (cairn follows no link and opens no FIFO): "
+		return "The file is not a regular file (cairn follows no link and reads no FIFO): "
 		       "look at what it points to or what feeds it, replace it with the regular "
 		       "file its tool writes, then snapshot again.";
 	return "Read the message, repair or regenerate the file with the tool that writes it, "

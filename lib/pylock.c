@@ -1162,10 +1162,17 @@ static void find_locks(pyctx *c)
 		char *dir;
 		int rank, rc;
 
-		if (c->files->v[i].type != CAIRN_T_FILE || in_packages(p))
+		if (c->files->v[i].type == CAIRN_T_DIR || in_packages(p))
 			continue;
 		if (!cairn_pylock_wanted(base) && !(!strncmp(base, "requirements", 12) &&
 						    strstr(base, ".txt")))
+			continue;
+		/* a lockfile that is a symlink, a FIFO or a device is refused
+		 * by cairn_safe_read (never followed, never read) with a
+		 * parse_error, as npm's lockfiles are: skipped in silence, the
+		 * lock it stands for would be missing from the verdict
+		 * unnoticed.  requirements*.txt keep their regular-file rule */
+		if (c->files->v[i].type != CAIRN_T_FILE && !cairn_pylock_wanted(base))
 			continue;
 		rank = rank_of(base);
 		dir = cairn_strndup(p, base == p ? 0 : (size_t)(base - p - 1));
