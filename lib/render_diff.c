@@ -383,6 +383,17 @@ static void print_coverage(struct out *o, const json_t *cov)
 			esc(&b, words ? words : "?"));
 		fprintf(o->f, "%s\n", esc(&b, fix ? fix : "?"));
 	}
+	gaps = json_object_get(cov, "unread");
+	for (i = 0; i < json_array_size(gaps); i++) {
+		const json_t *u = json_array_get(gaps, i);
+		const char *file = json_string_value(json_object_get(u, "file"));
+		const char *msg = json_string_value(json_object_get(u, "message"));
+		const char *fix = json_string_value(json_object_get(u, "fix"));
+
+		fprintf(o->f, "  not read: %s", esc(&b, file ? file : "?"));
+		fprintf(o->f, ": %s; fix: ", esc(&b, msg ? msg : "?"));
+		fprintf(o->f, "%s\n", esc(&b, fix ? fix : "?"));
+	}
 	cairn_buf_release(&b);
 }
 

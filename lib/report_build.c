@@ -944,6 +944,11 @@ static json_t *build_verdict(const cairn_report_opts *o, const json_t *cov)
 		/* the step for the largest gap, not the whole list */
 		json_object_set_new(v, "first_step", json_string(json_string_value(
 			json_object_get(json_array_get(json_object_get(cov, "gaps"), 0), "fix"))));
+	else if (f->count && !strcmp(f->items[0].rule->id, "CAIRN-C02") &&
+		 json_string_value(json_object_get(json_array_get(json_object_get(cov, "unread"), 0), "fix")))
+		/* the step for the first file not read */
+		json_object_set_new(v, "first_step", json_string(json_string_value(
+			json_object_get(json_array_get(json_object_get(cov, "unread"), 0), "fix"))));
 	else if (f->count)
 		json_object_set_new(v, "first_step", json_string(f->items[0].rule->fix));
 	if (o->fail_on) {

@@ -57,14 +57,16 @@ rc=0
 "$CAIRN_BIN/cairn-report" --snapshot e.cairn --no-timestamp -o e.html || :
 no_clean_claim e.json e.md e.html
 headline e.json > got
-same got 'Not verified: none of the 138 installed packages could be checked against published bytes; findings below'
+# (the empty folder is not an npm cache: its parse_error is an input not
+# read, CAIRN-C02, and the headline says so)
+same got 'Not verified: none of the 138 installed packages could be checked against published bytes; findings below; 1 input could not be read (CAIRN-C02)'
 jq -r '.findings[] | [.id, .severity, .title] | @tsv' e.json > got
-same got "$(printf 'CAIRN-C01\tmedium\tnone of the 138 installed packages could be verified against published bytes')"
+same got "$(printf 'CAIRN-C01\tmedium\tnone of the 138 installed packages could be verified against published bytes\nCAIRN-C02\tmedium\t1 input could not be read: what it lists was not verified')"
 jq -r '.verdict.first_step' e.json > got
 same got 'Put the locked tarballs in the cache without touching this install: run npm ci --ignore-scripts --cache DIR in a copy of the project (npm checks every tarball against the lockfile integrity), then snapshot again with --npm-cache DIR.'
 sed -n 1p e.md > got
-same got '# cairn incident report: Not verified: none of the 138 installed packages could be checked against published bytes; findings below'
-grep -q '<div class="coverage gap"><p><strong>Coverage:</strong> 138 packages: 0 verified, 138 not verified: tarball not in cache. The verdict covers the verified packages only.</p>' e.html ||
+same got '# cairn incident report: Not verified: none of the 138 installed packages could be checked against published bytes; findings below; 1 input could not be read (CAIRN-C02)'
+grep -q '<div class="coverage gap"><p><strong>Coverage:</strong> 138 packages: 0 verified, 138 not verified: tarball not in cache; 1 input not read. The verdict covers the verified packages only.</p>' e.html ||
 	fail "HTML: no coverage beside the verdict"
 schema_check e.json
 
@@ -96,7 +98,7 @@ rc=0
 "$CAIRN_BIN/cairn-diff" --findings good.cairn e.cairn > d.out || rc=$?
 [ "$rc" -eq 1 ] || fail "diff --findings: exit $rc"
 grep -A1 '^coverage:' d.out > got
-same got 'coverage: 138 packages: 0 verified, 138 not verified: tarball not in cache
+same got 'coverage: 138 packages: 0 verified, 138 not verified: tarball not in cache; 1 input not read
   138 not verified: tarball not in cache; fix: Put the locked tarballs in the cache without touching this install: run npm ci --ignore-scripts --cache DIR in a copy of the project (npm checks every tarball against the lockfile integrity), then snapshot again with --npm-cache DIR.'
 grep -q '^  medium   CAIRN-C01 none of the 138 installed packages could be verified against published bytes$' d.out ||
 	fail "diff --findings: no C01"

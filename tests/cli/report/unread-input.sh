@@ -29,6 +29,7 @@ jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])), 
 PY
 jq -c '.verdict | [.headline, .coverage, .summary]' r.json
 jq -c '.coverage | [.state, .summary, .unread]' r.json
+jq -r '.verdict.first_step' r.json
 jq -c '.findings[] | [.id, .rule, .severity, .title, .evidence]' r.json
 sed -n '1p' r.md
 grep -F 'file: `' r.md
@@ -37,6 +38,9 @@ grep -o '<strong>Coverage:</strong>[^<]*' r.html
 grep -F '<span>file:</span>' r.html | sed 's/<pre>.*//'
 jq -c '.runs[0].results[] | [.ruleId, .level, .message.text,
 	(.locations[]?.physicalLocation.artifactLocation.uri)]' r.sarif
+# cairn-diff --findings: the same finding and coverage lines for the new
+# side, the folder name escaped on the terminal
+run_f "sed -n /^coverage:/,\$p" cairn-diff --findings s.cairn s.cairn
 # the control: a uv.lock under the cap, as uv writes one for a project
 # without dependencies, is read: no parse_error, the clean wording stays
 printf 'version = 1\nrequires-python = ">=3.11"\n' > "p/$d/uv.lock"
