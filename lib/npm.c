@@ -599,17 +599,23 @@ static char *link_chain(const ctx *c, const char *path, cairn_buf *text, const c
 
 /*
  * Is res (from the tree root, where a chain of links ends) a package
- * folder in a project's bun store, <proj>/node_modules/.bun/<key>/
- * node_modules/<name>, with its package.json?  The project's own pass
- * records it.
+ * folder in the bun store of the workspace root at root (a project folder
+ * from the tree root), <root>/node_modules/.bun/<key>/node_modules/<name>,
+ * with its package.json?  The root's own pass records it.  Another
+ * project's store is not the root's: a member's link there stays a link
+ * record of the member.
  */
-static int in_bun_store(const ctx *c, const char *res)
+static int in_bun_store(const ctx *c, const char *root, const char *res)
 {
-	const char *p = strstr(res, "node_modules/.bun/");
+	size_t rl = strlen(root);
+	const char *p = res;
 	cairn_buf m = CAIRN_BUF_INIT;
 	int yes;
 
-	if (!p || (p != res && p[-1] != '/'))
+	if (rl && (strncmp(res, root, rl) || res[rl] != '/'))
+		return 0;
+	p += rl ? rl + 1 : 0;
+	if (strncmp(p, "node_modules/.bun/", 18))
 		return 0;
 	cairn_buf_addf(&m, "%s/package.json", res);
 	yes = installed_key_len(m.data + (p - res)) == strlen(p) &&
@@ -642,6 +648,7 @@ static int link_target_known(const ctx *c, const char *dir)
 typedef struct ws_member {
 	char *dir;            /* project folder, from the tree root */
 	char *root;           /* the root's project label */
+	char *root_dir;       /* the root's project folder, from the tree root */
 	char *lockfile;       /* the root's lockfile, from the tree root; NULL */
 	cairn_npm_lock *lock; /* the root lockfile's entries below dir, re-keyed */
 	int lock_shared;      /* lock is another member's (a by-name lock:
@@ -1682,7 +1689,8 @@ static int lock_below(const cairn_npm_lock *l, const char *dir)
 
 /* A new workspace member (or v1 file: link target) dir of the project
  * labelled root, whose lockfile is lockfile (or none); the rest zero. */
-static ws_member *ws_push(const ctx *c, const char *dir, const char *root, const char *lockfile)
+static ws_member *ws_push(const ctx *c, const char *dir, const char *root, const char *root_dir,
+			  const char *lockfile)
 {
 	ws_state *ws = c->ws;
 	ws_member *m;
@@ -1699,6 +1707,7 @@ static ws_member *ws_push(const ctx *c, const char *dir, const char *root, const
 	memset(m, 0, sizeof(*m));
 	m->dir = cairn_strdup(dir);
 	m->root = cairn_strdup(root);
+	m->root_dir = cairn_strdup(root_dir);
 	m->lockfile = lockfile ? cairn_strdup(lockfile) : NULL;
 	return m;
 }
@@ -2017,7 +2026,7 @@ static void ws_collect(const ctx *c, const char *proj, const char *project_label
 			continue;
 		if (ws_find(c, d))
 			continue;
-		m = ws_push(c, d, project_label, lock_path);
+		m = ws_push(c, d, project_label, proj, lock_path);
 		cairn_buf_addf(&prefix, "%s/", rel);
 		if (by_name) {
 			/* a by-name lock (yarn's) is every member's whole:
@@ -2791,7 +2800,7 @@ static void analyze_project(const ctx *c, const char *proj)
 				if ((pnpm || bun_iso) && via_link(c, proj, rel, inst, npkg))
 					continue;
 				res = link_chain(c, f->path, &text, &why);
-				if (res && member && !strcmp(manager, "bun") && in_bun_store(c, res)) {
+				if (res && member && !strcmp(manager, "bun") && in_bun_store(c, member->root_dir, res)) {
 					/* a bun workspace member's link into the
 					 * root's .bun: that package is the root's
 					 * record, this link its edge from the
@@ -2930,7 +2939,7 @@ static void analyze_project(const ctx *c, const char *proj)
 			cairn_npm_lock_free(sub);
 			continue;
 		}
-		m = ws_push(c, inst[i].link_res, project_label, lock_path);
+		m = ws_push(c, inst[i].link_res, project_label, proj, lock_path);
 		m->lock = sub;
 		m->packages = json_array();
 		m->via_link = 1;
@@ -3426,6 +3435,7 @@ int cairn_npm_analyze(cairn_recs *recs, int rootfd, const cairn_pkg_files *files
 	for (i = 0; i < ws.n; i++) {
 		free(ws.v[i].dir);
 		free(ws.v[i].root);
+		free(ws.v[i].root_dir);
 		free(ws.v[i].lockfile);
 		if (!ws.v[i].lock_shared)
 			cairn_npm_lock_free(ws.v[i].lock);

@@ -68,3 +68,14 @@ rm p/node_modules/ms
 ln -s ../../out p/node_modules/ms
 run cairn-snap -q --no-npm-cache --bun-cache cache -o out.cairn p
 recs out.cairn
+
+# a member's link into another project's .bun, not the workspace root's,
+# stays a link record of the member: the root records nothing there, and
+# dropping the link lost the member's use of that package (the link was
+# in no record, no required_by)
+mkdir -p ws/other/node_modules/.bun/x@1.0.0/node_modules/x
+printf '{"name":"x","version":"1.0.0"}\n' > ws/other/node_modules/.bun/x@1.0.0/node_modules/x/package.json
+ln -s ../../../other/node_modules/.bun/x@1.0.0/node_modules/x ws/packages/a/node_modules/x
+run cairn-snap -q --no-npm-cache --bun-cache cache -o other.cairn ws
+zstd -dcq other.cairn | jq -c 'select(.type == "package" and .project != "") |
+	[.project, .path, .name, .flags, [.required_by[].from]]'
