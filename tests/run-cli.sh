@@ -27,6 +27,7 @@
 #   <case>.stdout   the script's stdout, normalised, compared byte for byte
 #   <case>.stderr   its stderr, likewise
 #   <case>.exit     its exit status; without the file the status must be 0
+#                   (--update writes 0 only: a case that fails writes none)
 # A case with at least one of them is a golden case; an absent .stdout or
 # .stderr is not compared (as in zstd), so a plain script's own diagnostics
 # stay free-form.  What is normalised (scratch paths, the source tree, the
@@ -142,6 +143,13 @@ for t in $cases; do
 	*)
 		if [ $golden = 0 ]; then
 			[ $rc = 0 ] || { result=fail; why="exit $rc"; }
+		elif [ $update = 1 ] && [ $rc != 0 ]; then
+			# a case passes with status 0 (a tool's own status goes in
+			# its output): a failing case never writes its goldens, or
+			# its failure would become the expected result
+			result=fail
+			why="exit $rc: golden files not written"
+			badrc=1
 		elif [ $update = 1 ]; then
 			python3 "$here/normalise.py" "$aux/stdout" >"$base.stdout" &&
 				python3 "$here/normalise.py" "$aux/stderr" >"$base.stderr" &&
