@@ -4,6 +4,7 @@
 #include "jsonutil.h"
 
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 const char *cairn_json_str(const json_t *o, const char *key)
@@ -182,46 +183,42 @@ void cairn_json_sort_strings(json_t *arr)
 	free(v);
 }
 
-int cairn_json_too_many(const char *data, size_t len, size_t max)
+/* 1 when data[0..len) holds more than max_values values or nests arrays
+ * and objects more than max_depth deep, counting outside strings only
+ * (every value but the first follows a ',', '[' or ':'). */
+static int json_over(const char *data, size_t len, size_t max_values, size_t max_depth)
 {
-	size_t i, n = 1;
+	size_t i, n = 1, depth = 0;
 	int in = 0;
 
-	/* every value but the first follows a ',', '[' or ':' outside strings */
 	for (i = 0; i < len; i++) {
+		char c = data[i];
+
 		if (in) {
-			if (data[i] == '\\')
+			if (c == '\\')
 				i++;
-			else if (data[i] == '"')
+			else if (c == '"')
 				in = 0;
-		} else if (data[i] == '"') {
-			in = 1;
-		} else if ((data[i] == ',' || data[i] == '[' || data[i] == ':') && ++n > max) {
-			return 1;
+			continue;
 		}
+		if (c == '"')
+			in = 1;
+		if ((c == ',' || c == '[' || c == ':') && ++n > max_values)
+			return 1;
+		if ((c == '[' || c == '{') && ++depth > max_depth)
+			return 1;
+		if ((c == ']' || c == '}') && depth)
+			depth--;
 	}
 	return 0;
 }
 
+int cairn_json_too_many(const char *data, size_t len, size_t max)
+{
+	return json_over(data, len, max, SIZE_MAX);
+}
+
 int cairn_json_too_deep(const char *data, size_t len, size_t max)
 {
-	size_t i, depth = 0;
-	int in = 0;
-
-	for (i = 0; i < len; i++) {
-		if (in) {
-			if (data[i] == '\\')
-				i++;
-			else if (data[i] == '"')
-				in = 0;
-		} else if (data[i] == '"') {
-			in = 1;
-		} else if (data[i] == '[' || data[i] == '{') {
-			if (++depth > max)
-				return 1;
-		} else if ((data[i] == ']' || data[i] == '}') && depth) {
-			depth--;
-		}
-	}
-	return 0;
+	return json_over(data, len, SIZE_MAX, max);
 }

@@ -1404,6 +1404,22 @@ static cairn_npm_lock_entry entry_copy(const cairn_npm_lock_entry *e, const char
 	return n;
 }
 
+/* The entry of lock l (keyed "name@version", yarn and bun's by-name
+ * locks) for the name and version an installed package's manifest
+ * declares; NULL when it declares neither or l has none.  k: scratch. */
+static const cairn_npm_lock_entry *entry_of_manifest(const cairn_npm_lock *l,
+						     const installed *in, cairn_buf *k)
+{
+	const char *name = json_string_value(json_object_get(in->manifest, "name"));
+	const char *version = json_string_value(json_object_get(in->manifest, "version"));
+
+	if (!name || !version)
+		return NULL;
+	cairn_buf_clear(k);
+	cairn_buf_addf(k, "%s@%s", name, version);
+	return cairn_npm_lock_find(l, k->data);
+}
+
 /*
  * yarn keys entries "name@version": give each installed package the entry
  * of its manifest's name and version, keyed by its install path (every
@@ -1420,15 +1436,8 @@ static void bind_by_name(cairn_npm_lock *l, const installed *inst, size_t ninst)
 	cairn_buf k = CAIRN_BUF_INIT;
 
 	for (i = 0; i < ninst; i++) {
-		const char *name = json_string_value(json_object_get(inst[i].manifest, "name"));
-		const char *version = json_string_value(json_object_get(inst[i].manifest, "version"));
-		const cairn_npm_lock_entry *e;
+		const cairn_npm_lock_entry *e = entry_of_manifest(l, &inst[i], &k);
 
-		if (!name || !version)
-			continue;
-		cairn_buf_clear(&k);
-		cairn_buf_addf(&k, "%s@%s", name, version);
-		e = cairn_npm_lock_find(l, k.data);
 		if (!e)
 			continue;
 		used[e - l->v] = 1;
@@ -1540,15 +1549,9 @@ static cairn_npm_lock *bind_member(const cairn_npm_lock *whole, const installed 
 
 	s->v = cairn_calloc(ninst + 1, sizeof(*s->v));
 	for (i = 0; i < ninst; i++) {
-		const char *name = json_string_value(json_object_get(inst[i].manifest, "name"));
-		const char *version = json_string_value(json_object_get(inst[i].manifest, "version"));
-		const cairn_npm_lock_entry *e;
+		const cairn_npm_lock_entry *e = entry_of_manifest(whole, &inst[i], &k);
 
-		if (!name || !version)
-			continue;
-		cairn_buf_clear(&k);
-		cairn_buf_addf(&k, "%s@%s", name, version);
-		if ((e = cairn_npm_lock_find(whole, k.data)))
+		if (e)
 			s->v[s->n++] = entry_copy(e, inst[i].key);
 	}
 	cairn_buf_release(&k);
