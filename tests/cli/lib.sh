@@ -219,6 +219,19 @@ pylock_fixture() {
 	touch -h -d '2026-01-01 00:00:00 UTC' "$2/$_site" || fail "touch $2/$_site"
 }
 
+# bun_iso_cache DST: fixture_copy of tests/fixtures/packages/bun-iso-cache
+# (bun's cache after the isolated installs) with the entries it shares with
+# bun-cache put back: bun extracted the same @tootallnate/once 2.0.0,
+# debug 4.3.4 and ms 2.1.2 for both, byte for byte, kept once in bun-cache
+bun_iso_cache() {
+	fixture_copy "$CAIRN_SRC/tests/fixtures/packages/bun-iso-cache" "$1"
+	mkdir -p "$1/@tootallnate" || fail "mkdir $1/@tootallnate"
+	for _e in @tootallnate/once@2.0.0@@@1 debug@4.3.4@@@1 ms@2.1.2@@@1; do
+		fixture_copy "$CAIRN_SRC/tests/fixtures/packages/bun-cache/$_e" "$1/$_e"
+	done
+	touch -h -d '2026-01-01 00:00:00 UTC' "$1" "$1/@tootallnate" || fail "touch $1"
+}
+
 # ---- Python installs written by a case (no installer needed) ----
 
 # py_venv DIR: DIR/.venv as a venv of Python 3.11.2 leaves it (pyvenv.cfg,

@@ -13,7 +13,9 @@
 #                peer-resolved one (debug 4.3.4 with its optional peer
 #                supports-color 8.1.1: .bun/debug@4.3.4+<hash>)
 #   bun-iso-cache  the folders bun extracted into its cache
-#                (<name>@<version>@@@1) for --bun-cache
+#                (<name>@<version>@@@1) for --bun-cache, less those
+#                byte-identical to bun-cache's (tests/cli/lib.sh
+#                bun_iso_cache puts them back at run time)
 #
 #   sh tests/tools/bun-isolated-fixtures.sh [SCRATCH]   (from the source tree)
 set -eu
@@ -46,6 +48,9 @@ mkdir -p "$fx/bun-iso" "$fx/bun-iso-ws" "$fx/bun-iso-peer" "$fx/bun-iso-cache"
 (cd "$scratch/isows" && cp -a package.json bun.lock node_modules packages "$fx/bun-iso-ws/")
 (cd "$scratch/peer" && cp -a package.json bunfig.toml bun.lock node_modules "$fx/bun-iso-peer/")
 (cd "$scratch/cache" && find . -maxdepth 2 -type d -name '*@@@1') | while read -r d; do
+	if diff -r "$scratch/cache/$d" "$fx/bun-cache/$d" >/dev/null 2>&1; then
+		continue
+	fi
 	mkdir -p "$fx/bun-iso-cache/$(dirname "$d")"
 	cp -r "$scratch/cache/$d" "$fx/bun-iso-cache/$d"
 done

@@ -28,7 +28,7 @@ findings() {
 }
 fixture_copy "$fx/bun-iso" p
 fixture_copy "$fx/bun-iso-ws" ws
-fixture_copy "$fx/bun-iso-cache" cache
+bun_iso_cache cache
 
 run cairn-snap -q --no-npm-cache --bun-cache cache -o ok.cairn p
 projects ok.cairn
