@@ -685,26 +685,20 @@ static void tree_text_files(cairn_analyzer *a)
 
 	for (i = 0; i < a->files.n; i++) {
 		const char *p = a->files.v[i].path;
-		const char *base = cairn_path_base(p);
-		int req = !strncmp(base, "requirements", 12) && strstr(base, ".txt") &&
-			  !strstr(p, "node_modules/") && !strstr(p, "site-packages/") &&
-			  !strstr(p, "dist-packages/");
 		int ci = cairn_pipeline_wanted(p);
 		int claude = tree_claude_settings(p);
 		const char *persist = cairn_persist_kind(p);
 
-		if (!req && !ci && !claude && !persist)
+		if (!ci && !claude && !persist)
 			continue;
 		if (cairn_safe_read(&b, a->rootfd, p, CAIRN_CAP_TEXT, p) < 0) {
-			cairn_recs_parse_error(&a->recs, p, req ? "pip" : ci ? "pipeline" :
+			cairn_recs_parse_error(&a->recs, p, ci ? "pipeline" :
 					       claude ? "mcp" : "persist", cairn_error_last());
 			continue;
 		}
 		if (persist)
 			cairn_persist_parse(&a->recs, persist, p, b.data ? b.data : "", b.len,
 					    persist_key, a);
-		if (req)
-			cairn_pip_requirements(&a->recs, p, b.data, b.len);
 		if (ci)
 			cairn_pipeline_scan(&a->recs, p, b.data, b.len);
 		if (claude)
@@ -857,6 +851,10 @@ static void python_locks(cairn_analyzer *a)
 	po.caches = caches;
 	po.cache_labels = labels;
 	po.cache_count = n;
+	/* requirements*.txt are read there once, for the lock and for the
+	 * requirement records; below a node_modules root every file is a
+	 * package's own (tree_text_files) */
+	po.requirement_records = a->parentfd < 0;
 	cairn_pylock_analyze(&a->recs, a->rootfd, &a->files, &po);
 	for (i = 0; i < nown; i++)
 		free(own[i]);

@@ -35,6 +35,7 @@
 #include "jsonutil.h"
 #include "pep440.h"
 #include "pep508.h"
+#include "pip.h"
 #include "toml.h"
 #include "yarnzip.h"
 
@@ -1160,30 +1161,43 @@ static void find_locks(pyctx *c)
 		const char *p = c->files->v[i].path, *base = base_of(p);
 		cairn_pylock *l = NULL;
 		char *dir;
-		int rank, rc;
+		int rank, rc, req, req_recs;
 
 		if (c->files->v[i].type == CAIRN_T_DIR || in_packages(p))
 			continue;
-		if (!cairn_pylock_wanted(base) && !(!strncmp(base, "requirements", 12) &&
-						    strstr(base, ".txt")))
+		req = !strncmp(base, "requirements", 12) && strstr(base, ".txt");
+		if (!cairn_pylock_wanted(base) && !req)
 			continue;
+		req_recs = req && c->opts && c->opts->requirement_records;
 		/* a lockfile that is a symlink, a FIFO or a device is refused
 		 * by cairn_safe_read (never followed, never read) with a
 		 * parse_error, as npm's lockfiles are: skipped in silence, the
 		 * lock it stands for would be missing from the verdict
-		 * unnoticed.  requirements*.txt keep their regular-file rule */
-		if (c->files->v[i].type != CAIRN_T_FILE && !cairn_pylock_wanted(base))
+		 * unnoticed.  A requirements file is so refused when its
+		 * requirement records are asked for, else skipped */
+		if (c->files->v[i].type != CAIRN_T_FILE && req && !req_recs)
 			continue;
 		rank = rank_of(base);
 		dir = cairn_strndup(p, base == p ? 0 : (size_t)(base - p - 1));
 		for (j = 0; j < c->nlocks; j++)
 			if (!strcmp(c->locks[j].dir, dir))
 				break;
-		if (j < c->nlocks && c->locks[j].rank < rank) {
+		/* a better lock in the folder: this one is not its lock, but a
+		 * requirements file still has its requirement records */
+		if (j < c->nlocks && c->locks[j].rank < rank && !req_recs) {
 			free(dir);
 			continue;
 		}
-		rc = cairn_safe_read(&b, c->rootfd, p, CAIRN_CAP_LOCKFILE, p);
+		/* the one read of the file (requirements: CAIRN_CAP_TEXT, as
+		 * docs/RECORDS.md §Caps says; a second read with another cap
+		 * made two parse_errors of one file) */
+		rc = cairn_safe_read(&b, c->rootfd, p, req ? CAIRN_CAP_TEXT : CAIRN_CAP_LOCKFILE, p);
+		if (rc == 0 && req_recs)
+			cairn_pip_requirements(c->recs, p, b.data ? b.data : "", b.len);
+		if (rc == 0 && j < c->nlocks && c->locks[j].rank < rank) {
+			free(dir);
+			continue;
+		}
 		if (rc == 0)
 			rc = cairn_pylock_parse(&l, p, b.data ? b.data : "", b.len, p);
 		if (rc < 0) {

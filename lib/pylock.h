@@ -83,6 +83,10 @@ typedef struct cairn_pylock_opts {
 	const char *const *caches;
 	const char *const *cache_labels;
 	size_t cache_count;
+	/* also write the requirement records of every requirements*.txt
+	 * read (cairn_pip_requirements): the file is read once, with one
+	 * cap, and a file that cannot be read is one parse_error */
+	int requirement_records;
 } cairn_pylock_opts;
 
 /*
