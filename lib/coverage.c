@@ -434,18 +434,80 @@ static const char *unread_fix(const char *message)
 	       "then snapshot again; until then what it holds is not verified.";
 }
 
-/* The parse_error records: inputs that could not be read. */
+static int str_cmp(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The first of the n sorted strings v not below key. */
+static size_t lower_bound(const char **v, size_t n, const char *key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(v[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Is msg one of the sorted details, or the start of one ("msg; more")? */
+static int detail_of(const char **details, size_t n, const char *msg, cairn_buf *tmp)
+{
+	size_t k = lower_bound(details, n, msg);
+
+	if (k < n && !strcmp(details[k], msg))
+		return 1;
+	cairn_buf_clear(tmp);
+	cairn_buf_addf(tmp, "%s; ", msg);
+	k = lower_bound(details, n, tmp->data);
+	return k < n && !strncmp(details[k], tmp->data, tmp->len);
+}
+
+/*
+ * The parse_error records: inputs that could not be read.  One that is
+ * an unverified package's coverage gap (its coverage detail is the
+ * parse_error's message, or begins with it and "; ": a RECORD, a pnpm
+ * store index, a tarball or zip refused, bun.lockb) is that package's gap,
+ * counted and given its step once, there (CAIRN-C01), not again as an
+ * unread input (CAIRN-C02).
+ */
 static json_t *unread(const json_t *records)
 {
 	json_t *out = json_array();
-	size_t i;
+	const char **owned = NULL;
+	size_t i, nowned = 0;
+	cairn_buf tmp = CAIRN_BUF_INIT;
 
 	for (i = 0; i < json_array_size(records); i++) {
 		const json_t *r = json_array_get(records, i);
+		const char *reason, *detail;
+		int verified;
+
+		if (cairn_coverage_of_package(r, &verified, &reason) < 0 || verified ||
+		    !(detail = jstr(json_object_get(r, "coverage"), "detail")))
+			continue;
+		if (!(nowned & (nowned + 1)))
+			owned = cairn_realloc(owned, (nowned + 1) * 2 * sizeof(*owned));
+		owned[nowned++] = detail;
+	}
+	if (nowned)
+		qsort(owned, nowned, sizeof(*owned), str_cmp);
+	for (i = 0; i < json_array_size(records); i++) {
+		const json_t *r = json_array_get(records, i);
 		const char *t = jstr(r, "type"), *msg = jstr(r, "message");
+		/* a message that is not UTF-8 is message_esc, escaped as
+		 * the coverage detail is */
+		const char *key = msg ? msg : jstr(r, "message_esc");
 		json_t *u;
 
 		if (!t || strcmp(t, "parse_error"))
+			continue;
+		if (key && detail_of(owned, nowned, key, &tmp))
 			continue;
 		u = json_object();
 		json_object_set_new(u, "file", json_string(jstr(r, "file") ? jstr(r, "file") : "?"));
@@ -455,6 +517,8 @@ static json_t *unread(const json_t *records)
 		json_object_set_new(u, "fix", json_string(unread_fix(msg ? msg : "")));
 		json_array_append_new(out, u);
 	}
+	free(owned);
+	cairn_buf_release(&tmp);
 	return out;
 }
 

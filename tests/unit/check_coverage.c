@@ -192,6 +192,53 @@ START_TEST(test_coverage_package_object)
 }
 END_TEST
 
+/* A parse_error that is an unverified package's coverage gap (the
+ * detail is its message, or begins with it and "; ") is that package's
+ * gap, not an unread input too; any other parse_error is. */
+START_TEST(test_coverage_unread_owned)
+{
+	json_t *r = parse(
+		"[{\"type\":\"package\",\"coverage\":{\"verified\":false,\"reason\":"
+		"\"record_error\",\"detail\":\"a/RECORD: line 4: 1 fields, want 3\"}},"
+		"{\"type\":\"package\",\"coverage\":{\"verified\":false,\"reason\":"
+		"\"binary_lockfile\",\"detail\":\"bun.lockb: not read; the npm cache index "
+		"has no tarball for x@1\"}},"
+		"{\"type\":\"package\",\"coverage\":{\"verified\":false,\"reason\":"
+		"\"tar_refused\",\"detail\":\"c.tgz: bad!\"}},"
+		"{\"type\":\"package\",\"coverage\":{\"verified\":true,\"reason\":null,"
+		"\"detail\":\"v: ok\"}},"
+		"{\"type\":\"package\",\"coverage\":{\"verified\":false,\"reason\":"
+		"\"not_locked\",\"detail\":\"x\\\\xff\"}},"
+		"{\"type\":\"parse_error\",\"file\":\"a/RECORD\",\"analyzer\":\"pip\","
+		"\"message\":\"a/RECORD: line 4: 1 fields, want 3\"},"
+		"{\"type\":\"parse_error\",\"file\":\"bun.lockb\",\"analyzer\":\"bun\","
+		"\"message\":\"bun.lockb: not read\"},"
+		"{\"type\":\"parse_error\",\"file\":\"c.tgz\",\"analyzer\":\"tarball\","
+		"\"message\":\"c.tgz: bad\"},"
+		"{\"type\":\"parse_error\",\"file\":\"v\",\"analyzer\":\"pip\","
+		"\"message\":\"v: ok\"},"
+		"{\"type\":\"parse_error\",\"file\":\"x\",\"analyzer\":\"npm\","
+		"\"message_esc\":\"x\\\\xff\"},"
+		"{\"type\":\"parse_error\",\"file\":\"uv.lock\",\"analyzer\":\"pip\","
+		"\"message\":\"uv.lock: too big\"}]");
+	json_t *s = cairn_coverage_section(NULL, r);
+	const json_t *un = json_object_get(s, "unread");
+
+	/* owned: the RECORD (equal), bun.lockb (the start, then "; "), the
+	 * escaped message (as escaped as the detail); not: "c.tgz: bad" (the
+	 * start of "c.tgz: bad!", but no "; "), one of a verified package,
+	 * one no package names */
+	ck_assert_int_eq(json_array_size(un), 3);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(un, 0), "file")), "c.tgz");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(un, 1), "file")), "v");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(un, 2), "file")), "uv.lock");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(s, "summary")),
+				     "; 3 inputs not read"));
+	json_decref(s);
+	json_decref(r);
+}
+END_TEST
+
 Suite *coverage_suite(void);
 Suite *coverage_suite(void)
 {
@@ -202,6 +249,7 @@ Suite *coverage_suite(void)
 	tcase_add_test(tc, test_coverage_count_and_summary);
 	tcase_add_test(tc, test_coverage_section_states);
 	tcase_add_test(tc, test_coverage_package_object);
+	tcase_add_test(tc, test_coverage_unread_owned);
 	suite_add_tcase(s, tc);
 	return s;
 }
