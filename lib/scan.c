@@ -36,6 +36,9 @@ struct slot {
 	int queued;               /* producer: to be QUEUED when published */
 	cairn_entry prev;         /* have_prev: a hashed regular file */
 	cairn_buf prev_line;      /* have_prev: its record line, as written */
+	uint64_t prev_at;         /* prev_line's offset in the previous
+	                           * snapshot's content, for frame copying
+	                           * (CAIRN_SNAP_NO_SOURCE: none) */
 	int prev_raw;             /* prev_line not parsed yet (prev_parse()) */
 	long long prev_number;    /* its record number, for messages */
 	unsigned char prev_sha256[32];
@@ -120,6 +123,9 @@ struct scan {
 	 * (emitter's; checked on the first RAW_CHECK lines, off on a miss). */
 	int raw_lines;
 	unsigned raw_checked;
+	/* raw_lines and the previous snapshot in memory: the writer copies
+	 * its unchanged frames (cairn_snap_writer_set_source()) */
+	const cairn_snap_frames *frames;
 	struct timespec last_progress;
 	cairn_buf msg;            /* emitter's scratch */
 	pthread_mutex_t cb_mu;    /* serialises the warn callback */
@@ -187,6 +193,10 @@ done:
 	return rc;
 }
 
+/* A previous snapshot up to this size is read whole, so that the writer
+ * can copy its frames (100,000 entries: 6.6 MB); a larger one streams. */
+#define PREV_IN_MEMORY (256u << 20)
+
 static int prev_open(struct prev *p, const char *path, const cairn_key *pubkey)
 {
 	const char *created;
@@ -194,7 +204,7 @@ static int prev_open(struct prev *p, const char *path, const cairn_key *pubkey)
 
 	memset(p, 0, sizeof(*p));
 	p->path = path;
-	if ((rc = cairn_snap_reader_open(&p->r, path, pubkey)) < 0)
+	if ((rc = cairn_snap_reader_load(&p->r, path, pubkey, PREV_IN_MEMORY)) < 0)
 		return rc;
 	/* Entry lines come framed (path and kind, order, checksum) but not
 	 * parsed: a regular file's line is parsed by the worker that may
@@ -738,11 +748,27 @@ static int emit_reused(struct scan *sc, struct slot *s)
 		if (sc->msg.len != s->prev_line.len ||
 		    memcmp(sc->msg.data, s->prev_line.data, sc->msg.len)) {
 			sc->raw_lines = 0;
+			cairn_snap_writer_set_source(sc->w, NULL);
 			return cairn_snap_writer_entry(sc->w, &s->e);
 		}
 	}
 	return cairn_snap_writer_entry_line(sc->w, &s->e, s->prev_line.data,
-					    s->prev_line.len);
+					    s->prev_line.len, s->prev_at);
+}
+
+/* An entry whose line may be the previous snapshot's (prev_at): the writer
+ * may then copy the frame around it. */
+static int emit_compared(struct scan *sc, struct slot *s)
+{
+	uint64_t at = CAIRN_SNAP_NO_SOURCE;
+
+	cairn_buf_clear(&sc->msg);
+	cairn_entry_line(&sc->msg, &s->e);
+	if (sc->msg.len == s->prev_line.len &&
+	    !memcmp(sc->msg.data, s->prev_line.data, sc->msg.len))
+		at = s->prev_at;
+	return cairn_snap_writer_entry_line(sc->w, &s->e, sc->msg.data,
+					    sc->msg.len, at);
 }
 
 /* Hand a completed slot to the observer and the writer (emitter thread). */
@@ -792,6 +818,8 @@ static int emit_slot(struct scan *sc, struct slot *s)
 		sc->o->observer(sc->o->observer_ctx, e);
 	if (s->reused && sc->raw_lines && s->prev_line.len && plain_entry(e))
 		rc = emit_reused(sc, s);
+	else if (sc->frames && s->prev_at != CAIRN_SNAP_NO_SOURCE)
+		rc = emit_compared(sc, s);
 	else
 		rc = cairn_snap_writer_entry(sc->w, e);
 	cairn_entry_release(e);
@@ -943,6 +971,28 @@ static void publish(struct scan *sc, struct slot *s, int queued)
 }
 
 /*
+ * The previous snapshot's line of an entry that is not a regular file to
+ * hash (a directory, a link, anything with an error), for the emitter to
+ * compare with the entry's new line (emit_compared()).  Nothing else will
+ * look at that record: it is checked here.
+ */
+static int prev_line_of(struct scan *sc, struct slot *s)
+{
+	cairn_record *rec = &sc->prev.rec;
+	int rc;
+
+	if ((rc = prev_find(&sc->prev, s->e.path, s->e.path_len)) <= 0)
+		return rc;
+	if ((rc = prev_check(&sc->prev)) < 0)
+		return rc;
+	cairn_buf_clear(&s->prev_line);
+	cairn_buf_add(&s->prev_line, rec->line, rec->line_len);
+	s->prev_at = rec->offset;
+	sc->prev.have = 0;
+	return 0;
+}
+
+/*
  * Hand the entry just walked (in slot s, not yet published) on: to the
  * emitter as it is, or, for a regular file, to a worker together with its
  * directory and the previous snapshot's entry of the same path when that
@@ -958,7 +1008,10 @@ static int dispatch(struct scan *sc, cairn_walker *wk, struct slot *s,
 
 	s->deferred = deferred;
 	s->dropped = s->have_prev = s->prev_raw = s->racy = s->reusable = s->reused = 0;
+	s->prev_at = CAIRN_SNAP_NO_SOURCE;
 	if (e->type != CAIRN_T_FILE || e->err) {
+		if (sc->frames && (rc = prev_line_of(sc, s)) < 0)
+			return rc;
 		publish(sc, s, 0);
 		return 0;
 	}
@@ -972,6 +1025,7 @@ static int dispatch(struct scan *sc, cairn_walker *wk, struct slot *s,
 		if (rc && rec->raw && rec->raw_type == CAIRN_T_FILE) {
 			cairn_buf_clear(&s->prev_line);
 			cairn_buf_add(&s->prev_line, rec->line, rec->line_len);
+			s->prev_at = rec->offset;
 			s->prev_number = rec->number;
 			s->prev_raw = 1;
 			s->have_prev = 1;
@@ -979,8 +1033,10 @@ static int dispatch(struct scan *sc, cairn_walker *wk, struct slot *s,
 		} else if (rc && !rec->raw && prev_usable(&rec->entry)) {
 			cairn_snap_reader_take_entry(sc->prev.r, &s->prev);
 			cairn_buf_clear(&s->prev_line);
-			if (sc->raw_lines)
+			if (sc->raw_lines) {
 				cairn_buf_add(&s->prev_line, rec->line, rec->line_len);
+				s->prev_at = rec->offset;
+			}
 			s->prev_raw = 0;
 			s->have_prev = 1;
 			sc->prev.have = 0;
@@ -1095,6 +1151,9 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 			goto done;
 		sc.use_prev = 1;
 		sc.raw_lines = same_writer(cairn_snap_reader_header(sc.prev.r));
+		if (sc.raw_lines)
+			sc.frames = cairn_snap_reader_frames(sc.prev.r);
+		cairn_snap_writer_set_source(w, sc.frames);
 	}
 	sc.workers = cairn_calloc(jobs, sizeof(*sc.workers));
 	sc.nworkers = jobs;
@@ -1174,6 +1233,14 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 	maybe_progress(&sc, 1);
 done:
 	stop_threads(&sc, rc < 0);
+	/* the emitter is gone; the previous snapshot goes next */
+	if (sc.use_prev) {
+		uint64_t frames;
+
+		cairn_snap_writer_frame_counts(w, &frames, &sc.st.frames_copied);
+		(void)frames;
+		cairn_snap_writer_set_source(w, NULL);
+	}
 	/* Anything still in the ring after a failure. */
 	for (k = sc.head; k < sc.tail + sc.pending; k++) {
 		struct slot *s = &sc.ring[k % sc.cap];
@@ -1225,6 +1292,8 @@ json_t *cairn_scan_trailer_extra(const cairn_scan_opts *o,
 		json_object_set_new(r, "racy", json_integer((json_int_t)s->racy));
 		json_object_set_new(r, "paranoid", json_boolean(o->paranoid));
 		json_object_set_new(r, "mismatch", json_integer((json_int_t)s->mismatch));
+		json_object_set_new(r, "frames_copied",
+				    json_integer((json_int_t)s->frames_copied));
 		json_object_set_new(r, "prev_sha256", json_string(s->prev_sha256));
 		json_object_set_new(x, "reuse", r);
 	}

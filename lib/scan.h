@@ -42,6 +42,7 @@ typedef struct cairn_scan_stats {
 	uint64_t mismatch;      /* paranoid: reusable metadata, other content */
 	uint64_t changed;       /* files that changed while read */
 	uint64_t errors;        /* entries with an error + errors of listings */
+	uint64_t frames_copied; /* reuse_path: compressed frames copied from it */
 	char prev_sha256[65];   /* reuse_path: its trailer checksum, verified */
 } cairn_scan_stats;
 

@@ -102,6 +102,29 @@ int cairn_json_get_bytes(const json_t *obj, const char *key, cairn_buf *out);
  * (docs/RECORDS.md).  New reference. */
 json_t *cairn_json_bytes_item(const char *p, size_t n);
 
+/* ---- frames ---- */
+/*
+ * A snapshot is a sequence of zstd frames (docs/FORMAT.md: the header, the
+ * records cut where their content says, the trailer).  A snapshot read
+ * whole into memory (cairn_snap_reader_load()) has an index of them: each
+ * frame's uncompressed content [u_from, u_to) and its compressed bytes
+ * [c_from, c_to) in mem, from the frame headers alone.  Not verified: the
+ * reader checks the same bytes as it decompresses them.
+ */
+typedef struct cairn_snap_frame {
+	uint64_t u_from, u_to;
+	size_t c_from, c_to;
+} cairn_snap_frame;
+
+typedef struct cairn_snap_frames {
+	const unsigned char *mem;
+	const cairn_snap_frame *frame;
+	size_t count;
+} cairn_snap_frames;
+
+/* No line of the source (cairn_snap_writer_entry_line()). */
+#define CAIRN_SNAP_NO_SOURCE UINT64_MAX
+
 /* ---- writer ---- */
 typedef struct cairn_snap_writer cairn_snap_writer;
 
@@ -121,16 +144,30 @@ int cairn_snap_writer_entry(cairn_snap_writer *w, const cairn_entry *e);
  * be exactly what cairn_snap_writer_entry() would write for e, as a line of
  * an earlier snapshot of this format version and tool version is for an
  * entry whose every recorded field is unchanged (cairn-snap --reuse).  e
- * gives the path (order), type and error (counts).  Borrowed.
+ * gives the path (order), type and error (counts).  Borrowed.  src_at:
+ * the offset in the source's content (cairn_snap_writer_set_source()) of
+ * the same bytes and their newline, or CAIRN_SNAP_NO_SOURCE.
  */
 int cairn_snap_writer_entry_line(cairn_snap_writer *w, const cairn_entry *e,
-				 const char *line, size_t len);
+				 const char *line, size_t len, uint64_t src_at);
+/*
+ * Frames of an earlier snapshot (borrowed until the next call; NULL: none)
+ * whose compressed bytes the writer copies when a frame of its own holds
+ * exactly the content of one of them, given line by line with src_at.  The
+ * output is the same as without: a frame is copied only where compressing
+ * it gives the same bytes (the first copies are checked).
+ */
+void cairn_snap_writer_set_source(cairn_snap_writer *w,
+				  const cairn_snap_frames *src);
+/* Frames written so far, and how many of them were copied. */
+void cairn_snap_writer_frame_counts(const cairn_snap_writer *w,
+				    uint64_t *frames, uint64_t *copied);
 /* Any other record (must have a string "type" that is not header, entry or
  * trailer); written after all entries, in the order given.  Borrowed. */
 int cairn_snap_writer_record(cairn_snap_writer *w, const json_t *rec);
 /*
  * Write the trailer (counts, errors, checksum, signature if key != NULL),
- * finish the zstd frame, fsync, rename into place.  extra: optional fields
+ * write the last frame, fsync, rename into place.  extra: optional fields
  * merged into the trailer (borrowed, may be NULL).  Frees w in every case;
  * on failure nothing is left under the final name.
  */
@@ -157,6 +194,7 @@ typedef struct cairn_record {
 	                        * cairn_snap_reader_set_entry_json(r, 1) */
 	const char *line;      /* the record's raw JSON line, no newline */
 	size_t line_len;
+	uint64_t offset;       /* where the line starts in the content */
 	long long number;      /* 1-based record number in the file */
 	/* Raw mode (cairn_snap_reader_set_raw): an entry line the reader
 	 * framed, ordered, counted and checksummed but did not parse.  entry
@@ -186,6 +224,17 @@ int cairn_snap_reader_open(cairn_snap_reader **out, const char *path,
 int cairn_snap_reader_open_mem(cairn_snap_reader **out, const void *data,
 			       size_t len, const char *name,
 			       const cairn_key *pubkey);
+/*
+ * The same for a snapshot file read whole into memory when it is no larger
+ * than max bytes (else streamed, as cairn_snap_reader_open()), so that its
+ * frames can be copied (cairn_snap_reader_frames()).
+ */
+int cairn_snap_reader_load(cairn_snap_reader **out, const char *path,
+			   const cairn_key *pubkey, size_t max);
+/* The frames of a snapshot in memory (cairn_snap_reader_load() or _mem();
+ * immutable, valid while r and the memory live, safe from any thread), or
+ * NULL: streamed, or written before frames had their content size. */
+const cairn_snap_frames *cairn_snap_reader_frames(const cairn_snap_reader *r);
 /* Ask for rec->json on entries too (slower: a jansson parse each). */
 void cairn_snap_reader_set_entry_json(cairn_snap_reader *r, int on);
 /* Move the entry of the record next() just returned (CAIRN_REC_ENTRY) into

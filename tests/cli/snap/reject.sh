@@ -48,7 +48,7 @@ expect_reject() {
 
 size=$(stat -c %s good.cairn)
 head -c $((size / 2)) good.cairn > truncated.cairn
-expect_reject truncated.cairn 'truncated (incomplete zstd frame)'
+expect_reject truncated.cairn 'record 1: truncated (incomplete zstd frame)'
 head -c $((size - 1)) good.cairn > short1.cairn
 expect_reject short1.cairn 'record [0-9]*: truncated (incomplete zstd frame)'
 
@@ -57,7 +57,7 @@ expect_reject short1.cairn 'record [0-9]*: truncated (incomplete zstd frame)'
 cp good.cairn flipped.cairn
 printf '\001' | dd of=flipped.cairn bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
 if cmp -s good.cairn flipped.cairn; then fail "flip did not change the file"; fi
-expect_reject flipped.cairn 'corrupt or not zstd: *'
+expect_reject flipped.cairn 'record 1: corrupt or not zstd: *'
 zstdcat good.cairn | sed '2s/"size":[0-9]*/"size":999/' | zstd -q > edited.cairn
 expect_reject edited.cairn 'record [0-9]*: checksum mismatch: the snapshot was modified or corrupted'
 
