@@ -3,6 +3,7 @@
  */
 #include "scan.h"
 #include "hash.h"
+#include "prevq.h"
 #include "rfc3339.h"
 
 #include <errno.h>
@@ -40,6 +41,8 @@ struct slot {
 	                           * snapshot's content, for frame copying
 	                           * (CAIRN_SNAP_NO_SOURCE: none) */
 	int prev_raw;             /* prev_line not parsed yet (prev_parse()) */
+	int prev_copy;            /* prev_line is framed as this writer frames
+	                           * lines: it may be written as it is */
 	long long prev_number;    /* its record number, for messages */
 	unsigned char prev_sha256[32];
 	unsigned char prev_xxh128[16];
@@ -55,13 +58,11 @@ struct worker {
 	int started;
 };
 
-/* The previous snapshot, streamed in step with the walk. */
+/* The previous snapshot, read on its own thread (prevq.h), merged with the
+ * walk on the walking thread. */
 struct prev {
-	cairn_snap_reader *r;
-	cairn_record rec;
-	int have;                 /* rec holds an entry not yet passed */
-	int entries_done;         /* no more entries (other records or end) */
-	int finished;             /* reader returned 0 */
+	cairn_snap_reader *r;     /* until the queue takes it */
+	cairn_prevq *q;
 	int64_t created_sec;
 	long created_nsec;
 	const char *path;         /* for messages */
@@ -221,76 +222,41 @@ static int prev_open(struct prev *p, const char *path, const cairn_key *pubkey)
 	return 0;
 }
 
-static int prev_advance(struct prev *p)
-{
-	int rc;
-
-	if (p->entries_done)
-		return 0;
-	rc = cairn_snap_reader_next(p->r, &p->rec);
-	if (rc < 0)
-		return rc;
-	if (rc == 0) {
-		p->finished = 1;
-		p->entries_done = 1;
-		return 0;
-	}
-	if (p->rec.kind != CAIRN_REC_ENTRY) {
-		p->entries_done = 1;
-		return 0;
-	}
-	p->have = 1;
-	return 0;
-}
-
 /* A framed record that no worker will parse (a directory, a file that
  * is gone, anything the walk passed over) is still checked: a previous
  * snapshot the reader would reject is rejected whichever lines are
  * used.  The writer's own lines take the fast canonical check. */
-static int prev_check(struct prev *p)
+static int prev_check(struct prev *p, const cairn_prevq_item *it)
 {
 	cairn_entry scratch;
 	int rc;
 
-	if (!p->rec.raw ||
-	    cairn_snap_entry_canonical(p->rec.line, p->rec.line_len, &p->tmp))
+	if (!it->raw || cairn_snap_entry_canonical(it->line, it->line_len, &p->tmp))
 		return 0;
 	cairn_entry_init(&scratch);
-	rc = cairn_snap_parse_entry(&scratch, p->path, p->rec.number,
-				    p->rec.line, p->rec.line_len, &p->tmp);
+	rc = cairn_snap_parse_entry(&scratch, p->path, it->number, it->line,
+				    it->line_len, &p->tmp);
 	cairn_entry_release(&scratch);
 	return rc < 0 ? rc : 0;
 }
 
-/* The previous record (p->rec, an entry, raw or parsed) with exactly
- * this path: 1, else 0; < 0 on error. */
-static int prev_find(struct prev *p, const char *path, size_t len)
+/* The previous entry with exactly this path, to be popped once used: 1
+ * with *out, else 0; < 0 on error.  Entries before it are checked and
+ * passed. */
+static int prev_find(struct prev *p, const char *path, size_t len,
+		     const cairn_prevq_item **out)
 {
-	int rc;
+	int rc, c;
 
 	for (;;) {
-		const char *pp;
-		size_t pl;
-		int c;
-
-		if (!p->have) {
-			if (p->entries_done)
-				return 0;
-			if ((rc = prev_advance(p)) < 0)
-				return rc;
-			if (!p->have)
-				return 0;
-		}
-		pp = p->rec.raw ? p->rec.raw_path : p->rec.entry.path;
-		pl = p->rec.raw ? p->rec.raw_path_len : p->rec.entry.path_len;
-		c = cairn_path_cmp(pp, pl, path, len);
-		if (c < 0) {
-			if ((rc = prev_check(p)) < 0)
-				return rc;
-			p->have = 0;
-			continue;
-		}
-		return c == 0;
+		if ((rc = cairn_prevq_peek(p->q, out)) <= 0)
+			return rc;
+		c = cairn_path_cmp((*out)->path, (*out)->path_len, path, len);
+		if (c >= 0)
+			return c == 0;
+		if ((rc = prev_check(p, *out)) < 0)
+			return rc;
+		cairn_prevq_pop(p->q);
 	}
 }
 
@@ -306,23 +272,15 @@ static int prev_usable(const cairn_entry *pe)
  * signature) is verified before the new snapshot is declared good. */
 static int prev_finish(struct prev *p)
 {
+	const cairn_prevq_item *it;
 	int rc;
 
-	if (!p->r)
-		return 0;
-	if (p->have && (rc = prev_check(p)) < 0)
-		return rc;
-	p->have = 0;
-	while (!p->finished) {
-		rc = cairn_snap_reader_next(p->r, &p->rec);
-		if (rc < 0)
+	while ((rc = cairn_prevq_peek(p->q, &it)) > 0) {
+		if ((rc = prev_check(p, it)) < 0)
 			return rc;
-		if (rc == 0)
-			p->finished = 1;
-		else if (p->rec.kind == CAIRN_REC_ENTRY && (rc = prev_check(p)) < 0)
-			return rc;
+		cairn_prevq_pop(p->q);
 	}
-	return 0;
+	return rc < 0 ? rc : cairn_prevq_finish(p->q);
 }
 
 /* The verified trailer checksum of the previous snapshot, for the new
@@ -330,7 +288,7 @@ static int prev_finish(struct prev *p)
 static void prev_checksum(struct prev *p, char out[65])
 {
 	const char *sum = json_string_value(json_object_get(
-		cairn_snap_reader_trailer(p->r), "sha256"));
+		cairn_snap_reader_trailer(cairn_prevq_reader(p->q)), "sha256"));
 
 	snprintf(out, 65, "%s", sum ? sum : "");
 }
@@ -816,7 +774,7 @@ static int emit_slot(struct scan *sc, struct slot *s)
 	}
 	if (sc->o->observer)
 		sc->o->observer(sc->o->observer_ctx, e);
-	if (s->reused && sc->raw_lines && s->prev_line.len && plain_entry(e))
+	if (s->reused && sc->raw_lines && s->prev_copy && plain_entry(e))
 		rc = emit_reused(sc, s);
 	else if (sc->frames && s->prev_at != CAIRN_SNAP_NO_SOURCE)
 		rc = emit_compared(sc, s);
@@ -978,17 +936,17 @@ static void publish(struct scan *sc, struct slot *s, int queued)
  */
 static int prev_line_of(struct scan *sc, struct slot *s)
 {
-	cairn_record *rec = &sc->prev.rec;
+	const cairn_prevq_item *it;
 	int rc;
 
-	if ((rc = prev_find(&sc->prev, s->e.path, s->e.path_len)) <= 0)
+	if ((rc = prev_find(&sc->prev, s->e.path, s->e.path_len, &it)) <= 0)
 		return rc;
-	if ((rc = prev_check(&sc->prev)) < 0)
+	if ((rc = prev_check(&sc->prev, it)) < 0)
 		return rc;
 	cairn_buf_clear(&s->prev_line);
-	cairn_buf_add(&s->prev_line, rec->line, rec->line_len);
-	s->prev_at = rec->offset;
-	sc->prev.have = 0;
+	cairn_buf_add(&s->prev_line, it->line, it->line_len);
+	s->prev_at = it->offset;
+	cairn_prevq_pop(sc->prev.q);
 	return 0;
 }
 
@@ -1009,6 +967,7 @@ static int dispatch(struct scan *sc, cairn_walker *wk, struct slot *s,
 	s->deferred = deferred;
 	s->dropped = s->have_prev = s->prev_raw = s->racy = s->reusable = s->reused = 0;
 	s->prev_at = CAIRN_SNAP_NO_SOURCE;
+	s->prev_copy = 0;
 	if (e->type != CAIRN_T_FILE || e->err) {
 		if (sc->frames && (rc = prev_line_of(sc, s)) < 0)
 			return rc;
@@ -1016,30 +975,21 @@ static int dispatch(struct scan *sc, cairn_walker *wk, struct slot *s,
 		return 0;
 	}
 	if (sc->use_prev) {
-		cairn_record *rec = &sc->prev.rec;
+		const cairn_prevq_item *it;
 
-		if ((rc = prev_find(&sc->prev, e->path, e->path_len)) < 0)
+		if ((rc = prev_find(&sc->prev, e->path, e->path_len, &it)) < 0)
 			return rc;
-		/* The walk's next paths are greater: the reader never needs
-		 * this record again. */
-		if (rc && rec->raw && rec->raw_type == CAIRN_T_FILE) {
+		/* The walk's next paths are greater: the queue never needs
+		 * this entry again.  The worker parses its line. */
+		if (rc && it->type == CAIRN_T_FILE) {
 			cairn_buf_clear(&s->prev_line);
-			cairn_buf_add(&s->prev_line, rec->line, rec->line_len);
-			s->prev_at = rec->offset;
-			s->prev_number = rec->number;
+			cairn_buf_add(&s->prev_line, it->line, it->line_len);
+			s->prev_at = it->offset;
+			s->prev_number = it->number;
+			s->prev_copy = it->raw;
 			s->prev_raw = 1;
 			s->have_prev = 1;
-			sc->prev.have = 0;
-		} else if (rc && !rec->raw && prev_usable(&rec->entry)) {
-			cairn_snap_reader_take_entry(sc->prev.r, &s->prev);
-			cairn_buf_clear(&s->prev_line);
-			if (sc->raw_lines) {
-				cairn_buf_add(&s->prev_line, rec->line, rec->line_len);
-				s->prev_at = rec->offset;
-			}
-			s->prev_raw = 0;
-			s->have_prev = 1;
-			sc->prev.have = 0;
+			cairn_prevq_pop(sc->prev.q);
 		}
 	}
 	s->dir = cairn_walker_dirref(wk);
@@ -1154,6 +1104,9 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 		if (sc.raw_lines)
 			sc.frames = cairn_snap_reader_frames(sc.prev.r);
 		cairn_snap_writer_set_source(w, sc.frames);
+		/* the header was read: from here on the queue reads it */
+		sc.prev.q = cairn_prevq_start(sc.prev.r);
+		sc.prev.r = NULL;
 	}
 	sc.workers = cairn_calloc(jobs, sizeof(*sc.workers));
 	sc.nworkers = jobs;
@@ -1256,6 +1209,7 @@ done:
 	free(sc.workers);
 	if (sc.prev.r)
 		cairn_snap_reader_free(sc.prev.r);
+	cairn_prevq_free(sc.prev.q);
 	cairn_buf_release(&sc.prev.tmp);
 	cairn_walker_free(wk);
 	pthread_mutex_destroy(&sc.mu);

@@ -58,3 +58,15 @@ rm tree/d/f9
 forge bad-gone.cairn d/f9 size '-1'
 run cairn-snap -q --reuse bad-gone.cairn tree -o out4.cairn
 [ ! -e out4.cairn ] || fail "malformed previous line of a removed file: out4.cairn written"
+# a previous snapshot cut short, and one whose checksum does not hold: the
+# reading, on its own thread, fails the run the same way
+mkdir frames
+python3 "$CAIRN_SRC/tests/tools/zstd-frames.py" split prev.cairn frames || fail "split"
+rm "frames/$(ls frames | tail -n 1)"
+python3 "$CAIRN_SRC/tests/tools/zstd-frames.py" join frames cut.cairn || fail "join"
+run cairn-snap -q --reuse cut.cairn tree -o out5.cairn
+[ ! -e out5.cairn ] || fail "previous snapshot without its trailer: out5.cairn written"
+zstdcat prev.cairn | sed '$s/"sha256":"[0-9a-f]*"/"sha256":"'"$(printf '%064d' 0)"'"/' |
+	zstd -q -o badsum.cairn
+run cairn-snap -q --reuse badsum.cairn tree -o out6.cairn
+[ ! -e out6.cairn ] || fail "previous snapshot with a wrong checksum: out6.cairn written"

@@ -1,0 +1,279 @@
+/*
+ * prevq.c - a snapshot's entries read on a thread of their own (prevq.h).
+ */
+#include "prevq.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PREVQ_ITEMS 256
+#define PREVQ_CHUNKS 8
+
+struct chunk {
+	cairn_buf bytes;          /* the items' paths and lines */
+	cairn_prevq_item item[PREVQ_ITEMS];
+	size_t n;
+	int end;                  /* no entry follows these */
+	int rc;                   /* end: < 0, the snapshot could not be read */
+	char msg[1024];
+	struct chunk *next;
+};
+
+struct cairn_prevq {
+	cairn_snap_reader *r;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;        /* a chunk filled or freed, or finished */
+	struct chunk *full, *full_tail;
+	struct chunk *spare;
+	unsigned nfull;
+	int quit;
+	int finished;             /* the reader reached the end (or failed) */
+	int finish_rc;
+	char finish_msg[1024];
+	pthread_t thread;
+	int threaded;
+	/* the consumer's */
+	struct chunk *cur;
+	size_t i;
+};
+
+/* Fill c with the next entries (producer). */
+static void fill(cairn_prevq *q, struct chunk *c)
+{
+	size_t off[PREVQ_ITEMS][2], k;
+	cairn_record rec;
+	int rc;
+
+	c->n = 0;
+	c->end = 0;
+	c->rc = 0;
+	c->msg[0] = '\0';
+	cairn_buf_clear(&c->bytes);
+	while (c->n < PREVQ_ITEMS) {
+		cairn_prevq_item *it = &c->item[c->n];
+		const char *path;
+		size_t path_len;
+
+		rc = cairn_snap_reader_next(q->r, &rec);
+		if (rc < 0) {
+			c->rc = rc;
+			snprintf(c->msg, sizeof(c->msg), "%s", cairn_error_last());
+		}
+		if (rc <= 0 || rec.kind != CAIRN_REC_ENTRY) {
+			/* rc == 0 cannot come before the entries end: the
+			 * trailer is what ends them, or a record of another
+			 * type, which the rest of the file follows */
+			c->end = 1;
+			break;
+		}
+		path = rec.raw ? rec.raw_path : rec.entry.path;
+		path_len = rec.raw ? rec.raw_path_len : rec.entry.path_len;
+		off[c->n][0] = c->bytes.len;
+		cairn_buf_add(&c->bytes, path, path_len);
+		off[c->n][1] = c->bytes.len;
+		cairn_buf_add(&c->bytes, rec.line, rec.line_len);
+		it->path_len = path_len;
+		it->line_len = rec.line_len;
+		it->offset = rec.offset;
+		it->number = rec.number;
+		it->type = rec.raw ? rec.raw_type : rec.entry.type;
+		it->raw = rec.raw;
+		c->n++;
+	}
+	/* the buffer moved while it grew: pointers now */
+	for (k = 0; k < c->n; k++) {
+		c->item[k].path = c->bytes.data + off[k][0];
+		c->item[k].line = c->bytes.data + off[k][1];
+	}
+	if (c->end && c->rc < 0) {
+		q->finish_rc = c->rc;
+		snprintf(q->finish_msg, sizeof(q->finish_msg), "%s", c->msg);
+	}
+}
+
+/* After the entries: read the rest, so that the trailer is verified
+ * (producer).  Sets finish_rc. */
+static void drain(cairn_prevq *q)
+{
+	cairn_record rec;
+	int rc;
+
+	if (q->finish_rc < 0)
+		return;
+	while ((rc = cairn_snap_reader_next(q->r, &rec)) > 0)
+		if (__atomic_load_n(&q->quit, __ATOMIC_RELAXED))
+			return;
+	if (rc < 0) {
+		q->finish_rc = rc;
+		snprintf(q->finish_msg, sizeof(q->finish_msg), "%s", cairn_error_last());
+	}
+}
+
+static struct chunk *new_chunk(cairn_prevq *q)
+{
+	struct chunk *c = q->spare;
+
+	if (c) {
+		q->spare = c->next;
+		return c;
+	}
+	c = cairn_calloc(1, sizeof(*c));
+	cairn_buf_init(&c->bytes);
+	return c;
+}
+
+static void *prevq_main(void *arg)
+{
+	cairn_prevq *q = arg;
+	struct chunk *c;
+	int end = 0;
+
+	pthread_mutex_lock(&q->mu);
+	while (!end) {
+		while (!q->quit && q->nfull >= PREVQ_CHUNKS)
+			pthread_cond_wait(&q->cv, &q->mu);
+		if (q->quit)
+			break;
+		c = new_chunk(q);
+		pthread_mutex_unlock(&q->mu);
+		fill(q, c);
+		end = c->end;
+		pthread_mutex_lock(&q->mu);
+		c->next = NULL;
+		if (q->full_tail)
+			q->full_tail->next = c;
+		else
+			q->full = c;
+		q->full_tail = c;
+		q->nfull++;
+		pthread_cond_broadcast(&q->cv);
+	}
+	pthread_mutex_unlock(&q->mu);
+	if (end)
+		drain(q);
+	pthread_mutex_lock(&q->mu);
+	q->finished = 1;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+cairn_prevq *cairn_prevq_start(cairn_snap_reader *r)
+{
+	cairn_prevq *q = cairn_calloc(1, sizeof(*q));
+
+	q->r = r;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	q->threaded = pthread_create(&q->thread, NULL, prevq_main, q) == 0;
+	return q;
+}
+
+/* The next filled chunk (consumer). */
+static struct chunk *next_chunk(cairn_prevq *q)
+{
+	struct chunk *c;
+
+	if (!q->threaded) {
+		c = new_chunk(q);
+		fill(q, c);
+		return c;
+	}
+	pthread_mutex_lock(&q->mu);
+	while (!q->full)
+		pthread_cond_wait(&q->cv, &q->mu);
+	c = q->full;
+	q->full = c->next;
+	if (!q->full)
+		q->full_tail = NULL;
+	/* the producer waits for room: wake it once half the queue is free,
+	 * not at every chunk */
+	if (q->nfull-- == PREVQ_CHUNKS / 2 + 1)
+		pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	return c;
+}
+
+static void release(cairn_prevq *q, struct chunk *c)
+{
+	pthread_mutex_lock(&q->mu);
+	c->next = q->spare;
+	q->spare = c;
+	pthread_mutex_unlock(&q->mu);
+}
+
+int cairn_prevq_peek(cairn_prevq *q, const cairn_prevq_item **out)
+{
+	for (;;) {
+		if (q->cur && q->i < q->cur->n) {
+			*out = &q->cur->item[q->i];
+			return 1;
+		}
+		if (q->cur && q->cur->end)
+			return q->cur->rc < 0 ? cairn_error_set(q->cur->rc, "%s", q->cur->msg) : 0;
+		if (q->cur)
+			release(q, q->cur);
+		q->cur = next_chunk(q);
+		q->i = 0;
+	}
+}
+
+void cairn_prevq_pop(cairn_prevq *q)
+{
+	q->i++;
+}
+
+int cairn_prevq_finish(cairn_prevq *q)
+{
+	if (q->threaded) {
+		pthread_mutex_lock(&q->mu);
+		while (!q->finished)
+			pthread_cond_wait(&q->cv, &q->mu);
+		pthread_mutex_unlock(&q->mu);
+	} else if (!q->finished) {
+		drain(q);
+		q->finished = 1;
+	}
+	return q->finish_rc < 0 ? cairn_error_set(q->finish_rc, "%s", q->finish_msg) : 0;
+}
+
+static void free_list(struct chunk *c)
+{
+	while (c) {
+		struct chunk *next = c->next;
+
+		cairn_buf_release(&c->bytes);
+		free(c);
+		c = next;
+	}
+}
+
+void cairn_prevq_free(cairn_prevq *q)
+{
+	if (!q)
+		return;
+	if (q->threaded) {
+		pthread_mutex_lock(&q->mu);
+		__atomic_store_n(&q->quit, 1, __ATOMIC_RELAXED);
+		pthread_cond_broadcast(&q->cv);
+		pthread_mutex_unlock(&q->mu);
+		pthread_join(q->thread, NULL);
+	}
+	free_list(q->full);
+	free_list(q->spare);
+	if (q->cur) {
+		q->cur->next = NULL;
+		free_list(q->cur);
+	}
+	cairn_snap_reader_free(q->r);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->cv);
+	free(q);
+}
+
+cairn_snap_reader *cairn_prevq_reader(cairn_prevq *q)
+{
+	return q->r;
+}
