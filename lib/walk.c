@@ -22,7 +22,8 @@
  * entry (key "name") and its contents (key "name/"), so that sorting keys
  * gives the file order. */
 struct item {
-	char *key;
+	char *key;             /* in the frame's names */
+	size_t key_off;        /* key's offset there while the listing grows */
 	size_t key_len;        /* name length + is_subtree */
 	unsigned char is_subtree;
 	unsigned char dtype;   /* DT_* from the listing */
@@ -57,6 +58,8 @@ struct frame {
 	uint64_t dev, ino;     /* of this directory: loop detection */
 	size_t prefix_len;     /* path bytes before this directory's names */
 	struct item *items;
+	cairn_buf names;       /* every key, NUL-terminated: one allocation
+	                        * per directory, not two per name */
 	size_t *order;
 	size_t count, next;
 };
@@ -181,10 +184,9 @@ static void frame_release(cairn_walker *w, struct frame *f)
 	/* Completions of deferred files may still use the directory: theirs
 	 * is the last reference. */
 	cairn_dirref_put(f->dir);
-	for (i = 0; i < f->count; i++) {
+	for (i = 0; i < f->count; i++)
 		item_close(w, &f->items[i]);
-		free(f->items[i].key);
-	}
+	cairn_buf_release(&f->names);
 	free(f->items);
 	free(f->order);
 	memset(f, 0, sizeof(*f));
@@ -219,7 +221,10 @@ static void frame_add(struct frame *f, size_t *cap, const char *name,
 		f->items = cairn_realloc(f->items, *cap * sizeof(*f->items));
 	}
 	it = &f->items[f->count++];
-	it->key = cairn_strndup(name, len);
+	it->key = NULL;
+	it->key_off = f->names.len;
+	cairn_buf_add(&f->names, name, len);
+	cairn_buf_addch(&f->names, '\0');
 	it->key_len = len;
 	it->is_subtree = 0;
 	it->dtype = dt;
@@ -231,10 +236,10 @@ static void frame_add(struct frame *f, size_t *cap, const char *name,
 	if (dt == DT_DIR) {
 		struct item *s = &f->items[f->count];
 
-		s->key = cairn_malloc(len + 2);
-		memcpy(s->key, name, len);
-		s->key[len] = '/';
-		s->key[len + 1] = '\0';
+		s->key = NULL;
+		s->key_off = f->names.len;
+		cairn_buf_add(&f->names, name, len);
+		cairn_buf_add(&f->names, "/", 2);   /* and the NUL */
 		s->key_len = len + 1;
 		s->is_subtree = 1;
 		s->dtype = dt;
@@ -302,8 +307,10 @@ static int frame_fill(cairn_walker *w, struct frame *f, int fd,
 		}
 	}
 	f->order = cairn_malloc((f->count ? f->count : 1) * sizeof(*f->order));
-	for (i = 0; i < f->count; i++)
+	for (i = 0; i < f->count; i++) {
+		f->items[i].key = f->names.data + f->items[i].key_off;
 		f->order[i] = i;
+	}
 	qsort_r(f->order, f->count, sizeof(*f->order), order_cmp, f->items);
 	/* Names are unique within a directory, so keys are too. */
 	for (k = 1; k < f->count; k++)
