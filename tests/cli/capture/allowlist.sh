@@ -2,7 +2,7 @@
 # --allow: exit 1 when a host outside the list was contacted, 0 when all
 # are allowed, 2 on a bad list; --only-unknown leaves the allowed out.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 fx="$CAIRN_SRC/tests/fixtures/capture/basic.pcap"
 
 cat >allow.txt <<'A'

@@ -3,7 +3,7 @@
 # model API (allowed) and, right after the install and again minutes later,
 # telemetry.acme-cdn.example -- the one host outside samples/allow.txt.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 s="$CAIRN_SRC/samples"
 cairn-capture --allow "$s/allow.txt" --json "$s/egress.pcap" >r.json
 rc=$?

@@ -5,7 +5,7 @@
 # 1; with no DNS answer for it in the capture it is "allowed (unconfirmed)"
 # and counted as such.  Captures written by tests/tools/pcapgen.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 "$CAIRN_TOOLS/pcapgen" spoof spoof.pcap || fail "pcapgen spoof"
 "$CAIRN_TOOLS/pcapgen" spoof-nodns nodns.pcap || fail "pcapgen spoof-nodns"
 printf 'api.openai.com\napi.anthropic.com\nghost.example.org\n10.1.0.1\n' >allow.txt

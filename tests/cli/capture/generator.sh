@@ -2,7 +2,7 @@
 # The fixtures in tests/fixtures/capture are exactly what tests/tools/pcapgen
 # writes: regenerate them and compare byte for byte.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 gen="$CAIRN_TOOLS/pcapgen"
 fx="$CAIRN_SRC/tests/fixtures/capture"
 [ -x "$gen" ] || fail "no $gen"

@@ -2,7 +2,7 @@
 # cairn-capture on the generated fixture capture: text, CSV and JSON against
 # the expected output kept beside this script; byte-identical run to run.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 here="$CAIRN_SRC/tests/cli/capture"
 fx="$CAIRN_SRC/tests/fixtures/capture"
 

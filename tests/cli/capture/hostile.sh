@@ -2,7 +2,7 @@
 # Damaged and hostile inputs: one-line error naming the file and exit 2, or
 # a warning and the packets before the damage; never a hang or a crash.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 fx="$CAIRN_SRC/tests/fixtures/capture"
 
 one_error() { # file, expected text

@@ -3,7 +3,7 @@
 # loopback capture of local services) says so in those words and lists the
 # flows it does hold, not judged; --all judges them.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 "$CAIRN_TOOLS/pcapgen" local-only lo.pcap || fail "pcapgen local-only"
 
 : >empty.txt

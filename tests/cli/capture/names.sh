@@ -4,7 +4,7 @@
 # Host, direct-to-IP, ECH outer name, QUIC v1 and v2, every link type,
 # pcapng with mixed link types, fragments without bogus ports.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 fx="$CAIRN_SRC/tests/fixtures/capture"
 q() { jq -r "$1" r.json; }
 

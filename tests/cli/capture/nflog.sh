@@ -3,7 +3,7 @@
 # the IP packets in their TLVs are read, and the uid/gid TLVs say which
 # local user sent each connection.  Before, such a file was 0 IP packets.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 "$CAIRN_TOOLS/pcapgen" nflog nf.pcap || fail "pcapgen nflog"
 
 cairn-capture --json nf.pcap >r.json 2>err || fail "exit $?"

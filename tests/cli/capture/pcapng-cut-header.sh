@@ -3,7 +3,7 @@
 # the file named, like a classic pcap cut inside its global header.  A whole
 # header with no packet after it is an empty capture (exit 0).
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 fx="$CAIRN_SRC/tests/fixtures/capture"
 
 refused() { # file

@@ -5,7 +5,7 @@
 # the proxy's address or DNS name, so an allowlist that covers the proxy's
 # LAN does not let an unknown host through.  The proxy is listed as a proxy.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 "$CAIRN_TOOLS/pcapgen" proxy px.pcap || fail "pcapgen proxy"
 "$CAIRN_TOOLS/pcapgen" proxy-lo lo.pcap || fail "pcapgen proxy-lo"
 printf 'api.anthropic.com\napi.openai.com\npkg.example.org\n10.1.0.0/24\n' >allow.txt

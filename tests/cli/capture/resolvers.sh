@@ -5,7 +5,7 @@
 # possible DNS tunnel (exit 1 with or without an allowlist); a name looked
 # up that is not on the allowlist is shown.  Captures from tests/tools/pcapgen.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 "$CAIRN_TOOLS/pcapgen" resolver-only only.pcap || fail "pcapgen resolver-only"
 "$CAIRN_TOOLS/pcapgen" resolvers res.pcap || fail "pcapgen resolvers"
 printf 'registry.npmjs.org\napi.anthropic.com\napi.github.com\n' >names.txt

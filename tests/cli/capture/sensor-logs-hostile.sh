@@ -4,7 +4,7 @@
 # read past, a file that is neither a capture nor a log is exit 2, and a
 # sensor's logs are not read together with packets (the same traffic twice).
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 fx="$CAIRN_SRC/tests/fixtures/logs"
 z=$fx/zeek/http-connect-with-header
 

@@ -4,7 +4,7 @@
 # traffic (tests/fixtures/logs: the suites' own logs beside their traces),
 # in TSV, JSON and gzip'd, several files joined by uid / flow_id.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 fx="$CAIRN_SRC/tests/fixtures/logs"
 
 # what must agree between the two paths: hosts with names and sources,

@@ -2,7 +2,7 @@
 # --git against a repository built here (add, modify, chmod, symlink,
 # delete, rename), compared with git status; --history of a lockfile.
 set -eu
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 export GIT_AUTHOR_NAME=Alice GIT_AUTHOR_EMAIL=alice@example.org
 export GIT_COMMITTER_NAME=Alice GIT_COMMITTER_EMAIL=alice@example.org
 export GIT_CONFIG_NOSYSTEM=1 HOME=$PWD

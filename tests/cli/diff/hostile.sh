@@ -2,7 +2,7 @@
 # Hostile names (terminal escapes, newlines, invalid UTF-8, bidi override)
 # are escaped on the terminal and carried exactly in JSON.
 set -eu
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 mkdir root
 printf 'a\n' > root/plain
 cairn-snap -q --no-packages root -o a.cairn

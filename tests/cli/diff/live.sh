@@ -2,7 +2,7 @@
 # A snapshot made by cairn-snap against the live tree after touching files;
 # the snapshot's --exclude is re-applied to the live walk.
 set -eu
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 
 mkdir -p root/lib root/cache
 printf 'module.exports = 1\n' > root/lib/index.js

@@ -2,7 +2,7 @@
 # cairn-snap --store --store-content twice, then cairn-diff --store by tag
 # and HEAD~1, with --patch showing the lines a malicious change added.
 set -eu
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 
 mkdir -p root/lib
 printf 'line 1\nline 2\nline 3\n' > root/lib/index.js

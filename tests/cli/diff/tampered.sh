@@ -3,7 +3,7 @@
 # naming the file, nothing on stdout (never a partial result).
 set -eu
 gen="$CAIRN_TOOLS/gen-snapshot"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 
 "$gen" --entries 3000 a.cairn
 "$gen" --entries 3000 --variant 1 b.cairn

@@ -7,7 +7,7 @@
 # the packages installed (so nothing is really installed).  The real
 # Makefile and the real scripts/deps.sh run.
 set -eu
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 
 real_pc=$(command -v pkg-config) || fail "no pkg-config"
 stand=$PWD/stand-ins

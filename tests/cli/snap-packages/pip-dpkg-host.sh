@@ -6,7 +6,7 @@
 # finding while dpkg -V is clean.  The owners are found independently
 # with dpkg-query -S.
 set -eu
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 site=/usr/lib/python3/dist-packages
 test -d "$site" || fail "no $site (python3 is in scripts/deps.sh)"
 

@@ -8,7 +8,7 @@
 # var/lib/dpkg/info/*.list and *.md5sums, and a merged-/usr "lib" link.
 # CAIRN_DPKG_ROOT points cairn-snap at that system instead of this one.
 set -eu
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 fx=$CAIRN_SRC/tests/fixtures/packages/pip-dpkg
 site=usr/lib/python3/dist-packages
 

@@ -6,7 +6,7 @@
 # runs this case under ASan).  Also a hash with a character outside
 # base64 and one that decodes to 31 bytes.
 set -eu
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 
 site=t/lib/python3.11/site-packages
 mkdir -p "$site/evil-1.0.dist-info" "$site/evil"

@@ -6,7 +6,7 @@
 # has no finding.  Then one launcher is changed and one removed: exactly
 # those two files are reported, under their paths in the tree.
 set -eu
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 
 /usr/bin/python3 -m venv venv || fail "python3 -m venv (python3-venv, scripts/deps.sh)"
 site=$(cd venv && echo lib/python3*/site-packages)

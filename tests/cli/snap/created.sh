@@ -4,7 +4,7 @@
 # whose time was given are refused (exit 2, nothing written).
 set -eu
 snap="$CAIRN_BIN/cairn-snap"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 
 mkdir tree
 printf 'x\n' > tree/f

@@ -4,7 +4,7 @@
 # C1 control U+009B, a one-byte CSI) as visible escapes, never raw.  JSON
 # output writes DEL and C1 controls as \u escapes.
 set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$CAIRN_SRC/tests/cli/lib.sh"
 
 bad=$(printf 'x\033[31m\302\233y')
 shown='x\x1b[31m\u{009b}y'
