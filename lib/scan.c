@@ -129,6 +129,7 @@ struct scan {
 	const cairn_snap_frames *frames;
 	struct timespec last_progress;
 	cairn_buf msg;            /* emitter's scratch */
+	cairn_buf emit_tmp;       /* emitter's prev_check() scratch */
 	pthread_mutex_t cb_mu;    /* serialises the warn callback */
 };
 
@@ -226,16 +227,17 @@ static int prev_open(struct prev *p, const char *path, const cairn_key *pubkey)
  * is gone, anything the walk passed over) is still checked: a previous
  * snapshot the reader would reject is rejected whichever lines are
  * used.  The writer's own lines take the fast canonical check. */
-static int prev_check(struct prev *p, const cairn_prevq_item *it)
+static int prev_check(const struct prev *p, const cairn_prevq_item *it,
+		      cairn_buf *tmp)
 {
 	cairn_entry scratch;
 	int rc;
 
-	if (!it->raw || cairn_snap_entry_canonical(it->line, it->line_len, &p->tmp))
+	if (!it->raw || cairn_snap_entry_canonical(it->line, it->line_len, tmp))
 		return 0;
 	cairn_entry_init(&scratch);
 	rc = cairn_snap_parse_entry(&scratch, p->path, it->number, it->line,
-				    it->line_len, &p->tmp);
+				    it->line_len, tmp);
 	cairn_entry_release(&scratch);
 	return rc < 0 ? rc : 0;
 }
@@ -254,7 +256,7 @@ static int prev_find(struct prev *p, const char *path, size_t len,
 		c = cairn_path_cmp((*out)->path, (*out)->path_len, path, len);
 		if (c >= 0)
 			return c == 0;
-		if ((rc = prev_check(p, *out)) < 0)
+		if ((rc = prev_check(p, *out, &p->tmp)) < 0)
 			return rc;
 		cairn_prevq_pop(p->q);
 	}
@@ -276,7 +278,7 @@ static int prev_finish(struct prev *p)
 	int rc;
 
 	while ((rc = cairn_prevq_peek(p->q, &it)) > 0) {
-		if ((rc = prev_check(p, it)) < 0)
+		if ((rc = prev_check(p, it, &p->tmp)) < 0)
 			return rc;
 		cairn_prevq_pop(p->q);
 	}
@@ -715,7 +717,8 @@ static int emit_reused(struct scan *sc, struct slot *s)
 }
 
 /* An entry whose line may be the previous snapshot's (prev_at): the writer
- * may then copy the frame around it. */
+ * may then copy the frame around it.  A previous line of an entry no
+ * worker completed that differs is checked here (prev_line_of()). */
 static int emit_compared(struct scan *sc, struct slot *s)
 {
 	uint64_t at = CAIRN_SNAP_NO_SOURCE;
@@ -723,8 +726,16 @@ static int emit_compared(struct scan *sc, struct slot *s)
 	cairn_buf_clear(&sc->msg);
 	cairn_entry_line(&sc->msg, &s->e);
 	if (sc->msg.len == s->prev_line.len &&
-	    !memcmp(sc->msg.data, s->prev_line.data, sc->msg.len))
+	    !memcmp(sc->msg.data, s->prev_line.data, sc->msg.len)) {
 		at = s->prev_at;
+	} else if (s->e.type != CAIRN_T_FILE || s->e.err) {
+		cairn_prevq_item it = { NULL, 0, s->prev_line.data, s->prev_line.len,
+					s->prev_at, s->prev_number, 0, s->prev_copy };
+		int rc = prev_check(&sc->prev, &it, &sc->emit_tmp);
+
+		if (rc < 0)
+			return rc;
+	}
 	return cairn_snap_writer_entry_line(sc->w, &s->e, sc->msg.data,
 					    sc->msg.len, at);
 }
@@ -931,8 +942,8 @@ static void publish(struct scan *sc, struct slot *s, int queued)
 /*
  * The previous snapshot's line of an entry that is not a regular file to
  * hash (a directory, a link, anything with an error), for the emitter to
- * compare with the entry's new line (emit_compared()).  Nothing else will
- * look at that record: it is checked here.
+ * compare with the entry's new line (emit_compared()), which also checks
+ * it unless it is that very line (this writer's, valid).
  */
 static int prev_line_of(struct scan *sc, struct slot *s)
 {
@@ -941,11 +952,11 @@ static int prev_line_of(struct scan *sc, struct slot *s)
 
 	if ((rc = prev_find(&sc->prev, s->e.path, s->e.path_len, &it)) <= 0)
 		return rc;
-	if ((rc = prev_check(&sc->prev, it)) < 0)
-		return rc;
 	cairn_buf_clear(&s->prev_line);
 	cairn_buf_add(&s->prev_line, it->line, it->line_len);
 	s->prev_at = it->offset;
+	s->prev_number = it->number;
+	s->prev_copy = it->raw;
 	cairn_prevq_pop(sc->prev.q);
 	return 0;
 }
@@ -1224,6 +1235,7 @@ done:
 	free(sc.ring);
 	free(sc.queue);
 	cairn_buf_release(&sc.msg);
+	cairn_buf_release(&sc.emit_tmp);
 	if (stats) {
 		*stats = sc.st;
 		if (rc < 0)

@@ -54,6 +54,13 @@ zstdcat full.cairn | sed '1d;$d' | cmp - inc.body || fail "reuse differs from a 
 forge bad-dir.cairn d mode '"zz"'
 run cairn-snap -q --reuse bad-dir.cairn tree -o out3.cairn
 [ ! -e out3.cairn ] || fail "malformed previous directory line: out3.cairn written"
+# the same, compressed from a file so that its frame records its size:
+# with frames to copy, the directory's line is compared with its new one
+# on the writing thread, and checked there when they differ
+zstdcat bad-dir.cairn > bad-dir.ndjson
+zstd -q bad-dir.ndjson -o bad-dir-sized.cairn
+run cairn-snap -q --reuse bad-dir-sized.cairn tree -o out7.cairn
+[ ! -e out7.cairn ] || fail "malformed previous directory line (frames): out7.cairn written"
 rm tree/d/f9
 forge bad-gone.cairn d/f9 size '-1'
 run cairn-snap -q --reuse bad-gone.cairn tree -o out4.cairn
