@@ -48,6 +48,9 @@ void *cairn_calloc(size_t n, size_t size);
 void *cairn_realloc(void *p, size_t n);
 char *cairn_strdup(const char *s);
 char *cairn_strndup(const char *s, size_t n);
+/* The first of the n strings v (sorted by strcmp) not below key: where
+ * key is, or would go; n when every one is below it. */
+size_t cairn_strv_lower_bound(const char *const *v, size_t n, const char *key);
 void cairn_oom(void) __attribute__((noreturn));
 
 /* Growable byte buffer, always NUL-terminated for convenience. */

@@ -439,32 +439,16 @@ static int str_cmp(const void *x, const void *y)
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
-/* The first of the n sorted strings v not below key. */
-static size_t lower_bound(const char **v, size_t n, const char *key)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(v[mid], key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* Is msg one of the sorted details, or the start of one ("msg; more")? */
 static int detail_of(const char **details, size_t n, const char *msg, cairn_buf *tmp)
 {
-	size_t k = lower_bound(details, n, msg);
+	size_t k = cairn_strv_lower_bound(details, n, msg);
 
 	if (k < n && !strcmp(details[k], msg))
 		return 1;
 	cairn_buf_clear(tmp);
 	cairn_buf_addf(tmp, "%s; ", msg);
-	k = lower_bound(details, n, tmp->data);
+	k = cairn_strv_lower_bound(details, n, tmp->data);
 	return k < n && !strncmp(details[k], tmp->data, tmp->len);
 }
 

@@ -1957,22 +1957,6 @@ out:
 	free(member_prefix);
 }
 
-/* first index of the sorted v[0..n) not below s */
-static size_t str_lower_bound(char *const *v, size_t n, const char *s)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(v[mid], s) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* The run [*lo, *hi) of c->projects (sorted) that starts "proj/": the
  * project folders below proj; every one for the tree root.  A walk of the
  * whole list from each project was quadratic in the projects. */
@@ -1985,10 +1969,10 @@ static void projects_below(const ctx *c, const char *proj, size_t *lo, size_t *h
 	if (!*proj)
 		return;
 	cairn_buf_addf(&p, "%s/", proj);
-	*lo = str_lower_bound(c->projects, c->nprojects, p.data);
+	*lo = cairn_strv_lower_bound((const char *const *)c->projects, c->nprojects, p.data);
 	/* "proj0" ('/' + 1) is the first string past that run */
 	p.data[p.len - 1] = '/' + 1;
-	*hi = str_lower_bound(c->projects, c->nprojects, p.data);
+	*hi = cairn_strv_lower_bound((const char *const *)c->projects, c->nprojects, p.data);
 	cairn_buf_release(&p);
 }
 
@@ -2948,7 +2932,8 @@ static void analyze_project(const ctx *c, const char *proj)
 
 		if (!inst[i].link || !inst[i].link_res || ws_find(c, inst[i].link_res))
 			continue;
-		j = str_lower_bound(c->projects, c->nprojects, inst[i].link_res);
+		j = cairn_strv_lower_bound((const char *const *)c->projects, c->nprojects,
+					   inst[i].link_res);
 		if (j == c->nprojects || strcmp(c->projects[j], inst[i].link_res) ||
 		    strstr(inst[i].link_res, "node_modules"))
 			continue;

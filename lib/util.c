@@ -91,6 +91,21 @@ char *cairn_strndup(const char *s, size_t n)
 	return p;
 }
 
+size_t cairn_strv_lower_bound(const char *const *v, size_t n, const char *key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(v[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 void cairn_buf_init(cairn_buf *b)
 {
 	b->data = NULL;

@@ -95,6 +95,24 @@ START_TEST(test_util_read_file_bounded_regular)
 }
 END_TEST
 
+/* Where a key is, or would go, in a sorted list of strings: the
+ * bisection npm.c (project folders) and coverage.c (package details) use. */
+START_TEST(test_util_strv_lower_bound)
+{
+	static const char *const v[] = { "a", "b/", "b/c", "d" };
+
+	ck_assert_uint_eq(cairn_strv_lower_bound(v, 0, "a"), 0);
+	ck_assert_uint_eq(cairn_strv_lower_bound(v, 4, ""), 0);
+	ck_assert_uint_eq(cairn_strv_lower_bound(v, 4, "a"), 0);
+	ck_assert_uint_eq(cairn_strv_lower_bound(v, 4, "b"), 1);
+	ck_assert_uint_eq(cairn_strv_lower_bound(v, 4, "b/"), 1);
+	ck_assert_uint_eq(cairn_strv_lower_bound(v, 4, "b/a"), 2);
+	ck_assert_uint_eq(cairn_strv_lower_bound(v, 4, "c"), 3);
+	ck_assert_uint_eq(cairn_strv_lower_bound(v, 4, "d"), 3);
+	ck_assert_uint_eq(cairn_strv_lower_bound(v, 4, "e"), 4);
+}
+END_TEST
+
 Suite *util_suite(void);
 
 Suite *util_suite(void)
@@ -106,6 +124,9 @@ Suite *util_suite(void)
 	suite_add_tcase(s, c);
 	c = tcase_create("read-file");
 	tcase_add_test(c, test_util_read_file_bounded_regular);
+	suite_add_tcase(s, c);
+	c = tcase_create("strv");
+	tcase_add_test(c, test_util_strv_lower_bound);
 	suite_add_tcase(s, c);
 	return s;
 }
