@@ -377,11 +377,23 @@ static void print_coverage(struct out *o, const json_t *cov)
 		const json_t *g = json_array_get(gaps, i);
 		const char *words = json_string_value(json_object_get(g, "words"));
 		const char *fix = json_string_value(json_object_get(g, "fix"));
+		const char *detail = json_string_value(json_object_get(g, "detail"));
+		const json_t *ex = json_object_get(g, "examples");
+		json_int_t n = json_integer_value(json_object_get(g, "count"));
+		size_t k;
 
-		fprintf(o->f, "  %lld not verified: %s; fix: ",
-			(long long)json_integer_value(json_object_get(g, "count")),
-			esc(&b, words ? words : "?"));
-		fprintf(o->f, "%s\n", esc(&b, fix ? fix : "?"));
+		/* which packages and why, as the report's CAIRN-C01 evidence */
+		fprintf(o->f, "  %lld not verified: %s", (long long)n, esc(&b, words ? words : "?"));
+		for (k = 0; k < json_array_size(ex); k++) {
+			const char *e = json_string_value(json_array_get(ex, k));
+
+			fprintf(o->f, "%s%s", k ? ", " : " (", esc(&b, e ? e : "?"));
+		}
+		if (k)
+			fprintf(o->f, "%s", n > (json_int_t)k ? ", ...)" : ")");
+		if (detail)
+			fprintf(o->f, ": %s", esc(&b, detail));
+		fprintf(o->f, "; fix: %s\n", esc(&b, fix ? fix : "?"));
 	}
 	gaps = json_object_get(cov, "unread");
 	for (i = 0; i < json_array_size(gaps); i++) {

@@ -93,13 +93,14 @@ same got '2 of 138 installed packages could not be verified against published by
 2 not verified: tarball not in cache (ms@2.1.3, zod@4.6.7): the npm cache has no tarball with this integrity'
 schema_check p2.json
 
-# cairn-diff --findings: the same coverage line and object, new side
+# cairn-diff --findings: the same coverage line and object, new side; a
+# gap names its first packages and why, as the report's C01 evidence does
 rc=0
 "$CAIRN_BIN/cairn-diff" --findings good.cairn e.cairn > d.out || rc=$?
 [ "$rc" -eq 1 ] || fail "diff --findings: exit $rc"
 grep -A1 '^coverage:' d.out > got
 same got 'coverage: 138 packages: 0 verified, 138 not verified: tarball not in cache; 1 input not read
-  138 not verified: tarball not in cache; fix: Put the locked tarballs in the cache without touching this install: run npm ci --ignore-scripts --cache DIR in a copy of the project (npm checks every tarball against the lockfile integrity), then snapshot again with --npm-cache DIR.'
+  138 not verified: tarball not in cache (@hono/node-server@2.1.8, @isaacs/cliui@8.0.2, @modelcontextprotocol/sdk@1.32.2, ...): the npm cache has no tarball with this integrity; fix: Put the locked tarballs in the cache without touching this install: run npm ci --ignore-scripts --cache DIR in a copy of the project (npm checks every tarball against the lockfile integrity), then snapshot again with --npm-cache DIR.'
 grep -q '^  medium   CAIRN-C01 none of the 138 installed packages could be verified against published bytes$' d.out ||
 	fail "diff --findings: no C01"
 rc=0
