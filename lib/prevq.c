@@ -10,6 +10,11 @@
 
 #define PREVQ_ITEMS 256
 #define PREVQ_CHUNKS 8
+/* A chunk ends once it holds this many bytes, and the thread waits while
+ * this many are queued: a line may be as long as the reader allows (64
+ * MiB), and a hostile snapshot of such lines must not fill memory. */
+#define PREVQ_CHUNK_BYTES (256u << 10)
+#define PREVQ_QUEUED_BYTES (2u << 20)
 
 struct chunk {
 	cairn_buf bytes;          /* the items' paths and lines */
@@ -28,6 +33,7 @@ struct cairn_prevq {
 	struct chunk *full, *full_tail;
 	struct chunk *spare;
 	unsigned nfull;
+	size_t queued;            /* bytes in the full chunks */
 	int quit;
 	int finished;             /* the reader reached the end (or failed) */
 	int finish_rc;
@@ -51,7 +57,7 @@ static void fill(cairn_prevq *q, struct chunk *c)
 	c->rc = 0;
 	c->msg[0] = '\0';
 	cairn_buf_clear(&c->bytes);
-	while (c->n < PREVQ_ITEMS) {
+	while (c->n < PREVQ_ITEMS && c->bytes.len < PREVQ_CHUNK_BYTES) {
 		cairn_prevq_item *it = &c->item[c->n];
 		const char *path;
 		size_t path_len;
@@ -132,7 +138,8 @@ static void *prevq_main(void *arg)
 
 	pthread_mutex_lock(&q->mu);
 	while (!end) {
-		while (!q->quit && q->nfull >= PREVQ_CHUNKS)
+		while (!q->quit && (q->nfull >= PREVQ_CHUNKS ||
+				    (q->nfull && q->queued >= PREVQ_QUEUED_BYTES)))
 			pthread_cond_wait(&q->cv, &q->mu);
 		if (q->quit)
 			break;
@@ -148,6 +155,7 @@ static void *prevq_main(void *arg)
 			q->full = c;
 		q->full_tail = c;
 		q->nfull++;
+		q->queued += c->bytes.len;
 		pthread_cond_broadcast(&q->cv);
 	}
 	pthread_mutex_unlock(&q->mu);
@@ -190,7 +198,10 @@ static struct chunk *next_chunk(cairn_prevq *q)
 		q->full_tail = NULL;
 	/* the producer waits for room: wake it once half the queue is free,
 	 * not at every chunk */
-	if (q->nfull-- == PREVQ_CHUNKS / 2 + 1)
+	q->queued -= c->bytes.len;
+	if (q->nfull-- == PREVQ_CHUNKS / 2 + 1 ||
+	    (q->queued < PREVQ_QUEUED_BYTES / 2 &&
+	     q->queued + c->bytes.len >= PREVQ_QUEUED_BYTES / 2))
 		pthread_cond_broadcast(&q->cv);
 	pthread_mutex_unlock(&q->mu);
 	return c;

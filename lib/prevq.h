@@ -10,8 +10,9 @@
  * file so that its checksum (and signature) are verified.  The walk takes
  * entries in order and never parses anything it does not use.
  *
- * Bounded: PREVQ_CHUNKS chunks of PREVQ_ITEMS entries at most are read
- * ahead of the walk (a line is at most the reader's 64 MiB cap).
+ * Bounded: at most 8 chunks of 256 entries or 256 KiB each, and no new one
+ * while 2 MiB are queued, are read ahead of the walk (a line is at most
+ * the reader's 64 MiB cap).
  */
 #ifndef CAIRN_PREVQ_H
 #define CAIRN_PREVQ_H

@@ -195,6 +195,13 @@ done:
 	return rc;
 }
 
+/* A previous line longer than this is not copied into the ring (it is
+ * checked as it is passed over, and the entry is described afresh): every
+ * slot may hold one, and a hostile snapshot of 64 MiB lines must not fill
+ * memory.  Real lines are under 1 KiB; a 4,096-byte path of escaped bytes
+ * with a link target and xattrs stays under it. */
+#define PREV_LINE_MAX (32u << 10)
+
 /* A previous snapshot up to this size is read whole, so that the writer
  * can copy its frames (100,000 entries: 6.6 MB); a larger one streams. */
 #define PREV_IN_MEMORY (256u << 20)
@@ -950,8 +957,9 @@ static int prev_line_of(struct scan *sc, struct slot *s)
 	const cairn_prevq_item *it;
 	int rc;
 
-	if ((rc = prev_find(&sc->prev, s->e.path, s->e.path_len, &it)) <= 0)
-		return rc;
+	if ((rc = prev_find(&sc->prev, s->e.path, s->e.path_len, &it)) <= 0 ||
+	    it->line_len > PREV_LINE_MAX)
+		return rc < 0 ? rc : 0;
 	cairn_buf_clear(&s->prev_line);
 	cairn_buf_add(&s->prev_line, it->line, it->line_len);
 	s->prev_at = it->offset;
@@ -992,7 +1000,7 @@ static int dispatch(struct scan *sc, cairn_walker *wk, struct slot *s,
 			return rc;
 		/* The walk's next paths are greater: the queue never needs
 		 * this entry again.  The worker parses its line. */
-		if (rc && it->type == CAIRN_T_FILE) {
+		if (rc && it->type == CAIRN_T_FILE && it->line_len <= PREV_LINE_MAX) {
 			cairn_buf_clear(&s->prev_line);
 			cairn_buf_add(&s->prev_line, it->line, it->line_len);
 			s->prev_at = it->offset;

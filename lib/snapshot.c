@@ -1559,11 +1559,14 @@ int cairn_snap_reader_open(cairn_snap_reader **out, const char *path,
  * The frames of r->mem, from their headers: each must say how much it
  * holds (one-call frames do; a snapshot written as one stream does not:
  * no index).  Skippable frames hold nothing and are left out.  Anything
- * malformed ends the index; the reader reports it when it gets there.
+ * malformed ends the index; the reader reports it when it gets there.  At
+ * most one frame per 256 bytes of file (a writer's frame holds 64 KiB and
+ * compresses to kilobytes): a hostile file of tiny frames would otherwise
+ * make an index larger than itself.
  */
 static void index_frames(cairn_snap_reader *r)
 {
-	size_t pos = 0, n = 0, cap = 0;
+	size_t pos = 0, n = 0, cap = 0, most = r->mem_len / 256 + 16;
 	uint64_t u = 0;
 
 	while (pos < r->mem_len) {
@@ -1573,7 +1576,7 @@ static void index_frames(cairn_snap_reader *r)
 		unsigned long long us = ZSTD_getFrameContentSize(p, left);
 
 		if (ZSTD_isError(cs) || us == ZSTD_CONTENTSIZE_UNKNOWN ||
-		    us == ZSTD_CONTENTSIZE_ERROR || us > UINT64_MAX - u) {
+		    us == ZSTD_CONTENTSIZE_ERROR || us > UINT64_MAX - u || n == most) {
 			n = 0;
 			break;
 		}
