@@ -278,6 +278,107 @@ static int may_be_absent(const dist *d, const row *r)
 		!strcmp(base, "INSTALLER"));
 }
 
+/*
+ * In a site where a RECORD was not read whole, the part not read may list
+ * any file, a file in another distribution's folders too (a namespace
+ * folder such as google/ is shared).  A file that no RECORD read lists is
+ * then "added" only in a folder that its distribution owns: one, or an
+ * ancestor of one up to its top-level folder, in which it lists a file
+ * directly and no other distribution of the site does.  The folders and
+ * who lists files directly in them, sorted; owner FOLDER_SHARED when two
+ * do.
+ */
+#define FOLDER_SHARED ((size_t)-1)
+
+typedef struct folder {
+	char *dir;       /* relative to the root, no trailing slash */
+	size_t owner;    /* index in the site's distributions */
+} folder;
+
+typedef struct folders {
+	folder *v;
+	size_t n;
+} folders;
+
+static int folder_cmp(const void *a, const void *b)
+{
+	const folder *x = a, *y = b;
+	int r = strcmp(x->dir, y->dir);
+
+	return r ? r : (x->owner > y->owner) - (x->owner < y->owner);
+}
+
+static void folders_build(folders *fo, const dist *ds, size_t n)
+{
+	size_t j, k, total = 0, out = 0;
+
+	for (j = 0; j < n; j++)
+		total += ds[j].nrows;
+	fo->v = cairn_realloc(NULL, (total + 1) * sizeof(folder));
+	fo->n = 0;
+	for (j = 0; j < n; j++)
+		for (k = 0; k < ds[j].nrows; k++) {
+			const char *p = ds[j].rows[k].path, *slash;
+
+			if (!p || !(slash = strrchr(p, '/')))
+				continue;
+			fo->v[fo->n].dir = cairn_strndup(p, (size_t)(slash - p));
+			fo->v[fo->n++].owner = j;
+		}
+	if (fo->n > 1)
+		qsort(fo->v, fo->n, sizeof(folder), folder_cmp);
+	for (k = 0; k < fo->n; k++) {
+		if (out && !strcmp(fo->v[out - 1].dir, fo->v[k].dir)) {
+			if (fo->v[out - 1].owner != fo->v[k].owner)
+				fo->v[out - 1].owner = FOLDER_SHARED;
+			free(fo->v[k].dir);
+			continue;
+		}
+		fo->v[out++] = fo->v[k];
+	}
+	fo->n = out;
+}
+
+static void folders_release(folders *fo)
+{
+	size_t k;
+
+	for (k = 0; k < fo->n; k++)
+		free(fo->v[k].dir);
+	free(fo->v);
+}
+
+/* Does distribution self own a folder of p, from p's own up to the
+ * top-level folder (its first top_len bytes)? */
+static int folder_owned(const folders *fo, const char *p, size_t top_len, size_t self)
+{
+	const char *slash = strrchr(p, '/');
+	size_t len = slash ? (size_t)(slash - p) : 0;
+
+	while (len >= top_len && len > 0) {
+		size_t lo = 0, hi = fo->n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int r = strncmp(fo->v[mid].dir, p, len);
+
+			if (!r && fo->v[mid].dir[len])
+				r = 1;
+			if (!r)
+				return fo->v[mid].owner == self;
+			if (r < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		while (len > 0 && p[len - 1] != '/')
+			len--;
+		if (len)
+			len--;   /* the slash */
+	}
+	return 0;
+}
+
 /* Add the folder top (relative to the root) to *tops unless there. */
 static void top_add(char ***tops, size_t *ntops, const char *top, size_t len)
 {
@@ -513,8 +614,12 @@ static int row_file(const pipctx *c, const cairn_pkg_files *files, const char *p
 	return cairn_pkg_file_stat(out, c->rootfd, path);
 }
 
+/* set: every path the site's RECORDs list; fo: NULL, or when a RECORD of
+ * the site was not read whole (damaged names it) its folders, d being
+ * distribution self of them */
 static void verify_dist(pipctx *c, const cairn_pkg_files *files, dist *d,
-			char **set, size_t nset)
+			char **set, size_t nset, const folders *fo, size_t self,
+			const char *damaged)
 {
 	json_t *rec = json_object(), *flags = json_array(), *f = json_object();
 	json_t *mod = json_array(), *miss = json_array(), *add = json_array();
@@ -524,7 +629,7 @@ static void verify_dist(pipctx *c, const cairn_pkg_files *files, dist *d,
 	char *name = NULL, *version = NULL, *installer = NULL;
 	const char *owner = NULL, *reason = NULL;
 	json_t *direct = NULL;
-	long matching = 0, bytecode = 0, count = 0, unchecked = 0;
+	long matching = 0, bytecode = 0, count = 0, unchecked = 0, unowned = 0;
 	char **tops = NULL;
 	size_t ntops = 0, i;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
@@ -762,6 +867,8 @@ static void verify_dist(pipctx *c, const cairn_pkg_files *files, dist *d,
 				}
 				if (d->record_error)
 					unchecked++;
+				else if (fo && !folder_owned(fo, p, strlen(tops[i]), self))
+					unowned++;
 				else if (is_bytecode(p))
 					bytecode++;
 				else {
@@ -780,6 +887,11 @@ static void verify_dist(pipctx *c, const cairn_pkg_files *files, dist *d,
 	if (unchecked)
 		cairn_buf_addf(&msg, "; %ld file%s in its folders that no row read lists: "
 			       "not checked", unchecked, unchecked == 1 ? "" : "s");
+	if (unowned)
+		cairn_buf_addf(&msg, "%s%ld file%s that no RECORD read lists, in folders another "
+			       "distribution may list: not checked (%s/RECORD was not read whole)",
+			       msg.len ? "; " : "",
+			       unowned, unowned == 1 ? "" : "s", damaged);
 	for (i = 0; i < ntops; i++)
 		free(tops[i]);
 	free(tops);
@@ -1392,6 +1504,8 @@ sort:
 	for (i = 0; i < nd;) {
 		char **set = NULL;
 		size_t nset = 0, k, end = i;
+		const char *damaged;
+		folders fo;
 
 		while (end < nd && !strcmp(dists[end].site, dists[i].site))
 			end++;
@@ -1403,9 +1517,16 @@ sort:
 		}
 		if (nset > 1)
 			qsort(set, nset, sizeof(char *), cstr_cmp);
+		damaged = NULL;
+		for (j = i; j < end && !damaged; j++)
+			if (dists[j].record_error)
+				damaged = dists[j].dir;
+		if (damaged)
+			folders_build(&fo, &dists[i], end - i);
 		if (site_indexed(dists[i].site)) {
 			for (j = i; j < end; j++)
-				verify_dist(&c, files, &dists[j], set, nset);
+				verify_dist(&c, files, &dists[j], set, nset, damaged ? &fo : NULL,
+					    j - i, damaged);
 		} else {
 			/* the analyzer keeps only files below site-packages folders
 			 * (and the dist-info folders): walk this one ourselves */
@@ -1414,9 +1535,12 @@ sort:
 			cairn_pkg_files_init(&local);
 			walk_site(recs, rootfd, dists[i].site, &local);
 			for (j = i; j < end; j++)
-				verify_dist(&c, &local, &dists[j], set, nset);
+				verify_dist(&c, &local, &dists[j], set, nset, damaged ? &fo : NULL,
+					    j - i, damaged);
 			cairn_pkg_files_release(&local);
 		}
+		if (damaged)
+			folders_release(&fo);
 		free(set);
 		i = end;
 	}

@@ -1,6 +1,7 @@
 #!/bin/sh
-# A RECORD cairn could not read whole (docs/RECORDS.md §pip): the package
-# is not verified (record_error) and a file that no row read lists is not
+# A RECORD cairn could not read whole (docs/RECORDS.md §pypi: what the
+# files are checked against): the package is not verified (record_error)
+# and a file that no row read lists is not
 # "added" (the part not read may list it); it is counted in the coverage
 # detail as not checked.  Before, a 5 MiB RECORD (over the 4 MiB cap: no
 # row read) made its dist-info's own METADATA, INSTALLER and RECORD
@@ -49,3 +50,21 @@ printf 'z = 3\n' > "mid/$site/foo/data.py"
 	printf 'foo-1.0.dist-info/INSTALLER,,\nfoo-1.0.dist-info/RECORD,,\n'
 } > "mid/$site/foo-1.0.dist-info/RECORD"
 show mid
+
+# a namespace folder (PEP 420: no google/__init__.py) shared with a
+# package whose RECORD is over the cap: google/foo/a.py may be listed in
+# the part not read, so it is not "added" on google-bar either (before:
+# P10 critical "google-bar@1.0: 1 installed file differs", added
+# google/foo/a.py); google/bar/evil.py, in a folder only google-bar lists
+# files in, stays added (P10 names it alone)
+py_venv ns
+py_dist ns google-foo 1.0
+py_dist ns google-bar 1.0
+mkdir -p "ns/$site/google/foo" "ns/$site/google/bar"
+printf 'a = 1\n' > "ns/$site/google/foo/a.py"
+printf 'b = 1\n' > "ns/$site/google/bar/b.py"
+printf 'evil = 1\n' > "ns/$site/google/bar/evil.py"
+printf 'google/bar/b.py,,\ngoogle_bar-1.0.dist-info/METADATA,,\ngoogle_bar-1.0.dist-info/INSTALLER,,\ngoogle_bar-1.0.dist-info/RECORD,,\n' |
+	sed 's/google_bar/google-bar/g' > "ns/$site/google-bar-1.0.dist-info/RECORD"
+truncate -s 5M "ns/$site/google-foo-1.0.dist-info/RECORD"
+show ns
