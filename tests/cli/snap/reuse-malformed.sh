@@ -77,3 +77,13 @@ zstdcat prev.cairn | sed '$s/"sha256":"[0-9a-f]*"/"sha256":"'"$(printf '%064d' 0
 	zstd -q -o badsum.cairn
 run cairn-snap -q --reuse badsum.cairn tree -o out6.cairn
 [ ! -e out6.cairn ] || fail "previous snapshot with a wrong checksum: out6.cairn written"
+# a previous snapshot signed by another key than --pubkey names, and an
+# unsigned one: refused when its end is read, nothing written
+cairn-snap keygen -o good > /dev/null
+cairn-snap keygen -o other > /dev/null
+cairn-snap -q --sign other.key tree -o other-signed.cairn
+run cairn-snap -q --reuse other-signed.cairn --pubkey good.pub tree -o out8.cairn
+[ ! -e out8.cairn ] || fail "previous snapshot signed by another key: out8.cairn written"
+run cairn-snap -q --reuse prev.cairn --pubkey good.pub tree -o out9.cairn
+[ ! -e out9.cairn ] || fail "unsigned previous snapshot with --pubkey: out9.cairn written"
+run cairn-snap -q --reuse other-signed.cairn --pubkey other.pub tree -o inc2.cairn
