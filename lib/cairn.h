@@ -52,6 +52,8 @@ char *cairn_strndup(const char *s, size_t n);
  * key is, or would go; n when every one is below it. */
 size_t cairn_strv_lower_bound(const char *const *v, size_t n, const char *key);
 void cairn_oom(void) __attribute__((noreturn));
+/* Run the calling thread under SCHED_BATCH (see util.c); best effort. */
+void cairn_thread_batch(void);
 
 /* Growable byte buffer, always NUL-terminated for convenience. */
 typedef struct cairn_buf {

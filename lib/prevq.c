@@ -136,6 +136,7 @@ static void *prevq_main(void *arg)
 	struct chunk *c;
 	int end = 0;
 
+	cairn_thread_batch();
 	pthread_mutex_lock(&q->mu);
 	while (!end) {
 		while (!q->quit && (q->nfull >= PREVQ_CHUNKS ||

@@ -569,6 +569,7 @@ static void *worker_main(void *arg)
 	int rcs[WORKER_BATCH];
 	uint64_t t0, t1;
 
+	cairn_thread_batch();
 	pthread_mutex_lock(&sc->mu);
 	for (;;) {
 		size_t n = 0, i, share;
@@ -810,6 +811,7 @@ static void *emitter_main(void *arg)
 	struct scan *sc = arg;
 	uint64_t head, ready;
 
+	cairn_thread_batch();
 	pthread_mutex_lock(&sc->mu);
 	for (;;) {
 		head = ready = sc->head;

@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +50,24 @@ void cairn_oom(void)
 	/* write(2) rather than stdio: the heap may be what failed. */
 	fwrite(msg, 1, sizeof(msg) - 1, stderr);
 	abort();
+}
+
+/*
+ * A helper thread of a pipeline (a hashing worker, the writer, a reader
+ * ahead) wakes often for little work.  Under the default policy each
+ * wake-up may preempt the thread that feeds the pipeline on its own CPU
+ * (the walk: --reuse of 100,000 unchanged files on 2 cores preempted it
+ * 470 times in a run, at the very pthread_cond_signal that woke the
+ * helper).  SCHED_BATCH keeps the helper's share of the CPU and its nice
+ * value but gives up that wake-up preemption: the woken helper runs on a
+ * free CPU or at the feeder's next tick or sleep.  Unprivileged, per
+ * thread; a kernel that refuses it leaves the policy as it was.
+ */
+void cairn_thread_batch(void)
+{
+	struct sched_param sp = { 0 };
+
+	(void)pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp);
 }
 
 void *cairn_malloc(size_t n)
