@@ -84,6 +84,12 @@ int cairn_path_cmp(const char *a, size_t alen, const char *b, size_t blen);
 /* The entry's record as the writer writes it (canonical JSON, no newline),
  * appended to b. */
 void cairn_entry_line(cairn_buf *b, const cairn_entry *e);
+/* 1 when line is the line of the regular file e (its path and lstat
+ * fields as they are in e) with two digests and nothing else: *out is
+ * then that entry, digests and all, without its path (released first);
+ * 0 otherwise, *out untouched.  Allocates nothing. */
+int cairn_entry_line_match(cairn_entry *out, const cairn_entry *e,
+			   const char *line, size_t len);
 /* Append "key":"..." for raw bytes the way the writer does: the string
  * when valid UTF-8 without NUL, else "key_esc" (cairn_escape_bytes). */
 void cairn_json_add_bytes(cairn_buf *b, const char *key, const char *p, size_t n);

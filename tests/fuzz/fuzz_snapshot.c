@@ -5,7 +5,10 @@
  * the record and entry parsers instead of dying at the zstd checksum.
  * The second bit reads in raw mode (as cairn-diff does), where every framed
  * entry must parse to the path and kind it was framed with whenever the
- * validator calls it canonical.  Nothing may crash, hang or leak.
+ * validator calls it canonical, and cairn_entry_line_match() (--reuse's
+ * parse of an unchanged file's line) must take exactly the lines the
+ * writer writes for a plain hashed file, giving back what the parser
+ * gives.  Nothing may crash, hang or leak.
  */
 #include "snapshot.h"
 
@@ -14,6 +17,48 @@
 #include <zstd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A path the writer leaves as it is in its line. */
+static int plain_path(const cairn_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->path_len; i++) {
+		unsigned char c = (unsigned char)e->path[i];
+
+		if (c < 0x20 || c == '"' || c == '\\')
+			return 0;
+	}
+	return cairn_utf8_valid(e->path, e->path_len);
+}
+
+static void check_match(const cairn_entry *e, const char *line, size_t len)
+{
+	cairn_entry lst = *e, m;
+	cairn_buf own = CAIRN_BUF_INIT;
+	int want, got;
+
+	cairn_entry_line(&own, e);
+	want = own.len == len && !memcmp(own.data, line, len) && e->type == CAIRN_T_FILE &&
+	       e->flags == CAIRN_EF_HASHED && !e->xattr_count && !e->target && !e->err &&
+	       e->path_len && plain_path(e);
+	cairn_buf_release(&own);
+	/* what a worker holds: the lstat's fields, no digests */
+	lst.flags = 0;
+	memset(lst.sha256, 0, 32);
+	memset(lst.xxh128, 0, 16);
+	lst.xattrs = NULL;
+	lst.xattr_count = 0;
+	cairn_entry_init(&m);
+	got = cairn_entry_line_match(&m, &lst, line, len);
+	if (got != want)
+		abort();
+	if (got && (m.mode != e->mode || m.size != e->size || m.ino != e->ino ||
+		    m.flags != e->flags || memcmp(m.sha256, e->sha256, 32) ||
+		    memcmp(m.xxh128, e->xxh128, 16)))
+		abort();
+	cairn_entry_release(&m);
+}
 
 static void check_raw(const cairn_record *rec, cairn_buf *tmp)
 {
@@ -26,6 +71,8 @@ static void check_raw(const cairn_record *rec, cairn_buf *tmp)
 	if (canon && (rc < 0 || e.type != rec->raw_type || e.path_len != rec->raw_path_len ||
 		      memcmp(e.path, rec->raw_path, e.path_len)))
 		abort();
+	if (rc == 0)
+		check_match(&e, rec->line, rec->line_len);
 	cairn_entry_release(&e);
 }
 

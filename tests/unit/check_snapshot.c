@@ -408,6 +408,168 @@ START_TEST(test_snapshot_versions)
 }
 END_TEST
 
+/*
+ * cairn_entry_line_match() stands for the parser on --reuse's unchanged
+ * files: it must take the writer's line of a plain hashed file, give back
+ * its digests, and refuse anything else, above all a line that differs
+ * from the writer's in any byte the parser would read differently or not
+ * at all.
+ */
+static void plain_file(cairn_entry *e, const char *path, long long mtime)
+{
+	cairn_entry_init(e);
+	e->path = cairn_strdup(path);
+	e->path_len = strlen(path);
+	e->type = CAIRN_T_FILE;
+	e->mode = 0640;
+	e->uid = 0;
+	e->gid = 4294967294u;
+	e->size = 120;
+	e->mtime_sec = mtime;
+	e->mtime_nsec = 5;
+	e->ctime_sec = 1763812345;
+	e->ctime_nsec = 999999999;
+	e->dev = 64769;
+	e->ino = 9223372036854775807ull;
+	e->nlink = 1;
+}
+
+/* 1 when the line with "from" replaced by "to" (first occurrence) matches
+ * e's; the replaced line is also handed to the parser, which must agree
+ * with the match: same fields when matched. */
+static int match_edited(const cairn_entry *e, const cairn_buf *line,
+			const char *from, const char *to)
+{
+	cairn_buf ed = CAIRN_BUF_INIT, tmp = CAIRN_BUF_INIT;
+	cairn_entry m, parsed;
+	const char *at = from ? strstr(line->data, from) : NULL;
+	int rc;
+
+	if (from)
+		ck_assert_msg(at != NULL, "'%s' not in %s", from, line->data);
+	if (at) {
+		cairn_buf_add(&ed, line->data, (size_t)(at - line->data));
+		cairn_buf_addstr(&ed, to);
+		cairn_buf_addstr(&ed, at + strlen(from));
+	} else {
+		cairn_buf_add(&ed, line->data, line->len);
+	}
+	cairn_entry_init(&m);
+	rc = cairn_entry_line_match(&m, e, ed.data, ed.len);
+	if (rc) {
+		cairn_entry_init(&parsed);
+		ck_assert_int_eq(cairn_snap_parse_entry(&parsed, "t", 1, ed.data, ed.len, &tmp), 0);
+		ck_assert_ptr_null(m.path);
+		ck_assert_int_eq(m.type, parsed.type);
+		ck_assert_uint_eq(m.mode, parsed.mode);
+		ck_assert_uint_eq(m.uid, parsed.uid);
+		ck_assert_uint_eq(m.gid, parsed.gid);
+		ck_assert_uint_eq(m.size, parsed.size);
+		ck_assert_int_eq(m.mtime_sec, parsed.mtime_sec);
+		ck_assert_int_eq(m.mtime_nsec, parsed.mtime_nsec);
+		ck_assert_int_eq(m.ctime_sec, parsed.ctime_sec);
+		ck_assert_int_eq(m.ctime_nsec, parsed.ctime_nsec);
+		ck_assert_uint_eq(m.dev, parsed.dev);
+		ck_assert_uint_eq(m.ino, parsed.ino);
+		ck_assert_uint_eq(m.nlink, parsed.nlink);
+		ck_assert_uint_eq(m.flags, parsed.flags);
+		ck_assert_int_eq(memcmp(m.sha256, parsed.sha256, 32), 0);
+		ck_assert_int_eq(memcmp(m.xxh128, parsed.xxh128, 16), 0);
+		cairn_entry_release(&parsed);
+	}
+	cairn_entry_release(&m);
+	cairn_buf_release(&ed);
+	cairn_buf_release(&tmp);
+	return rc;
+}
+
+START_TEST(test_snapshot_line_match)
+{
+	static const struct { const char *from, *to; } refused[] = {
+		{ "\"uid\":0", "\"uid\":00" },            /* leading zero */
+		{ "\"size\":120", "\"size\":121" },       /* another value */
+		{ "\"size\":120", "\"size\":12" },
+		{ "\"mtime\":-7", "\"mtime\":7" },        /* sign */
+		{ "\"mtime_ns\":5", "\"mtime_ns\":-5" },
+		{ "\"mode\":\"0640\"", "\"mode\":\"0644\"" },
+		{ "\"nlink\":1", "\"nlink\":1 " },        /* not canonical */
+		{ "\"ino\":9223372036854775807", "\"ino\":09223372036854775807" },
+		{ "\"sha256\":\"ab", "\"sha256\":\"AB" }, /* the writer: lowercase */
+		{ "\"sha256\":\"ab", "\"sha256\":\"a" },
+		{ "\"xxh128\":\"cd", "\"xxh128\":\"cdcd" },
+		{ "\"}", "\",\"changed_while_read\":true}" },
+		{ "\"nlink\":1", "\"nlink\":1,\"xattrs\":[]" },
+		{ "\"kind\":\"file\"", "\"kind\":\"fifo\"" },
+		{ "dir/f.txt", "dir/g.txt" },
+		{ "{\"type\"", "{ \"type\"" },
+	};
+	cairn_entry e;
+	cairn_buf line = CAIRN_BUF_INIT;
+	size_t i;
+
+	plain_file(&e, "dir/f.txt", -7);
+	memset(e.sha256, 0xab, 32);
+	memset(e.xxh128, 0xcd, 16);
+	e.flags = CAIRN_EF_HASHED;
+	cairn_entry_line(&line, &e);
+	/* what the worker has: the lstat, no digests yet */
+	memset(e.sha256, 0, 32);
+	memset(e.xxh128, 0, 16);
+	e.flags = 0;
+	ck_assert_int_eq(match_edited(&e, &line, NULL, NULL), 1);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		ck_assert_msg(!match_edited(&e, &line, refused[i].from, refused[i].to),
+			      "matched with '%s' for '%s'", refused[i].to, refused[i].from);
+	/* a line cut anywhere */
+	for (i = 0; i < line.len; i++) {
+		cairn_entry m;
+
+		cairn_entry_init(&m);
+		ck_assert_int_eq(cairn_entry_line_match(&m, &e, line.data, i), 0);
+	}
+	/* the entry must be a plain file without digests of its own */
+	e.flags = CAIRN_EF_CHANGED;
+	ck_assert_int_eq(match_edited(&e, &line, NULL, NULL), 0);
+	e.flags = 0;
+	e.type = CAIRN_T_SYMLINK;
+	ck_assert_int_eq(match_edited(&e, &line, NULL, NULL), 0);
+	cairn_entry_release(&e);
+	cairn_buf_release(&line);
+
+	/* paths the writer escapes are never compared raw: a line holding
+	 * them unescaped is not the writer's */
+	{
+		static const char *const odd[] = { "a\"b", "a\\b", "a\tb", "z\xff\xfe" };
+
+		for (i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+			cairn_buf raw = CAIRN_BUF_INIT;
+			cairn_entry m;
+
+			plain_file(&e, odd[i], 3);
+			cairn_buf_addf(&raw, "{\"type\":\"entry\",\"path\":\"%s\",\"kind\":\"file\","
+				       "\"mode\":\"0640\",\"uid\":0,\"gid\":4294967294,\"size\":120,"
+				       "\"mtime\":3,\"mtime_ns\":5,\"ctime\":1763812345,"
+				       "\"ctime_ns\":999999999,\"dev\":64769,"
+				       "\"ino\":9223372036854775807,\"nlink\":1,\"sha256\":\"%064d\","
+				       "\"xxh128\":\"%032d\"}", odd[i], 0, 0);
+			cairn_entry_init(&m);
+			ck_assert_msg(!cairn_entry_line_match(&m, &e, raw.data, raw.len),
+				      "raw path %zu matched", i);
+			cairn_entry_release(&e);
+			cairn_buf_release(&raw);
+		}
+		/* non-ASCII UTF-8 is written as it is, and matched */
+		plain_file(&e, "caf\xc3\xa9", 3);
+		e.flags = CAIRN_EF_HASHED;
+		cairn_entry_line(&line, &e);
+		e.flags = 0;
+		ck_assert_int_eq(match_edited(&e, &line, NULL, NULL), 1);
+		cairn_entry_release(&e);
+		cairn_buf_release(&line);
+	}
+}
+END_TEST
+
 Suite *snapshot_suite(void)
 {
 	Suite *s = suite_create("snapshot");
@@ -424,6 +586,7 @@ Suite *snapshot_suite(void)
 	tcase_add_test(tc, test_snapshot_signature);
 	tcase_add_test(tc, test_snapshot_reader_mem_and_junk);
 	tcase_add_test(tc, test_snapshot_versions);
+	tcase_add_test(tc, test_snapshot_line_match);
 	suite_add_tcase(s, tc);
 	return s;
 }
