@@ -76,9 +76,15 @@ static void fill(cairn_prevq *q, struct chunk *c)
 		}
 		path = rec.raw ? rec.raw_path : rec.entry.path;
 		path_len = rec.raw ? rec.raw_path_len : rec.entry.path_len;
-		off[c->n][0] = c->bytes.len;
-		cairn_buf_add(&c->bytes, path, path_len);
-		off[c->n][1] = c->bytes.len;
+		/* a framed entry's path is bytes of its line: kept once */
+		if (rec.raw) {
+			off[c->n][1] = c->bytes.len;
+			off[c->n][0] = c->bytes.len + (size_t)(rec.raw_path - rec.line);
+		} else {
+			off[c->n][0] = c->bytes.len;
+			cairn_buf_add(&c->bytes, path, path_len);
+			off[c->n][1] = c->bytes.len;
+		}
 		cairn_buf_add(&c->bytes, rec.line, rec.line_len);
 		it->path_len = path_len;
 		it->line_len = rec.line_len;

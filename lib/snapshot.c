@@ -751,7 +751,6 @@ int cairn_entry_line_match(cairn_entry *out, const cairn_entry *e,
 	p += sizeof(xxh) - 1 + 32;
 	if (p[0] != '"' || p[1] != '}')
 		return 0;
-	cairn_entry_release(out);
 	out->type = CAIRN_T_FILE;
 	out->mode = e->mode;
 	out->uid = e->uid;
@@ -921,9 +920,11 @@ static int write_frame(cairn_snap_writer *w)
 	}
 	w->frame.len = 0;
 	rc = write_all(w->fd, out, n, w->final_path);
-	if (rc < 0)
+	if (rc < 0) {
 		w->failed = 1;
-	return rc;
+		return rc;
+	}
+	return 0;
 }
 
 /* The frame's lines into the checksum, then out. */
@@ -936,42 +937,41 @@ static int end_frame(cairn_snap_writer *w)
 }
 
 /*
- * One line (newline included) into the frame; src_at: where the source
- * holds the same bytes (CAIRN_SNAP_NO_SOURCE: it does not).  Ends the
- * frame at a cut (see FRAME_MIN).
+ * One line into the frame, its newline added when nl (it is copied once,
+ * straight into the frame); src_at: where the source holds the same bytes
+ * (CAIRN_SNAP_NO_SOURCE: it does not).  Ends the frame at a cut (see
+ * FRAME_MIN).
  */
 static int emit_bytes_at(cairn_snap_writer *w, const char *p, size_t n,
-			 uint64_t src_at)
+			 int nl, uint64_t src_at)
 {
+	size_t at = w->frame.len;
+
 	if (w->failed)
 		return cairn_error_set(CAIRN_EUSAGE, "snapshot '%s': writer already failed",
 				       w->final_path);
-	if (!w->frame.len) {
+	if (!at) {
 		w->run = src_at != CAIRN_SNAP_NO_SOURCE;
 		w->run_from = w->run_next = src_at;
 	}
+	n += nl != 0;
 	if (w->run && src_at == w->run_next)
 		w->run_next += n;
 	else
 		w->run = 0;
-	cairn_buf_add(&w->frame, p, n);
+	cairn_buf_add(&w->frame, p, n - (nl != 0));
+	if (nl)
+		cairn_buf_addch(&w->frame, '\n');
 	if (w->frame.len >= FRAME_MAX ||
 	    (w->frame.len >= FRAME_MIN &&
-	     !(XXH3_64bits(p, n) & ((1u << FRAME_CUT_BITS) - 1))))
+	     !(XXH3_64bits(w->frame.data + at, n) & ((1u << FRAME_CUT_BITS) - 1))))
 		return end_frame(w);
 	return 0;
 }
 
 static int emit_bytes(cairn_snap_writer *w, const char *p, size_t n)
 {
-	return emit_bytes_at(w, p, n, CAIRN_SNAP_NO_SOURCE);
-}
-
-/* A line (newline added here): into the frame. */
-static int emit_raw(cairn_snap_writer *w, cairn_buf *line, uint64_t src_at)
-{
-	cairn_buf_addch(line, '\n');
-	return emit_bytes_at(w, line->data, line->len, src_at);
+	return emit_bytes_at(w, p, n, 0, CAIRN_SNAP_NO_SOURCE);
 }
 
 /* A record line: counted into the checksum, compressed, written. */
@@ -1141,12 +1141,13 @@ static int writer_entry(cairn_snap_writer *w, const cairn_entry *e,
 	cairn_buf_clear(&w->last_path);
 	cairn_buf_add(&w->last_path, e->path, e->path_len);
 	w->have_last = 1;
-	cairn_buf_clear(&w->line);
-	if (line)
-		cairn_buf_add(&w->line, line, len);
-	else
+	if (!line) {
+		cairn_buf_clear(&w->line);
 		cairn_entry_line(&w->line, e);
-	rc = emit_raw(w, &w->line, src_at);
+		line = w->line.data;
+		len = w->line.len;
+	}
+	rc = emit_bytes_at(w, line, len, 1, src_at);
 	if (rc == 0) {
 		w->entries++;
 		w->kind_counts[e->type < CAIRN_T__COUNT ? e->type : CAIRN_T_UNKNOWN]++;

@@ -78,6 +78,7 @@ struct cairn_walker {
 	cairn_dirref *cur_dir;
 	int cur_dirfd;
 	const char *cur_name;
+	size_t cur_name_off;    /* cur_name's offset in the entry's path */
 	int cur_type;
 	int cur_deferred;
 	uint64_t hidden;
@@ -508,6 +509,11 @@ size_t cairn_walker_read_ahead_listed(const cairn_walker *w)
 	return w->ahead ? cairn_dirahead_listed(w->ahead) : 0;
 }
 
+size_t cairn_walker_name_offset(const cairn_walker *w)
+{
+	return w->cur_name_off;
+}
+
 cairn_dirref *cairn_walker_dirref(cairn_walker *w)
 {
 	if (!w->cur_dir || w->cur_type != CAIRN_T_FILE)
@@ -833,6 +839,7 @@ static int emit_entry(cairn_walker *w, struct frame *f, struct item *it,
 	w->cur_dir = f->dir;
 	w->cur_dirfd = f->fd;
 	w->cur_name = name;
+	w->cur_name_off = f->prefix_len;
 	w->cur_type = e->type;
 	w->cur_deferred = rc == CAIRN_WALK_DEFERRED;
 	return rc;

@@ -120,6 +120,8 @@ typedef struct cairn_dirref cairn_dirref;
  * cairn_walker_next() returned (deferred or not), or NULL when the last
  * entry is not a regular file.  Drop it with cairn_dirref_put(). */
 cairn_dirref *cairn_walker_dirref(cairn_walker *w);
+/* Where the last entry's name starts in its path (after the last '/'). */
+size_t cairn_walker_name_offset(const cairn_walker *w);
 int cairn_dirref_fd(const cairn_dirref *d);
 /* Drop a reference; the last one closes the descriptor.  NULL is a no-op. */
 void cairn_dirref_put(cairn_dirref *d);
