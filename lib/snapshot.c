@@ -829,9 +829,12 @@ struct cairn_snap_writer {
 	unsigned copy_checked;
 	int copy_off;            /* a checked copy differed: never copy */
 	uint64_t frames, copied;
+	/* bytes written, and handed to writeback (WRITEBACK_EVERY) */
+	uint64_t written, wb_from;
 };
 
 #define WRITE_BATCH (128 * 1024)
+#define WRITEBACK_EVERY (1u << 20)
 
 static int write_all(int fd, const void *p, size_t n, const char *name)
 {
@@ -923,6 +926,17 @@ static int write_frame(cairn_snap_writer *w)
 	if (rc < 0) {
 		w->failed = 1;
 		return rc;
+	}
+	w->written += n;
+	/* The fsync at the end waits for every byte to reach the disk: start
+	 * their writeback as they come, while the walk goes on (a 6.6 MB
+	 * snapshot: the fsync took 6 ms of a 260 ms --reuse run).  A hint:
+	 * durability is still the fsync's. */
+	if (w->tmp_path && w->written - w->wb_from >= WRITEBACK_EVERY) {
+		(void)sync_file_range(w->fd, (off_t)w->wb_from,
+				      (off_t)(w->written - w->wb_from),
+				      SYNC_FILE_RANGE_WRITE);
+		w->wb_from = w->written;
 	}
 	return 0;
 }
