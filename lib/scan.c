@@ -775,24 +775,6 @@ static int emit_compared(struct scan *sc, struct slot *s)
 					    sc->msg.len, at);
 }
 
-/*
- * An entry's path was allocated by the walking thread; freeing it here sent
- * every one back across threads (the walker's arena, under its lock, and
- * a consolidation of its small blocks at the next large malloc).  It stays
- * with the slot until the walker fills the slot again and frees it there
- * (slot_reset()), to be allocated again from that thread's cache.
- */
-static void release_but_path(cairn_entry *e)
-{
-	char *path = e->path;
-	size_t len = e->path_len;
-
-	e->path = NULL;
-	cairn_entry_release(e);
-	e->path = path;
-	e->path_len = len;
-}
-
 /* Hand a completed slot to the observer and the writer (emitter thread). */
 static int emit_slot(struct scan *sc, struct slot *s)
 {
@@ -847,7 +829,11 @@ static int emit_slot(struct scan *sc, struct slot *s)
 		rc = emit_compared(sc, s);
 	else
 		rc = cairn_snap_writer_entry(sc->w, e);
-	release_but_path(e);
+	/* The entry is released by the walking thread when it fills the slot
+	 * again: its path was allocated there, and freeing it here sent every
+	 * one back across threads (into the walker's arena, under its lock,
+	 * and a consolidation of its small blocks at its next large malloc);
+	 * clearing it here also wrote the slot's cold lines a second time. */
 	s->racy = s->reusable = s->reused = 0;
 	s->bytes_read = 0;
 	maybe_progress(sc, 0);
@@ -1223,7 +1209,7 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 			goto done;
 		/* The slot after the pending ones is FREE and ours. */
 		s = &sc.ring[(sc.tail + sc.pending) % sc.cap];
-		cairn_entry_release(&s->e);   /* its path, if it had one */
+		cairn_entry_release(&s->e);   /* emitted: see emit_slot() */
 		more = cairn_walker_next(wk, &s->e);
 		if (!sc.cold_checked)
 			cold_workers(&sc, wk);
@@ -1296,7 +1282,7 @@ done:
 	pthread_cond_destroy(&sc.space_cv);
 	pthread_cond_destroy(&sc.quiet_cv);
 	for (k = 0; k < sc.cap; k++) {
-		cairn_entry_release(&sc.ring[k].e);   /* emitted: the path */
+		cairn_entry_release(&sc.ring[k].e);   /* emitted ones: emit_slot() */
 		cairn_buf_release(&sc.ring[k].prev_line);
 	}
 	free(sc.ring);
