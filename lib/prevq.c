@@ -15,6 +15,11 @@
  * MiB), and a hostile snapshot of such lines must not fill memory. */
 #define PREVQ_CHUNK_BYTES (256u << 10)
 #define PREVQ_QUEUED_BYTES (2u << 20)
+/* Chunks held for lines the caller uses in place (cairn_prevq_hold()): at
+ * most this many, of at most this many bytes each; beyond, the caller
+ * copies.  16 MiB at worst; a tree's --reuse holds 10-20 chunks of ~100 KB. */
+#define PREVQ_HOLD_CHUNKS 32
+#define PREVQ_HOLD_BYTES (512u << 10)
 
 struct chunk {
 	cairn_buf bytes;          /* the items' paths and lines */
@@ -23,6 +28,8 @@ struct chunk {
 	int end;                  /* no entry follows these */
 	int rc;                   /* end: < 0, the snapshot could not be read */
 	char msg[1024];
+	uint64_t seq;             /* the consumer's numbering, from 1 */
+	int held;                 /* lines in use past the consumer */
 	struct chunk *next;
 };
 
@@ -43,6 +50,10 @@ struct cairn_prevq {
 	/* the consumer's */
 	struct chunk *cur;
 	size_t i;
+	uint64_t seq;             /* of cur */
+	struct chunk *retired, *retired_tail;  /* held, passed, in seq order */
+	unsigned nretired;
+	uint64_t free_below;      /* atomic: holds of chunks before it are over */
 };
 
 /* Fill c with the next entries (producer). */
@@ -222,6 +233,23 @@ static void release(cairn_prevq *q, struct chunk *c)
 	pthread_mutex_unlock(&q->mu);
 }
 
+/* Held chunks whose holds are over go back to the reader (consumer). */
+static void reclaim(cairn_prevq *q)
+{
+	uint64_t below = __atomic_load_n(&q->free_below, __ATOMIC_ACQUIRE);
+
+	while (q->retired && q->retired->seq < below) {
+		struct chunk *c = q->retired;
+
+		q->retired = c->next;
+		if (!q->retired)
+			q->retired_tail = NULL;
+		q->nretired--;
+		c->held = 0;
+		release(q, c);
+	}
+}
+
 int cairn_prevq_peek(cairn_prevq *q, const cairn_prevq_item **out)
 {
 	for (;;) {
@@ -231,11 +259,40 @@ int cairn_prevq_peek(cairn_prevq *q, const cairn_prevq_item **out)
 		}
 		if (q->cur && q->cur->end)
 			return q->cur->rc < 0 ? cairn_error_set(q->cur->rc, "%s", q->cur->msg) : 0;
-		if (q->cur)
+		if (q->cur && q->cur->held) {
+			q->cur->next = NULL;
+			if (q->retired_tail)
+				q->retired_tail->next = q->cur;
+			else
+				q->retired = q->cur;
+			q->retired_tail = q->cur;
+			q->nretired++;
+		} else if (q->cur) {
 			release(q, q->cur);
+		}
+		reclaim(q);
 		q->cur = next_chunk(q);
+		q->cur->seq = ++q->seq;
 		q->i = 0;
 	}
+}
+
+int cairn_prevq_hold(cairn_prevq *q, uint64_t *ticket)
+{
+	struct chunk *c = q->cur;
+
+	if (!c || q->i >= c->n)
+		return 0;
+	if (!c->held && (c->bytes.cap > PREVQ_HOLD_BYTES || q->nretired >= PREVQ_HOLD_CHUNKS))
+		return 0;
+	c->held = 1;
+	*ticket = c->seq;
+	return 1;
+}
+
+void cairn_prevq_release_below(cairn_prevq *q, uint64_t ticket)
+{
+	__atomic_store_n(&q->free_below, ticket, __ATOMIC_RELEASE);
 }
 
 void cairn_prevq_pop(cairn_prevq *q)
@@ -281,6 +338,7 @@ void cairn_prevq_free(cairn_prevq *q)
 	}
 	free_list(q->full);
 	free_list(q->spare);
+	free_list(q->retired);
 	if (q->cur) {
 		q->cur->next = NULL;
 		free_list(q->cur);

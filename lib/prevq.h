@@ -12,7 +12,8 @@
  *
  * Bounded: at most 8 chunks of 256 entries or 256 KiB each, and no new one
  * while 2 MiB are queued, are read ahead of the walk (a line is at most
- * the reader's 64 MiB cap).
+ * the reader's 64 MiB cap); behind it, at most 32 chunks of up to 512 KiB
+ * are held for lines still in use (cairn_prevq_hold()).
  */
 #ifndef CAIRN_PREVQ_H
 #define CAIRN_PREVQ_H
@@ -46,6 +47,18 @@ cairn_prevq *cairn_prevq_start(cairn_snap_reader *r);
  */
 int cairn_prevq_peek(cairn_prevq *q, const cairn_prevq_item **out);
 void cairn_prevq_pop(cairn_prevq *q);
+
+/*
+ * Keep the entry last peeked (its path and line) valid past its pop, for
+ * use on any thread: 1 with a ticket, 0 when the queue will not (the
+ * caller copies the line instead).  The holds of every ticket below t are
+ * over once cairn_prevq_release_below(q, t) is called (on any thread, with
+ * tickets that never decrease: tickets are given in order, so a pipeline
+ * that finishes entries in order releases below the ticket of the last
+ * one it finished).  Bounded: at most 32 chunks of 512 KiB held at once.
+ */
+int cairn_prevq_hold(cairn_prevq *q, uint64_t *ticket);
+void cairn_prevq_release_below(cairn_prevq *q, uint64_t ticket);
 
 /* Wait until the whole snapshot was read and verified: 0 or the error.
  * The entries not taken must have been popped. */

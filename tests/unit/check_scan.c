@@ -8,6 +8,7 @@
 #include "tcase.h"
 #include "treeutil.h"
 #include "rfc3339.h"
+#include "prevq.h"
 
 #include <check.h>
 #include <openssl/evp.h>
@@ -240,6 +241,52 @@ START_TEST(test_scan_reuse_same_as_full)
 	ck_assert_uint_eq(si.hashed, 0);
 	ck_assert_uint_eq(si.bytes_read, 0);
 	ck_assert_uint_eq(sf.hashed, files);
+	ri = records_without_trailer(inc);
+	rf = records_without_trailer(full);
+	ck_assert_str_eq(ri, rf);
+	free(ri);
+	free(rf);
+	free(prev);
+	free(inc);
+	free(full);
+}
+END_TEST
+
+/*
+ * Enough entries that the previous snapshot's queue recycles its chunks
+ * many times over while lines held in them are still in the ring (slots
+ * point into the chunks: cairn_prevq_hold()): a chunk given back too soon
+ * shows as a line that is not the full run's.
+ */
+START_TEST(test_scan_reuse_many_same_as_full)
+{
+	char *prev = tu_join(tmp, "prev.cairn"), *inc = tu_join(tmp, "inc.cairn");
+	char *full = tu_join(tmp, "full.cairn");
+	char *ri, *rf;
+	cairn_scan_stats sp, si, sf;
+	unsigned d, f;
+
+	for (d = 0; d < 300; d++) {
+		char dir[64];
+
+		snprintf(dir, sizeof(dir), "%s/d%03u", tree, d);
+		ck_assert_int_eq(mkdir(dir, 0755), 0);
+		for (f = 0; f < 80; f++) {
+			char path[96];
+			int fd;
+
+			snprintf(path, sizeof(path), "%s/f%02u", dir, f);
+			fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+			ck_assert_int_ge(fd, 0);
+			ck_assert_int_eq(write(fd, path, d % 7), (ssize_t)(d % 7));
+			close(fd);
+		}
+	}
+	ck_assert_int_eq(snap(prev, future, 2, NULL, 0, &sp, NULL), 0);
+	ck_assert_int_eq(snap(inc, future, 0, prev, 0, &si, NULL), 0);
+	ck_assert_int_eq(snap(full, future, 2, NULL, 0, &sf, NULL), 0);
+	ck_assert_uint_eq(si.reused, 300 * 80);
+	ck_assert_uint_eq(si.hashed, 0);
 	ri = records_without_trailer(inc);
 	rf = records_without_trailer(full);
 	ck_assert_str_eq(ri, rf);
@@ -699,6 +746,90 @@ START_TEST(test_scan_header_fields_in_format_order)
 }
 END_TEST
 
+/*
+ * The queue's holds (cairn_prevq_hold()): a held line stays intact while
+ * the reader goes on filling recycled chunks far past it, holds stop at
+ * the cap (the caller then copies), and chunks come back once released.
+ */
+START_TEST(test_scan_prevq_holds)
+{
+	char *snap = tu_join(tmp, "many.cairn");
+	json_t *h = json_pack("{s:s}", "root", "/x");
+	cairn_snap_writer *w;
+	cairn_snap_reader *r;
+	cairn_prevq *q;
+	const cairn_prevq_item *it;
+	char *kept[64];
+	const char *at[64];
+	size_t n_kept = 0, i, total = 0, refused = 0, after = 0;
+	uint64_t ticket, last = 0;
+	int rc;
+
+	/* 40,000 entries: 157 chunks of 256 */
+	ck_assert_int_eq(cairn_snap_writer_open(&w, snap, h), 0);
+	for (i = 0; i < 40000; i++) {
+		cairn_entry e;
+		char path[32];
+
+		cairn_entry_init(&e);
+		snprintf(path, sizeof(path), "d/%06zu", i);
+		e.path = path;
+		e.path_len = strlen(path);
+		e.type = CAIRN_T_FILE;
+		e.flags = CAIRN_EF_HASHED;
+		e.size = i;
+		ck_assert_int_eq(cairn_snap_writer_entry(w, &e), 0);
+	}
+	ck_assert_int_eq(cairn_snap_writer_close(w, NULL, NULL), 0);
+	json_decref(h);
+
+	ck_assert_int_eq(cairn_snap_reader_open(&r, snap, NULL), 0);
+	cairn_snap_reader_set_raw(r, 1);
+	q = cairn_prevq_start(r);
+	while ((rc = cairn_prevq_peek(q, &it)) > 0) {
+		/* hold the first entry of every chunk until 20,000, never
+		 * releasing: the cap must refuse some */
+		if (total < 20000 && total % 256 == 0) {
+			if (cairn_prevq_hold(q, &ticket)) {
+				ck_assert_uint_gt(ticket, last);
+				last = ticket;
+				if (n_kept < 64) {
+					kept[n_kept] = cairn_strndup(it->line, it->line_len);
+					at[n_kept++] = it->line;
+				}
+			} else {
+				refused++;
+			}
+		}
+		if (total == 20000)
+			cairn_prevq_release_below(q, UINT64_MAX);
+		/* released: chunks come back, and holds are given again */
+		if (total > 20000 + 2 * 256 && total % 256 == 0 && cairn_prevq_hold(q, &ticket)) {
+			after++;
+			cairn_prevq_release_below(q, ticket);
+		}
+		if (total < 20000)
+			for (i = 0; i < n_kept; i++)
+				ck_assert_msg(!strncmp(at[i], kept[i], strlen(kept[i])),
+					      "held line %zu overwritten at entry %zu", i, total);
+		cairn_prevq_pop(q);
+		total++;
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(cairn_prevq_finish(q), 0);
+	ck_assert_uint_eq(total, 40000);
+	/* a hold in each of the 79 chunks before 20,000: 32 given (the cap),
+	 * the other 47 refused */
+	ck_assert_uint_eq(n_kept, 32);
+	ck_assert_uint_eq(refused, 79 - 32);
+	ck_assert_uint_gt(after, 70);
+	cairn_prevq_free(q);
+	for (i = 0; i < n_kept; i++)
+		free(kept[i]);
+	free(snap);
+}
+END_TEST
+
 Suite *scan_suite(void);
 
 Suite *scan_suite(void)
@@ -708,6 +839,8 @@ Suite *scan_suite(void)
 	suite_add_tcase(s, tcase_one("jobs", test_scan_output_independent_of_jobs,
 					   setup, teardown, 60));
 	suite_add_tcase(s, tcase_one("reuse", test_scan_reuse_same_as_full, setup, teardown, 60));
+	suite_add_tcase(s, tcase_one("reuse-many", test_scan_reuse_many_same_as_full,
+					   setup, teardown, 120));
 	suite_add_tcase(s, tcase_one("reuse-changed", test_scan_reuse_rereads_changed_file,
 					   setup, teardown, 60));
 	suite_add_tcase(s, tcase_one("racy", test_scan_reuse_racy_rehashed, setup, teardown, 60));
@@ -725,5 +858,6 @@ Suite *scan_suite(void)
 					   setup, teardown, 60));
 	suite_add_tcase(s, tcase_one("header", test_scan_header_fields_in_format_order,
 					   setup, teardown, 60));
+	suite_add_tcase(s, tcase_one("prevq-holds", test_scan_prevq_holds, setup, teardown, 60));
 	return s;
 }
