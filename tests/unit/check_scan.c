@@ -225,17 +225,18 @@ START_TEST(test_scan_output_independent_of_jobs)
 }
 END_TEST
 
-START_TEST(test_scan_reuse_same_as_full)
+/* A --reuse run (on inc_jobs, 0: the default) over the tree just built,
+ * every file reusable, writes the full run's records. */
+static void reuse_equals_full(unsigned files, unsigned inc_jobs)
 {
 	char *prev = tu_join(tmp, "prev.cairn"), *inc = tu_join(tmp, "inc.cairn");
 	char *full = tu_join(tmp, "full.cairn");
 	char *ri, *rf;
 	cairn_scan_stats sp, si, sf;
-	unsigned files = build_tree();
 
 	/* prev "started" after every file was written: all reusable */
 	ck_assert_int_eq(snap(prev, future, 2, NULL, 0, &sp, NULL), 0);
-	ck_assert_int_eq(snap(inc, future, 2, prev, 0, &si, NULL), 0);
+	ck_assert_int_eq(snap(inc, future, inc_jobs, prev, 0, &si, NULL), 0);
 	ck_assert_int_eq(snap(full, future, 2, NULL, 0, &sf, NULL), 0);
 	ck_assert_uint_eq(si.reused, files);
 	ck_assert_uint_eq(si.hashed, 0);
@@ -250,6 +251,11 @@ START_TEST(test_scan_reuse_same_as_full)
 	free(inc);
 	free(full);
 }
+
+START_TEST(test_scan_reuse_same_as_full)
+{
+	reuse_equals_full(build_tree(), 2);
+}
 END_TEST
 
 /*
@@ -260,10 +266,6 @@ END_TEST
  */
 START_TEST(test_scan_reuse_many_same_as_full)
 {
-	char *prev = tu_join(tmp, "prev.cairn"), *inc = tu_join(tmp, "inc.cairn");
-	char *full = tu_join(tmp, "full.cairn");
-	char *ri, *rf;
-	cairn_scan_stats sp, si, sf;
 	unsigned d, f;
 
 	for (d = 0; d < 300; d++) {
@@ -282,19 +284,7 @@ START_TEST(test_scan_reuse_many_same_as_full)
 			close(fd);
 		}
 	}
-	ck_assert_int_eq(snap(prev, future, 2, NULL, 0, &sp, NULL), 0);
-	ck_assert_int_eq(snap(inc, future, 0, prev, 0, &si, NULL), 0);
-	ck_assert_int_eq(snap(full, future, 2, NULL, 0, &sf, NULL), 0);
-	ck_assert_uint_eq(si.reused, 300 * 80);
-	ck_assert_uint_eq(si.hashed, 0);
-	ri = records_without_trailer(inc);
-	rf = records_without_trailer(full);
-	ck_assert_str_eq(ri, rf);
-	free(ri);
-	free(rf);
-	free(prev);
-	free(inc);
-	free(full);
+	reuse_equals_full(300 * 80, 0);
 }
 END_TEST
 
