@@ -44,13 +44,13 @@ struct slot {
 	int held;
 	uint64_t ticket;
 	cairn_buf prev_line;      /* a copy of pline when it could not be held */
-	uint64_t prev_at;         /* prev_line's offset in the previous
+	uint64_t prev_at;         /* pline's offset in the previous
 	                           * snapshot's content, for frame copying
 	                           * (CAIRN_SNAP_NO_SOURCE: none) */
-	int prev_raw;             /* prev_line not parsed yet (prev_parse()) */
-	int prev_copy;            /* prev_line is framed as this writer frames
+	int prev_raw;             /* pline not parsed yet (complete_file()) */
+	int prev_copy;            /* pline is framed as this writer frames
 	                           * lines: it may be written as it is */
-	int prev_exact;           /* prev_line is, byte for byte, the line this
+	int prev_exact;           /* pline is, byte for byte, the line this
 	                           * writer gives the entry with prev's digests
 	                           * (cairn_entry_line_match()) */
 	long long prev_number;    /* its record number, for messages */
