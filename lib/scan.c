@@ -128,6 +128,7 @@ struct scan {
 	pthread_t emitter;
 	int emitter_started;
 	struct prev prev;
+	cairn_walk_opts walk;      /* o->walk, and dir_xattrs_none() with --reuse */
 	int use_prev;
 	/* The previous snapshot was written by this format and library
 	 * version: a reused file's line is the previous line, byte for byte
@@ -278,6 +279,25 @@ static int prev_find(struct prev *p, const char *path, size_t len,
 			return rc;
 		cairn_prevq_pop(p->q);
 	}
+}
+
+/*
+ * A directory whose previous line is the one its fstat gives, with no
+ * xattrs, has none now: setting or removing one changes the ctime, which
+ * that line names.  Spares the walk a flistxattr per directory.  (The
+ * entry stays in the queue: dispatch() takes it.)
+ */
+static int dir_xattrs_none(void *ctx, const cairn_entry *e)
+{
+	struct scan *sc = ctx;
+	const cairn_prevq_item *it;
+	cairn_entry m;
+
+	if (prev_find(&sc->prev, e->path, e->path_len, &it) <= 0 ||
+	    it->type != CAIRN_T_DIR)
+		return 0;
+	cairn_entry_init(&m);
+	return cairn_entry_line_match(&m, e, it->line, it->line_len);
 }
 
 /* The previous entry of a regular file may give its digests: it was
@@ -1180,7 +1200,12 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 		sc.ncpu = n > 0 ? (unsigned)n : 1;
 	}
 
-	if ((rc = cairn_walker_new(&wk, root, &o->walk)) < 0)
+	sc.walk = o->walk;
+	if (o->reuse_path && !o->paranoid) {
+		sc.walk.xattrs_none = dir_xattrs_none;
+		sc.walk.xattrs_ctx = &sc;
+	}
+	if ((rc = cairn_walker_new(&wk, root, &sc.walk)) < 0)
 		goto done;
 	cairn_walker_defer_files(wk, 1);
 	/* every file is read unless reuse may spare it */

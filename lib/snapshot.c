@@ -686,7 +686,8 @@ static inline __attribute__((always_inline)) int match_int(const char **pp,
 /*
  * The line a hashed regular file gets when only its digests are unknown:
  * e's path and metadata, then "sha256" and "xxh128" and nothing else, each
- * byte as the writer writes it.  A line equal to that is canonical (the
+ * byte as the writer writes it (a directory's: its path and metadata, no
+ * xattrs, nothing else).  A line equal to that is canonical (the
  * parser would take it and give back these very fields), so matching it
  * is a parse: nothing allocated, and every number compared with the one
  * it must be; the digests are the only fields left to decode.  Only a
@@ -697,13 +698,14 @@ int cairn_entry_line_match(cairn_entry *out, const cairn_entry *e,
 {
 	static const char pre[] = "{\"type\":\"entry\",\"path\":\"";
 	static const char kind[] = "\",\"kind\":\"file\",\"mode\":\"";
+	static const char dkind[] = "\",\"kind\":\"dir\",\"mode\":\"";
 	static const char sha[] = ",\"sha256\":\"";
 	static const char xxh[] = "\",\"xxh128\":\"";
 	const char *p = line, *end = line + len;
 	unsigned char sha256[32], xxh128[16];
-	int high = 0, i;
+	int high = 0, i, dir = e->type == CAIRN_T_DIR;
 
-	if (e->type != CAIRN_T_FILE || e->err || e->flags || e->xattr_count ||
+	if ((e->type != CAIRN_T_FILE && !dir) || e->err || e->flags || e->xattr_count ||
 	    e->target || !e->path_len)
 		return 0;
 	for (size_t k = 0; k < e->path_len; k++) {
@@ -715,14 +717,14 @@ int cairn_entry_line_match(cairn_entry *out, const cairn_entry *e,
 	}
 	if (high && !cairn_utf8_valid(e->path, e->path_len))
 		return 0;
-	if ((size_t)(end - p) < sizeof(pre) - 1 + e->path_len + sizeof(kind) - 1 + 5 ||
+	if ((size_t)(end - p) < sizeof(pre) - 1 + e->path_len + sizeof(dkind) - 1 + 5 ||
 	    memcmp(p, pre, sizeof(pre) - 1) ||
 	    memcmp(p + sizeof(pre) - 1, e->path, e->path_len))
 		return 0;
 	p += sizeof(pre) - 1 + e->path_len;
-	if (memcmp(p, kind, sizeof(kind) - 1))
+	if (dir ? memcmp(p, dkind, sizeof(dkind) - 1) : memcmp(p, kind, sizeof(kind) - 1))
 		return 0;
-	p += sizeof(kind) - 1;
+	p += dir ? sizeof(dkind) - 1 : sizeof(kind) - 1;
 	for (i = 0; i < 4; i++)
 		if (p[i] != (char)('0' + ((e->mode >> (9 - 3 * i)) & 7)))
 			return 0;
@@ -740,18 +742,27 @@ int cairn_entry_line_match(cairn_entry *out, const cairn_entry *e,
 	    !MATCH_INT(&p, end, ",\"ino\":", e->ino) ||
 	    !MATCH_INT(&p, end, ",\"nlink\":", e->nlink))
 		return 0;
-	if ((size_t)(end - p) != sizeof(sha) - 1 + 64 + sizeof(xxh) - 1 + 32 + 2 ||
-	    memcmp(p, sha, sizeof(sha) - 1) ||
-	    cairn_unhex_lower(sha256, p + sizeof(sha) - 1, 32) < 0)
-		return 0;
-	p += sizeof(sha) - 1 + 64;
-	if (memcmp(p, xxh, sizeof(xxh) - 1) ||
-	    cairn_unhex_lower(xxh128, p + sizeof(xxh) - 1, 16) < 0)
-		return 0;
-	p += sizeof(xxh) - 1 + 32;
-	if (p[0] != '"' || p[1] != '}')
-		return 0;
-	out->type = CAIRN_T_FILE;
+	if (dir) {
+		/* a directory's line ends there */
+		if (end - p != 1 || *p != '}')
+			return 0;
+	} else {
+		if ((size_t)(end - p) != sizeof(sha) - 1 + 64 + sizeof(xxh) - 1 + 32 + 2 ||
+		    memcmp(p, sha, sizeof(sha) - 1) ||
+		    cairn_unhex_lower(sha256, p + sizeof(sha) - 1, 32) < 0)
+			return 0;
+		p += sizeof(sha) - 1 + 64;
+		if (memcmp(p, xxh, sizeof(xxh) - 1) ||
+		    cairn_unhex_lower(xxh128, p + sizeof(xxh) - 1, 16) < 0)
+			return 0;
+		p += sizeof(xxh) - 1 + 32;
+		if (p[0] != '"' || p[1] != '}')
+			return 0;
+		memcpy(out->sha256, sha256, 32);
+		memcpy(out->xxh128, xxh128, 16);
+		out->flags = CAIRN_EF_HASHED;
+	}
+	out->type = e->type;
 	out->mode = e->mode;
 	out->uid = e->uid;
 	out->gid = e->gid;
@@ -763,9 +774,6 @@ int cairn_entry_line_match(cairn_entry *out, const cairn_entry *e,
 	out->dev = e->dev;
 	out->ino = e->ino;
 	out->nlink = e->nlink;
-	memcpy(out->sha256, sha256, 32);
-	memcpy(out->xxh128, xxh128, 16);
-	out->flags = CAIRN_EF_HASHED;
 	return 1;
 }
 

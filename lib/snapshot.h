@@ -85,9 +85,10 @@ int cairn_path_cmp(const char *a, size_t alen, const char *b, size_t blen);
  * appended to b. */
 void cairn_entry_line(cairn_buf *b, const cairn_entry *e);
 /* 1 when line is the line of the regular file e (its path and lstat
- * fields as they are in e) with two digests and nothing else: *out, an
- * empty entry (cairn_entry_init()), is then that entry, digests and all,
- * without its path; 0 otherwise, *out untouched.  Allocates nothing. */
+ * fields as they are in e) with two digests and nothing else, or of the
+ * directory e with nothing else: *out, an empty entry (cairn_entry_init()),
+ * is then that entry, digests and all, without its path; 0 otherwise,
+ * *out untouched.  Allocates nothing. */
 int cairn_entry_line_match(cairn_entry *out, const cairn_entry *e,
 			   const char *line, size_t len);
 /* Append "key":"..." for raw bytes the way the writer does: the string

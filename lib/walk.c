@@ -723,7 +723,8 @@ static void read_link(int dirfd, const char *name, const struct stat *st,
  * fails.  1: e filled, 0: the name vanished since the listing.
  */
 static int stat_entry(int dirfd, const char *name, int fail_type,
-		      cairn_entry *e, int *dfd_out, unsigned char *dfd_is_entry)
+		      cairn_entry *e, int *dfd_out, unsigned char *dfd_is_entry,
+		      const cairn_walk_opts *o)
 {
 	struct stat st;
 
@@ -744,7 +745,8 @@ static int stat_entry(int dirfd, const char *name, int fail_type,
 		if (dfd >= 0) {
 			if (fstat(dfd, &st) == 0 && S_ISDIR(st.st_mode)) {
 				fill_stat(e, &st);
-				read_xattrs(dfd, -1, NULL, e);
+				if (!o || !o->xattrs_none || !o->xattrs_none(o->xattrs_ctx, e))
+					read_xattrs(dfd, -1, NULL, e);
 				*dfd_out = dfd;
 				*dfd_is_entry = 1;
 				return 1;
@@ -823,19 +825,20 @@ static int emit_entry(cairn_walker *w, struct frame *f, struct item *it,
 	if (excluded(w, w->path.data, name))
 		return 0;
 	cairn_entry_release(e);
+	/* the path first: opts->xattrs_none() looks the entry up by it */
+	e->path = cairn_strndup(w->path.data, w->path.len);
+	e->path_len = w->path.len;
 	if (w->defer && it->dtype == DT_REG) {
 		/* The lstat and all after it is the completer's job. */
 		e->type = CAIRN_T_FILE;
 		rc = CAIRN_WALK_DEFERRED;
 	} else {
 		if (!stat_entry(f->fd, name, type_of_dtype(it->dtype), e,
-				sub ? &dfd : NULL, &dfd_is_entry))
+				sub ? &dfd : NULL, &dfd_is_entry, w->opts))
 			return 0;
 		if (dfd >= 0)
 			keep_subtree(w, sub, e, dfd, dfd_is_entry);
 	}
-	e->path = cairn_strndup(w->path.data, w->path.len);
-	e->path_len = w->path.len;
 	w->cur_dir = f->dir;
 	w->cur_dirfd = f->fd;
 	w->cur_name = name;
@@ -942,7 +945,7 @@ int cairn_walker_next(cairn_walker *w, cairn_entry *e)
 
 int cairn_walk_stat_at(int dirfd, const char *name, cairn_entry *e)
 {
-	return stat_entry(dirfd, name, e->type, e, NULL, NULL);
+	return stat_entry(dirfd, name, e->type, e, NULL, NULL, NULL);
 }
 
 int cairn_walk_open_at(int dirfd, const char *name, cairn_entry *e,

@@ -38,6 +38,12 @@ typedef struct cairn_walk_opts {
 	                             * for the tool's own output file, which is
 	                             * not an option worth recording */
 	size_t skip_count;
+	/* Optional: for a directory just described from its descriptor (e
+	 * has its path and lstat fields, no xattrs yet), 1 when its xattrs
+	 * are known to be none, so that they are not listed (--reuse: an
+	 * unchanged ctime since a record without any). */
+	int (*xattrs_none)(void *ctx, const cairn_entry *e);
+	void *xattrs_ctx;
 } cairn_walk_opts;
 
 typedef struct cairn_walker cairn_walker;

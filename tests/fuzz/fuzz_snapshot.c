@@ -6,9 +6,9 @@
  * The second bit reads in raw mode (as cairn-diff does), where every framed
  * entry must parse to the path and kind it was framed with whenever the
  * validator calls it canonical, and cairn_entry_line_match() (--reuse's
- * parse of an unchanged file's line) must take exactly the lines the
- * writer writes for a plain hashed file, giving back what the parser
- * gives.  Nothing may crash, hang or leak.
+ * parse of an unchanged file's or directory's line) must take exactly the
+ * lines the writer writes for a plain hashed file or a directory without
+ * xattrs, giving back what the parser gives.  Nothing may crash, hang or leak.
  */
 #include "snapshot.h"
 
@@ -39,9 +39,10 @@ static void check_match(const cairn_entry *e, const char *line, size_t len)
 	int want, got;
 
 	cairn_entry_line(&own, e);
-	want = own.len == len && !memcmp(own.data, line, len) && e->type == CAIRN_T_FILE &&
-	       e->flags == CAIRN_EF_HASHED && !e->xattr_count && !e->target && !e->err &&
-	       e->path_len && plain_path(e);
+	want = own.len == len && !memcmp(own.data, line, len) &&
+	       ((e->type == CAIRN_T_FILE && e->flags == CAIRN_EF_HASHED) ||
+		(e->type == CAIRN_T_DIR && !e->flags)) &&
+	       !e->xattr_count && !e->target && !e->err && e->path_len && plain_path(e);
 	cairn_buf_release(&own);
 	/* what a worker holds: the lstat's fields, no digests */
 	lst.flags = 0;

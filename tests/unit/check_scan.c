@@ -16,6 +16,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 
 static char *tmp;
@@ -285,6 +286,57 @@ START_TEST(test_scan_reuse_many_same_as_full)
 		}
 	}
 	reuse_equals_full(300 * 80, 0);
+}
+END_TEST
+
+/*
+ * --reuse does not list the xattrs of a directory whose previous line is
+ * the one its fstat gives, without xattrs (dir_xattrs_none()): one that
+ * had xattrs keeps them, one given an xattr since (its ctime moved) shows
+ * it, as in a full run.
+ */
+START_TEST(test_scan_reuse_dir_xattrs)
+{
+	char *prev = tu_join(tmp, "prev.cairn"), *inc = tu_join(tmp, "inc.cairn");
+	char *full = tu_join(tmp, "full.cairn");
+	char *a = tu_join(tree, "a"), *b = tu_join(tree, "b");
+	char *ri, *rf, *at;
+	cairn_scan_stats sp, si, sf;
+	int n = 0;
+
+	tu_mkdir(tree, "a");
+	tu_mkdir(tree, "b");
+	tu_mkdir(tree, "c");
+	tu_write(tree, "a/f", "1");
+	tu_write(tree, "b/f", "2");
+	tu_write(tree, "c/f", "3");
+	if (setxattr(a, "user.cairn.dir", "before", 6, 0) != 0) {
+		fprintf(stderr, "scan: user xattrs not supported on %s (%s); "
+			"dir xattr test skipped\n", tree, strerror(errno));
+		goto out;
+	}
+	ck_assert_int_eq(snap(prev, future, 2, NULL, 0, &sp, NULL), 0);
+	ck_assert_int_eq(setxattr(b, "user.cairn.dir", "after", 5, 0), 0);
+	ck_assert_int_eq(snap(inc, future, 0, prev, 0, &si, NULL), 0);
+	ck_assert_int_eq(snap(full, future, 2, NULL, 0, &sf, NULL), 0);
+	ri = records_without_trailer(inc);
+	rf = records_without_trailer(full);
+	ck_assert_str_eq(ri, rf);
+	for (at = rf; (at = strstr(at, "\"kind\":\"dir\"")); at++) {
+		const char *x = strstr(at, "\"xattrs\""), *nl = strchr(at, '\n');
+
+		if (x && (!nl || x < nl))
+			n++;
+	}
+	ck_assert_int_eq(n, 2);   /* a and b */
+	free(ri);
+	free(rf);
+out:
+	free(a);
+	free(b);
+	free(prev);
+	free(inc);
+	free(full);
 }
 END_TEST
 
@@ -831,6 +883,8 @@ Suite *scan_suite(void)
 	suite_add_tcase(s, tcase_one("reuse", test_scan_reuse_same_as_full, setup, teardown, 60));
 	suite_add_tcase(s, tcase_one("reuse-many", test_scan_reuse_many_same_as_full,
 					   setup, teardown, 120));
+	suite_add_tcase(s, tcase_one("reuse-dir-xattrs", test_scan_reuse_dir_xattrs,
+					   setup, teardown, 60));
 	suite_add_tcase(s, tcase_one("reuse-changed", test_scan_reuse_rereads_changed_file,
 					   setup, teardown, 60));
 	suite_add_tcase(s, tcase_one("racy", test_scan_reuse_racy_rehashed, setup, teardown, 60));

@@ -567,6 +567,18 @@ START_TEST(test_snapshot_line_match)
 		cairn_entry_release(&e);
 		cairn_buf_release(&line);
 	}
+	/* a directory's line: its metadata, then nothing */
+	plain_file(&e, "d/sub", 3);
+	e.type = CAIRN_T_DIR;
+	e.mode = 0755;
+	e.size = 4096;
+	cairn_entry_line(&line, &e);
+	ck_assert_int_eq(match_edited(&e, &line, NULL, NULL), 1);
+	ck_assert_int_eq(match_edited(&e, &line, "}", ",\"xattrs\":[]}"), 0);
+	ck_assert_int_eq(match_edited(&e, &line, "\"kind\":\"dir\"", "\"kind\":\"file\""), 0);
+	ck_assert_int_eq(match_edited(&e, &line, "\"nlink\":1", "\"nlink\":1,\"sha256\":\"\""), 0);
+	cairn_entry_release(&e);
+	cairn_buf_release(&line);
 }
 END_TEST
 
