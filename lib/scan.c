@@ -129,6 +129,8 @@ struct scan {
 	int emitter_started;
 	struct prev prev;
 	cairn_walk_opts walk;      /* o->walk, and dir_xattrs_none() with --reuse */
+	int dir_exact;            /* dir_xattrs_none() matched the entry the
+	                           * walk is producing (producer's) */
 	int use_prev;
 	/* The previous snapshot was written by this format and library
 	 * version: a reused file's line is the previous line, byte for byte
@@ -297,7 +299,8 @@ static int dir_xattrs_none(void *ctx, const cairn_entry *e)
 	    it->type != CAIRN_T_DIR)
 		return 0;
 	cairn_entry_init(&m);
-	return cairn_entry_line_match(&m, e, it->line, it->line_len);
+	sc->dir_exact = cairn_entry_line_match(&m, e, it->line, it->line_len);
+	return sc->dir_exact;
 }
 
 /* The previous entry of a regular file may give its digests: it was
@@ -854,7 +857,7 @@ static int emit_slot(struct scan *sc, struct slot *s)
 	}
 	if (sc->o->observer)
 		sc->o->observer(sc->o->observer_ctx, e);
-	if (s->reused && s->prev_exact)
+	if ((s->reused || e->type == CAIRN_T_DIR) && s->prev_exact)
 		rc = cairn_snap_writer_entry_line(sc->w, e, s->pline,
 						  s->pline_len, s->prev_at);
 	else if (s->reused && sc->raw_lines && s->prev_copy && plain_entry(e))
@@ -1084,6 +1087,10 @@ static int dispatch(struct scan *sc, cairn_walker *wk, struct slot *s,
 	if (e->type != CAIRN_T_FILE || e->err) {
 		if (sc->frames && (rc = prev_line_of(sc, s)) < 0)
 			return rc;
+		/* its line was matched by dir_xattrs_none(): no need to
+		 * write it out again to compare */
+		s->prev_exact = sc->dir_exact && e->type == CAIRN_T_DIR &&
+				s->prev_at != CAIRN_SNAP_NO_SOURCE;
 		publish(sc, s, 0);
 		return 0;
 	}
@@ -1262,6 +1269,7 @@ int cairn_scan_run(const char *root, const cairn_scan_opts *o,
 		/* The slot after the pending ones is FREE and ours. */
 		s = &sc.ring[(sc.tail + sc.pending) % sc.cap];
 		cairn_entry_release(&s->e);   /* emitted: see emit_slot() */
+		sc.dir_exact = 0;
 		more = cairn_walker_next(wk, &s->e);
 		if (!sc.cold_checked)
 			cold_workers(&sc, wk);

@@ -328,13 +328,18 @@ static void canon_string(cairn_buf *b, const char *p, size_t n)
 void cairn_json_add_bytes(cairn_buf *b, const char *key, const char *p, size_t n)
 {
 	if (cairn_utf8_valid(p, n) && !memchr(p, '\0', n)) {
-		cairn_buf_addf(b, "\"%s\":", key);
+		/* no printf: every line's path goes through here */
+		cairn_buf_addch(b, '"');
+		cairn_buf_addstr(b, key);
+		cairn_buf_addstr(b, "\":");
 		canon_string(b, p, n);
 	} else {
 		cairn_buf esc = CAIRN_BUF_INIT;
 
 		cairn_escape_bytes(&esc, p, n);
-		cairn_buf_addf(b, "\"%s_esc\":", key);
+		cairn_buf_addch(b, '"');
+		cairn_buf_addstr(b, key);
+		cairn_buf_addstr(b, "_esc\":");
 		canon_string(b, esc.data, esc.len);
 		cairn_buf_release(&esc);
 	}
