@@ -48,8 +48,8 @@ struct slot {
 	                           * snapshot's content, for frame copying
 	                           * (CAIRN_SNAP_NO_SOURCE: none) */
 	int prev_raw;             /* pline not parsed yet (complete_file()) */
-	int prev_copy;            /* pline is framed as this writer frames
-	                           * lines: it may be written as it is */
+	int prev_copy;            /* pline was framed, not parsed (the queue's
+	                           * raw: checked before its bytes are trusted) */
 	int prev_exact;           /* pline is, byte for byte, the line this
 	                           * writer gives the entry with prev's digests
 	                           * (cairn_entry_line_match()) */
@@ -133,10 +133,8 @@ struct scan {
 	                           * walk is producing (producer's) */
 	int use_prev;
 	/* The previous snapshot was written by this format and library
-	 * version: a reused file's line is the previous line, byte for byte
-	 * (emitter's; checked on the first RAW_CHECK lines, off on a miss). */
+	 * version: its frames are cut as this writer cuts them. */
 	int raw_lines;
-	unsigned raw_checked;
 	/* raw_lines and the previous snapshot in memory: the writer copies
 	 * its unchanged frames (cairn_snap_writer_set_source()) */
 	const cairn_snap_frames *frames;
@@ -737,50 +735,6 @@ static void maybe_progress(struct scan *sc, int final)
 	pthread_mutex_unlock(&sc->cb_mu);
 }
 
-/*
- * A reused file's record is its previous line when nothing it records
- * changed: dev, ino, size, mtime and ctime are equal (try_reuse), and an
- * unchanged ctime means mode, owner, links and xattrs are too.  Lines whose
- * bytes go through escaping (xattrs, names with quotes, backslashes,
- * controls or non-ASCII) are serialised anyway: that code may differ
- * between builds of one version, the plain line's layout is checked below.
- */
-static int plain_entry(const cairn_entry *e)
-{
-	size_t i;
-
-	if (e->xattr_count)
-		return 0;
-	for (i = 0; i < e->path_len; i++) {
-		unsigned char c = (unsigned char)e->path[i];
-
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
-			return 0;
-	}
-	return 1;
-}
-
-#define RAW_CHECK 64
-
-static int emit_reused(struct scan *sc, struct slot *s)
-{
-	/* the first lines are serialised and compared: a previous snapshot
-	 * from a build that writes otherwise turns the shortcut off */
-	if (sc->raw_checked < RAW_CHECK) {
-		cairn_buf_clear(&sc->msg);
-		cairn_entry_line(&sc->msg, &s->e);
-		sc->raw_checked++;
-		if (sc->msg.len != s->pline_len ||
-		    memcmp(sc->msg.data, s->pline, sc->msg.len)) {
-			sc->raw_lines = 0;
-			cairn_snap_writer_set_source(sc->w, NULL);
-			return cairn_snap_writer_entry(sc->w, &s->e);
-		}
-	}
-	return cairn_snap_writer_entry_line(sc->w, &s->e, s->pline,
-					    s->pline_len, s->prev_at);
-}
-
 /* An entry whose line may be the previous snapshot's (prev_at): the writer
  * may then copy the frame around it.  A previous line of an entry no
  * worker completed that differs is checked here (prev_line_of()). */
@@ -857,11 +811,11 @@ static int emit_slot(struct scan *sc, struct slot *s)
 	}
 	if (sc->o->observer)
 		sc->o->observer(sc->o->observer_ctx, e);
+	/* A line proved to be this writer's (cairn_entry_line_match()) is
+	 * written as it is; any other is written out and compared. */
 	if ((s->reused || e->type == CAIRN_T_DIR) && s->prev_exact)
 		rc = cairn_snap_writer_entry_line(sc->w, e, s->pline,
 						  s->pline_len, s->prev_at);
-	else if (s->reused && sc->raw_lines && s->prev_copy && plain_entry(e))
-		rc = emit_reused(sc, s);
 	else if (sc->frames && s->prev_at != CAIRN_SNAP_NO_SOURCE)
 		rc = emit_compared(sc, s);
 	else

@@ -4,8 +4,9 @@
 # of a full snapshot: with names that need escaping and a file with an
 # xattr (serialised, never copied), and with a previous snapshot whose
 # entry lines are laid out otherwise (valid, checksummed, but not what this
-# build writes): the first lines are checked, the copying stops, and the
-# output is still the full snapshot's.
+# build writes): a line is copied only when it is this build's line for the
+# entry, byte for byte, so none is, and the output is still the full
+# snapshot's.
 set -eu
 . "$CAIRN_SRC/tests/cli/lib.sh"
 
